@@ -1,0 +1,43 @@
+"""The one exception tree of narratrace. Every message says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class NarratraceError(Exception):
+    """Base class of every error narratrace raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(NarratraceError):
+    """The command line or options are wrong."""
+
+    exit_code = 2
+
+
+class InputError(NarratraceError):
+    """One input could not be read; it is rejected and the run goes on."""
+
+
+class TooLargeError(InputError):
+    """An input (or what it decompresses to) is over the size cap."""
+
+
+class UnsupportedInputError(InputError):
+    """An input type narratrace does not read."""
+
+
+class CleaningError(NarratraceError):
+    """The cleaner could not extract article text."""
+
+
+class ModelNotFoundError(NarratraceError):
+    """A model package is not installed. Run `make demo` or `pip install narratrace`."""
+
+
+class StoreError(NarratraceError):
+    """The store could not be opened or written."""
+
+
+class PipelineError(NarratraceError):
+    """The pipeline is mis-assembled (a stage's requirement has no producer)."""

