@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import NarratraceError
+from ..options import Options
+from ._common import console, err_console, fail, progress_hook
+
+
+def analyze_cli(
+    paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to analyse "
+                                       "(.txt .html .jsonl .json .csv .warc, optionally .gz)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for analysis.json, report.html "
+                             "and the default store."),
+    db: str | None = typer.Option(None, "--db", help="Store URL (default: sqlite:///OUT/narratrace.sqlite)."),
+    batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per spaCy batch."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="spaCy worker processes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Analyse articles: clean them, find who said what, how it travelled; write analysis.json,
+    report.html and the store. Exit 0: all inputs analysed; 3: some were rejected (listed);
+    4: every input was rejected; 2: usage error."""
+    from ..analysis import build_analysis, write_analysis
+    from ..pipeline import analyze
+    from ..report import render_report
+    from ..store import open_store
+
+    options = Options(batch_size=batch_size, n_process=n_process, quiet=quiet)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        err_console().print(f"error: cannot create the output folder {out}: {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        store = open_store(db or f"sqlite:///{out / 'narratrace.sqlite'}")
+        with progress_hook(quiet=quiet) as hook:
+            summary = analyze(paths, store=store, options=options, progress=hook)
+        analysis = build_analysis(store)
+        json_path = write_analysis(analysis, out / "analysis.json")
+        report_path = out / "report.html"
+        report_path.write_text(render_report(analysis), encoding="utf-8")
+        store.close()
+    except NarratraceError as exc:
+        raise fail(exc) from exc
+
+    con = console()
+    con.print(f"analysed {summary.documents} document(s) from {summary.inputs} input(s)"
+              + (f", {summary.duplicates} exact duplicate(s) skipped" if summary.duplicates else ""))
+    for rej in summary.rejected:
+        con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)
+    for warn in summary.warnings:
+        con.print(f"  warning {warn.path} [{warn.stage}]: {warn.reason}", markup=False)
+    con.print(f"analysis: {json_path}", markup=False)
+    con.print(f"report:   {report_path}", markup=False)
+    con.print(f"store:    {store.url}", markup=False)
+    if summary.rejected and summary.documents == 0:
+        raise typer.Exit(4)
+    raise typer.Exit(summary.exit_code)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from ..errors import NarratraceError
+from ._common import console, fail
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+
+@app.command("narratives")
+def train_narratives(
+    data: Path = typer.Option(..., "--data", exists=True, file_okay=False,
+                              help="SemEval-2025 Task 10 training folder (raw-documents/ + annotations)."),
+    out: Path | None = typer.Option(None, "--out", help="Where to write the model "
+                                    "(default: the model shipped inside the package)."),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds for thresholds and metrics."),
+) -> None:
+    """Rebuild the narrative and entity-framing model; print cross-validated scores."""
+    from ..narratives import default_model_path, train
+
+    try:
+        metrics = train(data, out=out or default_model_path(), folds=folds)
+    except NarratraceError as exc:
+        raise fail(exc) from exc
+    console().print_json(json.dumps(metrics, default=str))

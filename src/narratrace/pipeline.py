@@ -1,0 +1,286 @@
+"""Assemble the stages and run them over a corpus.
+
+Per-document stages are pure functions ``(Document, parsed Doc, context) -> records`` that
+declare what they need and what they add; :func:`check_stages` verifies the chain before a run
+and names the missing producer. Corpus stages run over the store, so ``analysis.json`` always
+reflects every document the store holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import nlp
+from .errors import CleaningError, NarratraceError, PipelineError
+from .options import Options
+from .store import Store
+from .types import (Attribution, DateMention, DocAnalysis, Document, Framing, Mention,
+                    NarrativeLabel, RawDocument, Rejected)
+
+ProgressHook = Callable[[str, int, int | None], None]  # (phase, advance, total)
+
+
+# --------------------------------------------------------------------------- stage registry
+
+@dataclass(frozen=True, slots=True)
+class DocStage:
+    """A per-document stage: ``fn(document, parsed, ctx) -> dict[str, records]``."""
+
+    name: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    fn: Callable[[Document, Any, dict[str, Any]], dict[str, Any]]
+
+
+def _stage_mentions(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    from .entities import extract_aliases, extract_mentions
+
+    return {"mentions": tuple(extract_mentions(document, parsed)),
+            "aliases": tuple(extract_aliases(document))}
+
+
+def _stage_attributions(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    from .attribution import extract_attributions
+
+    return {"attributions": tuple(extract_attributions(document, parsed, lang=document.language or "en"))}
+
+
+def _stage_dates(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    from .dates import extract_dates
+
+    return {"dates": tuple(extract_dates(document, parsed, base_date=document.published))}
+
+
+def _stage_narratives(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    from .narratives import classify_narratives, frame_entities
+
+    model = ctx.get("narrative_model")
+    if model is None or document.language != "en":
+        # The narrative model is trained on English articles only.
+        return {"narratives": (), "framing": ()}
+    sentences = tuple((s.start_char, s.end_char) for s in parsed.sents)
+    labels = classify_narratives(document, model=model, sentences=sentences)
+    framed = [m for m in ctx["mentions"] if m.type in ("person", "organisation", "place", "group")]
+    return {"narratives": tuple(labels),
+            "framing": tuple(frame_entities(document, framed, model=model))}
+
+
+DOC_STAGES: tuple[DocStage, ...] = (
+    DocStage("entities", ("text", "parse"), ("mentions", "aliases"), _stage_mentions),
+    DocStage("attribution", ("text", "parse"), ("attributions",), _stage_attributions),
+    DocStage("dates", ("text", "published"), ("dates",), _stage_dates),
+    DocStage("narratives", ("text", "parse", "mentions"), ("narratives", "framing"), _stage_narratives),
+)
+
+
+def check_stages(stages: Sequence[DocStage], *, provided: Iterable[str] = ("text", "parse", "published")) -> None:
+    """Refuse a stage list whose requirements are not produced by an earlier stage."""
+    have = set(provided)
+    for stage in stages:
+        missing = [r for r in stage.requires if r not in have]
+        if missing:
+            raise PipelineError(f"Stage {stage.name!r} needs {', '.join(missing)}, which no earlier "
+                                "stage produces; add the producing stage before it.")
+        have.update(stage.assigns)
+
+
+def analyze_document(document: Document, parsed: Any, *, stages: Sequence[DocStage] = DOC_STAGES,
+                     context: dict[str, Any] | None = None) -> tuple[DocAnalysis, list[Rejected]]:
+    """Run the per-document stages; a failing stage is recorded, the others still run."""
+    ctx: dict[str, Any] = dict(context or {})
+    ctx.setdefault("mentions", ())
+    problems: list[Rejected] = []
+    for stage in stages:
+        try:
+            ctx.update(stage.fn(document, parsed, ctx))
+        except Exception as exc:  # one bad document never stops a run: keep the reason
+            problems.append(Rejected(document.path, stage.name, f"{type(exc).__name__}: {exc}"))
+            for key in stage.assigns:
+                ctx.setdefault(key, ())
+    analysis = DocAnalysis(document=document, mentions=ctx.get("mentions", ()),
+                           attributions=ctx.get("attributions", ()), dates=ctx.get("dates", ()),
+                           narratives=ctx.get("narratives", ()), framing=ctx.get("framing", ()),
+                           extra={"aliases": ctx.get("aliases", ())})
+    return analysis, problems
+
+
+# --------------------------------------------------------------------------- run
+
+
+@dataclass
+class RunSummary:
+    """What one ``analyze`` run did."""
+
+    inputs: int = 0
+    documents: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    warnings: list[Rejected] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was analysed, 3 when some were rejected."""
+        return 3 if self.rejected else 0
+
+
+def prepare_documents(raws: Sequence[RawDocument], *, options: Options) -> tuple[list[Document], list[Rejected]]:
+    """Clean raw inputs using corpus-level evidence (lines repeated across documents)."""
+    from .clean import boilerplate_lines, clean_document, line_signatures
+
+    counts: Counter[str] = Counter()
+    for raw in raws:
+        counts.update(line_signatures(raw))
+    boiler = boilerplate_lines(counts, len(raws))
+    documents: list[Document] = []
+    rejected: list[Rejected] = []
+    for raw in raws:
+        try:
+            document = clean_document(raw, boilerplate=boiler)
+        except CleaningError as exc:
+            rejected.append(Rejected(raw.path, "clean", str(exc)))
+            continue
+        except Exception as exc:  # a cleaner bug must not lose the other documents
+            rejected.append(Rejected(raw.path, "clean", f"unexpected {type(exc).__name__}: {exc}"))
+            continue
+        lang = nlp.detect_language(document.text)
+        documents.append(dataclasses.replace(document, language=lang,
+                                             analysed=lang in options.languages))
+    return documents, rejected
+
+
+def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Options(),
+            progress: ProgressHook | None = None) -> RunSummary:
+    """Read, clean and analyse ``paths`` into ``store``; then run the corpus stages."""
+    from .ingest import iter_inputs
+
+    tick = progress or (lambda phase, n, total: None)
+    check_stages(DOC_STAGES)
+    summary = RunSummary()
+    raws: dict[str, RawDocument] = {}
+    for item in iter_inputs(paths, options=options):
+        summary.inputs += 1
+        tick("read", 1, None)
+        if isinstance(item, Rejected):
+            summary.rejected.append(item)
+        elif item.id in raws:
+            summary.duplicates += 1
+        else:
+            raws[item.id] = item
+    documents, rejected = prepare_documents(list(raws.values()), options=options)
+    summary.rejected.extend(rejected)
+
+    context: dict[str, Any] = {}
+    if any(d.analysed and d.language == "en" for d in documents):
+        from .narratives import load_model
+
+        try:
+            context["narrative_model"] = load_model()
+        except NarratraceError as exc:
+            summary.warnings.append(Rejected("<model>", "narratives", str(exc)))
+
+    with store.transaction():
+        for rej in summary.rejected:
+            store.add_rejected(rej)
+    for lang in sorted({d.language for d in documents if d.analysed and d.language}):
+        batch = [d for d in documents if d.analysed and d.language == lang]
+        tick("analyse", 0, len(documents))
+        for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
+                                          batch_size=options.batch_size, n_process=options.n_process):
+            analysis, problems = analyze_document(document, parsed, context=context)
+            _save_analysis(store, analysis, problems)
+            summary.warnings.extend(problems)
+            summary.documents += 1
+            tick("analyse", 1, len(documents))
+    for document in documents:
+        if not document.analysed:
+            _save_analysis(store, DocAnalysis(document=document), [])
+            summary.documents += 1
+            tick("analyse", 1, len(documents))
+    tick("corpus", 0, None)
+    run_corpus_stages(store, options=options)
+    return summary
+
+
+def _save_analysis(store: Store, analysis: DocAnalysis, problems: list[Rejected]) -> None:
+    doc = analysis.document
+    with store.transaction():
+        store.clear_rejected(doc.path)
+        store.upsert_document(doc)
+        store.replace_annotations(doc.id, "mentions", [_row(m) for m in analysis.mentions])
+        store.replace_annotations(doc.id, "aliases", [{"short": s, "long": long}
+                                                      for s, long in analysis.extra.get("aliases", ())])
+        store.replace_annotations(doc.id, "attributions", [_row(a) for a in analysis.attributions])
+        store.replace_annotations(doc.id, "dates", [_row(d) for d in analysis.dates])
+        store.replace_annotations(doc.id, "narratives", [_row(n) for n in analysis.narratives])
+        store.replace_annotations(doc.id, "framing", [_row(f) for f in analysis.framing])
+        for problem in problems:
+            store.add_rejected(problem)
+
+
+def _row(record: Any) -> dict[str, Any]:
+    return dataclasses.asdict(record)
+
+
+# --------------------------------------------------------------------------- corpus stages
+
+
+def run_corpus_stages(store: Store, *, options: Options = Options()) -> None:
+    """Entities merged across the corpus, speakers linked to them, text reuse."""
+    from .entities import merge_entities
+
+    mentions = [Mention(**row) for row in store.annotations("mentions")]
+    aliases = [(row["short"], row["long"]) for row in store.annotations("aliases")]
+    entities = merge_entities(mentions, aliases=aliases)
+    by_span = {(m.doc, m.start, m.end): e.id for e in entities for m in e.mentions}
+    store.replace_corpus("entities", [_entity_row(e) for e in entities])
+    _link_speakers(store, by_span)
+
+    documents = [d for d in store.documents()]
+    if len(documents) > 1:
+        from .reuse import find_reuse
+
+        reuse = find_reuse(documents, options=options)
+        store.replace_corpus("reuse", [_row(r) for r in reuse])
+
+
+def _entity_row(entity: Any) -> dict[str, Any]:
+    return {"id": entity.id, "name": entity.name, "type": entity.type,
+            "aliases": list(entity.aliases), "wikidata": entity.wikidata,
+            "mentions": [{"doc": m.doc, "start": m.start, "end": m.end, "text": m.text}
+                         for m in entity.mentions]}
+
+
+def _link_speakers(store: Store, by_span: dict[tuple[str, int, int], str]) -> None:
+    """Point each attribution's speaker at the canonical entity whose mention it overlaps."""
+    spans_by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    for (doc, start, end), entity in by_span.items():
+        spans_by_doc.setdefault(doc, []).append((start, end, entity))
+    rows = store.annotations("attributions")
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        speaker = row["speaker"]
+        s, e = speaker.get("start"), speaker.get("end")
+        if s is not None and e is not None:
+            best = [ent for ms, me, ent in spans_by_doc.get(row["doc"], []) if ms < e and s < me]
+            speaker["entity"] = best[0] if best else None
+        by_doc.setdefault(row["doc"], []).append(row)
+    with store.transaction():
+        for doc, doc_rows in by_doc.items():
+            store.replace_annotations(doc, "attributions", doc_rows)
+
+
+def content_id(*parts: object) -> str:
+    """A short stable id from the parts (used for records derived from content)."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+__all__ = ["DOC_STAGES", "DocStage", "RunSummary", "analyze", "analyze_document", "check_stages",
+           "prepare_documents", "run_corpus_stages", "content_id",
+           "Attribution", "DateMention", "Framing", "NarrativeLabel"]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
+
+from ..types import Document, Rejected
+
+# Per-document annotations: replaced as a whole for one document when it is re-analysed.
+ANNOTATION_KINDS: tuple[str, ...] = ("mentions", "attributions", "dates", "narratives", "framing",
+                                     "aliases", "claims", "citations")
+# Corpus-level results: replaced as a whole when a corpus stage runs again.
+CORPUS_KINDS: tuple[str, ...] = ("entities", "reuse", "claim_families", "events", "provenance")
+
+
+class Store(Protocol):
+    """What every backend offers. Records cross this boundary as dataclasses or JSON dicts."""
+
+    url: str
+
+    def upsert_document(self, document: Document) -> None: ...
+
+    def add_rejected(self, rejected: Rejected) -> None: ...
+
+    def clear_rejected(self, path: str) -> None: ...
+
+    def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None: ...
+
+    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None: ...
+
+    def documents(self) -> Iterator[Document]: ...
+
+    def document(self, doc_id: str) -> Document | None: ...
+
+    def has_document(self, doc_id: str) -> bool: ...
+
+    def count_documents(self) -> int: ...
+
+    def rejected(self) -> list[Rejected]: ...
+
+    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]: ...
+
+    def corpus(self, kind: str) -> list[dict[str, Any]]: ...
+
+    def transaction(self) -> Any: ...
+
+    def close(self) -> None: ...

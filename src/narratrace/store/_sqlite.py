@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from ..types import Document, Rejected, Removed
+from ._migrations import MIGRATIONS
+
+_DOC_COLUMNS = ("id", "path", "title", "outlet", "syndicator", "url", "published", "language",
+                "analysed", "format", "text", "source_text", "removed", "updated_at")
+
+
+class SQLiteStore:
+    """SQLite backend (WAL mode, one transaction per write batch)."""
+
+    def __init__(self, path: str) -> None:
+        self.url = f"sqlite:///{path}"
+        if path != ":memory:":
+            parent = Path(path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"Cannot create the store {path!r}: folder {parent} does not exist.")
+        try:
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Cannot open the store {path!r}: {exc}. Is it a narratrace "
+                             "SQLite file, and is no other program holding a lock on it?") from exc
+        self._depth = 0
+
+    # ------------------------------------------------------------------ schema
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                         " applied_at TEXT NOT NULL)")
+        done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+        for version, sql in MIGRATIONS:
+            if version in done:
+                continue
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in filter(str.strip, sql.split(";")):
+                    self._db.execute(statement)
+                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0])
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes; nested calls join the outer transaction."""
+        if self._depth == 0:
+            self._execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._execute("COMMIT")
+
+    def _execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, tuple(params))
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"The store {self.url} could not be written: {exc}. Check free disk "
+                             "space and that no other process locks the file.") from exc
+
+    # ------------------------------------------------------------------ writes
+    def upsert_document(self, document: Document) -> None:
+        row = asdict(document)
+        row["removed"] = json.dumps([[r.kind, r.start, r.end] for r in document.removed])
+        row["analysed"] = int(document.analysed)
+        row["updated_at"] = _now()
+        cols = ", ".join(_DOC_COLUMNS)
+        marks = ", ".join("?" for _ in _DOC_COLUMNS)
+        update = ", ".join(f"{c}=excluded.{c}" for c in _DOC_COLUMNS if c != "id")
+        with self.transaction():
+            self._execute(f"INSERT INTO documents ({cols}) VALUES ({marks}) "
+                          f"ON CONFLICT(id) DO UPDATE SET {update}",
+                          (row[c] for c in _DOC_COLUMNS))
+
+    def add_rejected(self, rejected: Rejected) -> None:
+        with self.transaction():
+            self._execute("INSERT INTO rejected VALUES (?, ?, ?) ON CONFLICT(path, stage) "
+                          "DO UPDATE SET reason=excluded.reason",
+                          (rejected.path, rejected.stage, rejected.reason))
+
+    def clear_rejected(self, path: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM rejected WHERE path = ?", (path,))
+
+    def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM annotations WHERE doc = ? AND kind = ?", (doc, kind))
+            for seq, row in enumerate(rows):
+                self._execute("INSERT INTO annotations VALUES (?, ?, ?, ?)",
+                              (doc, kind, seq, json.dumps(row, ensure_ascii=False)))
+
+    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM corpus WHERE kind = ?", (kind,))
+            for seq, row in enumerate(rows):
+                self._execute("INSERT INTO corpus VALUES (?, ?, ?)",
+                              (kind, seq, json.dumps(row, ensure_ascii=False)))
+
+    # ------------------------------------------------------------------ reads
+    def documents(self) -> Iterator[Document]:
+        cur = self._db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents "
+                               "ORDER BY published IS NULL, published, id")
+        for row in cur:
+            yield _document(row)
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self._db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents WHERE id = ?",
+                               (doc_id,)).fetchone()
+        return _document(row) if row else None
+
+    def has_document(self, doc_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def count_documents(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def rejected(self) -> list[Rejected]:
+        return [Rejected(*row) for row in
+                self._db.execute("SELECT path, stage, reason FROM rejected ORDER BY path, stage")]
+
+    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
+        if doc is None:
+            cur = self._db.execute("SELECT data FROM annotations WHERE kind = ? ORDER BY doc, seq",
+                                   (kind,))
+        else:
+            cur = self._db.execute("SELECT data FROM annotations WHERE kind = ? AND doc = ? "
+                                   "ORDER BY seq", (kind, doc))
+        return [json.loads(row[0]) for row in cur]
+
+    def corpus(self, kind: str) -> list[dict[str, Any]]:
+        cur = self._db.execute("SELECT data FROM corpus WHERE kind = ? ORDER BY seq", (kind,))
+        return [json.loads(row[0]) for row in cur]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    data = dict(zip(_DOC_COLUMNS, row, strict=True))
+    removed = tuple(Removed(k, s, e) for k, s, e in json.loads(data.pop("removed")))
+    data.pop("updated_at")
+    data["analysed"] = bool(data["analysed"])
+    return Document(removed=removed, **data)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
