@@ -1,0 +1,215 @@
+"""Finding input files, naming their format, and reading their bytes under the size caps."""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+from narratrace.errors import InputError, TooLargeError, UnsupportedInputError
+from narratrace.options import Options
+
+Kind = Literal["text", "html", "json", "jsonl", "csv", "warc"]
+
+_KINDS: dict[str, Kind] = {
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".warc": "warc",
+}
+
+SUPPORTED = ".txt, .html/.htm, .json, .jsonl, .csv, .warc (each optionally .gz)"
+
+GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 16
+# Below this much output the ratio guard stays quiet: small, highly repetitive files (a page
+# of repeated table rows) legitimately compress several hundred times and cannot hurt anyone.
+_RATIO_FLOOR = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to read and the reader it goes to."""
+
+    path: str
+    kind: Kind
+    gzipped: bool  # named *.gz
+
+
+class CorruptGzip(InputError):
+    """A gzip stream that ends early or is damaged; ``good_until`` ends its last whole member."""
+
+    def __init__(self, message: str, good_until: int = 0) -> None:
+        super().__init__(message)
+        self.good_until = good_until
+
+
+class Unsupported(UnsupportedInputError):
+    """A file whose type narratrace does not read."""
+
+
+def classify(path: str) -> Source:
+    """Name the reader for ``path`` from its extension(s); raise :class:`Unsupported` if none.
+
+    >>> classify("a/b.HTML.gz")
+    Source(path='a/b.HTML.gz', kind='html', gzipped=True)
+    """
+    name = os.path.basename(path).lower()
+    gzipped = name.endswith(".gz")
+    inner = name[:-3] if gzipped else name
+    ext = os.path.splitext(inner)[1]
+    kind = _KINDS.get(ext)
+    if kind is None:
+        shown = ext or ("(no extension)" if not gzipped else ".gz")
+        if gzipped and ext:
+            shown = ext + ".gz"
+        raise Unsupported(
+            f"unsupported file type {shown}; narratrace reads {SUPPORTED}. "
+            "Convert it to text or HTML first."
+        )
+    return Source(path, kind, gzipped)
+
+
+def walk(path: str) -> Iterator[str | InputError]:
+    """Yield the files under ``path`` in sorted order, skipping hidden names below it.
+
+    A path given explicitly is read even when hidden; folders are walked depth-first in
+    name order so two runs see the same sequence. Directory symlinks are not followed
+    (a link loop would never end). Errors come back as :class:`InputError` items.
+    """
+    if not os.path.lexists(path):
+        yield InputError(f"{path}: no such file or directory; check the path")
+        return
+    if not os.path.isdir(path):
+        yield path
+        return
+    try:
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield InputError(f"cannot list folder: {_os_reason(exc)}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        full = os.path.join(path, entry.name)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from walk(full)
+        else:
+            yield full
+
+
+def read_bytes(src: Source, *, options: Options) -> bytes:
+    """Read a whole file, decompressing gzip, never holding more than ``max_bytes`` of output.
+
+    Raises :class:`TooLargeError` for oversized files and bombs and :class:`InputError` for
+    OS errors and corrupt gzip.
+    """
+    limit = options.max_bytes
+    try:
+        with open(src.path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                raise TooLargeError(
+                    f"file is {_mb(size)}, over the {_mb(limit)} limit (max_bytes); "
+                    "split it or raise the limit"
+                )
+            head = fh.read(2)
+            if head == GZIP_MAGIC:
+                return gunzip(fh, head, options=options)
+            if src.gzipped:
+                raise InputError("named .gz but is not gzip data; rename it or recompress it")
+            data = head + fh.read(limit + 1 - len(head))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {_os_reason(exc)}") from exc
+    if len(data) > limit:  # the file grew after the size check
+        raise TooLargeError(f"file is over the {_mb(limit)} limit (max_bytes); split it or raise the limit")
+    return data
+
+
+def open_binary(path: str) -> BinaryIO:
+    """Open ``path`` for a streaming reader, turning OS errors into :class:`InputError`."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read file: {_os_reason(exc)}") from exc
+
+
+def gunzip(fh: BinaryIO, head: bytes, *, options: Options, keep: bool = True) -> bytes:
+    """Decompress a (multi-member) gzip stream chunk by chunk under the size and ratio caps.
+
+    Output is bounded per call (``max_length``), so a 64 KiB chunk of a bomb never expands
+    to more than one chunk before the caps are checked. With ``keep=False`` the output is
+    only checked (truncation, ratio), not kept or capped: a streamed reader's pre-flight.
+    """
+    limit = options.max_bytes if keep else float("inf")
+    ratio = options.max_decompressed_ratio
+    out: list[bytes] = []
+    produced = consumed = good_until = 0
+    dec = zlib.decompressobj(wbits=31)
+    pending = head
+    at_eof = False
+    while True:
+        if not pending and not at_eof:
+            pending = fh.read(_CHUNK)
+            at_eof = not pending
+        try:
+            piece = dec.decompress(pending, _CHUNK)
+        except zlib.error as exc:
+            raise CorruptGzip(
+                f"truncated or corrupt gzip ({exc}); re-download or recompress it", good_until
+            ) from exc
+        consumed += len(pending) - len(dec.unconsumed_tail) - len(dec.unused_data)
+        pending = dec.unconsumed_tail
+        produced += len(piece)
+        if keep:
+            out.append(piece)
+        if produced > limit:
+            raise TooLargeError(
+                f"decompresses to more than the {_mb(limit)} limit (max_bytes); "
+                "split it or raise the limit"
+            )
+        if produced > _RATIO_FLOOR and produced > ratio * max(consumed, 1):
+            raise TooLargeError(
+                f"decompresses more than {ratio}x (max_decompressed_ratio): a likely "
+                "decompression bomb; rejected without decompressing further"
+            )
+        if dec.eof:
+            good_until = consumed
+            rest = dec.unused_data
+            if rest.startswith(GZIP_MAGIC):  # another gzip member follows
+                dec = zlib.decompressobj(wbits=31)
+                pending = rest
+                continue
+            break  # trailing padding after the last member is ignored, as gzip(1) does
+        if at_eof and not pending and not piece:
+            break
+    if not dec.eof:
+        raise CorruptGzip(
+            "truncated or corrupt gzip (stream ends early); re-download or recompress it", good_until
+        )
+    return b"".join(out)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def _os_reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError):
+        return f"{reason} (check the file permissions)"
+    if isinstance(exc, FileNotFoundError):
+        return f"{reason} (it was moved or deleted during the run)"
+    return reason
