@@ -1,0 +1,105 @@
+"""CLEAN stage: from a raw page or text to article text, metadata and a record of what went.
+
+>>> from narratrace.types import RawDocument
+>>> raw = RawDocument("d1", "a.txt", "Menu\\nHome\\nA long enough sentence of article text "
+...                   "stands here, and it keeps going for a while.\\nShare on Facebook\\n",
+...                   "text", "utf-8")
+>>> doc = clean_document(raw)
+>>> doc.text
+'A long enough sentence of article text stands here, and it keeps going for a while.'
+>>> sorted({r.kind for r in doc.removed})
+['navigation', 'share']
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import CleaningError
+from ..types import Document, RawDocument, Removed, RemovedKind
+from ._html import extract_html, render_html
+from ._lexicon import match_line, tail_heading
+from ._signature import boilerplate_lines, line_signatures
+from ._text import clean_text, split_lines
+
+__all__ = ["boilerplate_lines", "clean_document", "line_signatures"]
+
+
+def _cut(source: str, removed: list[Removed] | tuple[Removed, ...]) -> str:
+    """``source`` without the removed spans, blank-line runs folded."""
+    parts: list[str] = []
+    pos = 0
+    for r in sorted(removed, key=lambda r: r.start):
+        parts.append(source[pos:r.start])
+        pos = max(pos, r.end)
+    parts.append(source[pos:])
+    text = "".join(parts)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _html_removed(source: str, text: str, title: str | None) -> tuple[Removed, ...]:
+    """Spans of ``source`` (the page rendering) whose line is not part of the extracted text."""
+    body = f" {_norm(text)} "
+    title_key = _norm(title) if title else None
+    removed: list[Removed] = []
+    for line in split_lines(source):
+        key = _norm(line.text)
+        if key and f" {key} " in body and key != title_key:
+            continue
+        n = len(line.text.split())
+        kind: RemovedKind
+        if title_key and key == title_key:
+            kind = "title_repeat"
+        else:
+            kind = tail_heading(line.text, n) or match_line(line.text, n) or (
+                "navigation" if n <= 10 else "other")
+        end = line.end + 1 if line.end < len(source) and source[line.end] == "\n" else line.end
+        if removed and removed[-1].kind == kind and removed[-1].end >= line.start - 1:
+            removed[-1] = Removed(kind, removed[-1].start, end)
+        else:
+            removed.append(Removed(kind, line.start, end))
+    return tuple(removed)
+
+
+def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset()) -> Document:
+    """Clean one raw document into a :class:`Document` (article text plus metadata).
+
+    ``boilerplate`` holds line keys from :func:`boilerplate_lines` (lines many documents of
+    the corpus share); such lines are removed as ``repeated`` unless they are sentences in the
+    middle of the article. Raises :class:`CleaningError` when no article text is found.
+    ``language`` is left to the pipeline.
+    """
+    if raw.format == "html":
+        source = render_html(raw.content)
+        found = extract_html(raw.content, url=raw.url)
+        if found is not None:
+            title = raw.title or found.title
+            return Document(
+                id=raw.id, path=raw.path, text=found.text, source_text=source,
+                removed=_html_removed(source, found.text, title), title=title,
+                outlet=raw.outlet or found.sitename, syndicator=None,
+                url=raw.url or found.url, published=raw.published or found.published,
+                format="html")
+    else:
+        source = raw.content
+    result = clean_text(source, boilerplate=boilerplate, title=raw.title)
+    if result is None:
+        raise CleaningError(
+            f"{raw.path}: no article text found (no run of sentence-like lines); "
+            "check that the input is a news article and not an index page or an empty file.")
+    _, meta = result
+    text = _cut(source, meta.removed)
+    if not text:
+        raise CleaningError(f"{raw.path}: every line was classified as boilerplate; "
+                            "nothing is left to analyse.")
+    outlet = raw.outlet or meta.outlet
+    syndicator = meta.syndicator if meta.syndicator != outlet else None
+    return Document(
+        id=raw.id, path=raw.path, text=text, source_text=source, removed=tuple(meta.removed),
+        title=raw.title or meta.title, outlet=outlet, syndicator=syndicator, url=raw.url,
+        published=raw.published or meta.published, format=raw.format)

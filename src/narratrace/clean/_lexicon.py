@@ -1,0 +1,153 @@
+"""Keyword lexicons for boilerplate lines, one entry per removal kind.
+
+Every pattern is matched case-insensitively against one logical line and carries the most words
+a matching line may have: a short line that *is* a share bar ("Share on Facebook") is
+boilerplate, a long sentence that mentions Facebook is article text. Patterns are written from
+the general shape of news-site boilerplate (English first, with the commonest French, German,
+Spanish, Portuguese, Italian and Russian equivalents), not from any one site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..types import RemovedKind
+
+__all__ = ["LinePattern", "LINE_PATTERNS", "TAIL_HEADINGS", "SOCIAL_WORDS", "match_line",
+           "tail_heading"]
+
+
+@dataclass(frozen=True, slots=True)
+class LinePattern:
+    kind: RemovedKind
+    regex: re.Pattern[str]
+    max_words: int
+
+
+def _p(kind: RemovedKind, max_words: int, *patterns: str) -> list[LinePattern]:
+    return [LinePattern(kind, re.compile(p, re.IGNORECASE | re.UNICODE), max_words)
+            for p in patterns]
+
+
+# Headings after which the rest of the page is other stories or reader comments: the block
+# finder treats them as walls and discounts what follows them ("a Related heading cuts the
+# tail"). Matched against the whole (short) line.
+TAIL_HEADINGS: list[LinePattern] = [
+    *_p("related", 20,
+        r"^(?:more\s+)?related(?:\s+(?:articles?|stories|posts?|news|content|coverage|reading|links?|topics|tags|videos?))?\s*:?$",
+        r"^(?:read|see|watch)\s+(?:more|also|next)\b.{0,40}$",
+        r"^(?:also|further)\s+read(?:ing)?\s*:?$",
+        r"^(?:see\s+also|what\s+to\s+read\s+next|don'?t\s+miss|in\s+case\s+you\s+missed\s+it)\s*:?$",
+        r"^more\s+(?:from|on|in|stories|news|articles|headlines|top\s+stories)\b.{0,40}$",
+        r"^(?:you|we\s+think\s+you)\s+(?:may|might|will|could)\s+(?:also\s+)?(?:like|enjoy|be\s+interested)\b.{0,30}$",
+        r"^(?:recommended|suggested|editor'?s\s+picks?|top\s+stories|trending(?:\s+now)?|around\s+the\s+web|from\s+the\s+web|sponsored\s+(?:links|stories|content))\b.{0,30}$",
+        r"^(?:most\s+)?(?:popular|read|viewed|shared|discussed|commented)(?:\s+(?:stories|articles|now|today|news))?\s*:?$",
+        r"^(?:the\s+)?(?:latest|recent|our\s+latest|other)\s+(?:\w+\s+)?(?:news|stories|articles|posts|headlines)\s*:?$",
+        r"^up\s+next\s*:?$",
+        r"^(?:related\s+)?tags?\s*:.{0,80}$",
+        r"^(?:lire|[àa]\s+lire)\s+aussi|^sur\s+le\s+m[êe]me\s+sujet|^(?:lesen\s+sie\s+auch|mehr\s+zum\s+thema)|"
+        r"^(?:art[íi]culos|noticias|mat[ée]rias|not[íi]cias)\s+relacionad[ao]s|^(?:te\s+puede\s+interesar|leia\s+tamb[ée]m|"
+        r"veja\s+tamb[ée]m|leggi\s+anche|articoli\s+correlati)|^читайте\s+также",
+        ),
+    *_p("comments", 8,
+        r"^(?:\d+\s+)?(?:comments?|reader\s+comments|discussion)\s*(?:\(\d+\))?\s*:?$",
+        r"^(?:leave|post|add|write|show|view|load|see)\s+(?:a\s+|the\s+|all\s+)?(?:comments?|reply|replies)\b.{0,20}$",
+        r"^(?:join|start)\s+the\s+(?:conversation|discussion)\b.{0,20}$",
+        r"^no\s+comments?\s+yet\b.{0,20}$",
+        r"^be\s+the\s+first\s+to\s+comment\b.{0,20}$",
+        r"^(?:commentaires|kommentare|comentarios|coment[áa]rios|commenti)\s*:?$",
+        ),
+]
+
+# Single lines removed wherever they occur (inside the article block too).
+LINE_PATTERNS: list[LinePattern] = [
+    *_p("credit", 80,
+        r"^(?:©|\(c\))\s*.{0,40}\b(?:photo|images?|pictures?|foto|stock|getty|reuters|afp|ap|epa|dpa)\b",
+        ),
+    *_p("disclaimer", 400,
+        r"^legal\s+disclaimer\b",
+        r"\bprovides?\s+(?:this|the)\s+(?:news\s+)?(?:content|information)\b.{0,10}\bas\s+is\b",
+        r"\bwithout\s+warranty\s+of\s+any\s+kind\b",
+        r"\bwe\s+do\s+not\s+accept\s+any\s+responsibility\b",
+        r"\bthe\s+views\s+(?:and\s+opinions\s+)?expressed\s+(?:in\s+this|here)",
+        r"\b(?:this\s+(?:article|story|content|post)\s+(?:was|is|has\s+been)\s+)?(?:originally|first)\s+(?:published|appeared)\s+(?:by|on|in|at)\b",
+        r"\b(?:is\s+)?(?:republished|reproduced|syndicated)\s+(?:here\s+)?(?:with|under)\s+(?:permission|a\s+creative\s+commons)",
+        ),
+    *_p("disclaimer", 60,
+        r"\ball\s+rights\s+reserved\b",
+        r"^(?:©|\(c\)|copyright\b)\s*(?:\d{4}|[a-z])",
+        r"\bcookies?\b.{0,120}\b(?:consent|agree|accept|browsing|experience|preferences|policy|use\s+of)\b",
+        r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b",
+        r"^(?:privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|cookie\s+(?:policy|settings|preferences)|ad\s*choices|accept(?:\s+all)?(?:\s+cookies)?|manage\s+(?:cookies|preferences))\b.{0,20}$",
+        ),
+    *_p("promo", 25,
+        r"\bdownload\s+(?:\w+\s+){0,3}app\b",
+        r"\b(?:app[\s-]?store|google[\s-]?play|play[\s-]?store)",
+        r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|ads|promoted|partner\s+content|anzeige|publicité|publicidad|pubblicità)\s*:?$",
+        r"^(?:try|get|explore)\s+(?:our|the)\b.{0,40}\b(?:features?|app|premium|offer|free)\b",
+        r"^get\s+started\b",
+        r"^(?:scroll|continue)\s+(?:down\s+)?to\s+(?:continue|read)\b",
+        r"^(?:continue\s+reading|story\s+continues)\s+(?:below|after)",
+        r"^(?:play\s+now|watch\s+(?:now|live)|listen\s+(?:now|live))$",
+        ),
+    *_p("subscribe", 30,
+        r"^subscribe\b", r"\bsubscribe\s+(?:to|now|today|for)\b", r"\bnewsletters?\b",
+        r"^(?:sign|log)\s*(?:in|up|out)\b", r"^(?:register|create\s+(?:an\s+|a\s+free\s+)?account|my\s+account|account\s+settings)\b",
+        r"\balready\s+(?:a\s+)?(?:subscriber|registered|have\s+an\s+account)\b",
+        r"\b(?:unlimited|full)\s+(?:digital\s+)?access\b", r"\bsupport\s+(?:independent|quality)\s+journalism\b",
+        r"\bthanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing)\b", r"^(?:s'abonner|abonnez-vous|abonnieren|suscr[íi]bete|assine)\b",
+        ),
+    *_p("share", 12,
+        r"^(?:share|tweet|email|print|pin|copy\s+link|follow\s+us|follow)(?:\s+(?:this|on|via|article|story|with|us))?\b.{0,40}$",
+        r"^(?:partager|teilen|compartir|compartilhe|condividi)\b",
+        r"^@\w{2,}$",
+        ),
+    *_p("credit", 25,
+        r"^(?:©|\(c\))\s*\w",
+        r"^(?:photo|image|picture|foto|video|illustration|graphic)s?\s*(?:credit)?\s*(?:[:/|]|by\b)",
+        r"^(?:image|photo)\s+credit\b",
+        r"\b(?:getty\s+images|shutterstock|istock(?:photo)?|alamy|afp\s+photo|ap\s+photo|reuters/|/\s*reuters|epa-efe|sipa|dpa)\b.{0,40}$",
+        r"^credit\s*:",
+        ),
+    *_p("caption", 60,
+        r"^(?:above|below|pictured|file\s+photo|in\s+this\s+(?:file\s+)?photo)\s*[:,]",
+        r"^(?:caption|légende)\s*:",
+        r"\((?:image|photo|picture|pic|credit|source|foto|bild)s?\s*:[^)]{0,60}\)\s*$",
+        ),
+    *_p("navigation", 10,
+        r"^(?:home|menu|main\s+menu|search|close|back|next|previous|more|open|toggle\s+navigation|navigation|sections?)$",
+        r"^(?:skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|go\s+to\s+top|jump\s+to)\b",
+        r"^(?:next|previous|prev)\s+(?:article|story|post|page)\b",
+        r"^you\s+are\s+(?:here|at)\s*:",
+        r"^(?:home|accueil|inicio|startseite)\s*[>»/|›]",
+        ),
+    *_p("byline", 14,
+        r"^(?:by|par|von|por|di)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|\||and|&)\s*.*)?$",
+        r"^(?:first\s+)?(?:published|posted|updated|last\s+updated|modified|date|publié|veröffentlicht|publicado)\b\s*:?.{0,60}$",
+        r"^\d+\s*(?:min(?:ute)?s?|mins)\s+(?:read|de\s+lecture|lesezeit)$",
+        r"^(?:reading\s+time|lesezeit|temps\s+de\s+lecture)\b",
+        ),
+]
+
+SOCIAL_WORDS = frozenset(
+    "facebook twitter x whatsapp linkedin telegram reddit pinterest email e-mail print "
+    "share tweet instagram youtube tiktok vk flipboard messenger copy link rss mail sms "
+    "google threads bluesky mastodon tumblr pocket".split())
+
+
+def match_line(text: str, n_words: int) -> RemovedKind | None:
+    """The boilerplate kind a line's wording marks it as, or None."""
+    for pat in LINE_PATTERNS:
+        if n_words <= pat.max_words and pat.regex.search(text):
+            return pat.kind
+    return None
+
+
+def tail_heading(text: str, n_words: int) -> RemovedKind | None:
+    """``related`` or ``comments`` when the line is a heading that starts the page's tail."""
+    stripped = text.strip().rstrip(":").strip()
+    for pat in TAIL_HEADINGS:
+        if n_words <= pat.max_words and pat.regex.search(stripped):
+            return pat.kind
+    return None

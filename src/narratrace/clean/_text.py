@@ -1,0 +1,339 @@
+"""Boilerplate removal for plain text: score lines, find the article block, label the rest.
+
+The method, in three layers:
+
+1. **Line features.** The text is split into logical lines (hard-wrapped lines are joined back),
+   each scored: sentence-like lines (enough words, sentence punctuation, a share of lower-case
+   function words) count their word count; short non-sentence lines (menus, headings, credits)
+   cost a fixed penalty; lines a keyword lexicon marks as boilerplate cost more.
+2. **Block.** The article is the highest-scoring contiguous run of lines (maximum-sum
+   subarray, as in Body Text Extraction, Finn et al. 2001), so short headings *inside* the
+   article survive while menus and link lists around it go. Headings such as "Related
+   articles" or "Comments" are walls: costly to cross, and once the block holds a full
+   article the first wall ends it, because past it come other stories and reader comments.
+3. **Labels.** Inside the block, lexicon lines (captions, credits, share bars, bylines) and the
+   repeated title are still removed; outside it, every line is removed with the kind its
+   wording, its position (after a "Related" heading) or the corpus (``boilerplate``) gives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..types import Removed, RemovedKind
+from ._lexicon import SOCIAL_WORDS, match_line, tail_heading
+from ._meta import DATE_KEYWORD, app_name, find_date, glued_byline, syndication_names
+from ._signature import line_key
+
+__all__ = ["Line", "TextResult", "clean_text", "split_lines"]
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_TERMINAL = re.compile(r"[.!?…。！？;,:]['\"”’»)\]]*\s*$")
+_SENT_BREAK = re.compile(r"[.!?…。！？]['\"”’»)]*\s+['\"“‘«(]?[A-ZÀ-ÖØ-Þ0-9]")
+_GLUE = re.compile(r"[a-z][A-Z]")
+_MARKUP = re.compile(r"&lt;|&gt;|</?[a-z]+[\s>]|\{\{?|\}\}?|\w+=[\"']|\w+:\s*\d+px|;\s*\w+:")
+# "Some Headline In Title CaseThe teaser sentence ...": a teaser whose headline and summary
+# sat in adjacent inline elements, the typical shape of a related-stories list.
+_GLUED_TEASER = re.compile(r"^(.{15,160}?[\w’'!?)])([A-Z][a-z]+\b)")
+_DATED_TITLE = re.compile(
+    r"^\s*(?:date|published|posted)\s*:?\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})\s+(.{10,})$",
+    re.I)
+
+# Weights of the block finder. Tuned on the Zyte benchmark plain-text renderings (92 pages):
+# a non-sentence line costing 3 words lets a sub-heading sit between two paragraphs while a
+# menu of ten items outweighs a stray sentence; lexicon lines cost more because their wording
+# is stronger evidence than their shape. A wall ("Related articles") costs WALL_PENALTY; once
+# the block holds CUT_WORDS words of sentences, a wall ends it unless paragraphs, not teaser
+# headlines, follow it (news sites put "Related" boxes inside the article too).
+SHORT_PENALTY = 3.0
+LEXICON_PENALTY = 6.0
+WALL_PENALTY = 30.0
+CUT_WORDS = 60
+FOLLOW_WINDOW = 12
+MIN_SENTENCE_WORDS = 6
+LONG_LINE_WORDS = 15
+TITLE_MAX_WORDS = 30
+
+
+@dataclass(slots=True)
+class Line:
+    """One logical line: ``start``/``end`` are offsets into the source (end excludes ``\\n``)."""
+
+    start: int
+    end: int
+    text: str
+    n_words: int = 0
+    sentence: bool = False
+    weight: float = 0.0
+    kind: RemovedKind | None = None  # lexicon kind
+    wall: RemovedKind | None = None  # "related"/"comments" heading
+    key: str = ""
+    glued_teaser: bool = False
+
+
+@dataclass(slots=True)
+class TextResult:
+    removed: list[Removed] = field(default_factory=list)
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    syndicator: str | None = None
+
+
+def _n_words(text: str) -> int:
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(text)) + cjk // 2
+
+
+def split_lines(source: str) -> list[Line]:
+    """Logical lines of ``source``; a hard-wrapped line (next line starts lower-case, this one
+    has no closing punctuation) is joined with the next one."""
+    lines: list[Line] = []
+    pos = 0
+    prev_joinable = False
+    for raw in source.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        start = pos + (len(body) - len(body.lstrip()))
+        end = pos + len(body.rstrip())
+        pos += len(raw)
+        if not stripped:
+            prev_joinable = False
+            continue
+        if prev_joinable and lines and stripped[0].islower():
+            last = lines[-1]
+            last.end = end
+            last.text = f"{last.text} {stripped}"
+        else:
+            lines.append(Line(start, end, stripped))
+        prev_joinable = not re.search(r"[.!?:;。]['\"”’»)]*$", stripped) and _n_words(stripped) >= 3
+    return lines
+
+
+def _lower_share(text: str) -> float:
+    words = [w for w in _WORD.findall(text) if not w.isdigit()]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w[0].islower()) / len(words)
+
+
+def _is_social(text: str) -> bool:
+    words = [w.lower() for w in re.findall(r"[\w-]+", text)]
+    return bool(words) and len(words) <= 12 and sum(w in SOCIAL_WORDS for w in words) / len(words) >= 0.6
+
+
+def _featurise(line: Line, boilerplate: frozenset[str]) -> None:
+    t, n = line.text, _n_words(line.text)
+    line.n_words = n
+    line.key = line_key(t)
+    lower = _lower_share(t)
+    cjk = bool(_CJK.search(t))
+    terminal = bool(_TERMINAL.search(t)) or bool(_SENT_BREAK.search(t))
+    line.sentence = (n >= MIN_SENTENCE_WORDS and terminal and (lower >= 0.3 or cjk)) or (
+        n >= LONG_LINE_WORDS and (lower >= 0.4 or cjk))
+    line.wall = tail_heading(t, n)
+    line.kind = match_line(t, n) or ("share" if _is_social(t) else None)
+    if line.kind is None and len(_MARKUP.findall(t)) >= 3:
+        line.kind = "other"  # leaked markup or template code, not prose
+    if line.kind is None and (g := _GLUED_TEASER.match(t)) and not g[1].endswith(" "):
+        head = [w for w in _WORD.findall(g[1]) if not w.isdigit()]
+        if len(head) >= 4 and sum(w[0].isupper() for w in head) / len(head) >= 0.6 \
+                and g[1][-1] != " " and not g[1][-1].isupper():
+            line.kind, line.glued_teaser = "related", True
+    if line.wall is not None and n <= 6 and not re.search(r":\s*\S", t):
+        line.weight = -WALL_PENALTY  # a bare heading: a wall
+        return
+    if line.wall is not None:  # "Read more: <headline>": an inline link, not a wall
+        line.kind = line.kind or line.wall
+        line.wall = None
+    if line.kind is not None:
+        line.weight = -LEXICON_PENALTY
+    elif line.key in boilerplate:
+        line.weight = 0.0 if line.sentence else -SHORT_PENALTY
+    elif line.sentence:
+        line.weight = float(n)
+    elif n >= 4 and terminal and lower >= 0.3:
+        line.weight = n * 0.5  # a short sentence ("Colombia had lost on Monday.")
+    else:
+        line.weight = -SHORT_PENALTY
+
+
+def _best_block(lines: list[Line]) -> tuple[int, int] | None:
+    """Indices [i, j] of the best run of lines (maximum-sum subarray), cut at the first wall
+    that follows a substantial part of the article."""
+    best: tuple[float, int, int] | None = None
+    cur, cur_start = 0.0, 0
+    for idx, line in enumerate(lines):
+        if cur <= 0:
+            cur, cur_start = 0.0, idx
+        cur += line.weight
+        if cur > 0 and (best is None or cur > best[0]):
+            best = (cur, cur_start, idx)
+    if best is None:
+        return None
+    _, i, j = best
+    words = 0.0
+    for idx in range(i, j + 1):
+        line = lines[idx]
+        if line.wall is not None and words >= CUT_WORDS and not _article_follows(lines, idx, j):
+            # a "Related"/"Comments" heading after the article: the rest is other stories
+            j = _best_end(lines, i, idx)
+            break
+        words += max(line.weight, 0.0)
+    return i, j
+
+
+def _best_end(lines: list[Line], i: int, stop: int) -> int:
+    """The end in [i, stop) that maximises the block's sum (drops a weak trailing fringe)."""
+    total, best, best_k = 0.0, float("-inf"), i
+    for k in range(i, stop):
+        total += lines[k].weight
+        if total > best:
+            best, best_k = total, k
+    return best_k
+
+
+def _article_follows(lines: list[Line], wall: int, j: int) -> bool:
+    """Whether the lines after an inline wall read as the rest of the article: within the next
+    FOLLOW_WINDOW plain lines, mostly paragraphs rather than teaser headlines with their date
+    and source lines. Lexicon lines (captions, share bars) and further walls are skipped."""
+    prose = short = 0
+    for line in lines[wall + 1:j + 1]:
+        if line.wall is not None or line.kind is not None:
+            continue
+        if line.weight > 0:
+            prose += 1
+        else:
+            short += 1
+        if prose + short >= FOLLOW_WINDOW:
+            break
+    return prose >= 2 and prose >= short
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _find_title(lines: list[Line], i: int, given: str | None) -> tuple[str | None, set[str]]:
+    """The title and the normalised forms of lines that repeat it."""
+    if given:
+        return given, {_norm(given)}
+    head = lines[max(0, i - 15):i + 1]
+    for line in head:
+        if m := _DATED_TITLE.match(line.text):
+            title = m[2].strip()
+            return title, {_norm(title)}
+    seen: dict[str, int] = {}
+    for line in head:
+        if 2 <= line.n_words <= TITLE_MAX_WORDS and not line.sentence:
+            seen[_norm(line.text)] = seen.get(_norm(line.text), 0) + 1
+    for line in reversed(head):  # a line shown twice just above the article: h1 + og title
+        if seen.get(_norm(line.text), 0) >= 2 and line.kind is None:
+            return line.text, {_norm(line.text)}
+    for line in reversed(lines[max(0, i - 6):i]):
+        if (3 <= line.n_words <= TITLE_MAX_WORDS and line.kind is None and line.wall is None
+                and not re.search(r"[.;,:]$", line.text) and find_date(line.text) is None
+                and glued_byline(line.text) is None):
+            return line.text, {_norm(line.text)}
+    return None, set()
+
+
+def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
+               title: str | None = None) -> tuple[list[tuple[int, int]], TextResult] | None:
+    """Clean plain ``source``. Returns (kept line spans, result) or None when no article
+    block exists. Removed spans cover whole lines including their line break."""
+    lines = split_lines(source)
+    for line in lines:
+        _featurise(line, boilerplate)
+    block = _best_block(lines)
+    if block is None:
+        return None
+    i, j = block
+    res = TextResult()
+    res.title, title_keys = _find_title(lines, i, title)
+
+    # metadata: bylines glued to dates, dated lines, syndication notes, app promos
+    keyword_date: str | None = None
+    head_date: str | None = None
+    byline_idx: set[int] = set()
+    host: str | None = None
+    for idx, line in enumerate(lines):
+        if line.n_words <= 12 and (g := glued_byline(line.text)):
+            res.outlet = res.outlet or g[0]
+            res.published = res.published or g[1]
+            byline_idx.add(idx)
+            continue
+        outlet, syndicator = syndication_names(line.text)
+        res.outlet = res.outlet or outlet
+        res.syndicator = res.syndicator or syndicator
+        host = host or app_name(line.text)
+        if (i <= idx <= j and line.sentence) or line.n_words > 25:
+            continue
+        if keyword_date is None and DATE_KEYWORD.search(line.text) and not re.search(
+                r"\bupdated\b", line.text, re.I):
+            keyword_date = find_date(line.text)
+        elif head_date is None and idx <= i + 1 and line.n_words <= 15:
+            head_date = find_date(line.text)
+    res.published = res.published or keyword_date or head_date
+    if res.outlet and host and _norm(host) != _norm(res.outlet) and not res.syndicator:
+        res.syndicator = host
+
+    removed: list[Removed] = []
+    kept: list[tuple[int, int]] = []
+    after_wall: RemovedKind | None = None
+    for idx, line in enumerate(lines):
+        if line.wall is not None:
+            after_wall = line.wall
+            kind: RemovedKind | None = line.wall
+        elif _norm(line.text) in title_keys or _DATED_TITLE.match(line.text) and idx < i:
+            kind = "byline" if _DATED_TITLE.match(line.text) else "title_repeat"
+        elif idx in byline_idx:
+            kind = "byline"
+        elif line.kind is not None:
+            kind = line.kind
+        elif line.key in boilerplate and not (i <= idx <= j and line.sentence):
+            kind = "repeated"
+        elif i <= idx <= j:
+            if line.sentence or line.weight > 0:
+                after_wall = None
+                kind = None
+            elif after_wall is not None:  # headlines listed under an inline "Related" box
+                kind = after_wall
+            elif line.n_words <= 12 and find_date(line.text):
+                kind = "byline"
+            else:
+                kind = None
+        elif idx > j and after_wall is not None:
+            kind = after_wall
+
+        else:
+            kind = "navigation" if line.n_words <= 10 else "other"
+        if kind is None:
+            kept.append((line.start, line.end))
+            continue
+        end = line.end + 1 if line.end < len(source) and source[line.end] == "\n" else line.end
+        if kind in ("credit", "disclaimer") and (g := _GLUE.search(line.text[:80])) and \
+                line.text[:2] in ("© ", "(c", "©") and len(line.text) - g.start() > 40:
+            # "© Agency Photo / NameA caption sentence ...": credit glued to its caption
+            cut = line.start + g.start() + 1
+            removed.append(Removed("credit", line.start, cut))
+            removed.append(Removed("caption", cut, end))
+            continue
+        removed.append(Removed(kind, line.start, end))
+    if not kept:
+        return None
+    return kept, _finish(res, removed)
+
+
+def _finish(res: TextResult, removed: list[Removed]) -> TextResult:
+    merged: list[Removed] = []
+    for r in sorted(removed, key=lambda r: r.start):
+        if merged and merged[-1].kind == r.kind and merged[-1].end >= r.start - 1:
+            last = merged[-1]
+            merged[-1] = Removed(last.kind, last.start, max(last.end, r.end))
+        else:
+            merged.append(r)
+    res.removed = merged
+    return res
