@@ -52,10 +52,10 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str, Options]] = {
     "archive.gz": (lambda: gzip.compress(b"x"), "unsupported file type .gz", Options()),
     "Makefile": (lambda: b"all:\n", "unsupported file type (no extension)", Options()),
     "huge.txt": (lambda: GOOD.encode() * 1000, "over the", Options(max_bytes=10_000)),
-    "nested.json": (lambda: b"[" * 100_000 + b"]" * 100_000, "", Options()),
+    "nested.json": (lambda: b"[" * 100_000 + b"]" * 100_000, "nested too deeply", Options()),
     "bad-bom.txt": (lambda: b"\xef\xbb\xbf\xff\xfe\xfd", "byte-order mark", Options()),
-    "garbage.warc": (lambda: b"this is not a warc\r\n\r\n" * 10, "WARC", Options()),
-    "garbage.warc.gz": (lambda: gzip.compress(b"WARC/1.0\r\nnonsense\r\n\r\n"), "WARC", Options()),
+    "garbage.warc": (lambda: b"this is not a warc\r\n\r\n" * 10, "not a WARC file", Options()),
+    "garbage.warc.gz": (lambda: gzip.compress(b"WARC/1.0\r\nnonsense\r\n\r\n"), "no HTML or text response", Options()),
 }
 
 
@@ -140,6 +140,15 @@ def test_file_vanishing_mid_run_is_rejected(tmp_path: Path) -> None:
     assert isinstance(first, RawDocument)
     assert isinstance(rest[0], Rejected) and "No such file" in rest[0].reason
     assert isinstance(rest[1], RawDocument) and rest[1].content == "c.txt"
+
+
+def test_folder_symlinks_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "x.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
+    out = list(iter_inputs([tmp_path / "d"]))
+    assert [type(o).__name__ for o in out] == ["Rejected", "RawDocument"]
+    assert out[0].path == str(tmp_path / "d" / "loop") and "not followed" in out[0].reason
 
 
 def test_unlistable_folder_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,10 +43,10 @@ def iter_inputs(
         paths = [paths]
     for given in paths:
         for found in walk(os.fspath(given)):
-            if isinstance(found, InputError):
-                yield Rejected(os.fspath(given), "ingest", str(found))
-                continue
-            yield from _read_file(found, options)
+            if isinstance(found, Rejected):
+                yield found
+            else:
+                yield from _read_file(found, options)
 
 
 def _read_file(path: str, options: Options) -> Iterator[RawDocument | Rejected]:

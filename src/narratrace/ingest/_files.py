@@ -10,6 +10,7 @@ from typing import BinaryIO, Literal
 
 from narratrace.errors import InputError, TooLargeError, UnsupportedInputError
 from narratrace.options import Options
+from narratrace.types import Rejected
 
 Kind = Literal["text", "html", "json", "jsonl", "csv", "warc"]
 
@@ -77,15 +78,15 @@ def classify(path: str) -> Source:
     return Source(path, kind, gzipped)
 
 
-def walk(path: str) -> Iterator[str | InputError]:
+def walk(path: str) -> Iterator[str | Rejected]:
     """Yield the files under ``path`` in sorted order, skipping hidden names below it.
 
     A path given explicitly is read even when hidden; folders are walked depth-first in
-    name order so two runs see the same sequence. Directory symlinks are not followed
-    (a link loop would never end). Errors come back as :class:`InputError` items.
+    name order so two runs see the same sequence. Symbolic links to folders are not followed
+    below the top (a link loop would never end); they are rejected with a note.
     """
     if not os.path.lexists(path):
-        yield InputError(f"{path}: no such file or directory; check the path")
+        yield Rejected(path, "ingest", "no such file or directory; check the path")
         return
     if not os.path.isdir(path):
         yield path
@@ -94,7 +95,7 @@ def walk(path: str) -> Iterator[str | InputError]:
         with os.scandir(path) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        yield InputError(f"cannot list folder: {_os_reason(exc)}")
+        yield Rejected(path, "ingest", f"cannot list folder: {_os_reason(exc)}")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -102,10 +103,13 @@ def walk(path: str) -> Iterator[str | InputError]:
         full = os.path.join(path, entry.name)
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
+            linked_dir = not is_dir and entry.is_symlink() and entry.is_dir()
         except OSError:
-            is_dir = False
+            is_dir = linked_dir = False
         if is_dir:
             yield from walk(full)
+        elif linked_dir:
+            yield Rejected(full, "ingest", "link to a folder, not followed; pass its target explicitly")
         else:
             yield full
 

@@ -34,6 +34,8 @@ def read_json(src: Source, options: Options) -> Output:
     text, encoding = decode(read_bytes(src, options=options))
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read; is it really a list of articles?") from None
     except json.JSONDecodeError as exc:
         lines = [line for line in text.split("\n") if line.strip()]
         if len(lines) > 1 and _parses(lines[0]):
@@ -121,8 +123,11 @@ def _json_lines(text: str, path: str, encoding: str, options: Options) -> Output
         where = f"{path}#L{n}"
         try:
             item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except json.JSONDecodeError as exc:
             yield Rejected(where, "ingest", f"invalid JSON on line {n} ({exc}); the other lines were read")
+            continue
+        except RecursionError:
+            yield Rejected(where, "ingest", f"JSON on line {n} nested too deeply to read")
             continue
         yield _record(item, where, encoding, options)
 

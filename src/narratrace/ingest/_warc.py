@@ -46,6 +46,12 @@ def read_warc(src: Source, options: Options) -> Iterator[RawDocument | Rejected]
         fh.seek(0)
         try:
             for n, record in enumerate(ArchiveIterator(stream), 1):
+                if not str(getattr(record, "format", "")).startswith("warc"):
+                    # warcio falls back to the old ARC format on anything it cannot parse.
+                    raise InputError(
+                        f"not a WARC file (record {n} has no WARC/1.x header); "
+                        "check that the file is a web archive"
+                    )
                 item = _record(record, n, src, options)
                 if item is None:
                     skipped += 1
@@ -64,7 +70,8 @@ def read_warc(src: Source, options: Options) -> Iterator[RawDocument | Rejected]
         )
     if found == 0:
         raise InputError(
-            f"WARC has no HTML or text response records ({skipped} other records skipped)"
+            f"WARC has no HTML or text response records ({skipped} records of other kinds "
+            "skipped); narratrace reads 2xx text/html and text/plain responses"
         )
 
 
