@@ -47,8 +47,8 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^up\s+next\s*:?$",
         r"^(?:related\s+)?tags?\s*:.{0,80}$",
         r"^(?:lire|[àa]\s+lire)\s+aussi|^sur\s+le\s+m[êe]me\s+sujet|^(?:lesen\s+sie\s+auch|mehr\s+zum\s+thema)|"
-        r"^(?:art[íi]culos|noticias|mat[ée]rias|not[íi]cias)\s+relacionad[ao]s|^(?:te\s+puede\s+interesar|leia\s+tamb[ée]m|"
-        r"veja\s+tamb[ée]m|leggi\s+anche|articoli\s+correlati)|^читайте\s+также",
+        r"^(?:art[íi]culos|artigos|noticias|mat[ée]rias|not[íi]cias|posts)\s+relacionad[ao]s|^(?:te\s+puede\s+interesar|leia\s+tamb[ée]m|"
+        r"veja\s+tamb[ée]m|leggi\s+anche|articoli\s+correlati)|^читайте\s+также|^(?:関連記事|関連ニュース|相关文章|相關文章|相关阅读|推荐阅读|관련\s*기사)",
         ),
     *_p("comments", 8,
         r"^(?:\d+\s+)?(?:comments?|reader\s+comments|discussion)\s*(?:\(\d+\))?\s*:?$",
@@ -90,6 +90,7 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:scroll|continue)\s+(?:down\s+)?to\s+(?:continue|read)\b",
         r"^(?:continue\s+reading|story\s+continues)\s+(?:below|after)",
         r"^(?:play\s+now|watch\s+(?:now|live)|listen\s+(?:now|live))$",
+        r"^(?:スポンサードリンク|広告|广告|赞助)$",
         ),
     *_p("subscribe", 12, r"\bsubscribe\s+(?:to|now|today|for)\b", r"\bnewsletters?\b"),
     *_p("subscribe", 30,
@@ -97,7 +98,8 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:sign|log)\s*(?:in|up|out)\b", r"^(?:register|create\s+(?:an\s+|a\s+free\s+)?account|my\s+account|account\s+settings)\b",
         r"\balready\s+(?:a\s+)?(?:subscriber|registered|have\s+an\s+account)\b",
         r"\b(?:unlimited|full)\s+(?:digital\s+)?access\b", r"\bsupport\s+(?:independent|quality)\s+journalism\b",
-        r"\bthanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing)\b", r"^(?:s'abonner|abonnez-vous|abonnieren|suscr[íi]bete|assine)\b",
+        r"\bthanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing)\b",
+        r"\b(?:we\s+(?:will\s+)?send\s+(?:you\s+)?an?\s+email|(?:straight\s+)?(?:to|in)\s+your\s+inbox)\b", r"^(?:s'abonner|abonnez-vous|abonnieren|suscr[íi]bete|assine)\b",
         ),
     *_p("share", 12,
         r"^(?:share|tweet|email|print|pin|copy\s+link|follow\s+us|follow)(?:\s+(?:this|on|via|article|story|with|us))?\b.{0,40}$",
@@ -114,6 +116,7 @@ LINE_PATTERNS: list[LinePattern] = [
     *_p("caption", 60,
         r"^(?:above|below|pictured|file\s+photo|in\s+this\s+(?:file\s+)?photo)\s*[:,]",
         r"^(?:caption|légende)\s*:",
+        r"^in\s+this\s+.{0,40}\b(?:file\s+)?(?:photo|image|picture|handout)\b",
         r"\((?:image|photo|picture|pic|credit|source|foto|bild)s?\s*:[^)]{0,60}\)\s*$",
         ),
     *_p("navigation", 10,
@@ -127,6 +130,8 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:by|par|von|por|di)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|\||and|&)\s*.*)?$",
         r"^(?:first\s+)?(?:published|posted|updated|last\s+updated|modified|date|publié|veröffentlicht|publicado)\b\s*:?.{0,60}$",
         r"^\d+\s*(?:min(?:ute)?s?|mins)\s+(?:read|de\s+lecture|lesezeit)$",
+        r"^(?:author|publish(?:ed)?\s+(?:date|on)|written\s+by|posted\s+by|autor|auteur)\s*:?\s*$",
+        r"^(?:タグ|tags?)\s*[:：]",
         r"^(?:reading\s+time|lesezeit|temps\s+de\s+lecture)\b",
         ),
 ]
