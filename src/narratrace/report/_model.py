@@ -1,0 +1,406 @@
+"""Turn an ``analysis.json`` dict into the plain view model the template renders.
+
+The input is untrusted twice over: article text is hostile, and the dict may come from an
+older or hand-edited file. Every key may be missing, every list may hold junk, every offset may
+be out of range; nothing here raises on such input, it skips what it cannot use. Nothing here
+escapes either: the template autoescapes, and highlighted text is built by ``_highlight``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from ._highlight import Span, highlight
+
+#: Distinct speaker colours before they repeat (report.css defines .sp0 … .sp11).
+N_SPEAKER_COLOURS = 12
+#: Longest excerpt shown in tables; the full text is in the document view.
+EXCERPT_CHARS = 300
+
+_ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "other"}
+_REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
+                  "title_repeat", "navigation", "share", "byline", "repeated", "other"}
+
+
+# --------------------------------------------------------------------------- coercion
+
+
+def _items(analysis: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = analysis.get(key)
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return int(value)
+    except (OverflowError, ValueError):  # inf, nan
+        return None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _strs(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [_str(v) for v in value if v is not None]
+
+
+def _safe_url(value: Any) -> str | None:
+    """The URL if it is plain http(s) — never javascript:, data: or anything else."""
+    url = _str(value).strip()
+    if not url or any(ord(c) < 33 for c in url):
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _excerpt(text: str, start: int | None, end: int | None) -> str:
+    if start is None or end is None:
+        return ""
+    start, end = max(0, start), min(len(text), end)
+    if start >= end:
+        return ""
+    piece = text[start:end]
+    return piece if len(piece) <= EXCERPT_CHARS else piece[:EXCERPT_CHARS] + "…"
+
+
+# --------------------------------------------------------------------------- view records
+
+
+@dataclass
+class DocRef:
+    """A link to a document in the page; renders itself (escaped) when put in the template."""
+
+    anchor: str | None  # "d3", or None when the id is not a known document
+    label: str
+
+    def __html__(self) -> str:
+        # Built here rather than in a template macro: thousands of rows at 300 documents.
+        if self.anchor:
+            return f'<a href="#{escape(self.anchor)}">{escape(self.label)}</a>'
+        return f'<span class="muted">{escape(self.label)}</span>'
+
+
+@dataclass
+class DocView:
+    id: str
+    anchor: str
+    title: str
+    path: str
+    outlet: str
+    syndicator: str
+    published: str
+    language: str
+    analysed: bool
+    url: str | None
+    body: Markup = Markup("")
+    source: Markup | None = None
+    removed_counts: list[tuple[str, int]] = field(default_factory=list)
+    legend: list[dict[str, Any]] = field(default_factory=list)
+    n_mentions: int = 0
+    n_attributions: int = 0
+    n_dates: int = 0
+
+
+class _Docs:
+    """Documents by id, with anchors that never contain data (``d0``, ``d1`` …)."""
+
+    def __init__(self, items: list[Mapping[str, Any]]) -> None:
+        self.views: list[DocView] = []
+        self.text: dict[str, str] = {}
+        self.by_id: dict[str, DocView] = {}
+        for i, d in enumerate(items):
+            doc_id = _str(d.get("id")) or f"#{i}"
+            path = _str(d.get("path"))
+            view = DocView(
+                id=doc_id, anchor=f"d{i}", title=_str(d.get("title")) or path or doc_id,
+                path=path, outlet=_str(d.get("outlet")), syndicator=_str(d.get("syndicator")),
+                published=_str(d.get("published")), language=_str(d.get("language")),
+                analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")))
+            self.views.append(view)
+            self.by_id.setdefault(doc_id, view)
+            self.text.setdefault(doc_id, _str(d.get("text")))
+
+    def ref(self, doc_id: Any) -> DocRef:
+        view = self.by_id.get(_str(doc_id))
+        return DocRef(view.anchor, view.title) if view else DocRef(None, _str(doc_id))
+
+
+class _Speakers:
+    """One colour class per speaker, in order of first appearance."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = names
+        self._index: dict[str, int] = {}
+
+    def key_and_name(self, speaker: Any) -> tuple[str, str]:
+        sp = speaker if isinstance(speaker, Mapping) else {"text": speaker}
+        entity = _str(sp.get("entity"))
+        text = _str(sp.get("text")).strip()
+        name = self._names.get(entity) or text or "(unknown speaker)"
+        return (entity or text.lower() or "?"), name
+
+    def css(self, key: str) -> str:
+        idx = self._index.setdefault(key, len(self._index))
+        return f"sp{idx % N_SPEAKER_COLOURS}"
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
+    """The template context for ``analysis`` (see module docstring for what is tolerated)."""
+    if not isinstance(analysis, Mapping):
+        analysis = {}
+    docs = _Docs(_items(analysis, "documents"))
+    entities = _items(analysis, "entities")
+    attributions = _items(analysis, "attributions")
+    dates = _items(analysis, "dates")
+
+    entity_names = {_str(e.get("id")): _str(e.get("name")) for e in entities if e.get("id")}
+    speakers = _Speakers(entity_names)
+
+    spans: dict[str, list[Span]] = defaultdict(list)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+
+    entity_rows = []
+    for e in entities:
+        name, etype = _str(e.get("name")), _str(e.get("type")) or "other"
+        css_type = etype if etype in _ENTITY_TYPES else "other"
+        mentions = [m for m in (e.get("mentions") or []) if isinstance(m, Mapping)]
+        for m in mentions:
+            start, end, doc = _int(m.get("start")), _int(m.get("end")), _str(m.get("doc"))
+            if start is None or end is None:
+                continue
+            spans[doc].append(Span(start, end, f"ent t-{css_type}", f"Entity: {name} ({etype})"))
+            counts[doc]["mentions"] += 1
+        entity_rows.append({
+            "id": _str(e.get("id")), "name": name, "type": etype,
+            "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
+            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": []})
+    said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
+
+    attribution_rows = []
+    legends: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in attributions:
+        doc = _str(a.get("doc"))
+        key, speaker = speakers.key_and_name(a.get("speaker"))
+        css = speakers.css(key)
+        stance = _str(a.get("stance")) or "asserts"
+        hedges = _strs(a.get("hedges"))
+        medium, cue, kind = _str(a.get("medium")), _str(a.get("cue")), _str(a.get("kind"))
+        text = docs.text.get(doc, "")
+        start, end = _int(a.get("start")), _int(a.get("end"))
+        content = _str(a.get("content")) or _excerpt(text, start, end)
+        tip = " · ".join(p for p in (
+            f"Speaker: {speaker}", f"cue: {cue}" if cue else "", f"kind: {kind}" if kind else "",
+            f"medium: {medium}" if medium else "", f"stance: {stance}",
+            f"hedges: {', '.join(hedges)}" if hedges else "") if p)
+        deny = " deny" if stance == "denies" else ""
+        if start is not None and end is not None:
+            spans[doc].append(Span(start, end, f"att {css}{deny}", tip))
+            counts[doc]["attributions"] += 1
+        sp = a.get("speaker") if isinstance(a.get("speaker"), Mapping) else {}
+        s_start, s_end = _int(sp.get("start")), _int(sp.get("end"))
+        if s_start is not None and s_end is not None:
+            spans[doc].append(Span(s_start, s_end, f"spk {css}", f"Speaker: {speaker}"))
+        c_start, c_end = _int(a.get("cue_start")), _int(a.get("cue_end"))
+        if c_start is not None and c_end is not None:
+            spans[doc].append(Span(c_start, c_end, "cue", f"Cue: {cue}"))
+        row = {"doc": docs.ref(doc), "speaker": speaker, "css": css, "cue": cue, "kind": kind,
+               "medium": medium, "stance": stance, "hedges": hedges,
+               "content": content if len(content) <= EXCERPT_CHARS
+               else content[:EXCERPT_CHARS] + "…"}
+        attribution_rows.append(row)
+        legends[doc].append(row)
+        entity_id = _str(sp.get("entity"))
+        if entity_id in said_by_entity:
+            said_by_entity[entity_id].append(row)
+
+    date_rows = []
+    for d in dates:
+        doc, value, kind = _str(d.get("doc")), _str(d.get("value")), _str(d.get("kind"))
+        start, end = _int(d.get("start")), _int(d.get("end"))
+        if start is not None and end is not None:
+            spans[doc].append(Span(start, end, "dt", f"Date: {value} ({kind or 'absolute'})"))
+            counts[doc]["dates"] += 1
+        date_rows.append({"doc": docs.ref(doc), "text": _str(d.get("text")), "value": value,
+                          "kind": kind})
+    date_rows.sort(key=lambda r: r["value"])
+
+    raw_docs = _items(analysis, "documents")
+    for view, raw in zip(docs.views, raw_docs):
+        text = _str(raw.get("text"))
+        view.body = highlight(text, spans.get(view.id, ()) if docs.by_id[view.id] is view else ())
+        c = counts.get(view.id, Counter())
+        view.n_mentions, view.n_attributions, view.n_dates = (
+            c["mentions"], c["attributions"], c["dates"])
+        view.legend = legends.get(view.id, []) if docs.by_id[view.id] is view else []
+        view.source, view.removed_counts = _source_view(raw)
+
+    entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
+
+    return {
+        "schema_version": _str(analysis.get("schema_version")),
+        "generated_at": _str(analysis.get("generated_at")),
+        "counts": _counts(analysis, docs),
+        "outlets": Counter(v.outlet or "(unknown)" for v in docs.views).most_common(),
+        "docs": docs.views,
+        "errors": [{"path": _str(e.get("path")), "stage": _str(e.get("stage")),
+                    "reason": _str(e.get("reason"))} for e in _items(analysis, "errors")],
+        "entities": entity_rows,
+        "attributions": attribution_rows,
+        "reuse": _reuse(analysis, docs),
+        "families": _families(analysis, docs),
+        "citations": _citations(analysis, docs),
+        "narratives": _narratives(analysis, docs),
+        "framing": _framing(analysis, docs, entity_names),
+        "events": _events(analysis, docs),
+        "dates": date_rows,
+    }
+
+
+def _source_view(raw: Mapping[str, Any]) -> tuple[Markup | None, list[tuple[str, int]]]:
+    source = _str(raw.get("source_text"))
+    removed = raw.get("removed") if isinstance(raw.get("removed"), (list, tuple)) else []
+    spans, kinds = [], Counter[str]()
+    for r in removed:
+        if not isinstance(r, Mapping):
+            continue
+        start, end, kind = _int(r.get("start")), _int(r.get("end")), _str(r.get("kind")) or "other"
+        if start is None or end is None:
+            continue
+        css = kind if kind in _REMOVED_KINDS else "other"
+        spans.append(Span(start, end, f"rm k-{css}", f"Removed: {kind}", label=kind))
+        kinds[kind] += 1
+    if not source:
+        return None, sorted(kinds.items())
+    return highlight(source, spans), sorted(kinds.items())
+
+
+def _counts(analysis: Mapping[str, Any], docs: _Docs) -> list[tuple[str, int]]:
+    n_docs = len(docs.views)
+    n_analysed = sum(v.analysed for v in docs.views)
+    pairs = [("documents", n_docs), ("analysed", n_analysed),
+             ("not analysed", n_docs - n_analysed)]
+    for key, label in (("errors", "rejected inputs"), ("entities", "entities"),
+                       ("attributions", "attributions"), ("dates", "dates"),
+                       ("claims", "claims"), ("claim_families", "claim families"),
+                       ("reuse", "reuse pairs"), ("citations", "citations"),
+                       ("events", "events"), ("narratives", "narrative labels"),
+                       ("framing", "framed entities")):
+        pairs.append((label, len(_items(analysis, key))))
+    return pairs
+
+
+def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+    rows = []
+    for r in _items(analysis, "reuse"):
+        a, b = _str(r.get("a")), _str(r.get("b"))
+        passages = [p for p in (r.get("passages") or []) if isinstance(p, (list, tuple))]
+        excerpt = ""
+        if passages and len(passages[0]) >= 2:
+            excerpt = _excerpt(docs.text.get(a, ""), _int(passages[0][0]), _int(passages[0][1]))
+        rows.append({"a": docs.ref(a), "b": docs.ref(b), "kind": _str(r.get("kind")),
+                     "score": _float(r.get("score")), "direction": _str(r.get("direction")),
+                     "n_passages": len(passages), "excerpt": excerpt})
+    rows.sort(key=lambda r: -(r["score"] or 0.0))
+    return rows
+
+
+def _families(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+    claims = {_str(c.get("id")): c for c in _items(analysis, "claims")}
+    rows = []
+    for f in _items(analysis, "claim_families"):
+        members = []
+        for cid in _strs(f.get("claims")):
+            c = claims.get(cid)
+            if c is not None:
+                members.append({"text": _str(c.get("text")), "doc": docs.ref(c.get("doc")),
+                                "stance": _str(c.get("stance")) or "asserts",
+                                "by": _str(c.get("attributed_to"))})
+        rows.append({"label": _str(f.get("label")) or _str(f.get("id")),
+                     "n_claims": len(_strs(f.get("claims"))),
+                     "docs": [docs.ref(d) for d in _strs(f.get("docs"))],
+                     "origins": [docs.ref(d) for d in _strs(f.get("origins"))],
+                     "independent": _int(f.get("independent_origins")),
+                     "first_seen": _str(f.get("first_seen")),
+                     "circular": bool(f.get("circular")), "claims": members})
+    rows.sort(key=lambda r: -len(r["docs"]))
+    return rows
+
+
+def _citations(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+    return [{"doc": docs.ref(c.get("doc")), "source": _str(c.get("source")),
+             "kind": _str(c.get("kind")),
+             "excerpt": _excerpt(docs.text.get(_str(c.get("doc")), ""),
+                                 _int(c.get("start")), _int(c.get("end")))}
+            for c in _items(analysis, "citations")]
+
+
+def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for n in _items(analysis, "narratives"):
+        doc = _str(n.get("doc"))
+        text = docs.text.get(doc, "")
+        evidence = []
+        for ev in n.get("evidence") or []:
+            if isinstance(ev, (list, tuple)) and len(ev) >= 2:
+                piece = _excerpt(text, _int(ev[0]), _int(ev[1]))
+                if piece:
+                    evidence.append(piece)
+        by_doc[doc].append({"narrative": _str(n.get("narrative")),
+                            "subnarrative": _str(n.get("subnarrative")),
+                            "score": _float(n.get("score")), "evidence": evidence})
+    out = []
+    for doc, labels in by_doc.items():
+        labels.sort(key=lambda r: -(r["score"] or 0.0))
+        out.append({"doc": docs.ref(doc), "labels": labels})
+    return out
+
+
+def _framing(analysis: Mapping[str, Any], docs: _Docs,
+             names: Mapping[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for f in _items(analysis, "framing"):
+        doc, entity = _str(f.get("doc")), _str(f.get("entity"))
+        rows.append({"doc": docs.ref(doc), "entity": names.get(entity) or entity,
+                     "role": _str(f.get("main_role")), "fine": _strs(f.get("fine_roles")),
+                     "score": _float(f.get("score")),
+                     "excerpt": _excerpt(docs.text.get(doc, ""), _int(f.get("start")),
+                                         _int(f.get("end")))})
+    return rows
+
+
+def _events(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+    rows = [{"date": _str(e.get("date")), "date_text": _str(e.get("date_text")),
+             "summary": _str(e.get("summary")), "docs": [docs.ref(d) for d in _strs(e.get("docs"))],
+             "places": _strs(e.get("places")), "actors": _strs(e.get("actors"))}
+            for e in _items(analysis, "events")]
+    rows.sort(key=lambda r: r["date"])
+    return rows
