@@ -130,6 +130,10 @@ class Speaker:
     start: int | None
     end: int | None
     entity: str | None = None  # canonical entity id, once entities are merged
+    # Where the source is written in the attribution ("he", "the outlet"); start/end point to
+    # the named antecedent it resolves to (the same span when the source is a name).
+    mention_start: int | None = None
+    mention_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

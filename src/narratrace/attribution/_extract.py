@@ -1,0 +1,340 @@
+"""Assemble attributions from cue verbs, "according to" phrases and quotation marks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Token
+
+from ..errors import PipelineError, UsageError
+from ..types import Attribution, AttributionKind, Document, Speaker
+from ._cues import LEXICONS, Lexicon
+from ._hedges import find_hedges, says_no_evidence
+from ._medium import find_medium
+from ._quotes import Quote, find_quotes, strip_marks
+from ._speaker import entity_kind, name_types, resolve, source_span
+
+# Verbs whose infinitive complement is the reported content ("urged X to ...", "wants to ...").
+_XCOMP_CUES = frozenset("""
+urge ask call want plan seek promise pledge vow threaten refuse decline agree hope expect
+intend decide prefer demand propose recommend advise warn claim appear seem encourage
+""".split())
+# Verbs whose noun object is the reported content ("denied the accusations").
+_OBJECT_CUES = frozenset("""
+deny reject dismiss refute dispute rebut announce confirm reveal acknowledge admit condemn
+denounce decry criticize criticise praise question predict describe call blame accuse
+welcome hail endorse support oppose defend propose demand promise pledge
+nier démentir rejeter réfuter contester annoncer confirmer dénoncer condamner saluer
+""".split())
+# Verbs with a clausal complement that do not report anything.
+_NOT_CUES = frozenset("""
+be have make let get ensure mean help need go come take give put keep leave become remain
+seem appear look sound try begin start stop continue use do happen cause prove turn
+""".split())
+# Cue verbs whose noun object is a recipient or a formula, not the reported content.
+_NO_OBJECT = frozenset("say tell add ask answer reply respond write post tweet quote cite".split())
+_SUBJ = ("nsubj", "nsubjpass", "nsubj:pass", "csubj")
+_CONTENT_DEPS = ("ccomp",)
+_MIN_ORPHAN_WORDS = 6  # a cue-less quote shorter than this is a scare quote or a title
+_MAX_CUE_GAP = 14  # tokens between a quote and a cue after it ("..., the ministry said in a report")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    kind: AttributionKind
+    cue: Token | None
+    cue_text: str
+    cue_start: int | None
+    cue_end: int | None
+    src: Token | None
+    start: int
+    end: int
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in _SUBJ:
+            if child.dep_.startswith("nsubjpass") or child.dep_ == "nsubj:pass":
+                for agent in verb.children:  # "it was reported by X"
+                    if agent.dep_ == "agent":
+                        for pobj in agent.children:
+                            if pobj.dep_ == "pobj":
+                                return pobj
+                return None
+            if child.lower_ in ("who", "which", "that", "qui") and verb.dep_ in ("relcl", "acl:relcl"):
+                return verb.head
+            if child.lower_ in ("it", "there") and any(c.dep_ == "ccomp" for c in verb.children) \
+                    and child.dep_ == "nsubj" and verb.lemma_ in ("seem", "appear"):
+                return None
+            return child
+    # "..., adding that ...", "saying ...": participles share the main verb's subject.
+    if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head, depth + 1)
+    return None
+
+
+def _clip(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    """Char span of tokens ``lo..hi`` (inclusive), without edge punctuation and "that"."""
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ in ("that", "que", "qu'", "qu’")
+                       and doc[lo].dep_ == "mark"):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space) and doc[hi].text not in ('"', "”", "'", "’", "»"):
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _same_paragraph(doc: Doc, cue: Token, lo: int, hi: int) -> tuple[int, int]:
+    """Cut tokens ``lo..hi`` to the paragraph of the cue (or the nearest one to it)."""
+    text = doc.text
+    if "\n" not in text[doc[lo].idx:doc[hi].idx]:
+        return lo, hi
+    if cue.i > hi:  # content before the cue: keep its last paragraph
+        while lo < hi and "\n" in text[doc[lo].idx:doc[hi].idx]:
+            lo += 1
+    else:
+        while hi > lo and "\n" in text[doc[lo].idx:doc[hi].idx]:
+            hi -= 1
+    return lo, hi
+
+
+def _cue_span(verb: Token) -> tuple[str, int, int]:
+    toks = [verb] + [c for c in verb.children if c.dep_ in ("prt", "neg", "aux", "aux:tense", "compound:prt")]
+    toks.sort(key=lambda t: t.i)
+    start = toks[0].idx
+    end = toks[-1].idx + len(toks[-1].text)
+    return verb.lemma_.lower(), min(start, verb.idx), max(end, verb.idx + len(verb.text))
+
+
+def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool) -> list[_Cand]:
+    cands: list[_Cand] = []
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = tok.lemma_.lower()
+        content: Token | None = None
+        for child in tok.children:
+            if child.dep_ in _CONTENT_DEPS:
+                content = child
+                break
+        known = lemma in lex.speech or (with_cognition and lemma in lex.cognition)
+        # Any verb with a clausal complement and a subject reports content in news style
+        # ("documents show that ...", "he bet that ..."); tuned on PolNeAR train.
+        if not known and (content is None or lemma in _NOT_CUES or tok.pos_ == "AUX"):
+            continue
+        if content is None and lemma in _XCOMP_CUES:
+            content = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+        hi_extra = -1
+        if content is None and (lemma in _OBJECT_CUES or known and lemma not in _NO_OBJECT):
+            content = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+            if content is not None:
+                # "accused Kiev of sending ...", "called the attack a 'successful operation'"
+                for c in tok.rights:
+                    if c.i > content.i and c.dep_ in ("prep", "oprd", "xcomp", "ccomp", "obl", "advcl") \
+                            and not (c.dep_ == "prep" and c.lower_ in ("in", "at", "on", "during")):
+                        hi_extra = max(hi_extra, c.right_edge.i)
+        if content is None:
+            continue
+        src = _subject(tok)
+        if src is None:
+            continue
+        lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
+        lo, hi = _same_paragraph(doc, tok, lo, hi)
+        if src.i >= lo and src.i <= hi:
+            continue
+        start, end = _clip(doc, lo, hi)
+        if end - start < 2:
+            continue
+        text, cs, ce = _cue_span(tok)
+        cands.append(_Cand("indirect", tok, text, cs, ce, src, start, end))
+    return cands
+
+
+def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
+    cands: list[_Cand] = []
+    for tok in doc:
+        for phrase in lex.according:
+            words = [t.lower_ for t in doc[tok.i:tok.i + len(phrase)]]
+            if tuple(words) != phrase:
+                continue
+            last = doc[tok.i + len(phrase) - 1]
+            src = next((c for c in last.children if c.dep_ in ("pobj", "obj")), None)
+            if src is None and last.dep_ == "case":
+                src = last.head  # French UD: "selon" is a case marker of its noun
+            if src is None:
+                src = next((c for c in tok.children if c.dep_ in ("pobj", "obj")), None)
+            if src is None:
+                continue
+            phrase_toks = {t.i for t in tok.subtree} | {t.i for t in src.subtree} | set(range(tok.i, last.i + 1))
+            sent = tok.sent
+            keep = [t.i for t in sent if t.i not in phrase_toks and not t.is_space]
+            if not keep:
+                continue
+            # The content is the rest of the sentence on the larger side of the phrase.
+            before = [i for i in keep if i < tok.i]
+            after = [i for i in keep if i > tok.i]
+            side = before if len(before) > len(after) else after
+            side = [i for i in side if not doc[i].is_punct] and side
+            if not side or len(side) < 2:
+                continue
+            lo, hi = _same_paragraph(doc, tok, side[0], side[-1])
+            start, end = _clip(doc, lo, hi)
+            if end - start < 2:
+                continue
+            cue_end = doc[last.i].idx + len(doc[last.i].text)
+            cands.append(_Cand("according_to", None, " ".join(phrase), tok.idx, cue_end, src, start, end))
+            break
+    return cands
+
+
+def _quote_cue(doc: Doc, q: Quote, lex: Lexicon) -> tuple[Token, Token | None] | None:
+    """Find the speech verb that introduces or follows quote ``q`` (not inside it)."""
+    text = doc.text
+    # After: "“…,” he declared." / "“…,” the ministry said in a statement."
+    i = q.end
+    while i < len(text) and (text[i].isspace() or text[i] in ",.;:—–-"):
+        i += 1
+    after = doc.char_span(i, i + 1, alignment_mode="expand") if i < len(text) else None
+    if after is not None and len(after):
+        first = after[0]
+        same_par = "\n" not in text[q.end:i]
+        closes_clause = text[q.inner_end - 1] in ",.!?…" or (
+            _word_count(text[q.inner_start:q.inner_end]) >= _MIN_ORPHAN_WORDS and text[q.end:q.end + 1] in ",.")
+        if closes_clause and (same_par or first.is_lower or first.lower_ in ("he", "she", "they", "it")):
+            for tok in doc[first.i:min(len(doc), first.i + _MAX_CUE_GAP)]:
+                if tok.text in ("“", '"', "«", "‘") or (tok.is_sent_start and tok.i > first.i):
+                    break
+                if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
+                    return tok, _subject(tok)
+    # Before: "X said: “…”" / "X told Sputnik, “…”" / "..., adding,\n\n“…”"
+    j = q.start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    before = doc.char_span(max(0, j - 1), j, alignment_mode="expand") if j > 0 else None
+    if before is not None and len(before):
+        last = before[-1]
+        long_quote = _word_count(text[q.inner_start:q.inner_end]) >= _MIN_ORPHAN_WORDS
+        if long_quote and ("\n" not in text[j:q.start] or last.text in (":", ",")):
+            lo = last.sent.start
+            for tok in reversed(doc[lo:last.i + 1]):
+                if tok.text in ("”", '"', "»", "’") and tok.i != last.i:
+                    break
+                if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
+                    return tok, _subject(tok)
+    return None
+
+
+def _word_count(text: str) -> int:
+    return sum(any(ch.isalnum() for ch in w) for w in text.split())
+
+
+def _quote_cands(doc: Doc, lex: Lexicon, cands: list[_Cand]) -> list[_Cand]:
+    """Turn quotes into direct/mixed attributions, merging with the verb candidates."""
+    text = doc.text
+    out = list(cands)
+    for q in find_quotes(text):
+        qs, qe = strip_marks(text, q.inner_start, q.inner_end)
+        if qe <= qs:
+            continue
+        # A verb candidate whose content holds the quote: direct when the quote is (nearly)
+        # all of it, mixed when the quote is a fragment of a paraphrase.
+        hit = None
+        for n, c in enumerate(out):
+            cue_at = c.cue_start if c.cue_start is not None else -1
+            if c.start < q.end and q.start < c.end and c.kind in ("indirect", "according_to") \
+                    and not q.start <= cue_at < q.end:
+                hit = n
+                break
+        if hit is not None:
+            c = out[hit]
+            outside = _word_count(text[c.start:min(c.end, q.start)]) + _word_count(text[max(c.start, q.end):c.end])
+            if outside <= 1:
+                out[hit] = replace(c, kind="direct", start=qs, end=qe)
+            else:
+                out[hit] = replace(c, kind="mixed", start=min(c.start, qs), end=max(c.end, qe))
+            continue
+        found = _quote_cue(doc, q, lex)
+        if found is not None:
+            verb, src = found
+            cue_text, cs, ce = _cue_span(verb)
+            out.append(_Cand("direct", verb, cue_text, cs, ce, src, qs, qe))
+            continue
+        words = _word_count(text[qs:qe])
+        if words >= _MIN_ORPHAN_WORDS:
+            # A full-sentence quote with no cue of its own continues the previous speaker.
+            prev = [c for c in out if c.end <= q.start and c.src is not None]
+            if prev:
+                last = max(prev, key=lambda c: c.end)
+                if text.count("\n", last.end, q.start) <= 4:
+                    out.append(_Cand("direct", None, "", None, None, last.src, qs, qe))
+    return out
+
+
+def _dedupe(cands: list[_Cand]) -> list[_Cand]:
+    """Keep one attribution per stretch of text: outer ones win over ones nested in them."""
+    order = sorted(cands, key=lambda c: (c.kind != "direct" and c.kind != "mixed", -(c.end - c.start)))
+    kept: list[_Cand] = []
+    for c in order:
+        cue_pos = c.cue_start if c.cue_start is not None else -1
+        if any(k.start <= cue_pos < k.end for k in kept):
+            continue
+        if any(min(c.end, k.end) - max(c.start, k.start) > 0.5 * (c.end - c.start) for k in kept):
+            continue
+        kept.append(c)
+    kept.sort(key=lambda c: (c.start, c.end))
+    return kept
+
+
+def _attribution_id(doc_id: str, start: int, end: int, cue_start: int | None) -> str:
+    return hashlib.sha1(f"{doc_id}:{start}:{end}:{cue_start}".encode()).hexdigest()[:16]
+
+
+def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool = True) -> list[Attribution]:
+    if lang not in LEXICONS:
+        raise UsageError(f"Attribution does not support language {lang!r}; "
+                         f"supported: {', '.join(sorted(LEXICONS))}.")
+    if parsed.text != document.text:
+        raise PipelineError(f"The parse given for document {document.id} is not a parse of its text; "
+                            "parse document.text with narratrace.nlp.load_spacy(lang) first.")
+    if len(parsed) and not parsed.has_annotation("DEP"):
+        raise PipelineError("Attribution needs a dependency parse; load the full spaCy pipeline "
+                            "with narratrace.nlp.load_spacy(lang).")
+    lex = LEXICONS[lang]
+    text = document.text
+    cands = _verb_cands(parsed, lex, with_cognition) + _according_cands(parsed, lex)
+    cands = _dedupe(_quote_cands(parsed, lex, cands))
+    out: list[Attribution] = []
+    prior: list[tuple[int, int, str]] = []
+    types = name_types(parsed, lang)
+    for c in cands:
+        if c.src is not None:
+            s, e = source_span(c.src)
+            rs, re_ = resolve(c.src, s, e, prior=prior, lang=lang, types=types)
+            kind = entity_kind(parsed, rs, re_, lang, types)
+            if kind != "other" or (c.src.pos_ == "PROPN" and (rs, re_) == (s, e)):
+                prior.append((rs, re_, kind))
+            speaker = Speaker(text=text[s:e], start=rs, end=re_, mention_start=s, mention_end=e)
+        else:
+            speaker = Speaker(text="", start=None, end=None)
+        content = text[c.start:c.end]
+        anchor = c.cue if c.cue is not None else parsed.char_span(c.start, c.end, alignment_mode="expand")
+        sent = anchor.sent if anchor is not None else None
+        sent_tokens = list(sent) if sent is not None else []
+        medium = find_medium(c.cue, sent_tokens, exclude=(c.start, c.end))
+        cue_phrase = text[c.cue_start:c.cue_end] if c.cue_start is not None and c.cue_end is not None else ""
+        hedges = find_hedges(content, cue_phrase, lang=lang)
+        stance = "asserts"
+        if c.cue is not None:
+            if c.cue_text in lex.deny or any(ch.dep_ == "neg" or ch.lower_ in ("not", "never", "pas")
+                                             for ch in c.cue.children):
+                stance = "denies"
+            elif c.cue_text in ("call", "describe", "dismiss", "label", "brand", "term", "qualifier") and \
+                    any(w in content.lower().split() for w in lex.denial_words):
+                stance = "denies"
+        if stance == "asserts" and says_no_evidence(content, lang=lang):
+            stance = "denies"
+        out.append(Attribution(
+            id=_attribution_id(document.id, c.start, c.end, c.cue_start), doc=document.id,
+            kind=c.kind, speaker=speaker, cue=c.cue_text, content=content, start=c.start, end=c.end,
+            medium=medium, stance=stance, hedges=hedges, cue_start=c.cue_start, cue_end=c.cue_end))
+    return out
