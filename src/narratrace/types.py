@@ -210,6 +210,8 @@ class ClaimFamily:
     independent_origins: int = 0
     first_seen: str | None = None
     circular: bool = False
+    origin_types: tuple[str, ...] = ()  # one per origin: "official", "agency/state/RU", ...
+    contradicts: tuple[str, ...] = ()  # families this one denies (a denial never joins them)
 
 
 @dataclass(frozen=True, slots=True)

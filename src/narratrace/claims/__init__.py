@@ -1,0 +1,17 @@
+"""Claims: check-worthy propositions per document, and claim families across the corpus.
+
+>>> from narratrace.types import Document, Mention
+>>> doc = Document(id="d1", path="d1", source_text="",
+...                text="The Zorland army shelled the village of Ostrava on Monday.")
+>>> [c.action for c in extract_claims(doc, attributions=[], dates=[],
+...     mentions=[Mention("d1", 4, 11, "Zorland", "place"), Mention("d1", 40, 47, "Ostrava", "place")])]
+['attack']
+"""
+
+from __future__ import annotations
+
+from ._extract import extract_claims
+from ._group import RELATED, SAME, group_claims
+from ._text import split_sentences
+
+__all__ = ["RELATED", "SAME", "extract_claims", "group_claims", "split_sentences"]

@@ -1,0 +1,194 @@
+"""Per-document claim extraction: attributed contents and check-worthy narrator sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..errors import NarratraceError
+from ..types import Attribution, Claim, DateMention, Document, Mention
+from . import _lexicon as lex
+from ._text import content_id, in_span, refine_sentences, split_sentences, words
+
+#: Shorter contents are fragments ("he said", a one-word scare quote), not propositions.
+MIN_WORDS = 5
+#: Longer narrator "sentences" are almost always a failed split (a list or a paragraph).
+MAX_WORDS = 90
+#: A narrator sentence this much inside an attribution's content is that attribution's claim.
+COVERED = 0.5
+
+_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.I)
+_QUOTES = "\"'“”‘’«»"
+_ACTOR_TYPES = ("person", "organisation", "group", "place", "outlet")
+_FALLBACK_CUE = re.compile(r"\b(?:said|says|alleged|claimed|accused|stated|declared|told|argued|"
+                           r"insisted|warned|asserted|reported|added)\b", re.I)
+_ACCORDING = re.compile(r"\baccording to\b", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|at|near|across|via|through|into|(?:village|town|city|region|province|"
+                       r"district|port|base|camp) of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+
+
+def extract_claims(document: Document, *, attributions: Sequence[Attribution],
+                   mentions: Sequence[Mention], dates: Sequence[DateMention],
+                   sentences: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
+    """Check-worthy propositions of one document, normalised as actor/action/target/place/time.
+
+    Claims come from the contents of ``attributions`` (speaker, stance and hedges carried over)
+    and from the narrator's own sentences that name an actor and an accusation or event verb.
+
+    >>> doc = Document(id="d1", path="d1", text="Zorland supplied rockets to the Vexan rebels.",
+    ...                source_text="")
+    >>> [c.action for c in extract_claims(doc, attributions=[], dates=[],
+    ...     mentions=[Mention("d1", 0, 7, "Zorland", "place")])]
+    ['supply']
+    """
+    text = document.text
+    for item in (*attributions, *mentions, *dates):
+        if item.doc != document.id:
+            raise NarratraceError(f"extract_claims got a record of document {item.doc!r} while "
+                                  f"reading {document.id!r}; pass each document's own records.")
+    spans = refine_sentences(text, sentences) if sentences is not None else split_sentences(text)
+    own = sorted((a for a in attributions if 0 <= a.start < a.end <= len(text)), key=lambda a: a.start)
+    claims: list[Claim] = []
+    seen: set[str] = set()
+
+    def add(start: int, end: int, *, speaker: str | None, stance: str, hedges: tuple[str, ...]) -> None:
+        start, end = _trim(text, start, end)
+        body = text[start:end]
+        key = " ".join(body.lower().split())
+        if key in seen or len(words(body)) < MIN_WORDS or lex.PRESCRIPTIVE.search(body):
+            return
+        seen.add(key)
+        claims.append(_claim(document, start, end, speaker=speaker, stance=stance, hedges=hedges,
+                             mentions=mentions, dates=dates))
+
+    speakers = _resolve_pronouns(own, text)
+    for attr in own:
+        speaker = speakers[attr.id]
+        # A long quote holds several propositions: one claim per check-worthy sentence in it.
+        parts = [(max(s, attr.start), min(e, attr.end)) for s, e in spans if s < attr.end and attr.start < e]
+        for start, end in parts or [(attr.start, attr.end)]:
+            body = text[start:end]
+            if not (_action(body) or _NUMBER.search(body) or in_span(mentions, start, end)):
+                continue
+            own_hedges = tuple(m.group(0).lower() for m in lex.HEDGES.finditer(body))
+            add(start, end, speaker=speaker, stance=attr.stance,
+                hedges=tuple(dict.fromkeys((*attr.hedges, *own_hedges))))
+    for start, end in spans:
+        if _covered(own, start, end):
+            continue
+        body = text[start:end]
+        n = len(words(body))
+        if n < MIN_WORDS or n > MAX_WORDS or body.rstrip(_QUOTES).endswith("?"):
+            continue
+        action = _action(body)
+        named = [m for m in in_span(mentions, start, end) if m.type in _ACTOR_TYPES]
+        if action not in lex.CHECKWORTHY_ACTIONS or not (named or _NUMBER.search(body)):
+            continue
+        speaker = _fallback_speaker(body, start, named)
+        stance = "denies" if lex.DENIAL.search(body) else "asserts"
+        hedges = tuple(dict.fromkeys(m.group(0).lower() for m in lex.HEDGES.finditer(body)))
+        add(start, end, speaker=speaker, stance=stance, hedges=hedges)
+    return sorted(claims, key=lambda c: (c.start, c.end))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in _QUOTES):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTES + ",;:"):
+        end -= 1
+    return start, end
+
+
+def _covered(attrs: Sequence[Attribution], start: int, end: int) -> bool:
+    span = max(end - start, 1)
+    inside = sum(max(0, min(end, a.end) - max(start, a.start)) for a in attrs)
+    return inside / span >= COVERED
+
+
+def _resolve_pronouns(attrs: Sequence[Attribution], text: str) -> dict[str, str | None]:
+    """Speaker per attribution; "he"/"it" point to their antecedent (the span the attribution
+    stage resolved, else the last named speaker before them)."""
+    out: dict[str, str | None] = {}
+    last: str | None = None
+    for attr in attrs:
+        sp = attr.speaker
+        # The speaker's words, not an entity id: claims are read by people; provenance matches
+        # names with its own keys.
+        name = sp.text.strip() or None
+        # start/end point to the named antecedent of "he", "it", "the outlet"
+        named = text[sp.start:sp.end].strip() if sp.start is not None and sp.end is not None else ""
+        if named and named.lower() not in lex.PRONOUNS:
+            name = named
+        if name and name.lower() in lex.PRONOUNS:
+            name = last
+        elif name:
+            last = name
+        out[attr.id] = name
+    return out
+
+
+def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str | None:
+    """``according to X`` / ``X said`` in a sentence the attribution stage left alone."""
+    match = _ACCORDING.search(body)
+    if match:
+        after = [m for m in named if m.start >= offset + match.end()]
+        if after:
+            return after[0].text
+    cue = _FALLBACK_CUE.search(body)
+    if cue:
+        before = [m for m in named if m.end <= offset + cue.start() and m.type in ("person", "organisation", "outlet")]
+        if before and offset + cue.start() - before[-1].end < 40:
+            return before[-1].text
+    return None
+
+
+def _action(body: str) -> str | None:
+    found = _action_match(body)
+    return found[0] if found else None
+
+
+def _action_match(body: str) -> tuple[str, int, int] | None:
+    """The main action of a sentence: its first substantive verb, else an accusation verb."""
+    best: tuple[int, str, int] | None = None
+    for name, rx in lex.ACTIONS:
+        m = rx.search(body)
+        if m and name != "accuse" and (best is None or m.start() < best[0]):
+            best = (m.start(), name, m.end())
+    if best is None:
+        m = lex.ACTIONS[-1][1].search(body)
+        return ("accuse", m.start(), m.end()) if m else None
+    return best[1], best[0], best[2]
+
+
+def _claim(document: Document, start: int, end: int, *, speaker: str | None, stance: str,
+           hedges: tuple[str, ...], mentions: Sequence[Mention], dates: Sequence[DateMention]) -> Claim:
+    text = document.text
+    body = text[start:end]
+    inside = [m for m in in_span(mentions, start, end) if m.type in _ACTOR_TYPES]
+    actor = target = place = None
+    found = _action_match(body)
+    action = found[0] if found else None
+    def locative(m: Mention) -> bool:
+        return m.type == "place" and bool(_LOCATIVE.search(text[max(0, m.start - 40):m.start]))
+
+    if found:
+        verb_at = start + found[1]
+        before = [m for m in inside if m.end <= verb_at and not locative(m)]
+        after = [m for m in inside if m.start >= start + found[2] and not locative(m)]
+        actor = before[-1].text if before else None
+        target = after[0].text if after else _object_phrase(body[found[2]:])
+    place = next((m.text for m in inside if locative(m) and m.text not in (actor, target)), None)
+    time = next((d.value for d in sorted(dates, key=lambda d: d.start) if start <= d.start < end), None)
+    evidence = tuple(name for name, rx in lex.EVIDENCE if rx.search(body))
+    return Claim(id=content_id(document.id, start, end), doc=document.id, text=body, start=start, end=end,
+                 attributed_to=speaker, stance=stance,  # type: ignore[arg-type]
+                 hedges=hedges, evidence=evidence, actor=actor, action=action, target=target,
+                 place=place, time=time)
+
+
+def _object_phrase(rest: str) -> str | None:
+    """``... to terrorist groups`` → ``terrorist groups`` when no named target follows the verb."""
+    m = re.search(r"\b(?:to|against|for|with)\s+((?:[\w'’-]+\s+){0,3}?(?:groups?|militants?|terrorists?|"
+                  r"rebels?|fighters?|insurgents?|forces|troops|soldiers|army|civilians|networks?))\b",
+                  rest[:120], re.I)
+    return m.group(1) if m else None

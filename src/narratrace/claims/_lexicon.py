@@ -1,0 +1,76 @@
+"""Word lists for check-worthiness, actions, hedges, denials and evidence (English).
+
+Hand-written from general news vocabulary (ClaimBuster-style check-worthy cues: accusations,
+event verbs, numbers, named actors); none of it is tuned to one corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+#: Canonical action → verb pattern. Order matters: substantive actions are preferred over the
+#: speech-act "accuse" when both occur ("X accuses Y of supplying Z" → action ``supply``).
+ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, _I)) for name, rx in (
+    ("sever_ties", r"\b(?:sever\w*|cut\w*|br[oe]ke\w*(?: off)?|suspend\w*|end\w*)\s+(?:\w+\s+){0,2}(?:ties|relations)\b"),
+    ("supply", r"\b(?:suppl(?:y|ies|ied|ying|ier|iers)|deliver\w*|provid\w*|ship(?:s|ped|ping|ment\w*)?|"
+               r"funnel\w*|distribut\w*|smuggl\w*|traffick\w*|transfer\w*|sen[dt]\w*)\b"),
+    ("arm", r"\barm(?:s|ed|ing)\b(?!\s+(?:trade|control|deal|sales?|exports?)\b)"),
+    ("train", r"\btrain(?:s|ed|ing)?\b(?! station)"),
+    ("attack", r"\b(?:attack\w*|ambush\w*|assault\w*|strik(?:e|es|ing)|struck|bomb\w*|shell\w*|raid\w*|"
+               r"kill\w*|massacre\w*|invad\w*|invasion|shot|shoot\w*)\b"),
+    ("coordinate", r"\b(?:coordinat\w*|organi[sz]\w*|orchestrat\w*|plott?\w*|mastermind\w*|direct(?:s|ed|ing))\b"),
+    ("support", r"\b(?:support\w*|back(?:s|ed|ing)|fund(?:s|ed|ing)?|financ\w*|sponsor\w*|aid(?:s|ed|ing)?|"
+                r"assist\w*|bolster\w*|fuel\w*|help\w*|arm(?:s|ed|ing)?)\b"),
+    ("involve", r"\b(?:involve\w*|participat\w*|complicit\w*|links?(?:ed)? to|ties to)\b"),
+    ("seize", r"\b(?:seiz\w*|recover\w*|found|discover\w*|captur\w*|intercept\w*|confiscat\w*)\b"),
+    ("sign", r"\bsign(?:s|ed|ing)\b"),
+    ("launch", r"\blaunch\w*\b"),
+    ("divert", r"\b(?:divert\w*|misappropriat\w*|embezzl\w*|laundr\w*)\b"),
+    ("use", r"\b(?:us(?:e|es|ed|ing))\b"),
+    ("destabilize", r"\b(?:destabili[sz]\w*|undermin\w*|interfer\w*|sabotag\w*)\b"),
+    ("accuse", r"\b(?:accus\w*|alleg\w*|blam\w*|charg(?:e|es|ed|ing)|implicat\w*|condemn\w*)\b"),
+))
+
+#: Actions strong enough alone (with a named actor) to make a narrator sentence check-worthy.
+CHECKWORTHY_ACTIONS = frozenset(a for a, _ in ACTIONS) - {"use"}
+
+DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|refut\w*|dismiss\w*|debunk\w*|"
+                    r"baseless|unfounded|fabricat\w*|false(?:ly)?|never|no (?:\w+ ){0,3}(?:were|was) ever)\b", _I)
+
+HEDGES = re.compile(r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|possibly|"
+                    r"probably|likely|highly likely|may|might|could|appears? to|seems? to|suggest\w*|"
+                    r"believed to|said to be|unconfirmed|unverified|rumou?r\w*|claims?)\b", _I)
+
+#: Calls to action and opinions are not factual claims.
+PRESCRIPTIVE = re.compile(r"\b(?:should|must|ought to|need(?:s)? to|let us|let's|we call on|urge\w*)\b", _I)
+
+#: Evidence a claim says it rests on → canonical label.
+EVIDENCE: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, _I)) for name, rx in (
+    ("photos", r"\b(?:photo\w*|pictures?|images?)\b(?<!satellite images)"),
+    ("satellite_images", r"\bsatellite (?:images?|imagery|photos?|pictures?)\b"),
+    ("video", r"\b(?:videos?|footage|recordings? of)\b"),
+    ("documents", r"\b(?:documents?|papers|files|records|passports?|contracts?|invoices?|letters?)\b"),
+    ("markings", r"\b(?:marked with|markings?|inscriptions?|insignia|serial numbers?|bearing (?:\w+\s+){0,3}"
+                 r"(?:writing|inscriptions?|markings?|symbols?|flags?|logos?))\b"),
+    ("testimony", r"\b(?:testimon\w*|witness\w*|eyewitness\w*|confess\w*|interrogat\w*|survivors? said)\b"),
+    ("intercepts", r"\b(?:intercept\w*|wiretap\w*|audio recordings?|phone calls? (?:recorded|intercepted))\b"),
+    ("devices", r"\b(?:phones?|laptops?|hard drives?|sim cards?)\b"),
+    ("weapons_seized", r"\b(?:seiz\w*|recover\w*|captur\w*|confiscat\w*)\b[^.]{0,60}\b(?:weapons?|drones?|"
+                       r"equipment|ammunition|arms)\b"),
+    ("investigation", r"\b(?:investigation|inquiry|probe|forensic\w*)\b"),
+))
+
+#: Words that mark a speaker as someone speaking for an institution.
+OFFICE = re.compile(r"\b(?:minister\w*|ministry|president\w*|prime|premier|spokes\w*|official\w*|ambassador\w*|"
+                    r"embassy|government|army|military|forces|police|prosecutor\w*|commander|general|"
+                    r"secretary|chancellor|king|head of|director\w*|chief|delegat\w*|representative\w*|"
+                    r"senator|governor|mayor|kremlin|white house|pentagon|parliament\w*|council|authorit\w*|"
+                    r"intelligence|department|agency|mission|junta|state)\b", _I)
+
+#: Speakers that are documents rather than people or outlets.
+DOCUMENT_SPEAKER = re.compile(r"\b(?:report|document\w*|study|statement|letter|memo\w*|file\w*|"
+                              r"investigation|inquiry|survey|leak\w*|dossier|charter|resolution)\b", _I)
+
+PRONOUNS = frozenset("he she it they him her them we i you this that who which".split())

@@ -1,0 +1,409 @@
+"""Provenance: who a document cites, and where each claim family comes from.
+
+:func:`extract_citations` finds the sources one document cites (speakers that are outlets,
+officials or documents; "according to X"; "X reported"; credit lines). :func:`trace_origins`
+follows, for each claim family, reprints back to their original and citation chains back to
+the first source, counts the independent origins and flags circular sourcing. Outlets are typed
+by a registry (``narratrace/data/outlets.json``) that users extend with their own file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .claims import _lexicon as lex
+from .claims._text import norm_name
+from .errors import UsageError
+from .types import Attribution, Citation, Claim, ClaimFamily, Document, Mention, Reuse
+
+CitationKind = Literal["outlet", "official", "document", "agency", "other"]
+ENV_VAR = "NARRATRACE_OUTLETS"
+
+# --------------------------------------------------------------------------- outlet registry
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """One registry entry: facts about an outlet, with a public source for the affiliation."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    kind: str = "outlet"  # agency | broadcaster | newspaper | online | outlet
+    ownership: str | None = None  # state | state-funded | public | private | cooperative
+    affiliation: str | None = None
+    source: str | None = None
+    wikidata: str | None = None
+
+    @property
+    def type_label(self) -> str:
+        """``agency/state/RU``: citation kind, ownership and country in one string."""
+        kind = "agency" if self.kind == "agency" else "outlet"
+        return "/".join(p for p in (kind, self.ownership, self.country) if p)
+
+
+@dataclass(frozen=True)
+class OutletRegistry:
+    """Outlets with a name matcher; build it with :func:`load_outlets`."""
+
+    outlets: tuple[Outlet, ...]
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _by_alias: dict[str, Outlet] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_alias: dict[str, Outlet] = {}
+        for outlet in self.outlets:
+            for alias in (outlet.name, *outlet.aliases):
+                by_alias[alias.casefold()] = outlet
+        names = sorted(by_alias, key=len, reverse=True)
+        # Short all-caps names (AP, RT) match case-sensitively, or "ap"/"rt" would hit words.
+        parts = []
+        for outlet in self.outlets:
+            for alias in (outlet.name, *outlet.aliases):
+                esc = re.escape(alias)
+                parts.append(esc if alias.isupper() and len(alias) <= 4 else f"(?i:{esc})")
+        parts.sort(key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![^\W\d_])") if names else None
+        object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_by_alias", by_alias)
+
+    def find(self, name: str | None) -> Outlet | None:
+        """The outlet called exactly ``name`` (an alias counts; case and "the" ignored)."""
+        if not name:
+            return None
+        key = re.sub(r"^the\s+", "", name.strip(), flags=re.I).casefold()
+        key = re.sub(r"['’]s$", "", key)
+        return self._by_alias.get(key)
+
+    def search(self, text: str) -> list[tuple[int, int, Outlet]]:
+        """Every registry outlet named in ``text``, as ``(start, end, outlet)``."""
+        if self._pattern is None:
+            return []
+        return [(m.start(), m.end(), self._by_alias[m.group(0).casefold()])
+                for m in self._pattern.finditer(text)]
+
+
+def load_outlets(path: str | Path | None = None, *, env: Mapping[str, str] | None = None) -> OutletRegistry:
+    """The packaged registry merged with a user file (``path``, else ``$NARRATRACE_OUTLETS``).
+
+    A user entry with the same name (case-insensitive) replaces the packaged one. The file is
+    JSON: ``{"outlets": [{"name": ..., "aliases": [...], "country": ..., ...}]}`` or a bare list.
+
+    >>> load_outlets().find("Russia Today").name
+    'RT'
+    """
+    packaged = resources.files("narratrace").joinpath("data/outlets.json").read_text(encoding="utf-8")
+    entries = {o.name.casefold(): o for o in _parse_outlets(json.loads(packaged), "the packaged outlets.json")}
+    user = path if path is not None else (env if env is not None else os.environ).get(ENV_VAR)
+    if user:
+        try:
+            data = json.loads(Path(user).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"Cannot read the outlet registry {user!s}: {exc}. Give a JSON file "
+                             f"like narratrace/data/outlets.json (via --outlets or ${ENV_VAR}).") from exc
+        for outlet in _parse_outlets(data, str(user)):
+            entries[outlet.name.casefold()] = outlet
+    return OutletRegistry(tuple(entries.values()))
+
+
+def _parse_outlets(data: Any, where: str) -> list[Outlet]:
+    rows = data.get("outlets") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise UsageError(f"The outlet registry {where} must hold a list of outlets "
+                         "(a JSON list, or {\"outlets\": [...]}).")
+    known = {f.name for f in dataclasses.fields(Outlet)}
+    out = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"].strip():
+            raise UsageError(f"Outlet #{i} in {where} has no name; every entry needs \"name\".")
+        extra = set(row) - known
+        if extra:
+            raise UsageError(f"Outlet {row['name']!r} in {where} has unknown keys {sorted(extra)}; "
+                             f"known keys: {sorted(known)}.")
+        out.append(Outlet(**{**row, "aliases": tuple(row.get("aliases") or ())}))
+    return out
+
+
+# --------------------------------------------------------------------------- citations
+
+_DESCRIPTOR = (r"(?:news\s+)?(?:outlet|newspaper|news agency|agency|broadcaster|channel|news site|"
+               r"website|portal|daily|weekly|magazine|tabloid|media|television|TV|radio)")
+_NAME = r"([A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|de|du|al|el|of|la))*)"
+_NAMED_OUTLET = re.compile(rf"\b{_DESCRIPTOR}\s+{_NAME}")
+_ACCORDING = re.compile(rf"\baccording to\s+(?:(?:a|the|an)\s+)?(?:(?:\w+\s+){{0,3}}?(?:report|statement|"
+                        rf"article)\s+(?:by|in|from|of)\s+(?:the\s+)?)?(?:(?:[\w-]+\s+){{0,3}}?{_DESCRIPTOR}\s+)?{_NAME}")
+_CUE_NEAR = re.compile(r"\b(?:said|says|reported|reports|report|told|interview|according|quoted|quoting|"
+                       r"cited|citing|wrote|writes|published|announced|claimed|alleged|stated|added|"
+                       r"broadcast|aired)\b", re.I)
+_SOURCE_VERB = re.compile(r"^\s*(?:has\s+|had\s+)?(?:reported|cited|quoted|wrote|published|said|claimed|"
+                          r"alleged|added)\b", re.I)
+_OUTLET_WORDS = re.compile(rf"\b{_DESCRIPTOR}\b", re.I)
+_CREDIT = re.compile(r"^\W*$|^\W*[\d\s:/.,-]*$")
+_TRIM_SOURCE = re.compile(r"^(?:the|a|an)\s+|['’]s(?:\s+\w+)?$", re.I)
+
+
+def extract_citations(document: Document, *, attributions: Sequence[Attribution],
+                      mentions: Sequence[Mention], registry: OutletRegistry | None = None) -> list[Citation]:
+    """The sources ``document`` cites, typed outlet / agency / official / document / other.
+
+    >>> doc = Document(id="d", path="d", source_text="",
+    ...                text="The port was closed, according to Reuters.")
+    >>> [(c.source, c.kind) for c in extract_citations(doc, attributions=[], mentions=[])]
+    [('Reuters', 'agency')]
+    """
+    registry = registry if registry is not None else load_outlets()
+    text = document.text
+    out: dict[tuple[str, int], Citation] = {}
+
+    def add(name: str, kind: CitationKind, start: int, end: int) -> None:
+        outlet = registry.find(name)
+        source = outlet.name if outlet else _clean_source(name)
+        if outlet:
+            kind = "agency" if outlet.kind == "agency" else "outlet"
+        if source and source.lower() not in lex.PRONOUNS and (source, start) not in out:
+            out[(source, start)] = Citation(doc=document.id, source=source, kind=kind, start=start, end=end)
+
+    by_span = {(m.start, m.end): m for m in mentions}
+    for attr in attributions:
+        if attr.doc != document.id:
+            raise UsageError(f"extract_citations got attribution {attr.id!r} of document {attr.doc!r} "
+                             f"while reading {document.id!r}; pass each document's own records.")
+        sp = attr.speaker
+        start, end = sp.start, sp.end
+        if start is None or end is None:
+            continue
+        name = text[start:end] if 0 <= start < end <= len(text) else sp.text
+        if name.strip().lower() in lex.PRONOUNS:
+            continue
+        where = (sp.mention_start, sp.mention_end) if getattr(sp, "mention_start", None) is not None else (start, end)
+        add(name, _speaker_kind(name, text, start, by_span.get((start, end)), registry), where[0], where[1])
+        if attr.medium:  # "told Sputnik", "in an interview with TASS"
+            for s, e, outlet in registry.search(attr.medium):
+                pos = text.find(attr.medium[s:e], max(0, (attr.cue_start or attr.start) - 300))
+                add(outlet.name, "outlet", pos if pos >= 0 else start, (pos if pos >= 0 else start) + e - s)
+    for rx in (_ACCORDING, _NAMED_OUTLET):
+        for m in rx.finditer(text):
+            name = m.group(1).rstrip(".")
+            kind: CitationKind = "outlet" if rx is _NAMED_OUTLET or registry.find(name) else \
+                _speaker_kind(name, text, m.start(1), by_span.get((m.start(1), m.start(1) + len(name))), registry)
+            add(name, kind, m.start(1), m.start(1) + len(name))
+    for start, end, outlet in registry.search(text):
+        if _is_photo_credit(text, start, end):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        credit = _CREDIT.match(text[end:line_end if line_end >= 0 else len(text)]) and len(line.split()) <= 6
+        bracket = text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")"
+        window = text[max(0, start - 60):min(len(text), end + 60)]
+        if credit or bracket or _CUE_NEAR.search(window):
+            add(outlet.name, "outlet", start, end)
+    for m in mentions:
+        if m.doc == document.id and m.type == "outlet" and _SOURCE_VERB.match(text[m.end:m.end + 30]):
+            add(m.text, "outlet", m.start, m.end)
+    if document.syndicator and not any(c.source == (registry.find(document.syndicator) or Outlet(document.syndicator)).name
+                                       for c in out.values()):
+        add(document.syndicator, "outlet", 0, 0)
+    # One source, one kind per document: the most specific one any mention of it got.
+    rank = {"agency": 0, "outlet": 1, "official": 2, "document": 3, "other": 4}
+    best: dict[str, CitationKind] = {}
+    for c in out.values():
+        if c.source not in best or rank[c.kind] < rank[best[c.source]]:
+            best[c.source] = c.kind
+    return sorted((dataclasses.replace(c, kind=best[c.source]) for c in out.values()),
+                  key=lambda c: (c.start, c.source))
+
+
+def _clean_source(name: str) -> str:
+    name = " ".join(name.split()).strip(" ,.;:'\"“”‘’")
+    inner = _NAMED_OUTLET.search(name)  # "a report by the local outlet Zeta" → "Zeta"
+    if inner:
+        name = inner.group(1)
+    name = re.sub(r"^(.+?)['’]s\s+(?:report|article|story|statement|investigation)$", r"\1", name)
+    prev = None
+    while prev != name:
+        prev = name
+        name = _TRIM_SOURCE.sub("", name).strip()
+    return name
+
+
+def _speaker_kind(name: str, text: str, start: int, mention: Mention | None,
+                  registry: OutletRegistry) -> CitationKind:
+    """Type a cited speaker from the registry, its mention type and the words around it."""
+    outlet = registry.find(name)
+    if outlet:
+        return "agency" if outlet.kind == "agency" else "outlet"
+    if (mention and mention.type == "outlet") or _OUTLET_WORDS.search(name):
+        return "outlet"
+    if lex.DOCUMENT_SPEAKER.search(name) and not (mention and mention.type == "person"):
+        return "document"
+    title = text[max(0, start - 60):start]
+    if lex.OFFICE.search(name) or (mention and mention.type == "person" and
+                                   lex.OFFICE.search(title.rsplit(".", 1)[-1])):
+        return "official"
+    if mention and mention.type == "place":
+        return "official"  # "Moscow said", "Bamako accused": a capital speaks for its government
+    return "other"
+
+
+def _is_photo_credit(text: str, start: int, end: int) -> bool:
+    return "©" in text[max(0, start - 3):start] or bool(re.match(r"\s*(?:Photo|/|Images)\b", text[end:end + 8]))
+
+
+# --------------------------------------------------------------------------- origins
+
+
+def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], citations: Sequence[Citation],
+                  reuse: Sequence[Reuse], documents: Mapping[str, Document],
+                  registry: OutletRegistry | None = None) -> list[ClaimFamily]:
+    """Fill ``origins``, ``independent_origins``, ``origin_types``, ``circular``, ``first_seen``.
+
+    The origin of a claim is its speaker, or the publishing outlet for the narrator's own
+    statements. Reprints (reuse ``duplicate``/``syndicated``) count as their original; a claim
+    attributed to an outlet whose own article is in the family takes that article's origins
+    (so outlet → outlet → official counts once); a loop of outlets citing each other is flagged
+    ``circular`` and counts once.
+    """
+    registry = registry if registry is not None else load_outlets()
+    by_id = {c.id: c for c in claims}
+    original = _originals(reuse, documents)
+    known = frozenset(norm_name(d.outlet) for d in documents.values() if d.outlet)
+    kinds: dict[tuple[str, str], CitationKind] = {(c.doc, _key(c.source, registry, known)): c.kind for c in citations}
+    outlet_key = {d.id: _key(d.outlet, registry, known) for d in documents.values() if d.outlet}
+    out = []
+    for fam in families:
+        members = [by_id[c] for c in fam.claims if c in by_id]
+        fam_docs = {original.get(c.doc, c.doc) for c in members}
+        docs_of_outlet: dict[str, set[str]] = {}
+        for d in fam_docs:
+            if d in outlet_key:
+                docs_of_outlet.setdefault(outlet_key[d], set()).add(d)
+        names: dict[str, str] = {}
+        types: dict[str, str] = {}
+        raw: dict[str, set[str]] = {}  # doc → source keys its claims rest on
+        for claim in members:
+            doc = original.get(claim.doc, claim.doc)
+            key, name, typ = _claim_source(claim, doc, documents, kinds, registry, known)
+            raw.setdefault(doc, set()).add(key)
+            if len(name) > len(names.get(key, "")):
+                names[key] = name
+            types.setdefault(key, typ)
+        origins: set[str] = set()
+        circular = False
+        for doc in sorted(raw):
+            found, loop = _resolve(doc, raw, docs_of_outlet, outlet_key, ())
+            origins |= found
+            circular |= loop
+        ordered = sorted(origins, key=lambda k: names.get(k, k))
+        published = sorted(p for d in {c.doc for c in members} if (p := getattr(documents.get(d), "published", None)))
+        out.append(dataclasses.replace(
+            fam, origins=tuple(_display(k, names) for k in ordered), independent_origins=len(ordered),
+            origin_types=tuple(types.get(k, "circular") for k in ordered), circular=circular,
+            first_seen=published[0] if published else fam.first_seen))
+    return out
+
+
+def _originals(reuse: Sequence[Reuse], documents: Mapping[str, Document]) -> dict[str, str]:
+    """Copy → original for duplicates and syndicated reprints (same_story stays independent)."""
+    parent: dict[str, str] = {}
+    for r in reuse:
+        if r.kind == "same_story":
+            continue
+        if r.direction == "a->b":
+            src, dst = r.a, r.b
+        elif r.direction == "b->a":
+            src, dst = r.b, r.a
+        else:  # unknown: the earlier publication (then the smaller id) is the original
+            pa = getattr(documents.get(r.a), "published", None) or "9999"
+            pb = getattr(documents.get(r.b), "published", None) or "9999"
+            src, dst = (r.a, r.b) if (pa, r.a) <= (pb, r.b) else (r.b, r.a)
+        parent.setdefault(dst, src)
+    out = {}
+    for doc in parent:
+        root, seen = doc, {doc}
+        while root in parent and parent[root] not in seen:
+            root = parent[root]
+            seen.add(root)
+        out[doc] = root
+    return out
+
+
+_MASTHEAD = re.compile(r"^(?:news|times|post|daily|journal|herald|tribune|gazette|telegraph|press|today|"
+                       r"media|tv|radio|network|info|online|wire|express|observer|guardian|mail|star)$", re.I)
+
+
+def _key(name: str | None, registry: OutletRegistry, outlets: frozenset[str] = frozenset()) -> str:
+    """A matching key for a source name: registry outlet, a known outlet's full name, else a
+    person's surname ("Prime Minister Ada Lovi" and "Lovi" are one source), else the name."""
+    if not name:
+        return ""
+    outlet = registry.find(name)
+    if outlet:
+        return "outlet:" + outlet.name.casefold()
+    base = re.split(r"['’]s\b", name, maxsplit=1)[0]
+    norm = norm_name(base)
+    parts = base.split()
+    if norm in outlets or not parts:
+        return "name:" + norm
+    last = parts[-1]
+    if last[:1].isupper() and not (lex.OFFICE.search(last) or _OUTLET_WORDS.search(last)
+                                   or _MASTHEAD.match(last) or lex.DOCUMENT_SPEAKER.search(last)):
+        return "name:" + norm.split()[-1] if norm else ""
+    return "name:" + norm
+
+
+def _claim_source(claim: Claim, doc: str, documents: Mapping[str, Document],
+                  kinds: Mapping[tuple[str, str], CitationKind], registry: OutletRegistry,
+                  known: frozenset[str]) -> tuple[str, str, str]:
+    """(key, display name, type) of the source a claim rests on."""
+    if claim.attributed_to:
+        name = _clean_source(claim.attributed_to) or claim.attributed_to
+        key = _key(name, registry, known)
+        outlet = registry.find(name)
+        typ = outlet.type_label if outlet else kinds.get((claim.doc, key), "other")
+        return key, outlet.name if outlet else name, typ
+    document = documents.get(doc)
+    if document and document.outlet:
+        outlet = registry.find(document.outlet)
+        return (_key(document.outlet, registry, known), outlet.name if outlet else document.outlet,
+                outlet.type_label if outlet else "outlet")
+    title = (document.title or document.path) if document else doc
+    return "doc:" + doc, title, "narrator"
+
+
+def _resolve(doc: str, raw: Mapping[str, set[str]], docs_of_outlet: Mapping[str, set[str]],
+             outlet_key: Mapping[str, str], path: tuple[str, ...]) -> tuple[set[str], bool]:
+    """Follow a document's sources through outlets whose own articles are in the family."""
+    found: set[str] = set()
+    loop = False
+    for key in raw.get(doc, ()):
+        targets = docs_of_outlet.get(key, set()) - {doc}
+        if not targets:
+            found.add(key)
+            continue
+        for target in sorted(targets):
+            if target in path:  # A cites B cites A: the loop is one origin, flagged
+                loop = True
+                found.add("loop:" + "+".join(sorted({outlet_key.get(t, t) for t in (*path[path.index(target):], doc)})))
+                continue
+            sub, sub_loop = _resolve(target, raw, docs_of_outlet, outlet_key, (*path, doc))
+            found |= sub
+            loop |= sub_loop
+    return found, loop
+
+
+def _display(key: str, names: Mapping[str, str]) -> str:
+    if key.startswith("loop:"):
+        return "circular: " + " ↔ ".join(names.get(k, k.split(":", 1)[-1]) for k in key[5:].split("+"))
+    return names.get(key, key.split(":", 1)[-1])
+
+
+__all__ = ["ENV_VAR", "Outlet", "OutletRegistry", "extract_citations", "load_outlets", "trace_origins"]

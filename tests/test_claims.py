@@ -1,0 +1,170 @@
+"""Claims: extraction from attributions and narrator sentences, and claim families (no models)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narratrace.claims import extract_claims, group_claims, split_sentences
+from narratrace.errors import NarratraceError
+from narratrace.types import Attribution, Claim, DateMention, Document, Mention, Speaker
+
+
+def _doc(text: str, doc_id: str = "d1", published: str | None = None) -> Document:
+    return Document(id=doc_id, path=doc_id, text=text, source_text=text, published=published)
+
+
+def _m(doc: Document, text: str, type_: str = "place", nth: int = 0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(text, start + 1)
+    return Mention(doc.id, start, start + len(text), text, type_)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text, names, action, actor, place, evidence", [
+    ("The Zorland army shelled the village of Ostrava on Monday, killing four people.",
+     [("Zorland", "place"), ("Ostrava", "place")], "attack", "Zorland", "Ostrava", ()),
+    ("Velmar has supplied attack drones to the Kesh rebels through Dorn.",
+     [("Velmar", "place"), ("Kesh", "group"), ("Dorn", "place")], "supply", "Velmar", "Dorn", ()),
+    ("Soldiers found photos of Velmar passports and a drone bearing Velmari writing near Dorn.",
+     [("Velmar", "place"), ("Dorn", "place")], "seize", None, "Dorn", ("photos", "documents", "markings")),
+    ("Talia and Brosk severed diplomatic relations in March 2021 after the raid.",
+     [("Talia", "place"), ("Brosk", "place")], "sever_ties", "Brosk", None, ()),
+])
+def test_narrator_claims_are_normalised(text, names, action, actor, place, evidence):
+    doc = _doc(text)
+    claims = extract_claims(doc, attributions=[], mentions=[_m(doc, n, t) for n, t in names], dates=[])
+    assert len(claims) == 1
+    c = claims[0]
+    assert (c.action, c.actor, c.place) == (action, actor, place)
+    assert set(evidence) <= set(c.evidence)
+    assert c.attributed_to is None and c.stance == "asserts"
+    assert doc.text[c.start:c.end] == c.text
+
+
+@pytest.mark.parametrize("text", [
+    "The weather in Ostrava was pleasant on Monday and the market was busy.",  # no claim verb
+    "Velmar should stop supplying weapons to the Kesh rebels.",  # a call to action
+    "Did Velmar supply drones to the rebels in Dorn?",  # a question
+    "Velmar supplied drones.",  # too short to be a proposition
+])
+def test_not_check_worthy_yields_nothing(text):
+    doc = _doc(text)
+    mentions = [_m(doc, n) for n in ("Velmar", "Ostrava", "Dorn") if n in text]
+    assert extract_claims(doc, attributions=[], mentions=mentions, dates=[]) == []
+
+
+def test_attributed_claim_keeps_speaker_stance_hedges_and_time():
+    text = ("Minister Ada Lovi said Velmar had allegedly shipped rockets to the Kesh rebels in May 2023. "
+            "Velmar denied that it ever shipped rockets to the Kesh rebels.")
+    doc = _doc(text)
+    s1 = text.index("Velmar had")
+    e1 = text.index(". Velmar")
+    s2 = text.index("that it ever") + 5
+    attrs = [
+        Attribution("a1", "d1", "indirect", Speaker("Minister Ada Lovi", 0, 17), "said", text[s1:e1], s1, e1,
+                    hedges=("allegedly",)),
+        Attribution("a2", "d1", "indirect", Speaker("Velmar", e1 + 2, e1 + 8), "denied", text[s2:len(text) - 1],
+                    s2, len(text) - 1, stance="denies"),
+    ]
+    dates = [DateMention("d1", "May 2023", text.index("May 2023"), text.index("May 2023") + 8, "2023-05", "partial")]
+    mentions = [_m(doc, "Velmar"), _m(doc, "Velmar", nth=1), _m(doc, "Kesh", "group")]
+    claims = extract_claims(doc, attributions=attrs, mentions=mentions, dates=dates)
+    assert [(c.attributed_to, c.stance) for c in claims] == [("Minister Ada Lovi", "asserts"), ("Velmar", "denies")]
+    assert "allegedly" in claims[0].hedges and claims[0].time == "2023-05" and claims[0].action == "supply"
+
+
+def test_pronoun_speaker_resolves_to_previous_name():
+    text = "Ada Lovi said Velmar trained fighters in Dorn last year. She added that Velmar armed the Kesh rebels in Dorn."
+    doc = _doc(text)
+    c1 = (text.index("Velmar trained"), text.index(" last year"))
+    c2 = (text.index("Velmar armed"), len(text) - 1)
+    attrs = [Attribution("a1", "d1", "indirect", Speaker("Ada Lovi", 0, 8), "said", text[c1[0]:c1[1]], *c1),
+             Attribution("a2", "d1", "indirect", Speaker("She", None, None), "added", text[c2[0]:c2[1]], *c2)]
+    mentions = [_m(doc, "Velmar"), _m(doc, "Velmar", nth=1), _m(doc, "Dorn"), _m(doc, "Dorn", nth=1)]
+    claims = extract_claims(doc, attributions=attrs, mentions=mentions, dates=[])
+    assert [c.attributed_to for c in claims] == ["Ada Lovi", "Ada Lovi"]
+
+
+def test_records_of_another_document_are_refused():
+    doc = _doc("Velmar shelled the town of Dorn on Monday, killing four people.")
+    with pytest.raises(NarratraceError, match="each document's own records"):
+        extract_claims(doc, attributions=[], mentions=[Mention("other", 0, 6, "Velmar", "place")], dates=[])
+
+
+def test_split_sentences_keeps_abbreviations_and_quotes():
+    text = 'Gen. Kor said "It is over." Then Mr. Lu left.\nNew line'
+    assert [text[s:e] for s, e in split_sentences(text)] == ['Gen. Kor said "It is over."', "Then Mr. Lu left.", "New line"]
+
+
+# --------------------------------------------------------------------------- families
+
+
+def _claim(cid: str, doc: str, text: str, *, stance: str = "asserts", action: str | None = "supply",
+           actor: str | None = "Velmar") -> Claim:
+    return Claim(id=cid, doc=doc, text=text, start=0, end=len(text), stance=stance,  # type: ignore[arg-type]
+                 action=action, actor=actor)
+
+
+def _vec(*xs: float) -> np.ndarray:
+    v = np.array(xs + (0.0,) * (4 - len(xs)), dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+DOCS = {d: _doc("x", d, p) for d, p in (("a", "2024-03-02"), ("b", "2024-03-01"), ("c", None))}
+
+
+@pytest.mark.parametrize("case, claims, vectors, expected", [
+    ("paraphrases across documents join",
+     [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),
+      _claim("2", "b", "Velmar is supplying drones to Kesh rebels."),
+      _claim("3", "c", "Velmar shipped drones to the Kesh.")],
+     [_vec(1, 0.1), _vec(1, 0.12), _vec(1, 0.5)], [{"1", "2", "3"}]),
+    ("a denial never joins the assertion",
+     [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),
+      _claim("2", "b", "Velmar denied it supplies drones to the Kesh rebels.", stance="denies")],
+     [_vec(1, 0.1), _vec(1, 0.1)], [{"1"}, {"2"}]),
+    ("unrelated claims stay apart",
+     [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),
+      _claim("2", "b", "Talia signed a fishing deal with Brosk.", action="sign", actor="Talia")],
+     [_vec(1, 0), _vec(0, 1)], [{"1"}, {"2"}]),
+    ("similar topic, no shared names or action: apart",
+     [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),
+      _claim("2", "b", "Talia attacked an army post in Brosk.", action="attack", actor="Talia")],
+     [_vec(1, 0), _vec(1, 1)], [{"1"}, {"2"}]),
+    ("one bridge does not chain two claims",
+     [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),
+      _claim("2", "b", "Velmar supplies drones and rifles to the Kesh rebels and Dorn."),
+      _claim("3", "c", "Velmar supplies rifles to Dorn.")],
+     [_vec(1, 0, 0), _vec(1, 1, 0), _vec(0, 1, 0)], None),
+])
+def test_group_claims(case, claims, vectors, expected):
+    out, families = group_claims(claims, documents=DOCS, embeddings={c.id: v for c, v in zip(claims, vectors)})
+    groups = [set(f.claims) for f in families]
+    if expected is not None:
+        assert sorted(groups, key=min) == expected, case
+    else:
+        assert {"1", "3"} not in [g & {"1", "3"} for g in groups if len(g) == 3], case
+        assert not any({"1", "3"} <= g for g in groups), case
+    fam_of = {c.id: c.family for c in out}
+    for fam in families:
+        assert all(fam_of[c] == fam.id for c in fam.claims)
+        assert len({c.stance for c in claims if c.id in fam.claims}) == 1
+
+
+def test_denial_family_points_at_the_assertion_and_first_seen_is_earliest():
+    claims = [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),
+              _claim("2", "b", "Velmar supplies drones to the Kesh rebels, officials say."),
+              _claim("3", "c", "Velmar denied it supplies drones to the Kesh rebels.", stance="denies")]
+    _, families = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1, .1), "2": _vec(1, .1), "3": _vec(1, .2)})
+    asserted = next(f for f in families if "1" in f.claims)
+    denial = next(f for f in families if "3" in f.claims)
+    assert asserted.first_seen == "2024-03-01" and set(asserted.docs) == {"a", "b"}
+    assert denial.contradicts == (asserted.id,) and asserted.contradicts == ()
+
+
+def test_family_ids_are_stable():
+    claims = [_claim("1", "a", "Velmar supplies drones to the Kesh rebels.")]
+    one = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1)})[1]
+    two = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1)})[1]
+    assert one == two and group_claims([], documents=DOCS) == ([], [])
