@@ -23,7 +23,7 @@ _FUNCTION_WORDS = frozenset(
     "da do dos das der die von van for".split())
 # Acronym: 2-10 letters/digits with at least two capitals, optional lowercase letters (FAMa).
 _ACRONYM = r"(?P<acr>(?=(?:[^)]*[A-Z]){2})[A-Z][A-Za-z0-9&.\-]{1,9})"
-_DEFINITION = re.compile(r"(?P<long>[^\s()][^()\n]{1,150}?)\s+\(" + _ACRONYM + r"\)")
+_DEFINITION = re.compile(r"\s\(" + _ACRONYM + r"\)")
 _REVERSED = re.compile(r"\b" + _ACRONYM + r"\s+\((?P<long>[A-Z][^()\n]{3,150}?)\)")
 _KNOWN_AS = re.compile(
     r"(?P<long>(?:[A-Z][\w'’.\-]*)(?:\s+(?:of|the|for|and|de|[a-z]{1,3}-[A-Z][\w'’\-]*|[A-Z][\w'’.\-]*)){0,8}),?\s+"
@@ -163,13 +163,17 @@ def find_aliases(text: str) -> list[tuple[str, str, int, int]]:
     """``(short, long, long_start, long_end)`` for every verified definition in ``text``."""
     found: list[tuple[str, str, int, int]] = []
     for m in _DEFINITION.finditer(text):
+        # Find "(ACR)" first, then look back: a lazy "long form before (" regex backtracks at
+        # every character of the text.
         acr = m.group("acr").rstrip(".")
         if acr.isdigit() or acr.lower() in {"eds", "ed"}:
             continue
-        long = _trim_long(m.group("long"), acr)
+        lo = max(0, m.start() - 150)
+        window = text[lo:m.start()]
+        lo += max(window.rfind("("), window.rfind(")"), window.rfind("\n")) + 1
+        long = _trim_long(text[lo:m.start()], acr)
         if long and long[0].isupper():
-            end = m.end("long")
-            start = text.rfind(long, m.start("long"), end + 1)
+            start = text.rfind(long, lo, m.start() + 1)
             if start >= 0:
                 found.append((acr, long, start, start + len(long)))
     for m in _REVERSED.finditer(text):
@@ -177,7 +181,7 @@ def find_aliases(text: str) -> list[tuple[str, str, int, int]]:
         long = _trim_long(m.group("long"), acr)
         if long and long == m.group("long").strip():
             found.append((acr, long, m.start("long"), m.start("long") + len(long)))
-    for m in _KNOWN_AS.finditer(text):
+    for m in (_KNOWN_AS.finditer(text) if "known as" in text else ()):
         long, short = m.group("long").strip(), m.group("short").strip()
         long = _strip_leading_the(re.sub(r"^(?:[A-Z][a-z]+\s+)?(?:the|The)\s+", "", long)) \
             if re.match(r"^(?:[A-Z][a-z]+\s+)?(?:the|The)\s+", long) else long

@@ -176,13 +176,14 @@ def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
     # 1. Doc-defined aliases: their long forms and acronyms are mentions, and they win over
     # the partial spans spaCy often gives long transliterated names.
     alias_types: dict[str, EntityType] = {}
-    for short, long, _s, long_end in find_aliases(text):
+    defined = find_aliases(text)
+    for short, long, _s, long_end in defined:
         typ = _alias_type(text, short, long, long_end)
         alias_types.setdefault(exact_key(short), typ)
         alias_types.setdefault(exact_key(long), typ)
     alias_spans: list[tuple[int, int]] = []
     if alias_types:
-        forms = sorted({s for s, lf, _a, _b in find_aliases(text) for s in (s, lf)}, key=len,
+        forms = sorted({s for s, lf, _a, _b in defined for s in (s, lf)}, key=len,
                        reverse=True)
         pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(f) for f in forms)
                              + r")(?![\w-])")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‐": "-", "‑": "-",
                          "–": "-", "—": "-"})
@@ -27,6 +28,8 @@ _SPACES = re.compile(r"\s+")
 
 def strip_diacritics(text: str) -> str:
     """Return ``text`` without combining marks ("Côte" → "Cote")."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -44,6 +47,9 @@ def clean_surface(text: str) -> str:
     return _TRAILING_JUNK.sub("", out)
 
 
+# Keys are pure functions of the string, so memoising them cannot change a result; names
+# repeat a lot within and across articles.
+@lru_cache(maxsize=65536)
 def exact_key(text: str) -> str:
     """Case-, diacritic-, quote- and possessive-insensitive key.
 
@@ -92,6 +98,7 @@ def translit_token(token: str, *, person: bool = False) -> str:
     return out
 
 
+@lru_cache(maxsize=65536)
 def translit_key(text: str, *, person: bool = False) -> str:
     """Loose key of a whole name: :func:`exact_key` with each token transliteration-folded.
 
