@@ -241,11 +241,17 @@ def run_corpus_stages(store: Store, *, options: Options = Options()) -> None:
     store.replace_corpus("entities", [_entity_row(e) for e in entities])
     _link_speakers(store, by_span)
 
-    documents = [d for d in store.documents()]
+    documents = list(store.documents())
     if len(documents) > 1:
         from .reuse import find_reuse
 
-        reuse = find_reuse(documents, options=options)
+        names: dict[str, set[str]] = {d.id: set() for d in documents}
+        for (doc, _, _), entity in by_span.items():
+            names.setdefault(doc, set()).add(entity)
+        dates: dict[str, set[str]] = {d.id: set() for d in documents}
+        for row in store.annotations("dates"):
+            dates.setdefault(row["doc"], set()).add(row["value"])
+        reuse = find_reuse(documents, entities=names, dates=dates, options=options)
         store.replace_corpus("reuse", [_row(r) for r in reuse])
 
 
