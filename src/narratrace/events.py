@@ -173,12 +173,11 @@ def _width(c: _Cand) -> int:
 
 
 def _compatible(cluster: list[_Cand], cand: _Cand) -> bool:
-    """Dates overlap everyone's; a coarse date (a year) only matches the very same value."""
+    """Dates overlap everyone's, and none is coarser than a month."""
     lo, hi = _bounds(cluster)
     if cand.lo is None or cand.hi is None or max(lo, cand.lo) > min(hi, cand.hi):
         return False
-    coarse = [c for c in (*cluster, cand) if _width(c) > MAX_SPAN_DAYS]
-    return not coarse or len({c.date.value for c in (*cluster, cand) if c.date}) == 1
+    return all(_width(c) <= MAX_SPAN_DAYS for c in (*cluster, cand))
 
 
 def _shares(cluster: list[_Cand], cand: _Cand) -> bool:

@@ -192,7 +192,8 @@ def extract_citations(document: Document, *, attributions: Sequence[Attribution]
     for rx in (_ACCORDING, _NAMED_OUTLET):
         for m in rx.finditer(text):
             name = m.group(1).rstrip(".")
-            kind: CitationKind = "outlet" if rx is _NAMED_OUTLET or registry.find(name) else \
+            described = _OUTLET_WORDS.search(text, m.start(), m.start(1)) is not None
+            kind: CitationKind = "outlet" if rx is _NAMED_OUTLET or described or registry.find(name) else \
                 _speaker_kind(name, text, m.start(1), by_span.get((m.start(1), m.start(1) + len(name))), registry)
             add(name, kind, m.start(1), m.start(1) + len(name))
     for start, end, outlet in registry.search(text):

@@ -1,0 +1,88 @@
+"""Timeline: dated events merged across documents (no models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from narratrace.events import merge_events
+from narratrace.types import DateMention, Document, Mention
+
+
+def _corpus(texts: dict[str, str], dated: dict[str, list[tuple[str, str]]],
+            names: tuple[tuple[str, str], ...] = (("Dorn", "place"), ("Kesh", "group"), ("Talia", "place"),
+                                                   ("Brosk", "place"), ("Velmar", "place"))):
+    docs = {d: Document(id=d, path=d, text=t, source_text=t) for d, t in texts.items()}
+    dates, mentions = [], []
+    for d, t in texts.items():
+        for surface, value in dated.get(d, []):
+            s = t.index(surface)
+            kind = "range" if "/" in value else "partial" if len(value) < 10 else "absolute"
+            dates.append(DateMention(d, surface, s, s + len(surface), value, kind))  # type: ignore[arg-type]
+        for name, type_ in names:
+            start = t.find(name)
+            while start >= 0:
+                mentions.append(Mention(d, start, start + len(name), name, type_))  # type: ignore[arg-type]
+                start = t.find(name, start + 1)
+    return merge_events(dates, documents=docs, mentions=mentions), docs
+
+
+def test_one_attack_in_three_articles_is_one_event():
+    events, _ = _corpus(
+        {"a": "Kesh fighters attacked an army post in Dorn on March 3-4, 2023, killing twelve soldiers.",
+         "b": "The ambush on soldiers in Dorn in March 2023 was claimed by the Kesh.",
+         "c": "Officials said the deadly attack on the army post in Dorn killed soldiers."},
+        {"a": [("March 3-4, 2023", "2023-03-03/2023-03-04")], "b": [("March 2023", "2023-03")]})
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.docs == ("a", "b", "c") and ev.date == "2023-03-03/2023-03-04" and ev.date_text == "March 3-4, 2023"
+    assert "Dorn" in ev.places and "Kesh" in ev.actors
+    assert ev.summary == min(("Kesh fighters attacked an army post in Dorn on March 3-4, 2023, killing twelve soldiers.",
+                              "The ambush on soldiers in Dorn in March 2023 was claimed by the Kesh.",
+                              "Officials said the deadly attack on the army post in Dorn killed soldiers."), key=len)
+
+
+@pytest.mark.parametrize("case, texts, dated, n_events", [
+    ("same place, different days stay apart",
+     {"a": "Kesh fighters attacked the army post in Dorn on 3 March 2023.",
+      "b": "Kesh fighters attacked the army post in Dorn on 9 March 2023."},
+     {"a": [("3 March 2023", "2023-03-03")], "b": [("9 March 2023", "2023-03-09")]}, 2),
+    ("a month does not chain two different days",
+     {"a": "Kesh fighters attacked the army post in Dorn on 3 March 2023.",
+      "b": "Kesh fighters attacked the army post in Dorn in March 2023.",
+      "c": "Kesh fighters attacked the army post in Dorn on 9 March 2023."},
+     {"a": [("3 March 2023", "2023-03-03")], "b": [("March 2023", "2023-03")], "c": [("9 March 2023", "2023-03-09")]}, 2),
+    ("same day, different kinds of event stay apart",
+     {"a": "Talia and Brosk severed diplomatic relations in May 2022.",
+      "b": "Talia signed a fishing agreement with Velmar in May 2022."},
+     {"a": [("May 2022", "2022-05")], "b": [("May 2022", "2022-05")]}, 2),
+    ("same day and kind, nothing shared: apart",
+     {"a": "Kesh fighters attacked the army post in Dorn on 3 March 2023.",
+      "b": "A bomb exploded at a wedding hall in Velmar on 3 March 2023."},
+     {"a": [("3 March 2023", "2023-03-03")], "b": [("3 March 2023", "2023-03-03")]}, 2),
+    ("two events 'in 2023' are not one",
+     {"a": "Talia signed a charter with Brosk in 2023.", "b": "Talia signed a treaty with Brosk in 2023."},
+     {"a": [("2023", "2023")], "b": [("2023", "2023")]}, 2),
+    ("a dated sentence without an event word is no event",
+     {"a": "The weather in Dorn was warm on 3 March 2023."}, {"a": [("3 March 2023", "2023-03-03")]}, 0),
+])
+def test_events_kept_apart_or_dropped(case, texts, dated, n_events):
+    events, _ = _corpus(texts, dated)
+    assert len(events) == n_events, case
+    assert len({e.id for e in events}) == len(events)
+
+
+def test_undated_retelling_joins_only_a_matching_event():
+    events, _ = _corpus(
+        {"a": "Talia and Brosk severed diplomatic relations in May 2022.",
+         "b": "Talia later severed diplomatic ties with Brosk after the border dispute.",
+         "c": "Velmar severed diplomatic relations with Dorn."},
+        {"a": [("May 2022", "2022-05")]})
+    assert [e.docs for e in events] == [("a", "b")]
+
+
+def test_ids_are_stable_and_events_sorted_by_date():
+    texts = {"a": "Talia and Brosk severed diplomatic relations in May 2022. Kesh fighters attacked Dorn on 3 March 2021."}
+    dated = {"a": [("May 2022", "2022-05"), ("3 March 2021", "2021-03-03")]}
+    one, _ = _corpus(texts, dated)
+    two, _ = _corpus(texts, dated)
+    assert one == two and [e.date for e in one] == ["2021-03-03", "2022-05"]

@@ -1,0 +1,145 @@
+"""Provenance: outlet registry, citations and claim-family origins (no models)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from narratrace.errors import UsageError
+from narratrace.provenance import extract_citations, load_outlets, trace_origins
+from narratrace.types import Attribution, Citation, Claim, ClaimFamily, Document, Mention, Reuse, Speaker
+
+
+def _doc(doc_id: str, text: str = "x", *, outlet: str | None = None, published: str | None = None) -> Document:
+    return Document(id=doc_id, path=doc_id, text=text, source_text=text, outlet=outlet, published=published)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def test_registry_has_major_wires_and_state_media_with_sources():
+    reg = load_outlets(env={})
+    for name in ("TASS", "RIA Novosti", "Sputnik", "RT", "Xinhua", "CGTN", "PressTV", "Reuters",
+                 "Associated Press", "Agence France-Presse", "BBC", "Deutsche Welle", "France 24",
+                 "Al Jazeera", "Anadolu Agency"):
+        outlet = reg.find(name)
+        assert outlet is not None, name
+        assert outlet.country and outlet.ownership and (outlet.source or "").startswith("https://"), name
+    assert reg.find("Russia Today").name == "RT" and reg.find("the AP").name == "Associated Press"
+    assert reg.find("Zeta Courier") is None
+
+
+def test_user_registry_extends_and_overrides(tmp_path):
+    user = tmp_path / "outlets.json"
+    user.write_text(json.dumps({"outlets": [
+        {"name": "Zeta Courier", "aliases": ["ZC News"], "country": "ZZ", "kind": "newspaper", "ownership": "private"},
+        {"name": "TASS", "aliases": ["Tass wire"], "country": "RU", "kind": "agency", "ownership": "state"}]}))
+    reg = load_outlets(env={"NARRATRACE_OUTLETS": str(user)})
+    assert reg.find("ZC News").name == "Zeta Courier"
+    assert reg.find("Tass wire").name == "TASS" and reg.find("ITAR-TASS") is None  # replaced entry
+    assert load_outlets(user).find("Zeta Courier") is not None
+    assert load_outlets(env={}).find("Zeta Courier") is None
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "Cannot read"), ('{"outlets": 3}', "list of outlets"),
+    ('[{"aliases": []}]', "has no name"), ('[{"name": "X", "colour": "red"}]', "unknown keys"),
+])
+def test_bad_user_registry_is_refused(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(UsageError, match=message):
+        load_outlets(path)
+
+
+# --------------------------------------------------------------------------- citations
+
+@pytest.mark.parametrize("text, expected", [
+    ("The port was closed, according to Reuters.", {("Reuters", "agency")}),
+    ("Rebels hold the town, according to local outlet Zeta Courier.", {("Zeta Courier", "outlet")}),
+    ("KESH CITY (AP) — Rebels took the town on Monday.", {("Associated Press", "agency")}),
+    ("Russia Today 06-06-2025\nRebels took the town on Monday.", {("RT", "outlet")}),
+    ("In an interview with TASS, a Kesh elder said the town fell.", {("TASS", "agency")}),
+    ("© AP Photo / Ilo Ran\nRebels took the town on Monday.", set()),  # a photo credit cites nothing
+    ("Reuters was banned from the country in 2019 and never came back to open an office.", set()),
+])
+def test_citations_from_text(text, expected):
+    doc = _doc("d", text)
+    got = {(c.source, c.kind) for c in extract_citations(doc, attributions=[], mentions=[])}
+    assert got == expected
+    for c in extract_citations(doc, attributions=[], mentions=[]):
+        assert 0 <= c.start <= c.end <= len(text)
+
+
+@pytest.mark.parametrize("speaker, mention_type, kind", [
+    ("Foreign Minister Ada Lovi", "person", "official"),
+    ("Ada Lovi", "person", "other"),
+    ("The Zeta Courier newspaper", "outlet", "outlet"),
+    ("Sputnik", "organisation", "agency"),
+    ("The leaked report", None, "document"),
+    ("Brosk", "place", "official"),
+])
+def test_speaker_citations_are_typed(speaker, mention_type, kind):
+    text = f"{speaker} said the rebels took the town on Monday."
+    end = len(speaker)
+    attr = Attribution("a", "d", "indirect", Speaker(speaker, 0, end), "said", text[end + 6:-1], end + 6, len(text) - 1)
+    mentions = [Mention("d", 0, end, speaker, mention_type)] if mention_type else []
+    cites = extract_citations(_doc("d", text), attributions=[attr], mentions=mentions)
+    assert [c.kind for c in cites] == [kind]
+
+
+# --------------------------------------------------------------------------- origins
+
+
+def _claim(cid: str, doc: str, speaker: str | None) -> Claim:
+    return Claim(id=cid, doc=doc, text="Velmar supplies drones to the Kesh rebels.", start=0, end=10,
+                 attributed_to=speaker)
+
+
+def _family(*claims: Claim) -> ClaimFamily:
+    return ClaimFamily(id="f", label="l", claims=tuple(c.id for c in claims), docs=tuple(dict.fromkeys(c.doc for c in claims)))
+
+
+def _trace(claims, docs, reuse=(), citations=()):
+    return trace_origins([_family(*claims)], claims=claims, citations=list(citations), reuse=list(reuse),
+                         documents={d.id: d for d in docs}, registry=load_outlets(env={}))[0]
+
+
+def test_outlet_citing_outlet_citing_official_counts_once():
+    docs = [_doc("a", outlet="Alpha Daily", published="2024-05-03"), _doc("b", outlet="Beta Herald", published="2024-05-02"),
+            _doc("c", outlet="Gamma Post", published="2024-05-01")]
+    claims = [_claim("1", "a", "Beta Herald"), _claim("2", "b", "Gamma Post"), _claim("3", "c", "Minister Ada Lovi")]
+    fam = _trace(claims, docs)
+    assert fam.origins == ("Minister Ada Lovi",) and fam.independent_origins == 1
+    assert not fam.circular and fam.first_seen == "2024-05-01"
+
+
+def test_circular_sourcing_is_flagged():
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
+    fam = _trace([_claim("1", "a", "Beta Herald"), _claim("2", "b", "Alpha Daily")], docs)
+    assert fam.circular and fam.independent_origins == 1
+    assert fam.origin_types == ("circular",)
+
+
+def test_syndicated_copies_collapse_but_same_story_does_not():
+    docs = [_doc("a", outlet="Alpha Daily", published="2024-05-01"), _doc("b", outlet="Beta Herald", published="2024-05-02")]
+    claims = [_claim("1", "a", None), _claim("2", "b", None)]
+    assert _trace(claims, docs, [Reuse("a", "b", "syndicated", 0.9, direction="a->b")]).origins == ("Alpha Daily",)
+    assert _trace(claims, docs, [Reuse("a", "b", "duplicate", 1.0)]).independent_origins == 1  # earlier one wins
+    same = _trace(claims, docs, [Reuse("a", "b", "same_story", 0.7)])
+    assert same.independent_origins == 2 and same.origin_types == ("outlet", "outlet")
+
+
+def test_two_speakers_are_two_origins_and_name_variants_are_one():
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald"), _doc("c", outlet="TASS")]
+    claims = [_claim("1", "a", "Prime Minister Ada Lovi"), _claim("2", "b", "Lovi"), _claim("3", "c", "Kor Benn"),
+              _claim("4", "c", None)]
+    cites = [Citation("a", "Prime Minister Ada Lovi", "official", 0, 5)]
+    fam = _trace(claims, docs, citations=cites)
+    assert fam.independent_origins == 3
+    assert set(fam.origins) == {"Prime Minister Ada Lovi", "Kor Benn", "TASS"}
+    assert dict(zip(fam.origins, fam.origin_types))["TASS"] == "agency/state/RU"
+    assert dict(zip(fam.origins, fam.origin_types))["Prime Minister Ada Lovi"] == "official"
+
+
