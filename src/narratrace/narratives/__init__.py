@@ -1,0 +1,171 @@
+"""Narratives stage: SemEval-2025 Task 10 narrative labels and entity framing.
+
+>>> from narratrace.narratives import load_model, classify_narratives
+>>> model = load_model()                                        # doctest: +SKIP
+>>> [(l.narrative, l.subnarrative) for l in classify_narratives(doc, model=model)]  # doctest: +SKIP
+[('URW: Discrediting Ukraine', 'Ukraine is a hub for criminal activities')]
+
+Labels follow the SemEval-2025 Task 10 taxonomy (Ukraine-Russia war and climate change).
+A document with no narrative gets one label ``NarrativeLabel(narrative="Other")``; a narrative
+without a specific subnarrative has ``subnarrative=None`` (``"<narrative>: Other"`` in the
+official format). See ``MODEL_CARD.md`` beside this file for data, metrics and limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import UsageError
+from ..types import Document, Framing, NarrativeLabel
+from . import _semeval
+from ._features import split_sentences
+from ._framing import mention_features
+from ._model import (OTHER, NarrativeModel, decide, decide_roles, frame_scores, load_model,
+                     official_labels, score_documents)
+
+__all__ = ["NarrativeModel", "load_model", "classify_narratives", "frame_entities", "train",
+           "predict_semeval", "FRAMED_TYPES"]
+
+# Entity types worth framing in a full pipeline run: the SemEval annotations frame people,
+# organisations, countries/places and groups, never outlets or dates.
+FRAMED_TYPES = frozenset({"person", "organisation", "place", "group"})
+EVIDENCE_SENTENCES = 2  # sentences shown per label; the two strongest carry most of the score
+
+
+def classify_narratives(document: Document, *, model: NarrativeModel,
+                        sentences: Sequence[tuple[int, int]] | None = None) -> list[NarrativeLabel]:
+    """Label ``document`` with narratives/subnarratives and the sentences that carry them.
+
+    ``sentences`` are ``(start, end)`` spans into ``document.text`` (e.g. from the parser); a
+    regex splitter is used when they are not given. Evidence sentences are those whose own
+    TF-IDF vector scores highest under the label's linear head (positive contributions only).
+    """
+    if sentences is None:
+        sentences = split_sentences(document.text)
+    scores = score_documents(model, [document.text])[0]
+    labels = decide(scores, narratives=model.narratives, subnarratives=model.subnarratives,
+                    thresholds=model.thresholds)
+    if labels[0][0] == OTHER:
+        return [NarrativeLabel(document.id, OTHER, None, round(labels[0][2], 4), ())]
+    spans = [(int(s), int(e)) for s, e in sentences if e > s]
+    x = model.doc_tfidf.transform([document.text[s:e] for s, e in spans]) if spans else None
+    out = []
+    for narrative, sub, score in labels:
+        if sub is None:
+            head, row = model.heads["coarse"], model.narratives.index(narrative)
+        else:
+            head, row = model.heads["fine"], model.subnarratives.index(f"{narrative}: {sub}")
+        evidence: tuple[tuple[int, int], ...] = ()
+        if x is not None:
+            contrib = x @ head.weights[row]
+            best = [int(k) for k in np.argsort(-contrib)[:EVIDENCE_SENTENCES] if contrib[k] > 0]
+            evidence = tuple(spans[k] for k in sorted(best))
+        out.append(NarrativeLabel(document.id, narrative, sub, round(score, 4), evidence))
+    return out
+
+
+def _mention_tuple(m: Any) -> tuple[int, int, str, str | None]:
+    if isinstance(m, tuple):
+        start, end, text = m[:3]
+        return int(start), int(end), str(text), None
+    return int(m.start), int(m.end), str(m.text), getattr(m, "type", None)
+
+
+def frame_entities(document: Document, mentions: Sequence[Any], *,
+                   model: NarrativeModel) -> list[Framing]:
+    """Main role and fine roles of each mention (``(start, end, text)`` or a ``Mention``).
+
+    ``Mention`` records whose ``type`` is not in :data:`FRAMED_TYPES` are skipped. Ends are
+    exclusive. The fine roles are constrained to the predicted main role's taxonomy branch.
+    """
+    items = []
+    for m in mentions:
+        start, end, text, kind = _mention_tuple(m)
+        if kind is not None and kind not in FRAMED_TYPES:
+            continue
+        if not 0 <= start < end <= len(document.text):
+            raise UsageError(f"Mention {text!r} at {start}:{end} lies outside document "
+                             f"{document.id} ({len(document.text)} characters).")
+        items.append((start, end, text))
+    if not items:
+        return []
+    domain = "CC" if score_documents(model, [document.text])[0].domain_cc >= 0.5 else "URW"
+    feats = [mention_features(document.text, s, e, t, domain) for s, e, t in items]
+    main_p, role_p = frame_scores(model, feats)
+    out = []
+    for (s, e, t), mp, rp in zip(items, main_p, role_p):
+        main, fine, score = decide_roles(mp, rp, main_roles=model.main_roles,
+                                         fine_roles=model.fine_roles,
+                                         taxonomy=model.role_taxonomy,
+                                         extra=model.thresholds.get("extra_role", 1.01))
+        out.append(Framing(document.id, t, s, e, main, fine, round(score, 4)))  # type: ignore[arg-type]
+    return out
+
+
+def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0) -> dict[str, Any]:
+    """Cross-validate on a SemEval split, fit on all of it and write the model to ``out``.
+
+    >>> train(Path("../shared/data/semeval2025-task10/EN/train"), out=Path("/tmp/m"))  # doctest: +SKIP
+    {'narratives': {'f1_coarse': ..., 'f1_fine': ...}, 'framing': {...}, ...}
+    """
+    from ._train import train as _train
+
+    return _train(Path(data_dir), out=Path(out), folds=folds, seed=seed)
+
+
+def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel) -> dict[str, Any]:
+    """Write official-format predictions for a SemEval directory; score them when gold exists.
+
+    Writes ``out_dir/subtask-2-predictions.txt`` for every article in ``raw-documents/`` and
+    ``out_dir/subtask-1-predictions.txt`` for the mentions listed in
+    ``subtask-1-entity-mentions.txt`` (or, failing that, in the gold ``subtask-1-annotations.txt``).
+    Returns counts, and the official metrics when gold files are present.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    texts = _semeval.read_documents(data_dir)
+    lines, preds = [], {}
+    domains: dict[str, str] = {}
+    all_scores = score_documents(model, list(texts.values()))
+    for (doc_id, _text), scores in zip(texts.items(), all_scores):
+        coarse, fine = official_labels(decide(scores, narratives=model.narratives,
+                                              subnarratives=model.subnarratives,
+                                              thresholds=model.thresholds))
+        domains[doc_id] = "CC" if scores.domain_cc >= 0.5 else "URW"
+        preds[doc_id] = _semeval.GoldNarratives(frozenset(coarse), frozenset(fine))
+        lines.append(_semeval.format_narratives(doc_id, coarse, fine))
+    _semeval.write_lines(out_dir / _semeval.NARRATIVE_PREDICTIONS, lines)
+    result: dict[str, Any] = {"articles": len(texts)}
+
+    gold_frames = data_dir / _semeval.FRAMING_FILE
+    listed = data_dir / _semeval.MENTIONS_FILE
+    source = listed if listed.is_file() else gold_frames if gold_frames.is_file() else None
+    framed: list[_semeval.FramingRow] = []
+    if source is not None:
+        wanted = [r for r in _semeval.read_framing(source, texts=texts) if r.doc in texts]
+        for row in wanted:
+            feats = [mention_features(texts[row.doc], row.start, row.end, row.mention,
+                                      domains[row.doc])]
+            mp, rp = frame_scores(model, feats)
+            main, fine, _ = decide_roles(mp[0], rp[0], main_roles=model.main_roles,
+                                         fine_roles=model.fine_roles,
+                                         taxonomy=model.role_taxonomy,
+                                         extra=model.thresholds.get("extra_role", 1.01))
+            framed.append(_semeval.FramingRow(row.doc, row.mention, row.start, row.end, main, fine))
+    _semeval.write_lines(out_dir / _semeval.FRAMING_PREDICTIONS,
+                         (_semeval.format_framing(r) for r in framed))
+    result["mentions"] = len(framed)
+
+    gold_narr = data_dir / _semeval.NARRATIVES_FILE
+    if gold_narr.is_file():
+        gold = {k: v for k, v in _semeval.read_narratives(gold_narr).items() if k in texts}
+        result.update(_semeval.narrative_scores(
+            gold, preds, coarse_classes=[*model.narratives, OTHER],
+            fine_classes=[*model.subnarratives, OTHER]))
+    if gold_frames.is_file():
+        gold_rows = [r for r in _semeval.read_framing(gold_frames, texts=texts) if r.doc in texts]
+        result.update(_semeval.framing_scores(gold_rows, framed))
+    return result

@@ -1,0 +1,162 @@
+"""Unit tests of the narratives stage: official formats, scorer, features, decisions (no models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narratrace.errors import InputError
+from narratrace.narratives import _semeval as S
+from narratrace.narratives._features import Tfidf, ngrams, sklearn_vectorizer, split_sentences
+from narratrace.narratives._framing import mention_features
+from narratrace.narratives._model import DocScores, decide, decide_roles, official_labels
+
+G = S.GoldNarratives
+
+
+@pytest.mark.parametrize(("gold", "pred", "expected"), [
+    ({"a": {"X"}}, {"a": {"X"}}, 1.0),
+    ({"a": {"X", "Y"}}, {"a": {"X"}}, 0.6667),
+    ({"a": {"X"}}, {"a": {"Y"}}, 0.0),            # negative: disjoint sets
+    ({"a": {"X"}}, {}, 0.0),                       # negative: missing prediction scores 0
+    ({"a": {"Other"}, "b": {"X"}}, {"a": {"Other"}, "b": {"Other"}}, 0.5),  # Other is a label
+])
+def test_samples_f1(gold, pred, expected):
+    g = {k: frozenset(v) for k, v in gold.items()}
+    p = {k: frozenset(v) for k, v in pred.items()}
+    assert S.samples_f1(g, p)[0] == expected
+
+
+def test_samples_f1_drops_labels_outside_the_official_lists():
+    g = {"a": frozenset({"X"})}
+    assert S.samples_f1(g, {"a": frozenset({"X", "Bogus"})}, classes={"X"})[0] == 1.0
+    assert S.samples_f1(g, {"a": frozenset({"X", "Bogus"})})[0] == 0.6667
+
+
+def test_narrative_file_round_trip(tmp_path: Path):
+    path = tmp_path / "p.txt"
+    S.write_lines(path, [S.format_narratives("d1.txt", ["URW: A", "URW: B"],
+                                             ["URW: A: x", "URW: B: Other"]),
+                         S.format_narratives("d2.txt", [], [])])
+    assert path.read_text().splitlines()[1] == "d2.txt\tOther\tOther"
+    back = S.read_narratives(path)
+    assert back["d1.txt"] == G(frozenset({"URW: A", "URW: B"}),
+                               frozenset({"URW: A: x", "URW: B: Other"}))
+    assert S.narrative_scores(back, back)["f1_fine"] == 1.0
+
+
+@pytest.mark.parametrize("line", ["d1.txt\tonly two", "d1.txt\ta\tb\tc"])
+def test_narrative_reader_rejects_bad_lines(tmp_path: Path, line: str):
+    (tmp_path / "p.txt").write_text(line + "\n")
+    with pytest.raises(InputError):
+        S.read_narratives(tmp_path / "p.txt")
+
+
+def test_framing_offsets_are_inclusive_in_files_and_exclusive_inside(tmp_path: Path):
+    text = "The army of Ruritania shelled Freedonia."
+    path = tmp_path / "f.txt"
+    # official: end inclusive (Ruritania = 12..20); one gold line shifted by one character
+    path.write_text("d.txt\tRuritania\t12\t20\tAntagonist\tInstigator\tTyrant\r\n"
+                    "d.txt\tFreedonia\t31\t39\tInnocent\tVictim\r\n")
+    rows = S.read_framing(path, texts={"d.txt": text})
+    assert [text[r.start:r.end] for r in rows] == ["Ruritania", "Freedonia"]
+    assert rows[0].fine_roles == ("Instigator", "Tyrant")
+    S.write_lines(tmp_path / "o.txt", (S.format_framing(r) for r in rows))
+    assert (tmp_path / "o.txt").read_text().splitlines()[0] == \
+        "d.txt\tRuritania\t12\t20\tAntagonist\tInstigator\tTyrant"
+
+
+@pytest.mark.parametrize("line", ["d.txt\tX\t1", "d.txt\tX\ta\tb\tAntagonist",
+                                  "d.txt\tX\t1\t2\tVillain\tTyrant"])
+def test_framing_reader_rejects_bad_lines(tmp_path: Path, line: str):
+    (tmp_path / "f.txt").write_text(line + "\n")
+    with pytest.raises(InputError):
+        S.read_framing(tmp_path / "f.txt")
+
+
+def test_framing_scores():
+    gold = [S.FramingRow("d", "A", 0, 1, "Antagonist", ("Tyrant",)),
+            S.FramingRow("d", "B", 2, 3, "Innocent", ("Victim",)),
+            S.FramingRow("d", "C", 4, 5, "Protagonist", ("Guardian", "Peacemaker"))]
+    pred = [S.FramingRow("d", "A", 0, 1, "Antagonist", ("Tyrant",)),
+            S.FramingRow("d", "B", 2, 3, "Antagonist", ("Victim",)),
+            S.FramingRow("d", "C", 4, 5, "Protagonist", ("Guardian",))]  # partial: not exact
+    assert S.framing_scores(gold, pred) == {"main_role_accuracy": 0.6667,
+                                            "exact_match_ratio": 0.6667, "mentions": 3}
+    assert S.framing_scores(gold, [])["main_role_accuracy"] == 0.0  # negative: nothing matched
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("One. Two!\nThree", ["One.", "Two!", "Three"]),
+    ("Dr. who? no split here", ["Dr. who? no split here"]),
+    ("He said “go.” Then left.", ["He said “go.”", "Then left."]),
+    ("", []),
+    ("   \n \n", []),
+])
+def test_split_sentences(text, expected):
+    assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+def test_tfidf_matches_sklearn():
+    docs = ["Sanctions will backfire on Europe", "Europe buys gas; sanctions hurt Europe",
+            "The climate movement is alarmist", "alarmist claims about the climate"]
+    vec = sklearn_vectorizer(n_max=2, min_df=1)
+    ref = vec.fit_transform(docs).toarray()
+    ours = Tfidf.from_sklearn(vec)
+    assert np.allclose(ours.transform(docs), ref, atol=1e-6)
+    again = Tfidf.from_arrays(ours.to_arrays("x"), "x")
+    assert np.allclose(again.transform(docs), ref, atol=1e-6)
+    assert not again.transform(["zzz qqq"]).any()  # negative: unknown words give a zero row
+
+
+def test_ngrams_and_mention_features():
+    assert ngrams("A big Dog", 2) == ["big", "dog", "big dog"]
+    feats = mention_features("Rebels attacked Ruritania today.", 16, 25, "Ruritania", "URW").split()
+    assert "e_ruritania" in feats and "c_attacked" in feats and "de_urw_ruritania" in feats
+    assert all(f.isidentifier() or f.replace("_", "").isalnum() for f in feats)
+
+
+NARR = ["CC: Doom", "URW: Blame", "URW: Discredit"]
+SUBS = ["CC: Doom: Other", "URW: Blame: Other", "URW: Blame: West", "URW: Discredit: Other",
+        "URW: Discredit: Puppet"]
+TH = {"other": 0.5, "keep": 0.6, "coarse": 0.3, "fine": 0.3}
+
+
+def _scores(dom, other, coarse, fine):
+    return DocScores(dom, other, np.array(coarse, float), np.array(fine, float))
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    # a confident war narrative with one subnarrative
+    (_scores(0.1, 0.1, [0.9, 0.8, 0.1], [0.9, 0.1, 0.7, 0.1, 0.1]),
+     (["URW: Blame"], ["URW: Blame: West"])),
+    # the climate narrative is never predicted for a war article (domain constraint)
+    (_scores(0.1, 0.1, [0.99, 0.2, 0.1], [0.9, 0.1, 0.1, 0.1, 0.1]),
+     (["URW: Blame"], ["URW: Blame: Other"])),
+    # no subnarrative passes: the best child is kept, here "<narrative>: Other"
+    (_scores(0.1, 0.2, [0.0, 0.1, 0.5], [0.0, 0.0, 0.0, 0.2, 0.1]),
+     (["URW: Discredit"], ["URW: Discredit: Other"])),
+    # negative: the Other head wins and no narrative reaches "keep"
+    (_scores(0.1, 0.7, [0.0, 0.5, 0.2], [0.0, 0.0, 0.9, 0.0, 0.0]), (["Other"], ["Other"])),
+    # a narrative above "keep" overrides the Other head
+    (_scores(0.1, 0.7, [0.0, 0.65, 0.2], [0.0, 0.0, 0.9, 0.0, 0.0]),
+     (["URW: Blame"], ["URW: Blame: West"])),
+])
+def test_decide_hierarchy(scores, expected):
+    labels = decide(scores, narratives=NARR, subnarratives=SUBS, thresholds=TH)
+    assert official_labels(labels) == expected
+
+
+@pytest.mark.parametrize(("main_p", "role_p", "extra", "expected"), [
+    ([0.2, 0.7, 0.1], [0.9, 0.3, 0.2, 0.1], 1.01, ("Antagonist", ("Tyrant",))),  # Guardian not allowed
+    ([0.2, 0.7, 0.1], [0.0, 0.6, 0.8, 0.1], 0.5, ("Antagonist", ("Spy", "Tyrant"))),
+    ([0.2, 0.1, 0.7], [0.9, 0.9, 0.9, 0.05], 0.5, ("Innocent", ("Victim",))),
+])
+def test_decide_roles_respects_taxonomy(main_p, role_p, extra, expected):
+    taxonomy = {"Protagonist": ["Guardian"], "Antagonist": ["Tyrant", "Spy"], "Innocent": ["Victim"]}
+    main, fine, score = decide_roles(np.array(main_p), np.array(role_p),
+                                     main_roles=list(taxonomy), fine_roles=["Guardian", "Tyrant", "Spy", "Victim"],
+                                     taxonomy=taxonomy, extra=extra)
+    assert (main, fine) == expected and 0 < score <= 1
