@@ -71,10 +71,23 @@ def _stage_narratives(document: Document, parsed: Any, ctx: dict[str, Any]) -> d
             "framing": tuple(frame_entities(document, framed, model=model))}
 
 
+def _stage_claims(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    from .claims import extract_claims
+    from .provenance import extract_citations
+
+    sentences = tuple((s.start_char, s.end_char) for s in parsed.sents)
+    claims = extract_claims(document, attributions=ctx["attributions"], mentions=ctx["mentions"],
+                            dates=ctx["dates"], sentences=sentences)
+    citations = extract_citations(document, attributions=ctx["attributions"], mentions=ctx["mentions"])
+    return {"claims": tuple(claims), "citations": tuple(citations), "sentences": sentences}
+
+
 DOC_STAGES: tuple[DocStage, ...] = (
     DocStage("entities", ("text", "parse"), ("mentions", "aliases"), _stage_mentions),
     DocStage("attribution", ("text", "parse"), ("attributions",), _stage_attributions),
     DocStage("dates", ("text", "published"), ("dates",), _stage_dates),
+    DocStage("claims", ("text", "parse", "attributions", "mentions", "dates"),
+             ("claims", "citations", "sentences"), _stage_claims),
     DocStage("narratives", ("text", "parse", "mentions"), ("narratives", "framing"), _stage_narratives),
 )
 
@@ -106,7 +119,9 @@ def analyze_document(document: Document, parsed: Any, *, stages: Sequence[DocSta
     analysis = DocAnalysis(document=document, mentions=ctx.get("mentions", ()),
                            attributions=ctx.get("attributions", ()), dates=ctx.get("dates", ()),
                            narratives=ctx.get("narratives", ()), framing=ctx.get("framing", ()),
-                           extra={"aliases": ctx.get("aliases", ())})
+                           extra={"aliases": ctx.get("aliases", ()), "claims": ctx.get("claims", ()),
+                                  "citations": ctx.get("citations", ()),
+                                  "sentences": ctx.get("sentences", ())})
     return analysis, problems
 
 
@@ -219,6 +234,11 @@ def _save_analysis(store: Store, analysis: DocAnalysis, problems: list[Rejected]
         store.replace_annotations(doc.id, "dates", [_row(d) for d in analysis.dates])
         store.replace_annotations(doc.id, "narratives", [_row(n) for n in analysis.narratives])
         store.replace_annotations(doc.id, "framing", [_row(f) for f in analysis.framing])
+        store.replace_annotations(doc.id, "claims", [_row(c) for c in analysis.extra.get("claims", ())])
+        store.replace_annotations(doc.id, "citations",
+                                  [_row(c) for c in analysis.extra.get("citations", ())])
+        store.replace_annotations(doc.id, "sentences",
+                                  [{"spans": [list(s) for s in analysis.extra.get("sentences", ())]}])
         for problem in problems:
             store.add_rejected(problem)
 
@@ -252,7 +272,52 @@ def run_corpus_stages(store: Store, *, options: Options = Options()) -> None:
         for row in store.annotations("dates"):
             dates.setdefault(row["doc"], set()).add(row["value"])
         reuse = find_reuse(documents, entities=names, dates=dates, options=options)
-        store.replace_corpus("reuse", [_row(r) for r in reuse])
+    else:
+        reuse = []
+    store.replace_corpus("reuse", [_row(r) for r in reuse])
+    _claim_families(store, documents, reuse, by_span)
+    _events(store, documents)
+
+
+def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence[Any],
+                    by_span: dict[tuple[str, int, int], str]) -> None:
+    """Group claims across documents and trace each family's independent origins."""
+    from .claims import group_claims
+    from .provenance import trace_origins
+    from .types import Citation, Claim, Reuse
+
+    claims = [Claim(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+              for row in store.annotations("claims")]
+    citations = [Citation(**row) for row in store.annotations("citations")]
+    by_id = {d.id: d for d in documents}
+    entities_by_claim: dict[str, set[str]] = {}
+    for claim in claims:
+        entities_by_claim[claim.id] = {ent for (doc, s, e), ent in by_span.items()
+                                       if doc == claim.doc and s < claim.end and claim.start < e}
+    grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim)
+    reuse_records = [r if isinstance(r, Reuse) else Reuse(**r) for r in reuse]
+    families = trace_origins(families, claims=grouped, citations=citations, reuse=reuse_records,
+                             documents=by_id)
+    by_doc: dict[str, list[dict[str, Any]]] = {d.id: [] for d in documents}
+    for claim in grouped:
+        by_doc.setdefault(claim.doc, []).append(_row(claim))
+    with store.transaction():
+        for doc, rows in by_doc.items():
+            store.replace_annotations(doc, "claims", rows)
+        store.replace_corpus("claim_families", [_row(f) for f in families])
+
+
+def _events(store: Store, documents: Sequence[Document]) -> None:
+    """One event per happening, with every document that describes it."""
+    from .events import merge_events
+
+    dates = [DateMention(**row) for row in store.annotations("dates")]
+    mentions = [Mention(**row) for row in store.annotations("mentions")]
+    sentences = {row_doc: [tuple(s) for s in rows[0]["spans"]] if rows else []
+                 for row_doc, rows in ((d.id, store.annotations("sentences", doc=d.id)) for d in documents)}
+    events = merge_events(dates, documents={d.id: d for d in documents}, mentions=mentions,
+                          sentences=sentences)
+    store.replace_corpus("events", [_row(e) for e in events])
 
 
 def _entity_row(entity: Any) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from ..errors import NarratraceError
 
 @lru_cache(maxsize=1)
 def console() -> Console:
-    return Console(stderr=False, highlight=False)
+    return Console(stderr=False, highlight=False, soft_wrap=True)
 
 
 @lru_cache(maxsize=1)
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(exc: NarratraceError) -> typer.Exit:

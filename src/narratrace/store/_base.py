@@ -7,7 +7,7 @@ from ..types import Document, Rejected
 
 # Per-document annotations: replaced as a whole for one document when it is re-analysed.
 ANNOTATION_KINDS: tuple[str, ...] = ("mentions", "attributions", "dates", "narratives", "framing",
-                                     "aliases", "claims", "citations")
+                                     "aliases", "claims", "citations", "sentences")
 # Corpus-level results: replaced as a whole when a corpus stage runs again.
 CORPUS_KINDS: tuple[str, ...] = ("entities", "reuse", "claim_families", "events", "provenance")
 
