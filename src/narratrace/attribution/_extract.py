@@ -109,7 +109,7 @@ def _cue_span(verb: Token) -> tuple[str, int, int]:
 def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool) -> list[_Cand]:
     cands: list[_Cand] = []
     for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX"):
+        if tok.pos_ not in ("VERB", "AUX") or not tok.is_alpha:
             continue
         lemma = tok.lemma_.lower()
         content: Token | None = None
@@ -184,6 +184,27 @@ def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
             cue_end = doc[last.i].idx + len(doc[last.i].text)
             cands.append(_Cand("according_to", None, " ".join(phrase), tok.idx, cue_end, src, start, end))
             break
+    return cands
+
+
+_SOURCELESS = {"en": frozenset("reportedly allegedly purportedly reputedly".split()),
+               "fr": frozenset("prétendument apparemment".split())}
+
+
+def _adverb_cands(doc: Doc, lang: str) -> list[_Cand]:
+    """"The phone reportedly contained ...": a report without a named source."""
+    cands: list[_Cand] = []
+    for tok in doc:
+        if tok.lower_ not in _SOURCELESS.get(lang, frozenset()) or tok.dep_ != "advmod":
+            continue
+        head = tok.head
+        if head.pos_ not in ("VERB", "AUX"):
+            continue
+        toks = [t.i for t in head.subtree if t.i != tok.i]
+        lo, hi = _same_paragraph(doc, tok, min(toks), max(toks))
+        start, end = _clip(doc, lo, hi)
+        if end - start >= 2:
+            cands.append(_Cand("indirect", None, tok.lower_, tok.idx, tok.idx + len(tok.text), None, start, end))
     return cands
 
 
@@ -302,6 +323,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     lex = LEXICONS[lang]
     text = document.text
     cands = _verb_cands(parsed, lex, with_cognition) + _according_cands(parsed, lex)
+    cands += _adverb_cands(parsed, lang)
     cands = _dedupe(_quote_cands(parsed, lex, cands))
     out: list[Attribution] = []
     prior: list[tuple[int, int, str]] = []
