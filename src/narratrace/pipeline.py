@@ -288,6 +288,7 @@ def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence
 
     claims = [Claim(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
               for row in store.annotations("claims")]
+    claims = _canonical_speakers(claims, store)
     citations = [Citation(**row) for row in store.annotations("citations")]
     by_id = {d.id: d for d in documents}
     entities_by_claim: dict[str, set[str]] = {}
@@ -305,6 +306,25 @@ def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence
         for doc, rows in by_doc.items():
             store.replace_annotations(doc, "claims", rows)
         store.replace_corpus("claim_families", [_row(f) for f in families])
+
+
+def _canonical_speakers(claims: Sequence[Any], store: Store) -> list[Any]:
+    """Name a claim's speaker by its canonical entity ("She", "Dancu" → "Mirela Dancu"), so
+    origins count a person once however the articles refer to them."""
+    names = {row["id"]: row["name"] for row in store.corpus("entities")}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for row in store.annotations("attributions"):
+        entity = row["speaker"].get("entity")
+        if entity in names:
+            spans.setdefault(row["doc"], []).append((row["start"], row["end"], names[entity]))
+    out = []
+    for claim in claims:
+        if claim.attributed_to:
+            hits = [name for s, e, name in spans.get(claim.doc, ()) if s < claim.end and claim.start < e]
+            if hits:
+                claim = dataclasses.replace(claim, attributed_to=hits[0])
+        out.append(claim)
+    return out
 
 
 def _events(store: Store, documents: Sequence[Document]) -> None:
