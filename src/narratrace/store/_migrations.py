@@ -25,4 +25,49 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         PRIMARY KEY (kind, seq)
     );
     """),
+    # Full-text search (the web explorer's /search). Triggers keep the indexes in step with
+    # every write path, including ones added later; the last statements index what is there.
+    (2, """
+    CREATE VIRTUAL TABLE documents_fts USING fts5(
+        title, text, content='documents', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER documents_fts_update AFTER UPDATE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+    CREATE VIRTUAL TABLE attributions_fts USING fts5(
+        speaker, content, tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER attributions_fts_insert AFTER INSERT ON annotations
+    WHEN new.kind = 'attributions' BEGIN
+        INSERT INTO attributions_fts(rowid, speaker, content)
+        VALUES (new.rowid, json_extract(new.data, '$.speaker.text'),
+                json_extract(new.data, '$.content'));
+    END;
+    CREATE TRIGGER attributions_fts_delete AFTER DELETE ON annotations
+    WHEN old.kind = 'attributions' BEGIN
+        DELETE FROM attributions_fts WHERE rowid = old.rowid;
+    END;
+    CREATE TRIGGER attributions_fts_update AFTER UPDATE ON annotations
+    WHEN old.kind = 'attributions' OR new.kind = 'attributions' BEGIN
+        DELETE FROM attributions_fts WHERE rowid = old.rowid;
+        INSERT INTO attributions_fts(rowid, speaker, content)
+        SELECT new.rowid, json_extract(new.data, '$.speaker.text'),
+               json_extract(new.data, '$.content')
+        WHERE new.kind = 'attributions';
+    END;
+    INSERT INTO attributions_fts(rowid, speaker, content)
+    SELECT rowid, json_extract(data, '$.speaker.text'), json_extract(data, '$.content')
+    FROM annotations WHERE kind = 'attributions';
+    """),
 )

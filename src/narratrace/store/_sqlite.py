@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..types import Document, Rejected, Removed
+from . import _fts
 from ._migrations import MIGRATIONS
 
 _DOC_COLUMNS = ("id", "path", "title", "outlet", "syndicator", "url", "published", "language",
@@ -47,7 +48,7 @@ class SQLiteStore:
                 continue
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in filter(str.strip, sql.split(";")):
+                for statement in _statements(sql):
                     self._db.execute(statement)
                 self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
                 self._db.execute("COMMIT")
@@ -157,6 +158,10 @@ class SQLiteStore:
         cur = self._db.execute("SELECT data FROM corpus WHERE kind = ? ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
 
+    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over documents and attributions (see ``_fts.search``)."""
+        return _fts.search(self._db, query, limit=limit)
+
     def close(self) -> None:
         self._db.close()
 
@@ -173,6 +178,18 @@ def _document(row: tuple[Any, ...]) -> Document:
     data.pop("updated_at")
     data["analysed"] = bool(data["analysed"])
     return Document(removed=removed, **data)
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """Split a migration into statements; a trigger body's inner ``;`` does not end one."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip():
+        yield pending
 
 
 def _now() -> str:
