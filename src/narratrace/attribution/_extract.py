@@ -34,6 +34,7 @@ seem appear look sound try begin start stop continue use do happen cause prove t
 """.split())
 # Cue verbs whose noun object is a recipient or a formula, not the reported content.
 _NO_OBJECT = frozenset("say tell add ask answer reply respond write post tweet quote cite".split())
+_RELATIVE = frozenset(["who", "which", "that", "qui"])
 _SUBJ = ("nsubj", "nsubjpass", "nsubj:pass", "csubj")
 _CONTENT_DEPS = ("ccomp",)
 _MIN_ORPHAN_WORDS = 6  # a cue-less quote shorter than this is a scare quote or a title
@@ -62,8 +63,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                             if pobj.dep_ == "pobj":
                                 return pobj
                 return None
-            if child.lower_ in ("who", "which", "that", "qui") and verb.dep_ in ("relcl", "acl:relcl"):
-                return verb.head
+            # "Borges, who predicted ...": the source as written is "who" (as PolNeAR marks
+            # it); ``extract`` resolves it to the noun the clause hangs on.
             if child.lower_ in ("it", "there") and any(c.dep_ == "ccomp" for c in verb.children) \
                     and child.dep_ == "nsubj" and verb.lemma_ in ("seem", "appear"):
                 return None
@@ -72,6 +73,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head, depth + 1)
     return None
+
+
+def _is_relative(tok: Token) -> bool:
+    """"who" in "Borges, who predicted ...": a relative pronoun subject of a relative clause."""
+    return tok.lower_ in _RELATIVE and tok.head.dep_ in ("relcl", "acl:relcl") and tok.head.head.i != tok.i
 
 
 def _clip(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
@@ -303,7 +309,32 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
             continue
         kept.append(c)
     kept.sort(key=lambda c: (c.start, c.end))
-    return kept
+    return _merge_fragments(kept)
+
+
+def _merge_fragments(cands: list[_Cand]) -> list[_Cand]:
+    """One cue, one attribution: "“A,” she said. “B.”" is a single content split by its cue.
+
+    PolNeAR annotates such a quote as one attribution with a discontinuous content; as one
+    span it runs from the first fragment to the last (the cue in between is kept). Only
+    fragments in one paragraph merge, so a quote never swallows a paragraph break.
+    """
+    out: list[_Cand] = []
+    by_cue: dict[int, int] = {}
+    for c in cands:
+        key = c.cue.i if c.cue is not None else None
+        n = by_cue.get(key) if key is not None else None
+        if n is not None:
+            prev = out[n]
+            lo, hi = min(prev.start, c.start), max(prev.end, c.end)
+            if "\n" not in c.cue.doc.text[lo:hi]:
+                kind = prev.kind if prev.kind == c.kind else "mixed"
+                out[n] = replace(prev, kind=kind, start=lo, end=hi)
+                continue
+        if key is not None:
+            by_cue[key] = len(out)
+        out.append(c)
+    return out
 
 
 def _attribution_id(doc_id: str, start: int, end: int, cue_start: int | None) -> str:
@@ -331,7 +362,12 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     for c in cands:
         if c.src is not None:
             s, e = source_span(c.src)
-            rs, re_ = resolve(c.src, s, e, prior=prior, lang=lang, types=types)
+            if _is_relative(c.src):
+                head = c.src.head.head
+                rs, re_ = source_span(head)
+                rs, re_ = resolve(head, rs, re_, prior=prior, lang=lang, types=types)
+            else:
+                rs, re_ = resolve(c.src, s, e, prior=prior, lang=lang, types=types)
             kind = entity_kind(parsed, rs, re_, lang, types)
             if kind != "other" or (c.src.pos_ == "PROPN" and (rs, re_) == (s, e)):
                 prior.append((rs, re_, kind))
