@@ -38,7 +38,8 @@ def test_public_api_is_pinned() -> None:
     ("Legal Disclaimer:", "disclaimer"),
     ("Acme Wire provides this news content \"as is\" without warranty of any kind.", "disclaimer"),
     ("© 2031 Example Media Group. All rights reserved.", "disclaimer"),
-    ("This site uses cookies to improve your browsing experience. By continuing you agree.", "disclaimer"),
+    # a cookie banner is site chrome ("other"), not a legal notice about the article
+    ("This site uses cookies to improve your browsing experience. By continuing you agree.", "other"),
     ("Download the Foo News app today", "promo"),
     ("Advertisement", "promo"),
     ("Subscribe to our newsletter", "subscribe"),

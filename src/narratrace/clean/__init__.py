@@ -17,10 +17,11 @@ import re
 
 from ..errors import CleaningError
 from ..types import Document, RawDocument, Removed, RemovedKind
-from ._html import extract_html, render_html
+from ._html import extract_html, filter_extracted, render_html
 from ._lexicon import match_line, tail_heading
+from ._meta import CreditKind, copyright_holder, line_credits, same_name
 from ._signature import boilerplate_lines, line_signatures
-from ._text import clean_text, split_lines
+from ._text import choose_outlet, clean_text, split_lines
 
 __all__ = ["boilerplate_lines", "clean_document", "line_signatures"]
 
@@ -42,8 +43,10 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _html_removed(source: str, text: str, title: str | None) -> tuple[Removed, ...]:
-    """Spans of ``source`` (the page rendering) whose line is not part of the extracted text."""
+def _html_removed(source: str, text: str, title: str | None,
+                  dropped: dict[str, RemovedKind]) -> tuple[Removed, ...]:
+    """Spans of ``source`` (the page rendering) whose line is not part of the extracted text;
+    ``dropped`` gives the kind of lines the lexicon filter took out of the extraction."""
     body = f" {_norm(text)} "
     title_key = _norm(title) if title else None
     removed: list[Removed] = []
@@ -55,6 +58,8 @@ def _html_removed(source: str, text: str, title: str | None) -> tuple[Removed, .
         kind: RemovedKind
         if title_key and key == title_key:
             kind = "title_repeat"
+        elif key in dropped:
+            kind = dropped[key]
         else:
             kind = tail_heading(line.text, n) or match_line(line.text, n) or (
                 "navigation" if n <= 10 else "other")
@@ -64,6 +69,21 @@ def _html_removed(source: str, text: str, title: str | None) -> tuple[Removed, .
         else:
             removed.append(Removed(kind, line.start, end))
     return tuple(removed)
+
+
+def _html_outlet(source: str, text: str, publisher: str | None) -> tuple[str | None, str | None]:
+    """(outlet, syndicator) of a page: the site (or its copyright line) publishes; bylines,
+    reprint notices and the dateline of the article's first lines credit the source."""
+    first = {_norm(ln) for ln in text.split("\n")[:3]}
+    credits: list[tuple[CreditKind, str]] = []
+    holder: str | None = None
+    for line in split_lines(source):
+        # an app promo on a site is the site's own app, not a host: the site is known here
+        credits.extend(c for c in line_credits(line.text) if c[0] != "host"
+                       and (c[0] != "dateline" or _norm(line.text) in first))
+        if holder is None and len(line.text.split()) <= 25:
+            holder = copyright_holder(line.text)
+    return choose_outlet(publisher or holder, credits, source)
 
 
 def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset()) -> Document:
@@ -79,10 +99,12 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
         found = extract_html(raw.content, url=raw.url)
         if found is not None:
             title = raw.title or found.title
+            text, dropped = filter_extracted(found.text, title=title)
+            outlet, syndicator = _html_outlet(source, text, raw.outlet or found.sitename)
             return Document(
-                id=raw.id, path=raw.path, text=found.text, source_text=source,
-                removed=_html_removed(source, found.text, title), title=title,
-                outlet=raw.outlet or found.sitename, syndicator=None,
+                id=raw.id, path=raw.path, text=text, source_text=source,
+                removed=_html_removed(source, text, title, dropped), title=title,
+                outlet=outlet, syndicator=syndicator,
                 url=raw.url or found.url, published=raw.published or found.published,
                 format="html")
     else:
@@ -98,7 +120,7 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
         raise CleaningError(f"{raw.path}: every line was classified as boilerplate; "
                             "nothing is left to analyse.")
     outlet = raw.outlet or meta.outlet
-    syndicator = meta.syndicator if meta.syndicator != outlet else None
+    syndicator = None if same_name(meta.syndicator, outlet) else meta.syndicator
     return Document(
         id=raw.id, path=raw.path, text=text, source_text=source, removed=tuple(meta.removed),
         title=raw.title or meta.title, outlet=outlet, syndicator=syndicator, url=raw.url,

@@ -35,7 +35,7 @@ def _p(kind: RemovedKind, max_words: int, *patterns: str) -> list[LinePattern]:
 # tail"). Matched against the whole (short) line.
 TAIL_HEADINGS: list[LinePattern] = [
     *_p("related", 20,
-        r"^(?:more\s+)?related(?:\s+(?:articles?|stories|posts?|news|content|coverage|reading|links?|topics|tags|videos?))?\s*:?$",
+        r"^(?:more\s+)?related(?:\s+(?:articles?|stories|posts?|news|content|coverage|reading|links?|topics|tags|videos?|investigations|reports|features|podcasts|galleries))?\s*:?$",
         r"^(?:read|see|watch)\s+(?:more|also|next)\b.{0,40}$",
         r"^(?:also|further)\s+read(?:ing)?\s*:?$",
         r"^(?:see\s+also|what\s+to\s+read\s+next|don'?t\s+miss|in\s+case\s+you\s+missed\s+it)\s*:?$",
@@ -73,13 +73,29 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\bthe\s+views\s+(?:and\s+opinions\s+)?expressed\s+(?:in\s+this|here)",
         r"\b(?:this\s+(?:article|story|content|post)\s+(?:was|is|has\s+been)\s+)?(?:originally|first)\s+(?:published|appeared)\s+(?:by|on|in|at)\b",
         r"\b(?:is\s+)?(?:republished|reproduced|syndicated)\s+(?:here\s+)?(?:with|under)\s+(?:permission|a\s+creative\s+commons)",
+        # a reprint notice opens with the article itself as subject ("This article is
+        # republished from X under ..."); a news sentence about republishing has another subject
+        r"^(?:this|the\s+following)\s+(?:article|story|report|content|piece|post|material)\s+(?:is|was|has\s+been)\s+"
+        r"(?:re-?published|reproduced|reprinted|syndicated|distributed|shared)\s+(?:here\s+)?"
+        r"(?:from|under|with\s+(?:permission|the\s+permission)|courtesy\s+of|by\s+(?:arrangement|agreement|permission))\b",
+        r"\bis\s+solely\s+responsible\s+for\s+(?:its|the|this)\s+(?:content|article|story)\b",
+        r"\bdoes\s+not\s+(?:necessarily\s+)?endorse\s+the\s+(?:views|opinions|content)\b.{0,80}\b(?:liability|responsib)",
+        r"\bmay\s+not\s+be\s+(?:re)?published,\s+broadcast,\s+rewritten\b",
         ),
     *_p("disclaimer", 60,
         r"\ball\s+rights\s+reserved\b",
         r"^(?:©|\(c\)|copyright\b)\s*(?:\d{4}|[a-z])",
+        ),
+    # Cookie banners and legal links are site chrome, not a statement about the article:
+    # "disclaimer" is kept for legal and syndication notices, which name who is responsible
+    # for the text (the report shows them as such).
+    *_p("other", 60,
         r"\bcookies?\b.{0,120}\b(?:consent|agree|accept|browsing|experience|preferences|policy|use\s+of)\b",
-        r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b",
-        r"^(?:privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|cookie\s+(?:policy|settings|preferences)|ad\s*choices|accept(?:\s+all)?(?:\s+cookies)?|manage\s+(?:cookies|preferences))\b.{0,20}$",
+        r"\b(?:we|this\s+(?:site|website))(?:\s+and\s+our\s+partners)?\s+uses?\s+cookies\b",
+        r"^(?:[\w ]{2,30}\s+)?uses?\s+cookies\b",
+        ),
+    *_p("navigation", 12,
+        r"^(?:privacy(?:\s+policy)?|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|cookie\s+(?:policy|settings|preferences)|ad\s*choices|accept(?:\s+all)?(?:\s+cookies)?|manage\s+(?:cookies|preferences)|about\s+us|contact\s+us|advertise(?:\s+with\s+us)?)(?:\s*[|·•,/]\s*[\w' ]{1,25})*\s*$",
         ),
     *_p("promo", 25,
         r"\bdownload\s+(?:\w+\s+){0,3}app\b",
@@ -118,6 +134,8 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:caption|légende)\s*:",
         r"^in\s+this\s+.{0,40}\b(?:file\s+)?(?:photo|image|picture|handout)\b",
         r"\((?:image|photo|picture|pic|credit|source|foto|bild)s?\s*:[^)]{0,60}\)\s*$",
+        # "<description>. Photo: Agency": a caption ending in its credit
+        r"[.!?]\s+(?:photo|image|picture|foto|bild)s?\s*(?:credit)?\s*:\s*[\w&./' -]{1,40}$",
         ),
     *_p("navigation", 10,
         r"^(?:home|menu|main\s+menu|search|close|back|next|previous|more|open|toggle\s+navigation|navigation|sections?)$",
@@ -127,7 +145,7 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:home|accueil|inicio|startseite)\s*[>»/|›]",
         ),
     *_p("byline", 14,
-        r"^(?:by|par|von|por|di)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|\||and|&)\s*.*)?$",
+        r"^(?:by|par|von|por|di)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|\||·|•|—|and|&)\s*.*)?$",
         r"^(?:first\s+)?(?:published|posted|updated|last\s+updated|modified|date|publié|veröffentlicht|publicado)\b\s*:?.{0,60}$",
         r"^\d+\s*(?:min(?:ute)?s?|mins)\s+(?:read|de\s+lecture|lesezeit)$",
         r"^(?:author|publish(?:ed)?\s+(?:date|on)|written\s+by|posted\s+by|autor|auteur)\s*:?\s*$",

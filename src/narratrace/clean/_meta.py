@@ -8,9 +8,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
 
-__all__ = ["DATE_KEYWORD", "app_name", "find_date", "glued_byline", "syndication_names"]
+__all__ = ["line_credits", "DATE_KEYWORD", "OUTLET_WORDS", "acronym_of", "app_name", "byline_credit",
+           "copyright_holder", "dateline_credit", "expand_acronym", "find_date", "glued_byline",
+           "has_outlet_word", "known_outlet", "rank_credits", "masthead_name", "name_shaped", "republished_from", "same_name",
+           "syndication_names", "tidy_name"]
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -121,3 +128,240 @@ def app_name(line: str) -> str | None:
 
 
 _NOT_NAMES = frozenset({"the", "our", "this", "free", "new", "mobile", "official", "an", "a"})
+
+
+# --------------------------------------------------------------------------- outlet names
+#
+# Who published a text and who supplied it. ``outlet`` is the outlet the text presents as its
+# publisher (a masthead line, a byline glued to the date, the site's copyright line);
+# ``syndicator`` is another party the text credits for the content: the wire named in a
+# dateline ("CITY, June 12 (XYZ) -"), a "republished from X" notice, the organisation in a
+# byline that differs from the masthead, a distribution service's "as is" disclaimer, or the
+# host app of an aggregator page. A wire story read on the wire's own page has no syndicator.
+
+# Last words of news-outlet names in the languages the lexicons cover; a masthead-shaped line
+# ending in (or led by) one of them names an outlet.
+OUTLET_WORDS = frozenset(
+    "times news post herald gazette gazeta daily weekly ledger observer tribune journal wire "
+    "press agency radio television tv today review chronicle courier courrier rundschau "
+    "zeitung express telegraph standard mirror monitor record dispatch bulletin sentinel "
+    "independent guardian star sun globe examiner inquirer register pravda nouvelles presse "
+    "kurier nachrichten noticias diario periódico corriere gazzetta notizie magazine media "
+    "network broadcasting channel insider reporter bureau online live info watch voice "
+    "tageblatt allgemeine spiegel monde figaro libération messenger leader citizen argus "
+    "recorder advertiser enquirer mail".split())
+# Words that may sit lower-case inside an outlet or institution name.
+_CONNECTORS = frozenset(
+    "of the de du des la le l' d' der die das el los las di del della and & on for y et und "
+    "am an im".split())
+# Organisation words after a byline name that are a job title, not an outlet.
+_JOB_WORDS = frozenset(
+    "correspondent editor reporter writer staff columnist contributor analyst producer "
+    "journalist photographer chief senior special political foreign diplomatic bureau".split())
+# Corporate suffixes dropped from copyright holders ("The Example Times Ltd." → "The Example Times").
+_CORPORATE = re.compile(r"(?:[\s,]+(?:ltd|limited|inc|llc|plc|gmbh|ag|s\.?a|corp(?:oration)?|"
+                        r"media\s+group|group|company|co))+\.?$", re.I)
+_NAME_SEP = re.compile(r"\s*[|·•]\s*|\s+[—–-]\s+|,\s+")
+_CAP_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.&-]*|[A-ZÀ-ÖØ-Þ]{2,}|&)$")
+_DATELINE = re.compile(
+    r"^\s*[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’-]{1,40}(?:/[A-ZÀ-ÖØ-Þ .'’-]{1,40})?(?:,\s*[^()\n]{0,30}?)?\s*"
+    r"\(([A-Z][\w&.'’ -]{0,40}?)\)\s*[-–—:]")
+_BYLINE_CREDIT = re.compile(
+    r"^(?:by|written\s+by|von|par|por)\s+[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]+){0,3}"
+    r"(?:\s+(?:and|&|und|et|y)\s+[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]+){0,3})?"
+    r"\s*[,|/]\s*([^,|·•—–\d][^,|·•—–]{1,60}?)\s*(?:$|[|·•—–,]\s*)", re.I)
+_COPYRIGHT = re.compile(
+    r"^(?:(?:©|\(c\)|copyright)\s*(?:\d{4}(?:[-–]\d{2,4})?\s*)?(?:by\s+)?([A-Z][^.|©\d]{1,60}?)\s*(?:\d{4})?\s*(?:[.|,]|all\s+rights|$)"
+    r"|([A-Z][^.|©\d]{1,60}?)\s*(?:©|\(c\))\s*\d{4})", re.I)
+_REPUBLISHED = re.compile(
+    r"\b(?:re-?published|reproduced|reprinted|syndicated|distributed)\s+(?:here\s+)?(?:from|courtesy\s+of)\s+"
+    r"(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*){0,5})")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’.&-]+", text)
+
+
+def name_shaped(text: str, *, max_words: int = 6) -> bool:
+    """Whether ``text`` reads like a proper name: 1–``max_words`` words, each capitalised, in
+    capitals or a connector, starting with a capital, no digits, no sentence punctuation.
+
+    >>> name_shaped("Le Courrier de l'Est"), name_shaped("Readers were told")
+    (True, False)
+    """
+    words = text.split()
+    if not 1 <= len(words) <= max_words or re.search(r"\d|[.!?;:,\"“”]\s*$|[\"“”]", text):
+        return False
+    if not _CAP_WORD.match(words[0]) or words[-1].lower() in _CONNECTORS:
+        return False
+    return all(_CAP_WORD.match(w) or w.lower() in _CONNECTORS
+               or any(w.lower().startswith(c) for c in ("l'", "d'", "l’", "d’")) for w in words)
+
+
+def tidy_name(name: str) -> str:
+    """A name as printed in running text: all-capital mastheads of several words title-cased,
+    corporate suffixes dropped."""
+    name = _CORPORATE.sub("", name.strip(" .,:;-–—")).strip()
+    words = name.split()
+    if len(words) > 1 and all(w.isupper() or w.lower() in _CONNECTORS for w in words):
+        name = " ".join(w.lower() if w.lower() in _CONNECTORS and i else w.capitalize()
+                        for i, w in enumerate(words))
+    return name
+
+
+def has_outlet_word(name: str) -> bool:
+    words = [w.lower().strip(".") for w in name.split()]
+    return bool(words) and (words[-1] in OUTLET_WORDS or words[0] in OUTLET_WORDS)
+
+
+def masthead_name(line: str) -> tuple[str, str] | None:
+    """(name, rest) when ``line`` could be a masthead: a name-shaped head, optionally followed
+    by a separator and a section, a label or a date ("Example Ledger | World",
+    "Example Herald — 9 June 2031"). Whether it *is* one takes evidence (see callers).
+
+    >>> masthead_name("Example Ledger | World")
+    ('Example Ledger', 'World')
+    >>> masthead_name("Officials said the vote was close.") is None
+    True
+    """
+    text = line.strip()
+    parts = _NAME_SEP.split(text, maxsplit=1)
+    head = parts[0].strip()
+    rest = parts[1].strip() if len(parts) > 1 else ""
+    if not name_shaped(head) or re.match(r"(?i)(?:by|von|par|por|di|written)\b", head):
+        return None
+    if rest and not (find_date(rest) or len(_words(rest)) <= 4 and not re.search(r"[.!?]$", rest)):
+        return None
+    return tidy_name(head), rest
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Whether two outlet names denote the same outlet: equal up to case, a leading article and
+    corporate suffixes, or one is the other's acronym ("XPA" = "Example Press Agency")."""
+    if not a or not b:
+        return False
+
+    def key(s: str) -> str:
+        return re.sub(r"^the\s+", "", re.sub(r"[^\w ]+", "", tidy_name(s).lower())).strip()
+
+    ka, kb = key(a), key(b)
+    if ka == kb or ka.startswith(kb + " ") or kb.startswith(ka + " "):
+        return True
+    return acronym_of(a) == b.strip().upper() or acronym_of(b) == a.strip().upper()
+
+
+def acronym_of(name: str) -> str:
+    """Initials of the capitalised words of ``name`` ("Example Press Agency" → "EPA")."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in _CONNECTORS)
+
+
+def dateline_credit(line: str) -> str | None:
+    """The agency credited in a wire dateline ("CITY, June 12 (XYZ) - ..." → "XYZ")."""
+    m = _DATELINE.match(line)
+    if not m:
+        return None
+    name = m[1].strip()
+    return name if name and len(name.split()) <= 5 else None
+
+
+def byline_credit(line: str) -> str | None:
+    """The organisation after the author in a byline ("By Jane Doe, Example Times" →
+    "Example Times"); None for job titles ("By Jane Doe, Senior Correspondent")."""
+    m = _BYLINE_CREDIT.match(line.strip())
+    if not m:
+        return None
+    org = m[1].strip()
+    if not name_shaped(org) or any(w.lower() in _JOB_WORDS for w in org.split()):
+        return None
+    return tidy_name(org)
+
+
+def copyright_holder(line: str) -> str | None:
+    """The holder named in a copyright line ("© 2031 The Example Times Ltd." → "The Example
+    Times"), or None (photo credits, no name)."""
+    m = _COPYRIGHT.match(line.strip())
+    if not m:
+        return None
+    name = tidy_name(m[1] or m[2] or "")
+    if not name or not name_shaped(name) or re.search(
+            r"\b(?:photo|images?|pictures?|getty|stock|reuters|afp|ap)\b", name, re.I):
+        return None
+    return name
+
+
+def republished_from(line: str) -> str | None:
+    """The source named by a reprint notice ("... republished from Example Wire under ...")."""
+    m = _REPUBLISHED.search(line)
+    return tidy_name(m[1]) if m else None
+
+
+def expand_acronym(acronym: str, text: str) -> str:
+    """The spelled-out name of ``acronym`` when ``text`` contains it, else ``acronym``."""
+    if not acronym.isupper() or len(acronym) < 2:
+        return acronym
+    words = r"[A-Z][\w'’&-]*(?:\s+(?:of|the|for|and|de|du|des|la|le)\s+|\s+)"
+    pat = re.compile(rf"\b((?:{words}){{{len(acronym) - 1},{len(acronym) + 3}}}[A-Z][\w'’&-]*)")
+    for m in pat.finditer(text):
+        cand = m[1]
+        words_ = cand.split()
+        for start in range(len(words_)):  # the acronym may cover only the tail of the run
+            sub = " ".join(words_[start:])
+            if acronym_of(sub) == acronym:
+                return sub
+    return acronym
+
+
+@lru_cache(maxsize=1)
+def _registry_names() -> frozenset[str]:
+    """Lower-cased names and aliases of the outlets in the packaged registries (package data,
+    identical in every process, so caching it cannot make results depend on history)."""
+    names: set[str] = set()
+    data = resources.files("narratrace").joinpath("data")
+    outlets = json.loads(data.joinpath("outlets.json").read_text(encoding="utf-8"))
+    for o in outlets.get("outlets", []):
+        names.update(n.casefold() for n in [o.get("name", ""), *o.get("aliases", [])] if n)
+    aliases = json.loads(data.joinpath("aliases.json").read_text(encoding="utf-8"))
+    for e in aliases.get("entities", []):
+        if e.get("type") == "outlet":
+            names.update(n.casefold() for n in [e.get("name", ""), *e.get("aliases", [])] if n)
+    return frozenset(names)
+
+
+def known_outlet(name: str) -> bool:
+    """Whether ``name`` is an outlet (or alias) of the packaged registries."""
+    return tidy_name(name).casefold() in _registry_names()
+
+
+CreditKind = Literal["provider", "republished", "byline", "dateline", "original", "host"]
+# Order in which credits name the syndicator: a distribution service's own disclaimer is the
+# most explicit, an aggregator's app promo the least.
+_CREDIT_RANK: dict[str, int] = {"provider": 0, "republished": 1, "byline": 2, "dateline": 3,
+                                 "original": 4, "host": 5}
+
+
+def rank_credits(credits: list[tuple[CreditKind, str]]) -> list[str]:
+    """Credited names, most explicit first, each name once."""
+    out: list[str] = []
+    for _, name in sorted(credits, key=lambda c: _CREDIT_RANK[c[0]]):
+        if not any(same_name(name, o) for o in out):
+            out.append(name)
+    return out
+
+
+def line_credits(line: str) -> list[tuple[CreditKind, str]]:
+    """Every party ``line`` credits for the content, with how it does so."""
+    found: list[tuple[CreditKind, str]] = []
+    original, provider = syndication_names(line)
+    if provider:
+        found.append(("provider", provider))
+    if name := republished_from(line):
+        found.append(("republished", name))
+    if original:
+        found.append(("original", original))
+    if name := dateline_credit(line):
+        found.append(("dateline", name))
+    if len(line.split()) <= 16 and (name := byline_credit(line)):
+        found.append(("byline", name))
+    if name := app_name(line):
+        found.append(("host", name))
+    return found

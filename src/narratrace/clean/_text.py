@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 
 from ..types import Removed, RemovedKind
 from ._lexicon import SOCIAL_WORDS, match_line, tail_heading
-from ._meta import DATE_KEYWORD, app_name, find_date, glued_byline, syndication_names
+from ._meta import (DATE_KEYWORD, CreditKind, copyright_holder, expand_acronym, find_date,
+                    glued_byline, has_outlet_word, known_outlet, line_credits, masthead_name,
+                    rank_credits, same_name)
 from ._signature import line_key
 
 __all__ = ["Line", "TextResult", "clean_text", "split_lines"]
@@ -55,6 +57,8 @@ FOLLOW_WINDOW = 12
 MIN_SENTENCE_WORDS = 6
 LONG_LINE_WORDS = 15
 TITLE_MAX_WORDS = 30
+# Mastheads ("Example Ledger | World") sit among the first lines of a page, above the article.
+HEAD_LINES = 8
 
 
 @dataclass(slots=True)
@@ -102,7 +106,8 @@ def split_lines(source: str) -> list[Line]:
         if not stripped:
             prev_joinable = False
             continue
-        if prev_joinable and lines and stripped[0].islower():
+        if prev_joinable and lines and stripped[0].islower() and not (
+                DATE_KEYWORD.match(stripped) and find_date(stripped)):  # "date 2031-01-02"
             last = lines[-1]
             last.end = end
             last.text = f"{last.text} {stripped}"
@@ -216,7 +221,68 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _find_title(lines: list[Line], i: int, given: str | None) -> tuple[str | None, set[str]]:
+def _dated(line: Line) -> bool:
+    """A line that is only a date or a byline ("June 17, 2031", "date 2031-06-17", "By X")."""
+    return (line.n_words <= 8 and find_date(line.text) is not None) or line.kind == "byline"
+
+
+def _title_like(line: Line) -> bool:
+    return (2 <= line.n_words <= TITLE_MAX_WORDS and line.kind is None and line.wall is None
+            and not re.search(r"[.;,:]$", line.text) and find_date(line.text) is None
+            and glued_byline(line.text) is None)
+
+
+def _find_masthead(lines: list[Line], i: int) -> tuple[int, str] | None:
+    """(index, outlet name) of the masthead line in the page head, if any.
+
+    A masthead is a short name-shaped line (optionally "| Section" or "— date") that carries
+    evidence of naming an outlet: an outlet word ("Ledger", "Wire"), a name in the packaged
+    outlet registries, the name recurring elsewhere in the document (footer, promo), or the
+    header layout title → name → date. A single word needs an outlet word or the registry
+    (a lone capitalised word over a date is a dateline place)."""
+    for idx, line in enumerate(lines[:min(len(lines), i + 3, HEAD_LINES)]):
+        if line.sentence or line.wall is not None or line.kind not in (None, "byline"):
+            continue
+        found = masthead_name(line.text)
+        if found is None:
+            continue
+        name, rest = found
+        if has_outlet_word(name) or known_outlet(name):
+            return idx, name
+        if len(name.split()) < 2:
+            continue
+        low = name.lower()
+        recurs = any(low in other.text.lower() for k, other in enumerate(lines) if k != idx)
+        dated = bool(rest and find_date(rest)) or (
+            idx + 1 < len(lines) and _dated(lines[idx + 1]) and not lines[idx + 1].sentence)
+        titled = idx >= 1 and 3 <= lines[idx - 1].n_words <= TITLE_MAX_WORDS and not re.search(
+            r"[.!?]$", lines[idx - 1].text)
+        if recurs or (dated and (titled or idx == 0)):
+            return idx, name
+    return None
+
+
+def _title_by_masthead(lines: list[Line], m: int, i: int) -> int | None:
+    """The title next to masthead ``m``: the nearest title-like line above it (past date and
+    byline lines), else the first one below it that is not yet the article."""
+    for k in range(m - 1, max(-1, m - 4), -1):
+        if _dated(lines[k]):
+            continue
+        if _title_like(lines[k]) or (k == 0 and 3 <= lines[k].n_words <= TITLE_MAX_WORDS
+                                     and not re.search(r"[.!?;,:]$", lines[k].text)):
+            return k
+        break
+    for k in range(m + 1, min(len(lines), m + 4)):
+        if _dated(lines[k]):
+            continue
+        if _title_like(lines[k]) and (k < i or not lines[k].sentence):
+            return k
+        break
+    return None
+
+
+def _find_title(lines: list[Line], i: int, given: str | None,
+                masthead: int | None = None) -> tuple[str | None, set[str]]:
     """The title and the normalised forms of lines that repeat it."""
     if given:
         return given, {_norm(given)}
@@ -225,6 +291,8 @@ def _find_title(lines: list[Line], i: int, given: str | None) -> tuple[str | Non
         if m := _DATED_TITLE.match(line.text):
             title = m[2].strip()
             return title, {_norm(title)}
+    if masthead is not None and (k := _title_by_masthead(lines, masthead, i)) is not None:
+        return lines[k].text, {_norm(lines[k].text)}
     seen: dict[str, int] = {}
     for line in head:
         if 2 <= line.n_words <= TITLE_MAX_WORDS and not line.sentence:
@@ -232,7 +300,10 @@ def _find_title(lines: list[Line], i: int, given: str | None) -> tuple[str | Non
     for line in reversed(head):  # a line shown twice just above the article: h1 + og title
         if seen.get(_norm(line.text), 0) >= 2 and line.kind is None:
             return line.text, {_norm(line.text)}
-    for line in reversed(lines[max(0, i - 6):i]):
+    for idx in range(i - 1, max(0, i - 6) - 1, -1):
+        line = lines[idx]
+        if idx == masthead:
+            continue
         if (3 <= line.n_words <= TITLE_MAX_WORDS and line.kind is None and line.wall is None
                 and not re.search(r"[.;,:]$", line.text) and find_date(line.text) is None
                 and glued_byline(line.text) is None):
@@ -252,34 +323,36 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
         return None
     i, j = block
     res = TextResult()
-    res.title, title_keys = _find_title(lines, i, title)
+    mast = _find_masthead(lines, i)
+    res.title, title_keys = _find_title(lines, i, title, mast[0] if mast else None)
 
-    # metadata: bylines glued to dates, dated lines, syndication notes, app promos
+    # metadata: bylines glued to dates, mastheads, copyright lines, credits, dated lines
     keyword_date: str | None = None
     head_date: str | None = None
-    byline_idx: set[int] = set()
-    host: str | None = None
+    byline_idx: set[int] = {mast[0]} if mast else set()
+    publisher: str | None = None
+    holder: str | None = None
+    credits: list[tuple[CreditKind, str]] = []
+    head_end = max(i + 1, mast[0] + 1 if mast else 0)  # the date line under the masthead
     for idx, line in enumerate(lines):
         if line.n_words <= 12 and (g := glued_byline(line.text)):
-            res.outlet = res.outlet or g[0]
+            publisher = publisher or g[0]
             res.published = res.published or g[1]
             byline_idx.add(idx)
             continue
-        outlet, syndicator = syndication_names(line.text)
-        res.outlet = res.outlet or outlet
-        res.syndicator = res.syndicator or syndicator
-        host = host or app_name(line.text)
+        credits.extend(c for c in line_credits(line.text)
+                       if c[0] != "dateline" or i <= idx <= i + 2)
         if (i <= idx <= j and line.sentence) or line.n_words > 25:
             continue
+        holder = holder or copyright_holder(line.text)
         if keyword_date is None and DATE_KEYWORD.search(line.text) and not re.search(
                 r"\bupdated\b", line.text, re.I):
             keyword_date = find_date(line.text)
-        elif head_date is None and idx <= i + 1 and line.n_words <= 15:
+        elif head_date is None and idx <= head_end and line.n_words <= 15:
             head_date = find_date(line.text)
     res.published = res.published or keyword_date or head_date
-    if res.outlet and host and _norm(host) != _norm(res.outlet) and not res.syndicator:
-        res.syndicator = host
-
+    res.outlet, res.syndicator = choose_outlet(
+        publisher or (mast[1] if mast else None) or holder, credits, source)
     removed: list[Removed] = []
     kept: list[tuple[int, int]] = []
     after_wall: RemovedKind | None = None
@@ -307,6 +380,8 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
                 kind = None
         elif idx > j and after_wall is not None:
             kind = after_wall
+        elif idx < i and line.n_words <= 8 and find_date(line.text):
+            kind = "byline"  # the date line of the header, read into ``published``
 
         else:
             kind = "navigation" if line.n_words <= 10 else "other"
@@ -325,6 +400,31 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     if not kept:
         return None
     return kept, _finish(res, removed)
+
+
+def choose_outlet(publisher: str | None, credits: list[tuple[CreditKind, str]],
+                  source: str) -> tuple[str | None, str | None]:
+    """(outlet, syndicator) from the publisher the page states and the parties it credits.
+
+    Without a stated publisher the first explicit credit of the story itself (a byline
+    organisation, a reprint's "originally published by", a dateline agency) is the outlet;
+    a distribution service or a host app never is. The syndicator is the most explicit credit
+    that is not the outlet. Acronyms from datelines are spelled out when the text does so."""
+    names = [(kind, expand_acronym(name, source)) for kind, name in credits]
+    outlet = publisher
+    for kind in _STORY_CREDITS:
+        if outlet is None:
+            outlet = next((n for k, n in names if k == kind), None)
+    if outlet is None:  # a host app names the site only next to a stated outlet
+        names = [(k, n) for k, n in names if k != "host"]
+    else:
+        outlet = expand_acronym(outlet, source)
+    syndicator = next((n for n in rank_credits(names) if not same_name(n, outlet)), None)
+    return outlet, syndicator
+
+
+# Credits that name the story's own outlet when the page states no publisher, in order.
+_STORY_CREDITS: tuple[CreditKind, ...] = ("byline", "original", "dateline")
 
 
 def _finish(res: TextResult, removed: list[Removed]) -> TextResult:
