@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from narratrace.analysis import schema_path
 from narratrace.cli import app
 
-from .conftest import ROOT
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.model
 CORPUS = ROOT / "examples" / "corpus"
