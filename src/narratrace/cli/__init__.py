@@ -34,11 +34,12 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 
 
 def _register() -> None:
-    from . import analyze, clean, eval as eval_cmd, export, train
+    from . import analyze, clean, eval as eval_cmd, export, serve, train
 
     app.command("analyze", help=analyze.analyze_cli.__doc__)(analyze.analyze_cli)
     app.command("clean", help=clean.clean_cli.__doc__)(clean.clean_cli)
     app.command("export", help=export.export_cli.__doc__)(export.export_cli)
+    app.command("serve", help=serve.serve_cli.__doc__)(serve.serve_cli)
     app.add_typer(eval_cmd.app, name="eval", help="Score narratrace stages against labelled data.")
     app.add_typer(train.app, name="train", help="Rebuild the models that ship with narratrace.")
 
