@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..types import RemovedKind
 from ._lexicon import match_line, tail_heading
+from ._meta import byline_credit
 
 __all__ = ["HtmlResult", "extract_html", "filter_extracted", "render_html"]
 
@@ -125,6 +126,10 @@ def filter_extracted(text: str, *, title: str | None) -> tuple[str, dict[str, Re
                         for ln in lines[k + 1:]):
             kinds[k:] = [kinds[m] or wall for m in range(k, n)]
             break
+    for k in range(min(n, 2)):  # a byline kept above the article: "By Jane Doe, Example Times"
+        if kinds[k] is None and match_line(lines[k], sizes[k]) == "byline" and (
+                sizes[k] <= 5 or byline_credit(lines[k])):
+            kinds[k] = "byline"
     tail = n
     while tail > 0 and kinds[tail - 1] is not None:
         tail -= 1
@@ -133,7 +138,7 @@ def filter_extracted(text: str, *, title: str | None) -> tuple[str, dict[str, Re
     for k, (ln, kind) in enumerate(zip(lines, kinds)):
         if k == 0 and title and _key(ln) == _key(title):
             drop[_key(ln)] = "title_repeat"
-        elif kind is not None and (sizes[k] <= SHORT_LINE or k >= tail and kind in _NOTICES):
+        elif kind is not None and (kind == "byline" or sizes[k] <= SHORT_LINE or k >= tail and kind in _NOTICES):
             drop[_key(ln)] = kind
         else:
             kept.append(ln)
