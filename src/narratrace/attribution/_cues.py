@@ -7,7 +7,9 @@ wrote, added, asked, noted, argued, suggested, tweeted, ... cover ~80% of its cu
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from importlib import resources
 
 # Verbs of saying: "X said (that) ...", "..., X said", "X told Y ...".
 _EN_SPEECH = frozenset("""
@@ -78,3 +80,36 @@ LEXICONS: dict[str, Lexicon] = {
     "fr": Lexicon(_FR_SPEECH, _FR_COGNITION, frozenset(), _FR_DENY, _FR_DENIAL_WORDS,
                   (("selon",), ("d'après",), ("d’après",))),
 }
+
+
+# A pattern attributed at least this often is a cue, below the lower bound it is not; in
+# between the built-in lexicons decide. Tuned on PolNeAR train (0.5 / 0.3).
+_PATTERN_YES = 0.5
+_PATTERN_NO = 0.3
+
+
+@functools.lru_cache(maxsize=4)
+def cue_patterns(lang: str) -> dict[tuple[str, str, str], bool]:
+    """``(pos, lemma, relation) -> is a cue`` from ``data/attribution/cue_patterns_<lang>.tsv``.
+
+    ``pos`` is "V" (verb), "A" (auxiliary) or "N" (noun); ``relation`` is the dependency of
+    the content's head on the cue ("dobj", "xcomp", "ccomp", "prep:about", ...). Patterns in
+    the file with a ratio between the two bounds, and patterns not in it, map to nothing.
+
+    >>> cue_patterns("en")[("V", "endorse", "dobj")]
+    True
+    """
+    path = resources.files("narratrace").joinpath(f"data/attribution/cue_patterns_{lang}.tsv")
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str, str], bool] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        pos, lemma, rel, hits, seen = line.split("\t")
+        ratio = int(hits) / int(seen)
+        if ratio >= _PATTERN_YES:
+            out[(pos, lemma, rel)] = True
+        elif ratio < _PATTERN_NO:
+            out[(pos, lemma, rel)] = False
+    return out

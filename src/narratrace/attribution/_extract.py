@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from ..errors import PipelineError, UsageError
 from ..types import Attribution, AttributionKind, Document, Speaker
-from ._cues import LEXICONS, Lexicon
+from ._cues import LEXICONS, Lexicon, cue_patterns
 from ._hedges import find_hedges, says_no_evidence
 from ._medium import find_medium
 from ._quotes import Quote, find_quotes, strip_marks
@@ -112,33 +112,50 @@ def _cue_span(verb: Token) -> tuple[str, int, int]:
     return verb.lemma_.lower(), min(start, verb.idx), max(end, verb.idx + len(verb.text))
 
 
-def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool) -> list[_Cand]:
+def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
+                patterns: dict[tuple[str, str, str], bool]) -> list[_Cand]:
     cands: list[_Cand] = []
     for tok in doc:
         if tok.pos_ not in ("VERB", "AUX") or not tok.is_alpha:
             continue
         lemma = tok.lemma_.lower()
-        content: Token | None = None
-        for child in tok.children:
-            if child.dep_ in _CONTENT_DEPS:
-                content = child
-                break
+        pos = "A" if tok.pos_ == "AUX" else "V"
         known = lemma in lex.speech or (with_cognition and lemma in lex.cognition)
-        # Any verb with a clausal complement and a subject reports content in news style
-        # ("documents show that ...", "he bet that ..."); tuned on PolNeAR train.
-        if not known and (content is None or lemma in _NOT_CUES or tok.pos_ == "AUX"):
-            continue
-        if content is None and lemma in _XCOMP_CUES:
-            content = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+        content: Token | None = None
+        cue_last: Token = tok
         hi_extra = -1
-        if content is None and (lemma in _OBJECT_CUES or known and lemma not in _NO_OBJECT):
-            content = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
-            if content is not None:
+        ccomp = next((c for c in tok.children if c.dep_ in _CONTENT_DEPS), None)
+        if ccomp is not None:
+            # Any verb with a clausal complement and a subject reports content in news style
+            # ("documents show that ...", "he bet that ..."), unless train says otherwise.
+            verdict = patterns.get((pos, lemma, "ccomp"))
+            if verdict or verdict is None and (known or lemma not in _NOT_CUES and pos == "V"):
+                content = ccomp
+        if content is None:
+            xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+            verdict = patterns.get((pos, lemma, "xcomp"))
+            if xcomp is not None and (verdict or verdict is None and lemma in _XCOMP_CUES):
+                content = xcomp
+        if content is None:
+            obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
+            verdict = patterns.get((pos, lemma, "dobj"))
+            if obj is not None and (verdict or verdict is None and (
+                    lemma in _OBJECT_CUES or known and lemma not in _NO_OBJECT)):
+                content = obj
                 # "accused Kiev of sending ...", "called the attack a 'successful operation'"
                 for c in tok.rights:
                     if c.i > content.i and c.dep_ in ("prep", "oprd", "xcomp", "ccomp", "obl", "advcl") \
                             and not (c.dep_ == "prep" and c.lower_ in ("in", "at", "on", "during")):
                         hi_extra = max(hi_extra, c.right_edge.i)
+        if content is None:
+            # "talked about the wall", "called for a ban", "referring to the report"
+            for prep in tok.rights:
+                if prep.dep_ != "prep" or not patterns.get((pos, lemma, "prep:" + prep.lower_)):
+                    continue
+                pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    content, cue_last = pobj, prep
+                    break
         if content is None:
             continue
         src = _subject(tok)
@@ -152,6 +169,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool) -> list[_Cand]:
         if end - start < 2:
             continue
         text, cs, ce = _cue_span(tok)
+        ce = max(ce, cue_last.idx + len(cue_last.text))
         cands.append(_Cand("indirect", tok, text, cs, ce, src, start, end))
     return cands
 
@@ -353,7 +371,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
                             "with narratrace.nlp.load_spacy(lang).")
     lex = LEXICONS[lang]
     text = document.text
-    cands = _verb_cands(parsed, lex, with_cognition) + _according_cands(parsed, lex)
+    cands = _verb_cands(parsed, lex, with_cognition, cue_patterns(lang)) + _according_cands(parsed, lex)
     cands += _adverb_cands(parsed, lang)
     cands = _dedupe(_quote_cands(parsed, lex, cands))
     out: list[Attribution] = []
