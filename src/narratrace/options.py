@@ -25,3 +25,9 @@ class Options:
     same_story_threshold: float = 0.6
     # output
     quiet: bool = False
+    # scale (issue #7)
+    incremental: bool = True  # skip inputs whose content id the store already holds
+    engine: str = "local"  # "local" (this process) or "dask" (per-document stages on a cluster)
+    scheduler: str | None = None  # Dask scheduler address (tcp://host:8786); None: a LocalCluster
+    workers: int = 0  # LocalCluster worker processes; 0: one per CPU core
+    chunk_size: int = 200  # documents cleaned, analysed and written per step (memory stays flat)

@@ -8,16 +8,17 @@ reflects every document the store holds.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import nlp
-from .errors import CleaningError, NarratraceError, PipelineError
+from .errors import CleaningError, NarratraceError, PipelineError, UsageError
 from .options import Options
 from .store import Store
 from .types import (Attribution, DateMention, DocAnalysis, Document, Framing, Mention,
@@ -137,6 +138,8 @@ class RunSummary:
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: list[Rejected] = field(default_factory=list)
+    skipped: int = 0  # inputs already complete in the store (incremental runs)
+    replaced: int = 0  # stored documents replaced by a changed input at the same path
 
     @property
     def exit_code(self) -> int:
@@ -144,19 +147,25 @@ class RunSummary:
         return 3 if self.rejected else 0
 
 
-def prepare_documents(raws: Sequence[RawDocument], *, options: Options) -> tuple[list[Document], list[Rejected]]:
-    """Clean raw inputs using corpus-level evidence (lines repeated across documents)."""
+def prepare_documents(raws: Sequence[RawDocument], *, options: Options,
+                      boilerplate: frozenset[str] | None = None) -> tuple[list[Document], list[Rejected]]:
+    """Clean raw inputs using corpus-level evidence (lines repeated across documents).
+
+    ``boilerplate`` (from :func:`~narratrace.clean.boilerplate_lines`) may be computed over a
+    larger set than ``raws``, as :func:`analyze` does when it cleans a corpus chunk by chunk.
+    """
     from .clean import boilerplate_lines, clean_document, line_signatures
 
-    counts: Counter[str] = Counter()
-    for raw in raws:
-        counts.update(line_signatures(raw))
-    boiler = boilerplate_lines(counts, len(raws))
+    if boilerplate is None:
+        counts: Counter[str] = Counter()
+        for raw in raws:
+            counts.update(line_signatures(raw))
+        boilerplate = boilerplate_lines(counts, len(raws))
     documents: list[Document] = []
     rejected: list[Rejected] = []
     for raw in raws:
         try:
-            document = clean_document(raw, boilerplate=boiler)
+            document = clean_document(raw, boilerplate=boilerplate)
         except CleaningError as exc:
             rejected.append(Rejected(raw.path, "clean", str(exc)))
             continue
@@ -169,29 +178,136 @@ def prepare_documents(raws: Sequence[RawDocument], *, options: Options) -> tuple
     return documents, rejected
 
 
+Result = tuple[DocAnalysis, list[Rejected]]
+
+
+def analyze_batch(documents: Sequence[Document], *, options: Options = Options(),
+                  context: dict[str, Any] | None = None,
+                  stages: Sequence[DocStage] = DOC_STAGES) -> list[Result]:
+    """Parse and analyse a batch of cleaned documents (any languages) in this process.
+
+    The unit of work of the Dask engine (one call per partition on a worker); the local engine
+    streams the same thing with :func:`iter_batch`. Also attaches each document's reuse
+    features (MinHash signature, story embedding), the per-document half of the reuse stage.
+    """
+    return list(iter_batch(documents, options=options, context=context, stages=stages))
+
+
+def iter_batch(documents: Sequence[Document], *, options: Options = Options(),
+               context: dict[str, Any] | None = None,
+               stages: Sequence[DocStage] = DOC_STAGES) -> Iterator[Result]:
+    """:func:`analyze_batch`, one result at a time as spaCy yields parses."""
+    for lang in sorted({d.language for d in documents if d.analysed and d.language}):
+        batch = [d for d in documents if d.analysed and d.language == lang]
+        for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
+                                          batch_size=options.batch_size, n_process=options.n_process):
+            analysis, problems = analyze_document(document, parsed, stages=stages, context=context)
+            yield _with_features(analysis), problems
+    for document in documents:
+        if not (document.analysed and document.language):
+            yield _with_features(DocAnalysis(document=document)), []
+
+
+def _with_features(analysis: DocAnalysis) -> DocAnalysis:
+    extra = dict(analysis.extra)
+    extra["reuse_features"] = reuse_features(analysis.document)
+    return dataclasses.replace(analysis, extra=extra)
+
+
+def reuse_features(document: Document) -> dict[str, Any]:
+    """The per-document sketch the reuse stage merges: MinHash signature and story embedding,
+    base64 little-endian so they fit a JSON annotation row (and cross to a Dask driver)."""
+    import numpy as np
+
+    from .reuse import embed_for_story, signature
+
+    row: dict[str, Any] = {"doc": document.id,
+                           "signature": _b64(np.asarray(signature(document), dtype="<u4"))}
+    if document.analysed:
+        emb = np.asarray(embed_for_story(document), dtype="<f4")
+        row["embedding"] = _b64(emb)
+        row["rows"] = int(emb.shape[0])
+    return row
+
+
+def _b64(array: Any) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def _unb64(text: str, dtype: str, shape: tuple[int, ...]) -> Any:
+    import numpy as np
+
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).reshape(shape)
+
+
+def _local_engine(chunks: Iterable[list[Document]], *, options: Options,
+                  context: dict[str, Any]) -> Iterator[Result]:
+    for chunk in chunks:
+        yield from iter_batch(chunk, options=options, context=context)
+
+
+def _dask_engine(chunks: Iterable[list[Document]], *, options: Options,
+                 context: dict[str, Any]) -> Iterator[Result]:
+    from ._dask import analyze_on_dask  # the only module that imports dask
+
+    yield from analyze_on_dask(chunks, options=options,
+                               narratives="narrative_model" in context)
+
+
+#: Engines that run the per-document stages: ``fn(chunks, options=, context=) -> results``.
+ENGINES: dict[str, Callable[..., Iterator[Result]]] = {"local": _local_engine, "dask": _dask_engine}
+
+
 def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Options(),
             progress: ProgressHook | None = None) -> RunSummary:
-    """Read, clean and analyse ``paths`` into ``store``; then run the corpus stages."""
+    """Read, clean and analyse ``paths`` into ``store``; then run the corpus stages.
+
+    Incremental (``options.incremental``, the default): an input whose content id the store
+    already holds is skipped, since its document and annotations were written in one
+    transaction (the per-document completion marker); a changed input at the path of a stored
+    document replaces it. Inputs are read twice (ids and repeated lines first, then chunk by
+    chunk), so memory does not grow with the corpus during the per-document phase.
+    """
+    from .clean import boilerplate_lines, line_signatures
     from .ingest import iter_inputs
 
     tick = progress or (lambda phase, n, total: None)
     check_stages(DOC_STAGES)
+    if options.engine not in ENGINES:
+        raise UsageError(f"Unknown engine {options.engine!r}; choose one of {', '.join(ENGINES)}.")
     summary = RunSummary()
-    raws: dict[str, RawDocument] = {}
+
+    # Pass 1: ids, paths and repeated-line counts; no document text is kept.
+    counts: Counter[str] = Counter()
+    seen: dict[str, str] = {}
     for item in iter_inputs(paths, options=options):
         summary.inputs += 1
         tick("read", 1, None)
         if isinstance(item, Rejected):
             summary.rejected.append(item)
-        elif item.id in raws:
+        elif item.id in seen:
             summary.duplicates += 1
         else:
-            raws[item.id] = item
-    documents, rejected = prepare_documents(list(raws.values()), options=options)
-    summary.rejected.extend(rejected)
+            seen[item.id] = item.path
+            counts.update(line_signatures(item))
+    boiler = boilerplate_lines(counts, len(seen))
+    del counts
+    with store.transaction():
+        for rej in summary.rejected:
+            store.add_rejected(rej)
+
+    stored = store.document_paths() if options.incremental else {}
+    summary.skipped = sum(1 for doc_id in seen if doc_id in stored)
+    # A stored document whose content is no longer among the inputs, at a path a new input now
+    # occupies, is the old version of a changed file: the new one replaces it.
+    gone_at: dict[str, list[str]] = {}
+    for doc_id, path in stored.items():
+        if doc_id not in seen:
+            gone_at.setdefault(path, []).append(doc_id)
+    todo = len(seen) - summary.skipped
 
     context: dict[str, Any] = {}
-    if any(d.analysed and d.language == "en" for d in documents):
+    if todo:
         from .narratives import load_model
 
         try:
@@ -199,32 +315,62 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
         except NarratraceError as exc:
             summary.warnings.append(Rejected("<model>", "narratives", str(exc)))
 
-    with store.transaction():
-        for rej in summary.rejected:
-            store.add_rejected(rej)
-    for lang in sorted({d.language for d in documents if d.analysed and d.language}):
-        batch = [d for d in documents if d.analysed and d.language == lang]
-        tick("analyse", 0, len(documents))
-        for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
-                                          batch_size=options.batch_size, n_process=options.n_process):
-            analysis, problems = analyze_document(document, parsed, context=context)
-            _save_analysis(store, analysis, problems)
-            summary.warnings.extend(problems)
-            summary.documents += 1
-            tick("analyse", 1, len(documents))
-    for document in documents:
-        if not document.analysed:
-            _save_analysis(store, DocAnalysis(document=document), [])
-            summary.documents += 1
-            tick("analyse", 1, len(documents))
+    # Pass 2: read again, keep only what is new, clean and analyse it chunk by chunk.
+    def fresh() -> Iterator[RawDocument]:
+        done: set[str] = set()
+        for item in iter_inputs(paths, options=options):
+            if isinstance(item, Rejected):
+                if item not in summary.rejected:  # the input changed or vanished since pass 1
+                    summary.rejected.append(item)
+                    store.add_rejected(item)
+            elif item.id not in stored and item.id not in done:
+                done.add(item.id)
+                yield item
+
+    def chunks() -> Iterator[list[Document]]:
+        for raws in _batched(fresh(), max(1, options.chunk_size)):
+            documents, rejected = prepare_documents(raws, options=options, boilerplate=boiler)
+            if rejected:
+                summary.rejected.extend(rejected)
+                with store.transaction():
+                    for rej in rejected:
+                        store.add_rejected(rej)
+            if documents:
+                yield documents
+
+    tick("analyse", 0, todo)
+    for analysis, problems in ENGINES[options.engine](chunks(), options=options, context=context):
+        replaces = gone_at.pop(analysis.document.path, [])
+        _save_analysis(store, analysis, problems, replaces=replaces)
+        summary.replaced += len(replaces)
+        summary.warnings.extend(problems)
+        summary.documents += 1
+        tick("analyse", 1, todo)
     tick("corpus", 0, None)
     run_corpus_stages(store, options=options)
     return summary
 
 
-def _save_analysis(store: Store, analysis: DocAnalysis, problems: list[Rejected]) -> None:
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _save_analysis(store: Store, analysis: DocAnalysis, problems: list[Rejected], *,
+                   replaces: Sequence[str] = ()) -> None:
+    """Write one document and all its annotations in ONE transaction: a document row in the
+    store means the document is complete (what an incremental or resumed run skips)."""
     doc = analysis.document
     with store.transaction():
+        for old in replaces:
+            if old != doc.id:
+                store.delete_document(old)
         store.clear_rejected(doc.path)
         store.upsert_document(doc)
         store.replace_annotations(doc.id, "mentions", [_row(m) for m in analysis.mentions])
@@ -239,6 +385,9 @@ def _save_analysis(store: Store, analysis: DocAnalysis, problems: list[Rejected]
                                   [_row(c) for c in analysis.extra.get("citations", ())])
         store.replace_annotations(doc.id, "sentences",
                                   [{"spans": [list(s) for s in analysis.extra.get("sentences", ())]}])
+        features = analysis.extra.get("reuse_features")
+        if features:
+            store.replace_annotations(doc.id, "reuse_features", [features])  # type: ignore[list-item]
         for problem in problems:
             store.add_rejected(problem)
 
@@ -271,12 +420,32 @@ def run_corpus_stages(store: Store, *, options: Options = Options()) -> None:
         dates: dict[str, set[str]] = {d.id: set() for d in documents}
         for row in store.annotations("dates"):
             dates.setdefault(row["doc"], set()).add(row["value"])
-        reuse = find_reuse(documents, entities=names, dates=dates, options=options)
+        signatures, embeddings = _stored_features(store, documents)
+        reuse = find_reuse(documents, signatures=signatures, embeddings=embeddings,
+                           entities=names, dates=dates, options=options)
     else:
         reuse = []
     store.replace_corpus("reuse", [_row(r) for r in reuse])
     _claim_families(store, documents, reuse, by_span)
     _events(store, documents)
+
+
+def _stored_features(store: Store, documents: Sequence[Document]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Signatures and story embeddings per document, from the store; a document stored
+    without them (an older store) gets them computed and saved now, once."""
+    rows = {row["doc"]: row for row in store.annotations("reuse_features")}
+    signatures: dict[str, Any] = {}
+    embeddings: dict[str, Any] = {}
+    for document in documents:
+        row = rows.get(document.id)
+        if row is None or (document.analysed and "embedding" not in row):
+            row = reuse_features(document)
+            store.replace_annotations(document.id, "reuse_features", [row])
+        signatures[document.id] = _unb64(row["signature"], "<u4", (-1,))
+        if document.analysed:
+            embeddings[document.id] = _unb64(row["embedding"], "<f4", (int(row["rows"]), -1)
+                                             if row["rows"] else (0, 384))
+    return signatures, embeddings
 
 
 def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence[Any],
@@ -372,6 +541,7 @@ def content_id(*parts: object) -> str:
     return digest[:16]
 
 
-__all__ = ["DOC_STAGES", "DocStage", "RunSummary", "analyze", "analyze_document", "check_stages",
-           "prepare_documents", "run_corpus_stages", "content_id",
+__all__ = ["DOC_STAGES", "ENGINES", "DocStage", "RunSummary", "analyze", "analyze_batch",
+           "analyze_document", "check_stages", "iter_batch", "prepare_documents",
+           "reuse_features", "run_corpus_stages", "content_id",
            "Attribution", "DateMention", "Framing", "NarrativeLabel"]

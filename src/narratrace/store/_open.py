@@ -7,11 +7,13 @@ from ._base import Store
 
 
 def open_store(url: str | Path) -> Store:
-    """Open the store named by ``url``; a bare path means SQLite."""
+    """Open the store named by ``url``: ``sqlite:///PATH`` (a bare path means SQLite too) or
+    ``postgresql://user:password@host:port/database`` (the database must exist)."""
     text = str(url)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("The PostgreSQL backend is not available in this version; "
-                         "use --db sqlite:///path/narratrace.sqlite (the default).")
+        from ._postgres import PostgresStore
+
+        return PostgresStore(text)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     elif "://" in text:

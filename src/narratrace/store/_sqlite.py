@@ -138,6 +138,14 @@ class SQLiteStore:
     def has_document(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
+    def document_paths(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self._db.execute("SELECT id, path FROM documents")}
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM annotations WHERE doc = ?", (doc_id,))
+            self._execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
     def count_documents(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 

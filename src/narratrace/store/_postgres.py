@@ -1,0 +1,297 @@
+"""PostgreSQL backend: the same protocol, tables and JSON rows as the SQLite store.
+
+Rows are kept as JSON *text* (not ``jsonb``, which reorders keys), so ``analysis.json`` built
+from either backend is byte-for-byte the same. Sort orders use ``COLLATE "C"`` to match
+SQLite's binary text order whatever the server's locale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import StoreError
+from ..types import Document, Rejected, Removed
+
+_DOC_COLUMNS = ("id", "path", "title", "outlet", "syndicator", "url", "published", "language",
+                "analysed", "format", "text", "source_text", "removed", "updated_at")
+
+# Text-search configuration: 'simple' (no stemming, no stopword list) because the corpus is
+# multilingual and a query should find the word as written, like SQLite FTS5's unicode61.
+# A title hit weighs more than a body hit (weights A and B), as in the SQLite bm25 call.
+_TS_CONFIG = "simple"
+_TS_DOCUMENT = (f"setweight(to_tsvector('{_TS_CONFIG}', coalesce(title, '')), 'A') || "
+                f"setweight(to_tsvector('{_TS_CONFIG}', text), 'B')")
+_TS_ATTRIBUTION = (f"setweight(to_tsvector('{_TS_CONFIG}', coalesce((data::json)->'speaker'->>'text', '')), 'A')"
+                   f" || setweight(to_tsvector('{_TS_CONFIG}', coalesce((data::json)->>'content', '')), 'B')")
+
+#: Numbered migrations of the PostgreSQL schema; versions line up with the SQLite ones
+#: (1 tables, 2 full-text search). Append new ones; never edit a released one.
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        title TEXT, outlet TEXT, syndicator TEXT, url TEXT, published TEXT,
+        language TEXT, analysed INTEGER NOT NULL DEFAULT 1, format TEXT NOT NULL,
+        text TEXT NOT NULL, source_text TEXT NOT NULL, removed TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE rejected (
+        path TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL,
+        PRIMARY KEY (path, stage)
+    );
+    CREATE TABLE annotations (
+        doc TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (doc, kind, seq)
+    );
+    CREATE TABLE corpus (
+        kind TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (kind, seq)
+    );
+    """),
+    (2, f"""
+    CREATE INDEX documents_fts ON documents USING GIN (({_TS_DOCUMENT}));
+    CREATE INDEX attributions_fts ON annotations USING GIN (({_TS_ATTRIBUTION}))
+        WHERE kind = 'attributions'
+    """),
+)
+
+_PAGE = 500  # documents fetched per query when streaming: memory stays flat
+
+
+class PostgresStore:
+    """PostgreSQL backend (one connection, explicit transactions, nested calls join the outer)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        self._psycopg = psycopg
+        try:
+            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(f"Cannot connect to the store {_redact(url)}: {exc}. Is the server "
+                             "running, and do the user, password and database exist?") from exc
+        self._depth = 0
+        self._migrate()
+
+    # ------------------------------------------------------------------ schema
+    def _migrate(self) -> None:
+        with self.transaction():
+            # One migrating process at a time (two runs starting together on a fresh database).
+            self._execute("SELECT pg_advisory_xact_lock(72817201)")
+            self._execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                          " applied_at TEXT NOT NULL)")
+            done = {row[0] for row in self._execute("SELECT version FROM schema_migrations")}
+            for version, sql in MIGRATIONS:
+                if version in done:
+                    continue
+                for statement in filter(str.strip, sql.split(";")):
+                    self._execute(statement)
+                self._execute("INSERT INTO schema_migrations VALUES (%s, %s)", (version, _now()))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0])
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes; nested calls join the outer transaction."""
+        if self._depth == 0:
+            self._execute("BEGIN")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._execute("COMMIT")
+
+    def _rollback(self) -> None:
+        try:
+            self._db.execute("ROLLBACK")
+        except self._psycopg.Error:  # the connection is gone: the server rolled back already
+            pass
+
+    def _execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        try:
+            return self._db.execute(sql, tuple(params))  # type: ignore[arg-type]
+        except self._psycopg.Error as exc:
+            raise StoreError(f"The store {_redact(self.url)} could not be read or written: "
+                             f"{exc}. Check that the server is up and has free disk space."
+                             ) from exc
+
+    def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        try:
+            with self._db.cursor() as cur:
+                cur.executemany(sql, rows)
+        except self._psycopg.Error as exc:
+            raise StoreError(f"The store {_redact(self.url)} could not be written: {exc}. "
+                             "Check that the server is up and has free disk space.") from exc
+
+    # ------------------------------------------------------------------ writes
+    def upsert_document(self, document: Document) -> None:
+        row = asdict(document)
+        row["removed"] = json.dumps([[r.kind, r.start, r.end] for r in document.removed])
+        row["analysed"] = int(document.analysed)
+        row["updated_at"] = _now()
+        cols = ", ".join(_DOC_COLUMNS)
+        marks = ", ".join("%s" for _ in _DOC_COLUMNS)
+        update = ", ".join(f"{c}=excluded.{c}" for c in _DOC_COLUMNS if c != "id")
+        with self.transaction():
+            self._execute(f"INSERT INTO documents ({cols}) VALUES ({marks}) "
+                          f"ON CONFLICT (id) DO UPDATE SET {update}",
+                          (row[c] for c in _DOC_COLUMNS))
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM annotations WHERE doc = %s", (doc_id,))
+            self._execute("DELETE FROM documents WHERE id = %s", (doc_id,))
+
+    def add_rejected(self, rejected: Rejected) -> None:
+        with self.transaction():
+            self._execute("INSERT INTO rejected VALUES (%s, %s, %s) ON CONFLICT (path, stage) "
+                          "DO UPDATE SET reason = excluded.reason",
+                          (rejected.path, rejected.stage, rejected.reason))
+
+    def clear_rejected(self, path: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM rejected WHERE path = %s", (path,))
+
+    def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM annotations WHERE doc = %s AND kind = %s", (doc, kind))
+            self._executemany("INSERT INTO annotations VALUES (%s, %s, %s, %s)",
+                              [(doc, kind, seq, json.dumps(row, ensure_ascii=False))
+                               for seq, row in enumerate(rows)])
+
+    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM corpus WHERE kind = %s", (kind,))
+            self._executemany("INSERT INTO corpus VALUES (%s, %s, %s)",
+                              [(kind, seq, json.dumps(row, ensure_ascii=False))
+                               for seq, row in enumerate(rows)])
+
+    # ------------------------------------------------------------------ reads
+    def documents(self) -> Iterator[Document]:
+        # Ids first (small), then pages of rows: the caller may run other queries in between.
+        ids = [row[0] for row in self._execute(
+            'SELECT id FROM documents ORDER BY published IS NULL, published COLLATE "C", '
+            'id COLLATE "C"')]
+        cols = ", ".join(_DOC_COLUMNS)
+        for lo in range(0, len(ids), _PAGE):
+            page = ids[lo:lo + _PAGE]
+            rows = {row[0]: row for row in self._execute(
+                f"SELECT {cols} FROM documents WHERE id = ANY(%s)", (page,))}
+            for doc_id in page:
+                if doc_id in rows:
+                    yield _document(rows[doc_id])
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self._execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents WHERE id = %s",
+                            (doc_id,)).fetchone()
+        return _document(row) if row else None
+
+    def has_document(self, doc_id: str) -> bool:
+        return self._execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone() is not None
+
+    def document_paths(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self._execute("SELECT id, path FROM documents")}
+
+    def count_documents(self) -> int:
+        return int(self._execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def rejected(self) -> list[Rejected]:
+        return [Rejected(*row) for row in self._execute(
+            'SELECT path, stage, reason FROM rejected ORDER BY path COLLATE "C", stage COLLATE "C"')]
+
+    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
+        if doc is None:
+            cur = self._execute('SELECT data FROM annotations WHERE kind = %s '
+                                'ORDER BY doc COLLATE "C", seq', (kind,))
+        else:
+            cur = self._execute("SELECT data FROM annotations WHERE kind = %s AND doc = %s "
+                                "ORDER BY seq", (kind, doc))
+        return [json.loads(row[0]) for row in cur]
+
+    def corpus(self, kind: str) -> list[dict[str, Any]]:
+        cur = self._execute("SELECT data FROM corpus WHERE kind = %s ORDER BY seq", (kind,))
+        return [json.loads(row[0]) for row in cur]
+
+    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Documents (title, text) then attributions (speaker, content) matching every word of
+        ``query``: the same hits and shape as the SQLite store (see ``_fts.search``); ``rank``
+        is minus ``ts_rank`` so that, as with SQLite's bm25, lower is better."""
+        from ._fts import MARK_END, MARK_START, MAX_LIMIT, MAX_QUERY_CHARS, MAX_TERMS, _TERM
+
+        terms = _TERM.findall(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
+        if not terms:
+            return []
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        marks = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, MaxFragments=1"
+        hits: list[dict[str, Any]] = []
+        rows = self._execute(
+            f"SELECT id, title, outlet, published, ts_headline('{_TS_CONFIG}', text, q, %s), "
+            f"ts_rank({_TS_DOCUMENT}, q) AS r "
+            f"FROM documents, plainto_tsquery('{_TS_CONFIG}', %s) AS q "
+            f'WHERE ({_TS_DOCUMENT}) @@ q ORDER BY r DESC, id COLLATE "C" LIMIT %s',
+            (marks, " ".join(terms), limit))
+        for doc, title, outlet, published, snippet, rank in rows:
+            hits.append({"kind": "document", "doc": doc, "title": title, "outlet": outlet,
+                         "published": published, "snippet": snippet, "rank": -float(rank)})
+        rows = self._execute(
+            f"SELECT doc, data, ts_headline('{_TS_CONFIG}', "
+            f"coalesce((data::json)->>'content', ''), q, %s), ts_rank({_TS_ATTRIBUTION}, q) AS r "
+            f"FROM annotations, plainto_tsquery('{_TS_CONFIG}', %s) AS q "
+            f"WHERE kind = 'attributions' AND ({_TS_ATTRIBUTION}) @@ q "
+            f'ORDER BY r DESC, doc COLLATE "C", seq LIMIT %s',
+            (marks, " ".join(terms), limit))
+        for doc, data, snippet, rank in rows:
+            row = json.loads(data)
+            speaker = row.get("speaker") if isinstance(row.get("speaker"), dict) else {}
+            hits.append({"kind": "attribution", "doc": doc, "id": row.get("id"),
+                         "speaker": speaker.get("text"), "content": row.get("content"),
+                         "snippet": snippet, "rank": -float(rank)})
+        return hits
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    data = dict(zip(_DOC_COLUMNS, row, strict=True))
+    removed = tuple(Removed(k, s, e) for k, s, e in json.loads(data.pop("removed")))
+    data.pop("updated_at")
+    data["analysed"] = bool(data["analysed"])
+    return Document(removed=removed, **data)
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return url
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,224 @@
+"""The PostgreSQL store against a real server that the test run starts itself (issue #7).
+
+Every contract test runs on both backends, so the two cannot drift apart. The server is a
+throw-away cluster on loopback (see ``pg_server.py``); each test gets a fresh database.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from narratrace.errors import StoreError
+from narratrace.store import open_store
+from narratrace.types import Document, Rejected, Removed
+from pg_server import SKIP_REASON, fresh_database, postgres_binaries, postgres_server
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    if postgres_binaries() is None:
+        pytest.skip(SKIP_REASON)
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    else:
+        s = open_store(fresh_database(request.getfixturevalue("pg_admin_url")))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def pg_store(pg_admin_url):
+    s = open_store(fresh_database(pg_admin_url))
+    yield s
+    s.close()
+
+
+def _doc(i: int = 0, text: str = "Body text.", published: str | None = "2025-06-06", **kw) -> Document:
+    return Document(id=kw.pop("id", f"d{i}"), path=f"in/{i}.txt", text=text,
+                    source_text="HEAD\n" + text, removed=(Removed("navigation", 0, 4),),
+                    title=kw.pop("title", "T"), outlet="O", published=published, language="en",
+                    **kw)
+
+
+def test_open_store_picks_postgres_by_url(pg_store):
+    assert type(pg_store).__name__ == "PostgresStore"
+    assert pg_store.url.startswith("postgresql://")
+    assert pg_store.count_documents() == 0
+
+
+def test_upsert_is_idempotent(store):
+    for _ in range(3):
+        store.upsert_document(_doc())
+    assert store.count_documents() == 1
+    assert list(store.documents()) == [_doc()]
+    assert store.document("d0") == _doc() and store.document("nope") is None
+    assert store.has_document("d0") and not store.has_document("d1")
+
+
+def test_documents_order_is_the_same_on_both_backends(store):
+    # Published date first (undated last), then id in binary order: "B" < "a" < "é".
+    docs = [_doc(1, id="a", published=None), _doc(2, id="B", published=None),
+            _doc(3, id="é", published="2024-01-01"), _doc(4, id="z", published="2023-05-01"),
+            _doc(5, id="Z", published="2024-01-01")]
+    for d in docs:
+        store.upsert_document(d)
+    assert [d.id for d in store.documents()] == ["z", "Z", "é", "B", "a"]
+
+
+def test_replace_annotations_replaces_only_that_doc_and_kind(store):
+    store.replace_annotations("a", "dates", [{"n": 1}, {"n": 2}])
+    store.replace_annotations("b", "dates", [{"n": 3}])
+    store.replace_annotations("a", "dates", [{"n": 4}])
+    assert store.annotations("dates") == [{"n": 4}, {"n": 3}]
+    assert store.annotations("dates", doc="b") == [{"n": 3}]
+    assert store.annotations("mentions") == []
+
+
+def test_json_rows_keep_key_order_and_unicode(store):
+    row = {"zeta": 1, "alpha": {"y": [1, 2], "b": None}, "text": "«Déjà» — 東京"}
+    store.replace_corpus("entities", [row])
+    got = store.corpus("entities")
+    assert got == [row] and list(got[0]) == ["zeta", "alpha", "text"]
+    assert list(got[0]["alpha"]) == ["y", "b"]
+
+
+def test_corpus_rows_replace_as_a_whole(store):
+    store.replace_corpus("events", [{"id": 1}, {"id": 2}])
+    store.replace_corpus("events", [{"id": 3}])
+    assert store.corpus("events") == [{"id": 3}]
+    assert store.corpus("reuse") == []
+
+
+def test_rejected_round_trip_and_clear(store):
+    store.add_rejected(Rejected("x.bin", "ingest", "looks binary"))
+    store.add_rejected(Rejected("x.bin", "ingest", "looks binary (again)"))
+    store.add_rejected(Rejected("a.txt", "clean", "no text"))
+    assert store.rejected() == [Rejected("a.txt", "clean", "no text"),
+                                Rejected("x.bin", "ingest", "looks binary (again)")]
+    store.clear_rejected("x.bin")
+    assert store.rejected() == [Rejected("a.txt", "clean", "no text")]
+
+
+def test_transaction_rolls_back_on_error_and_nested_calls_join(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.upsert_document(_doc(1))
+            with store.transaction():
+                store.replace_annotations("d1", "dates", [{"v": 1}])
+            raise RuntimeError("boom")
+    assert store.count_documents() == 0 and store.annotations("dates") == []
+    with store.transaction():
+        store.upsert_document(_doc(2))
+    assert store.count_documents() == 1
+
+
+def test_delete_document_takes_its_annotations(store):
+    store.upsert_document(_doc(1))
+    store.upsert_document(_doc(2))
+    store.replace_annotations("d1", "mentions", [{"x": 1}])
+    store.replace_annotations("d2", "mentions", [{"x": 2}])
+    store.delete_document("d1")
+    assert [d.id for d in store.documents()] == ["d2"]
+    assert store.annotations("mentions") == [{"x": 2}]
+    assert store.document_paths() == {"d2": "in/2.txt"}
+
+
+def test_search_finds_the_same_hits_on_both_backends(store):
+    store.upsert_document(_doc(1, text="The minister announced a drone strike on the port.",
+                               title="Drone strike"))
+    store.upsert_document(_doc(2, text="Harvest figures were published on Monday.", title="Harvest"))
+    store.replace_annotations("d2", "attributions", [
+        {"id": "a1", "doc": "d2", "speaker": {"text": "The ministry"},
+         "content": "the drone strike never happened"}])
+    hits = store.search("drone strike")
+    assert [(h["kind"], h["doc"]) for h in hits] == [("document", "d1"), ("attribution", "d2")]
+    assert "\x02" in hits[0]["snippet"] and hits[1]["speaker"] == "The ministry"
+    assert store.search("harvest")[0]["doc"] == "d2"
+    # Query syntax is never passed through; empty or punctuation-only queries find nothing.
+    assert store.search('drone AND "strike" col:x*') == []
+    assert store.search("  ?! ") == []
+    assert store.search("absent") == []
+
+
+def test_migrations_run_once_and_reopen_keeps_data(pg_admin_url):
+    url = fresh_database(pg_admin_url)
+    s = open_store(url)
+    s.upsert_document(_doc())
+    assert s.schema_version == 2
+    s.close()
+    again = open_store(url)
+    assert again.count_documents() == 1 and again.schema_version == 2
+    again.close()
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://nobody@127.0.0.1:1/none", "Cannot connect to the store"),
+    ("postgres://u:secret@127.0.0.1:1/none", "Cannot connect to the store postgres://u@"),
+])
+def test_unreachable_server_is_a_clear_error_without_the_password(url, message):
+    with pytest.raises(StoreError, match=message) as info:
+        open_store(url)
+    assert "secret" not in str(info.value)
+
+
+def test_missing_database_is_a_clear_error(pg_admin_url):
+    with pytest.raises(StoreError, match="database .* exist"):
+        open_store(pg_admin_url.rsplit("/", 1)[0] + "/no_such_db")
+
+
+def test_nul_in_text_is_a_store_error_not_a_crash(pg_store):
+    with pytest.raises(StoreError, match="could not be read or written"):
+        pg_store.upsert_document(_doc(text="a\x00b"))
+    pg_store.upsert_document(_doc(1))  # the connection is still usable
+    assert pg_store.count_documents() == 1
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_text, title=st.none() | _text, ann=st.dictionaries(_text, st.integers() | _text, max_size=4))
+def test_round_trip_property(pg_store, text, title, ann):
+    doc = _doc(0, text=text, title=title)
+    pg_store.upsert_document(doc)
+    pg_store.replace_annotations(doc.id, "dates", [ann])
+    assert pg_store.document(doc.id) == doc
+    assert pg_store.annotations("dates", doc=doc.id) == [ann]
+
+
+@pytest.mark.model
+def test_analyze_into_postgres_equals_sqlite(pg_admin_url, tmp_path):
+    """The whole pipeline writes the same analysis.json through either backend."""
+    from narratrace import Options, analyze
+    from narratrace.analysis import build_analysis
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    names = ["kaldonia_herald_denial.txt", "meridian_post_tarsova_drought.txt",
+             "courrier_de_lest_fr.txt", "harbour_times_wire_copy.html"]
+    for name in names:
+        shutil.copy(ROOT / "examples" / "corpus" / name, corpus / name)
+    results = []
+    for url in (f"sqlite:///{tmp_path / 's.sqlite'}", fresh_database(pg_admin_url)):
+        s = open_store(url)
+        summary = analyze([corpus], store=s, options=Options(quiet=True))
+        assert summary.documents == len(names)
+        analysis = build_analysis(s)
+        analysis.pop("generated_at")
+        results.append(analysis)
+        s.close()
+    assert results[0] == results[1]
+    assert len(results[0]["documents"]) == len(names)
