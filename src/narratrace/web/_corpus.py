@@ -135,6 +135,7 @@ class Corpus:
             "outlets": outlet_rows,
             "narratives_over_time": self._narratives_over_time(
                 [o["outlet"] for o in outlet_rows[:CHART_OUTLETS]]),
+            "latest_documents": [dict(idx.docs[i], id=i) for i in reversed(idx.doc_order[-10:])],
             "top_entities": [self._entity_row(eid) for eid in idx.entity_order[:15]],
             "top_families": [self._family_row(fid) for fid in idx.family_order[:10]],
         }
@@ -237,10 +238,12 @@ class Corpus:
     def _family_graph(self, f: Mapping[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
         g = _Graph()
         docs = set(f["docs"])
-        origin_keys = {_key(o) for o in f["origins"]}
+        origin_keys = {_key(o): _key(o) for o in f["origins"]}
         for o in f["origins"]:
             ref = self.entity_ref(o)
             g.node(f"o:{_key(o)}", o, "origin", f"/entities/{ref['id']}" if ref["id"] else None)
+            if ref["id"]:  # "Ana Petrová" quoting the origin "Ana Petrova" is the same person
+                origin_keys.setdefault(ref["id"], _key(o))
         for d in f["docs"]:
             ref = self.doc_ref(d)
             g.node(f"d:{d}", ref["title"], "document", f"/documents/{d}", ref["published"])
@@ -250,8 +253,10 @@ class Corpus:
                 g.edge(f"u:{ref['outlet']}", f"d:{d}", "publishes")
         for m in members:
             who = _key(m["attributed_to"])
-            if who in origin_keys:
-                g.edge(f"d:{m['doc']['id']}", f"o:{who}", "quotes")
+            origin = origin_keys.get(who) or origin_keys.get(
+                self.entity_ref(m["attributed_to"])["id"] or "")
+            if origin is not None:
+                g.edge(f"d:{m['doc']['id']}", f"o:{origin}", "quotes")
             elif m["attributed_to"]:
                 ref = self.entity_ref(m["attributed_to"])
                 g.node(f"s:{who}", m["attributed_to"], "speaker",
