@@ -81,6 +81,7 @@ class Corpus:
         self._stores: list[Store] = []
         self._lock = threading.Lock()
         self._index = _build_index(self.store())
+        self._cached: dict[str, dict[str, Any]] = {}
 
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -117,7 +118,18 @@ class Corpus:
         return {"id": eid, "name": e["name"], "type": e["type"]}
 
     # ------------------------------------------------------------------ pages
+    def _once(self, key: str, build: Any) -> dict[str, Any]:
+        """Corpus-wide pages depend only on the snapshot: build them once."""
+        if key not in self._cached:
+            with self._lock:
+                if key not in self._cached:
+                    self._cached[key] = build()
+        return self._cached[key]
+
     def overview(self) -> dict[str, Any]:
+        return self._once("overview", self._overview)
+
+    def _overview(self) -> dict[str, Any]:
         idx = self._index
         outlets: dict[str, dict[str, Any]] = {}
         for doc_id in idx.doc_order:
@@ -322,7 +334,10 @@ class Corpus:
                 "documents_per_month": [{"month": m, "documents": n}
                                         for m, n in sorted(per_month.items())]}
 
-    def graph(self, *, max_nodes: int = MAX_GRAPH_NODES) -> dict[str, Any]:
+    def graph(self) -> dict[str, Any]:
+        return self._once("graph", self._graph)
+
+    def _graph(self, *, max_nodes: int = MAX_GRAPH_NODES) -> dict[str, Any]:
         """The corpus provenance graph: outlets publish documents, documents quote speakers,
         documents reuse documents. Cut to the ``max_nodes`` best-connected nodes."""
         idx = self._index

@@ -125,11 +125,19 @@
       var fs = 12 / view.k;
       ctx.font = fs + "px system-ui, sans-serif";
       ctx.textBaseline = "middle";
-      nodes.forEach(function (p) {
+      var placed = [], order = hover ? [hover].concat(hover.nb) :
+        nodes.slice().sort(function (a, b) { return b.degree - a.degree; });
+      order.forEach(function (p) {
         var show = p === hover || (near && near.indexOf(p) >= 0) ||
           (!hover && (p.big || view.k > 1.6));
         if (!show) { return; }
         var text = p.label.length > 40 ? p.label.slice(0, 39) + "…" : p.label;
+        // Skip a label that would overlap one already drawn (best-connected nodes win).
+        var box = { x: p.x + p.r, y: p.y - fs / 2, w: ctx.measureText(text).width + 3 / view.k, h: fs };
+        if (p !== hover && placed.some(function (b) {
+          return box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h;
+        })) { return; }
+        placed.push(box);
         ctx.lineWidth = 3 / view.k;
         ctx.strokeStyle = "rgba(255,255,255,.9)";
         ctx.strokeText(text, p.x + p.r + 3 / view.k, p.y);
@@ -180,7 +188,7 @@
     canvas.addEventListener("pointerdown", function (ev) {
       var p = pos(ev);
       pointers[ev.pointerId] = p;
-      canvas.setPointerCapture(ev.pointerId);
+      try { canvas.setPointerCapture(ev.pointerId); } catch (e) { /* synthetic pointer */ }
       var ids = Object.keys(pointers);
       if (ids.length === 2) {
         var a = pointers[ids[0]], b = pointers[ids[1]];
