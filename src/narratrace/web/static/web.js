@@ -91,9 +91,11 @@
       nodes.forEach(function (p) {
         x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
       });
-      var k = Math.min(width / (x1 - x0 + 60), height / (y1 - y0 + 60), 3);
+      // Leave room on the right for the labels, which are drawn right of their nodes.
+      var room = Math.min(150, width * 0.3);
+      var k = Math.min((width - room - 30) / (x1 - x0 + 1), (height - 70) / (y1 - y0 + 1), 3);
       view.k = k;
-      view.x = width / 2 - k * (x0 + x1) / 2;
+      view.x = (width - room) / 2 - k * (x0 + x1) / 2;
       view.y = height / 2 - k * (y0 + y1) / 2;
       draw();
     }
