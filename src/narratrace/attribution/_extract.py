@@ -51,6 +51,7 @@ class _Cand:
     src: Token | None
     start: int
     end: int
+    root: Token | None = None  # head of the content in the parse, when it has one
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
@@ -124,7 +125,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         content: Token | None = None
         cue_last: Token = tok
         hi_extra = -1
-        ccomp = next((c for c in tok.children if c.dep_ in _CONTENT_DEPS), None)
+        ccomp = _nearest_ccomp(tok)
         if ccomp is not None:
             # Any verb with a clausal complement and a subject reports content in news style
             # ("documents show that ...", "he bet that ..."), unless train says otherwise.
@@ -156,22 +157,81 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
                 if pobj is not None:
                     content, cue_last = pobj, prep
                     break
+        if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX") and (
+                known or patterns.get((pos, lemma, "ccomp"))):
+            # "Things have changed, she says, since ...": the cue interrupts its content.
+            content = tok.head
+            hi_extra = content.right_edge.i
+            if tok.right_edge.i >= content.right_edge.i - 1:  # the cue closes the sentence
+                hi_extra = tok.left_edge.i - 1
         if content is None:
             continue
         src = _subject(tok)
         if src is None:
             continue
         lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
+        inner = content.i == tok.head.i and tok.dep_ == "parataxis"
+        if inner:
+            lo, hi = min(content.left_edge.i, tok.left_edge.i), hi_extra
         lo, hi = _same_paragraph(doc, tok, lo, hi)
-        if src.i >= lo and src.i <= hi:
+        if lo <= src.i <= hi and not (inner and src.head.i == tok.i):
             continue
         start, end = _clip(doc, lo, hi)
         if end - start < 2:
             continue
         text, cs, ce = _cue_span(tok)
         ce = max(ce, cue_last.idx + len(cue_last.text))
-        cands.append(_Cand("indirect", tok, text, cs, ce, src, start, end))
+        cands.append(_Cand("indirect", tok, text, cs, ce, src, start, end, content))
     return cands
+
+
+def _nearest_ccomp(verb: Token) -> Token | None:
+    """The clausal complement of ``verb`` nearest to it and in its paragraph.
+
+    The parser sometimes hangs a quote of the previous paragraph on the next "said" as a
+    second complement ("“...?”\\n\\nThe agency said it ...").
+    """
+    text = verb.doc.text
+    best: Token | None = None
+    for child in verb.children:
+        if child.dep_ not in _CONTENT_DEPS:
+            continue
+        lo, hi = sorted((verb.idx, child.idx))
+        if "\n" in text[lo:hi] and child.i < verb.i:
+            continue
+        if best is None or abs(child.i - verb.i) < abs(best.i - verb.i):
+            best = child
+    return best
+
+
+def _split_coordinated(cands: list[_Cand]) -> list[_Cand]:
+    """"X said A, and urged B" / "X said A, insisting B": two attributions, not A-and-B.
+
+    A cue coordinated with (or adverbial to) the head of another cue's content is a second
+    speech act of the same speaker: the outer content stops before it, and the inner cue
+    takes the outer source when it has no subject of its own.
+    """
+    out = list(cands)
+    for n, c in enumerate(out):
+        if c.root is None or c.cue is None:
+            continue
+        for m, k in enumerate(out):
+            cue = k.cue
+            if cue is None or m == n or cue.dep_ not in ("conj", "advcl") or cue.head.i != c.root.i:
+                continue
+            if not c.start <= cue.idx < c.end or cue.i <= c.root.i:
+                continue
+            doc = cue.doc
+            hi = cue.left_edge.i - 1
+            while hi > c.root.left_edge.i and (doc[hi].is_punct or doc[hi].dep_ == "cc"):
+                hi -= 1
+            end = doc[hi].idx + len(doc[hi].text)
+            if end <= c.start or _word_count(doc.text[c.start:end]) < 2:
+                continue
+            out[n] = c = replace(c, end=end)
+            if not any(ch.dep_ in _SUBJ for ch in cue.children):
+                out[m] = replace(k, src=c.src)
+    return out
 
 
 def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
@@ -371,7 +431,8 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
                             "with narratrace.nlp.load_spacy(lang).")
     lex = LEXICONS[lang]
     text = document.text
-    cands = _verb_cands(parsed, lex, with_cognition, cue_patterns(lang)) + _according_cands(parsed, lex)
+    cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
+    cands += _according_cands(parsed, lex)
     cands += _adverb_cands(parsed, lang)
     cands = _dedupe(_quote_cands(parsed, lex, cands))
     out: list[Attribution] = []
