@@ -13,7 +13,7 @@ from narratrace.analysis import KEYS, schema_path
 from narratrace.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = [["analyze"], ["clean"], ["export"], ["eval"], ["eval", "clean"], ["eval", "attribution"],
+COMMANDS = [["analyze"], ["clean"], ["export"], ["serve"], ["eval"], ["eval", "clean"], ["eval", "attribution"],
             ["eval", "semeval"], ["train"], ["train", "narratives"]]
 
 
