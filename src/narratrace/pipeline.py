@@ -318,7 +318,9 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     # Pass 2: read again, keep only what is new, clean and analyse it chunk by chunk.
     def fresh() -> Iterator[RawDocument]:
         done: set[str] = set()
+        paths_now: set[str] = set()
         for item in iter_inputs(paths, options=options):
+            paths_now.add(item.path)
             if isinstance(item, Rejected):
                 if item not in summary.rejected:  # the input changed or vanished since pass 1
                     summary.rejected.append(item)
@@ -326,6 +328,13 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
             elif item.id not in stored and item.id not in done:
                 done.add(item.id)
                 yield item
+        # Read in pass 1, gone in pass 2 (deleted or moved during the run): say so.
+        for doc_id, path in seen.items():
+            if doc_id not in stored and doc_id not in done and path not in paths_now:
+                rej = Rejected(path, "ingest", "the input disappeared during the run; it was "
+                                               "not analysed (run again once it is back)")
+                summary.rejected.append(rej)
+                store.add_rejected(rej)
 
     def chunks() -> Iterator[list[Document]]:
         for raws in _batched(fresh(), max(1, options.chunk_size)):

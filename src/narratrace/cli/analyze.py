@@ -18,6 +18,14 @@ def analyze_cli(
     batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per spaCy batch."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="spaCy worker processes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    engine: str = typer.Option("local", "--engine", help="Where per-document stages run: "
+                               "local (this process) or dask (a Dask cluster)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, "
+                                         "e.g. tcp://10.0.0.5:8786 (with --engine dask)."),
+    workers: int = typer.Option(0, "--workers", min=0, help="Local Dask worker processes "
+                                "when no --scheduler is given (0: one per CPU core)."),
+    reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every input again, even "
+                                   "those the store already holds (default: only new or changed)."),
 ) -> None:
     """Analyse articles: clean them, find who said what, how it travelled; write analysis.json,
     report.html and the store. Exit 0: all inputs analysed; 3: some were rejected (listed);
@@ -27,7 +35,14 @@ def analyze_cli(
     from ..report import render_report
     from ..store import open_store
 
-    options = Options(batch_size=batch_size, n_process=n_process, quiet=quiet)
+    if engine not in ("local", "dask"):
+        err_console().print(f"error: unknown --engine {engine!r}; use local or dask.")
+        raise typer.Exit(2)
+    if engine != "dask" and (scheduler or workers):
+        err_console().print("error: --scheduler and --workers need --engine dask.")
+        raise typer.Exit(2)
+    options = Options(batch_size=batch_size, n_process=n_process, quiet=quiet, engine=engine,
+                      scheduler=scheduler, workers=workers, incremental=not reanalyse)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -47,6 +62,8 @@ def analyze_cli(
 
     con = console()
     con.print(f"analysed {summary.documents} document(s) from {summary.inputs} input(s)"
+              + (f", {summary.skipped} already in the store" if summary.skipped else "")
+              + (f", {summary.replaced} replaced" if summary.replaced else "")
               + (f", {summary.duplicates} exact duplicate(s) skipped" if summary.duplicates else ""))
     for rej in summary.rejected:
         con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)

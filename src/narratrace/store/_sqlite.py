@@ -21,14 +21,15 @@ _DOC_COLUMNS = ("id", "path", "title", "outlet", "syndicator", "url", "published
 class SQLiteStore:
     """SQLite backend (WAL mode, one transaction per write batch)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, timeout: float = 30.0) -> None:
         self.url = f"sqlite:///{path}"
         if path != ":memory:":
             parent = Path(path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"Cannot create the store {path!r}: folder {parent} does not exist.")
         try:
-            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # timeout: how long a write waits for another process's lock before StoreError
+            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
