@@ -24,16 +24,25 @@ from ..types import Document, Framing, NarrativeLabel
 from . import _semeval
 from ._features import split_sentences
 from ._framing import mention_features
-from ._model import (OTHER, NarrativeModel, decide, decide_roles, frame_scores, load_model,
-                     official_labels, score_documents)
+from ._model import (DEFAULT_DIR, OTHER, NarrativeModel, decide, decide_roles, frame_scores,
+                     load_model, official_labels, score_documents)
 
-__all__ = ["NarrativeModel", "load_model", "classify_narratives", "frame_entities", "train",
-           "predict_semeval", "FRAMED_TYPES"]
+__all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narratives",
+           "frame_entities", "train", "predict_semeval", "FRAMED_TYPES"]
 
 # Entity types worth framing in a full pipeline run: the SemEval annotations frame people,
 # organisations, countries/places and groups, never outlets or dates.
 FRAMED_TYPES = frozenset({"person", "organisation", "place", "group"})
 EVIDENCE_SENTENCES = 2  # sentences shown per label; the two strongest carry most of the score
+
+
+def default_model_path() -> Path:
+    """The model directory shipped inside the package (what :func:`load_model` reads by default).
+
+    >>> default_model_path().name
+    'model'
+    """
+    return DEFAULT_DIR
 
 
 def classify_narratives(document: Document, *, model: NarrativeModel,
@@ -93,9 +102,10 @@ def frame_entities(document: Document, mentions: Sequence[Any], *,
         items.append((start, end, text))
     if not items:
         return []
-    domain = "CC" if score_documents(model, [document.text])[0].domain_cc >= 0.5 else "URW"
+    doc_scores = score_documents(model, [document.text])[0]
+    domain = "CC" if doc_scores.domain_cc >= 0.5 else "URW"
     feats = [mention_features(document.text, s, e, t, domain) for s, e, t in items]
-    main_p, role_p = frame_scores(model, feats)
+    main_p, role_p = frame_scores(model, feats, doc_scores.coarse)
     out = []
     for (s, e, t), mp, rp in zip(items, main_p, role_p):
         main, fine, score = decide_roles(mp, rp, main_roles=model.main_roles,
@@ -130,6 +140,7 @@ def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel) -> 
     lines, preds = [], {}
     domains: dict[str, str] = {}
     all_scores = score_documents(model, list(texts.values()))
+    coarse_of = {doc_id: s.coarse for doc_id, s in zip(texts, all_scores)}
     for (doc_id, _text), scores in zip(texts.items(), all_scores):
         coarse, fine = official_labels(decide(scores, narratives=model.narratives,
                                               subnarratives=model.subnarratives,
@@ -149,7 +160,7 @@ def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel) -> 
         for row in wanted:
             feats = [mention_features(texts[row.doc], row.start, row.end, row.mention,
                                       domains[row.doc])]
-            mp, rp = frame_scores(model, feats)
+            mp, rp = frame_scores(model, feats, coarse_of[row.doc])
             main, fine, _ = decide_roles(mp[0], rp[0], main_roles=model.main_roles,
                                          fine_roles=model.fine_roles,
                                          taxonomy=model.role_taxonomy,

@@ -199,9 +199,26 @@ def official_labels(labels: list[tuple[str, str | None, float]]) -> tuple[list[s
     return coarse, fine
 
 
-def frame_scores(model: NarrativeModel, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``(P(main role), P(fine role))`` for mention feature strings."""
+def mention_matrix(model: NarrativeModel, features: list[str],
+                   doc_coarse: np.ndarray | None = None) -> np.ndarray:
+    """Mention feature rows: TF-IDF of the feature strings, then (when the heads were trained
+    with them) the article's narrative probabilities, one row per mention (``doc_coarse``:
+    ``(len(features), narratives)`` or one row broadcast to all)."""
     x = model.mention_tfidf.transform(features)
+    extra = model.heads["main"].weights.shape[1] - x.shape[1]
+    if extra <= 0:  # a model trained on mention words only
+        return x
+    if doc_coarse is None:
+        raise ValueError("This framing model needs the article's narrative scores (doc_coarse).")
+    ctx = np.broadcast_to(np.asarray(doc_coarse, np.float32).reshape(-1, extra), (len(x), extra))
+    return np.hstack([x, ctx])
+
+
+def frame_scores(model: NarrativeModel, features: list[str],
+                 doc_coarse: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(main role), P(fine role))`` for mention feature strings of one article whose
+    narrative probabilities are ``doc_coarse`` (see :func:`mention_matrix`)."""
+    x = mention_matrix(model, features, doc_coarse)
     return softmax(model.heads["main"].scores(x)), sigmoid(model.heads["roles"].scores(x))
 
 

@@ -231,9 +231,13 @@ def _evaluate(data: _Docs, idx: np.ndarray, scores: Sequence[DocScores],
 
 # --------------------------------------------------------------------------- framing
 class _Mentions:
+    """Framing training data. ``doc_coarse`` holds each article's narrative probabilities from
+    a model that did not see the article (out-of-fold), as they will look on unseen articles."""
+
     def __init__(self, rows: list[S.FramingRow], texts: dict[str, str],
-                 taxonomy: dict[str, list[str]]):
+                 taxonomy: dict[str, list[str]], doc_coarse: dict[str, np.ndarray]):
         self.rows = rows
+        self.context = np.array([doc_coarse[r.doc] for r in rows], np.float32)
         self.main_roles = list(taxonomy)
         self.fine_roles = [r for m in taxonomy for r in taxonomy[m]]
         self.taxonomy = taxonomy
@@ -249,9 +253,13 @@ class _Mentions:
 
 
 def fit_mentions(m: _Mentions, idx: np.ndarray) -> tuple[Tfidf, dict[str, Head]]:
-    # Feature tokens are \w+ strings, so the word vectoriser keeps each one whole.
+    from scipy import sparse
+
+    # Feature tokens are \w+ strings, so the word vectoriser keeps each one whole. The
+    # article's narrative probabilities follow the TF-IDF columns (see _model.mention_matrix).
     vec = sklearn_vectorizer(n_max=1, min_df=MIN_DF)
-    X = vec.fit_transform([m.features[i] for i in idx])  # type: ignore[attr-defined]
+    words = vec.fit_transform([m.features[i] for i in idx])  # type: ignore[attr-defined]
+    X = sparse.hstack([words, sparse.csr_matrix(m.context[idx])]).tocsr()
     heads = {"main": _fit_softmax(X, m.y_main[idx], len(m.main_roles), C=C_MENTION),
              "roles": _fit_heads(X, m.Y_fine[idx], C=C_MENTION, balanced=False)}
     return Tfidf.from_sklearn(vec), heads
@@ -259,7 +267,7 @@ def fit_mentions(m: _Mentions, idx: np.ndarray) -> tuple[Tfidf, dict[str, Head]]
 
 def _mention_eval(m: _Mentions, idx: np.ndarray, tfidf: Tfidf, heads: dict[str, Head],
                   extra: float) -> tuple[int, int]:
-    x = tfidf.transform([m.features[i] for i in idx])
+    x = np.hstack([tfidf.transform([m.features[i] for i in idx]), m.context[idx]])
     pm, pr = softmax(heads["main"].scores(x)), sigmoid(heads["roles"].scores(x))
     main_ok = exact = 0
     for row, i in enumerate(idx):
@@ -342,11 +350,12 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
     # Framing.
     taxonomy = role_taxonomy(data_dir)
     frame_path = data_dir / S.FRAMING_FILE
-    rows = [r for r in S.read_framing(frame_path, texts=texts) if r.doc in texts and r.main_role] \
+    rows = [r for r in S.read_framing(frame_path, texts=texts) if r.doc in gold and r.main_role] \
         if frame_path.is_file() else []
     framing_cv: dict[str, Any] = {"mentions": len(rows)}
     if len(rows) >= 2 * folds:
-        ment = _Mentions(rows, texts, taxonomy)
+        oof_coarse = {ids[i]: preds_scores[i].coarse for i in all_idx}
+        ment = _Mentions(rows, texts, taxonomy, oof_coarse)
         midx = np.arange(len(rows))
         main_ok = exact = 0
         for te in _mention_folds(ment, midx, folds, seed):
