@@ -292,6 +292,39 @@ def _adverb_cands(doc: Doc, lang: str) -> list[_Cand]:
     return cands
 
 
+_MAX_LABEL_TOKENS = 5  # "Sen. Elizabeth Warren: ..." — longer heads are sentences, not labels
+
+
+def _label_cands(doc: Doc) -> list[_Cand]:
+    """"Marco Rubio: We will win": a line opening with a name and a colon (headlines, transcripts)."""
+    cands: list[_Cand] = []
+    text = doc.text
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        colon = line.find(":")
+        if colon <= 0 or colon > 60 or _word_count(line[colon + 1:]) < 3:
+            continue
+        head = doc.char_span(start, start + colon, alignment_mode="expand")
+        if head is None or not 0 < len(head) <= _MAX_LABEL_TOKENS:
+            continue
+        words = [t for t in head if t.is_alpha]
+        names = [t for t in head if t.pos_ == "PROPN" and len(t.text) > 1]
+        if not names or any(not (t.is_title or t.is_upper) for t in words):
+            continue
+        lo = start + colon + 1
+        while lo < len(text) and text[lo].isspace():
+            lo += 1
+        hi = start + len(line)
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if hi - lo < 2:
+            continue
+        at = start + colon
+        cands.append(_Cand("indirect", None, ":", at, at + 1, names[-1], lo, hi))
+    return cands
+
+
 def _quote_cue(doc: Doc, q: Quote, lex: Lexicon) -> tuple[Token, Token | None] | None:
     """Find the speech verb that introduces or follows quote ``q`` (not inside it)."""
     text = doc.text
@@ -433,7 +466,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     text = document.text
     cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
     cands += _according_cands(parsed, lex)
-    cands += _adverb_cands(parsed, lang)
+    cands += _adverb_cands(parsed, lang) + _label_cands(parsed)
     cands = _dedupe(_quote_cands(parsed, lex, cands))
     out: list[Attribution] = []
     prior: list[tuple[int, int, str]] = []
