@@ -11,7 +11,11 @@ from narratrace.errors import InputError
 from narratrace.narratives import _semeval as S
 from narratrace.narratives._features import Tfidf, ngrams, sklearn_vectorizer, split_sentences
 from narratrace.narratives._framing import mention_features
-from narratrace.narratives._model import DocScores, decide, decide_roles, official_labels
+from narratrace.narratives import __all__ as PUBLIC
+from narratrace.narratives import default_model_path
+from narratrace.narratives._model import (ARRAYS, META, DocScores, Head, NarrativeModel, decide,
+                                          decide_roles, frame_scores, mention_matrix,
+                                          official_labels)
 
 G = S.GoldNarratives
 
@@ -160,3 +164,37 @@ def test_decide_roles_respects_taxonomy(main_p, role_p, extra, expected):
                                      main_roles=list(taxonomy), fine_roles=["Guardian", "Tyrant", "Spy", "Victim"],
                                      taxonomy=taxonomy, extra=extra)
     assert (main, fine) == expected and 0 < score <= 1
+
+
+def test_public_api_and_default_model_path():
+    assert {"load_model", "default_model_path", "classify_narratives", "frame_entities",
+            "train", "predict_semeval"} <= set(PUBLIC)
+    path = default_model_path()
+    assert path.is_dir() and (path / ARRAYS).is_file() and (path / META).is_file()
+
+
+def _toy_framing_model(context: int) -> NarrativeModel:
+    """Two-word vocabulary; ``context`` extra columns for the article's narrative scores."""
+    tfidf = Tfidf({"e_a": 0, "e_b": 1}, np.ones(2, np.float32), 1)
+    width = 2 + context
+    main = Head(np.eye(3, width, dtype=np.float32), np.zeros(3, np.float32))
+    roles = Head(np.zeros((2, width), np.float32), np.zeros(2, np.float32))
+    return NarrativeModel(doc_tfidf=tfidf, mention_tfidf=tfidf,
+                          heads={"main": main, "roles": roles}, meta={})
+
+
+def test_mention_matrix_appends_the_article_context():
+    model = _toy_framing_model(context=2)
+    x = mention_matrix(model, ["e_a", "e_b e_b"], np.array([0.25, 0.75]))
+    assert x.shape == (2, 4)
+    assert np.allclose(x[:, 2:], [[0.25, 0.75], [0.25, 0.75]])  # one article row, broadcast
+    main_p, role_p = frame_scores(model, ["e_a"], np.array([0.0, 1.0]))
+    assert main_p.shape == (1, 3) and np.isclose(main_p.sum(), 1.0) and role_p.shape == (1, 2)
+    with pytest.raises(ValueError, match="narrative scores"):  # negative: context missing
+        mention_matrix(model, ["e_a"])
+
+
+def test_mention_matrix_of_a_words_only_model_ignores_context():
+    model = _toy_framing_model(context=0)
+    assert mention_matrix(model, ["e_a"], np.array([0.5, 0.5])).shape == (1, 2)
+    assert not mention_matrix(model, ["zzz"]).any()  # negative: unknown words, zero row

@@ -12,7 +12,12 @@ Choices, measured by 5-fold CV on the EN train split (399 articles, 414 mentions
   scores. The reported metrics are nested: each outer fold's thresholds come from an inner CV
   on its training part only, so they are honest held-out numbers.
 * Framing: softmax regression over the three main roles and one-vs-rest fine-role heads on
-  prefixed context/mention features (see ``_framing``), folds grouped by article.
+  prefixed context/mention features (see ``_framing``) plus the article's narrative
+  probabilities (out-of-fold during training, so they look like those of an unseen article),
+  folds grouped by article. The narrative context moved grouped-CV main-role accuracy
+  0.652 -> 0.667 and EMR 0.121 -> 0.138; sentence embeddings of the mention's sentence or a
+  +-1-sentence window, role lexicons, entity x narrative tokens, balanced weights, other C,
+  a softmax fine-role head and averaging over repeated mentions all stayed within +-0.015.
 """
 
 from __future__ import annotations
