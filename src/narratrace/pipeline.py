@@ -469,10 +469,13 @@ def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence
     claims = _canonical_speakers(claims, store)
     citations = [Citation(**row) for row in store.annotations("citations")]
     by_id = {d.id: d for d in documents}
+    spans_by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    for (doc, s, e), ent in by_span.items():  # per document: linear, not claims x mentions
+        spans_by_doc.setdefault(doc, []).append((s, e, ent))
     entities_by_claim: dict[str, set[str]] = {}
     for claim in claims:
-        entities_by_claim[claim.id] = {ent for (doc, s, e), ent in by_span.items()
-                                       if doc == claim.doc and s < claim.end and claim.start < e}
+        entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
+                                       if s < claim.end and claim.start < e}
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim)
     reuse_records = [r if isinstance(r, Reuse) else Reuse(**r) for r in reuse]
     families = trace_origins(families, claims=grouped, citations=citations, reuse=reuse_records,
