@@ -34,6 +34,8 @@ seem appear look sound try begin start stop continue use do happen cause prove t
 """.split())
 # Cue verbs whose noun object is a recipient or a formula, not the reported content.
 _NO_OBJECT = frozenset("say tell add ask answer reply respond write post tweet quote cite".split())
+# Verbs that evaluate their subject without a source: "X seemed to ...", "X appears unfazed".
+_RAISING = frozenset("seem appear look sound paraître sembler".split())
 _RELATIVE = frozenset(["who", "which", "that", "qui"])
 _SUBJ = ("nsubj", "nsubjpass", "nsubj:pass", "csubj")
 _CONTENT_DEPS = ("ccomp",)
@@ -167,9 +169,24 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if content is None:
             continue
         src = _subject(tok)
+        lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
+        subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
+        if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (
+                lemma in _RAISING or subj.dep_ in ("nsubjpass", "nsubj:pass") and src is None) and not (
+                content.lemma_.lower() in lex.speech or content.lemma_.lower() in lex.cognition
+                or any(patterns.get(("V", content.lemma_.lower(), _relation(c))) for c in content.children)):
+            # "X seemed to waver", "X is expected to win": an evaluation of X by nobody named;
+            # PolNeAR's content runs from X to the end of the complement.
+            src, lo = None, subj.left_edge.i
+            lo, hi = _same_paragraph(doc, tok, lo, hi)
+            start, end = _clip(doc, lo, hi)
+            text, cs, ce = _cue_span(tok)
+            if end - start >= 2:
+                cands.append(_Cand("indirect", tok, text, cs, max(ce, cue_last.idx + len(cue_last.text)),
+                                   None, start, end, content))
+            continue
         if src is None:
             continue
-        lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
         inner = content.i == tok.head.i and tok.dep_ == "parataxis"
         if inner:
             lo, hi = min(content.left_edge.i, tok.left_edge.i), hi_extra
@@ -183,6 +200,11 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         ce = max(ce, cue_last.idx + len(cue_last.text))
         cands.append(_Cand("indirect", tok, text, cs, ce, src, start, end, content))
     return cands
+
+
+def _relation(child: Token) -> str:
+    """The relation name used in the cue patterns: "prep:about" for a preposition."""
+    return "prep:" + child.lower_ if child.dep_ == "prep" else child.dep_
 
 
 def _nearest_ccomp(verb: Token) -> Token | None:
