@@ -256,6 +256,53 @@ def _split_coordinated(cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+def _governing_subject(tok: Token) -> Token | None:
+    """Subject of the nearest verb above ``tok`` when ``tok`` is its object or in its object."""
+    node = tok
+    for _ in range(4):
+        if node.dep_ in _SUBJ or node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return _subject(node)
+    return None
+
+
+def _noun_cands(doc: Doc, patterns: dict[tuple[str, str, str], bool]) -> list[_Cand]:
+    """"his support for the bill", "voiced concern about the deal": nouns that carry content.
+
+    The source is the possessor, else the subject of the verb the noun is the object of
+    ("Obama expressed concern about ..."); without either the noun is left alone.
+    """
+    cands: list[_Cand] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN":
+            continue
+        lemma = tok.lemma_.lower()
+        for prep in tok.rights:
+            if prep.dep_ != "prep" or not patterns.get(("N", lemma, "prep:" + prep.lower_)):
+                continue
+            pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is None:
+                break
+            src = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if src is not None and src.pos_ == "PRON":
+                # "Republicans were unsparing in their criticism of ...": PolNeAR marks the
+                # clause's subject rather than the possessive pronoun.
+                src = _governing_subject(tok) or src
+            elif src is None and tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB":
+                src = _subject(tok.head)  # "Obama expressed concern about ..."
+            if src is None:
+                break
+            lo, hi = _same_paragraph(doc, tok, pobj.left_edge.i, pobj.right_edge.i)
+            start, end = _clip(doc, lo, hi)
+            if end - start >= 2:
+                cands.append(_Cand("indirect", None, lemma, tok.idx, prep.idx + len(prep.text), src,
+                                   start, end, pobj))
+            break
+    return cands
+
+
 def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
     cands: list[_Cand] = []
     for tok in doc:
@@ -487,7 +534,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     lex = LEXICONS[lang]
     text = document.text
     cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
-    cands += _according_cands(parsed, lex)
+    cands += _according_cands(parsed, lex) + _noun_cands(parsed, cue_patterns(lang))
     cands += _adverb_cands(parsed, lang) + _label_cands(parsed)
     cands = _dedupe(_quote_cands(parsed, lex, cands))
     out: list[Attribution] = []
