@@ -29,11 +29,11 @@ from pathlib import Path
 # as news does (a corpus of near-identical texts would measure the reuse stage's pair count).
 _VOCAB = ["".join(random.Random(k).choice("bcdfghjklmnprstvwz") + random.Random(k + 7).choice("aeiou")
                   for _ in range(1 + k % 3)) + str(k % 97) for k in range(20_000)]
-_WEIGHTS = [1.0 / (rank + 10) for rank in range(len(_VOCAB))]
+_CUM = list(__import__("itertools").accumulate(1.0 / (rank + 10) for rank in range(len(_VOCAB))))
 
 
 def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choices(_VOCAB, weights=_WEIGHTS, k=n)).capitalize() + "."
+    return " ".join(rng.choices(_VOCAB, cum_weights=_CUM, k=n)).capitalize() + "."
 
 
 def _article(i: int) -> str:
