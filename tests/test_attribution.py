@@ -149,3 +149,47 @@ def test_bad_preconditions(nlp) -> None:
         extract_attributions(_doc("Another text."), nlp("Some text."))
     with pytest.raises(UsageError):
         extract_attributions(_doc("Some text."), nlp("Some text."), lang="xx")
+
+
+@pytest.mark.parametrize("key, expected", [
+    (("V", "endorse", "dobj"), True),       # "X endorsed Y" is a cue in PolNeAR train
+    (("V", "talk", "prep:about"), True),
+    (("V", "hold", "dobj"), False),         # "held a rally" is not
+    (("V", "have", "ccomp"), False),
+    (("V", "zzzz", "dobj"), None),          # unknown: the built-in lexicons decide
+])
+def test_cue_patterns(key, expected) -> None:
+    from narratrace.attribution._cues import cue_patterns
+
+    assert cue_patterns("en").get(key) is expected
+    assert cue_patterns("xx") == {}
+
+
+# (text, [(speaker as written, content substring)]) for the rules learnt on PolNeAR train
+RULES = [
+    # one cue, one attribution: the fragments around "she said" form one content
+    ("“The plan is dead,” Ella Vos said. “We will start again next spring.”",
+     [("Ella Vos", "We will start again")]),
+    # a second speech act of the same speaker is its own attribution
+    ("The senator said the bill was dead, and urged colleagues to start again.",
+     [("The senator", "the bill was dead"), ("The senator", "to start again")]),
+    # a relative pronoun is the source as written
+    ("The plan was drafted by Tom Reyes, who endorsed the new tariffs.", [("who", "the new tariffs")]),
+    # a parenthetical cue inside its content
+    ("The economy, she said, would recover by the autumn.", [("she", "would recover")]),
+    # a name and a colon opening a line
+    ("Tom Reyes: We will never give up the harbour", [("Tom Reyes", "We will never give up")]),
+    # a noun cue with its possessor
+    ("The mayor repeated his support for the new stadium.", [("The mayor", "the new stadium")]),
+    # an evaluation with no source: the subject belongs to the content
+    ("The two candidates appeared to be locked in a close race.", [("", "The two candidates")]),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, expected", RULES)
+def test_learnt_rules(nlp, text, expected) -> None:
+    atts = _run(nlp, text)
+    assert len(atts) == len(expected), atts
+    for a, (said, part) in zip(atts, expected):
+        assert a.speaker.text == said and part in a.content, a

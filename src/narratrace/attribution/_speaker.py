@@ -56,8 +56,11 @@ _CUT_DEPS = frozenset(["case", "mark", "relcl", "acl", "appos", "punct", "cc", "
                        "nmod"])
 
 
-def source_span(head: Token) -> tuple[int, int]:
-    """Char span of the noun phrase headed by ``head``, without relative clauses or appositions."""
+def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
+    """Char span of the noun phrase headed by ``head``, without relative clauses or appositions.
+
+    ``text`` is ``head.doc.text`` when the caller has it (spaCy rebuilds it on each access).
+    """
     left = head.i
     right = head.i
     for child in head.lefts:
@@ -77,10 +80,11 @@ def source_span(head: Token) -> tuple[int, int]:
         right -= 1
     start, end = doc[left].idx, doc[right].idx + len(doc[right].text)
     # A source never runs over a paragraph break (the parser merges headings into sentences).
-    nl = doc.text.rfind("\n", start, head.idx)
+    text = doc.text if text is None else text
+    nl = text.rfind("\n", start, head.idx)
     if nl >= 0:
         start = nl + 1
-    nl = doc.text.find("\n", head.idx, end)
+    nl = text.find("\n", head.idx, end)
     if nl >= 0:
         end = nl
     return start, end
