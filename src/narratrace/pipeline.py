@@ -210,23 +210,28 @@ def iter_batch(documents: Sequence[Document], *, options: Options = Options(),
 
 def _with_features(analysis: DocAnalysis) -> DocAnalysis:
     extra = dict(analysis.extra)
-    extra["reuse_features"] = reuse_features(analysis.document)
+    extra["reuse_features"] = reuse_features(analysis.document, claims=extra.get("claims", ()))
     return dataclasses.replace(analysis, extra=extra)
 
 
-def reuse_features(document: Document) -> dict[str, Any]:
-    """The per-document sketch the reuse stage merges: MinHash signature and story embedding,
-    base64 little-endian so they fit a JSON annotation row (and cross to a Dask driver)."""
+def reuse_features(document: Document, *, claims: Sequence[Any] = ()) -> dict[str, Any]:
+    """The per-document sketches the corpus stages merge: MinHash signature, story embedding
+    and one vector per claim, base64 little-endian so they fit a JSON annotation row (and
+    cross to a Dask driver). Story sentences and claims go through the embedder in one call,
+    and claim vectors are stored so an incremental run never embeds an old claim again."""
     import numpy as np
 
-    from .reuse import embed_for_story, signature
+    from .reuse import signature, story_sentences
 
     row: dict[str, Any] = {"doc": document.id,
                            "signature": _b64(np.asarray(signature(document), dtype="<u4"))}
     if document.analysed:
-        emb = np.asarray(embed_for_story(document), dtype="<f4")
-        row["embedding"] = _b64(emb)
-        row["rows"] = int(emb.shape[0])
+        sentences = story_sentences(document)
+        vectors = np.asarray(nlp.embed([*sentences, *(c.text for c in claims)]), dtype="<f4")
+        row["embedding"] = _b64(vectors[:len(sentences)])
+        row["rows"] = len(sentences)
+        row["claim_vectors"] = {c.id: _b64(v) for c, v in zip(claims, vectors[len(sentences):],
+                                                               strict=True)}
     return row
 
 
@@ -242,8 +247,14 @@ def _unb64(text: str, dtype: str, shape: tuple[int, ...]) -> Any:
 
 def _local_engine(chunks: Iterable[list[Document]], *, options: Options,
                   context: dict[str, Any]) -> Iterator[Result]:
-    for chunk in chunks:
-        yield from iter_batch(chunk, options=options, context=context)
+    from threadpoolctl import threadpool_limits
+
+    # spaCy's small matrices gain nothing from numpy's BLAS threads, and those threads spin
+    # while torch's OpenMP threads embed, slowing both: one BLAS thread took the
+    # whole-pipeline benchmark from 0.23 to 0.30 of spaCy's words/s on 2 cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for chunk in chunks:
+            yield from iter_batch(chunk, options=options, context=context)
 
 
 def _dask_engine(chunks: Iterable[list[Document]], *, options: Options,
@@ -476,7 +487,8 @@ def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence
     for claim in claims:
         entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
                                        if s < claim.end and claim.start < e}
-    grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim)
+    grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
+                                     embeddings=_claim_vectors(store, claims))
     reuse_records = [r if isinstance(r, Reuse) else Reuse(**r) for r in reuse]
     families = trace_origins(families, claims=grouped, citations=citations, reuse=reuse_records,
                              documents=by_id)
@@ -487,6 +499,20 @@ def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence
         for doc, rows in by_doc.items():
             store.replace_annotations(doc, "claims", rows)
         store.replace_corpus("claim_families", [_row(f) for f in families])
+
+
+def _claim_vectors(store: Store, claims: Sequence[Any]) -> dict[str, Any]:
+    """Claim vectors stored by the per-document stage; claims stored without one (an older
+    store) are embedded now."""
+    vectors: dict[str, Any] = {}
+    for row in store.annotations("reuse_features"):
+        for claim_id, text in row.get("claim_vectors", {}).items():
+            vectors[claim_id] = _unb64(text, "<f4", (-1,))
+    missing = [c for c in claims if c.id not in vectors]
+    if missing:
+        for claim, vector in zip(missing, nlp.embed([c.text for c in missing]), strict=True):
+            vectors[claim.id] = vector
+    return vectors
 
 
 def _canonical_speakers(claims: Sequence[Any], store: Store) -> list[Any]:
