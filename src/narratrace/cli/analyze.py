@@ -65,6 +65,7 @@ def analyze_cli(
               + (f", {summary.skipped} already in the store" if summary.skipped else "")
               + (f", {summary.replaced} replaced" if summary.replaced else "")
               + (f", {summary.duplicates} exact duplicate(s) skipped" if summary.duplicates else ""))
+    con.print(_findings(analysis), markup=False)
     for rej in summary.rejected:
         con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)
     for warn in summary.warnings:
@@ -75,3 +76,18 @@ def analyze_cli(
     if summary.rejected and summary.documents == 0:
         raise typer.Exit(4)
     raise typer.Exit(summary.exit_code)
+
+
+def _findings(analysis: dict) -> str:
+    """One line of what the store now holds, for the terminal."""
+    attributions = analysis["attributions"]
+    denials = sum(a.get("stance") == "denies" for a in attributions)
+    reuse = analysis["reuse"]
+    copies = sum(r["kind"] != "same_story" for r in reuse)
+    families = [f for f in analysis["claim_families"] if len(f.get("docs", ())) > 1]
+    return (f"found {len(analysis['entities'])} entities, {len(attributions)} attributions "
+            f"({denials} denials), {len(analysis['dates'])} dates, {copies} copies and "
+            f"{len(reuse) - copies} same-story links, {len(families)} claim families across "
+            f"documents, {len(analysis['events'])} events, "
+            f"{len({n['doc'] for n in analysis['narratives'] if n['narrative'] != 'Other'})} "
+            "documents with a narrative")
