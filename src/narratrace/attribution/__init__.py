@@ -3,7 +3,7 @@
 >>> from narratrace.attribution import extract_attributions
 >>> # attributions = extract_attributions(document, nlp(document.text))
 
-Speakers: ``Speaker.text`` is the source as written ("he", "the outlet", "Maria Zakharova");
+Speakers: ``Speaker.text`` is the source as written ("he", "the outlet", "Anna Petrenko");
 ``Speaker.start``/``end`` point to the named antecedent a pronoun or role noun resolves to
 (the source itself when it is a name or cannot be resolved), and ``mention_start``/``end``
 to the source as written. ``Speaker.entity`` stays None: the pipeline links it by offsets.

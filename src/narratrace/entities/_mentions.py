@@ -2,7 +2,7 @@
 
 The small English model makes the same mistakes again and again on international news: it
 tags countries and cities as PERSON ("Mali", "Kiev", "Sahel"), nationality words as GPE
-("Ukrainian"), surnames as GPE/ORG ("Maiga" after "Abdoulaye Maiga"), and title-cased headline
+("Ukrainian"), surnames as GPE/ORG ("Diallo" after "Amadou Diallo"), and title-cased headline
 words as ORG ("Kamikaze Drones"). Each correction below is one rule with its evidence; rules
 are ordered by how much to trust them, and one surface form gets one type per document.
 """
@@ -65,7 +65,7 @@ _ORG_WORDS = frozenset(
     "authority news times post press club school college hospital church police navy guard "
     "media tv radio summit forum".split())
 # Endings of Slavic, Caucasian, Romanian and Turkish surnames: a two/three-token ORG ending in
-# one of them is nearly always a person the small model mis-tagged ("Tatyana Dovgalenko/ORG").
+# one of them is nearly always a person the small model mis-tagged ("Olga Semenko/ORG").
 _SURNAME_END = re.compile(r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chuk|yuk|uk|sky|ski|"
                           r"skiy|skyi|skaya|ska|vich|ovic|evic|ovich|yan|dze|shvili|escu|oglu)$")
 _TOKEN = re.compile(r"\S+")
@@ -207,7 +207,7 @@ def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
             continue
         if " " not in surface and surface.lower() in lower_words and _sentence_initial(text, start):
             continue  # "Media reports ...": an ordinary word capitalised at a sentence start
-        # "Prime Minister of Mali Abdoulaye Maiga" in a headline: place glued to a person.
+        # "Prime Minister of Chad Amadou Diallo" in a headline: place glued to a person.
         if ent.label_ == "PERSON":
             tokens = list(_TOKEN.finditer(surface))
             if len(tokens) >= 3:
@@ -275,7 +275,7 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
                 c.label != "PERSON" and _GROUP_BEFORE.search(before)):
             c.evidence, c.type = _GROUP_CUE, "group"
         elif len(tokens) == 1 and key in person_surnames:
-            c.evidence, c.type = _SURNAME, "person"  # "Maiga/GPE" after "Abdoulaye Maiga"
+            c.evidence, c.type = _SURNAME, "person"  # "Diallo/GPE" after "Amadou Diallo"
         elif c.label in {"ORG", "GPE"} and _looks_like_person(surface):
             c.evidence, c.type = _NAME_SHAPE, "person"
 

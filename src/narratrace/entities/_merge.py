@@ -6,7 +6,7 @@ five rules, from strict to loose:
 
 1. the curated alias file (same gazetteer entry, compatible type);
 2. acronym definitions (``extract_aliases``), when the acronym has one long form in the corpus;
-3. transliteration keys (Kiev/Kyiv, Andriy/Andrey Yusov), within one type class;
+3. transliteration keys (Kiev/Kyiv, Andriy/Andrey Kovalenko), within one type class;
 4. surname ↔ full name, when exactly one full-name cluster ends with that surname.
 
 Everything is computed from the sorted, de-duplicated input, so the result does not depend on

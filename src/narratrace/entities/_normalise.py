@@ -6,7 +6,7 @@ Two keys, from strict to loose:
   trailing possessive: "The Kremlin’s" and "kremlin" share a key.
 * :func:`translit_key` additionally folds the spelling differences that Cyrillic-to-Latin
   transliteration systems disagree on (Kiev/Kyiv, Andrey/Andriy/Andrii, Yury/Yuri/Yurii,
-  Aleksandr/Alexander/Oleksandr, Odessa/Odesa, Zakharova/Zaharova). It is deliberately *not*
+  Aleksandr/Alexander/Oleksandr, Odessa/Odesa, Kharitonova/Haritonova). It is deliberately *not*
   a vowel-dropping skeleton: that would merge Niger with Nigeria and Mali with Malé.
 """
 
@@ -65,7 +65,7 @@ def exact_key(text: str) -> str:
 # Ordered token rewrites; each line says which transliteration difference it folds.
 _TRANSLIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r) for p, r in (
-        (r"kh", "h"),  # Kharkiv/Harkiv, Zakharova/Zaharova
+        (r"kh", "h"),  # Kharkiv/Harkiv, Kharitonova/Haritonova
         (r"ks", "x"),  # Aleksandr/Alexander
         (r"ck", "k"),
         (r"ph", "f"),
@@ -104,7 +104,7 @@ def translit_key(text: str, *, person: bool = False) -> str:
 
     All-caps names (acronyms) are left as their exact key: "NATO" must not meet "Nato".
 
-    >>> translit_key("Andriy Yusov", person=True) == translit_key("Andrey Yusov", person=True)
+    >>> translit_key("Andriy Kovalenko", person=True) == translit_key("Andrey Kovalenko", person=True)
     True
     """
     key = exact_key(text)
