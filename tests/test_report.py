@@ -214,13 +214,16 @@ def test_reuse_families_narratives_timeline(page: str) -> None:
 def test_hostile_text_is_escaped(page: str) -> None:
     parsed = _parse(page)
     scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
-    assert len(scripts) == 1 and not scripts[0], "only our own inline script, no src"
+    code = [a for a in scripts if a.get("type") != "application/json"]
+    assert code == [{}, {}], "only our own two inline scripts (report + graph), no src"
     assert not [tag for tag, _ in parsed.tags if tag in ("img", "iframe", "object", "embed")]
     for tag, attrs in parsed.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), f"event handler attribute on <{tag}>"
             assert not (value or "").strip().lower().startswith("javascript:"), (tag, name)
-    assert "alert(1)" not in parsed.blocks["script"][0]
+    for attrs, block in zip(scripts, parsed.blocks["script"]):
+        if attrs.get("type") != "application/json":
+            assert "alert(1)" not in block
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="javascript:' not in page and "javascript:alert(3)" not in page
 
@@ -228,7 +231,8 @@ def test_hostile_text_is_escaped(page: str) -> None:
 def test_ids_and_hrefs_carry_no_data(page: str) -> None:
     for tag, attrs in _parse(page).tags:
         if "id" in attrs:
-            assert re.fullmatch(r"d\d+|[a-z]+", attrs["id"] or ""), attrs["id"]
+            assert re.fullmatch(r"(graph-)?[def]\d+|graph-corpus|[a-z]+", attrs["id"] or ""), \
+                attrs["id"]
         href = attrs.get("href")
         if href is not None:
             assert href.startswith("#") or href.startswith("https://harbour.example/"), href
@@ -244,7 +248,10 @@ def test_csp_hashes_match_the_inline_blocks(page: str) -> None:
     def digest(block: str) -> str:
         return base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
 
-    assert f"script-src 'sha256-{digest(parsed.blocks['script'][0])}'" in csp
+    scripts = [a for t, a in parsed.tags if t == "script"]
+    code = [b for a, b in zip(scripts, parsed.blocks["script"]) if a.get("type") is None]
+    assert len(code) == 2
+    assert f"script-src 'sha256-{digest(code[0])}' 'sha256-{digest(code[1])}';" in csp
     assert f"style-src 'sha256-{digest(parsed.blocks['style'][0])}'" in csp
     assert not [a for _, a in parsed.tags if "style" in a], "inline style attributes are blocked"
 

@@ -7,7 +7,7 @@ True
 
 The page inlines its own CSS and JS (no CDN, opens from disk) and carries a strict
 Content-Security-Policy whose script and style hashes are computed here, at render time, so
-nothing but our own two inline blocks can run or style the page.
+nothing but our own inline blocks can run or style the page.
 """
 
 from __future__ import annotations
@@ -37,12 +37,15 @@ def _environment() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _assets() -> tuple[str, str]:
+def _assets() -> tuple[str, str, str]:
     css = (_HERE / "report.css").read_text(encoding="utf-8")
     js = (_HERE / "report.js").read_text(encoding="utf-8")
+    # The provenance graph, shared with the web explorer (which serves it as /static/web.js).
+    graph_js = (_HERE / "graph.js").read_text(encoding="utf-8")
     # Our own files: a closing tag inside them would end the block early.
-    assert "</style" not in css.lower() and "</script" not in js.lower()
-    return css, js
+    assert "</style" not in css.lower()
+    assert "</script" not in js.lower() and "</script" not in graph_js.lower()
+    return css, js, graph_js
 
 
 def _csp_hash(source: str) -> str:
@@ -59,8 +62,10 @@ def render_report(analysis: Mapping[str, Any]) -> str:
     >>> render_report({}).startswith("<!DOCTYPE html>")
     True
     """
-    css, js = _assets()
-    csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
+    css, js, graph_js = _assets()
+    csp = (f"default-src 'none'; script-src {_csp_hash(js)} {_csp_hash(graph_js)}; "
+           f"style-src {_csp_hash(css)}; "
            "img-src 'none'; base-uri 'none'; form-action 'none'")
     template = _environment().get_template("report.html.j2")
-    return template.render(v=build_view(analysis), css=css, js=js, csp=csp)
+    return template.render(v=build_view(analysis), css=css, js=js, graph_js=graph_js,
+                           csp=csp)

@@ -16,12 +16,21 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ._charts import narratives_chart
+from ._evidence import (AnalysisSource, EvidenceIndex, Links, build_index, corpus_graph,
+                        entity_ref,
+                        family_graph, narratives_over_time, script_json, top_outlets)
 from ._highlight import Span, highlight
+
+#: Outlets drawn in the overview's narratives-over-time chart (as in the web explorer).
+CHART_OUTLETS = 10
 
 #: Distinct speaker colours before they repeat (report.css defines .sp0 … .sp11).
 N_SPEAKER_COLOURS = 12
 #: Longest excerpt shown in tables; the full text is in the document view.
 EXCERPT_CHARS = 300
+#: Documents whose first mention of an entity is shown on its row (the web shows 30).
+MENTION_EXCERPTS = 10
 
 _ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "other"}
 _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
@@ -189,7 +198,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
 
     entity_rows = []
-    for e in entities:
+    entity_anchor: dict[str, str] = {}
+    for i, e in enumerate(entities):
+        entity_anchor.setdefault(_str(e.get("id")), f"e{i}")
         name, etype = _str(e.get("name")), _str(e.get("type")) or "other"
         css_type = etype if etype in _ENTITY_TYPES else "other"
         mentions = [m for m in (e.get("mentions") or []) if isinstance(m, Mapping)]
@@ -200,9 +211,10 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             spans[doc].append(Span(start, end, f"ent t-{css_type}", f"Entity: {name} ({etype})"))
             counts[doc]["mentions"] += 1
         entity_rows.append({
-            "id": _str(e.get("id")), "name": name, "type": etype,
+            "id": _str(e.get("id")), "anchor": f"e{i}", "name": name, "type": etype,
             "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
-            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": []})
+            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [],
+            "roles": Counter[str](), "mentions": _mention_excerpts(mentions, docs)})
     said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
 
     attribution_rows = []
@@ -264,6 +276,19 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         view.source, view.removed_counts = _source_view(raw)
 
     entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
+    framing_rows = _framing(analysis, docs, entity_names)
+    by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
+    for f in framing_rows:
+        row = by_name.get(f["entity"].casefold())
+        if row is not None and f["role"]:
+            row["roles"][f["role"]] += 1
+
+    # The graphs and the chart: the same builders as the web explorer, linking into the page.
+    idx = build_index(AnalysisSource(analysis))
+    links = Links(doc=lambda d: "#" + docs.by_id[d].anchor if d in docs.by_id else None,
+                  outlet=lambda o: None,
+                  entity=lambda e: "#" + entity_anchor[e] if e in entity_anchor else None)
+    graph = corpus_graph(idx, links)
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
@@ -276,10 +301,12 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "entities": entity_rows,
         "attributions": attribution_rows,
         "reuse": _reuse(analysis, docs),
-        "families": _families(analysis, docs),
+        "families": _families(analysis, docs, idx, links),
+        "graph": graph, "graph_json": Markup(script_json(graph)),
+        "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS))),
         "citations": _citations(analysis, docs),
         "narratives": _narratives(analysis, docs),
-        "framing": _framing(analysis, docs, entity_names),
+        "framing": framing_rows,
         "events": _events(analysis, docs),
         "dates": date_rows,
     }
@@ -333,26 +360,66 @@ def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
     return rows
 
 
-def _families(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
+              links: Links) -> list[dict[str, Any]]:
     claims = {_str(c.get("id")): c for c in _items(analysis, "claims")}
+    raw = _items(analysis, "claim_families")
+    anchors: dict[str, str] = {}
+    for i, f in enumerate(raw):
+        anchors.setdefault(_str(f.get("id")), f"f{i}")
+    labels = {_str(f.get("id")): _str(f.get("label")) or _str(f.get("id")) for f in raw}
     rows = []
-    for f in _items(analysis, "claim_families"):
+    for i, f in enumerate(raw):
+        fid = _str(f.get("id"))
         members = []
         for cid in _strs(f.get("claims")):
             c = claims.get(cid)
             if c is not None:
-                members.append({"text": _str(c.get("text")), "doc": docs.ref(c.get("doc")),
+                doc = _str(c.get("doc"))
+                members.append({"text": _str(c.get("text")), "doc": docs.ref(doc),
                                 "stance": _str(c.get("stance")) or "asserts",
-                                "by": _str(c.get("attributed_to"))})
-        rows.append({"label": _str(f.get("label")) or _str(f.get("id")),
+                                "by": _str(c.get("attributed_to")),
+                                "excerpt": _excerpt(docs.text.get(doc, ""), _int(c.get("start")),
+                                                    _int(c.get("end")))})
+        graph = family_graph(idx, fid, links) if fid in idx.families and anchors[fid] == f"f{i}" \
+            else None
+        rows.append({"anchor": f"f{i}", "label": _str(f.get("label")) or fid,
                      "n_claims": len(_strs(f.get("claims"))),
                      "docs": [docs.ref(d) for d in _strs(f.get("docs"))],
-                     "origins": [docs.ref(d) for d in _strs(f.get("origins"))],
+                     "origins": [_origin_ref(idx, links, o) for o in _strs(f.get("origins"))],
                      "independent": _int(f.get("independent_origins")),
                      "first_seen": _str(f.get("first_seen")),
-                     "circular": bool(f.get("circular")), "claims": members})
+                     "circular": bool(f.get("circular")), "claims": members,
+                     "contradicts": [DocRef(anchors.get(c), labels.get(c) or c)
+                                     for c in _strs(f.get("contradicts"))],
+                     "graph": graph,
+                     "graph_json": Markup(script_json(graph)) if graph else None})
     rows.sort(key=lambda r: -len(r["docs"]))
     return rows
+
+
+def _origin_ref(idx: EvidenceIndex, links: Links, name: str) -> DocRef:
+    """An origin (a name) links to its entity row when the name resolves to an entity."""
+    eid = entity_ref(idx, name)["id"]
+    href = links.entity(eid) if eid else None
+    return DocRef(href[1:] if href else None, name)
+
+
+def _mention_excerpts(mentions: list[Mapping[str, Any]], docs: _Docs) -> list[dict[str, Any]]:
+    """The first mention in each of the first few documents, with a little context."""
+    out, seen = [], set()
+    for m in mentions:
+        doc, start = _str(m.get("doc")), _int(m.get("start"))
+        if doc in seen or start is None:
+            continue
+        seen.add(doc)
+        text = docs.text.get(doc, "")
+        lo, hi = max(0, start - 80), start + 80
+        piece = ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+        out.append({"doc": docs.ref(doc), "excerpt": piece})
+        if len(out) >= MENTION_EXCERPTS:
+            break
+    return out
 
 
 def _citations(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:

@@ -75,6 +75,11 @@ def _report_css() -> str:
     return (_HERE.parent / "report" / "report.css").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def _graph_js() -> str:
+    return (_HERE.parent / "report" / "graph.js").read_text(encoding="utf-8")
+
+
 def _wants_html(request: Request) -> bool:
     return (not request.url.path.startswith(("/api/", "/openapi"))
             and "text/html" in request.headers.get("accept", ""))
@@ -178,6 +183,12 @@ def create_app(store_url: str, *, token: str | None = None,
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    # The graph script is shared with the static report, so it lives with the report; it
+    # is served under its old name, before the mount so this route wins.
+    @app.get("/static/web.js", include_in_schema=False)
+    def web_js() -> Response:
+        return Response(_graph_js(), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 

@@ -1,6 +1,8 @@
-/* narratrace web explorer: an interactive force-directed graph on a canvas.
-   Reads the graph from <script type="application/json">; never builds HTML from data (labels
-   go through textContent and canvas fillText); follows only our own "/..." links. */
+/* narratrace provenance graph: an interactive force-directed graph on a canvas, shared by the
+   web explorer (served as /static/web.js) and the static report (inlined, CSP-hashed).
+   Reads each graph from <script type="application/json">; never builds HTML from data (labels
+   go through textContent and canvas fillText); follows only our own links: a site path
+   ("/documents/…", the web) or an in-page anchor ("#d3", the report). */
 (function () {
   "use strict";
 
@@ -10,8 +12,9 @@
                same_story: "rgba(125,79,179,.45)" };
 
   function safeHref(href) {
-    return typeof href === "string" && href.charAt(0) === "/" && href.charAt(1) !== "/" &&
-      href.indexOf("\\") < 0 ? href : null;
+    if (typeof href !== "string") { return null; }
+    if (/^#[A-Za-z0-9_-]+$/.test(href)) { return href; }
+    return href.charAt(0) === "/" && href.charAt(1) !== "/" && href.indexOf("\\") < 0 ? href : null;
   }
 
   function Graph(root, data) {
@@ -246,18 +249,36 @@
       if (act === "out") { zoom(1 / 1.4, width / 2, height / 2); }
       if (act === "fit") { fit(); }
     });
-    window.addEventListener("resize", function () { resize(); fit(); });
+    // A graph in a closed <details> or a hidden tab has no width yet: re-fit once it shows.
+    var lastWidth = -1;
+    this.refresh = function () {
+      if (root.clientWidth !== lastWidth) { lastWidth = root.clientWidth; resize(); fit(); }
+    };
+    window.addEventListener("resize", this.refresh);
 
     canvas.setAttribute("data-nodes", String(nodes.length));
     resize();
     run();
   }
 
-  document.querySelectorAll(".graph[data-graph]").forEach(function (root) {
-    var script = document.getElementById(root.getAttribute("data-graph"));
-    if (!script || !root.querySelector("canvas").getContext) { return; }
-    var data;
-    try { data = JSON.parse(script.textContent); } catch (e) { return; }
-    if (data && Array.isArray(data.nodes) && Array.isArray(data.edges)) { new Graph(root, data); }
-  });
+  // Lay a graph out only when it is first shown (a report holds one per claim family).
+  var pending = Array.prototype.slice.call(document.querySelectorAll(".graph[data-graph]"));
+  var live = [];
+  function start() {
+    pending = pending.filter(function (root) {
+      if (!root.clientWidth) { return true; }
+      var script = document.getElementById(root.getAttribute("data-graph"));
+      var canvas = root.querySelector("canvas");
+      if (!script || !canvas || !canvas.getContext) { return false; }
+      var data;
+      try { data = JSON.parse(script.textContent); } catch (e) { return false; }
+      if (data && Array.isArray(data.nodes) && Array.isArray(data.edges)) { live.push(new Graph(root, data)); }
+      return false;
+    });
+    live.forEach(function (g) { g.refresh(); });
+  }
+  window.addEventListener("hashchange", function () { window.setTimeout(start, 0); });
+  document.addEventListener("toggle", start, true);
+  document.addEventListener("click", function () { window.setTimeout(start, 0); });
+  start();
 })();

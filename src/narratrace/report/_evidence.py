@@ -1,0 +1,405 @@
+"""Evidence index, provenance graphs and chart data shared by the report and the web explorer.
+
+Both views read the same records — the web from a store, the report from an ``analysis.json``
+dict (through :class:`AnalysisSource`, which answers the store's read methods) — so both build
+one :class:`EvidenceIndex` and draw the same graphs from it. Only the links differ: the web
+links to its own paths, the report to anchors in the page; a :class:`Links` says which.
+Nothing here escapes: templates autoescape, graphs travel as escaped JSON.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Protocol
+
+#: Largest graph sent to the browser; beyond it the best-connected nodes are kept. At 1,200
+#: nodes the canvas layout in graph.js settles in about two seconds on a laptop.
+MAX_GRAPH_NODES = 1200
+
+
+class EvidenceSource(Protocol):
+    """The read side of a store (``narratrace.store.Store`` satisfies it)."""
+
+    def documents(self) -> Iterator[Any]: ...
+    def rejected(self) -> list[Any]: ...
+    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]: ...
+    def corpus(self, kind: str) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a graph node leads: each returns a link target, or None for no link."""
+
+    doc: Callable[[str], str | None]
+    outlet: Callable[[str], str | None]
+    entity: Callable[[str], str | None]
+
+
+@dataclass
+class EvidenceIndex:
+    """Corpus-level records by key, built once by :func:`build_index`."""
+
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    doc_order: list[str] = field(default_factory=list)
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entity_order: list[str] = field(default_factory=list)
+    entity_by_name: dict[str, str] = field(default_factory=dict)
+    mentions_by_doc: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    mention_docs: dict[str, Counter[str]] = field(default_factory=dict)
+    said: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    framing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    families: dict[str, dict[str, Any]] = field(default_factory=dict)
+    family_order: list[str] = field(default_factory=list)
+    families_by_doc: dict[str, list[str]] = field(default_factory=dict)
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reuse_by_doc: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    narratives_by_doc: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    n_rejected: int = 0
+
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
+
+
+def _key(name: Any) -> str:
+    return " ".join(_s(name).split()).casefold()
+
+
+
+class Graph:
+    """Nodes and edges for the browser's force layout; hrefs come from a Links."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def node(self, key: str, label: str, kind: str, href: str | None, date: str = "") -> None:
+        if key not in self.nodes:
+            self.nodes[key] = {"id": key, "label": label or key, "kind": kind,
+                               "href": href or None, "date": date or ""}
+
+    def edge(self, a: str, b: str, kind: str) -> None:
+        if a != b:
+            self.edges.setdefault((a, b, kind), {"source": a, "target": b, "kind": kind})
+
+    def data(self, *, max_nodes: int = MAX_GRAPH_NODES) -> dict[str, Any]:
+        degree: Counter[str] = Counter()
+        for a, b, _ in self.edges:
+            degree[a] += 1
+            degree[b] += 1
+        nodes = list(self.nodes.values())
+        total = len(nodes)
+        if total > max_nodes:
+            nodes = sorted(nodes, key=lambda n: -degree[n["id"]])[:max_nodes]
+        keep = {n["id"] for n in nodes}
+        edges = [e for (a, b, _), e in self.edges.items() if a in keep and b in keep]
+        for n in nodes:
+            n["degree"] = degree[n["id"]]
+        return {"nodes": nodes, "edges": edges, "total_nodes": total,
+                "truncated": total > len(nodes)}
+
+
+def quote_path(href: str) -> str:
+    """Percent-encode a site path built from data (ids, outlet names)."""
+    from urllib.parse import quote
+
+    path, _, query = href.partition("?")
+    out = quote(path, safe="/")
+    if query:
+        name, _, value = query.partition("=")
+        out += "?" + quote(name, safe="") + "=" + quote(value, safe="")
+    return out
+
+
+
+
+def doc_ref(idx: EvidenceIndex, doc_id: str) -> dict[str, Any]:
+    d = idx.docs.get(doc_id)
+    if d is None:
+        return {"id": doc_id, "title": doc_id, "outlet": "", "published": "", "known": False}
+    return {"id": doc_id, "title": d["title"], "outlet": d["outlet"],
+            "published": d["published"], "known": True}
+
+
+def entity_ref(idx: EvidenceIndex, name_or_id: str) -> dict[str, Any]:
+    eid = name_or_id if name_or_id in idx.entities else idx.entity_by_name.get(_key(name_or_id))
+    if eid is None:
+        return {"id": None, "name": name_or_id, "type": ""}
+    e = idx.entities[eid]
+    return {"id": eid, "name": e["name"], "type": e["type"]}
+
+
+def narratives_over_time(idx: EvidenceIndex, outlets: list[str]) -> dict[str, Any]:
+    """Documents per month, per outlet, by their top narrative label (see ``_charts``)."""
+    cells: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    months: set[str] = set()
+    totals: Counter[str] = Counter()
+    for doc_id in idx.doc_order:
+        d = idx.docs[doc_id]
+        outlet = d["outlet"] or "(unknown)"
+        month = d["published"][:7]
+        if outlet not in outlets or len(month) != 7:
+            continue
+        labels = idx.narratives_by_doc.get(doc_id)
+        top = max(labels, key=lambda n: n["score"] or 0.0)["narrative"] if labels else "(none)"
+        cells[(outlet, month)][top] += 1
+        totals[top] += 1
+        months.add(month)
+    return {"months": sorted(months), "outlets": outlets,
+            "narratives": [n for n, _ in totals.most_common()],
+            "cells": [{"outlet": o, "month": m, "counts": dict(c)}
+                      for (o, m), c in sorted(cells.items())]}
+
+
+def top_outlets(idx: EvidenceIndex, n: int) -> list[str]:
+    """The ``n`` outlets with most documents (ties by name), "(unknown)" for none."""
+    counts = Counter(idx.docs[d]["outlet"] or "(unknown)" for d in idx.doc_order)
+    return [o for o, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def corpus_graph(idx: EvidenceIndex, links: Links, *,
+                 max_nodes: int = MAX_GRAPH_NODES) -> dict[str, Any]:
+    """The corpus provenance graph: outlets publish documents, documents quote speakers,
+    documents reuse documents. Cut to the ``max_nodes`` best-connected nodes."""
+    g = Graph()
+    for doc_id in idx.doc_order:
+        d = idx.docs[doc_id]
+        g.node(f"d:{doc_id}", d["title"], "document", links.doc(doc_id), d["published"])
+        if d["outlet"]:
+            g.node(f"u:{d['outlet']}", d["outlet"], "outlet", links.outlet(d["outlet"]))
+            g.edge(f"u:{d['outlet']}", f"d:{doc_id}", "publishes")
+        for r in idx.reuse_by_doc.get(doc_id, ()):
+            if doc_id < r["other"]:
+                g.edge(f"d:{doc_id}", f"d:{r['other']}", r["kind"])
+    for eid, rows in idx.said.items():
+        e = idx.entities[eid]
+        g.node(f"e:{eid}", e["name"], "speaker", links.entity(eid))
+        for doc_id in {a["doc"] for a in rows}:
+            g.edge(f"d:{doc_id}", f"e:{eid}", "quotes")
+    return g.data(max_nodes=max_nodes)
+
+
+def family_graph(idx: EvidenceIndex, fid: str, links: Links) -> dict[str, Any]:
+    """One claim family: its documents and their outlets, its origins, who each document
+    quotes for the claim, and reuse between its documents (the citation chain)."""
+    f = idx.families[fid]
+    g = Graph()
+    docs = set(f["docs"])
+    origin_keys = {_key(o): _key(o) for o in f["origins"]}
+    for o in f["origins"]:
+        ref = entity_ref(idx, o)
+        g.node(f"o:{_key(o)}", o, "origin", links.entity(ref["id"]) if ref["id"] else None)
+        if ref["id"]:  # "Ana Petrová" quoting the origin "Ana Petrova" is the same person
+            origin_keys.setdefault(ref["id"], _key(o))
+    for d in f["docs"]:
+        ref = doc_ref(idx, d)
+        g.node(f"d:{d}", ref["title"], "document", links.doc(d), ref["published"])
+        if ref["outlet"]:
+            g.node(f"u:{ref['outlet']}", ref["outlet"], "outlet", links.outlet(ref["outlet"]))
+            g.edge(f"u:{ref['outlet']}", f"d:{d}", "publishes")
+    for cid in f["claims"]:
+        c = idx.claims.get(cid)
+        if c is None:
+            continue
+        by = c["attributed_to"]
+        who = _key(by)
+        origin = origin_keys.get(who) or origin_keys.get(entity_ref(idx, by)["id"] or "")
+        if origin is not None:
+            g.edge(f"d:{c['doc']}", f"o:{origin}", "quotes")
+        elif by:
+            ref = entity_ref(idx, by)
+            g.node(f"s:{who}", by, "speaker", links.entity(ref["id"]) if ref["id"] else None)
+            g.edge(f"d:{c['doc']}", f"s:{who}", "quotes")
+    for d in docs:
+        for r in idx.reuse_by_doc.get(d, ()):
+            if r["other"] in docs and d < r["other"]:
+                g.edge(f"d:{d}", f"d:{r['other']}", r["kind"])
+    return g.data()
+
+
+_LIST_FIELDS = ("mentions", "aliases", "hedges", "fine_roles", "claims", "docs", "origins",
+                "origin_types", "contradicts", "places", "actors")
+
+
+def _clean_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A hand-edited file may hold anything: give list fields lists and scores numbers."""
+    out = dict(row)
+    for key in _LIST_FIELDS:
+        value = out.get(key)
+        if value is not None and not isinstance(value, (list, tuple)):
+            out[key] = [value] if isinstance(value, str) else []
+    score = out.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        out["score"] = None
+    if not isinstance(out.get("speaker"), (Mapping, type(None))):
+        out["speaker"] = {"text": _s(out["speaker"])}
+    return out
+
+
+class AnalysisSource:
+    """An ``analysis.json`` dict read through the store's read methods, for :func:`build_index`.
+
+    Junk is skipped, as everywhere in the report: non-dict items never reach the index.
+    """
+
+    def __init__(self, analysis: Mapping[str, Any]) -> None:
+        self._a = analysis if isinstance(analysis, Mapping) else {}
+
+    def _rows(self, key: str) -> list[dict[str, Any]]:
+        value = self._a.get(key)
+        if not isinstance(value, (list, tuple)):
+            return []
+        return [_clean_row(v) for v in value if isinstance(v, Mapping)]
+
+    def documents(self) -> Iterator[Any]:
+        seen: set[str] = set()
+        for i, d in enumerate(self._rows("documents")):
+            doc_id = _s(d.get("id")) or f"#{i}"
+            if doc_id in seen:
+                continue
+            seen.add(doc_id)
+            yield SimpleNamespace(id=doc_id, title=_s(d.get("title")), path=_s(d.get("path")),
+                                  outlet=_s(d.get("outlet")), published=_s(d.get("published")),
+                                  language=_s(d.get("language")),
+                                  analysed=d.get("analysed") is not False)
+
+    def rejected(self) -> list[Any]:
+        return self._rows("errors")
+
+    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
+        rows = self._rows(kind)
+        return rows if doc is None else [r for r in rows if _s(r.get("doc")) == doc]
+
+    def corpus(self, kind: str) -> list[dict[str, Any]]:
+        return self._rows(kind)
+
+
+# --------------------------------------------------------------------------- index
+
+
+def build_index(store: EvidenceSource) -> EvidenceIndex:
+    """Index ``store`` (a Store, or an :class:`AnalysisSource`) for the graph and page builders."""
+    idx = EvidenceIndex()
+    for doc in store.documents():
+        idx.docs[doc.id] = {"title": doc.title or doc.path or doc.id, "outlet": doc.outlet or "",
+                            "published": doc.published or "", "language": doc.language or "",
+                            "analysed": doc.analysed, "path": doc.path}
+        idx.doc_order.append(doc.id)  # the store yields them by date
+
+    entities = store.corpus("entities")
+    for e in entities:
+        eid = _s(e.get("id"))
+        if not eid:
+            continue
+        mentions = [m for m in e.get("mentions") or () if isinstance(m, Mapping)]
+        idx.entities[eid] = {"name": _s(e.get("name")), "type": _s(e.get("type")) or "other",
+                             "aliases": [_s(a) for a in e.get("aliases") or ()],
+                             "wikidata": e.get("wikidata"), "n_mentions": len(mentions)}
+        counter: Counter[str] = Counter()
+        for m in mentions:
+            doc, start, end = _s(m.get("doc")), m.get("start"), m.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                idx.mentions_by_doc.setdefault(doc, []).append((start, end, eid))
+                counter[doc] += 1
+        idx.mention_docs[eid] = counter
+        for name in (e.get("name"), *(e.get("aliases") or ())):
+            idx.entity_by_name.setdefault(_key(name), eid)
+    idx.entity_order = sorted(idx.entities, key=lambda i: (-idx.entities[i]["n_mentions"],
+                                                           idx.entities[i]["name"].casefold()))
+
+    n_attributions = 0
+    for a in store.annotations("attributions"):
+        n_attributions += 1
+        sp = a.get("speaker") if isinstance(a.get("speaker"), Mapping) else {}
+        eid = _s(sp.get("entity")) or idx.entity_by_name.get(_key(sp.get("text")), "")
+        if eid in idx.entities:
+            idx.said.setdefault(eid, []).append(
+                {"id": a.get("id"), "doc": _s(a.get("doc")), "content": _s(a.get("content")),
+                 "cue": _s(a.get("cue")), "kind": _s(a.get("kind")),
+                 "stance": _s(a.get("stance")) or "asserts", "hedges": list(a.get("hedges") or ()),
+                 "medium": a.get("medium"), "speaker_text": _s(sp.get("text"))})
+
+    n_framing = 0
+    for f in store.annotations("framing"):
+        n_framing += 1
+        eid = idx.entity_by_name.get(_key(f.get("entity")))
+        if eid:
+            idx.framing.setdefault(eid, []).append(
+                {"doc": _s(f.get("doc")), "start": f.get("start"), "end": f.get("end"),
+                 "mention": _s(f.get("entity")), "main_role": _s(f.get("main_role")),
+                 "fine_roles": list(f.get("fine_roles") or ()), "score": f.get("score")})
+
+    n_claims = 0
+    for c in store.annotations("claims"):
+        n_claims += 1
+        idx.claims[_s(c.get("id"))] = {
+            "doc": _s(c.get("doc")), "text": _s(c.get("text")),
+            "attributed_to": _s(c.get("attributed_to")), "stance": _s(c.get("stance")) or "asserts",
+            "hedges": list(c.get("hedges") or ())}
+
+    for f in store.corpus("claim_families"):
+        fid = _s(f.get("id"))
+        if not fid:
+            continue
+        idx.families[fid] = {
+            "label": _s(f.get("label")) or fid, "claims": [_s(c) for c in f.get("claims") or ()],
+            "docs": [_s(d) for d in f.get("docs") or ()],
+            "origins": [_s(o) for o in f.get("origins") or ()],
+            "origin_types": [_s(t) for t in f.get("origin_types") or ()],
+            "independent_origins": f.get("independent_origins") or 0,
+            "first_seen": f.get("first_seen"), "circular": bool(f.get("circular")),
+            "contradicts": [_s(c) for c in f.get("contradicts") or ()]}
+        for d in idx.families[fid]["docs"]:
+            idx.families_by_doc.setdefault(d, []).append(fid)
+    idx.family_order = sorted(idx.families, key=lambda i: (-len(idx.families[i]["docs"]),
+                                                           -len(idx.families[i]["claims"]), i))
+
+    reuse = store.corpus("reuse")
+    for r in reuse:
+        a, b = _s(r.get("a")), _s(r.get("b"))
+        common = {"kind": _s(r.get("kind")), "score": r.get("score"),
+                  "direction": _s(r.get("direction"))}
+        idx.reuse_by_doc.setdefault(a, []).append(dict(common, other=b, role="a"))
+        idx.reuse_by_doc.setdefault(b, []).append(dict(common, other=a, role="b"))
+
+    idx.events = sorted(
+        ({"id": _s(e.get("id")), "date": _s(e.get("date")), "date_text": _s(e.get("date_text")),
+          "summary": _s(e.get("summary")), "docs": [_s(d) for d in e.get("docs") or ()],
+          "places": [_s(p) for p in e.get("places") or ()],
+          "actors": [_s(p) for p in e.get("actors") or ()]}
+         for e in store.corpus("events")), key=lambda e: e["date"])
+
+    n_narratives = 0
+    for n in store.annotations("narratives"):
+        n_narratives += 1
+        idx.narratives_by_doc.setdefault(_s(n.get("doc")), []).append(
+            {"narrative": _s(n.get("narrative")), "subnarrative": n.get("subnarrative"),
+             "score": n.get("score")})
+
+    idx.counts = {"documents": len(idx.docs),
+                  "analysed": sum(1 for d in idx.docs.values() if d["analysed"]),
+                  "outlets": len({d["outlet"] for d in idx.docs.values() if d["outlet"]}),
+                  "rejected inputs": len(store.rejected()), "entities": len(idx.entities),
+                  "attributions": n_attributions, "claims": n_claims,
+                  "claim families": len(idx.families), "reuse pairs": len(reuse),
+                  "events": len(idx.events), "narrative labels": n_narratives,
+                  "framed mentions": n_framing}
+    return idx
+
+
+def script_json(data: Any) -> str:
+    """JSON for a ``<script type="application/json">`` block: ``<``, ``>``, ``&`` and ``'``
+    (and the JS line separators) become \\u escapes, so no data can close the block."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, rep)
+    return text
