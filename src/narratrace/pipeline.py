@@ -197,6 +197,17 @@ def iter_batch(documents: Sequence[Document], *, options: Options = Options(),
                context: dict[str, Any] | None = None,
                stages: Sequence[DocStage] = DOC_STAGES) -> Iterator[Result]:
     """:func:`analyze_batch`, one result at a time as spaCy yields parses."""
+    from threadpoolctl import threadpool_limits
+
+    # spaCy's small matrices gain nothing from numpy's BLAS threads, and those threads spin
+    # while torch's OpenMP threads embed, slowing both: one BLAS thread took the
+    # whole-pipeline benchmark from 0.23 to 0.29 of spaCy's words/s on 2 cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield from _iter_batch(documents, options=options, context=context, stages=stages)
+
+
+def _iter_batch(documents: Sequence[Document], *, options: Options,
+                context: dict[str, Any] | None, stages: Sequence[DocStage]) -> Iterator[Result]:
     for lang in sorted({d.language for d in documents if d.analysed and d.language}):
         batch = [d for d in documents if d.analysed and d.language == lang]
         for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
@@ -247,14 +258,8 @@ def _unb64(text: str, dtype: str, shape: tuple[int, ...]) -> Any:
 
 def _local_engine(chunks: Iterable[list[Document]], *, options: Options,
                   context: dict[str, Any]) -> Iterator[Result]:
-    from threadpoolctl import threadpool_limits
-
-    # spaCy's small matrices gain nothing from numpy's BLAS threads, and those threads spin
-    # while torch's OpenMP threads embed, slowing both: one BLAS thread took the
-    # whole-pipeline benchmark from 0.23 to 0.30 of spaCy's words/s on 2 cores.
-    with threadpool_limits(limits=1, user_api="blas"):
-        for chunk in chunks:
-            yield from iter_batch(chunk, options=options, context=context)
+    for chunk in chunks:
+        yield from iter_batch(chunk, options=options, context=context)
 
 
 def _dask_engine(chunks: Iterable[list[Document]], *, options: Options,
