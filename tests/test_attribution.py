@@ -78,6 +78,13 @@ CASES = [
      "mixed", "Laura Stone", "Laura Stone", "accuse", None, "asserts"),
     ("In an interview with Radio Nord, Karl Meyer claimed the funds were stolen.",
      "indirect", "Karl Meyer", "Karl Meyer", "claim", "Radio Nord", "asserts"),
+    # the people told is an addressee, not a medium (regression: "told Varenians" was a medium)
+    ("Prime Minister Mirela Dancu told Varenians that the strike was an act of aggression.",
+     "indirect", "Prime Minister Mirela Dancu", "Prime Minister Mirela Dancu", "tell", None,
+     "asserts"),
+    # a known outlet the small model tags PERSON is still the medium
+    ("The minister told Sputnik that the army was ready.",
+     "indirect", "The minister", "The minister", "tell", "Sputnik", "asserts"),
 ]
 
 

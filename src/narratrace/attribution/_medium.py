@@ -19,6 +19,7 @@ gab truth
 _AUDIENCE = frozenset("reporters journalists media press correspondents journalistes".split())
 _PREPS = frozenset("in at on during via through to before with dans lors sur à devant".split())
 _MEDIA_LABELS = frozenset(["ORG", "EVENT", "FAC", "WORK_OF_ART", "PRODUCT", "MISC"])
+_ADDRESSEE_LABELS = frozenset(["PERSON", "NORP", "GPE", "PER", "LOC"])
 
 
 def _np_text(tok: Token) -> str:
@@ -27,6 +28,13 @@ def _np_text(tok: Token) -> str:
     while right > left and (doc[right].is_punct or doc[right].is_space):
         right -= 1
     return doc[left:right + 1].text
+
+
+def _known_outlet(text: str) -> bool:
+    from ..entities._gazetteer import load_gazetteer
+
+    entry = load_gazetteer().lookup(text)
+    return entry is not None and entry.type == "outlet"
 
 
 def _is_medium_np(tok: Token) -> bool:
@@ -52,7 +60,12 @@ def find_medium(cue: Token | None, sent_tokens: list[Token], *, exclude: tuple[i
                     return _np_text(child)
                 elif child.dep_ in ("dobj", "dative", "iobj", "obj") and head.lemma_ in ("tell", "say") \
                         and (child.ent_type_ in _MEDIA_LABELS or child.lower_ in _AUDIENCE
-                             or child.pos_ == "PROPN" and head.lemma_ == "tell"):
+                             or child.pos_ == "PROPN" and head.lemma_ == "tell"
+                             # a person, a people or a country told is an addressee, not a
+                             # medium — unless it is a known outlet the small model mis-typed
+                             # ("told Sputnik" comes out PERSON)
+                             and (child.ent_type_ not in _ADDRESSEE_LABELS
+                                  or _known_outlet(_np_text(child)))):
                     return _np_text(child)
     for tok in sent_tokens:
         if exclude[0] <= tok.idx < exclude[1]:
