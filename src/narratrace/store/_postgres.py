@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import StoreError
-from ..types import Document, Rejected, Removed
+from ..types import Document, Rejected
+from ._rows import DOC_COLUMNS, document_from_row, document_row, now
 
-_DOC_COLUMNS = ("id", "path", "title", "outlet", "syndicator", "url", "published", "language",
-                "analysed", "format", "text", "source_text", "removed", "updated_at")
 
 # Text-search configuration: 'simple' (no stemming, no stopword list) because the corpus is
 # multilingual and a query should find the word as written, like SQLite FTS5's unicode61.
@@ -93,7 +90,7 @@ class PostgresStore:
                     continue
                 for statement in filter(str.strip, sql.split(";")):
                     self._execute(statement)
-                self._execute("INSERT INTO schema_migrations VALUES (%s, %s)", (version, _now()))
+                self._execute("INSERT INTO schema_migrations VALUES (%s, %s)", (version, now()))
 
     @property
     def schema_version(self) -> int:
@@ -143,17 +140,12 @@ class PostgresStore:
 
     # ------------------------------------------------------------------ writes
     def upsert_document(self, document: Document) -> None:
-        row = asdict(document)
-        row["removed"] = json.dumps([[r.kind, r.start, r.end] for r in document.removed])
-        row["analysed"] = int(document.analysed)
-        row["updated_at"] = _now()
-        cols = ", ".join(_DOC_COLUMNS)
-        marks = ", ".join("%s" for _ in _DOC_COLUMNS)
-        update = ", ".join(f"{c}=excluded.{c}" for c in _DOC_COLUMNS if c != "id")
+        cols = ", ".join(DOC_COLUMNS)
+        marks = ", ".join("%s" for _ in DOC_COLUMNS)
+        update = ", ".join(f"{c}=excluded.{c}" for c in DOC_COLUMNS if c != "id")
         with self.transaction():
             self._execute(f"INSERT INTO documents ({cols}) VALUES ({marks}) "
-                          f"ON CONFLICT (id) DO UPDATE SET {update}",
-                          (row[c] for c in _DOC_COLUMNS))
+                          f"ON CONFLICT (id) DO UPDATE SET {update}", document_row(document))
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction():
@@ -190,19 +182,19 @@ class PostgresStore:
         ids = [row[0] for row in self._execute(
             'SELECT id FROM documents ORDER BY published IS NULL, published COLLATE "C", '
             'id COLLATE "C"')]
-        cols = ", ".join(_DOC_COLUMNS)
+        cols = ", ".join(DOC_COLUMNS)
         for lo in range(0, len(ids), _PAGE):
             page = ids[lo:lo + _PAGE]
             rows = {row[0]: row for row in self._execute(
                 f"SELECT {cols} FROM documents WHERE id = ANY(%s)", (page,))}
             for doc_id in page:
                 if doc_id in rows:
-                    yield _document(rows[doc_id])
+                    yield document_from_row(rows[doc_id])
 
     def document(self, doc_id: str) -> Document | None:
-        row = self._execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents WHERE id = %s",
+        row = self._execute(f"SELECT {', '.join(DOC_COLUMNS)} FROM documents WHERE id = %s",
                             (doc_id,)).fetchone()
-        return _document(row) if row else None
+        return document_from_row(row) if row else None
 
     def has_document(self, doc_id: str) -> bool:
         return self._execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone() is not None
@@ -276,14 +268,6 @@ class PostgresStore:
         self.close()
 
 
-def _document(row: tuple[Any, ...]) -> Document:
-    data = dict(zip(_DOC_COLUMNS, row, strict=True))
-    removed = tuple(Removed(k, s, e) for k, s, e in json.loads(data.pop("removed")))
-    data.pop("updated_at")
-    data["analysed"] = bool(data["analysed"])
-    return Document(removed=removed, **data)
-
-
 def _redact(url: str) -> str:
     """The URL without its password, for messages."""
     if "@" in url and "://" in url:
@@ -291,7 +275,3 @@ def _redact(url: str) -> str:
         creds, host = rest.rsplit("@", 1)
         return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
     return url
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -4,18 +4,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from ..types import Document, Rejected, Removed
+from ..types import Document, Rejected
 from . import _fts
 from ._migrations import MIGRATIONS
-
-_DOC_COLUMNS = ("id", "path", "title", "outlet", "syndicator", "url", "published", "language",
-                "analysed", "format", "text", "source_text", "removed", "updated_at")
+from ._rows import DOC_COLUMNS, document_from_row, document_row, now
 
 
 class SQLiteStore:
@@ -51,7 +47,7 @@ class SQLiteStore:
             try:
                 for statement in _statements(sql):
                     self._db.execute(statement)
-                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
+                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, now()))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -88,17 +84,12 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ writes
     def upsert_document(self, document: Document) -> None:
-        row = asdict(document)
-        row["removed"] = json.dumps([[r.kind, r.start, r.end] for r in document.removed])
-        row["analysed"] = int(document.analysed)
-        row["updated_at"] = _now()
-        cols = ", ".join(_DOC_COLUMNS)
-        marks = ", ".join("?" for _ in _DOC_COLUMNS)
-        update = ", ".join(f"{c}=excluded.{c}" for c in _DOC_COLUMNS if c != "id")
+        cols = ", ".join(DOC_COLUMNS)
+        marks = ", ".join("?" for _ in DOC_COLUMNS)
+        update = ", ".join(f"{c}=excluded.{c}" for c in DOC_COLUMNS if c != "id")
         with self.transaction():
             self._execute(f"INSERT INTO documents ({cols}) VALUES ({marks}) "
-                          f"ON CONFLICT(id) DO UPDATE SET {update}",
-                          (row[c] for c in _DOC_COLUMNS))
+                          f"ON CONFLICT(id) DO UPDATE SET {update}", document_row(document))
 
     def add_rejected(self, rejected: Rejected) -> None:
         with self.transaction():
@@ -126,15 +117,15 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ reads
     def documents(self) -> Iterator[Document]:
-        cur = self._db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents "
+        cur = self._db.execute(f"SELECT {', '.join(DOC_COLUMNS)} FROM documents "
                                "ORDER BY published IS NULL, published, id")
         for row in cur:
-            yield _document(row)
+            yield document_from_row(row)
 
     def document(self, doc_id: str) -> Document | None:
-        row = self._db.execute(f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents WHERE id = ?",
+        row = self._db.execute(f"SELECT {', '.join(DOC_COLUMNS)} FROM documents WHERE id = ?",
                                (doc_id,)).fetchone()
-        return _document(row) if row else None
+        return document_from_row(row) if row else None
 
     def has_document(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
@@ -181,14 +172,6 @@ class SQLiteStore:
         self.close()
 
 
-def _document(row: tuple[Any, ...]) -> Document:
-    data = dict(zip(_DOC_COLUMNS, row, strict=True))
-    removed = tuple(Removed(k, s, e) for k, s, e in json.loads(data.pop("removed")))
-    data.pop("updated_at")
-    data["analysed"] = bool(data["analysed"])
-    return Document(removed=removed, **data)
-
-
 def _statements(sql: str) -> Iterator[str]:
     """Split a migration into statements; a trigger body's inner ``;`` does not end one."""
     pending = ""
@@ -199,7 +182,3 @@ def _statements(sql: str) -> Iterator[str]:
             pending = ""
     if pending.strip():
         yield pending
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
