@@ -16,19 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _chromium import WIDTHS, needs_chromium, start_chromium, wait_for
 from test_web_store import HOSTILE_ID, build_store
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SHOTS = Path("/tmp/web-shots")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: install the "
-                       "Debian packages chromium and chromium-driver to run the browser tests"),
-]
-
-WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 def _free_port() -> int:
@@ -60,22 +53,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    assert CHROMEDRIVER.exists(), ("/usr/bin/chromedriver is missing: install the Debian "
-                                   "package chromium-driver (it matches chromium's version)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--hide-scrollbars", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    # A driver path given explicitly: Selenium Manager is not asked to download anything.
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
@@ -90,13 +68,6 @@ def _shot(driver, tmp_path: Path, name: str, *, full: bool = True) -> Path:
     SHOTS.mkdir(exist_ok=True)
     shutil.copy(path, SHOTS / path.name)
     return path
-
-
-def _wait(driver, condition: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not driver.execute_script(f"return Boolean({condition})"):
-        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
-        time.sleep(0.1)
 
 
 def _click(driver, css: str) -> None:
@@ -118,7 +89,7 @@ def test_click_through_overview_document_family_entity(server, browser, tmp_path
 
     browser.set_window_size(w, h)
     _click(browser, 'ol.latest a[href="/documents/doc0000000000000"]')
-    _wait(browser, "location.pathname === '/documents/doc0000000000000'")
+    wait_for(browser, "location.pathname === '/documents/doc0000000000000'")
     assert browser.find_elements("css selector", "#doc-text .hedge")
     assert len(browser.find_elements("css selector", "#doc-text .att")) >= 2
     _click(browser, "details.source summary")
@@ -127,15 +98,15 @@ def test_click_through_overview_document_family_entity(server, browser, tmp_path
 
     browser.set_window_size(w, h)
     _click(browser, 'aside a[href="/families/famcost00000001"]')
-    _wait(browser, "location.pathname === '/families/famcost00000001'")
-    _wait(browser, "document.querySelector('canvas[data-state=done]')")
+    wait_for(browser, "location.pathname === '/families/famcost00000001'")
+    wait_for(browser, "document.querySelector('canvas[data-state=done]')")
     nodes = int(browser.execute_script("return document.querySelector('canvas').dataset.nodes"))
     assert nodes == 7  # 3 documents, 3 outlets, 1 origin
     _shot(browser, tmp_path, f"{width}-3-family")
 
     browser.set_window_size(w, h)
     _click(browser, 'ul.plain a[href="/entities/ent_person0000001"]')
-    _wait(browser, "location.pathname === '/entities/ent_person0000001'")
+    wait_for(browser, "location.pathname === '/entities/ent_person0000001'")
     assert "Ana Petrova" in browser.find_element("css selector", "h1").text
     assert len(browser.find_elements("css selector", "ul.said li")) == 3
     _shot(browser, tmp_path, f"{width}-4-entity")
@@ -144,7 +115,7 @@ def test_click_through_overview_document_family_entity(server, browser, tmp_path
 def test_graph_node_click_opens_the_document(server, browser):
     browser.set_window_size(*WIDTHS["laptop"])
     browser.get(server + "/families/famcost00000001")
-    _wait(browser, "document.querySelector('canvas[data-state=done]')")
+    wait_for(browser, "document.querySelector('canvas[data-state=done]')")
     # The canvas hides its nodes from the DOM; find one by probing pixels of a document colour.
     hit = browser.execute_script("""
         const c = document.querySelector('canvas'), g = c.getContext('2d');
@@ -163,7 +134,7 @@ def test_graph_node_click_opens_the_document(server, browser):
     size = canvas.size
     ActionChains(browser).move_to_element_with_offset(
         canvas, int(hit[0] - size["width"] / 2), int(hit[1] - size["height"] / 2)).click().perform()
-    _wait(browser, "location.pathname.startsWith('/documents/')", timeout=5)
+    wait_for(browser, "location.pathname.startsWith('/documents/')", timeout=5)
 
 
 def test_hostile_article_html_renders_inert(server, browser, tmp_path):
@@ -171,7 +142,7 @@ def test_hostile_article_html_renders_inert(server, browser, tmp_path):
     for path in (f"/documents/{HOSTILE_ID}", "/families/famevil00000001",
                  "/entities/ent_evil00000001", "/search?q=pwned", "/timeline", "/"):
         browser.get(server + path)
-        _wait(browser, "document.readyState === 'complete'")
+        wait_for(browser, "document.readyState === 'complete'")
         time.sleep(0.2)
         assert browser.execute_script("return window.__pwned === undefined"), path
         assert not browser.find_elements("css selector", "main img, main svg[onload], "
@@ -222,7 +193,7 @@ def test_big_graph_lays_out_and_stays_responsive(tmp_path, browser):
         browser.set_window_size(*WIDTHS["laptop"])
         started = time.monotonic()
         browser.get(f"http://127.0.0.1:{port}/graph")
-        _wait(browser, "document.querySelector('canvas[data-state=done]')", timeout=60)
+        wait_for(browser, "document.querySelector('canvas[data-state=done]')", timeout=60)
         settle = time.monotonic() - started
         nodes = int(browser.execute_script("return document.querySelector('canvas').dataset.nodes"))
         assert nodes == 520 + 12 + 90

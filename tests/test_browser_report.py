@@ -5,39 +5,20 @@ Opened from disk (file://), like a user would; skipped only when /usr/bin/chromi
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from _chromium import WIDTHS, needs_chromium, start_chromium, wait_for
 from narratrace.report import render_report
 from test_report import full_analysis
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: "
-                                "install the Debian packages chromium and chromium-driver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    assert CHROMEDRIVER.exists(), "/usr/bin/chromedriver is missing: install chromium-driver"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tmp_path_factory.mktemp("chromium-profile-report")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--hide-scrollbars", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile-report"))
     yield driver
     driver.quit()
 
@@ -49,20 +30,13 @@ def report_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return path.as_uri()
 
 
-def _wait(driver, condition: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not driver.execute_script(f"return Boolean({condition})"):
-        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
-        time.sleep(0.1)
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_graph_node_click_lands_on_the_document(browser, report_url, tmp_path, width) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
     browser.set_window_size(*WIDTHS[width])
     browser.get(report_url + "#graph")
-    _wait(browser, "document.querySelector('#graph canvas[data-state=done]')")
+    wait_for(browser, "document.querySelector('#graph canvas[data-state=done]')")
     assert browser.execute_script("return document.querySelectorAll('script[src]').length") == 0
     # Nodes are not in the DOM: find a document node by probing pixels of its colour.
     hit = browser.execute_script("""
@@ -79,7 +53,7 @@ def test_graph_node_click_lands_on_the_document(browser, report_url, tmp_path, w
     size = canvas.size
     ActionChains(browser).move_to_element_with_offset(
         canvas, int(hit[0] - size["width"] / 2), int(hit[1] - size["height"] / 2)).click().perform()
-    _wait(browser, r"/^#d\d+$/.test(location.hash)", timeout=5)
+    wait_for(browser, r"/^#d\d+$/.test(location.hash)", timeout=5)
     anchor = browser.execute_script("return location.hash.slice(1)")
     # The document's section is shown, opened and on screen.
     assert browser.execute_script(
@@ -93,5 +67,5 @@ def test_graph_node_click_lands_on_the_document(browser, report_url, tmp_path, w
 def test_family_graph_lays_out_when_opened(browser, report_url) -> None:
     browser.set_window_size(*WIDTHS["laptop"])
     browser.get(report_url + "#f0")
-    _wait(browser, "document.querySelector('#f0 canvas[data-state=done]')")
+    wait_for(browser, "document.querySelector('#f0 canvas[data-state=done]')")
     assert browser.execute_script("return document.querySelector('#f0 canvas').width") > 0
