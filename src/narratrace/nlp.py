@@ -96,7 +96,29 @@ def load_embedder() -> Any:
     # Cost grows with the padded length; claims and lead sentences rarely need more than 128
     # word pieces to be told apart (the model was trained on 128-piece inputs).
     model.max_seq_length = 128
+    if _bf16_is_fast():
+        # bfloat16 weights: 1.8x the sentences/s of float32 on one core here (153 vs 83), and
+        # the vectors agree (cosine >= 0.998 with float32 on 400 news sentences; mean absolute
+        # change of a pairwise similarity 0.0008). int8 dynamic quantisation was faster but
+        # moved similarities by 0.03 on average, enough to change same-story links.
+        import torch
+
+        model = model.to(torch.bfloat16)
     return model
+
+
+def _bf16_is_fast() -> bool:
+    """True where the CPU has native bfloat16 matrix instructions (AVX512-BF16 or AMX); on
+    other CPUs bfloat16 is emulated and slower than float32. NARRATRACE_EMBED_DTYPE=float32
+    turns it off (e.g. to compare stores built on different machines bit for bit)."""
+    if os.environ.get("NARRATRACE_EMBED_DTYPE", "").lower() in {"float32", "fp32"}:
+        return False
+    try:
+        import torch
+
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except Exception:  # pragma: no cover - a torch without the probe: stay on float32
+        return False
 
 
 def embed(sentences: list[str], *, batch_size: int = 16) -> Any:
@@ -110,5 +132,8 @@ def embed(sentences: list[str], *, batch_size: int = 16) -> Any:
     if not sentences:
         return np.zeros((0, 384), dtype=np.float32)
     model = load_embedder()
-    return model.encode(sentences, batch_size=batch_size, normalize_embeddings=True,
-                        convert_to_numpy=True, show_progress_bar=False)
+    vectors = model.encode(sentences, batch_size=batch_size, normalize_embeddings=True,
+                           convert_to_numpy=True, show_progress_bar=False)
+    vectors = vectors.astype(np.float32, copy=False)
+    # Normalised again in float32: a bfloat16 model's own normalisation is off by ~0.3%.
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

@@ -29,5 +29,7 @@ class Options:
     incremental: bool = True  # skip inputs whose content id the store already holds
     engine: str = "local"  # "local" (this process) or "dask" (per-document stages on a cluster)
     scheduler: str | None = None  # Dask scheduler address (tcp://host:8786); None: a LocalCluster
-    workers: int = 0  # LocalCluster worker processes; 0: one per CPU core
+    # Worker processes on this machine: the local engine's pool or a Dask LocalCluster.
+    # 0: automatic (see narratrace._processes.local_workers); 1: this process only.
+    workers: int = 0
     chunk_size: int = 200  # documents cleaned, analysed and written per step (memory stays flat)

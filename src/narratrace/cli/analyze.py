@@ -22,8 +22,11 @@ def analyze_cli(
                                "local (this process) or dask (a Dask cluster)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, "
                                          "e.g. tcp://10.0.0.5:8786 (with --engine dask)."),
-    workers: int = typer.Option(0, "--workers", min=0, help="Local Dask worker processes "
-                                "when no --scheduler is given (0: one per CPU core)."),
+    workers: int = typer.Option(0, "--workers", min=0, help="Worker processes on this machine "
+                                "(local engine, or a local Dask cluster when no --scheduler is "
+                                "given). 0: automatic (local: one per core once there are "
+                                "120+ documents to analyse; dask: one per core); 1: this "
+                                "process only."),
     reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every input again, even "
                                    "those the store already holds (default: only new or changed)."),
 ) -> None:
@@ -38,8 +41,8 @@ def analyze_cli(
     if engine not in ("local", "dask"):
         err_console().print(f"error: unknown --engine {engine!r}; use local or dask.")
         raise typer.Exit(2)
-    if engine != "dask" and (scheduler or workers):
-        err_console().print("error: --scheduler and --workers need --engine dask.")
+    if engine != "dask" and scheduler:
+        err_console().print("error: --scheduler needs --engine dask.")
         raise typer.Exit(2)
     options = Options(batch_size=batch_size, n_process=n_process, quiet=quiet, engine=engine,
                       scheduler=scheduler, workers=workers, incremental=not reanalyse)

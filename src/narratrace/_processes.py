@@ -1,0 +1,183 @@
+"""The local engine's worker processes: per-document stages on every core of this machine.
+
+spaCy and the stages hold the GIL, so threads cannot use a second core; processes can. The
+driver (this process) reads and cleans the inputs and writes results to the store; each worker
+process loads spaCy, the embedder and the narrative model once and analyses parts of
+``Options.batch_size`` documents. Results come back in input order, so a run writes the store in
+the same order as a single-process run, and the result is the same (tested).
+
+A worker that dies (killed, out of memory) loses only the parts it had in flight: their
+documents are reported as rejected with the reason, a fresh pool takes the rest, and an
+incremental rerun retries them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
+from typing import Any
+
+from .options import Options
+from .types import DocAnalysis, Document, Rejected
+
+Result = tuple[DocAnalysis, list[Rejected]]
+#: ``(None, [Rejected, ...])``: documents an engine could not analyse; the driver stores the
+#: reasons but not the documents, so an incremental rerun retries them.
+Lost = tuple[None, list[Rejected]]
+
+#: Below this many documents to analyse, "auto" stays in this process: starting a worker
+#: (importing torch, loading spaCy, the embedder and the narrative model) costs ~4 s of CPU,
+#: about what one process needs for 60 news articles here.
+MIN_DOCUMENTS_FOR_PROCESSES = 120
+
+
+def cpu_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def local_workers(options: Options, todo: int) -> int:
+    """Worker processes for the local engine: ``options.workers`` when set, else one per core
+    when there are enough documents to repay the start-up; 1 means this process only."""
+    if options.workers:
+        return options.workers
+    if options.n_process > 1 or todo < MIN_DOCUMENTS_FOR_PROCESSES:
+        return 1  # spaCy's own processes were asked for, or too little work to share
+    return min(cpu_cores(), max(1, todo // (MIN_DOCUMENTS_FOR_PROCESSES // 2)))
+
+
+def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, workers: int,
+                         narratives: bool, fn: Callable[..., list[Result]] | None = None
+                         ) -> Iterator[Result | Lost]:
+    """Analyse every chunk on ``workers`` processes, yielding results in input order.
+
+    At most two parts per worker are in flight, so neither side holds the corpus. A document
+    that kills its worker (or raises outside the guarded stages) comes back as :data:`Lost`:
+    not stored, so a rerun retries it; every other document is analysed.
+    ``fn(part, batch_size=)`` analyses one part in a worker (default: the pipeline's stages).
+    """
+    part_size = max(1, options.batch_size)
+    runner = _Runner(workers, narratives, batch_size=options.batch_size, fn=fn)
+    try:
+        for chunk in chunks:
+            for i in range(0, len(chunk), part_size):
+                runner.submit(chunk[i:i + part_size])
+                while len(runner.window) >= 2 * workers:
+                    yield from runner.next_results()
+        while runner.window:
+            yield from runner.next_results()
+    finally:
+        runner.pool.shutdown(cancel_futures=True)
+
+
+class _Runner:
+    """A process pool with a window of parts in flight.
+
+    When the pool breaks (a worker died), the parts that were in flight are run again one at a
+    time on a fresh pool, and a part that still kills its worker is run document by document:
+    only the documents that kill a worker on their own are lost.
+    """
+
+    def __init__(self, workers: int, narratives: bool, *, batch_size: int,
+                 fn: Callable[..., list[Result]] | None = None) -> None:
+        self.workers, self.narratives, self.batch_size = workers, narratives, batch_size
+        self.fn = fn or _run_part  # module-level, so a spawned worker can import it
+        self.pool = self._new_pool()
+        self.window: deque[tuple[list[Document], Future[list[Result]]]] = deque()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # "spawn": a forked child of a process that has started torch's or BLAS's threads can
+        # deadlock; a spawned one starts clean and loads its own models.
+        return ProcessPoolExecutor(max_workers=self.workers,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(self.narratives,))
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new_pool()
+
+    def _start(self, part: list[Document]) -> Future[list[Result]]:
+        try:
+            return self.pool.submit(self.fn, part, batch_size=self.batch_size)
+        except BrokenProcessPool:
+            self._restart()
+            return self.pool.submit(self.fn, part, batch_size=self.batch_size)
+
+    def submit(self, part: list[Document]) -> None:
+        self.window.append((part, self._start(part)))
+
+    def next_results(self) -> list[Result | Lost]:
+        part, future = self.window[0]
+        try:
+            results: list[Result | Lost] = list(future.result())
+        except BrokenProcessPool:
+            return self._recover()
+        except Exception:  # a worker bug outside the guarded stages: find its documents
+            results = self._alone(part, split=True)
+        self.window.popleft()
+        return results
+
+    def _recover(self) -> list[Result | Lost]:
+        """Every part in flight: its results when it finished before the pool broke, else a
+        run of its own on a fresh pool."""
+        self._restart()
+        results: list[Result | Lost] = []
+        for part, future in self.window:
+            finished = future.done() and not future.cancelled() and future.exception() is None
+            results.extend(future.result() if finished else self._alone(part, split=True))
+        self.window.clear()
+        return results
+
+    def _alone(self, part: list[Document], *, split: bool) -> list[Result | Lost]:
+        try:
+            return list(self._start(part).result())
+        except BrokenProcessPool as exc:
+            self._restart()
+            if split and len(part) > 1:
+                return [r for d in part for r in self._alone([d], split=False)]
+            return [_lost(part, f"the worker process analysing it died "
+                                f"({exc or 'killed or out of memory'})")]
+        except Exception as exc:
+            if split and len(part) > 1:
+                return [r for d in part for r in self._alone([d], split=False)]
+            return [_lost(part, f"{type(exc).__name__}: {exc}")]
+
+
+def _lost(part: list[Document], reason: str) -> Lost:
+    return None, [Rejected(d.path, "analyse", f"{reason}; run again to retry it") for d in part]
+
+
+# ---------------------------------------------------------------- in the worker processes
+
+_CONTEXT: dict[str, Any] = {}
+
+
+def _start_worker(narratives: bool) -> None:
+    import torch
+
+    # Workers share the cores: torch's default of one OpenMP thread per core in every worker
+    # makes them spin against each other (see _dask.py). One thread per worker process.
+    torch.set_num_threads(1)
+    if narratives:
+        _CONTEXT["narrative_model"] = _narrative_model()
+
+
+@lru_cache(maxsize=1)
+def _narrative_model() -> Any:
+    from .narratives import load_model
+
+    return load_model()
+
+
+def _run_part(documents: list[Document], *, batch_size: int) -> list[Result]:
+    from .pipeline import analyze_batch
+
+    return analyze_batch(documents, options=Options(batch_size=batch_size), context=_CONTEXT)

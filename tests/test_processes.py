@@ -1,0 +1,104 @@
+"""The local engine's worker processes (issue #7): same store as one process, in input order;
+a worker that dies loses only its own part, reported, never stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from narratrace import Options, analyze
+from narratrace._processes import MIN_DOCUMENTS_FOR_PROCESSES, analyze_in_processes, local_workers
+from narratrace.analysis import build_analysis
+from narratrace.store import open_store
+from narratrace.types import Document
+from scale_corpus import write_corpus
+
+
+def _doc(i: int, text: str = "An ordinary sentence.") -> Document:
+    return Document(id=f"d{i:03d}", path=f"p{i:03d}.txt", text=text, source_text=text)
+
+
+@pytest.mark.parametrize(("workers", "n_process", "todo", "cores", "want"), [
+    (3, 1, 5, 2, 3),                                  # asked for: taken as is
+    (0, 1, MIN_DOCUMENTS_FOR_PROCESSES - 1, 8, 1),    # too little work to repay start-up
+    (0, 1, MIN_DOCUMENTS_FOR_PROCESSES, 8, 2),        # one worker per 60 documents...
+    (0, 1, 10_000, 8, 8),                             # ...up to one per core
+    (0, 1, 10_000, 1, 1),                             # one core: this process
+    (0, 2, 10_000, 8, 1),                             # spaCy's own processes asked for
+])
+def test_local_workers(monkeypatch, workers, n_process, todo, cores, want):
+    monkeypatch.setattr("narratrace._processes.cpu_cores", lambda: cores)
+    assert local_workers(Options(workers=workers, n_process=n_process), todo) == want
+
+
+def test_results_come_back_in_input_order():
+    chunks = [[_doc(i) for i in range(0, 7)], [_doc(i) for i in range(7, 12)]]
+    from _worker_fns import echo_or_die
+
+    got = list(analyze_in_processes(iter(chunks), options=Options(batch_size=2), workers=2,
+                                    narratives=False, fn=echo_or_die))
+    assert [a.document.id for a, _ in got] == [f"d{i:03d}" for i in range(12)]
+
+
+def test_a_dying_worker_loses_only_its_part():
+    from _worker_fns import echo_or_die
+
+    docs = [_doc(i) for i in range(9)]
+    docs[4] = _doc(4, "POISON pill")
+    got = list(analyze_in_processes(iter([docs]), options=Options(batch_size=2), workers=2,
+                                    narratives=False, fn=echo_or_die))
+    kept = [a.document.id for a, _ in got if a is not None]
+    lost = [r for a, problems in got if a is None for r in problems]
+    # Only the document that kills a worker on its own is lost; the parts in flight when the
+    # pool broke ran again, in order.
+    assert kept == ["d000", "d001", "d002", "d003", "d005", "d006", "d007", "d008"]
+    assert [r.path for r in lost] == ["p004.txt"]
+    assert "worker process analysing it died" in lost[0].reason and "run again" in lost[0].reason
+
+
+def test_a_worker_exception_is_reported_not_raised():
+    from _worker_fns import raise_on_bug
+
+    docs = [_doc(0), _doc(1, "BUG here"), _doc(2)]
+    got = list(analyze_in_processes(iter([docs]), options=Options(batch_size=2), workers=2,
+                                    narratives=False, fn=raise_on_bug))
+    assert [a.document.id for a, _ in got if a is not None] == ["d000", "d002"]
+    (lost,) = [p for a, p in got if a is None]
+    assert lost[0].path == "p001.txt" and "RuntimeError: a stage outside" in lost[0].reason
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_worker_processes_equal_single_process(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 10)
+    (corpus / "bad.bin").write_bytes(b"\x00\x01\x02" * 100)
+    one = open_store(f"sqlite:///{tmp_path / 'one.sqlite'}")
+    one_summary = analyze([corpus], store=one, options=Options(quiet=True, workers=1))
+    two = open_store(f"sqlite:///{tmp_path / 'two.sqlite'}")
+    # batch_size 3: several parts, spread over both workers
+    two_summary = analyze([corpus], store=two, options=Options(quiet=True, workers=2, batch_size=3))
+    assert two_summary.documents == one_summary.documents == 10
+    assert [r.path for r in two_summary.rejected] == [r.path for r in one_summary.rejected]
+    got, want = build_analysis(two), build_analysis(one)
+    got.pop("generated_at"), want.pop("generated_at")
+    assert want["reuse"] and want["attributions"]
+    for key in want:
+        assert got[key] == want[key], key
+
+
+def test_the_driver_stores_the_reason_not_the_document_of_a_lost_part(tmp_path, monkeypatch):
+    from narratrace import pipeline
+    from narratrace.types import Rejected
+
+    def losing_engine(chunks, *, options, context, todo=0):
+        for chunk in chunks:
+            for d in chunk:
+                yield None, [Rejected(d.path, "analyse", "the worker died; run again to retry it")]
+
+    monkeypatch.setitem(pipeline.ENGINES, "losing", losing_engine)
+    write_corpus(tmp_path / "c", 2)
+    store = open_store(":memory:")
+    summary = analyze([tmp_path / "c"], store=store, options=Options(quiet=True, engine="losing"))
+    assert summary.documents == 0 and summary.exit_code == 3
+    assert len(summary.rejected) == 2 and not list(store.documents())
+    assert {r.reason for r in store.rejected()} == {"the worker died; run again to retry it"}
