@@ -31,7 +31,8 @@ def raw(text: str, **kw: object) -> RawDocument:
 
 
 def test_public_api_is_pinned() -> None:
-    assert sorted(clean.__all__) == ["boilerplate_lines", "clean_document", "line_signatures"]
+    assert sorted(clean.__all__) == ["LineCounts", "boilerplate_lines", "clean_document",
+                                     "line_signatures"]
 
 
 @pytest.mark.parametrize(("line", "kind"), [

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,12 +153,12 @@ def prepare_documents(raws: Sequence[RawDocument], *, options: Options,
     ``boilerplate`` (from :func:`~narratrace.clean.boilerplate_lines`) may be computed over a
     larger set than ``raws``, as :func:`analyze` does when it cleans a corpus chunk by chunk.
     """
-    from .clean import boilerplate_lines, clean_document, line_signatures
+    from .clean import LineCounts, boilerplate_lines, clean_document, line_signatures
 
     if boilerplate is None:
-        counts: Counter[str] = Counter()
+        counts = LineCounts()
         for raw in raws:
-            counts.update(line_signatures(raw))
+            counts.add(line_signatures(raw))
         boilerplate = boilerplate_lines(counts, len(raws))
     documents: list[Document] = []
     rejected: list[Rejected] = []
@@ -274,6 +273,96 @@ def _dask_engine(chunks: Iterable[list[Document]], *, options: Options,
 ENGINES: dict[str, Callable[..., Iterator[Result]]] = {"local": _local_engine, "dask": _dask_engine}
 
 
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "little")
+
+
+class _KeySet:
+    """A growing set of strings held as sorted 64-bit hashes: 8 bytes a member where a ``set``
+    of ids or paths takes ~100, so that what ``analyze`` remembers per input stays small."""
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        import numpy as np
+
+        self._sorted = np.empty(0, dtype=np.uint64)
+        self._recent: set[int] = set()
+        for key in keys:
+            self.add(key)
+
+    def add(self, key: str) -> bool:
+        """Add ``key``; False when it was already there."""
+        h = _hash64(key)
+        if self._has(h):
+            return False
+        self._recent.add(h)
+        # Fold the recent hashes in once they are an eighth of the sorted ones: each fold
+        # copies the array, so folds get rarer as it grows (amortised linear).
+        if len(self._recent) >= max(4096, len(self._sorted) >> 3):
+            self.hashes()
+        return True
+
+    def __contains__(self, key: str) -> bool:
+        return self._has(_hash64(key))
+
+    def __len__(self) -> int:
+        return len(self._sorted) + len(self._recent)
+
+    def hashes(self) -> Any:
+        """The members' hashes, sorted (a numpy ``uint64`` array)."""
+        import numpy as np
+
+        if self._recent:
+            recent = np.fromiter(self._recent, dtype=np.uint64, count=len(self._recent))
+            self._sorted = np.union1d(self._sorted, recent)
+            self._recent = set()
+        return self._sorted
+
+    def _has(self, h: int) -> bool:
+        import numpy as np
+
+        if h in self._recent:
+            return True
+        pos = int(np.searchsorted(self._sorted, np.uint64(h)))
+        return pos < len(self._sorted) and int(self._sorted[pos]) == h
+
+
+class _Inputs:
+    """Ids and paths of the distinct inputs read in pass 1, in read order, compactly (a
+    hash per id, the paths utf-8 in one buffer: ~70 bytes an input instead of ~250 for a
+    ``dict`` of strings; 100k inputs held 25 MB that way)."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self.ids = _KeySet()
+        self._order = array("Q")  # id hash of each input, in read order
+        self._ends = array("Q")  # where its path ends in _paths
+        self._paths = bytearray()
+
+    def add(self, doc_id: str, path: str) -> bool:
+        """Remember an input; False when its id was already read (a duplicate)."""
+        if not self.ids.add(doc_id):
+            return False
+        self._order.append(_hash64(doc_id))
+        self._paths += path.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._paths))
+        return True
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def order(self) -> Any:
+        """Id hashes in read order (a numpy ``uint64`` array)."""
+        import numpy as np
+
+        return np.frombuffer(self._order, dtype=np.uint64) if self._order else np.empty(0, np.uint64)
+
+    def path(self, index: int) -> str:
+        start = self._ends[index - 1] if index else 0
+        return self._paths[start:self._ends[index]].decode("utf-8", "surrogatepass")
+
+
 def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Options(),
             progress: ProgressHook | None = None) -> RunSummary:
     """Read, clean and analyse ``paths`` into ``store``; then run the corpus stages.
@@ -284,7 +373,9 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     document replaces it. Inputs are read twice (ids and repeated lines first, then chunk by
     chunk), so memory does not grow with the corpus during the per-document phase.
     """
-    from .clean import boilerplate_lines, line_signatures
+    import numpy as np
+
+    from .clean import LineCounts, boilerplate_lines, line_signatures
     from .ingest import iter_inputs
 
     tick = progress or (lambda phase, n, total: None)
@@ -293,33 +384,34 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
         raise UsageError(f"Unknown engine {options.engine!r}; choose one of {', '.join(ENGINES)}.")
     summary = RunSummary()
 
-    # Pass 1: ids, paths and repeated-line counts; no document text is kept.
-    counts: Counter[str] = Counter()
-    seen: dict[str, str] = {}
+    # Pass 1: ids, paths and repeated-line counts, all in compact form (hashes, one path
+    # buffer, LineCounts); no document text is kept, so memory hardly grows with the corpus.
+    counts = LineCounts()
+    seen = _Inputs()
     for item in iter_inputs(paths, options=options):
         summary.inputs += 1
         tick("read", 1, None)
         if isinstance(item, Rejected):
             summary.rejected.append(item)
-        elif item.id in seen:
+        elif not seen.add(item.id, item.path):
             summary.duplicates += 1
         else:
-            seen[item.id] = item.path
-            counts.update(line_signatures(item))
+            counts.add(line_signatures(item))
     boiler = boilerplate_lines(counts, len(seen))
     del counts
     with store.transaction():
         for rej in summary.rejected:
             store.add_rejected(rej)
 
-    stored = store.document_paths() if options.incremental else {}
-    summary.skipped = sum(1 for doc_id in seen if doc_id in stored)
     # A stored document whose content is no longer among the inputs, at a path a new input now
     # occupies, is the old version of a changed file: the new one replaces it.
     gone_at: dict[str, list[str]] = {}
-    for doc_id, path in stored.items():
-        if doc_id not in seen:
+    stored = _KeySet()
+    for doc_id, path in (store.document_paths() if options.incremental else {}).items():
+        stored.add(doc_id)
+        if doc_id not in seen.ids:
             gone_at.setdefault(path, []).append(doc_id)
+    summary.skipped = int(np.isin(seen.order(), stored.hashes()).sum())
     todo = len(seen) - summary.skipped
 
     context: dict[str, Any] = {}
@@ -333,20 +425,22 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
 
     # Pass 2: read again, keep only what is new, clean and analyse it chunk by chunk.
     def fresh() -> Iterator[RawDocument]:
-        done: set[str] = set()
-        paths_now: set[str] = set()
+        done = _KeySet()
+        paths_now = _KeySet()
         for item in iter_inputs(paths, options=options):
             paths_now.add(item.path)
             if isinstance(item, Rejected):
                 if item not in summary.rejected:  # the input changed or vanished since pass 1
                     summary.rejected.append(item)
                     store.add_rejected(item)
-            elif item.id not in stored and item.id not in done:
-                done.add(item.id)
+            elif item.id not in stored and done.add(item.id):
                 yield item
         # Read in pass 1, gone in pass 2 (deleted or moved during the run): say so.
-        for doc_id, path in seen.items():
-            if doc_id not in stored and doc_id not in done and path not in paths_now:
+        order = seen.order()
+        missing = ~np.isin(order, stored.hashes()) & ~np.isin(order, done.hashes())
+        for index in np.flatnonzero(missing).tolist():
+            path = seen.path(index)
+            if path not in paths_now:
                 rej = Rejected(path, "ingest", "the input disappeared during the run; it was "
                                                "not analysed (run again once it is back)")
                 summary.rejected.append(rej)

@@ -20,10 +20,10 @@ from ..types import Document, RawDocument, Removed, RemovedKind
 from ._html import extract_html, filter_extracted, render_html
 from ._lexicon import match_line, tail_heading
 from ._meta import CreditKind, copyright_holder, line_credits, same_name
-from ._signature import boilerplate_lines, line_signatures
+from ._signature import LineCounts, boilerplate_lines, line_signatures
 from ._text import choose_outlet, clean_text, split_lines
 
-__all__ = ["boilerplate_lines", "clean_document", "line_signatures"]
+__all__ = ["LineCounts", "boilerplate_lines", "clean_document", "line_signatures"]
 
 
 def _cut(source: str, removed: list[Removed] | tuple[Removed, ...]) -> str:

@@ -2,7 +2,9 @@
 
 A line that many documents of one crawl share (a site's menu, its newsletter prompt, a
 syndication service's disclaimer) is boilerplate even when its wording is not in a lexicon.
-Counts are plain ``Counter``s so that workers can count their share and the results add up.
+A corpus is counted in a :class:`LineCounts` (64-bit hashes in numpy arrays, ~12 bytes per
+distinct line instead of a ``Counter`` of strings); counts of several workers merge, and a
+plain ``Counter`` is still accepted by :func:`boilerplate_lines`.
 
 >>> line_key("  Sign up for our NEWSLETTER (2024)! ")
 'sign up for our newsletter 0000'
@@ -14,10 +16,13 @@ import hashlib
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
 
 from ..types import RawDocument
 
-__all__ = ["line_key", "line_signatures", "boilerplate_lines", "MAX_KEY_WORDS"]
+__all__ = ["LineCounts", "line_key", "line_signatures", "boilerplate_lines", "MAX_KEY_WORDS"]
 
 # Only lines up to this many words get a key: longer lines are article sentences, and
 # syndicated copies of one story share those, which must not make them "boilerplate".
@@ -71,7 +76,126 @@ def line_signatures(raw: RawDocument) -> Counter[str]:
     return Counter(keys)
 
 
-def boilerplate_lines(counts: Counter[str], n_docs: int, *, min_docs: int = 3) -> frozenset[str]:
+def _hash64(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "little")
+
+
+class LineCounts:
+    """In how many documents each line signature occurs, for a corpus of any size.
+
+    Exact counts, held as sorted 64-bit hashes with ``uint32`` counts (~12 bytes per distinct
+    signature; a ``Counter`` of the strings took ~200, which made the counting pass the peak of
+    a 100k-document run). The strings themselves are kept only for signatures that can still
+    reach the boilerplate threshold: a signature is in fewer than ``MIN_SHARE * n`` of the
+    first ``n`` documents, and that share only rises, so a signature below it now can become
+    boilerplate only by occurring again, which brings its string back. The kept strings are
+    therefore bounded by ``1 / MIN_SHARE`` times the signatures per document, whatever the
+    corpus size. Two distinct signatures share a hash with probability ~``d**2 / 2**65``
+    (1e-7 for two million distinct lines); they would then be counted together.
+
+    >>> counts = LineCounts()
+    >>> for keys in (["menu", "a story"], ["menu"], ["menu", "other"]):
+    ...     counts.add(keys)
+    >>> counts["menu"], counts["a story"], counts.n_docs
+    (3, 1, 3)
+    >>> counts.at_least(2)
+    {'menu': 3}
+    """
+
+    # Signatures buffered before they are merged into the sorted arrays: merging costs one
+    # pass over the arrays, so fewer merges are cheaper, more buffered strings cost memory.
+    _MERGE_EVERY = 1 << 15
+
+    def __init__(self) -> None:
+        self.n_docs = 0
+        self._hashes = np.empty(0, dtype=np.uint64)  # sorted, distinct
+        self._counts = np.empty(0, dtype=np.uint32)
+        self._pending: list[int] = []  # hashes added since the last merge
+        self._pending_keys: dict[int, str] = {}
+        self._keys: dict[int, str] = {}  # hash -> signature, for those that may be boilerplate
+
+    def add(self, signatures: Iterable[str]) -> None:
+        """Count one document's signatures (each distinct one once)."""
+        self.n_docs += 1
+        for key in set(signatures):
+            h = _hash64(key)
+            self._pending.append(h)
+            self._pending_keys[h] = key
+        if len(self._pending) >= self._MERGE_EVERY:
+            self._merge()
+
+    def update(self, other: LineCounts) -> None:
+        """Add the counts of ``other`` (another worker's share of the corpus)."""
+        other._merge()
+        self._merge()
+        self.n_docs += other.n_docs
+        self._add_counts(other._hashes, other._counts, other._keys)
+
+    def __getitem__(self, key: str) -> int:
+        self._merge()
+        h = np.uint64(_hash64(key))
+        pos = int(np.searchsorted(self._hashes, h))
+        return int(self._counts[pos]) if pos < len(self._hashes) and self._hashes[pos] == h else 0
+
+    def __len__(self) -> int:
+        """Distinct signatures counted."""
+        self._merge()
+        return len(self._hashes)
+
+    def at_least(self, need: int) -> dict[str, int]:
+        """``{signature: documents}`` for the signatures in at least ``need`` documents.
+
+        ``need`` may not be under the share this object keeps strings for (``MIN_SHARE`` of
+        the documents counted, less one): those strings are gone.
+        """
+        if need < self._floor():
+            raise ValueError(f"LineCounts keeps signatures in at least {MIN_SHARE:.0%} of its "
+                             f"{self.n_docs} documents; {need} is below that. Count the corpus "
+                             "in a Counter to ask for rarer lines.")
+        self._merge()
+        idx = np.flatnonzero(self._counts >= max(need, 1))
+        return {self._keys[int(h)]: int(c) for h, c in zip(self._hashes[idx], self._counts[idx],
+                                                             strict=True)}
+
+    def _floor(self) -> float:
+        # One under the share of the documents seen so far, so that float rounding can never
+        # drop a string the threshold of boilerplate_lines (ceil of the share) still needs.
+        return MIN_SHARE * self.n_docs - 1
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        new, inc = np.unique(np.fromiter(self._pending, dtype=np.uint64, count=len(self._pending)),
+                             return_counts=True)
+        keys, self._pending, self._pending_keys = self._pending_keys, [], {}
+        self._add_counts(new, inc.astype(np.uint32), keys)
+
+    def _add_counts(self, hashes: np.ndarray, counts: np.ndarray, keys: dict[int, str]) -> None:
+        """Add sorted distinct ``hashes`` with their ``counts``; ``keys`` names (some of) them."""
+        pos = np.searchsorted(self._hashes, hashes)
+        hit = pos < len(self._hashes)
+        hit[hit] = self._hashes[pos[hit]] == hashes[hit]
+        self._counts[pos[hit]] += counts[hit]
+        miss = ~hit
+        self._hashes = np.insert(self._hashes, pos[miss], hashes[miss])
+        self._counts = np.insert(self._counts, pos[miss], counts[miss])
+        # Keep the strings that may still be boilerplate: the newly counted ones that reach
+        # the floor, and of those kept before, the ones the (rising) floor has not passed.
+        floor = self._floor()
+        now = self._counts[np.searchsorted(self._hashes, hashes)]
+        for h in hashes[now >= floor].tolist():
+            if h in keys:
+                self._keys[h] = keys[h]
+        if self._keys:
+            kept = np.fromiter(self._keys, dtype=np.uint64, count=len(self._keys))
+            low = kept[self._counts[np.searchsorted(self._hashes, kept)] < floor]
+            for h in low.tolist():
+                del self._keys[h]
+
+
+def boilerplate_lines(counts: Counter[str] | LineCounts, n_docs: int, *,
+                      min_docs: int = 3) -> frozenset[str]:
     """Keys seen in at least ``min_docs`` documents and in at least 5% of ``n_docs``, except
     sentences that recur together with a neighbouring sentence that often (a story several
     outlets reprinted keeps its article text; in a corpus of 30 documents, three copies of a
@@ -83,6 +207,9 @@ def boilerplate_lines(counts: Counter[str], n_docs: int, *, min_docs: int = 3) -
     if n_docs <= 0:
         return frozenset()
     need = max(min_docs, math.ceil(MIN_SHARE * n_docs))
-    frequent = {k for k, c in counts.items() if c >= need}
+    if isinstance(counts, LineCounts):
+        frequent = set(counts.at_least(need))
+    else:
+        frequent = {k for k, c in counts.items() if c >= need}
     shared = {k.split(_CONTEXT, 1)[0] for k in frequent if _CONTEXT in k}
     return frozenset(k for k in frequent if _CONTEXT not in k and k not in shared)
