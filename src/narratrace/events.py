@@ -7,11 +7,13 @@ and, usually, actors and places. Descriptions of one event in several articles m
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .claims._text import content_id, in_span, key_terms, norm_name, refine_sentences, split_sentences
 from .types import DateMention, Document, Event, Mention
@@ -63,58 +65,111 @@ class _Cand:
 
 def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Document],
                  mentions: Sequence[Mention],
-                 sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> list[Event]:
+                 sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+                 candidates: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[Event]:
     """Dated events from ``dates`` and their sentences, merged across documents.
 
     Two descriptions merge when their dates are compatible (same day or month, overlapping
     ranges), their event class is the same and they share a place, an actor or key terms. An
     undated sentence of the same class that shares names and key terms with exactly one event
     ("the ambush", "severed ties") joins it. Events come back in date order.
+
+    ``candidates`` (document id → :func:`event_candidates` rows) may hold what an earlier run
+    found in a document; the others are read from ``dates``, ``mentions`` and ``sentences``.
+    The merge itself is one greedy pass over every candidate (the order decides which event a
+    description joins), with an index from names and terms to events instead of a scan.
     """
     by_doc: dict[str, list[Mention]] = {}
     for m in mentions:
         by_doc.setdefault(m.doc, []).append(m)
-    spans = {d: refine_sentences(doc.text, sentences[d]) if sentences and d in sentences else split_sentences(doc.text)
-             for d, doc in documents.items()}
-    dated: list[_Cand] = []
-    dated_sents: set[tuple[str, int]] = set()
-    for dm in sorted(dates, key=lambda d: (d.doc, d.start)):
-        document = documents.get(dm.doc)
-        interval = _interval(dm.value)
-        if document is None or interval is None:
-            continue
-        sent = next(((s, e) for s, e in spans[dm.doc] if s <= dm.start < e), None)
-        if sent is None:
-            continue
-        cand = _candidate(document, sent, by_doc.get(dm.doc, []), near=dm.start - sent[0], date_mention=dm,
-                          interval=interval)
-        if cand is not None:
-            dated.append(cand)
-            dated_sents.add((dm.doc, sent[0]))
-    clusters = _cluster(dated)
+    dates_by_doc: dict[str, list[DateMention]] = {}
+    for dm in dates:
+        dates_by_doc.setdefault(dm.doc, []).append(dm)
+    per_doc: dict[str, tuple[list[_Cand], list[_Cand]]] = {}
+    for d, document in documents.items():
+        if candidates is not None and d in candidates:
+            rows = [_cand_from_row(row) for row in candidates[d]]
+        else:
+            rows = _doc_candidates(document, dates_by_doc.get(d, []), by_doc.get(d, []),
+                                   sentences[d] if sentences and d in sentences else None)
+        per_doc[d] = ([c for c in rows if c.date is not None], [c for c in rows if c.date is None])
+    dated = [c for d in sorted(per_doc) for c in per_doc[d][0]]
+    index: dict[tuple[str, str, str], list[int]] = {}
+    clusters = _cluster(dated, index)
     # Undated retellings ("the ambush", "severed ties with X") join the one event they match.
     for doc_id, document in documents.items():
-        for sent in spans[doc_id]:
-            if (doc_id, sent[0]) in dated_sents:
-                continue
-            cand = _candidate(document, sent, by_doc.get(doc_id, []), near=None, date_mention=None, interval=None)
-            if cand is None:
-                continue
-            published = _interval(document.published or "")
-            fits = [c for c in clusters if c[0].cls == cand.cls and _shares(c, cand)
-                    and (published is None or _bounds(c)[0] <= published[1])]
+        published = _interval(document.published or "")
+        for cand in per_doc[doc_id][1]:
+            near = {g for k in (*(("n", n) for n in cand.names),
+                                *(("p", norm_name(p)) for p in cand.places))
+                    for g in index.get((cand.cls, *k), ())}
+            fits = [g for g in sorted(near) if _shares(clusters[g], cand)
+                    and (published is None or clusters[g].lo <= published[1])]
             if len(fits) == 1:
-                fits[0].append(cand)
+                clusters[fits[0]].add(cand, index, fits[0])
     events: list[Event] = []
     seen: dict[str, int] = {}
-    for cluster in sorted(clusters, key=lambda c: min((x.doc, x.start) for x in c)):
-        event = _event(cluster)
+    for cluster in sorted(clusters, key=lambda c: min((x.doc, x.start) for x in c.members)):
+        event = _event(cluster.members)
         n = seen.get(event.id, 0)
         seen[event.id] = n + 1
         if n:  # same day, class and places but not merged: keep both, ids still stable
             event = Event(**{**{f: getattr(event, f) for f in event.__slots__}, "id": f"{event.id}-{n}"})
         events.append(event)
     return sorted(events, key=lambda e: (e.date, e.id))
+
+
+def event_candidates(document: Document, *, dates: Sequence[DateMention], mentions: Sequence[Mention],
+                     sentences: Sequence[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """The event sentences of one document (dated ones first, in text order) as JSON rows:
+    the per-document half of :func:`merge_events`, which a corpus stage may keep and pass
+    back as ``candidates`` so that a later run never reads the document again."""
+    return [_cand_row(c) for c in _doc_candidates(document, [d for d in dates if d.doc == document.id],
+                                                  [m for m in mentions if m.doc == document.id],
+                                                  sentences)]
+
+
+def _doc_candidates(document: Document, dates: Sequence[DateMention], mentions: Sequence[Mention],
+                    sentences: Sequence[tuple[int, int]] | None) -> list[_Cand]:
+    spans = refine_sentences(document.text, sentences) if sentences is not None \
+        else split_sentences(document.text)
+    dated: list[_Cand] = []
+    dated_sents: set[int] = set()
+    for dm in sorted(dates, key=lambda d: d.start):
+        interval = _interval(dm.value)
+        if interval is None:
+            continue
+        sent = next(((s, e) for s, e in spans if s <= dm.start < e), None)
+        if sent is None:
+            continue
+        cand = _candidate(document, sent, mentions, near=dm.start - sent[0], date_mention=dm,
+                          interval=interval)
+        if cand is not None:
+            dated.append(cand)
+            dated_sents.add(sent[0])
+    undated = []
+    for sent in spans:
+        if sent[0] in dated_sents:
+            continue
+        cand = _candidate(document, sent, mentions, near=None, date_mention=None, interval=None)
+        if cand is not None:
+            undated.append(cand)
+    return dated + undated
+
+
+def _cand_row(c: _Cand) -> dict[str, Any]:
+    return {"doc": c.doc, "start": c.start, "end": c.end, "sentence": c.sentence, "cls": c.cls,
+            "date": dataclasses.asdict(c.date) if c.date else None,
+            "lo": c.lo.isoformat() if c.lo else None, "hi": c.hi.isoformat() if c.hi else None,
+            "places": c.places, "actors": c.actors, "names": sorted(c.names), "terms": sorted(c.terms)}
+
+
+def _cand_from_row(row: Mapping[str, Any]) -> _Cand:
+    return _Cand(row["doc"], row["start"], row["end"], row["sentence"], row["cls"],
+                 DateMention(**row["date"]) if row["date"] else None,
+                 date.fromisoformat(row["lo"]) if row["lo"] else None,
+                 date.fromisoformat(row["hi"]) if row["hi"] else None,
+                 list(row["places"]), list(row["actors"]), set(row["names"]), set(row["terms"]))
 
 
 def _interval(value: str) -> tuple[date, date] | None:
@@ -162,55 +217,78 @@ def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Men
                  places, actors, names, terms)
 
 
-def _bounds(cluster: list[_Cand]) -> tuple[date, date]:
-    lo = max(c.lo for c in cluster if c.lo is not None)
-    hi = min(c.hi for c in cluster if c.hi is not None)
-    return lo, hi
+@dataclass
+class _Group:
+    """One event being built: its descriptions and the unions the merge rules test."""
+
+    members: list[_Cand]
+    cls: str
+    lo: date  # intersection of the dated members' intervals
+    hi: date
+    narrow: bool  # every member's date spans at most MAX_SPAN_DAYS
+    names: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)  # normalised
+
+    def add(self, cand: _Cand, index: dict[tuple[str, str, str], list[int]], gid: int) -> None:
+        self.members.append(cand)
+        if cand.lo is not None and cand.hi is not None:
+            self.lo, self.hi = max(self.lo, cand.lo), min(self.hi, cand.hi)
+        self.narrow = self.narrow and _width(cand) <= MAX_SPAN_DAYS
+        keys = [("n", n) for n in cand.names - self.names] + [("t", t) for t in cand.terms - self.terms]
+        places = {norm_name(p) for p in cand.places}
+        keys += [("p", p) for p in places - self.places]
+        self.names |= cand.names
+        self.terms |= cand.terms
+        self.places |= places
+        for kind, key in keys:
+            index.setdefault((self.cls, kind, key), []).append(gid)
 
 
 def _width(c: _Cand) -> int:
     return (c.hi - c.lo).days if c.lo and c.hi else 10_000
 
 
-def _compatible(cluster: list[_Cand], cand: _Cand) -> bool:
+def _compatible(cluster: _Group, cand: _Cand) -> bool:
     """Dates overlap everyone's, and none is coarser than a month."""
-    lo, hi = _bounds(cluster)
-    if cand.lo is None or cand.hi is None or max(lo, cand.lo) > min(hi, cand.hi):
+    if cand.lo is None or cand.hi is None or max(cluster.lo, cand.lo) > min(cluster.hi, cand.hi):
         return False
-    return all(_width(c) <= MAX_SPAN_DAYS for c in (*cluster, cand))
+    return cluster.narrow and _width(cand) <= MAX_SPAN_DAYS
 
 
-def _shares(cluster: list[_Cand], cand: _Cand) -> bool:
-    names = set().union(*(c.names for c in cluster))
-    terms = set().union(*(c.terms for c in cluster))
+def _shares(cluster: _Group, cand: _Cand) -> bool:
     if cand.date is None:  # undated: a shared place (or two shared names) and shared words
-        places = {norm_name(p) for c in cluster for p in c.places}
-        anchored = bool(places & {norm_name(p) for p in cand.places}) or len(names & cand.names) >= 2
-        return anchored and len(terms & cand.terms) >= MIN_SHARED_TERMS_UNDATED
-    return bool(names & cand.names) or len(terms & cand.terms) >= MIN_SHARED_TERMS
+        anchored = bool(cluster.places & {norm_name(p) for p in cand.places}) \
+            or len(cluster.names & cand.names) >= 2
+        return anchored and len(cluster.terms & cand.terms) >= MIN_SHARED_TERMS_UNDATED
+    return bool(cluster.names & cand.names) or len(cluster.terms & cand.terms) >= MIN_SHARED_TERMS
 
 
-def _cluster(cands: list[_Cand]) -> list[list[_Cand]]:
+def _cluster(cands: list[_Cand], index: dict[tuple[str, str, str], list[int]]) -> list[_Group]:
     """Greedy: most precise dates first; each joins the best compatible cluster or starts one.
 
     Every member's date must overlap the cluster's intersection, so month-level mentions cannot
-    chain two different days into one event.
+    chain two different days into one event. Only clusters that share a name or a term with
+    the candidate (``index``) can qualify, so only those are looked at, in creation order.
     """
-    clusters: list[list[_Cand]] = []
+    clusters: list[_Group] = []
     for cand in sorted(cands, key=lambda c: (_width(c), c.doc, c.start)):
+        assert cand.lo is not None and cand.hi is not None
+        near = {g for k in (*(("n", n) for n in cand.names), *(("t", t) for t in cand.terms))
+                for g in index.get((cand.cls, *k), ())}
         best, score = None, 0
-        for cluster in clusters:
-            if cluster[0].cls != cand.cls or not _compatible(cluster, cand) or not _shares(cluster, cand):
+        for g in sorted(near):
+            cluster = clusters[g]
+            if not _compatible(cluster, cand) or not _shares(cluster, cand):
                 continue
-            names = set().union(*(c.names for c in cluster))
-            terms = set().union(*(c.terms for c in cluster))
-            s = 2 * len(names & cand.names) + len(terms & cand.terms)
+            s = 2 * len(cluster.names & cand.names) + len(cluster.terms & cand.terms)
             if s > score:
-                best, score = cluster, s
+                best, score = g, s
         if best is None:
-            clusters.append([cand])
+            clusters.append(_Group([], cand.cls, cand.lo, cand.hi, True))
+            clusters[-1].add(cand, index, len(clusters) - 1)
         else:
-            best.append(cand)
+            clusters[best].add(cand, index, best)
     return clusters
 
 
@@ -227,4 +305,4 @@ def _event(cluster: list[_Cand]) -> Event:
                  places=tuple(places), actors=tuple(actors))
 
 
-__all__ = ["EVENT_CLASSES", "merge_events"]
+__all__ = ["EVENT_CLASSES", "event_candidates", "merge_events"]

@@ -20,8 +20,8 @@ from . import nlp
 from .errors import CleaningError, NarratraceError, PipelineError, UsageError
 from .options import Options
 from .store import Store
-from .types import (Attribution, DateMention, DocAnalysis, Document, Framing, Mention,
-                    NarrativeLabel, RawDocument, Rejected)
+from .types import (Attribution, DateMention, DocAnalysis, Document, Framing, NarrativeLabel,
+                    RawDocument, Rejected)
 
 ProgressHook = Callable[[str, int, int | None], None]  # (phase, advance, total)
 
@@ -518,158 +518,12 @@ def _row(record: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- corpus stages
 
 
-def run_corpus_stages(store: Store, *, options: Options = Options()) -> None:
-    """Entities merged across the corpus, speakers linked to them, text reuse."""
-    from .entities import merge_entities
+def run_corpus_stages(store: Store, *, options: Options = Options()) -> Any:
+    """Entities merged across the corpus, speakers linked to them, text reuse, claim families
+    and events, brought up to date incrementally (see :mod:`narratrace.corpus`)."""
+    from .corpus import run_corpus_stages as run
 
-    mentions = [Mention(**row) for row in store.annotations("mentions")]
-    aliases = [(row["short"], row["long"]) for row in store.annotations("aliases")]
-    entities = merge_entities(mentions, aliases=aliases)
-    by_span = {(m.doc, m.start, m.end): e.id for e in entities for m in e.mentions}
-    store.replace_corpus("entities", [_entity_row(e) for e in entities])
-    _link_speakers(store, by_span)
-
-    documents = list(store.documents())
-    if len(documents) > 1:
-        from .reuse import find_reuse
-
-        names: dict[str, set[str]] = {d.id: set() for d in documents}
-        for (doc, _, _), entity in by_span.items():
-            names.setdefault(doc, set()).add(entity)
-        dates: dict[str, set[str]] = {d.id: set() for d in documents}
-        for row in store.annotations("dates"):
-            dates.setdefault(row["doc"], set()).add(row["value"])
-        signatures, embeddings = _stored_features(store, documents)
-        reuse = find_reuse(documents, signatures=signatures, embeddings=embeddings,
-                           entities=names, dates=dates, options=options)
-    else:
-        reuse = []
-    store.replace_corpus("reuse", [_row(r) for r in reuse])
-    _claim_families(store, documents, reuse, by_span)
-    _events(store, documents)
-
-
-def _stored_features(store: Store, documents: Sequence[Document]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Signatures and story embeddings per document, from the store; a document stored
-    without them (an older store) gets them computed and saved now, once."""
-    rows = {row["doc"]: row for row in store.annotations("reuse_features")}
-    signatures: dict[str, Any] = {}
-    embeddings: dict[str, Any] = {}
-    for document in documents:
-        row = rows.get(document.id)
-        if row is None or (document.analysed and "embedding" not in row):
-            row = reuse_features(document)
-            store.replace_annotations(document.id, "reuse_features", [row])
-        signatures[document.id] = _unb64(row["signature"], "<u4", (-1,))
-        if document.analysed:
-            embeddings[document.id] = _unb64(row["embedding"], "<f4", (int(row["rows"]), -1)
-                                             if row["rows"] else (0, 384))
-    return signatures, embeddings
-
-
-def _claim_families(store: Store, documents: Sequence[Document], reuse: Sequence[Any],
-                    by_span: dict[tuple[str, int, int], str]) -> None:
-    """Group claims across documents and trace each family's independent origins."""
-    from .claims import group_claims
-    from .provenance import trace_origins
-    from .types import Citation, Claim, Reuse
-
-    claims = [Claim(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
-              for row in store.annotations("claims")]
-    claims = _canonical_speakers(claims, store)
-    citations = [Citation(**row) for row in store.annotations("citations")]
-    by_id = {d.id: d for d in documents}
-    spans_by_doc: dict[str, list[tuple[int, int, str]]] = {}
-    for (doc, s, e), ent in by_span.items():  # per document: linear, not claims x mentions
-        spans_by_doc.setdefault(doc, []).append((s, e, ent))
-    entities_by_claim: dict[str, set[str]] = {}
-    for claim in claims:
-        entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
-                                       if s < claim.end and claim.start < e}
-    grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
-                                     embeddings=_claim_vectors(store, claims))
-    reuse_records = [r if isinstance(r, Reuse) else Reuse(**r) for r in reuse]
-    families = trace_origins(families, claims=grouped, citations=citations, reuse=reuse_records,
-                             documents=by_id)
-    by_doc: dict[str, list[dict[str, Any]]] = {d.id: [] for d in documents}
-    for claim in grouped:
-        by_doc.setdefault(claim.doc, []).append(_row(claim))
-    with store.transaction():
-        for doc, rows in by_doc.items():
-            store.replace_annotations(doc, "claims", rows)
-        store.replace_corpus("claim_families", [_row(f) for f in families])
-
-
-def _claim_vectors(store: Store, claims: Sequence[Any]) -> dict[str, Any]:
-    """Claim vectors stored by the per-document stage; claims stored without one (an older
-    store) are embedded now."""
-    vectors: dict[str, Any] = {}
-    for row in store.annotations("reuse_features"):
-        for claim_id, text in row.get("claim_vectors", {}).items():
-            vectors[claim_id] = _unb64(text, "<f4", (-1,))
-    missing = [c for c in claims if c.id not in vectors]
-    if missing:
-        for claim, vector in zip(missing, nlp.embed([c.text for c in missing]), strict=True):
-            vectors[claim.id] = vector
-    return vectors
-
-
-def _canonical_speakers(claims: Sequence[Any], store: Store) -> list[Any]:
-    """Name a claim's speaker by its canonical entity ("She", "Dancu" → "Mirela Dancu"), so
-    origins count a person once however the articles refer to them."""
-    names = {row["id"]: row["name"] for row in store.corpus("entities")}
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    for row in store.annotations("attributions"):
-        entity = row["speaker"].get("entity")
-        if entity in names:
-            spans.setdefault(row["doc"], []).append((row["start"], row["end"], names[entity]))
-    out = []
-    for claim in claims:
-        if claim.attributed_to:
-            hits = [name for s, e, name in spans.get(claim.doc, ()) if s < claim.end and claim.start < e]
-            if hits:
-                claim = dataclasses.replace(claim, attributed_to=hits[0])
-        out.append(claim)
-    return out
-
-
-def _events(store: Store, documents: Sequence[Document]) -> None:
-    """One event per happening, with every document that describes it."""
-    from .events import merge_events
-
-    dates = [DateMention(**row) for row in store.annotations("dates")]
-    mentions = [Mention(**row) for row in store.annotations("mentions")]
-    sentences = {row_doc: [tuple(s) for s in rows[0]["spans"]] if rows else []
-                 for row_doc, rows in ((d.id, store.annotations("sentences", doc=d.id)) for d in documents)}
-    events = merge_events(dates, documents={d.id: d for d in documents}, mentions=mentions,
-                          sentences=sentences)
-    store.replace_corpus("events", [_row(e) for e in events])
-
-
-def _entity_row(entity: Any) -> dict[str, Any]:
-    return {"id": entity.id, "name": entity.name, "type": entity.type,
-            "aliases": list(entity.aliases), "wikidata": entity.wikidata,
-            "mentions": [{"doc": m.doc, "start": m.start, "end": m.end, "text": m.text}
-                         for m in entity.mentions]}
-
-
-def _link_speakers(store: Store, by_span: dict[tuple[str, int, int], str]) -> None:
-    """Point each attribution's speaker at the canonical entity whose mention it overlaps."""
-    spans_by_doc: dict[str, list[tuple[int, int, str]]] = {}
-    for (doc, start, end), entity in by_span.items():
-        spans_by_doc.setdefault(doc, []).append((start, end, entity))
-    rows = store.annotations("attributions")
-    by_doc: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        speaker = row["speaker"]
-        s, e = speaker.get("start"), speaker.get("end")
-        if s is not None and e is not None:
-            best = [ent for ms, me, ent in spans_by_doc.get(row["doc"], []) if ms < e and s < me]
-            speaker["entity"] = best[0] if best else None
-        by_doc.setdefault(row["doc"], []).append(row)
-    with store.transaction():
-        for doc, doc_rows in by_doc.items():
-            store.replace_annotations(doc, "attributions", doc_rows)
+    return run(store, options=options)
 
 
 def content_id(*parts: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,7 @@ _SKIP = frozenset("The A An In On At But And This That These Those It He She The
 def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                  entities_by_claim: Mapping[str, set[str]] | None = None,
                  embeddings: Mapping[str, np.ndarray] | None = None,
+                 neighbours: Mapping[tuple[str, str], float] | None = None,
                  same: float = SAME, related: float = RELATED) -> tuple[list[Claim], list[ClaimFamily]]:
     """Group claims that state the same proposition into families.
 
@@ -41,52 +43,137 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     (``related``) and sharing a named actor/target/place plus the action. A denial never joins an
     assertion family; its family lists the families it contradicts. ``embeddings`` (claim id →
     normalised vector) are computed with :func:`narratrace.nlp.embed` when not given.
+    ``neighbours`` (``(id_a, id_b)`` → cosine, every pair at least ``related``, as
+    :func:`claim_neighbours` finds them) may come from earlier runs; by default they are
+    searched here.
+
+    Clusters only ever merge along linked pairs, so the claims are split into the connected
+    components of that graph and each component is clustered on its own (average linkage,
+    most similar pair first): the result is the one a clustering of all claims at once
+    gives, at the cost of the components instead of all pairs of claims.
 
     Returns the claims with ``family`` set (input order) and the families.
     """
     if not claims:
         return [], []
     vectors = _vectors(claims, embeddings)
-    sims = vectors @ vectors.T
-    names = [entities_by_claim.get(c.id, set()) if entities_by_claim is not None else _names(c)
-             for c in claims]
-    actions = [_actions(c) for c in claims]
+    index = {c.id: k for k, c in enumerate(claims)}
+    if neighbours is None:
+        neighbours = {(claims[i].id, claims[j].id): s
+                      for i, j, s in claim_neighbours(vectors, threshold=related)}
+    # Names and actions only matter for claims with a neighbour: computed on first use.
+    names = _Lazy(lambda k: entities_by_claim.get(claims[k].id, set())
+                  if entities_by_claim is not None else _names(claims[k]))
+    actions = _Lazy(lambda k: _actions(claims[k]))
     n = len(claims)
 
-    def linked(i: int, j: int) -> bool:
-        if sims[i, j] >= same:
-            return True
-        return sims[i, j] >= related and bool(names[i] & names[j]) and bool(actions[i] & actions[j])
+    def linked(i: int, j: int, sim: float) -> bool:
+        if claims[i].stance != claims[j].stance or sim < related:
+            return False
+        return sim >= same or (bool(names[i] & names[j]) and bool(actions[i] & actions[j]))
 
-    cluster = list(range(n))
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    pairs = sorted(((float(sims[i, j]), i, j) for i in range(n) for j in range(i + 1, n)
-                    if claims[i].stance == claims[j].stance and sims[i, j] >= related), reverse=True)
-    for _, i, j in pairs:
+    edges: list[tuple[int, int, float]] = []
+    for (a, b), sim in neighbours.items():
+        if a in index and b in index:
+            i, j = sorted((index[a], index[b]))
+            edges.append((i, j, float(sim)))
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j, sim in edges:
+        if linked(i, j, sim):
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+    components: dict[int, list[int]] = {}
+    for k in range(n):
+        components.setdefault(root(k), []).append(k)
+
+    exact = vectors.astype(np.float64)
+    families: list[tuple[int, ClaimFamily]] = []
+    family_of: dict[int, str] = {}
+    for comp in components.values():
+        for idx, sims in _cluster(comp, exact, linked, related):
+            fam_claims = [claims[k] for k in idx]
+            fid = content_id("family", *sorted(c.id for c in fam_claims))
+            # Means rounded: a tie (any two-claim family) goes to the first member, not to
+            # float noise on the diagonal.
+            medoid = idx[int(np.argmax(np.round(sims.mean(axis=1), 6)))]
+            docs = tuple(dict.fromkeys(c.doc for c in fam_claims))
+            published = sorted(p for d in docs if (p := getattr(documents.get(d), "published", None)))
+            families.append((min(idx), ClaimFamily(
+                id=fid, label=_label(claims[medoid].text), claims=tuple(c.id for c in fam_claims),
+                docs=docs, first_seen=published[0] if published else None)))
+            for k in idx:
+                family_of[k] = fid
+    ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
+    ordered = _link_denials(ordered, claims, family_of, edges, names, related)
+    out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
+    return out, ordered
+
+
+class _Lazy(dict[int, set[str]]):
+    """``lazy[k]`` computes ``fn(k)`` once."""
+
+    def __init__(self, fn: Any) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, k: int) -> set[str]:
+        value: set[str] = self._fn(k)
+        self[k] = value
+        return value
+
+
+def _cluster(comp: list[int], exact: np.ndarray, linked: Any, related: float
+             ) -> list[tuple[list[int], np.ndarray]]:
+    """Average-linkage clusters of one component (claim indices ascending), each with its
+    similarity matrix. Pairs are taken most similar first, ties by index, as a clustering
+    of all claims would take them; a merge needs the clusters' mean cross similarity to
+    reach ``related``, so one bridging pair cannot chain two different claims together."""
+    if len(comp) == 1:
+        return [([comp[0]], np.ones((1, 1)))]
+    sims = exact[comp] @ exact[comp].T
+    local = {k: p for p, k in enumerate(comp)}
+    rr, cc = np.nonzero(np.triu(sims >= related, 1))
+    pairs = sorted(((float(sims[r, c]), comp[r], comp[c]) for r, c in zip(rr.tolist(), cc.tolist(),
+                                                                         strict=True)), reverse=True)
+    cluster = {k: k for k in comp}
+    members: dict[int, list[int]] = {k: [k] for k in comp}
+    for sim, i, j in pairs:
         ci, cj = cluster[i], cluster[j]
-        if ci == cj or not linked(i, j):
+        if ci == cj or not linked(i, j, sim):
             continue
-        if sims[np.ix_(members[ci], members[cj])].mean() < related:
+        cross = sims[np.ix_([local[k] for k in members[ci]], [local[k] for k in members[cj]])]
+        if cross.mean() < related:
             continue
         for k in members[cj]:
             cluster[k] = ci
         members[ci].extend(members.pop(cj))
+    out = []
+    for idx in members.values():
+        at = [local[k] for k in idx]
+        out.append((idx, sims[np.ix_(at, at)]))
+    return out
 
-    families: list[ClaimFamily] = []
-    family_of: dict[int, str] = {}
-    for idx in sorted(members.values(), key=lambda m: min(m)):
-        fam_claims = [claims[k] for k in idx]
-        fid = content_id("family", *sorted(c.id for c in fam_claims))
-        medoid = idx[int(np.argmax(sims[np.ix_(idx, idx)].mean(axis=1)))]
-        docs = tuple(dict.fromkeys(c.doc for c in fam_claims))
-        published = sorted(p for d in docs if (p := getattr(documents.get(d), "published", None)))
-        families.append(ClaimFamily(id=fid, label=_label(claims[medoid].text), claims=tuple(c.id for c in fam_claims),
-                                    docs=docs, first_seen=published[0] if published else None))
-        for k in idx:
-            family_of[k] = fid
-    families = _link_denials(families, claims, family_of, sims, names, related)
-    out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
-    return out, families
+
+def claim_neighbours(vectors: np.ndarray, rows: Sequence[int] | None = None, *,
+                     threshold: float = RELATED) -> list[tuple[int, int, float]]:
+    """Index pairs ``(i, j, cosine)``, ``i < j``, of claims at least ``threshold`` alike, for
+    the ``rows`` given (all when None) against every claim: what :func:`group_claims` links.
+
+    Exact: blocked products over all vectors (memory O(block * n), time O(len(rows) * n)),
+    each pair confirmed by a float64 dot of its own two rows, so an incremental run that
+    searches only new claims finds exactly the pairs a full search finds.
+    """
+    from ..reuse import story_candidates
+
+    return story_candidates(np.asarray(vectors, dtype=np.float32), rows, threshold=threshold)
 
 
 def _vectors(claims: Sequence[Claim], embeddings: Mapping[str, np.ndarray] | None) -> np.ndarray:
@@ -123,16 +210,19 @@ def _label(text: str, limit: int = 140) -> str:
 
 
 def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
-                  sims: np.ndarray, names: list[set[str]], related: float) -> list[ClaimFamily]:
+                  edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
+                  related: float) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers (similar, same names)."""
-    index = {c.id: k for k, c in enumerate(claims)}
+    targets: dict[str, set[str]] = {}
+    for i, j, sim in edges:
+        if sim < related or not names[i] & names[j]:
+            continue
+        for d, o in ((i, j), (j, i)):
+            if claims[d].stance == "denies" and claims[o].stance != "denies":
+                targets.setdefault(family_of[d], set()).add(family_of[o])
     out = []
     for fam in families:
-        idx = [index[c] for c in fam.claims]
-        if claims[idx[0]].stance != "denies":
-            out.append(fam)
-            continue
-        targets = {family_of[j] for i in idx for j in range(len(claims))
-                   if claims[j].stance != "denies" and sims[i, j] >= related and names[i] & names[j]}
-        out.append(dataclasses.replace(fam, contradicts=tuple(sorted(targets))))
+        if fam.id in targets:
+            fam = dataclasses.replace(fam, contradicts=tuple(sorted(targets[fam.id])))
+        out.append(fam)
     return out

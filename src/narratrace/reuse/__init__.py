@@ -20,9 +20,12 @@ Three passes over a corpus, each scaling differently:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +39,8 @@ from ._minhash import (band_keys, candidate_pairs, estimate_jaccard, lsh_params,
 from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names, overlap,
                      soft_match, story_sentences)
 
-__all__ = ["signature", "find_reuse", "embed_for_story", "align", "direction", "merge",
+__all__ = ["signature", "find_reuse", "update_reuse", "ReuseUpdate", "copy_candidates",
+           "story_candidates", "embed_for_story", "align", "direction", "merge",
            "estimate_jaccard", "Alignment", "story_sentences"]
 
 NUM_PERM = 128
@@ -121,7 +125,40 @@ def find_reuse(documents: Sequence[Document], *, signatures: Mapping[str, np.nda
     are computed, missing names/dates fall back to capitalised-word and month-name patterns,
     and ``embeddings=None`` embeds the analysed documents here (loading the model), while an
     explicit mapping (even empty) is taken as complete: documents absent from it get no
-    same-story links.
+    same-story links. :func:`update_reuse` is the same computation, reusing pairs already
+    compared in an earlier run.
+    """
+    return update_reuse(documents, signatures=signatures, entities=entities, dates=dates,
+                        embeddings=embeddings, options=options).links
+
+
+@dataclass(frozen=True)
+class ReuseUpdate:
+    """What :func:`update_reuse` found, and the pair checks to keep for the next run."""
+
+    links: list[Reuse]
+    copies: dict[tuple[str, str], dict[str, Any] | None]  # copy checks done now: link row or None
+    stories: dict[tuple[str, str], dict[str, Any]]  # same-story candidates found or completed now
+    checked: int = 0  # copy candidates verified exactly in this call
+
+
+def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None = None,
+                 copies: Mapping[tuple[str, str], Mapping[str, Any] | None] | None = None,
+                 stories: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+                 signatures: Mapping[str, np.ndarray] | None = None,
+                 entities: Mapping[str, set[str]] | None = None,
+                 dates: Mapping[str, set[str]] | None = None,
+                 embeddings: Mapping[str, np.ndarray] | None = None,
+                 options: Options = Options()) -> ReuseUpdate:
+    """:func:`find_reuse` over ``documents``, given the pairs an earlier run compared.
+
+    ``copies`` maps a pair ``(a, b)``, ``a < b``, to its exact copy check (a ``Reuse`` row or
+    None) and ``stories`` holds the same-story candidates (doc vectors within
+    ``STORY_CANDIDATE``) among the documents not in ``new`` (``new=None``: every document is
+    new, a full run). Both are pure functions of the two texts, so they stay valid while the
+    documents do. Only candidates that involve a new document are searched (``new`` x all)
+    and verified; every candidate is scored again, because a same-story score depends on the
+    corpus (name IDF, canonical entities). The links equal a full run over ``documents``.
     """
     docs = sorted(documents, key=lambda d: d.id)
     ids = [d.id for d in docs]
@@ -129,8 +166,11 @@ def find_reuse(documents: Sequence[Document], *, signatures: Mapping[str, np.nda
         dup = next(i for i, c in Counter(ids).items() if c > 1)
         raise UsageError(f"Document id {dup!r} appears twice; reuse needs unique ids "
                          "(ingest assigns content-hash ids, so the same input was given twice).")
+    fresh = set(ids) if new is None else set(new)
+    copies = copies or {}
+    stories = stories or {}
     if len(docs) < 2:
-        return []
+        return ReuseUpdate([], {}, {})
     given = [np.asarray(signatures[d.id], dtype=np.uint32)
              if signatures is not None and d.id in signatures else None for d in docs]
     num_perm = next((len(g) for g in given if g is not None), NUM_PERM)
@@ -138,7 +178,6 @@ def find_reuse(documents: Sequence[Document], *, signatures: Mapping[str, np.nda
         raise UsageError("Signatures of different lengths were given; compute all with one num_perm.")
     sigs = np.stack([g if g is not None else signature(d, num_perm=num_perm)
                      for g, d in zip(given, docs, strict=True)])
-    bands, rows = lsh_params(sigs.shape[1])
 
     shingles: dict[int, np.ndarray] = {}  # local to this call: no state survives it
 
@@ -147,19 +186,42 @@ def find_reuse(documents: Sequence[Document], *, signatures: Mapping[str, np.nda
             shingles[i] = shingle_set(docs[i].text, SHINGLE)
         return shingles[i]
 
+    # Copies: LSH candidates over every signature (sort-based, O(n log n) per band, so the
+    # candidate set is always the full run's, bucket caps included); only candidates never
+    # verified before are checked exactly.
     found: dict[tuple[int, int], Reuse] = {}
+    done: dict[tuple[str, str], dict[str, Any] | None] = {}
+    for i, j in copy_candidates(sigs).tolist():
+        key = (ids[i], ids[j])
+        if key in copies and not (fresh & set(key)):
+            row = copies[key]
+        else:
+            reuse = _copy_link(docs[i], docs[j], shingled(i), shingled(j))
+            row = dataclasses.asdict(reuse) if reuse is not None else None
+            done[key] = row
+        if row is not None:
+            found[(i, j)] = _reuse_from_row(row)
+    story, completed = _same_story(docs, found, entities, dates, embeddings, options,
+                                   fresh=fresh, cached=stories)
+    found.update(story)
+    return ReuseUpdate([found[k] for k in sorted(found)], done, completed, checked=len(done))
+
+
+def copy_candidates(sigs: np.ndarray) -> np.ndarray:
+    """Index pairs ``(i, j)``, ``i < j``, worth an exact copy check: LSH band collisions whose
+    signatures agree on at least ``MIN_ESTIMATE`` of their slots."""
+    bands, rows = lsh_params(sigs.shape[1])
     pairs = candidate_pairs(band_keys(sigs, bands, rows))
     if len(pairs):
         estimates = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
         pairs = pairs[estimates >= MIN_ESTIMATE]
-    for i, j in pairs.tolist():
-        reuse = _copy_link(docs[i], docs[j], shingled(i), shingled(j))
-        if reuse is not None:
-            found[(i, j)] = reuse
+    return pairs
 
-    for (i, j), reuse in _same_story(docs, found, entities, dates, embeddings, options).items():
-        found[(i, j)] = reuse
-    return [found[k] for k in sorted(found)]
+
+def _reuse_from_row(row: Mapping[str, Any]) -> Reuse:
+    return Reuse(a=row["a"], b=row["b"], kind=row["kind"], score=row["score"],
+                 passages=tuple(tuple(p) for p in row["passages"]),  # type: ignore[misc]
+                 direction=row["direction"])
 
 
 def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reuse | None:
@@ -182,29 +244,79 @@ def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reus
 
 def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                 entities: Mapping[str, set[str]] | None, dates: Mapping[str, set[str]] | None,
-                embeddings: Mapping[str, np.ndarray] | None, options: Options) -> dict[tuple[int, int], Reuse]:
+                embeddings: Mapping[str, np.ndarray] | None, options: Options, *,
+                fresh: set[str], cached: Mapping[tuple[str, str], Mapping[str, Any]]
+                ) -> tuple[dict[tuple[int, int], Reuse], dict[tuple[str, str], dict[str, Any]]]:
     if embeddings is None:
         embeddings = {d.id: embed_for_story(d) for d in docs if d.analysed}
     have = [i for i, d in enumerate(docs) if d.id in embeddings and len(embeddings[d.id])]
     if len(have) < 2:
-        return {}
+        return {}, {}
+    at = {docs[i].id: i for i in have}
     vectors = np.stack([doc_vector(np.asarray(embeddings[docs[i].id])) for i in have])
     names, when = _story_features([docs[i] for i in have], entities, dates)
     df = Counter(n for i in have for n in names[docs[i].id])
     idf = {n: math.log((len(have) + 1) / (c + 0.5)) for n, c in df.items()}
+    candidates: dict[tuple[int, int], dict[str, Any]] = {}
+    for key, row in cached.items():
+        if key[0] in at and key[1] in at and not (fresh & set(key)):
+            candidates[(at[key[0]], at[key[1]])] = dict(row)
+    completed: dict[tuple[str, str], dict[str, Any]] = {}
+    rows = [k for k, i in enumerate(have) if docs[i].id in fresh]
+    for r, c, cos in story_candidates(vectors, rows):
+        i, j = sorted((have[r], have[c]))
+        row = {"a": docs[i].id, "b": docs[j].id, "cos": cos}
+        candidates[(i, j)] = completed[(row["a"], row["b"])] = row
     out: dict[tuple[int, int], Reuse] = {}
-    block = 2048  # rows per block of the similarity matrix: memory stays O(block * n)
-    for lo in range(0, len(have), block):
-        sims = vectors[lo:lo + block] @ vectors.T
-        for r, c in zip(*np.nonzero(sims >= STORY_CANDIDATE), strict=True):
-            i, j = have[lo + int(r)], have[int(c)]
-            if i >= j or (i, j) in found:
-                continue
-            a, b = docs[i], docs[j]
-            score = story_score(np.asarray(embeddings[a.id]), np.asarray(embeddings[b.id]),
-                                names[a.id], names[b.id], when[a.id], when[b.id], idf)
-            if score >= options.same_story_threshold:
-                passages = align(a.text, b.text, shingle=SHINGLE).passages
-                out[(i, j)] = Reuse(a=a.id, b=b.id, kind="same_story", score=score,
-                                    passages=passages, direction=direction(a, b))
-    return out
+    for (i, j), row in sorted(candidates.items()):
+        if (i, j) in found:
+            continue
+        a, b = docs[i], docs[j]
+        score = story_score(np.asarray(embeddings[a.id]), np.asarray(embeddings[b.id]),
+                            names[a.id], names[b.id], when[a.id], when[b.id], idf)
+        if score < options.same_story_threshold:
+            continue
+        if "passages" not in row:  # aligned once, the first time the pair links
+            row["passages"] = [list(p) for p in align(a.text, b.text, shingle=SHINGLE).passages]
+            row["direction"] = direction(a, b)
+            completed[(a.id, b.id)] = row
+        out[(i, j)] = Reuse(a=a.id, b=b.id, kind="same_story", score=score,
+                            passages=tuple(tuple(p) for p in row["passages"]),  # type: ignore[misc]
+                            direction=row["direction"])
+    return out, completed
+
+
+def story_candidates(vectors: np.ndarray, rows: Sequence[int] | None = None, *,
+                     threshold: float = STORY_CANDIDATE) -> list[tuple[int, int, float]]:
+    """Pairs ``(r, c, cosine)`` of unit ``vectors`` at least ``threshold`` apart from the
+    ``rows`` given (all when None) to every other row; each pair once.
+
+    Blocked float32 products find the candidates (memory O(block * n)); each is confirmed
+    with a float64 dot of its own two rows, so whether a pair counts never depends on which
+    block or batch it was found in (an incremental run and a full run agree exactly).
+    """
+    rows = list(range(len(vectors))) if rows is None else list(rows)
+    if not rows or len(vectors) < 2:
+        return []
+    wanted = np.zeros(len(vectors), dtype=bool)
+    wanted[rows] = True
+    exact = np.ascontiguousarray(vectors, dtype=np.float64)
+    found: list[np.ndarray] = []
+    cosines: list[np.ndarray] = []
+    block = 2048
+    for lo in range(0, len(rows), block):
+        part = np.asarray(rows[lo:lo + block])
+        sims = vectors[part] @ vectors.T
+        rr, cc = np.nonzero(sims >= threshold - 1e-4)
+        rr = part[rr]
+        keep = (rr != cc) & ~(wanted[cc] & (cc < rr))  # a pair of two wanted rows: from one side
+        rr, cc = rr[keep], cc[keep]
+        cos = np.einsum("ij,ij->i", exact[rr], exact[cc])
+        ok = cos >= threshold
+        found.append(np.stack([np.minimum(rr, cc)[ok], np.maximum(rr, cc)[ok]], axis=1))
+        cosines.append(cos[ok])
+    pairs = np.concatenate(found)
+    cos = np.concatenate(cosines)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return [(int(r), int(c), float(x)) for (r, c), x in zip(pairs[order].tolist(), cos[order].tolist(),
+                                                             strict=True)]

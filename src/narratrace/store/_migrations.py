@@ -70,4 +70,16 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     SELECT rowid, json_extract(data, '$.speaker.text'), json_extract(data, '$.content')
     FROM annotations WHERE kind = 'attributions';
     """),
+    # Incremental corpus stages (issue #7): cached document/claim pairs (LSH copy checks,
+    # same-story candidates, claim neighbours) and the documents the last corpus run covered.
+    (3, """
+    CREATE TABLE pairs (
+        kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+        doc_a TEXT NOT NULL, doc_b TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (kind, a, b)
+    );
+    CREATE INDEX pairs_doc_a ON pairs (doc_a);
+    CREATE INDEX pairs_doc_b ON pairs (doc_b);
+    CREATE TABLE corpus_docs (doc TEXT PRIMARY KEY);
+    """),
 )

@@ -27,7 +27,7 @@ _TS_ATTRIBUTION = (f"setweight(to_tsvector('{_TS_CONFIG}', coalesce((data::json)
                    f" || setweight(to_tsvector('{_TS_CONFIG}', coalesce((data::json)->>'content', '')), 'B')")
 
 #: Numbered migrations of the PostgreSQL schema; versions line up with the SQLite ones
-#: (1 tables, 2 full-text search). Append new ones; never edit a released one.
+#: (1 tables, 2 full-text search, 3 corpus-stage pairs). Append new ones; never edit a released one.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, """
     CREATE TABLE documents (
@@ -55,6 +55,17 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     CREATE INDEX documents_fts ON documents USING GIN (({_TS_DOCUMENT}));
     CREATE INDEX attributions_fts ON annotations USING GIN (({_TS_ATTRIBUTION}))
         WHERE kind = 'attributions'
+    """),
+    # Incremental corpus stages: cached pairs and the documents the last corpus run covered.
+    (3, """
+    CREATE TABLE pairs (
+        kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+        doc_a TEXT NOT NULL, doc_b TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (kind, a, b)
+    );
+    CREATE INDEX pairs_doc_a ON pairs (doc_a);
+    CREATE INDEX pairs_doc_b ON pairs (doc_b);
+    CREATE TABLE corpus_docs (doc TEXT PRIMARY KEY)
     """),
 )
 
@@ -151,6 +162,40 @@ class PostgresStore:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = %s", (doc_id,))
             self._execute("DELETE FROM documents WHERE id = %s", (doc_id,))
+            self.drop_pairs([doc_id])
+
+    # ------------------------------------------------------------------ corpus-stage state
+    def put_pairs(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self.transaction():
+            self._executemany("INSERT INTO pairs VALUES (%s, %s, %s, %s, %s, %s) "
+                              "ON CONFLICT (kind, a, b) DO UPDATE SET doc_a = excluded.doc_a, "
+                              "doc_b = excluded.doc_b, data = excluded.data",
+                              [(kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
+                                json.dumps(row, ensure_ascii=False)) for row in rows])
+
+    def pairs(self, kind: str) -> list[dict[str, Any]]:
+        cur = self._execute('SELECT data FROM pairs WHERE kind = %s ORDER BY a COLLATE "C", '
+                            'b COLLATE "C"', (kind,))
+        return [json.loads(row[0]) for row in cur]
+
+    def drop_pairs(self, docs: Iterable[str] | None = None) -> None:
+        with self.transaction():
+            if docs is None:
+                self._execute("DELETE FROM pairs")
+                self._execute("DELETE FROM corpus_docs")
+                return
+            ids = list(docs)
+            if ids:
+                self._execute("DELETE FROM pairs WHERE doc_a = ANY(%s) OR doc_b = ANY(%s)", (ids, ids))
+                self._execute("DELETE FROM corpus_docs WHERE doc = ANY(%s)", (ids,))
+
+    def corpus_docs(self) -> set[str]:
+        return {row[0] for row in self._execute("SELECT doc FROM corpus_docs")}
+
+    def add_corpus_docs(self, docs: Iterable[str]) -> None:
+        with self.transaction():
+            self._executemany("INSERT INTO corpus_docs VALUES (%s) ON CONFLICT (doc) DO NOTHING",
+                              [(doc,) for doc in docs])
 
     def add_rejected(self, rejected: Rejected) -> None:
         with self.transaction():

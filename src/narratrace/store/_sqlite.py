@@ -137,6 +137,39 @@ class SQLiteStore:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = ?", (doc_id,))
             self._execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self.drop_pairs([doc_id])
+
+    # ------------------------------------------------------------------ corpus-stage state
+    def put_pairs(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self.transaction():
+            for row in rows:
+                self._execute("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, a, b) "
+                              "DO UPDATE SET doc_a=excluded.doc_a, doc_b=excluded.doc_b, "
+                              "data=excluded.data",
+                              (kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
+                               json.dumps(row, ensure_ascii=False)))
+
+    def pairs(self, kind: str) -> list[dict[str, Any]]:
+        cur = self._db.execute("SELECT data FROM pairs WHERE kind = ? ORDER BY a, b", (kind,))
+        return [json.loads(row[0]) for row in cur]
+
+    def drop_pairs(self, docs: Iterable[str] | None = None) -> None:
+        with self.transaction():
+            if docs is None:
+                self._execute("DELETE FROM pairs")
+                self._execute("DELETE FROM corpus_docs")
+                return
+            for doc in docs:
+                self._execute("DELETE FROM pairs WHERE doc_a = ? OR doc_b = ?", (doc, doc))
+                self._execute("DELETE FROM corpus_docs WHERE doc = ?", (doc,))
+
+    def corpus_docs(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT doc FROM corpus_docs")}
+
+    def add_corpus_docs(self, docs: Iterable[str]) -> None:
+        with self.transaction():
+            for doc in docs:
+                self._execute("INSERT INTO corpus_docs VALUES (?) ON CONFLICT(doc) DO NOTHING", (doc,))
 
     def count_documents(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])

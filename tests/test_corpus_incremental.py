@@ -1,0 +1,250 @@
+"""Incremental corpus stages (issue #7 item 2): a run after documents were added, replaced or
+deleted gives exactly what a full run over the same documents gives, while comparing only
+the new documents with the others.
+
+No models: the stores are filled by hand with synthetic articles and their annotations
+(mentions, dates, sentences, attributions, claims) and with synthetic story and claim
+vectors, so every corpus stage has something to find (copies, same-story pairs, families,
+denials, events) and a test takes well under a second per run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+
+from narratrace.analysis import build_analysis
+from narratrace.corpus import CorpusRun, run_corpus_stages
+from narratrace.options import Options
+from narratrace.pipeline import _b64
+from narratrace.reuse import signature, story_candidates
+from narratrace.store import open_store
+from narratrace.types import (Attribution, Claim, DateMention, Document, Mention, Speaker)
+from scale_corpus import _MONTHS, _PEOPLE, _PLACES, _TOPICS, article
+
+DIM = 384
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v)).astype("<f4")
+
+
+def _base(key: str) -> np.ndarray:
+    """A fixed random direction per key (a topic, a place): unrelated keys are ~orthogonal."""
+    return np.random.default_rng(abs(hash_key(key))).normal(size=DIM)
+
+
+def hash_key(key: str) -> int:
+    return int.from_bytes(key.encode("utf-8")[:16].ljust(16, b"\0"), "little") % (2**32)
+
+
+def _text(i: int) -> str:
+    if i % 5 == 4:  # a wire reprint of the article before: a copy link
+        return "WIRE COPY\n\n" + article(i - 1).replace(f"(report {i - 1})", f"(report {i}, wire)")
+    return article(i)
+
+
+def _spans(rx: str, text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in re.finditer(rx, text)]
+
+
+def _doc_records(i: int, *, variant: int = 0) -> dict:
+    """A document and every annotation the corpus stages read, derived from its text."""
+    text = _text(i) if not variant else article(i, seed=variant)
+    doc = Document(id=f"d{i:03d}" + (f"v{variant}" if variant else ""), path=f"in/doc_{i:03d}.txt",
+                   text=text, source_text=text, published=f"2025-0{1 + i % 6}-{10 + i % 17}",
+                   outlet=["Portvale Courier", "Bay Observer", None][i % 3])
+    names = "|".join(map(re.escape, _PEOPLE + _PLACES))
+    mentions = [Mention(doc.id, s, e, t, "place" if t in _PLACES else "person")
+                for s, e, t in _spans(names, text)]
+    dates = [DateMention(doc.id, t, s, e, f"2025-{_MONTHS.index(t.split()[0]) + 1:02d}-"
+                                           f"{int(t.split()[1]):02d}")
+             for s, e, t in _spans(rf"(?:{'|'.join(_MONTHS)}) \d{{1,2}}\b", text)]
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    topic = next((t for t in _TOPICS if t in text.lower()), "none")
+    place = next((p for p in _PLACES if p in text), "none")
+    rng = np.random.default_rng(hash_key(doc.id))
+    attributions, claims, vectors = [], [], {}
+    for k, (s, e) in enumerate(sentences):
+        line = text[s:e]
+        speaker = next(((ms, me, mt) for ms, me, mt in _spans("|".join(map(re.escape, _PEOPLE)), line)), None)
+        if speaker is None or not re.search(r"\b(said|denied|told)\b", line):
+            continue
+        stance = "denies" if "denied" in line else "asserts"
+        attributions.append(Attribution(
+            id=f"{doc.id}-a{k}", doc=doc.id, kind="indirect", stance=stance, cue="said",
+            speaker=Speaker(speaker[2], s + speaker[0], s + speaker[1]), content=line,
+            start=s, end=e))
+        cid = f"{doc.id}-c{k}"
+        claims.append(Claim(id=cid, doc=doc.id, text=line, start=s, end=e, stance=stance,
+                            attributed_to=speaker[2], action="supply" if k % 2 else "attack"))
+        # Same topic: near-paraphrases or related claims (noise picks which), else unrelated.
+        noise = [0.25, 0.6, 0.9][(i + k) % 3]
+        vectors[cid] = _unit(_base(f"{topic}|{k}") + noise * rng.normal(size=DIM) / np.sqrt(DIM) * 8)
+    story = np.stack([_unit(_base(f"{topic}|{place}|{r}") + 0.5 * rng.normal(size=DIM) / np.sqrt(DIM) * 8)
+                      for r in range(3)])
+    features = {"doc": doc.id, "signature": _b64(np.asarray(signature(doc), dtype="<u4")),
+                "embedding": _b64(story), "rows": 3,
+                "claim_vectors": {c: _b64(v) for c, v in vectors.items()}}
+    return {"doc": doc, "mentions": mentions, "dates": dates, "sentences": sentences,
+            "attributions": attributions, "claims": claims, "features": features}
+
+
+def _add(store, records: dict) -> None:
+    doc = records["doc"]
+    row = dataclasses.asdict
+    with store.transaction():
+        store.upsert_document(doc)
+        store.replace_annotations(doc.id, "mentions", [row(m) for m in records["mentions"]])
+        store.replace_annotations(doc.id, "aliases", [])
+        store.replace_annotations(doc.id, "dates", [row(d) for d in records["dates"]])
+        store.replace_annotations(doc.id, "attributions", [row(a) for a in records["attributions"]])
+        store.replace_annotations(doc.id, "claims", [row(c) for c in records["claims"]])
+        store.replace_annotations(doc.id, "citations", [])
+        store.replace_annotations(doc.id, "sentences", [{"spans": [list(s) for s in records["sentences"]]}])
+        store.replace_annotations(doc.id, "reuse_features", [records["features"]])
+
+
+def _snapshot(store) -> dict:
+    out = build_analysis(store)
+    out.pop("generated_at")
+    return out
+
+
+def _store(tmp_path, name: str, docs: list[dict]):
+    store = open_store(f"sqlite:///{tmp_path / name}.sqlite")
+    for records in docs:
+        _add(store, records)
+    return store
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[int, dict]:
+    return {i: _doc_records(i) for i in range(30)}
+
+
+def test_synthetic_corpus_exercises_every_stage(tmp_path, corpus):
+    """Guards the equality tests below against passing on empty results."""
+    store = _store(tmp_path, "all", list(corpus.values()))
+    run = run_corpus_stages(store)
+    out = _snapshot(store)
+    kinds = {r["kind"] for r in out["reuse"]}
+    assert {"syndicated", "same_story"} <= kinds or {"duplicate", "same_story"} <= kinds, kinds
+    assert any(len(f["claims"]) > 1 for f in out["claim_families"])
+    assert any(f["contradicts"] for f in out["claim_families"])
+    assert any(len(e["docs"]) > 1 for e in out["events"])
+    assert run == CorpusRun(documents=30, new=30, gone=0, full=False, copy_checks=run.copy_checks,
+                            story_pairs=run.story_pairs, claim_pairs=run.claim_pairs)
+    assert run.copy_checks and run.story_pairs and run.claim_pairs
+
+
+@pytest.mark.parametrize("first, then", [
+    (range(0, 20), range(20, 30)),  # add 10 to 20
+    (range(0, 29), range(29, 30)),  # add one
+    (range(10, 30), range(0, 10)),  # add documents that sort (and publish) before the old ones
+    (range(0, 30, 2), range(1, 30, 2)),  # interleaved: every reprint pair spans the two runs
+])
+def test_adding_documents_equals_a_full_run(tmp_path, corpus, first, then):
+    grown = _store(tmp_path, "grown", [corpus[i] for i in first])
+    run_corpus_stages(grown)
+    for i in then:
+        _add(grown, corpus[i])
+    second = run_corpus_stages(grown)
+    fresh = _store(tmp_path, "fresh", [corpus[i] for i in (*first, *then)])
+    full = run_corpus_stages(fresh)
+    a, b = _snapshot(grown), _snapshot(fresh)
+    for key in b:
+        assert a[key] == b[key], key
+    assert (second.new, second.documents) == (len(then), 30)
+    # Only pairs that involve a new document were compared this time.
+    assert second.copy_checks < full.copy_checks
+    assert second.claim_pairs < full.claim_pairs
+    for kind in ("copy", "story", "claim"):
+        assert grown.pairs(kind) == fresh.pairs(kind), kind
+
+
+def test_replaced_and_deleted_documents_equal_a_full_run(tmp_path, corpus):
+    """A changed file (new id at the same path) and a deleted one: their pairs go, the
+    replacement is compared with everyone, and the result is the full run's."""
+    grown = _store(tmp_path, "grown", [corpus[i] for i in range(24)])
+    run_corpus_stages(grown)
+    changed = _doc_records(3, variant=7)
+    with grown.transaction():
+        grown.delete_document("d003")
+        grown.delete_document("d010")
+        _add(grown, changed)
+    second = run_corpus_stages(grown)
+    final = [corpus[i] for i in range(24) if i not in (3, 10)] + [changed]
+    fresh = _store(tmp_path, "fresh", final)
+    run_corpus_stages(fresh)
+    a, b = _snapshot(grown), _snapshot(fresh)
+    for key in b:
+        assert a[key] == b[key], key
+    assert (second.new, second.documents) == (1, 23)
+    for kind in ("copy", "story", "claim"):
+        pairs = grown.pairs(kind)
+        assert pairs == fresh.pairs(kind), kind
+        assert not {"d003", "d010"} & ({p["doc_a"] for p in pairs} | {p["doc_b"] for p in pairs})
+
+
+def test_nothing_new_changes_nothing_and_compares_nothing(tmp_path, corpus):
+    store = _store(tmp_path, "s", [corpus[i] for i in range(12)])
+    run_corpus_stages(store)
+    before = _snapshot(store)
+    again = run_corpus_stages(store)
+    assert (again.new, again.gone, again.copy_checks, again.claim_pairs) == (0, 0, 0, 0)
+    assert _snapshot(store) == before
+
+
+def test_not_incremental_forgets_the_cache_and_gives_the_same_result(tmp_path, corpus):
+    store = _store(tmp_path, "s", [corpus[i] for i in range(15)])
+    run_corpus_stages(store)
+    for i in range(15, 20):
+        _add(store, corpus[i])
+    run_corpus_stages(store)
+    incremental = _snapshot(store)
+    full = run_corpus_stages(store, options=Options(incremental=False))
+    assert full.full and full.new == 20
+    assert _snapshot(store) == incremental
+
+
+def test_a_failing_corpus_run_leaves_the_previous_results(tmp_path, corpus, monkeypatch):
+    """One transaction: an error half-way (here in the events stage) rolls everything back,
+    cached pairs and corpus marks included, so the next run starts from a consistent state."""
+    import narratrace.corpus as corpus_module
+
+    store = _store(tmp_path, "s", [corpus[i] for i in range(10)])
+    run_corpus_stages(store)
+    before = (_snapshot(store), store.pairs("claim"), store.corpus_docs())
+    for i in range(10, 14):
+        _add(store, corpus[i])
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(corpus_module, "_events", boom)
+    with pytest.raises(RuntimeError):
+        run_corpus_stages(store)
+    monkeypatch.undo()
+    assert store.pairs("claim") == before[1] and store.corpus_docs() == before[2]
+    run = run_corpus_stages(store)
+    assert run.new == 4
+    fresh = _store(tmp_path, "f", [corpus[i] for i in range(14)])
+    run_corpus_stages(fresh)
+    assert _snapshot(store) == _snapshot(fresh)
+
+
+@pytest.mark.parametrize("rows", [None, [0], [3, 1], []])
+def test_story_candidates_from_some_rows_are_the_full_search_restricted(rows):
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(5, 16))
+    vectors = np.stack([_unit(base[k % 5] + 0.7 * rng.normal(size=16)) for k in range(40)])
+    every = story_candidates(vectors, threshold=0.5)
+    assert every, "the fixture must have candidates"
+    assert all(r < c and cos >= 0.5 for r, c, cos in every)
+    got = story_candidates(vectors, rows, threshold=0.5)
+    wanted = set(range(40)) if rows is None else set(rows)
+    assert got == [p for p in every if p[0] in wanted or p[1] in wanted]
