@@ -8,9 +8,12 @@ per-document phase as a whole (pass 1, then cleaning and analysing chunk by chun
 corpus stages alone (the kernel's high-water mark is reset between phases), then the ratio of
 the largest to the smallest size for each. The per-document phase streams, so its peak should
 stay flat; the corpus stages hold the index (signatures, story vectors, mentions, claims) and
-grow with the corpus. Measured on the 2-core dev box (blank spaCy, hashed embedder):
-per-document phase 333 / 335 / 664 MiB at 1k / 10k / 100k with a ``Counter`` of line strings,
-see the issue #7 notes for the numbers after ``LineCounts``.
+grow with the corpus. Peak RSS on the shared 2-core dev box (blank spaCy, hashed embedder):
+
+    per-document phase        1k       10k      100k
+    Counter of line strings   333 MiB  335 MiB  664 MiB (100k: the previous session's run)
+    LineCounts, hashed ids    335 MiB  336 MiB  349 MiB (pass 1 alone: 285 MiB at 1k, 347 at 100k)
+    corpus stages alone       317 MiB  447 MiB  1432 MiB (not flat: they hold the index)
 
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the

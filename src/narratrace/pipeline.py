@@ -328,9 +328,9 @@ class _KeySet:
 
 
 class _Inputs:
-    """Ids and paths of the distinct inputs read in pass 1, in read order, compactly (a
-    hash per id, the paths utf-8 in one buffer: ~70 bytes an input instead of ~250 for a
-    ``dict`` of strings; 100k inputs held 25 MB that way)."""
+    """Ids and paths of the distinct inputs read in pass 1, in read order, compactly: a
+    hash per id and the paths utf-8 in one buffer (100k inputs with 40-character paths:
+    6.5 MB, where a ``dict`` of the strings took 18 MB, and the sets of pass 2 ~20 more)."""
 
     def __init__(self) -> None:
         from array import array
