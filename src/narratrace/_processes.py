@@ -13,6 +13,7 @@ incremental rerun retries them.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -25,6 +26,7 @@ from typing import Any
 from .options import Options
 from .types import DocAnalysis, Document, Rejected
 
+log = logging.getLogger(__name__)
 Result = tuple[DocAnalysis, list[Rejected]]
 #: ``(None, [Rejected, ...])``: documents an engine could not analyse; the driver stores the
 #: reasons but not the documents, so an incremental rerun retries them.
@@ -101,6 +103,7 @@ class _Runner:
                                    initializer=_start_worker, initargs=(self.narratives,))
 
     def _restart(self) -> None:
+        log.warning("a worker process died; starting a fresh pool of %d", self.workers)
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = self._new_pool()
 

@@ -306,13 +306,26 @@ def _noun_cands(doc: Doc, patterns: dict[tuple[str, str, str], bool]) -> list[_C
     return cands
 
 
+def _lowers(doc: Doc) -> list[str]:
+    """Lower-cased token texts, read once per parse (each ``Token`` spaCy builds costs more than
+    the comparison it is built for)."""
+    cached = doc.user_data.get("narratrace.lowers")
+    if cached is None or len(cached) != len(doc):
+        strings = doc.vocab.strings
+        cached = [strings[h] for h in doc.to_array("LOWER").tolist()]
+        doc.user_data["narratrace.lowers"] = cached
+    return cached
+
+
 def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
     text = doc.text
     cands: list[_Cand] = []
-    for tok in doc:
+    lowers = _lowers(doc)
+    firsts = {phrase[0] for phrase in lex.according}
+    for i in (i for i, w in enumerate(lowers) if w in firsts):
+        tok = doc[i]
         for phrase in lex.according:
-            words = [t.lower_ for t in doc[tok.i:tok.i + len(phrase)]]
-            if tuple(words) != phrase:
+            if tuple(lowers[i:i + len(phrase)]) != phrase:
                 continue
             last = doc[tok.i + len(phrase) - 1]
             src = next((c for c in last.children if c.dep_ in ("pobj", "obj")), None)
@@ -352,8 +365,10 @@ def _adverb_cands(doc: Doc, lang: str) -> list[_Cand]:
     """"The phone reportedly contained ...": a report without a named source."""
     text = doc.text
     cands: list[_Cand] = []
-    for tok in doc:
-        if tok.lower_ not in _SOURCELESS.get(lang, frozenset()) or tok.dep_ != "advmod":
+    words = _SOURCELESS.get(lang, frozenset())
+    for i in (i for i, w in enumerate(_lowers(doc)) if w in words):
+        tok = doc[i]
+        if tok.dep_ != "advmod":
             continue
         head = tok.head
         if head.pos_ not in ("VERB", "AUX"):

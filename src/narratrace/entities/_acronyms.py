@@ -21,8 +21,10 @@ from ._normalise import strip_diacritics
 _FUNCTION_WORDS = frozenset(
     "of the and for in on at to de du des la le les el al wal ul ud ad ash as an a y et und "
     "da do dos das der die von van for".split())
-# Acronym: 2-10 letters/digits with at least two capitals, optional lowercase letters (FAMa).
-_ACRONYM = r"(?P<acr>(?=(?:[^)]*[A-Z]){2})[A-Z][A-Za-z0-9&.\-]{1,9})"
+# Acronym: 2-10 letters/digits with at least two capitals (checked by _acronym_ok, not in the
+# pattern: a look-ahead for the capitals scanned to the next ")" from every word start, which
+# made this module 0.07 x spaCy's parse time on news articles), optional lowercase (FAMa).
+_ACRONYM = r"(?P<acr>[A-Z][A-Za-z0-9&.\-]{1,9})"
 _DEFINITION = re.compile(r"\s\(" + _ACRONYM + r"\)")
 _REVERSED = re.compile(r"\b" + _ACRONYM + r"\s+\((?P<long>[A-Z][^()\n]{3,150}?)\)")
 _KNOWN_AS = re.compile(
@@ -30,6 +32,10 @@ _KNOWN_AS = re.compile(
     r"(?:also\s+|better\s+|commonly\s+|widely\s+)?known\s+as\s+(?:the\s+)?"
     r"(?P<short>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,4})")
 _WORD = re.compile(r"[^\s]+")
+
+
+def _acronym_ok(acronym: str) -> bool:
+    return sum(ch.isupper() for ch in acronym) >= 2
 
 
 def _letters(acronym: str) -> str:
@@ -166,7 +172,7 @@ def find_aliases(text: str) -> list[tuple[str, str, int, int]]:
         # Find "(ACR)" first, then look back: a lazy "long form before (" regex backtracks at
         # every character of the text.
         acr = m.group("acr").rstrip(".")
-        if acr.isdigit() or acr.lower() in {"eds", "ed"}:
+        if not _acronym_ok(acr) or acr.lower() in {"eds", "ed"}:
             continue
         lo = max(0, m.start() - 150)
         window = text[lo:m.start()]
@@ -178,6 +184,8 @@ def find_aliases(text: str) -> list[tuple[str, str, int, int]]:
                 found.append((acr, long, start, start + len(long)))
     for m in _REVERSED.finditer(text):
         acr = m.group("acr")
+        if not _acronym_ok(acr):
+            continue
         long = _trim_long(m.group("long"), acr)
         if long and long == m.group("long").strip():
             found.append((acr, long, m.start("long"), m.start("long") + len(long)))
