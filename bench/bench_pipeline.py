@@ -26,70 +26,77 @@ from narratrace.types import RawDocument
 
 root = Path(__file__).resolve().parents[1]
 semeval = root.parent / "shared" / "data" / "semeval2025-task10" / "EN" / "train" / "raw-documents"
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("paths", nargs="*", type=Path)
-parser.add_argument("--limit", type=int, default=0, help="first N files of the default corpus")
-parser.add_argument("--workers", type=int, default=0, help="Options.workers (0: automatic)")
-args = parser.parse_args()
 
-with tempfile.TemporaryDirectory() as tmp:
-    paths = args.paths
-    if not paths:
-        if semeval.exists():
-            files = sorted(semeval.glob("*.txt"))[:args.limit or None]
-            corpus = Path(tmp) / "corpus"
-            corpus.mkdir()
-            for f in files:  # a temporary copy: --limit picks files, analyze takes a folder
-                shutil.copy(f, corpus / f.name)
-            paths = [corpus]
-        else:
-            paths = [p for p in (root / "examples" / "corpus", root.parent / "shared" / "seeds")
-                     if p.exists()]
-    options = Options(workers=args.workers, quiet=True)
-    raws = [r for r in iter_inputs(paths, options=options) if isinstance(r, RawDocument)]
-    documents, _ = prepare_documents(raws, options=options)
-    texts = [d.text for d in documents if d.language == "en"]
-    words = sum(len(t.split()) for t in texts)
 
-    nlp = load_spacy("en")
-    list(nlp.pipe(texts[:2]))  # warm-up
-    t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=options.batch_size):
-        pass
-    parse_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=options.batch_size, n_process=2):
-        pass
-    parse2_s = time.perf_counter() - t0
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--limit", type=int, default=0, help="first N files of the default corpus")
+    parser.add_argument("--workers", type=int, default=0, help="Options.workers (0: automatic)")
+    args = parser.parse_args()
 
-    workers = local_workers(options, len(documents))
-    if workers == 1:
-        # One process: load its models before timing, as spaCy's was warmed above (worker
-        # processes load their own inside the timed run).
-        from narratrace.narratives import load_model
-        from narratrace.nlp import embed
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = args.paths
+        if not paths:
+            if semeval.exists():
+                files = sorted(semeval.glob("*.txt"))[:args.limit or None]
+                corpus = Path(tmp) / "corpus"
+                corpus.mkdir()
+                for f in files:  # a temporary copy: --limit picks files, analyze takes a folder
+                    shutil.copy(f, corpus / f.name)
+                paths = [corpus]
+            else:
+                paths = [p for p in (root / "examples" / "corpus", root.parent / "shared" / "seeds")
+                         if p.exists()]
+        options = Options(workers=args.workers, quiet=True)
+        raws = [r for r in iter_inputs(paths, options=options) if isinstance(r, RawDocument)]
+        documents, _ = prepare_documents(raws, options=options)
+        texts = [d.text for d in documents if d.language == "en"]
+        words = sum(len(t.split()) for t in texts)
 
-        embed(["warm-up"])
-        load_model()
+        nlp = load_spacy("en")
+        list(nlp.pipe(texts[:2]))  # warm-up
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=options.batch_size):
+            pass
+        parse_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=options.batch_size, n_process=2):
+            pass
+        parse2_s = time.perf_counter() - t0
 
-    phases: dict[str, float] = {}
+        workers = local_workers(options, len(documents))
+        if workers == 1:
+            # One process: load its models before timing, as spaCy's was warmed above (worker
+            # processes load their own inside the timed run).
+            from narratrace.narratives import load_model
+            from narratrace.nlp import embed
 
-    def hook(phase: str, n: int, total: int | None) -> None:
-        phases.setdefault(phase, time.perf_counter())
+            embed(["warm-up"])
+            load_model()
 
-    store = open_store(Path(tmp) / "bench.sqlite")
-    t0 = time.perf_counter()
-    analyze(paths, store=store, options=options, progress=hook)
-    pipeline_s = time.perf_counter() - t0
-    end = time.perf_counter()
+        phases: dict[str, float] = {}
 
-print(f"documents: {len(documents)} ({len(texts)} English), words: {words}, cores: {cpu_cores()}, "
-      f"pipeline worker processes: {workers}")
-print(f"spaCy parse, 1 process:   {words / parse_s:8.0f} words/s")
-print(f"spaCy parse, 2 processes: {words / parse2_s:8.0f} words/s")
-print(f"whole pipeline:           {words / pipeline_s:8.0f} words/s (read, clean, all stages, store)")
-if {"analyse", "corpus"} <= phases.keys():
-    print(f"  phases: read {phases['analyse'] - t0:.1f} s, per-document {phases['corpus'] - phases['analyse']:.1f} s,"
-          f" corpus stages {end - phases['corpus']:.1f} s")
-print(f"ratio pipeline / spaCy 1 process:  {parse_s / pipeline_s:.2f}  (target ≥ 0.8)")
-print(f"ratio pipeline / spaCy 2 processes: {parse2_s / pipeline_s:.2f}")
+        def hook(phase: str, n: int, total: int | None) -> None:
+            phases.setdefault(phase, time.perf_counter())
+
+        store = open_store(Path(tmp) / "bench.sqlite")
+        t0 = time.perf_counter()
+        analyze(paths, store=store, options=options, progress=hook)
+        pipeline_s = time.perf_counter() - t0
+        end = time.perf_counter()
+
+    print(f"documents: {len(documents)} ({len(texts)} English), words: {words}, cores: {cpu_cores()}, "
+          f"pipeline worker processes: {workers}")
+    print(f"spaCy parse, 1 process:   {words / parse_s:8.0f} words/s")
+    print(f"spaCy parse, 2 processes: {words / parse2_s:8.0f} words/s")
+    print(f"whole pipeline:           {words / pipeline_s:8.0f} words/s (read, clean, all stages, store)")
+    if {"analyse", "corpus"} <= phases.keys():
+        print(f"  phases: read {phases['analyse'] - t0:.1f} s, per-document {phases['corpus'] - phases['analyse']:.1f} s,"
+              f" corpus stages {end - phases['corpus']:.1f} s")
+    print(f"ratio pipeline / spaCy 1 process:  {parse_s / pipeline_s:.2f}  (target ≥ 0.8)")
+    print(f"ratio pipeline / spaCy 2 processes: {parse2_s / pipeline_s:.2f}")
+
+
+if __name__ == "__main__":  # the pipeline's worker processes re-import this module
+    main()

@@ -18,3 +18,8 @@ def raise_on_bug(documents: list[Document], *, batch_size: int) -> list:
     if any("BUG" in d.text for d in documents):
         raise RuntimeError("a stage outside the guarded ones failed")
     return [(DocAnalysis(document=d), []) for d in documents]
+
+
+def fail_at_start(narratives: bool) -> None:
+    """A worker initialiser that fails, as a worker re-running an unguarded script does."""
+    raise RuntimeError("cannot start here")

@@ -102,3 +102,23 @@ def test_the_driver_stores_the_reason_not_the_document_of_a_lost_part(tmp_path, 
     assert summary.documents == 0 and summary.exit_code == 3
     assert len(summary.rejected) == 2 and not list(store.documents())
     assert {r.reason for r in store.rejected()} == {"the worker died; run again to retry it"}
+
+
+def test_when_no_worker_can_start_the_run_goes_on_in_this_process(monkeypatch, caplog):
+    from _worker_fns import echo_or_die, fail_at_start
+
+    from narratrace.types import DocAnalysis
+
+    monkeypatch.setattr("narratrace._processes._start_worker", fail_at_start)
+    docs = [_doc(i) for i in range(7)]
+    here: list[str] = []
+
+    def in_process(part):
+        here.extend(d.id for d in part)
+        return [(DocAnalysis(document=d), []) for d in part]
+
+    got = list(analyze_in_processes(iter([docs[:4], docs[4:]]), options=Options(batch_size=2),
+                                    workers=2, narratives=False, fn=echo_or_die,
+                                    in_process=in_process))
+    assert [a.document.id for a, _ in got] == [d.id for d in docs] == here
+    assert "no worker process could start" in caplog.text

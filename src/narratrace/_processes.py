@@ -57,7 +57,8 @@ def local_workers(options: Options, todo: int) -> int:
 
 
 def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, workers: int,
-                         narratives: bool, fn: Callable[..., list[Result]] | None = None
+                         narratives: bool, fn: Callable[..., list[Result]] | None = None,
+                         in_process: Callable[[list[Document]], Iterable[Result]] | None = None,
                          ) -> Iterator[Result | Lost]:
     """Analyse every chunk on ``workers`` processes, yielding results in input order.
 
@@ -65,19 +66,34 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     that kills its worker (or raises outside the guarded stages) comes back as :data:`Lost`:
     not stored, so a rerun retries it; every other document is analysed.
     ``fn(part, batch_size=)`` analyses one part in a worker (default: the pipeline's stages).
+    When no worker can start at all (e.g. a script that calls :func:`~narratrace.analyze`
+    without an ``if __name__ == "__main__":`` guard, which a spawned process re-runs), the run
+    goes on in this process with ``in_process(part)``, and says so in the log.
     """
     part_size = max(1, options.batch_size)
+    parts = (chunk[i:i + part_size] for chunk in chunks for i in range(0, len(chunk), part_size))
     runner = _Runner(workers, narratives, batch_size=options.batch_size, fn=fn)
     try:
-        for chunk in chunks:
-            for i in range(0, len(chunk), part_size):
-                runner.submit(chunk[i:i + part_size])
-                while len(runner.window) >= 2 * workers:
-                    yield from runner.next_results()
+        for part in parts:
+            runner.submit(part)
+            while len(runner.window) >= 2 * workers:
+                yield from runner.next_results()
         while runner.window:
             yield from runner.next_results()
+        return
+    except _NoWorkers as exc:
+        log.warning("no worker process could start (%s); analysing in this process", exc)
     finally:
         runner.pool.shutdown(cancel_futures=True)
+    for part in [*(part for part, _ in runner.window), *parts]:
+        if in_process is None:
+            yield _lost(part, "no worker process could start")
+        else:
+            yield from in_process(part)
+
+
+class _NoWorkers(Exception):
+    """The pool broke before any worker finished a part: workers cannot start here."""
 
 
 class _Runner:
@@ -94,6 +110,7 @@ class _Runner:
         self.fn = fn or _run_part  # module-level, so a spawned worker can import it
         self.pool = self._new_pool()
         self.window: deque[tuple[list[Document], Future[list[Result]]]] = deque()
+        self.started = False  # a worker has finished a part: workers can start here
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # "spawn": a forked child of a process that has started torch's or BLAS's threads can
@@ -121,7 +138,10 @@ class _Runner:
         part, future = self.window[0]
         try:
             results: list[Result | Lost] = list(future.result())
-        except BrokenProcessPool:
+            self.started = True
+        except BrokenProcessPool as exc:
+            if not self.started:
+                raise _NoWorkers(str(exc) or "the pool broke at start-up") from exc
             return self._recover()
         except Exception:  # a worker bug outside the guarded stages: find its documents
             results = self._alone(part, split=True)
