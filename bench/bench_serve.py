@@ -6,15 +6,36 @@ of ~2,500 characters in 40 outlets over two years, 8 attributions, 12 entity men
 2,000 claim families, 5,000 reuse pairs, 1,500 events. It is cached under
 /tmp/bench-serve/ (delete it to rebuild).
 
-    .venv/bin/python bench/bench_serve.py [--docs 10000] [--repeat 20]
+Two parts:
+
+* in-process: each page timed sequentially through FastAPI's TestClient (no sockets);
+* served: the real ``narratrace serve`` in a subprocess on 127.0.0.1, driven over loopback by
+  1, 4 and 16 concurrent clients (closed loop: each client is a thread with one keep-alive
+  ``http.client`` connection that sends its next request when the last one is answered)
+  over a mix of pages and API twins. Per concurrency level it prints requests/s, median,
+  95th and 99th percentile latency per page kind, errors (non-200 answers and socket
+  failures), the ratio of each median to the one-client median of the same run, the
+  server's CPU time per request, its threads and open files, and ``os.getloadavg()`` before
+  and after (the bench shares its cores with other work; a level run under extreme load
+  should be repeated).
+
+    .venv/bin/python bench/bench_serve.py [--docs 10000] [--repeat 20] [--clients 1,4,16]
+                                          [--requests 600] [--no-inprocess] [--no-serve]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -104,10 +125,209 @@ def build(path: Path, n_docs: int, seed: int = 7) -> None:
     store.close()
 
 
+def page_urls(n_docs: int, rng: random.Random) -> dict[str, Callable[[], str]]:
+    """Page kind -> a function drawing one URL of that kind (random ids, search words)."""
+    n_ent, n_fam = max(30, n_docs * 3 // 10), max(20, n_docs // 5)
+    return {
+        "overview": lambda: "/",
+        "documents": lambda: f"/documents?offset={rng.randrange(n_docs - 50)}",
+        "document": lambda: f"/documents/{rng.randrange(n_docs):016x}",
+        "families": lambda: "/families",
+        "family": lambda: f"/families/fam{rng.randrange(n_fam):06d}",
+        "entities": lambda: "/entities",
+        "entity": lambda: f"/entities/ent_{rng.randrange(n_ent):06d}",
+        "timeline": lambda: "/timeline",
+        "graph": lambda: "/graph",
+        "search": lambda: f"/search?q={rng.choice(WORDS)}+{rng.choice(WORDS)}",
+        "api overview": lambda: "/api/overview",
+        "api document": lambda: f"/api/documents/{rng.randrange(n_docs):016x}",
+        "api family": lambda: f"/api/families/fam{rng.randrange(n_fam):06d}",
+        "api entity": lambda: f"/api/entities/ent_{rng.randrange(n_ent):06d}",
+        "api graph": lambda: "/api/graph",
+        "api search": lambda: f"/api/search?q={rng.choice(WORDS)}",
+    }
+
+
+#: Share of each page kind in the served mix: a reader mostly opens documents, families and
+#: entities from lists and search; corpus-wide pages and JSON twins are visited less often.
+MIX = {"overview": 2, "documents": 2, "document": 6, "families": 1, "family": 3, "entities": 1,
+       "entity": 3, "timeline": 1, "graph": 1, "search": 3, "api overview": 1,
+       "api document": 2, "api family": 1, "api entity": 1, "api graph": 1, "api search": 1}
+
+
+def _pct(times: list[float], q: float) -> float:
+    """The ``q`` quantile of sorted ``times`` (nearest rank, so p99 of 20 samples is the max)."""
+    return times[min(len(times) - 1, int(len(times) * q))]
+
+
+def in_process(path: Path, n_docs: int, repeat: int) -> None:
+    started = time.perf_counter()
+    app = create_app(f"sqlite:///{path}")
+    print(f"app start (index build): {time.perf_counter() - started:.2f} s")
+    client = TestClient(app, base_url="http://127.0.0.1")
+    html = {"accept": "text/html"}
+    pages = page_urls(n_docs, random.Random(1))
+    print(f"{'page':<14} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'KiB':>7}")
+    for name, make in pages.items():
+        if name in ("api overview", "api family", "api entity", "api graph"):
+            continue  # timed in the served part only, as before
+        times, size = [], 0
+        for _ in range(repeat):
+            url = make()
+            t0 = time.perf_counter()
+            response = client.get(url, headers=html)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code, response.text[:200])
+            size = len(response.content)
+        times.sort()
+        print(f"{name:<14} {statistics.median(times):8.1f} {_pct(times, 0.95):8.1f} "
+              f"{times[-1]:8.1f} {size / 1024:7.0f}")
+
+
+# ---------------------------------------------------------------------- served over loopback
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``narratrace serve`` in a subprocess; returns once it accepts connections."""
+    script = Path(sys.executable).with_name("narratrace")
+    command = [str(script)] if script.exists() else [
+        sys.executable, "-c", "from narratrace.cli import main; main()"]
+    out = log.open("wb")
+    server = subprocess.Popen([*command, "serve", "--db", f"sqlite:///{path}", "--port",
+                               str(port)], stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 300  # index build: 5-8 s idle, far longer under load
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"server exited with {server.returncode}; see {log}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"server did not listen on port {port} within 300 s; see {log}")
+
+
+def _proc(pid: int) -> tuple[float, int, int]:
+    """CPU seconds (user + system), threads and open files of process ``pid`` (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return cpu, int(fields[17]), len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def drive(port: int, urls: list[tuple[str, str]], clients: int
+          ) -> tuple[dict[str, list[float]], list[str], float]:
+    """Send ``urls`` (kind, url) from ``clients`` threads, each with one keep-alive
+    connection; returns latencies in ms per kind, error descriptions and the wall time."""
+    times: dict[str, list[float]] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+    queue = iter(urls)
+    headers = {"accept": "text/html", "host": f"127.0.0.1:{port}"}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                break
+            kind, url = item
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", url, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                status, body = 0, repr(exc).encode()
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                times.setdefault(kind, []).append(ms)
+                if status != 200:
+                    errors.append(f"{kind} {url} -> {status} {body[:160]!r}")
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, errors, time.perf_counter() - started
+
+
+def served(path: Path, n_docs: int, levels: list[int], requests: int, gap: float) -> None:
+    port = _free_port()
+    log = path.with_name("serve.log")
+    started = time.perf_counter()
+    server = start_server(path, port, log)
+    print(f"\nserved: narratrace serve on 127.0.0.1:{port} (pid {server.pid}), listening after "
+          f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} cores; log {log}")
+    try:
+        rng = random.Random(2)
+        pages = page_urls(n_docs, rng)
+        kinds = [k for k, w in MIX.items() for _ in range(w)]
+        # Warm-up (not counted): every kind a few times, so no level pays for first renders.
+        drive(port, [(k, pages[k]()) for k in MIX for _ in range(3)], 1)
+        base: dict[str, float] = {}
+        for clients in levels:
+            urls = [(k, pages[k]()) for k in (rng.choice(kinds) for _ in range(requests))]
+            load0 = os.getloadavg()
+            cpu0, _, _ = _proc(server.pid)
+            times, errors, wall = drive(port, urls, clients)
+            cpu1, threads, files = _proc(server.pid)
+            load1 = os.getloadavg()
+            every = sorted(t for ts in times.values() for t in ts)
+            print(f"\n{clients} concurrent client(s): {len(urls)} requests in {wall:.1f} s = "
+                  f"{len(urls) / wall:.1f} req/s, {len(errors)} errors; server CPU "
+                  f"{(cpu1 - cpu0) * 1000 / len(urls):.1f} ms/request "
+                  f"({(cpu1 - cpu0) / wall:.2f} cores busy), {threads} threads, "
+                  f"{files} open files")
+            print(f"  load average before {load0[0]:.1f} {load0[1]:.1f} {load0[2]:.1f}, "
+                  f"after {load1[0]:.1f} {load1[1]:.1f} {load1[2]:.1f}")
+            print(f"  {'page':<14} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+                  f"{'p50/1c':>7} {'p95/1c':>7}")
+            rows = [(k, sorted(times[k])) for k in MIX if k in times] + [("all", every)]
+            for kind, ts in rows:
+                p50, p95 = statistics.median(ts), _pct(ts, 0.95)
+                if clients == levels[0]:
+                    base[kind], base[kind + " p95"] = p50, p95
+                print(f"  {kind:<14} {len(ts):4d} {p50:8.1f} {p95:8.1f} {_pct(ts, 0.99):8.1f} "
+                      f"{p50 / base[kind]:7.1f} {p95 / base[kind + ' p95']:7.1f}")
+            over = [k for k, ts in rows if k != "all" and _pct(ts, 0.95) > 200]
+            print(f"  p95 over 200 ms: {', '.join(over) if over else 'none'}")
+            for e in sorted(set(errors))[:5]:
+                print(f"  error: {e}")
+            time.sleep(gap)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    tracebacks = log.read_text(errors="replace").count("Traceback")
+    print(f"\nserver log: {tracebacks} tracebacks ({log})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="In-process requests per page.")
+    parser.add_argument("--clients", default="1,4,16",
+                        help="Concurrency levels served, comma-separated; the first is the "
+                             "baseline of the ratios.")
+    parser.add_argument("--requests", type=int, default=600, help="Requests per level.")
+    parser.add_argument("--gap", type=float, default=2.0,
+                        help="Seconds idle between levels.")
+    parser.add_argument("--no-inprocess", action="store_true")
+    parser.add_argument("--no-serve", action="store_true")
     args = parser.parse_args()
     folder = Path("/tmp/bench-serve")
     folder.mkdir(exist_ok=True)
@@ -116,41 +336,11 @@ def main() -> None:
         started = time.perf_counter()
         build(path, args.docs)
         print(f"built {path} in {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    app = create_app(f"sqlite:///{path}")
-    print(f"app start (index build): {time.perf_counter() - started:.2f} s")
-    client = TestClient(app, base_url="http://127.0.0.1")
-    html = {"accept": "text/html"}
-    rng = random.Random(1)
-    n_ent, n_fam = max(30, args.docs * 3 // 10), max(20, args.docs // 5)
-    pages = {
-        "overview": lambda: "/",
-        "documents": lambda: f"/documents?offset={rng.randrange(args.docs - 50)}",
-        "document": lambda: f"/documents/{rng.randrange(args.docs):016x}",
-        "families": lambda: "/families",
-        "family": lambda: f"/families/fam{rng.randrange(n_fam):06d}",
-        "entities": lambda: "/entities",
-        "entity": lambda: f"/entities/ent_{rng.randrange(n_ent):06d}",
-        "timeline": lambda: "/timeline",
-        "graph": lambda: "/graph",
-        "search": lambda: f"/search?q={rng.choice(WORDS)}+{rng.choice(WORDS)}",
-        "api document": lambda: f"/api/documents/{rng.randrange(args.docs):016x}",
-        "api search": lambda: f"/api/search?q={rng.choice(WORDS)}",
-    }
-    print(f"{'page':<14} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'KiB':>7}")
-    for name, make in pages.items():
-        times, size = [], 0
-        for _ in range(args.repeat):
-            url = make()
-            t0 = time.perf_counter()
-            response = client.get(url, headers=html)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (url, response.status_code, response.text[:200])
-            size = len(response.content)
-        times.sort()
-        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        print(f"{name:<14} {statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f} "
-              f"{size / 1024:7.0f}")
+    if not args.no_inprocess:
+        in_process(path, args.docs, args.repeat)
+    if not args.no_serve:
+        served(path, args.docs, [int(c) for c in args.clients.split(",")], args.requests,
+               args.gap)
 
 
 if __name__ == "__main__":
