@@ -23,6 +23,7 @@ from narratrace.pipeline import _b64
 from narratrace.reuse import signature, story_candidates
 from narratrace.store import open_store
 from narratrace.types import (Attribution, Claim, DateMention, Document, Mention, Speaker)
+from pg_server import SKIP_REASON, fresh_database, postgres_binaries, postgres_server
 from scale_corpus import _MONTHS, _PEOPLE, _PLACES, _TOPICS, article
 
 DIM = 384
@@ -114,8 +115,8 @@ def _snapshot(store) -> dict:
     return out
 
 
-def _store(tmp_path, name: str, docs: list[dict]):
-    store = open_store(f"sqlite:///{tmp_path / name}.sqlite")
+def _store(tmp_path, name: str, docs: list[dict], url: str | None = None):
+    store = open_store(url or f"sqlite:///{tmp_path / name}.sqlite")
     for records in docs:
         _add(store, records)
     return store
@@ -235,6 +236,26 @@ def test_a_failing_corpus_run_leaves_the_previous_results(tmp_path, corpus, monk
     fresh = _store(tmp_path, "f", [corpus[i] for i in range(14)])
     run_corpus_stages(fresh)
     assert _snapshot(store) == _snapshot(fresh)
+
+
+def test_incremental_on_postgres_equals_a_full_run_on_sqlite(tmp_path, corpus):
+    """The pair cache behaves the same on the PostgreSQL backend (grown there, fresh here)."""
+    if postgres_binaries() is None:
+        pytest.skip(SKIP_REASON)
+    with postgres_server() as admin:
+        grown = _store(tmp_path, "pg", [corpus[i] for i in range(12)], url=fresh_database(admin))
+        run_corpus_stages(grown)
+        with grown.transaction():
+            grown.delete_document("d002")
+            for i in range(12, 18):
+                _add(grown, corpus[i])
+        second = run_corpus_stages(grown)
+        got = _snapshot(grown)
+        grown.close()
+    fresh = _store(tmp_path, "fresh", [corpus[i] for i in range(18) if i != 2])
+    run_corpus_stages(fresh)
+    assert second.new == 6
+    assert got == _snapshot(fresh)
 
 
 @pytest.mark.parametrize("rows", [None, [0], [3, 1], []])

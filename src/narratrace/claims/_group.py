@@ -103,7 +103,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
             # float noise on the diagonal.
-            medoid = idx[int(np.argmax(np.round(sims.mean(axis=1), 6)))]
+            medoid = idx[0] if len(idx) == 1 else idx[int(np.argmax(np.round(sims.mean(axis=1), 6)))]
             docs = tuple(dict.fromkeys(c.doc for c in fam_claims))
             published = sorted(p for d in docs if (p := getattr(documents.get(d), "published", None)))
             families.append((min(idx), ClaimFamily(
