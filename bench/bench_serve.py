@@ -20,7 +20,8 @@ Two parts:
   should be repeated).
 
     .venv/bin/python bench/bench_serve.py [--docs 10000] [--repeat 20] [--clients 1,4,16]
-                                          [--requests 600] [--no-inprocess] [--no-serve]
+                                          [--requests 600] [--without KINDS]
+                                          [--no-inprocess] [--no-serve]
 """
 
 from __future__ import annotations
@@ -263,7 +264,8 @@ def drive(port: int, urls: list[tuple[str, str]], clients: int
     return times, errors, time.perf_counter() - started
 
 
-def served(path: Path, n_docs: int, levels: list[int], requests: int, gap: float) -> None:
+def served(path: Path, n_docs: int, levels: list[int], requests: int, gap: float,
+           mix: dict[str, int]) -> None:
     port = _free_port()
     log = path.with_name("serve.log")
     started = time.perf_counter()
@@ -273,9 +275,9 @@ def served(path: Path, n_docs: int, levels: list[int], requests: int, gap: float
     try:
         rng = random.Random(2)
         pages = page_urls(n_docs, rng)
-        kinds = [k for k, w in MIX.items() for _ in range(w)]
+        kinds = [k for k, w in mix.items() for _ in range(w)]
         # Warm-up (not counted): every kind a few times, so no level pays for first renders.
-        drive(port, [(k, pages[k]()) for k in MIX for _ in range(3)], 1)
+        drive(port, [(k, pages[k]()) for k in mix for _ in range(3)], 1)
         base: dict[str, float] = {}
         for clients in levels:
             urls = [(k, pages[k]()) for k in (rng.choice(kinds) for _ in range(requests))]
@@ -294,7 +296,7 @@ def served(path: Path, n_docs: int, levels: list[int], requests: int, gap: float
                   f"after {load1[0]:.1f} {load1[1]:.1f} {load1[2]:.1f}")
             print(f"  {'page':<14} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
                   f"{'p50/1c':>7} {'p95/1c':>7}")
-            rows = [(k, sorted(times[k])) for k in MIX if k in times] + [("all", every)]
+            rows = [(k, sorted(times[k])) for k in mix if k in times] + [("all", every)]
             for kind, ts in rows:
                 p50, p95 = statistics.median(ts), _pct(ts, 0.95)
                 if clients == levels[0]:
@@ -326,6 +328,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600, help="Requests per level.")
     parser.add_argument("--gap", type=float, default=2.0,
                         help="Seconds idle between levels.")
+    parser.add_argument("--without", default="",
+                        help="Page kinds left out of the served mix, comma-separated (e.g. "
+                             "'search,api search' to see the other pages without search).")
     parser.add_argument("--no-inprocess", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     args = parser.parse_args()
@@ -339,8 +344,14 @@ def main() -> None:
     if not args.no_inprocess:
         in_process(path, args.docs, args.repeat)
     if not args.no_serve:
+        left_out = {k.strip() for k in args.without.split(",") if k.strip()}
+        unknown = left_out - set(MIX)
+        if unknown:
+            parser.error(f"unknown page kinds {sorted(unknown)}; known: {', '.join(MIX)}")
+        mix = {k: w for k, w in MIX.items() if k not in left_out}
+        print(f"\nserved mix (weights): {', '.join(f'{k} {w}' for k, w in mix.items())}")
         served(path, args.docs, [int(c) for c in args.clients.split(",")], args.requests,
-               args.gap)
+               args.gap, mix)
 
 
 if __name__ == "__main__":
