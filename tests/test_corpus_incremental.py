@@ -269,3 +269,17 @@ def test_story_candidates_from_some_rows_are_the_full_search_restricted(rows):
     got = story_candidates(vectors, rows, threshold=0.5)
     wanted = set(range(40)) if rows is None else set(rows)
     assert got == [p for p in every if p[0] in wanted or p[1] in wanted]
+
+
+def test_cached_pairs_from_another_version_are_recomputed(tmp_path, corpus, monkeypatch):
+    """A store whose pairs were made by other code (version or thresholds) starts over."""
+    from narratrace import corpus as corpus_module
+
+    store = _store(tmp_path, "stamp", [corpus[i] for i in range(6)])
+    first = run_corpus_stages(store)
+    assert first.new == 6 and not first.full
+    assert run_corpus_stages(store).new == 0  # same code: the cache is used
+    monkeypatch.setattr(corpus_module, "_pairs_stamp", lambda: "narratrace 9.9; other thresholds")
+    again = run_corpus_stages(store)
+    assert again.full and again.new == 6
+    assert not run_corpus_stages(store).full

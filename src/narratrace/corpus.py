@@ -64,7 +64,12 @@ def _run(store: Store, options: Options) -> CorpusRun:
 
     documents = list(store.documents())
     ids = {d.id for d in documents}
-    full = not options.incremental
+    # Cached pairs are valid for the code and thresholds that computed them: a store made by
+    # another narratrace version (or with other pair thresholds) starts over once.
+    stamp, stored = [{"pairs": _pairs_stamp()}], store.corpus("corpus_stamp")
+    full = not options.incremental or bool(stored) and stored != stamp
+    if stored != stamp:
+        store.replace_corpus("corpus_stamp", stamp)
     if full:
         store.drop_pairs()
     known = set() if full else store.corpus_docs()
@@ -316,3 +321,13 @@ def _events(store: Store, documents: Sequence[Document], mentions: Sequence[Ment
 
 
 __all__ = ["CorpusRun", "run_corpus_stages"]
+
+
+def _pairs_stamp() -> str:
+    """What cached pairs depend on besides the two documents: the code version and the
+    thresholds that decide which pairs are kept."""
+    from . import __version__
+    from .claims._group import RELATED
+    from .reuse import NUM_PERM, STORY_CANDIDATE
+
+    return f"narratrace {__version__}; perm {NUM_PERM}; story {STORY_CANDIDATE}; claims {RELATED}"
