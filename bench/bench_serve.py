@@ -301,8 +301,10 @@ def served(path: Path, n_docs: int, levels: list[int], requests: int, gap: float
                 p50, p95 = statistics.median(ts), _pct(ts, 0.95)
                 if clients == levels[0]:
                     base[kind], base[kind + " p95"] = p50, p95
+                ratios = (f"{p50 / base[kind]:7.1f} {p95 / base[kind + ' p95']:7.1f}"
+                          if kind in base else f"{'-':>7} {'-':>7}")  # kind not drawn at 1c
                 print(f"  {kind:<14} {len(ts):4d} {p50:8.1f} {p95:8.1f} {_pct(ts, 0.99):8.1f} "
-                      f"{p50 / base[kind]:7.1f} {p95 / base[kind + ' p95']:7.1f}")
+                      f"{ratios}")
             over = [k for k, ts in rows if k != "all" and _pct(ts, 0.95) > 200]
             print(f"  p95 over 200 ms: {', '.join(over) if over else 'none'}")
             for e in sorted(set(errors))[:5]:
