@@ -10,12 +10,12 @@ import pytest
 from narratrace.errors import InputError
 from narratrace.narratives import _semeval as S
 from narratrace.narratives._features import Tfidf, ngrams, sklearn_vectorizer, split_sentences
-from narratrace.narratives._framing import mention_features
+from narratrace.narratives._framing import mention_features, mention_window
 from narratrace.narratives import __all__ as PUBLIC
 from narratrace.narratives import default_model_path
 from narratrace.narratives._model import (ARRAYS, META, DocScores, Head, NarrativeModel, decide,
-                                          decide_roles, frame_scores, mention_matrix,
-                                          official_labels)
+                                          decide_roles, frame_scores, frame_scores_contextual,
+                                          has_contextual_heads, mention_matrix, official_labels)
 
 G = S.GoldNarratives
 
@@ -198,3 +198,46 @@ def test_mention_matrix_of_a_words_only_model_ignores_context():
     model = _toy_framing_model(context=0)
     assert mention_matrix(model, ["e_a"], np.array([0.5, 0.5])).shape == (1, 2)
     assert not mention_matrix(model, ["zzz"]).any()  # negative: unknown words, zero row
+
+
+@pytest.mark.parametrize(("text", "start", "end", "chars", "expected"), [
+    ("The army shelled Kyiv again.", 17, 21, 6, ("elled Kyiv again", 6, 10)),
+    ("Ruritania invaded.", 0, 9, 200, ("Ruritania invaded.", 0, 9)),   # clipped at both ends
+    ("ab X", 3, 4, 0, ("X", 0, 1)),                                   # no context at all
+])
+def test_mention_window(text, start, end, chars, expected):
+    window, s, e = mention_window(text, start, end, chars=chars)
+    assert (window, s, e) == expected and window[s:e] == text[start:end]
+
+
+def test_frame_scores_contextual_appends_the_article_context():
+    """The contextual heads read [vector | narrative probabilities]; both are softmaxes."""
+    width = 4 + 2
+    main_w = np.zeros((3, width), np.float32)
+    main_w[2, 5] = 5.0  # the second narrative's probability pushes towards the third role
+    heads = {"main_ctx": Head(main_w, np.zeros(3, np.float32)),
+             "roles_ctx": Head(np.zeros((2, width), np.float32), np.zeros(2, np.float32))}
+    model = NarrativeModel(doc_tfidf=Tfidf({}, np.zeros(0, np.float32), 1),
+                           mention_tfidf=Tfidf({}, np.zeros(0, np.float32), 1), heads=heads)
+    assert has_contextual_heads(model)
+    vectors = np.ones((2, 4), np.float32)
+    main_p, role_p = frame_scores_contextual(model, vectors, np.array([0.0, 1.0]))
+    assert main_p.shape == (2, 3) and np.allclose(main_p.sum(1), 1.0)
+    assert np.allclose(role_p, 0.5) and (main_p.argmax(1) == 2).all()
+    low, _ = frame_scores_contextual(model, vectors, np.array([1.0, 0.0]))
+    assert np.allclose(low, 1 / 3)  # negative: without that narrative, no preference
+    assert not has_contextual_heads(_toy_framing_model(context=0))  # TF-IDF-only model
+
+
+@pytest.mark.parametrize(("names", "cap", "expected"), [
+    (["A", "B", "C"], 2, [0, 1]),
+    (["A", "a", "B", "A", "C"], 3, [0, 2, 4]),       # a repeated name waits for the distinct ones
+    (["A", "a", "A"], 2, [0, 1]),                    # then repeats fill the cap, in order
+    (["A", "B"], 0, []),                             # negative: no encoder passes allowed
+    ([], 5, []),                                     # negative: nothing to frame
+])
+def test_contextual_choice_prefers_distinct_names(names, cap, expected):
+    from narratrace.narratives import _contextual_choice
+
+    items = [(10 * i, 10 * i + 1, n) for i, n in enumerate(names)]
+    assert _contextual_choice(items, cap) == expected

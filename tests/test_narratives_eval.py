@@ -7,16 +7,19 @@ split. Held-out numbers come from the nested CV that ``train()`` records in the 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from narratrace.errors import ModelNotFoundError
 from narratrace.narratives import (classify_narratives, frame_entities, load_model,
                                    predict_semeval)
 from narratrace.narratives import _semeval as S
-from narratrace.narratives._model import ARRAYS, DEFAULT_DIR
+from narratrace.narratives._framing import mention_vectors, mention_window
+from narratrace.narratives._model import ARRAYS, DEFAULT_DIR, has_contextual_heads
 from narratrace.types import Document, Mention
 
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline_narratives.json").read_text())
@@ -80,6 +83,35 @@ def test_frame_entities_tuples_and_mentions(model):
         assert set(f.fine_roles) <= set(model.role_taxonomy[f.main_role]) and f.fine_roles
     mentions = [Mention("d", 0, 9, "Ruritania", "place"), Mention("d", 18, 27, "Freedonia", "other")]
     assert [f.entity for f in frame_entities(_doc(text), mentions, model=model)] == ["Ruritania"]
+
+
+def test_contextual_framing_covers_the_first_mentions_and_tfidf_the_rest(model):
+    """Issue #5 (entity framing): the first MAX_CONTEXTUAL distinct names are framed from their
+    encoder vector, later ones exactly as with ``contextual=False`` (TF-IDF heads)."""
+    from narratrace.narratives import MAX_CONTEXTUAL
+
+    assert has_contextual_heads(model)
+    text = " ".join(f"Ruritania{i} shelled the villages of Freedonia." for i in range(12))
+    spans = [(m.start(), m.end(), m.group()) for m in re.finditer(r"Ruritania\d+", text)]
+    assert len(spans) > MAX_CONTEXTUAL
+    ctx = frame_entities(_doc(text), spans, model=model)
+    plain = frame_entities(_doc(text), spans, model=model, contextual=False)
+    assert [f.start for f in ctx] == [s for s, _, _ in spans] == [f.start for f in plain]
+    for f in ctx[:MAX_CONTEXTUAL]:
+        assert len(f.fine_roles) == 1 and set(f.fine_roles) <= set(model.role_taxonomy[f.main_role])
+    assert ctx[MAX_CONTEXTUAL:] == plain[MAX_CONTEXTUAL:]
+
+
+def test_mention_vectors_read_the_mention_in_its_context():
+    text = "Rebels attacked Ruritania at dawn. Ruritania sent aid to the flood victims."
+    a, b = text.index("Ruritania"), text.index("Ruritania", 20)
+    wins = [mention_window(text, a, a + 9), mention_window(text, a, a + 9),
+            mention_window(text, b, b + 9), mention_window(text, 0, 6)]
+    v = mention_vectors(wins)
+    assert v.shape == (4, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert np.allclose(v[0], v[1], atol=1e-3)          # same window, same vector
+    assert float(v[0] @ v[3]) < 0.95                    # negative: another mention differs
+    assert mention_vectors([]).shape == (0, 384)        # negative: nothing to encode
 
 
 def test_predict_semeval_writes_official_files(tmp_path: Path, model):

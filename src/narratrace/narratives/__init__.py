@@ -23,9 +23,10 @@ from ..errors import UsageError
 from ..types import Document, Framing, NarrativeLabel
 from . import _semeval
 from ._features import split_sentences
-from ._framing import mention_features
-from ._model import (DEFAULT_DIR, OTHER, NarrativeModel, decide, decide_roles, frame_scores,
-                     load_model, official_labels, score_documents)
+from ._framing import mention_features, mention_vectors, mention_window
+from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, decide_roles,
+                     frame_scores, frame_scores_contextual, has_contextual_heads, load_model,
+                     official_labels, score_documents)
 
 __all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narratives",
            "frame_entities", "train", "predict_semeval", "FRAMED_TYPES"]
@@ -34,6 +35,11 @@ __all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narra
 # organisations, countries/places and groups, never outlets or dates.
 FRAMED_TYPES = frozenset({"person", "organisation", "place", "group"})
 EVIDENCE_SENTENCES = 2  # sentences shown per label; the two strongest carry most of the score
+# Mentions per article framed from their contextual vector: one encoder pass of ~90 word
+# pieces each (~6 ms on one free core, see MODEL_CARD.md), so an entity-dense article costs at
+# most this many passes. The first mention of each distinct name is chosen first; the others
+# use the TF-IDF heads. The SemEval train articles list 3.9 mentions on average.
+MAX_CONTEXTUAL = 5
 
 
 def default_model_path() -> Path:
@@ -84,12 +90,16 @@ def _mention_tuple(m: Any) -> tuple[int, int, str, str | None]:
     return int(m.start), int(m.end), str(m.text), getattr(m, "type", None)
 
 
-def frame_entities(document: Document, mentions: Sequence[Any], *,
-                   model: NarrativeModel) -> list[Framing]:
+def frame_entities(document: Document, mentions: Sequence[Any], *, model: NarrativeModel,
+                   contextual: bool = True) -> list[Framing]:
     """Main role and fine roles of each mention (``(start, end, text)`` or a ``Mention``).
 
     ``Mention`` records whose ``type`` is not in :data:`FRAMED_TYPES` are skipped. Ends are
     exclusive. The fine roles are constrained to the predicted main role's taxonomy branch.
+    With ``contextual`` (and a model that has the heads) up to :data:`MAX_CONTEXTUAL`
+    mentions (see :func:`contextual_choice`) are framed from their vector under the sentence
+    encoder (loads torch and all-MiniLM-L6-v2 on first use); the others, or all with
+    ``contextual=False``, from TF-IDF features of their context.
     """
     items = []
     for m in mentions:
@@ -103,17 +113,47 @@ def frame_entities(document: Document, mentions: Sequence[Any], *,
     if not items:
         return []
     doc_scores = score_documents(model, [document.text])[0]
+    roles = _frame(model, document.text, items, doc_scores, contextual=contextual)
+    return [Framing(document.id, t, s, e, main, fine, round(score, 4))  # type: ignore[arg-type]
+            for (s, e, t), (main, fine, score) in zip(items, roles)]
+
+
+def _contextual_choice(items: Sequence[tuple[int, int, str]], cap: int) -> list[int]:
+    """Indices of the mentions to frame from their contextual vector: the first mention of each
+    distinct name (case-insensitive) in the given order, then repeats, at most ``cap``.
+
+    >>> _contextual_choice([(0, 1, "A"), (5, 6, "a"), (9, 10, "B")], 2)
+    [0, 2]
+    """
+    seen: set[str] = set()
+    first, repeats = [], []
+    for i, (_, _, name) in enumerate(items):
+        (repeats if name.lower() in seen else first).append(i)
+        seen.add(name.lower())
+    return sorted((first + repeats)[:max(0, cap)])
+
+
+def _frame(model: NarrativeModel, text: str, items: Sequence[tuple[int, int, str]],
+           doc_scores: DocScores, *, contextual: bool, max_contextual: int = MAX_CONTEXTUAL,
+           ) -> list[tuple[str, tuple[str, ...], float]]:
+    """``(main role, fine roles, P(main role))`` per ``(start, end, text)`` mention of one article."""
     domain = "CC" if doc_scores.domain_cc >= 0.5 else "URW"
-    feats = [mention_features(document.text, s, e, t, domain) for s, e, t in items]
-    main_p, role_p = frame_scores(model, feats, doc_scores.coarse)
-    out = []
-    for (s, e, t), mp, rp in zip(items, main_p, role_p):
-        main, fine, score = decide_roles(mp, rp, main_roles=model.main_roles,
-                                         fine_roles=model.fine_roles,
-                                         taxonomy=model.role_taxonomy,
-                                         extra=model.thresholds.get("extra_role", 1.01))
-        out.append(Framing(document.id, t, s, e, main, fine, round(score, 4)))  # type: ignore[arg-type]
-    return out
+    chosen = _contextual_choice(items, max_contextual) \
+        if contextual and has_contextual_heads(model) else []
+    rest = sorted(set(range(len(items))) - set(chosen))
+    main_p = np.zeros((len(items), len(model.main_roles)), np.float32)
+    role_p = np.zeros((len(items), len(model.fine_roles)), np.float32)
+    extra = np.full(len(items), model.thresholds.get("extra_role", 1.01))
+    if chosen:
+        vectors = mention_vectors([mention_window(text, items[i][0], items[i][1]) for i in chosen])
+        main_p[chosen], role_p[chosen] = frame_scores_contextual(model, vectors, doc_scores.coarse)
+        extra[chosen] = 1.01  # the contextual fine-role head is a softmax: one fine role
+    if rest:
+        feats = [mention_features(text, *items[i], domain) for i in rest]
+        main_p[rest], role_p[rest] = frame_scores(model, feats, doc_scores.coarse)
+    return [decide_roles(mp, rp, main_roles=model.main_roles, fine_roles=model.fine_roles,
+                         taxonomy=model.role_taxonomy, extra=float(x))
+            for mp, rp, x in zip(main_p, role_p, extra)]
 
 
 def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0) -> dict[str, Any]:
@@ -127,25 +167,25 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0) -> dict[s
     return _train(Path(data_dir), out=Path(out), folds=folds, seed=seed)
 
 
-def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel) -> dict[str, Any]:
+def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel,
+                    contextual: bool = True) -> dict[str, Any]:
     """Write official-format predictions for a SemEval directory; score them when gold exists.
 
     Writes ``out_dir/subtask-2-predictions.txt`` for every article in ``raw-documents/`` and
     ``out_dir/subtask-1-predictions.txt`` for the mentions listed in
     ``subtask-1-entity-mentions.txt`` (or, failing that, in the gold ``subtask-1-annotations.txt``).
-    Returns counts, and the official metrics when gold files are present.
+    Returns counts, and the official metrics when gold files are present. ``contextual``: as
+    in :func:`frame_entities`.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     texts = _semeval.read_documents(data_dir)
     lines, preds = [], {}
-    domains: dict[str, str] = {}
     all_scores = score_documents(model, list(texts.values()))
-    coarse_of = {doc_id: s.coarse for doc_id, s in zip(texts, all_scores)}
+    scores_of = dict(zip(texts, all_scores))
     for (doc_id, _text), scores in zip(texts.items(), all_scores):
         coarse, fine = official_labels(decide(scores, narratives=model.narratives,
                                               subnarratives=model.subnarratives,
                                               thresholds=model.thresholds))
-        domains[doc_id] = "CC" if scores.domain_cc >= 0.5 else "URW"
         preds[doc_id] = _semeval.GoldNarratives(frozenset(coarse), frozenset(fine))
         lines.append(_semeval.format_narratives(doc_id, coarse, fine))
     _semeval.write_lines(out_dir / _semeval.NARRATIVE_PREDICTIONS, lines)
@@ -157,15 +197,15 @@ def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel) -> 
     framed: list[_semeval.FramingRow] = []
     if source is not None:
         wanted = [r for r in _semeval.read_framing(source, texts=texts) if r.doc in texts]
+        by_doc: dict[str, list[_semeval.FramingRow]] = {}
         for row in wanted:
-            feats = [mention_features(texts[row.doc], row.start, row.end, row.mention,
-                                      domains[row.doc])]
-            mp, rp = frame_scores(model, feats, coarse_of[row.doc])
-            main, fine, _ = decide_roles(mp[0], rp[0], main_roles=model.main_roles,
-                                         fine_roles=model.fine_roles,
-                                         taxonomy=model.role_taxonomy,
-                                         extra=model.thresholds.get("extra_role", 1.01))
-            framed.append(_semeval.FramingRow(row.doc, row.mention, row.start, row.end, main, fine))
+            by_doc.setdefault(row.doc, []).append(row)
+        for doc_id, doc_rows in by_doc.items():
+            roles = _frame(model, texts[doc_id], [(r.start, r.end, r.mention) for r in doc_rows],
+                           scores_of[doc_id], contextual=contextual,
+                           max_contextual=len(doc_rows))  # a short list: frame all in context
+            framed.extend(_semeval.FramingRow(r.doc, r.mention, r.start, r.end, main, fine)
+                          for r, (main, fine, _) in zip(doc_rows, roles))
     _semeval.write_lines(out_dir / _semeval.FRAMING_PREDICTIONS,
                          (_semeval.format_framing(r) for r in framed))
     result["mentions"] = len(framed)

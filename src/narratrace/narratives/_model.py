@@ -5,7 +5,9 @@ Files (``narratives.npz`` + ``narratives.json`` in one directory):
 * npz: the document and mention TF-IDF vocabularies and idf, and for every head a weight
   matrix (float16) and bias (float32): ``domain`` (climate vs war), ``other`` (no narrative),
   ``coarse`` (one row per narrative), ``fine`` (one row per "<narrative>: <subnarrative>"),
-  ``main`` (softmax over the three main roles) and ``roles`` (one row per fine role).
+  ``main`` (softmax over the three main roles) and ``roles`` (one row per fine role) on
+  TF-IDF mention features, and ``main_ctx`` / ``roles_ctx`` (softmax over main roles / over
+  fine roles) on the mention's contextual vector (``_framing.mention_vectors``).
 * json: label names, the taxonomy (narrative -> subnarratives, main role -> fine roles), the
   decision thresholds and the cross-validated metrics of the training run.
 
@@ -30,7 +32,7 @@ ARRAYS = "narratives.npz"
 META = "narratives.json"
 DEFAULT_DIR = Path(__file__).parent / "model"
 OTHER = "Other"
-HEADS = ("domain", "other", "coarse", "fine", "main", "roles")
+HEADS = ("domain", "other", "coarse", "fine", "main", "roles", "main_ctx", "roles_ctx")
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,21 @@ def frame_scores(model: NarrativeModel, features: list[str],
     narrative probabilities are ``doc_coarse`` (see :func:`mention_matrix`)."""
     x = mention_matrix(model, features, doc_coarse)
     return softmax(model.heads["main"].scores(x)), sigmoid(model.heads["roles"].scores(x))
+
+
+def has_contextual_heads(model: NarrativeModel) -> bool:
+    """True when the model frames mentions from their contextual vectors (see ``_framing``)."""
+    return "main_ctx" in model.heads and "roles_ctx" in model.heads
+
+
+def frame_scores_contextual(model: NarrativeModel, vectors: np.ndarray,
+                            doc_coarse: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(main role), P(fine role))`` from mention vectors ``(n, 384)`` of one article whose
+    narrative probabilities are ``doc_coarse``; both heads are softmax regressions."""
+    ctx = np.broadcast_to(np.asarray(doc_coarse, np.float32).reshape(1, -1),
+                          (len(vectors), len(doc_coarse)))
+    x = np.hstack([np.asarray(vectors, np.float32), ctx])
+    return softmax(model.heads["main_ctx"].scores(x)), softmax(model.heads["roles_ctx"].scores(x))
 
 
 def decide_roles(main_p: np.ndarray, role_p: np.ndarray, *, main_roles: list[str],
