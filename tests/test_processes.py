@@ -122,3 +122,20 @@ def test_when_no_worker_can_start_the_run_goes_on_in_this_process(monkeypatch, c
                                     in_process=in_process))
     assert [a.document.id for a, _ in got] == [d.id for d in docs] == here
     assert "no worker process could start" in caplog.text
+
+
+@pytest.mark.model
+def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it():
+    import numpy as np
+
+    from narratrace.nlp import embed
+
+    texts = ["The council met on Tuesday.", "A much longer sentence about the harbour strike, "
+             "the port authority and the ministry that denied every report.", "Officials said no.",
+             "The council met on Monday."]
+    together = embed(texts)
+    alone = np.vstack([embed([t]) for t in texts])
+    shuffled = embed(texts[::-1])[::-1]
+    assert np.array_equal(together, alone) and np.array_equal(together, shuffled)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-6)
+    assert together[0] @ together[3] > together[0] @ together[1]  # and it still means something
