@@ -113,3 +113,23 @@ def test_renders_300_documents_with_graphs_quickly() -> None:
     assert page.count('<script type="application/json" id="graph-f') == 30
     # Measured ~1.5 s on the shared 2-core dev machine; room for a busy CI box.
     assert elapsed < 8.0, f"render took {elapsed:.1f}s"
+
+
+def test_graph_json_is_the_same_in_every_process() -> None:
+    """Edge order must not follow Python's per-process string hashing (set iteration)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # Every speaker is quoted in 30 documents: the edges come from a set of document ids.
+    code = ("import sys; sys.path.insert(0, %r); from test_report import _big_analysis;"
+            "from narratrace.report import render_report; print(render_report(_big_analysis(30)))"
+            % str(Path(__file__).parent))
+    pages = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        pages.append({gid: body for gid, body in _JSON_BLOCK.findall(out) if gid.startswith("graph")})
+    assert pages[0] and pages[0] == pages[1] == pages[2]

@@ -98,7 +98,8 @@ class Graph:
         if total > max_nodes:
             nodes = sorted(nodes, key=lambda n: -degree[n["id"]])[:max_nodes]
         keep = {n["id"] for n in nodes}
-        edges = [e for (a, b, _), e in self.edges.items() if a in keep and b in keep]
+        # Sorted: the same store gives the same graph JSON in every process (no set order).
+        edges = [e for (a, b, _), e in sorted(self.edges.items()) if a in keep and b in keep]
         for n in nodes:
             n["degree"] = degree[n["id"]]
         return {"nodes": nodes, "edges": edges, "total_nodes": total,
@@ -180,7 +181,7 @@ def corpus_graph(idx: EvidenceIndex, links: Links, *,
     for eid, rows in idx.said.items():
         e = idx.entities[eid]
         g.node(f"e:{eid}", e["name"], "speaker", links.entity(eid))
-        for doc_id in {a["doc"] for a in rows}:
+        for doc_id in sorted({a["doc"] for a in rows}):
             g.edge(f"d:{doc_id}", f"e:{eid}", "quotes")
     return g.data(max_nodes=max_nodes)
 
@@ -216,7 +217,7 @@ def family_graph(idx: EvidenceIndex, fid: str, links: Links) -> dict[str, Any]:
             ref = entity_ref(idx, by)
             g.node(f"s:{who}", by, "speaker", links.entity(ref["id"]) if ref["id"] else None)
             g.edge(f"d:{c['doc']}", f"s:{who}", "quotes")
-    for d in docs:
+    for d in sorted(docs):
         for r in idx.reuse_by_doc.get(d, ()):
             if r["other"] in docs and d < r["other"]:
                 g.edge(f"d:{d}", f"d:{r['other']}", r["kind"])
