@@ -35,8 +35,8 @@ __all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narra
 # organisations, countries/places and groups, never outlets or dates.
 FRAMED_TYPES = frozenset({"person", "organisation", "place", "group"})
 EVIDENCE_SENTENCES = 2  # sentences shown per label; the two strongest carry most of the score
-# Mentions per article framed from their contextual vector: one encoder pass of ~90 word
-# pieces each (~6 ms on one free core, see MODEL_CARD.md), so an entity-dense article costs at
+# Mentions per article framed from their contextual vector: one encoder pass of ~45 word
+# pieces each (see MODEL_CARD.md, Speed), so an entity-dense article costs at
 # most this many passes. The first mention of each distinct name is chosen first; the others
 # use the TF-IDF heads. The SemEval train articles list 3.9 mentions on average.
 MAX_CONTEXTUAL = 5

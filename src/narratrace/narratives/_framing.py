@@ -46,11 +46,13 @@ def mention_features(text: str, start: int, end: int, mention: str, domain: str,
 # CONTEXT_CHARS characters on either side. Grouped 5-fold CV on the SemEval EN train split
 # (414 mentions; main-role accuracy / EMR, softmax heads, with the article's narrative
 # probabilities; TF-IDF heads 0.667 / 0.138): last layer 0.674 / 0.227 (fold seeds 1, 2:
-# 0.669 / 0.179, 0.645 / 0.164), last two layers 0.698 / 0.232 (0.676 / 0.174, 0.681 / 0.193);
-# a +-100-character window 0.671 / 0.20; the embedding of the name alone 0.640 / 0.18; the
-# mean vector of the whole window 0.56-0.62 / 0.09-0.11.
-CONTEXT_CHARS = 200
-MAX_PIECES = 256  # a 400-character window is ~90 word pieces; the cap only guards odd input
+# 0.669 / 0.179, 0.645 / 0.164), last two layers 0.698 / 0.232 (0.676 / 0.174, 0.681 / 0.193).
+# Window: +-200 characters, nested CV over fold seeds 0/1/2, mean 0.683 / 0.199; +-100
+# characters 0.678 / 0.197 at half the encoder time, so 100 (the 50 ms/article budget). The
+# embedding of the name alone 0.640 / 0.18; the mean vector of the whole window 0.56-0.62 /
+# 0.09-0.11.
+CONTEXT_CHARS = 100
+MAX_PIECES = 256  # a 200-character window is ~45 word pieces; the cap only guards odd input
 
 
 def mention_window(text: str, start: int, end: int, *,

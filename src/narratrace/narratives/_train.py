@@ -18,8 +18,8 @@ Choices, measured by 5-fold CV on the EN train split (399 articles, 414 mentions
 * Framing, contextual heads (shipped, used first): the same two decisions from the mention's
   own vector under the sentence encoder (``_framing.mention_vectors``) + the narrative
   probabilities; softmax heads for the main role and the first fine role, C from
-  ``C_GRID_CTX`` by an inner grouped CV. Nested CV: main-role accuracy 0.698, EMR 0.232. Tried
-  and not better (grouped CV, see MODEL_CARD.md): a +-100-character window, entity markers,
+  ``C_GRID_CTX`` by an inner grouped CV. Nested CV: main-role accuracy 0.693, EMR 0.213. Tried
+  and not better (grouped CV, see MODEL_CARD.md): a +-200-character window, entity markers,
   the mean over all occurrences of the name, the name alone, the window's mean vector,
   averaging with the TF-IDF heads, one-vs-rest or per-main-role fine heads.
 """
