@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="first N files of the default corpus")
     parser.add_argument("--workers", type=int, default=0, help="Options.workers (0: automatic)")
+    parser.add_argument("--framing", default="contextual", help="Options.framing: contextual|fast")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,7 +49,7 @@ def main() -> None:
             else:
                 paths = [p for p in (root / "examples" / "corpus", root.parent / "shared" / "seeds")
                          if p.exists()]
-        options = Options(workers=args.workers, quiet=True)
+        options = Options(workers=args.workers, quiet=True, framing=args.framing)
         raws = [r for r in iter_inputs(paths, options=options) if isinstance(r, RawDocument)]
         documents, _ = prepare_documents(raws, options=options)
         texts = [d.text for d in documents if d.language == "en"]
@@ -87,7 +88,7 @@ def main() -> None:
         end = time.perf_counter()
 
     print(f"documents: {len(documents)} ({len(texts)} English), words: {words}, cores: {cpu_cores()}, "
-          f"pipeline worker processes: {workers}")
+          f"pipeline worker processes: {workers}, framing: {options.framing}")
     print(f"spaCy parse, 1 process:   {words / parse_s:8.0f} words/s")
     print(f"spaCy parse, 2 processes: {words / parse2_s:8.0f} words/s")
     print(f"whole pipeline:           {words / pipeline_s:8.0f} words/s (read, clean, all stages, store)")

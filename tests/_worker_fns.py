@@ -20,6 +20,6 @@ def raise_on_bug(documents: list[Document], *, batch_size: int) -> list:
     return [(DocAnalysis(document=d), []) for d in documents]
 
 
-def fail_at_start(narratives: bool) -> None:
+def fail_at_start(narratives: bool, framing: str = "contextual") -> None:
     """A worker initialiser that fails, as a worker re-running an unguarded script does."""
     raise RuntimeError("cannot start here")

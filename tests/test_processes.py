@@ -139,3 +139,22 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it():
     assert np.array_equal(together, alone) and np.array_equal(together, shuffled)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-6)
     assert together[0] @ together[3] > together[0] @ together[1]  # and it still means something
+
+
+@pytest.mark.model
+def test_framing_option_reaches_every_engine(tmp_path):
+    """--framing fast frames with the TF-IDF heads only, in this process and in workers."""
+    from narratrace import pipeline
+
+    write_corpus(tmp_path / "c", 4)
+    stores = {}
+    for name, options in {"fast-1": Options(quiet=True, workers=1, framing="fast"),
+                          "fast-2": Options(quiet=True, workers=2, framing="fast"),
+                          "ctx-1": Options(quiet=True, workers=1)}.items():
+        stores[name] = open_store(f"sqlite:///{tmp_path / name}.sqlite")
+        analyze([tmp_path / "c"], store=stores[name], options=options)
+    framing = {k: build_analysis(s)["framing"] for k, s in stores.items()}
+    assert framing["fast-1"] and framing["fast-1"] == framing["fast-2"]
+    assert framing["fast-1"] != framing["ctx-1"]  # the encoder heads gave other scores
+    with pytest.raises(pipeline.UsageError, match="Unknown framing"):
+        analyze([tmp_path / "c"], store=open_store(":memory:"), options=Options(framing="slow"))

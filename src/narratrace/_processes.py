@@ -57,7 +57,8 @@ def local_workers(options: Options, todo: int) -> int:
 
 
 def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, workers: int,
-                         narratives: bool, fn: Callable[..., list[Result]] | None = None,
+                         narratives: bool, framing: str = "contextual",
+                         fn: Callable[..., list[Result]] | None = None,
                          in_process: Callable[[list[Document]], Iterable[Result]] | None = None,
                          ) -> Iterator[Result | Lost]:
     """Analyse every chunk on ``workers`` processes, yielding results in input order.
@@ -72,7 +73,7 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     """
     part_size = max(1, options.batch_size)
     parts = (chunk[i:i + part_size] for chunk in chunks for i in range(0, len(chunk), part_size))
-    runner = _Runner(workers, narratives, batch_size=options.batch_size, fn=fn)
+    runner = _Runner(workers, narratives, batch_size=options.batch_size, fn=fn, framing=framing)
     try:
         for part in parts:
             runner.submit(part)
@@ -105,8 +106,9 @@ class _Runner:
     """
 
     def __init__(self, workers: int, narratives: bool, *, batch_size: int,
-                 fn: Callable[..., list[Result]] | None = None) -> None:
+                 fn: Callable[..., list[Result]] | None = None, framing: str = "contextual") -> None:
         self.workers, self.narratives, self.batch_size = workers, narratives, batch_size
+        self.framing = framing
         self.fn = fn or _run_part  # module-level, so a spawned worker can import it
         self.pool = self._new_pool()
         self.window: deque[tuple[list[Document], Future[list[Result]]]] = deque()
@@ -117,7 +119,7 @@ class _Runner:
         # deadlock; a spawned one starts clean and loads its own models.
         return ProcessPoolExecutor(max_workers=self.workers,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self.narratives,))
+                                   initializer=_start_worker, initargs=(self.narratives, self.framing))
 
     def _restart(self) -> None:
         log.warning("a worker process died; starting a fresh pool of %d", self.workers)
@@ -183,12 +185,13 @@ def _lost(part: list[Document], reason: str) -> Lost:
 _CONTEXT: dict[str, Any] = {}
 
 
-def _start_worker(narratives: bool) -> None:
+def _start_worker(narratives: bool, framing: str = "contextual") -> None:
     import torch
 
     # Workers share the cores: torch's default of one OpenMP thread per core in every worker
     # makes them spin against each other (see _dask.py). One thread per worker process.
     torch.set_num_threads(1)
+    _CONTEXT["framing"] = framing
     if narratives:
         _CONTEXT["narrative_model"] = _narrative_model()
 

@@ -67,8 +67,9 @@ def _stage_narratives(document: Document, parsed: Any, ctx: dict[str, Any]) -> d
     sentences = tuple((s.start_char, s.end_char) for s in parsed.sents)
     labels = classify_narratives(document, model=model, sentences=sentences)
     framed = [m for m in ctx["mentions"] if m.type in ("person", "organisation", "place", "group")]
+    contextual = ctx.get("framing", "contextual") == "contextual"
     return {"narratives": tuple(labels),
-            "framing": tuple(frame_entities(document, framed, model=model))}
+            "framing": tuple(frame_entities(document, framed, model=model, contextual=contextual))}
 
 
 def _stage_claims(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -286,6 +287,7 @@ def _local_engine(chunks: Iterable[list[Document]], *, options: Options,
     if workers > 1:
         yield from analyze_in_processes(
             chunks, options=options, workers=workers, narratives="narrative_model" in context,
+            framing=options.framing,
             in_process=lambda part: iter_batch(part, options=options, context=context))
         return
     for chunk in chunks:
@@ -297,7 +299,7 @@ def _dask_engine(chunks: Iterable[list[Document]], *, options: Options,
     from ._dask import analyze_on_dask  # the only module that imports dask
 
     yield from analyze_on_dask(chunks, options=options,
-                               narratives="narrative_model" in context)
+                               narratives="narrative_model" in context, framing=options.framing)
 
 
 #: Engines that run the per-document stages: ``fn(chunks, options=, context=, todo=) -> results``
@@ -447,7 +449,9 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     summary.skipped = int(np.isin(seen.order(), stored.hashes()).sum())
     todo = len(seen) - summary.skipped
 
-    context: dict[str, Any] = {}
+    if options.framing not in ("contextual", "fast"):
+        raise UsageError(f"Unknown framing {options.framing!r}; choose contextual or fast.")
+    context: dict[str, Any] = {"framing": options.framing}
     if todo:
         from .narratives import load_model
 

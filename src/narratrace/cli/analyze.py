@@ -27,6 +27,9 @@ def analyze_cli(
                                 "given). 0: automatic (local: one per core once there are "
                                 "120+ documents to analyse; dask: one per core); 1: this "
                                 "process only."),
+    framing: str = typer.Option("contextual", "--framing", help="Entity framing: contextual "
+                                "(better roles, ~35 ms of CPU per article) or fast (TF-IDF "
+                                "heads only, ~2 ms)."),
     reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every input again, even "
                                    "those the store already holds (default: only new or changed)."),
 ) -> None:
@@ -41,11 +44,15 @@ def analyze_cli(
     if engine not in ("local", "dask"):
         err_console().print(f"error: unknown --engine {engine!r}; use local or dask.")
         raise typer.Exit(2)
+    if framing not in ("contextual", "fast"):
+        err_console().print(f"error: unknown --framing {framing!r}; use contextual or fast.")
+        raise typer.Exit(2)
     if engine != "dask" and scheduler:
         err_console().print("error: --scheduler needs --engine dask.")
         raise typer.Exit(2)
     options = Options(batch_size=batch_size, n_process=n_process, quiet=quiet, engine=engine,
-                      scheduler=scheduler, workers=workers, incremental=not reanalyse)
+                      scheduler=scheduler, workers=workers, incremental=not reanalyse,
+                      framing=framing)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
