@@ -63,7 +63,8 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
                          ) -> Iterator[Result | Lost]:
     """Analyse every chunk on ``workers`` processes, yielding results in input order.
 
-    At most two parts per worker are in flight, so neither side holds the corpus. A document
+    At most four parts per worker are in flight (work queued while the driver cleans the next
+    chunk or writes results), so neither side holds the corpus. A document
     that kills its worker (or raises outside the guarded stages) comes back as :data:`Lost`:
     not stored, so a rerun retries it; every other document is analysed.
     ``fn(part, batch_size=)`` analyses one part in a worker (default: the pipeline's stages).
@@ -77,7 +78,7 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     try:
         for part in parts:
             runner.submit(part)
-            while len(runner.window) >= 2 * workers:
+            while len(runner.window) >= 4 * workers:
                 yield from runner.next_results()
         while runner.window:
             yield from runner.next_results()
