@@ -58,18 +58,20 @@ def _stage_dates(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[s
 
 
 def _stage_narratives(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    from .narratives import classify_narratives, frame_entities
+    from .narratives import classify_narratives, frame_entities, score_documents
 
     model = ctx.get("narrative_model")
     if model is None or document.language != "en":
         # The narrative model is trained on English articles only.
         return {"narratives": (), "framing": ()}
     sentences = tuple((s.start_char, s.end_char) for s in parsed.sents)
-    labels = classify_narratives(document, model=model, sentences=sentences)
+    scores = score_documents(model, [document.text])[0]  # once, for the labels and the roles
+    labels = classify_narratives(document, model=model, sentences=sentences, scores=scores)
     framed = [m for m in ctx["mentions"] if m.type in ("person", "organisation", "place", "group")]
     contextual = ctx.get("framing", "contextual") == "contextual"
     return {"narratives": tuple(labels),
-            "framing": tuple(frame_entities(document, framed, model=model, contextual=contextual))}
+            "framing": tuple(frame_entities(document, framed, model=model, contextual=contextual,
+                                            scores=scores))}
 
 
 def _stage_claims(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:

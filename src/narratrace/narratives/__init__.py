@@ -52,16 +52,20 @@ def default_model_path() -> Path:
 
 
 def classify_narratives(document: Document, *, model: NarrativeModel,
-                        sentences: Sequence[tuple[int, int]] | None = None) -> list[NarrativeLabel]:
+                        sentences: Sequence[tuple[int, int]] | None = None,
+                        scores: DocScores | None = None) -> list[NarrativeLabel]:
     """Label ``document`` with narratives/subnarratives and the sentences that carry them.
 
     ``sentences`` are ``(start, end)`` spans into ``document.text`` (e.g. from the parser); a
     regex splitter is used when they are not given. Evidence sentences are those whose own
     TF-IDF vector scores highest under the label's linear head (positive contributions only).
+    ``scores`` (from :func:`score_documents`) saves scoring the text again when the caller
+    already has them.
     """
     if sentences is None:
         sentences = split_sentences(document.text)
-    scores = score_documents(model, [document.text])[0]
+    if scores is None:
+        scores = score_documents(model, [document.text])[0]
     labels = decide(scores, narratives=model.narratives, subnarratives=model.subnarratives,
                     thresholds=model.thresholds)
     if labels[0][0] == OTHER:
@@ -91,7 +95,7 @@ def _mention_tuple(m: Any) -> tuple[int, int, str, str | None]:
 
 
 def frame_entities(document: Document, mentions: Sequence[Any], *, model: NarrativeModel,
-                   contextual: bool = True) -> list[Framing]:
+                   contextual: bool = True, scores: DocScores | None = None) -> list[Framing]:
     """Main role and fine roles of each mention (``(start, end, text)`` or a ``Mention``).
 
     ``Mention`` records whose ``type`` is not in :data:`FRAMED_TYPES` are skipped. Ends are
@@ -112,7 +116,7 @@ def frame_entities(document: Document, mentions: Sequence[Any], *, model: Narrat
         items.append((start, end, text))
     if not items:
         return []
-    doc_scores = score_documents(model, [document.text])[0]
+    doc_scores = scores if scores is not None else score_documents(model, [document.text])[0]
     roles = _frame(model, document.text, items, doc_scores, contextual=contextual)
     return [Framing(document.id, t, s, e, main, fine, round(score, 4))  # type: ignore[arg-type]
             for (s, e, t), (main, fine, score) in zip(items, roles)]
