@@ -241,3 +241,17 @@ def test_contextual_choice_prefers_distinct_names(names, cap, expected):
 
     items = [(10 * i, 10 * i + 1, n) for i, n in enumerate(names)]
     assert _contextual_choice(items, cap) == expected
+
+
+@pytest.mark.parametrize("length, spans, chars, max_chars, expected", [
+    (1000, [(300, 305), (0, 4), (150, 160), (900, 910)], 100, 1000,
+     [(0, 405, [1, 2, 0]), (800, 1000, [3])]),
+    (1000, [(100, 110), (400, 410)], 100, 1000, [(0, 210, [0]), (300, 510, [1])]),  # apart
+    (1000, [(0, 4), (150, 160), (300, 305)], 100, 300, [(0, 260, [0, 1]), (200, 405, [2])]),  # cap
+    (50, [(10, 20), (10, 20)], 100, 1000, [(0, 50, [0, 1])]),  # same mention twice, short text
+    (50, [], 100, 1000, []),
+])
+def test_merged_windows(length, spans, chars, max_chars, expected):
+    from narratrace.narratives._framing import merged_windows
+
+    assert merged_windows(length, spans, chars=chars, max_chars=max_chars) == expected

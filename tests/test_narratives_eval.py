@@ -18,7 +18,7 @@ from narratrace.errors import ModelNotFoundError
 from narratrace.narratives import (classify_narratives, frame_entities, load_model,
                                    predict_semeval)
 from narratrace.narratives import _semeval as S
-from narratrace.narratives._framing import mention_vectors, mention_window
+from narratrace.narratives._framing import mention_vectors
 from narratrace.narratives._model import ARRAYS, DEFAULT_DIR, has_contextual_heads
 from narratrace.types import Document, Mention
 
@@ -105,13 +105,21 @@ def test_contextual_framing_covers_the_first_mentions_and_tfidf_the_rest(model):
 def test_mention_vectors_read_the_mention_in_its_context():
     text = "Rebels attacked Ruritania at dawn. Ruritania sent aid to the flood victims."
     a, b = text.index("Ruritania"), text.index("Ruritania", 20)
-    wins = [mention_window(text, a, a + 9), mention_window(text, a, a + 9),
-            mention_window(text, b, b + 9), mention_window(text, 0, 6)]
-    v = mention_vectors(wins)
+    v = mention_vectors(text, [(a, a + 9), (a, a + 9), (b, b + 9), (0, 6)])
     assert v.shape == (4, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
-    assert np.allclose(v[0], v[1], atol=1e-3)          # same window, same vector
+    assert np.array_equal(v[0], v[1])                   # same mention, same vector
     assert float(v[0] @ v[3]) < 0.95                    # negative: another mention differs
-    assert mention_vectors([]).shape == (0, 384)        # negative: nothing to encode
+    assert mention_vectors(text, []).shape == (0, 384)  # negative: nothing to encode
+
+
+def test_a_mention_vector_does_not_depend_on_mentions_far_away():
+    far = " ".join(["The weather stayed calm all week."] * 20)
+    text = "Rebels attacked Ruritania at dawn. " + far + " Freedonia sent aid to the victims."
+    a, b = text.index("Ruritania"), text.index("Freedonia")
+    alone = mention_vectors(text, [(a, a + 9)])
+    both = mention_vectors(text, [(b, b + 9), (a, a + 9)])
+    assert np.array_equal(alone[0], both[1])
+    assert not np.array_equal(both[0], both[1])
 
 
 def test_predict_semeval_writes_official_files(tmp_path: Path, model):

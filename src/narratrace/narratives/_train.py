@@ -39,7 +39,7 @@ import numpy as np
 from ..errors import InputError
 from . import _semeval as S
 from ._features import Tfidf, sklearn_vectorizer
-from ._framing import mention_features, mention_vectors, mention_window
+from ._framing import mention_features, mention_vectors
 from ._model import (OTHER, DocScores, Head, NarrativeModel, decide, decide_roles,
                      official_labels, sigmoid, softmax, top_narrative)
 
@@ -351,7 +351,13 @@ def _framing_vectors(rows: list[S.FramingRow], texts: dict[str, str],
     from ..errors import ModelNotFoundError
 
     try:
-        return mention_vectors([mention_window(texts[r.doc], r.start, r.end) for r in rows])
+        by_doc: dict[str, list[int]] = {}
+        for k, r in enumerate(rows):
+            by_doc.setdefault(r.doc, []).append(k)
+        vectors = np.zeros((len(rows), 384), dtype=np.float32)
+        for doc, ks in by_doc.items():  # an article's mentions together, as at inference
+            vectors[ks] = mention_vectors(texts[doc], [(rows[k].start, rows[k].end) for k in ks])
+        return vectors
     except ModelNotFoundError as exc:
         say(f"framing: no contextual heads ({exc})")
         return None
