@@ -79,9 +79,35 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
+class PostgresCluster:
+    """A started throw-away cluster: its admin ``url``, and ``stop``/``start`` for the tests
+    of a server that goes away mid-run."""
+
+    def __init__(self, *, bindir: Path, data: Path, log: Path, opts: str, user: str | None,
+                 env: dict[str, str], url: str) -> None:
+        self.url = url
+        self._bindir, self._data, self._log, self._opts = bindir, data, log, opts
+        self._user, self._env = user, env
+
+    def start(self) -> None:
+        subprocess.run(_as(self._user, [str(self._bindir / "pg_ctl"), "-D", str(self._data),
+                                        "-l", str(self._log), "-o", self._opts, "-w", "-t", "60",
+                                        "start"]),
+                       check=True, capture_output=True, env=self._env, timeout=120)
+        _wait_ready(self.url)
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast``: sessions are ended and their transactions rolled back; ``immediate``: the
+        server quits at once (as if it crashed) and recovers from its WAL on the next start."""
+        if (self._data / "postmaster.pid").exists():
+            subprocess.run(_as(self._user, [str(self._bindir / "pg_ctl"), "-D", str(self._data),
+                                            "-m", mode, "-w", "stop"]),
+                           capture_output=True, env=self._env, timeout=60)
+
+
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a throw-away cluster; yield its admin URL ``postgresql://…/postgres``."""
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """Start a throw-away cluster; yield it (stopped and deleted at the end)."""
     bindir = postgres_binaries()
     if bindir is None:
         raise RuntimeError(SKIP_REASON)
@@ -95,30 +121,33 @@ def postgres_server() -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     log = base / "server.log"
+    # fsync off: a throw-away test cluster; the store's own crash safety is tested on SQLite
+    # and by transactions here, not by surviving a power cut of the test server.
+    opts = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base}"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            " -c max_connections=40 -c shared_buffers=32MB")
+    cluster = PostgresCluster(bindir=bindir, data=data, log=log, opts=opts, user=user, env=env,
+                              url=f"postgresql://narratrace@127.0.0.1:{port}/postgres")
     try:
         subprocess.run(_as(user, [str(bindir / "initdb"), "-D", str(data), "-U", "narratrace",
                                   "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
                                   "--no-sync"]),
                        check=True, capture_output=True, env=env, timeout=120)
-        # fsync off: a throw-away test cluster; the store's own crash safety is tested on SQLite
-        # and by transactions here, not by surviving a power cut of the test server.
-        opts = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base}"
-                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                " -c max_connections=40 -c shared_buffers=32MB")
-        subprocess.run(_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log),
-                                  "-o", opts, "-w", "-t", "60", "start"]),
-                       check=True, capture_output=True, env=env, timeout=120)
-        url = f"postgresql://narratrace@127.0.0.1:{port}/postgres"
-        _wait_ready(url)
-        yield url
+        cluster.start()
+        yield cluster
     except subprocess.CalledProcessError as exc:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         raise RuntimeError(f"could not start the test PostgreSQL server: {exc.stderr!r}\n{tail}") from exc
     finally:
-        if (data / "postmaster.pid").exists():
-            subprocess.run(_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                      "-w", "stop"]), capture_output=True, env=env, timeout=60)
+        cluster.stop("immediate")
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a throw-away cluster; yield its admin URL ``postgresql://…/postgres``."""
+    with postgres_cluster() as cluster:
+        yield cluster.url
 
 
 def _wait_ready(url: str, *, timeout: float = 30.0) -> None:

@@ -444,7 +444,7 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     # occupies, is the old version of a changed file: the new one replaces it.
     gone_at: dict[str, list[str]] = {}
     stored = _KeySet()
-    for doc_id, path in (store.document_paths() if options.incremental else {}).items():
+    for doc_id, path in (store.iter_document_paths() if options.incremental else ()):
         stored.add(doc_id)
         if doc_id not in seen.ids:
             gone_at.setdefault(path, []).append(doc_id)

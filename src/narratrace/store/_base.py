@@ -34,7 +34,13 @@ class Store(Protocol):
     def has_document(self, doc_id: str) -> bool: ...
 
     def document_paths(self) -> dict[str, str]:
-        """``{id: path}`` of every stored (complete) document: what an incremental run skips."""
+        """``{id: path}`` of every stored (complete) document: what an incremental run skips.
+        Holds them all in memory; prefer :meth:`iter_document_paths` on a big store."""
+        ...
+
+    def iter_document_paths(self, *, page_size: int = 10_000) -> Iterator[tuple[str, str]]:
+        """``(id, path)`` of every stored document, fetched ``page_size`` rows at a time (in id
+        order of the backend's collation), so memory stays flat however big the store is."""
         ...
 
     def delete_document(self, doc_id: str) -> None:

@@ -73,20 +73,31 @@ _PAGE = 500  # documents fetched per query when streaming: memory stays flat
 
 
 class PostgresStore:
-    """PostgreSQL backend (one connection, explicit transactions, nested calls join the outer)."""
+    """PostgreSQL backend (one connection, explicit transactions, nested calls join the outer).
+
+    A connection the server drops (a restart, ``pg_terminate_backend``) fails the statement
+    that meets it with a ``StoreError``, and the server rolls its transaction back. The next
+    call made outside any transaction connects again, so a long-lived store (``serve``)
+    recovers once the server is back; inside a transaction every later statement fails too.
+    """
 
     def __init__(self, url: str) -> None:
         import psycopg
 
         self.url = url
         self._psycopg = psycopg
-        try:
-            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise StoreError(f"Cannot connect to the store {_redact(url)}: {exc}. Is the server "
-                             "running, and do the user, password and database exist?") from exc
+        self._closed = False
+        self._db = self._connect()
         self._depth = 0
         self._migrate()
+
+    def _connect(self) -> Any:
+        try:
+            return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except self._psycopg.Error as exc:
+            raise StoreError(f"Cannot connect to the store {_redact(self.url)}: "
+                             f"{_oneline(exc)} Is the server running, and do the user, password "
+                             "and database exist?") from exc
 
     # ------------------------------------------------------------------ schema
     def _migrate(self) -> None:
@@ -123,7 +134,20 @@ class PostgresStore:
             raise
         self._depth -= 1
         if self._depth == 0:
-            self._execute("COMMIT")
+            self._commit()
+
+    def _commit(self) -> None:
+        # Never on a new connection: only the transaction's own session can commit it. And
+        # PostgreSQL answers COMMIT of a transaction in which a statement failed (its error
+        # caught by a caller) with ROLLBACK, not an error: say so rather than report success.
+        try:
+            status = self._db.execute("COMMIT").statusmessage
+        except self._psycopg.Error as exc:
+            raise self._error(exc, "written") from exc
+        if status != "COMMIT":
+            raise StoreError(f"The store {_redact(self.url)} rolled a transaction back instead "
+                             f"of committing it ({status}): a statement in it had failed. "
+                             "Nothing of it was kept; run again.")
 
     def _rollback(self) -> None:
         try:
@@ -132,22 +156,44 @@ class PostgresStore:
             pass
 
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        self._reconnect_if_lost()
         try:
             return self._db.execute(sql, tuple(params))  # type: ignore[arg-type]
         except self._psycopg.Error as exc:
-            raise StoreError(f"The store {_redact(self.url)} could not be read or written: "
-                             f"{exc}. Check that the server is up and has free disk space."
-                             ) from exc
+            raise self._error(exc, "read or written") from exc
 
     def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        self._reconnect_if_lost()
         try:
             with self._db.cursor() as cur:
                 cur.executemany(sql, rows)
         except self._psycopg.Error as exc:
-            raise StoreError(f"The store {_redact(self.url)} could not be written: {exc}. "
-                             "Check that the server is up and has free disk space.") from exc
+            raise self._error(exc, "written") from exc
+
+    def _reconnect_if_lost(self) -> None:
+        # Only between transactions: the lost one was rolled back by the server, and its
+        # caller was told (a StoreError); a transaction must never continue on a new session.
+        if self._db.closed and self._depth == 0 and not self._closed:
+            self._db = self._connect()
+
+    def _error(self, exc: Exception, doing: str) -> StoreError:
+        """A StoreError that says which of the usual causes it is (by SQLSTATE class)."""
+        state = getattr(exc, "sqlstate", None) or ""
+        kept = "nothing half-written was kept, and what was committed stays"
+        if self._closed:
+            hint = "This store was closed; open it again"
+        elif state.startswith("53"):  # insufficient resources: 53100 disk full, 53200 memory
+            hint = (f"The database server is out of resources (SQLSTATE {state}: disk full, out "
+                    f"of memory or too many connections). Free space on it, then run again: {kept}")
+        elif self._db.closed or state.startswith(("08", "57P")):  # connection lost, shutdown
+            hint = ("The connection to the database server was lost (it stopped, restarted or "
+                    f"ended this session). Check that it is up, then run again: {kept}")
+        else:
+            hint = "Check that the server is up and has free disk space"
+        return StoreError(f"The store {_redact(self.url)} could not be {doing}: {_oneline(exc)} "
+                          f"{hint}.")
 
     # ------------------------------------------------------------------ writes
     def upsert_document(self, document: Document) -> None:
@@ -245,7 +291,20 @@ class PostgresStore:
         return self._execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone() is not None
 
     def document_paths(self) -> dict[str, str]:
-        return {row[0]: row[1] for row in self._execute("SELECT id, path FROM documents")}
+        return dict(self.iter_document_paths())
+
+    def iter_document_paths(self, *, page_size: int = 10_000) -> Iterator[tuple[str, str]]:
+        # Keyset pages on the primary key (its index, in the database's collation): a psycopg
+        # cursor holds a whole result in client memory, so one query for all rows is not flat.
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, not {page_size}")
+        sql = "SELECT id, path FROM documents {} ORDER BY id LIMIT %s"
+        rows = self._execute(sql.format(""), (page_size,)).fetchall()
+        while rows:
+            yield from ((row[0], row[1]) for row in rows)
+            if len(rows) < page_size:
+                return
+            rows = self._execute(sql.format("WHERE id > %s"), (rows[-1][0], page_size)).fetchall()
 
     def count_documents(self) -> int:
         return int(self._execute("SELECT COUNT(*) FROM documents").fetchone()[0])
@@ -304,6 +363,7 @@ class PostgresStore:
         return hits
 
     def close(self) -> None:
+        self._closed = True
         self._db.close()
 
     def __enter__(self) -> PostgresStore:
@@ -320,3 +380,9 @@ def _redact(url: str) -> str:
         creds, host = rest.rsplit("@", 1)
         return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
     return url
+
+
+def _oneline(exc: Exception) -> str:
+    """A libpq message (it may span lines) as one sentence for the message that wraps it."""
+    text = " ".join(str(exc).split())
+    return text if text.endswith((".", "?", "!")) else text + "."
