@@ -39,8 +39,15 @@ class Store(Protocol):
         ...
 
     def iter_document_paths(self, *, page_size: int = 10_000) -> Iterator[tuple[str, str]]:
-        """``(id, path)`` of every stored document, fetched ``page_size`` rows at a time (in id
-        order of the backend's collation), so memory stays flat however big the store is."""
+        """``(id, path)`` of every stored document, fetched ``page_size`` rows at a time (in an
+        order the backend picks), so memory stays flat however big the store is. A document
+        stored or deleted during the iteration may or may not be seen; no other is missed or
+        repeated.
+
+        >>> from narratrace.store import open_store
+        >>> list(open_store("sqlite:///:memory:").iter_document_paths())
+        []
+        """
         ...
 
     def delete_document(self, doc_id: str) -> None:
