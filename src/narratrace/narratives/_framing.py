@@ -90,15 +90,15 @@ def merged_windows(length: int, spans: list[tuple[int, int]], *, chars: int = CO
     return out
 
 
-def mention_vectors(text: str, spans: list[tuple[int, int]], *, chars: int = CONTEXT_CHARS,
-                    batch_size: int = 8) -> np.ndarray:
+def mention_vectors(text: str, spans: list[tuple[int, int]], *,
+                    chars: int = CONTEXT_CHARS) -> np.ndarray:
     """L2-normalised contextual vectors ``(len(spans), 384)`` of the mentions at ``spans``
     (``(start, end)``, end exclusive) of ``text``, each read in its window of ``chars``
     characters either side (:func:`merged_windows`) by the sentence encoder of
     :func:`narratrace.nlp.load_embedder`.
 
-    Windows are batched only with windows of the same length in word pieces (no padding), so a
-    mention's vector does not depend on what else is read with it. Loads the encoder on first use.
+    Windows are read packed without padding, so a mention's vector does not depend on what
+    else is read with it. Loads the encoder on first use.
     """
     from ..nlp import load_embedder
 
@@ -108,22 +108,16 @@ def mention_vectors(text: str, spans: list[tuple[int, int]], *, chars: int = CON
     encoder = load_embedder()
     windows = merged_windows(len(text), spans, chars=chars)
     pieces = encoder.encode_pieces([text[lo:hi] for lo, hi, _ in windows], max_length=MAX_PIECES)
-    groups: dict[int, list[int]] = {}
-    for w, (ids, _) in enumerate(pieces):
-        groups.setdefault(len(ids), []).append(w)
-    for group in groups.values():
-        for b in range(0, len(group), batch_size):
-            batch = group[b:b + batch_size]
-            ids = np.array([pieces[w][0] for w in batch], dtype=np.int64)
-            hidden = encoder.hidden_states(ids, layers=2).mean(0).numpy()
-            for row, w in enumerate(batch):
-                lo, _, members = windows[w]
-                offsets = np.array(pieces[w][1], dtype=np.int64).reshape(-1, 2)
-                p_lo, p_hi = offsets[:, 0], offsets[:, 1]
-                for i in members:
-                    s, e = spans[i][0] - lo, spans[i][1] - lo
-                    inside = (p_hi > p_lo) & (p_lo < e) & (p_hi > s)
-                    if not inside.any():  # mention cut off by truncation: the first piece stands in
-                        inside[min(1, len(inside) - 1)] = True
-                    out[i] = hidden[row][inside].mean(0)
+    hidden = encoder.packed_states([ids for ids, _ in pieces], layers=2).mean(0).numpy()
+    first = 0
+    for (lo, _, members), (ids, offsets) in zip(windows, pieces, strict=True):
+        states = hidden[first:first + len(ids)]
+        first += len(ids)
+        p_lo, p_hi = np.array(offsets, dtype=np.int64).reshape(-1, 2).T
+        for i in members:
+            s, e = spans[i][0] - lo, spans[i][1] - lo
+            inside = (p_hi > p_lo) & (p_lo < e) & (p_hi > s)
+            if not inside.any():  # mention cut off by truncation: the first piece stands in
+                inside[min(1, len(inside) - 1)] = True
+            out[i] = states[inside].mean(0)
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
