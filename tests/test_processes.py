@@ -158,3 +158,21 @@ def test_framing_option_reaches_every_engine(tmp_path):
     assert framing["fast-1"] != framing["ctx-1"]  # the encoder heads gave other scores
     with pytest.raises(pipeline.UsageError, match="Unknown framing"):
         analyze([tmp_path / "c"], store=open_store(":memory:"), options=Options(framing="slow"))
+
+
+@pytest.mark.parametrize("sizes, size, total, workers, expected", [
+    ([100], 25, 100, 2, [25, 19, 14, 11, 8, 6, 5, 4, 4, 4]),   # shrinking to the end
+    ([30, 30], 25, 0, 2, [25, 5, 25, 5]),                     # total unknown: full parts
+    ([10, 50], 25, 60, 1, [10, 25, 13, 6, 4, 2]),             # parts never cross chunks
+    ([3], 25, 3, 4, [3]),
+])
+def test_parts_shrink_towards_the_end_and_keep_every_document(sizes, size, total, workers, expected):
+    from narratrace._processes import _parts
+
+    chunks, n = [], 0
+    for k in sizes:
+        chunks.append(list(range(n, n + k)))
+        n += k
+    parts = list(_parts(iter(chunks), size=size, total=total, workers=workers))
+    assert [len(p) for p in parts] == expected
+    assert [d for p in parts for d in p] == list(range(n))

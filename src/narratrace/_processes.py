@@ -60,7 +60,7 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
                          narratives: bool, framing: str = "contextual",
                          fn: Callable[..., list[Result]] | None = None,
                          in_process: Callable[[list[Document]], Iterable[Result]] | None = None,
-                         ) -> Iterator[Result | Lost]:
+                         total: int = 0) -> Iterator[Result | Lost]:
     """Analyse every chunk on ``workers`` processes, yielding results in input order.
 
     At most four parts per worker are in flight (work queued while the driver cleans the next
@@ -68,12 +68,13 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     that kills its worker (or raises outside the guarded stages) comes back as :data:`Lost`:
     not stored, so a rerun retries it; every other document is analysed.
     ``fn(part, batch_size=)`` analyses one part in a worker (default: the pipeline's stages).
+    ``total`` (how many documents the chunks hold, when known) lets the last parts shrink so
+    the workers finish together (:func:`_parts`).
     When no worker can start at all (e.g. a script that calls :func:`~narratrace.analyze`
     without an ``if __name__ == "__main__":`` guard, which a spawned process re-runs), the run
     goes on in this process with ``in_process(part)``, and says so in the log.
     """
-    part_size = max(1, options.batch_size)
-    parts = (chunk[i:i + part_size] for chunk in chunks for i in range(0, len(chunk), part_size))
+    parts = _parts(chunks, size=max(1, options.batch_size), total=total, workers=workers)
     runner = _Runner(workers, narratives, batch_size=options.batch_size, fn=fn, framing=framing)
     try:
         for part in parts:
@@ -92,6 +93,33 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
             yield _lost(part, "no worker process could start")
         else:
             yield from in_process(part)
+
+
+#: The smallest part :func:`_parts` makes at the end of a run.
+MIN_PART = 4
+
+
+def _parts(chunks: Iterable[list[Document]], *, size: int, total: int,
+           workers: int) -> Iterator[list[Document]]:
+    """The chunks cut into parts of ``size`` documents; with ``total`` known, parts shrink
+    towards the end (to the documents left over twice the workers, at least
+    :data:`MIN_PART`), so no worker idles while another works through a full last part: on 399
+    news articles and 2 workers a full part was ~5 s of work.
+
+    >>> [len(p) for p in _parts([list(range(100))], size=25, total=100, workers=2)]
+    [25, 19, 14, 11, 8, 6, 5, 4, 4, 4]
+    """
+    done = 0
+    for chunk in chunks:
+        i = 0
+        while i < len(chunk):
+            n = size
+            if total > done:
+                n = max(MIN_PART, min(size, -(-(total - done) // (2 * workers))))
+            part = chunk[i:i + n]
+            i += len(part)
+            done += len(part)
+            yield part
 
 
 class _NoWorkers(Exception):

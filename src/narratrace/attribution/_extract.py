@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from ..errors import PipelineError, UsageError
+from ..nlp import doc_text
 from ..types import Attribution, AttributionKind, Document, Speaker
 from ._cues import LEXICONS, Lexicon, cue_patterns
 from ._hedges import find_hedges, says_no_evidence
@@ -119,7 +120,7 @@ def _cue_span(verb: Token) -> tuple[str, int, int]:
 
 def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
                 patterns: dict[tuple[str, str, str], bool]) -> list[_Cand]:
-    text = doc.text
+    text = doc_text(doc)
     cands: list[_Cand] = []
     for tok in doc:
         if tok.pos_ not in ("VERB", "AUX") or not tok.is_alpha:
@@ -250,7 +251,7 @@ def _split_coordinated(cands: list[_Cand]) -> list[_Cand]:
             while hi > c.root.left_edge.i and (doc[hi].is_punct or doc[hi].dep_ == "cc"):
                 hi -= 1
             end = doc[hi].idx + len(doc[hi].text)
-            if end <= c.start or _word_count(doc.text[c.start:end]) < 2:  # rare: cost is fine
+            if end <= c.start or _word_count(doc_text(doc)[c.start:end]) < 2:  # rare: cost is fine
                 continue
             out[n] = c = replace(c, end=end)
             if not any(ch.dep_ in _SUBJ for ch in cue.children):
@@ -276,7 +277,7 @@ def _noun_cands(doc: Doc, patterns: dict[tuple[str, str, str], bool]) -> list[_C
     The source is the possessor, else the subject of the verb the noun is the object of
     ("Obama expressed concern about ..."); without either the noun is left alone.
     """
-    text = doc.text
+    text = doc_text(doc)
     cands: list[_Cand] = []
     for tok in doc:
         if tok.pos_ != "NOUN":
@@ -318,7 +319,7 @@ def _lowers(doc: Doc) -> list[str]:
 
 
 def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
-    text = doc.text
+    text = doc_text(doc)
     cands: list[_Cand] = []
     lowers = _lowers(doc)
     firsts = {phrase[0] for phrase in lex.according}
@@ -363,7 +364,7 @@ _SOURCELESS = {"en": frozenset("reportedly allegedly purportedly reputedly".spli
 
 def _adverb_cands(doc: Doc, lang: str) -> list[_Cand]:
     """"The phone reportedly contained ...": a report without a named source."""
-    text = doc.text
+    text = doc_text(doc)
     cands: list[_Cand] = []
     words = _SOURCELESS.get(lang, frozenset())
     for i in (i for i, w in enumerate(_lowers(doc)) if w in words):
@@ -387,7 +388,7 @@ _MAX_LABEL_TOKENS = 5  # "Sen. Elizabeth Warren: ..." — longer heads are sente
 def _label_cands(doc: Doc) -> list[_Cand]:
     """"Marco Rubio: We will win": a line opening with a name and a colon (headlines, transcripts)."""
     cands: list[_Cand] = []
-    text = doc.text
+    text = doc_text(doc)
     pos = 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
@@ -490,7 +491,7 @@ def _colon_lead(doc: Doc, at: int, text: str) -> tuple[Token, Token] | None:
 
 def _quote_cands(doc: Doc, lex: Lexicon, cands: list[_Cand]) -> list[_Cand]:
     """Turn quotes into direct/mixed attributions, merging with the verb candidates."""
-    text = doc.text
+    text = doc_text(doc)
     out = list(cands)
     for q in find_quotes(text):
         qs, qe = strip_marks(text, q.inner_start, q.inner_end)
@@ -569,7 +570,7 @@ def _merge_fragments(cands: list[_Cand]) -> list[_Cand]:
     """
     out: list[_Cand] = []
     by_cue: dict[int, int] = {}
-    text = next((c.cue.doc.text for c in cands if c.cue is not None), "")
+    text = next((doc_text(c.cue.doc) for c in cands if c.cue is not None), "")
     for c in cands:
         key = c.cue.i if c.cue is not None else None
         n = by_cue.get(key) if key is not None else None

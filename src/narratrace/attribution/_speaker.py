@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import doc_text
+
 _PERSON_PRONOUNS = {"en": frozenset("he she him her".split()),
                     "fr": frozenset("il elle".split())}
 _THING_PRONOUNS = {"en": frozenset(["it"]), "fr": frozenset()}
@@ -80,7 +82,7 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
         right -= 1
     start, end = doc[left].idx, doc[right].idx + len(doc[right].text)
     # A source never runs over a paragraph break (the parser merges headings into sentences).
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     nl = text.rfind("\n", start, head.idx)
     if nl >= 0:
         start = nl + 1

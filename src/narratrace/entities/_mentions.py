@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import PipelineError
+from ..nlp import doc_text
 from ..types import Document, EntityType, Mention
 from ._acronyms import find_aliases
 from ._gazetteer import Gazetteer, load_gazetteer
@@ -166,7 +167,7 @@ def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
     >>> # [('Kyiv', 'place'), ('TASS', 'outlet'), ('Malian Armed Forces', 'group'), ...]
     """
     text = document.text
-    if parsed.text != text:
+    if doc_text(parsed) != text:
         raise PipelineError(f"Document {document.id!r}: the parsed spaCy Doc is not a parse of "
                             "document.text; parse the cleaned text (Document.text) itself.")
     gaz = load_gazetteer()
