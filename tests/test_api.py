@@ -66,3 +66,13 @@ def test_makefile_and_ci_keep_the_two_entry_points():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
+
+
+def test_error_messages_print_brackets_as_text(capsys):
+    """A store message holding [brackets] (a path, an SQL state) is text, not rich markup."""
+    from narratrace.cli._common import fail
+    from narratrace.errors import StoreError
+
+    exit_ = fail(StoreError("cannot write [red]/tmp/a[b].sqlite[/red]"))
+    err = capsys.readouterr().err
+    assert "cannot write [red]/tmp/a[b].sqlite[/red]" in err and exit_.exit_code == 1

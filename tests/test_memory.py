@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from narratrace.clean import LineCounts, boilerplate_lines, line_signatures
 from narratrace.clean._signature import _CONTEXT, MIN_SHARE
-from narratrace.pipeline import _Inputs, _KeySet
+from narratrace.pipeline import _hash64, _Inputs, _KeySet
 from narratrace.types import RawDocument
 
 # --------------------------------------------------------------------------- generated corpora
@@ -184,3 +184,14 @@ def test_inputs_keep_paths_in_read_order(paths: list[str]) -> None:
 def test_no_inputs() -> None:
     seen = _Inputs()
     assert len(seen) == 0 and len(seen.order()) == 0 and len(_KeySet().hashes()) == 0
+
+
+def test_key_set_from_hashes_in_bulk_equals_one_by_one() -> None:
+    keys = [f"doc-{i}" for i in range(5000)] + ["doc-7", "doc-4999"]  # repeats allowed
+    bulk = _KeySet.from_hashes([_hash64(k) for k in keys])
+    single = _KeySet(keys)
+    assert len(bulk) == len(single) == 5000
+    assert list(bulk.hashes()) == list(single.hashes())
+    assert "doc-123" in bulk and "doc-5000" not in bulk and "" not in bulk
+    assert bulk.add("doc-5000") and not bulk.add("doc-5000") and "doc-5000" in bulk
+    assert len(_KeySet.from_hashes(())) == 0

@@ -332,6 +332,16 @@ class _KeySet:
         for key in keys:
             self.add(key)
 
+    @classmethod
+    def from_hashes(cls, hashes: Any) -> _KeySet:
+        """A set of the members whose :func:`_hash64` values are ``hashes`` (any order, repeats
+        allowed), sorted in one go."""
+        import numpy as np
+
+        keys = cls()
+        keys._sorted = np.unique(np.asarray(hashes, dtype=np.uint64))
+        return keys
+
     def add(self, key: str) -> bool:
         """Add ``key``; False when it was already there."""
         h = _hash64(key)
@@ -346,6 +356,10 @@ class _KeySet:
 
     def __contains__(self, key: str) -> bool:
         return self._has(_hash64(key))
+
+    def has_hash(self, h: int) -> bool:
+        """Whether a member hashes to ``h`` (a :func:`_hash64` value)."""
+        return self._has(h)
 
     def __len__(self) -> int:
         return len(self._sorted) + len(self._recent)
@@ -448,12 +462,17 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     # A stored document whose content is no longer among the inputs, at a path a new input now
     # occupies, is the old version of a changed file: the new one replaces it.
     gone_at: dict[str, list[str]] = {}
-    stored = _KeySet()
+    from array import array
+
+    stored = array("Q")  # the stored ids' hashes, sorted once: adding 1M ids one by one took 8-60 s
     for doc_id, path in (store.iter_document_paths() if options.incremental else ()):
-        stored.add(doc_id)
-        if doc_id not in seen.ids:
+        h = _hash64(doc_id)
+        stored.append(h)
+        if not seen.ids.has_hash(h):
             gone_at.setdefault(path, []).append(doc_id)
-    summary.skipped = int(np.isin(seen.order(), stored.hashes()).sum())
+    stored_ids = _KeySet.from_hashes(np.frombuffer(stored, dtype=np.uint64) if stored else ())
+    del stored
+    summary.skipped = int(np.isin(seen.order(), stored_ids.hashes()).sum())
     todo = len(seen) - summary.skipped
 
     if options.framing not in ("contextual", "fast"):
@@ -477,11 +496,11 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
                 if item not in summary.rejected:  # the input changed or vanished since pass 1
                     summary.rejected.append(item)
                     store.add_rejected(item)
-            elif item.id not in stored and done.add(item.id):
+            elif item.id not in stored_ids and done.add(item.id):
                 yield item
         # Read in pass 1, gone in pass 2 (deleted or moved during the run): say so.
         order = seen.order()
-        missing = ~np.isin(order, stored.hashes()) & ~np.isin(order, done.hashes())
+        missing = ~np.isin(order, stored_ids.hashes()) & ~np.isin(order, done.hashes())
         for index in np.flatnonzero(missing).tolist():
             path = seen.path(index)
             if path not in paths_now:

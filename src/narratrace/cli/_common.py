@@ -25,7 +25,10 @@ def err_console() -> Console:
 
 def fail(exc: NarratraceError) -> typer.Exit:
     """Print a NarratraceError as one message; return the Exit to raise."""
-    err_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    # The message is text, not markup: a path or SQL state in [brackets] must print as is.
+    err_console().print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
     return typer.Exit(exc.exit_code)
 
 
