@@ -79,8 +79,17 @@ class SQLiteStore:
         try:
             return self._db.execute(sql, tuple(params))
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"The store {self.url} could not be written: {exc}. Check free disk "
-                             "space and that no other process locks the file.") from exc
+            raise self._write_error(exc) from exc
+
+    def _execute_many(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        try:
+            self._db.executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: sqlite3.OperationalError) -> StoreError:
+        return StoreError(f"The store {self.url} could not be written: {exc}. Check free disk "
+                          "space and that no other process locks the file.")
 
     # ------------------------------------------------------------------ writes
     def upsert_document(self, document: Document) -> None:
@@ -104,16 +113,16 @@ class SQLiteStore:
     def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = ? AND kind = ?", (doc, kind))
-            for seq, row in enumerate(rows):
-                self._execute("INSERT INTO annotations VALUES (?, ?, ?, ?)",
-                              (doc, kind, seq, json.dumps(row, ensure_ascii=False)))
+            self._execute_many("INSERT INTO annotations VALUES (?, ?, ?, ?)",
+                               ((doc, kind, seq, json.dumps(row, ensure_ascii=False))
+                                for seq, row in enumerate(rows)))
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
         with self.transaction():
             self._execute("DELETE FROM corpus WHERE kind = ?", (kind,))
-            for seq, row in enumerate(rows):
-                self._execute("INSERT INTO corpus VALUES (?, ?, ?)",
-                              (kind, seq, json.dumps(row, ensure_ascii=False)))
+            self._execute_many("INSERT INTO corpus VALUES (?, ?, ?)",
+                               ((kind, seq, json.dumps(row, ensure_ascii=False))
+                                for seq, row in enumerate(rows)))
 
     # ------------------------------------------------------------------ reads
     def documents(self) -> Iterator[Document]:
