@@ -86,3 +86,14 @@ def test_ids_are_stable_and_events_sorted_by_date():
     one, _ = _corpus(texts, dated)
     two, _ = _corpus(texts, dated)
     assert one == two and [e.date for e in one] == ["2021-03-03", "2022-05"]
+
+
+def test_the_any_event_precheck_agrees_with_the_classes():
+    """The one-scan precheck must never rule out a sentence that some class matches."""
+    from narratrace.events import _ANY_EVENT, EVENT_CLASSES
+
+    samples = ["Talks resumed in Geneva.", "They SEVERED diplomatic ties.", "Nothing happened here.",
+               "the blast", "handed over the keys", "It rained all week.", "a left turn", ""]
+    for text in samples:
+        assert bool(_ANY_EVENT.search(text)) == any(rx.search(text) for _, rx in EVENT_CLASSES)
+    assert not _ANY_EVENT.search("It rained all week.")  # negative case: the check can say no

@@ -34,6 +34,10 @@ EVENT_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(rx
     ("speech", r"\b(?:speech|address(?:ed)?|declared|announced|appealed|condemned)\b"),
 ))
 
+#: Any event word at all: one scan that rules out most sentences (an alternation matches
+#: wherever one of its patterns does) before the per-class scans.
+_ANY_EVENT = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in EVENT_CLASSES), _I)
+
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]| - ")
 
 #: Shared content words (besides names) two undated-to-dated descriptions need, measured on
@@ -195,6 +199,8 @@ def _interval(value: str) -> tuple[date, date] | None:
 def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Mention], *, near: int | None,
                date_mention: DateMention | None, interval: tuple[date, date] | None) -> _Cand | None:
     text = document.text[sent[0]:sent[1]]
+    if not _ANY_EVENT.search(text):
+        return None
     found = []
     for name, rx in EVENT_CLASSES:
         for m in rx.finditer(text):
