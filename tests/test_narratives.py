@@ -255,3 +255,85 @@ def test_merged_windows(length, spans, chars, max_chars, expected):
     from narratrace.narratives._framing import merged_windows
 
     assert merged_windows(length, spans, chars=chars, max_chars=max_chars) == expected
+
+
+# ----------------------------------------------------------------------------- entity priors
+@pytest.mark.parametrize(("mention", "expected"), [
+    ("Ruritania", ("ruritania", None)),
+    ("the Ruritania's", ("ruritania", None)),         # leading "the", possessive
+    ("U.S.", ("united states", None)),                # alias from data/aliases.json
+    ("Americans", ("united states", None)),           # demonym -> its country
+    ("Jan Novak", ("jan novak", "novak")),            # person: the last word as fallback
+    ("United States", ("united states", None)),       # negative: a canonical name, no fallback
+])
+def test_name_keys(mention, expected):
+    from narratrace.narratives._priors import name_keys
+
+    assert name_keys(mention) == expected
+
+
+def _prior_labels(rows):  # main one-hot (2 main roles here) + fine multi-hot (2 fine roles)
+    return np.array(rows, np.float32)
+
+
+def test_priors_count_the_same_name_and_fall_back_to_the_last_word():
+    from narratrace.narratives._priors import ALPHA, fit_priors
+
+    labels = _prior_labels([[1, 0, 1, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 1, 0, 1]])
+    priors = fit_priors(["Novak", "novak's", "Freedonia", "Freedonia"], labels, n_main=2)
+    assert priors.keys == ("freedonia", "novak") and priors.width == 5
+    assert np.allclose(priors.overall, 0.5)
+    feats = priors.features(["Novak", "Jan Novak", "Ruritania"])
+    expected = (np.array([2, 0, 2, 0]) + ALPHA * 0.5) / (2 + ALPHA) - 0.5
+    assert np.allclose(feats[0, :4], expected) and np.isclose(feats[0, 4], np.log1p(2) / 3)
+    assert np.allclose(feats[1], feats[0])           # "Jan Novak" falls back to "novak"
+    assert not feats[2].any()                        # negative: unseen name, no prior, count 0
+
+
+def test_leave_article_out_priors_ignore_the_mentions_own_article():
+    from narratrace.narratives._priors import fit_priors, leave_article_out
+
+    mentions, docs = ["Novak", "Novak", "Novak"], ["a", "a", "b"]
+    labels = _prior_labels([[1, 0, 1, 0], [1, 0, 1, 0], [0, 1, 0, 1]])
+    feats = leave_article_out(mentions, docs, labels, 2, train=[0, 1, 2], rows=[0, 2])
+    overall = labels.mean(0)
+    only_b = fit_priors(["Novak"], labels[2:], 2)
+    # row 0 (article a) sees only article b's mention; row 2 sees article a's two mentions
+    assert np.allclose(feats[0, :4], (labels[2] + 2 * overall) / 3 - overall)
+    assert np.isclose(feats[0, 4], np.log1p(1) / 3) and np.isclose(feats[1, 4], np.log1p(2) / 3)
+    assert only_b.counts.shape == (1, 4)
+    alone = leave_article_out(mentions, docs, labels, 2, train=[0, 1], rows=[0])
+    assert not alone.any()  # negative: the name occurs in no other training article
+
+
+def test_frame_scores_contextual_reads_the_entity_priors():
+    from narratrace.narratives._priors import fit_priors
+
+    priors = fit_priors(["Novak", "Freedonia"],
+                        _prior_labels([[0, 0, 1, 1, 0, 0], [1, 0, 0, 0, 1, 0]]), n_main=3)
+    width = 4 + 2 + priors.width
+    main_w = np.zeros((3, width), np.float32)
+    main_w[2, 6 + 2] = 50.0  # the prior of the third main role decides
+    heads = {"main_ctx": Head(main_w, np.zeros(3, np.float32)),
+             "roles_ctx": Head(np.zeros((3, width), np.float32), np.zeros(3, np.float32))}
+    empty = Tfidf({}, np.zeros(0, np.float32), 1)
+    model = NarrativeModel(doc_tfidf=empty, mention_tfidf=empty, heads=heads, priors=priors)
+    vectors, ctx = np.ones((3, 4), np.float32), np.array([0.5, 0.5])
+    main_p, _ = frame_scores_contextual(model, vectors, ctx, ["Novak", "Freedonia", "Ruritania"])
+    assert main_p[0].argmax() == 2 and main_p[1, 2] < 1 / 3   # framed so / never so before
+    assert np.allclose(main_p[2], 1 / 3)  # negative: an unseen name has no prior
+    with pytest.raises(ValueError, match="mention surfaces"):  # negative: surfaces missing
+        frame_scores_contextual(model, vectors, ctx)
+
+
+def test_model_with_priors_round_trips(tmp_path: Path):
+    from narratrace.narratives._model import load_model
+    from narratrace.narratives._priors import fit_priors
+
+    priors = fit_priors(["Novak", "Freedonia"], _prior_labels([[1, 0, 1, 0], [0, 1, 0, 1]]), 2)
+    empty = Tfidf({}, np.zeros(0, np.float32), 1)
+    NarrativeModel(doc_tfidf=empty, mention_tfidf=empty, heads={}, meta={"x": 1},
+                   priors=priors).save(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.priors is not None and loaded.priors.keys == priors.keys
+    assert np.array_equal(loaded.priors.features(["Novak"]), priors.features(["Novak"]))

@@ -150,7 +150,8 @@ def _frame(model: NarrativeModel, text: str, items: Sequence[tuple[int, int, str
     extra = np.full(len(items), model.thresholds.get("extra_role", 1.01))
     if chosen:
         vectors = mention_vectors(text, [(items[i][0], items[i][1]) for i in chosen])
-        main_p[chosen], role_p[chosen] = frame_scores_contextual(model, vectors, doc_scores.coarse)
+        main_p[chosen], role_p[chosen] = frame_scores_contextual(
+            model, vectors, doc_scores.coarse, [items[i][2] for i in chosen])
         extra[chosen] = 1.01  # the contextual fine-role head is a softmax: one fine role
     if rest:
         feats = [mention_features(text, *items[i], domain) for i in rest]

@@ -7,7 +7,9 @@ Files (``narratives.npz`` + ``narratives.json`` in one directory):
   ``coarse`` (one row per narrative), ``fine`` (one row per "<narrative>: <subnarrative>"),
   ``main`` (softmax over the three main roles) and ``roles`` (one row per fine role) on
   TF-IDF mention features, and ``main_ctx`` / ``roles_ctx`` (softmax over main roles / over
-  fine roles) on the mention's contextual vector (``_framing.mention_vectors``).
+  fine roles) on the mention's contextual vector (``_framing.mention_vectors``), and the
+  entity priors (``prior_keys``/``prior_counts``/``prior_overall``, see ``_priors``) that
+  those heads read when they were trained with them.
 * json: label names, the taxonomy (narrative -> subnarratives, main role -> fine roles), the
   decision thresholds and the cross-validated metrics of the training run.
 
@@ -27,6 +29,7 @@ import numpy as np
 
 from ..errors import ModelNotFoundError
 from ._features import Tfidf
+from ._priors import EntityPriors
 
 ARRAYS = "narratives.npz"
 META = "narratives.json"
@@ -54,6 +57,7 @@ class NarrativeModel:
     mention_tfidf: Tfidf
     heads: Mapping[str, Head]
     meta: Mapping[str, Any] = field(default_factory=dict)
+    priors: EntityPriors | None = None  # role counts per entity name (contextual heads)
 
     # ------------------------------------------------------------------ label names
     @property
@@ -94,6 +98,11 @@ class NarrativeModel:
         for name, head in self.heads.items():
             arrays[f"{name}_w"] = head.weights.astype(np.float16)
             arrays[f"{name}_b"] = head.bias.astype(np.float32)
+        if self.priors is not None:
+            arrays["prior_keys"] = np.array(self.priors.keys, dtype=np.str_)
+            arrays["prior_counts"] = self.priors.counts.astype(np.float32)
+            arrays["prior_overall"] = self.priors.overall.astype(np.float32)
+            arrays["prior_nmain"] = np.array(self.priors.n_main)
         np.savez_compressed(directory / ARRAYS, **arrays)
         (directory / META).write_text(json.dumps(self.meta, indent=1, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
@@ -117,9 +126,13 @@ def load_model(path: Path | None = None) -> NarrativeModel:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     heads = {name: Head(arrays[f"{name}_w"].astype(np.float32), arrays[f"{name}_b"])
              for name in HEADS if f"{name}_w" in arrays}
+    priors = None
+    if "prior_keys" in arrays:
+        priors = EntityPriors(tuple(arrays["prior_keys"].tolist()), arrays["prior_counts"],
+                              arrays["prior_overall"], int(arrays["prior_nmain"]))
     return NarrativeModel(doc_tfidf=Tfidf.from_arrays(arrays, "doc"),
                           mention_tfidf=Tfidf.from_arrays(arrays, "mention"),
-                          heads=heads, meta=meta)
+                          heads=heads, meta=meta, priors=priors)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -230,12 +243,19 @@ def has_contextual_heads(model: NarrativeModel) -> bool:
 
 
 def frame_scores_contextual(model: NarrativeModel, vectors: np.ndarray,
-                            doc_coarse: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                            doc_coarse: np.ndarray, mentions: list[str] | None = None,
+                            ) -> tuple[np.ndarray, np.ndarray]:
     """``(P(main role), P(fine role))`` from mention vectors ``(n, 384)`` of one article whose
-    narrative probabilities are ``doc_coarse``; both heads are softmax regressions."""
+    narrative probabilities are ``doc_coarse``, followed by the entity priors of the mention
+    surfaces ``mentions`` when the model has them; both heads are softmax regressions."""
     ctx = np.broadcast_to(np.asarray(doc_coarse, np.float32).reshape(1, -1),
                           (len(vectors), len(doc_coarse)))
-    x = np.hstack([np.asarray(vectors, np.float32), ctx])
+    parts = [np.asarray(vectors, np.float32), ctx]
+    if model.priors is not None:
+        if mentions is None or len(mentions) != len(vectors):
+            raise ValueError("This framing model needs the mention surfaces (entity priors).")
+        parts.append(model.priors.features(mentions))
+    x = np.hstack(parts)
     return softmax(model.heads["main_ctx"].scores(x)), softmax(model.heads["roles_ctx"].scores(x))
 
 

@@ -17,8 +17,11 @@ Choices, measured by 5-fold CV on the EN train split (399 articles, 414 mentions
   an unseen article), folds grouped by article: main-role accuracy 0.667, EMR 0.138.
 * Framing, contextual heads (shipped, used first): the same two decisions from the mention's
   own vector under the sentence encoder (``_framing.mention_vectors``) + the narrative
-  probabilities; softmax heads for the main role and the first fine role, C from
-  ``C_GRID_CTX`` by an inner grouped CV. Nested CV: main-role accuracy 0.693, EMR 0.213. Tried
+  probabilities + entity priors (``_priors``; leave-the-article-out inside training); softmax
+  heads for the main role and the first fine role, C from ``C_GRID_CTX`` by an inner grouped
+  CV. Nested CV (fold seeds 0/1/2): 0.693/0.203, 0.696/0.169, 0.662/0.172; without the priors
+  0.674/0.179, 0.659/0.147, 0.691/0.210. Also not better (MODEL_CARD.md): occurrence counts,
+  agency words, a second fine role, class weights, joint main/fine decoding. Tried
   and not better (grouped CV, see MODEL_CARD.md): a +-200-character window, entity markers,
   the mean over all occurrences of the name, the name alone, the window's mean vector,
   averaging with the TF-IDF heads, one-vs-rest or per-main-role fine heads.
@@ -40,6 +43,7 @@ from ..errors import InputError
 from . import _semeval as S
 from ._features import Tfidf, sklearn_vectorizer
 from ._framing import mention_features, mention_vectors
+from ._priors import fit_priors, leave_article_out
 from ._model import (OTHER, DocScores, Head, NarrativeModel, decide, decide_roles,
                      official_labels, sigmoid, softmax, top_narrative)
 
@@ -263,6 +267,9 @@ class _Mentions:
         self.y_first = np.array([self.fine_roles.index(r.fine_roles[0]) if r.fine_roles
                                  and r.fine_roles[0] in self.fine_roles else 0 for r in rows],
                                 np.int64)
+        # Main one-hot + fine multi-hot, the labels that entity priors count (``_priors``).
+        self.labels = np.hstack([np.eye(len(self.main_roles), dtype=np.float32)[self.y_main],
+                                 self.Y_fine.astype(np.float32)])
         docs = sorted({r.doc for r in rows})
         self.group = np.array([docs.index(r.doc) for r in rows])
         self.n_docs = len(docs)
@@ -311,18 +318,27 @@ def _tune_extra(m: _Mentions, idx: np.ndarray, k: int, seed: int) -> float:
     return max(GRID_EXTRA, key=lambda e: (totals[e], e))
 
 
+def _contextual_matrix(m: _Mentions, train: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Mention vector, article narrative probabilities and entity priors (from the ``train``
+    mentions of other articles) of mentions ``idx``, as ``_model.frame_scores_contextual``."""
+    assert m.vectors is not None
+    priors = leave_article_out([r.mention for r in m.rows], [r.doc for r in m.rows], m.labels,
+                               len(m.main_roles), train, idx)
+    return np.hstack([m.vectors[idx], m.context[idx], priors])
+
+
 def fit_mentions_contextual(m: _Mentions, idx: np.ndarray, *, C: float) -> dict[str, Head]:
     """Softmax heads for the main role and the (first) fine role on the mention's contextual
-    vector followed by the article's narrative probabilities (``_model.frame_scores_contextual``)."""
-    assert m.vectors is not None
-    X = np.hstack([m.vectors[idx], m.context[idx]])
+    vector followed by the article's narrative probabilities and the entity priors
+    (``_model.frame_scores_contextual``)."""
+    X = _contextual_matrix(m, idx, idx)
     return {"main_ctx": _fit_softmax(X, m.y_main[idx], len(m.main_roles), C=C),
             "roles_ctx": _fit_softmax(X, m.y_first[idx], len(m.fine_roles), C=C)}
 
 
-def _contextual_eval(m: _Mentions, idx: np.ndarray, heads: dict[str, Head]) -> tuple[int, int]:
-    assert m.vectors is not None
-    x = np.hstack([m.vectors[idx], m.context[idx]])
+def _contextual_eval(m: _Mentions, train: np.ndarray, idx: np.ndarray,
+                     heads: dict[str, Head]) -> tuple[int, int]:
+    x = _contextual_matrix(m, train, idx)
     pm, pr = softmax(heads["main_ctx"].scores(x)), softmax(heads["roles_ctx"].scores(x))
     main_ok = exact = 0
     for row, i in enumerate(idx):
@@ -340,7 +356,7 @@ def _tune_c_contextual(m: _Mentions, idx: np.ndarray, k: int, seed: int) -> floa
     for te in _mention_folds(m, idx, k, seed):
         tr = np.setdiff1d(idx, te)
         for C in C_GRID_CTX:
-            totals[C] += sum(_contextual_eval(m, te, fit_mentions_contextual(m, tr, C=C)))
+            totals[C] += sum(_contextual_eval(m, tr, te, fit_mentions_contextual(m, tr, C=C)))
     return max(C_GRID_CTX, key=lambda c: (totals[c], -c))
 
 
@@ -421,6 +437,7 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
     rows = [r for r in S.read_framing(frame_path, texts=texts) if r.doc in gold and r.main_role] \
         if frame_path.is_file() else []
     framing_cv: dict[str, Any] = {"mentions": len(rows)}
+    priors = None
     if len(rows) >= 2 * folds:
         oof_coarse = {ids[i]: preds_scores[i].coarse for i in all_idx}
         ment = _Mentions(rows, texts, taxonomy, oof_coarse, _framing_vectors(rows, texts, say))
@@ -435,7 +452,8 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
             main_ok, exact = main_ok + a, exact + e
             if ment.vectors is not None:
                 fold_c.append(_tune_c_contextual(ment, tr, max(2, folds - 1), seed))
-                a, e = _contextual_eval(ment, te, fit_mentions_contextual(ment, tr, C=fold_c[-1]))
+                a, e = _contextual_eval(ment, tr, te,
+                                        fit_mentions_contextual(ment, tr, C=fold_c[-1]))
                 ctx_main, ctx_exact = ctx_main + a, ctx_exact + e
         majority = float(np.bincount(ment.y_main).max() / len(rows))
         tfidf_cv = {"main_role_accuracy": round(main_ok / len(rows), 4),
@@ -451,6 +469,7 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
             c_final = _tune_c_contextual(ment, midx, folds, seed)
             thresholds["contextual_C"] = c_final
             mention_heads.update(fit_mentions_contextual(ment, midx, C=c_final))
+            priors = fit_priors([r.mention for r in rows], ment.labels, len(ment.main_roles))
         say("framing: fitted")
     else:  # no framing gold: an empty head that always says the first role
         ment_roles = [r for m in taxonomy for r in taxonomy[m]]
@@ -473,6 +492,6 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
             "role_taxonomy": taxonomy, "thresholds": thresholds, "metrics": metrics,
             "train_seconds": round(time.perf_counter() - t0, 1)}
     model = NarrativeModel(doc_tfidf=doc_tfidf, mention_tfidf=mention_tfidf,
-                           heads={**doc_heads, **mention_heads}, meta=meta)
+                           heads={**doc_heads, **mention_heads}, meta=meta, priors=priors)
     model.save(Path(out))
     return metrics
