@@ -20,7 +20,7 @@ def _doc(i: int, text: str = "An ordinary sentence.") -> Document:
 @pytest.mark.parametrize(("workers", "n_process", "todo", "cores", "want"), [
     (3, 1, 5, 2, 3),                                  # asked for: taken as is
     (0, 1, MIN_DOCUMENTS_FOR_PROCESSES - 1, 8, 1),    # too little work to repay start-up
-    (0, 1, MIN_DOCUMENTS_FOR_PROCESSES, 8, 2),        # one worker per 60 documents...
+    (0, 1, MIN_DOCUMENTS_FOR_PROCESSES, 8, 2),        # one worker per 30 documents...
     (0, 1, 10_000, 8, 8),                             # ...up to one per core
     (0, 1, 10_000, 1, 1),                             # one core: this process
     (0, 2, 10_000, 8, 1),                             # spaCy's own processes asked for
