@@ -97,3 +97,37 @@ def test_the_any_event_precheck_agrees_with_the_classes():
     for text in samples:
         assert bool(_ANY_EVENT.search(text)) == any(rx.search(text) for _, rx in EVENT_CLASSES)
     assert not _ANY_EVENT.search("It rained all week.")  # negative case: the check can say no
+
+
+@pytest.mark.model
+def test_event_candidates_written_with_each_document_equal_the_corpus_stages_own(tmp_path):
+    """The per-document events stage (run by workers) gives each document the candidates the
+    corpus stage computes from the stored dates, mentions and sentences; and a document stored
+    without them still gets them from the corpus stage."""
+    from scale_corpus import write_corpus
+
+    from narratrace import Options, analyze, open_store
+    from narratrace.analysis import build_analysis
+    from narratrace.events import event_candidates
+    from narratrace.types import DateMention, Mention
+
+    write_corpus(tmp_path / "c", 6)
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    analyze([tmp_path / "c"], store=store, options=Options(quiet=True, workers=1))
+    stored = {r["doc"]: r["candidates"] for r in store.annotations("event_candidates")}
+    docs = list(store.documents())
+    assert set(stored) == {d.id for d in docs} and any(stored.values())
+    for d in docs:
+        spans = [tuple(s) for s in store.annotations("sentences", doc=d.id)[0]["spans"]]
+        again = event_candidates(d, dates=[DateMention(**r) for r in store.annotations("dates", doc=d.id)],
+                                 mentions=[Mention(**r) for r in store.annotations("mentions", doc=d.id)],
+                                 sentences=spans)
+        assert again == stored[d.id]
+    events = build_analysis(store)["events"]
+    victim = docs[0].id
+    store.replace_annotations(victim, "event_candidates", [])  # as an older store has it
+    from narratrace.corpus import run_corpus_stages
+
+    run_corpus_stages(store, options=Options(quiet=True, incremental=False))
+    assert {r["doc"]: r["candidates"] for r in store.annotations("event_candidates")} == stored
+    assert build_analysis(store)["events"] == events

@@ -92,7 +92,7 @@ def _run(store: Store, options: Options) -> CorpusRun:
     store.replace_corpus("reuse", [_flat(r) for r in reuse])
     claim_pairs = _claim_families(store, documents, new, reuse, by_span, entities, attributions,
                                   features)
-    _events(store, documents, mentions, new)
+    _events(store, documents, mentions)
     store.add_corpus_docs(sorted(new))
     return CorpusRun(documents=len(documents), new=len(new), gone=len(gone), full=full,
                      copy_checks=copy_checks, story_pairs=story_pairs, claim_pairs=claim_pairs)
@@ -290,15 +290,15 @@ def _canonical_speakers(claims: Sequence[Claim], entities: Sequence[Any],
 # --------------------------------------------------------------------------- events
 
 
-def _events(store: Store, documents: Sequence[Document], mentions: Sequence[Mention],
-            new: set[str]) -> None:
+def _events(store: Store, documents: Sequence[Document], mentions: Sequence[Mention]) -> None:
     """One event per happening, with every document that describes it. Each document's event
-    sentences are found once and kept (annotation ``event_candidates``); the merge is a
-    greedy pass over all of them (order-dependent, so global), indexed by names and terms."""
+    sentences are found once and kept (annotation ``event_candidates``, written with the
+    document by the per-document stages, or here for a document stored without them); the merge
+    is a greedy pass over all of them (order-dependent, so global), indexed by names and terms."""
     from .events import event_candidates, merge_events
 
     cached = {row["doc"]: row["candidates"] for row in store.annotations("event_candidates")}
-    todo = [d for d in documents if d.id in new or d.id not in cached]
+    todo = [d for d in documents if d.id not in cached]
     if todo:
         wanted = {d.id for d in todo}
         dates: dict[str, list[DateMention]] = {}

@@ -85,6 +85,14 @@ def _stage_claims(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[
     return {"claims": tuple(claims), "citations": tuple(citations), "sentences": sentences}
 
 
+def _stage_events(document: Document, parsed: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    from .events import event_candidates
+
+    # The per-document half of the events corpus stage, here so that workers do it in parallel.
+    return {"event_candidates": tuple(event_candidates(
+        document, dates=ctx["dates"], mentions=ctx["mentions"], sentences=ctx["sentences"]))}
+
+
 DOC_STAGES: tuple[DocStage, ...] = (
     DocStage("entities", ("text", "parse"), ("mentions", "aliases"), _stage_mentions),
     DocStage("attribution", ("text", "parse"), ("attributions",), _stage_attributions),
@@ -92,6 +100,7 @@ DOC_STAGES: tuple[DocStage, ...] = (
     DocStage("claims", ("text", "parse", "attributions", "mentions", "dates"),
              ("claims", "citations", "sentences"), _stage_claims),
     DocStage("narratives", ("text", "parse", "mentions"), ("narratives", "framing"), _stage_narratives),
+    DocStage("events", ("text", "dates", "mentions", "sentences"), ("event_candidates",), _stage_events),
 )
 
 
@@ -124,7 +133,8 @@ def analyze_document(document: Document, parsed: Any, *, stages: Sequence[DocSta
                            narratives=ctx.get("narratives", ()), framing=ctx.get("framing", ()),
                            extra={"aliases": ctx.get("aliases", ()), "claims": ctx.get("claims", ()),
                                   "citations": ctx.get("citations", ()),
-                                  "sentences": ctx.get("sentences", ())})
+                                  "sentences": ctx.get("sentences", ()),
+                                  "event_candidates": ctx.get("event_candidates")})
     return analysis, problems
 
 
@@ -574,6 +584,10 @@ def _save_analysis(store: Store, analysis: DocAnalysis, problems: list[Rejected]
                                   [_row(c) for c in analysis.extra.get("citations", ())])
         store.replace_annotations(doc.id, "sentences",
                                   [{"spans": [list(s) for s in analysis.extra.get("sentences", ())]}])
+        candidates = analysis.extra.get("event_candidates")
+        if candidates is not None:  # None: the events stage did not run (a custom stage list)
+            store.replace_annotations(doc.id, "event_candidates",
+                                      [{"doc": doc.id, "candidates": list(candidates)}])
         features = analysis.extra.get("reuse_features")
         if features:
             store.replace_annotations(doc.id, "reuse_features", [features])  # type: ignore[list-item]
