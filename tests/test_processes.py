@@ -176,3 +176,15 @@ def test_parts_shrink_towards_the_end_and_keep_every_document(sizes, size, total
     parts = list(_parts(iter(chunks), size=size, total=total, workers=workers))
     assert [len(p) for p in parts] == expected
     assert [d for p in parts for d in p] == list(range(n))
+
+
+def test_the_fork_servers_imports_start_no_thread():
+    """Workers are forked from a server that ran narratrace._preload: a thread started there
+    would be missing (and its locks possibly held) in every worker."""
+    import subprocess
+    import sys
+
+    code = ("import threading, narratrace._preload, sys; "
+            "print(threading.active_count(), 'torch' in sys.modules, 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["1", "True", "True"]

@@ -72,7 +72,7 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     ``total`` (how many documents the chunks hold, when known) lets the last parts shrink so
     the workers finish together (:func:`_parts`).
     When no worker can start at all (e.g. a script that calls :func:`~narratrace.analyze`
-    without an ``if __name__ == "__main__":`` guard, which a spawned process re-runs), the run
+    without an ``if __name__ == "__main__":`` guard, which every worker process re-runs), the run
     goes on in this process with ``in_process(part)``, and says so in the log.
     """
     parts = _parts(chunks, size=max(1, options.batch_size), total=total, workers=workers)
@@ -123,6 +123,23 @@ def _parts(chunks: Iterable[list[Document]], *, size: int, total: int,
             yield part
 
 
+def _context() -> Any:
+    """How workers start: from a fork server that imported torch and spaCy once
+    (:mod:`narratrace._preload`), so each worker only loads its models; where there is no fork
+    server (Windows), spawned. Never a fork of this process: a forked child of a process that
+    has started torch's or BLAS's threads can deadlock; the server only imports, it runs nothing.
+
+    Measured on 399 articles, 2 workers: whole run 4,299 words/s (fork server, its start
+    included) against 4,148-4,176 spawned; a fresh pool's start-up 2.4 s against 3.0 s.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Taken when the server starts (once per process); an already running server is kept.
+    context.set_forkserver_preload(["narratrace._preload"])
+    return context
+
+
 class _NoWorkers(Exception):
     """The pool broke before any worker finished a part: workers cannot start here."""
 
@@ -139,16 +156,14 @@ class _Runner:
                  fn: Callable[..., list[Result]] | None = None, framing: str = "contextual") -> None:
         self.workers, self.narratives, self.batch_size = workers, narratives, batch_size
         self.framing = framing
-        self.fn = fn or _run_part  # module-level, so a spawned worker can import it
+        self.fn = fn or _run_part  # module-level, so a worker process can import it
         self.pool = self._new_pool()
         self.window: deque[tuple[list[Document], Future[list[Result]]]] = deque()
         self.started = False  # a worker has finished a part: workers can start here
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # "spawn": a forked child of a process that has started torch's or BLAS's threads can
-        # deadlock; a spawned one starts clean and loads its own models.
         return ProcessPoolExecutor(max_workers=self.workers,
-                                   mp_context=multiprocessing.get_context("spawn"),
+                                   mp_context=_context(),
                                    initializer=_start_worker, initargs=(self.narratives, self.framing))
 
     def _restart(self) -> None:
