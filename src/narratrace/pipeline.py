@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -399,8 +400,6 @@ class _Inputs:
     6.5 MB, where a ``dict`` of the strings took 18 MB, and the sets of pass 2 ~20 more)."""
 
     def __init__(self) -> None:
-        from array import array
-
         self.ids = _KeySet()
         self._order = array("Q")  # id hash of each input, in read order
         self._ends = array("Q")  # where its path ends in _paths
@@ -472,8 +471,6 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     # A stored document whose content is no longer among the inputs, at a path a new input now
     # occupies, is the old version of a changed file: the new one replaces it.
     gone_at: dict[str, list[str]] = {}
-    from array import array
-
     stored = array("Q")  # the stored ids' hashes, sorted once: adding 1M ids one by one took 8-60 s
     for doc_id, path in (store.iter_document_paths() if options.incremental else ()):
         h = _hash64(doc_id)
