@@ -80,8 +80,8 @@ def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per parse: spaCy rebuilds that string from every token on each
-    access, which was a third of the attribution and entity stages' time (called ~9 times a
-    document)."""
+    access, and the attribution and entity stages asked ~9 times a document (attribution went
+    from 0.045 to 0.038 of the parse time on 100 news articles)."""
     text = doc.user_data.get("narratrace.text")
     if text is None:
         text = doc.user_data["narratrace.text"] = doc.text
