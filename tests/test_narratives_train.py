@@ -74,7 +74,7 @@ def test_cli_prints_the_recorded_cross_validated_metrics(trained):
     assert printed["framing"]["mentions"] == 40 and printed["framing"]["articles"] == 20
     # two roles, equally frequent: a trainer that learned nothing would score about 0.5
     assert printed["framing"]["main_role_accuracy"] >= 0.9
-    assert printed["framing"]["heads"] == "contextual"
+    assert printed["framing"]["heads"] == "contextual, fine-tuned encoder"
 
 
 def test_trained_model_labels_unseen_articles_of_each_style(trained):

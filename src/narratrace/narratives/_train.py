@@ -15,16 +15,17 @@ Choices, measured by 5-fold CV on the EN train split (399 articles, 414 mentions
   one-vs-rest fine-role heads on prefixed context/mention features (see ``_framing``) plus the
   article's narrative probabilities (out-of-fold during training, so they look like those of
   an unseen article), folds grouped by article: main-role accuracy 0.667, EMR 0.138.
-* Framing, contextual heads (shipped, used first): the same two decisions from the mention's
-  own vector under the sentence encoder (``_framing.mention_vectors``) + the narrative
-  probabilities + entity priors (``_priors``; leave-the-article-out inside training); softmax
-  heads for the main role and the first fine role, C from ``C_GRID_CTX`` by an inner grouped
-  CV. Nested CV (fold seeds 0/1/2): 0.693/0.203, 0.696/0.169, 0.662/0.172; without the priors
-  0.674/0.179, 0.659/0.147, 0.691/0.210. Also not better (MODEL_CARD.md): occurrence counts,
-  agency words, a second fine role, class weights, joint main/fine decoding. Tried
-  and not better (grouped CV, see MODEL_CARD.md): a +-200-character window, entity markers,
-  the mean over all occurrences of the name, the name alone, the window's mean vector,
-  averaging with the TF-IDF heads, one-vs-rest or per-main-role fine heads.
+* Framing, contextual heads (shipped, used first): the mention's own vector under the
+  sentence encoder (``_framing.mention_vectors``) + the narrative probabilities + entity
+  priors (``_priors``; leave-the-article-out inside training) into softmax heads for the main
+  role and the first fine role. The encoder's six layers are fine-tuned with them on the gold
+  mentions (``_finetune``; settings fixed there, no inner tuning). 5-fold CV (fold seeds
+  0/1/2, float32): 0.715/0.213, 0.703/0.213, 0.693/0.193; the frozen encoder with logistic
+  heads (C by inner CV) gave 0.696/0.205, 0.693/0.174, 0.659/0.169.
+  Also not better (MODEL_CARD.md): occurrence counts, agency words, a second fine role,
+  class weights, joint main/fine decoding, a +-200-character window, entity markers, the mean
+  over all occurrences of the name, the name alone, the window's mean vector, averaging with
+  the TF-IDF heads, one-vs-rest or per-main-role fine heads.
 """
 
 from __future__ import annotations
@@ -42,14 +43,15 @@ import numpy as np
 from ..errors import InputError
 from . import _semeval as S
 from ._features import Tfidf, sklearn_vectorizer
-from ._framing import mention_features, mention_vectors
+from . import _finetune as finetune
+from ._finetune import Deltas, Window
+from ._framing import mention_features, mention_vectors, piece_windows
 from ._priors import fit_priors, leave_article_out
 from ._model import (OTHER, DocScores, Head, NarrativeModel, decide, decide_roles,
                      official_labels, sigmoid, softmax, top_narrative)
 
 C_DOC = 10.0
 C_MENTION = 10.0
-C_GRID_CTX = (3.0, 10.0, 30.0)  # contextual heads: C picked by inner grouped CV per outer fold
 MIN_DF = 2
 GRID_OTHER = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
 GRID_COARSE = (0.1, 0.2, 0.3, 0.4, 0.5)
@@ -249,10 +251,8 @@ class _Mentions:
     a model that did not see the article (out-of-fold), as they will look on unseen articles."""
 
     def __init__(self, rows: list[S.FramingRow], texts: dict[str, str],
-                 taxonomy: dict[str, list[str]], doc_coarse: dict[str, np.ndarray],
-                 vectors: np.ndarray | None = None):
+                 taxonomy: dict[str, list[str]], doc_coarse: dict[str, np.ndarray]):
         self.rows = rows
-        self.vectors = vectors
         self.context = np.array([doc_coarse[r.doc] for r in rows], np.float32)
         self.main_roles = list(taxonomy)
         self.fine_roles = [r for m in taxonomy for r in taxonomy[m]]
@@ -318,63 +318,79 @@ def _tune_extra(m: _Mentions, idx: np.ndarray, k: int, seed: int) -> float:
     return max(GRID_EXTRA, key=lambda e: (totals[e], e))
 
 
-def _contextual_matrix(m: _Mentions, train: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Mention vector, article narrative probabilities and entity priors (from the ``train``
-    mentions of other articles) of mentions ``idx``, as ``_model.frame_scores_contextual``."""
-    assert m.vectors is not None
+def _contextual_extra(m: _Mentions, train: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """What the contextual heads read beside the mention vector, for mentions ``idx``: the
+    article's narrative probabilities and the entity priors from the ``train`` mentions of
+    other articles (as ``_model.frame_scores_contextual`` builds them for an unseen article)."""
     priors = leave_article_out([r.mention for r in m.rows], [r.doc for r in m.rows], m.labels,
                                len(m.main_roles), train, idx)
-    return np.hstack([m.vectors[idx], m.context[idx], priors])
+    return np.hstack([m.context[idx], priors]).astype(np.float32)
 
 
-def fit_mentions_contextual(m: _Mentions, idx: np.ndarray, *, C: float) -> dict[str, Head]:
-    """Softmax heads for the main role and the (first) fine role on the mention's contextual
-    vector followed by the article's narrative probabilities and the entity priors
-    (``_model.frame_scores_contextual``)."""
-    X = _contextual_matrix(m, idx, idx)
-    return {"main_ctx": _fit_softmax(X, m.y_main[idx], len(m.main_roles), C=C),
-            "roles_ctx": _fit_softmax(X, m.y_first[idx], len(m.fine_roles), C=C)}
+class _Contextual:
+    """Gold mentions read by the sentence encoder: the windows to fine-tune on (float32) and,
+    for fine-tuned layers, the mention vectors as the pipeline reads them (its dtype)."""
+
+    def __init__(self, rows: list[S.FramingRow], texts: dict[str, str]) -> None:
+        from ..nlp import embedder_path
+        from .._encoder import Encoder
+
+        self.encoder = Encoder(embedder_path(), dtype="float32")
+        self.rows, self.texts = rows, texts
+        self.by_doc: dict[str, list[int]] = {}
+        for k, r in enumerate(rows):
+            self.by_doc.setdefault(r.doc, []).append(k)
+        self.windows = []
+        for doc, ks in self.by_doc.items():  # an article's mentions together, as at inference
+            for ids, inside in piece_windows(self.encoder, texts[doc],
+                                             [(rows[k].start, rows[k].end) for k in ks]):
+                self.windows.append(Window(tuple(ids), {ks[i]: v for i, v in inside.items()}))
+
+    def fit(self, m: _Mentions, train: np.ndarray, seed: int) -> tuple[Deltas, dict[str, Head]]:
+        extra = _contextual_extra(m, train, np.arange(len(m.rows)))
+        deltas, main, fine = finetune.fit(self.encoder, self.windows, extra, m.y_main,
+                                           m.y_first, train, n_main=len(m.main_roles),
+                                           n_fine=len(m.fine_roles), seed=seed)
+        return deltas, {"main_ctx": Head(*main), "roles_ctx": Head(*fine)}
+
+    def vectors(self, deltas: Deltas, idx: np.ndarray) -> np.ndarray:
+        """Mention vectors of rows ``idx`` as the pipeline reads them with ``deltas``."""
+        from ..nlp import load_embedder
+
+        encoder = finetune.adapted(load_embedder(), deltas)
+        out = np.zeros((len(idx), self.encoder.dim), np.float32)
+        where = {int(k): n for n, k in enumerate(idx)}
+        for ks in self.by_doc.values():
+            ks = [k for k in ks if k in where]
+            if ks:
+                out[[where[k] for k in ks]] = mention_vectors(
+                    self.texts[self.rows[ks[0]].doc],
+                    [(self.rows[k].start, self.rows[k].end) for k in ks], encoder=encoder)
+        return out
+
+    def evaluate(self, m: _Mentions, train: np.ndarray, idx: np.ndarray, deltas: Deltas,
+                 heads: dict[str, Head]) -> tuple[int, int]:
+        x = np.hstack([self.vectors(deltas, idx), _contextual_extra(m, train, idx)])
+        pm, pr = softmax(heads["main_ctx"].scores(x)), softmax(heads["roles_ctx"].scores(x))
+        main_ok = exact = 0
+        for row, i in enumerate(idx):
+            main, fine, _ = decide_roles(pm[row], pr[row], main_roles=m.main_roles,
+                                         fine_roles=m.fine_roles, taxonomy=m.taxonomy,
+                                         extra=1.01)
+            main_ok += main == m.rows[i].main_role
+            exact += set(fine) == set(m.rows[i].fine_roles)
+        return main_ok, exact
 
 
-def _contextual_eval(m: _Mentions, train: np.ndarray, idx: np.ndarray,
-                     heads: dict[str, Head]) -> tuple[int, int]:
-    x = _contextual_matrix(m, train, idx)
-    pm, pr = softmax(heads["main_ctx"].scores(x)), softmax(heads["roles_ctx"].scores(x))
-    main_ok = exact = 0
-    for row, i in enumerate(idx):
-        main, fine, _ = decide_roles(pm[row], pr[row], main_roles=m.main_roles,
-                                     fine_roles=m.fine_roles, taxonomy=m.taxonomy, extra=1.01)
-        main_ok += main == m.rows[i].main_role
-        exact += set(fine) == set(m.rows[i].fine_roles)
-    return main_ok, exact
-
-
-def _tune_c_contextual(m: _Mentions, idx: np.ndarray, k: int, seed: int) -> float:
-    """The C of :data:`C_GRID_CTX` with the most correct main roles + exact fine sets in a
-    grouped inner CV on ``idx`` only."""
-    totals = dict.fromkeys(C_GRID_CTX, 0)
-    for te in _mention_folds(m, idx, k, seed):
-        tr = np.setdiff1d(idx, te)
-        for C in C_GRID_CTX:
-            totals[C] += sum(_contextual_eval(m, tr, te, fit_mentions_contextual(m, tr, C=C)))
-    return max(C_GRID_CTX, key=lambda c: (totals[c], -c))
-
-
-def _framing_vectors(rows: list[S.FramingRow], texts: dict[str, str],
-                     say: Callable[[str], None]) -> np.ndarray | None:
-    """Contextual vectors of the gold mentions, or None when the sentence encoder is missing
-    (then only the TF-IDF framing heads are trained)."""
+def _contextual(rows: list[S.FramingRow], texts: dict[str, str],
+                say: Callable[[str], None]) -> _Contextual | None:
+    """The gold mentions read by the sentence encoder, or None when the encoder (torch or the
+    model package) is missing: then only the TF-IDF framing heads are trained."""
     from ..errors import ModelNotFoundError
 
     try:
-        by_doc: dict[str, list[int]] = {}
-        for k, r in enumerate(rows):
-            by_doc.setdefault(r.doc, []).append(k)
-        vectors = np.zeros((len(rows), 384), dtype=np.float32)
-        for doc, ks in by_doc.items():  # an article's mentions together, as at inference
-            vectors[ks] = mention_vectors(texts[doc], [(rows[k].start, rows[k].end) for k in ks])
-        return vectors
-    except ModelNotFoundError as exc:
+        return _Contextual(rows, texts)
+    except (ModelNotFoundError, ImportError) as exc:
         say(f"framing: no contextual heads ({exc})")
         return None
 
@@ -437,24 +453,23 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
     rows = [r for r in S.read_framing(frame_path, texts=texts) if r.doc in gold and r.main_role] \
         if frame_path.is_file() else []
     framing_cv: dict[str, Any] = {"mentions": len(rows)}
-    priors = None
+    priors = deltas = None
     if len(rows) >= 2 * folds:
         oof_coarse = {ids[i]: preds_scores[i].coarse for i in all_idx}
-        ment = _Mentions(rows, texts, taxonomy, oof_coarse, _framing_vectors(rows, texts, say))
+        ment = _Mentions(rows, texts, taxonomy, oof_coarse)
+        ctx = _contextual(rows, texts, say)
         midx = np.arange(len(rows))
         main_ok = exact = ctx_main = ctx_exact = 0
-        fold_c = []
-        for te in _mention_folds(ment, midx, folds, seed):
+        for n, te in enumerate(_mention_folds(ment, midx, folds, seed), 1):
             tr = np.setdiff1d(midx, te)
             extra = _tune_extra(ment, tr, max(2, folds - 1), seed)
             tfidf, heads = fit_mentions(ment, tr)
             a, e = _mention_eval(ment, te, tfidf, heads, extra)
             main_ok, exact = main_ok + a, exact + e
-            if ment.vectors is not None:
-                fold_c.append(_tune_c_contextual(ment, tr, max(2, folds - 1), seed))
-                a, e = _contextual_eval(ment, tr, te,
-                                        fit_mentions_contextual(ment, tr, C=fold_c[-1]))
+            if ctx is not None:
+                a, e = ctx.evaluate(ment, tr, te, *ctx.fit(ment, tr, seed))
                 ctx_main, ctx_exact = ctx_main + a, ctx_exact + e
+                say(f"framing: outer fold {n}/{folds} fine-tuned")
         majority = float(np.bincount(ment.y_main).max() / len(rows))
         tfidf_cv = {"main_role_accuracy": round(main_ok / len(rows), 4),
                     "exact_match_ratio": round(exact / len(rows), 4)}
@@ -462,13 +477,13 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
                       "articles": ment.n_docs, "majority_main_role_accuracy": round(majority, 4)}
         thresholds["extra_role"] = _tune_extra(ment, midx, folds, seed)
         mention_tfidf, mention_heads = fit_mentions(ment, midx)
-        if ment.vectors is not None:
+        if ctx is not None:
             framing_cv.update({"main_role_accuracy": round(ctx_main / len(rows), 4),
                                "exact_match_ratio": round(ctx_exact / len(rows), 4),
-                               "heads": "contextual", "fold_C": fold_c, "tfidf_heads": tfidf_cv})
-            c_final = _tune_c_contextual(ment, midx, folds, seed)
-            thresholds["contextual_C"] = c_final
-            mention_heads.update(fit_mentions_contextual(ment, midx, C=c_final))
+                               "heads": "contextual, fine-tuned encoder",
+                               "tfidf_heads": tfidf_cv})
+            deltas, ctx_heads = ctx.fit(ment, midx, seed)
+            mention_heads.update(ctx_heads)
             priors = fit_priors([r.mention for r in rows], ment.labels, len(ment.main_roles))
         say("framing: fitted")
     else:  # no framing gold: an empty head that always says the first role
@@ -492,6 +507,7 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
             "role_taxonomy": taxonomy, "thresholds": thresholds, "metrics": metrics,
             "train_seconds": round(time.perf_counter() - t0, 1)}
     model = NarrativeModel(doc_tfidf=doc_tfidf, mention_tfidf=mention_tfidf,
-                           heads={**doc_heads, **mention_heads}, meta=meta, priors=priors)
+                           heads={**doc_heads, **mention_heads}, meta=meta, priors=priors,
+                           encoder_deltas=deltas)
     model.save(Path(out))
     return metrics
