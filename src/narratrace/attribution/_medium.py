@@ -31,7 +31,7 @@ def _np_text(tok: Token) -> str:
 
 
 def _known_outlet(text: str) -> bool:
-    from ..entities._gazetteer import load_gazetteer
+    from ..entities import load_gazetteer
 
     entry = load_gazetteer().lookup(text)
     return entry is not None and entry.type == "outlet"

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from ..errors import NarratraceError
 from ..types import Attribution, Claim, DateMention, Document, Mention
-from . import _lexicon as lex
-from ._text import content_id, in_span, refine_sentences, split_sentences, words
+from . import lexicon as lex
+from .text import content_id, in_span, refine_sentences, split_sentences, words
 
 #: Shorter contents are fragments ("he said", a one-word scare quote), not propositions.
 MIN_WORDS = 5

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from ..types import Claim, ClaimFamily, Document
-from . import _lexicon as lex
-from ._text import content_id, norm_name
+from . import lexicon as lex
+from .text import content_id, norm_name
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
 #: one proposition even without the same action words. Measured on the 5 seed articles: the same

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from .. import __version__
+from ..version import __version__
 from ._common import console
 
 app = typer.Typer(

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from ..types import Document
 from ._acronyms import find_aliases
+from ._gazetteer import load_gazetteer
 from ._mentions import LABEL_TYPES, extract_mentions
 from ._merge import entity_id, merge_entities
 from ._normalise import exact_key, translit_key
 
 __all__ = ["LABEL_TYPES", "entity_id", "exact_key", "extract_aliases", "extract_mentions",
-           "merge_entities", "translit_key"]
+           "load_gazetteer", "merge_entities", "translit_key"]
 
 
 def extract_aliases(document: Document) -> list[tuple[str, str]]:

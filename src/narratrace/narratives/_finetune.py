@@ -69,7 +69,7 @@ class Deltas:
 
 
 def adapted(encoder: Any, deltas: Deltas) -> Any:
-    """A copy of ``encoder`` (an :class:`narratrace._encoder.Encoder`) whose layer weights carry
+    """A copy of ``encoder`` (an :class:`narratrace.encoder.Encoder`) whose layer weights carry
     ``deltas``, in the encoder's dtype; embeddings and tokenizer are shared, not copied."""
     import torch
 

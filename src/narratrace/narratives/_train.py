@@ -333,7 +333,7 @@ class _Contextual:
 
     def __init__(self, rows: list[S.FramingRow], texts: dict[str, str]) -> None:
         from ..nlp import embedder_path
-        from .._encoder import Encoder
+        from ..encoder import Encoder
 
         self.encoder = Encoder(embedder_path(), dtype="float32")
         self.rows, self.texts = rows, texts

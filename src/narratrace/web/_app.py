@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
+from ..version import __version__
 from ..errors import NarratraceError
 from ..store._fts import MARK_END, MARK_START, MAX_QUERY_CHARS
 from ._charts import narratives_chart

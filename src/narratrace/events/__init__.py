@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .claims._text import content_id, in_span, key_terms, norm_name, refine_sentences, split_sentences
-from .types import DateMention, Document, Event, Mention
+from ..claims.text import content_id, in_span, key_terms, norm_name, refine_sentences, split_sentences
+from ..types import DateMention, Document, Event, Mention
 
 _I = re.IGNORECASE
 #: Event classes → verb/noun pattern. Nouns count ("the July ambush"): news often names an

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from .errors import PipelineError, UsageError
-from .types import DateMention, Document
+from ..errors import PipelineError, UsageError
+from ..types import DateMention, Document
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc

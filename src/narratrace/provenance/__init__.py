@@ -19,10 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from .claims import _lexicon as lex
-from .claims._text import norm_name
-from .errors import UsageError
-from .types import Attribution, Citation, Claim, ClaimFamily, Document, Mention, Reuse
+from ..claims import lexicon as lex
+from ..claims.text import norm_name
+from ..errors import UsageError
+from ..types import Attribution, Citation, Claim, ClaimFamily, Document, Mention, Reuse
 
 CitationKind = Literal["outlet", "official", "document", "agency", "other"]
 ENV_VAR = "NARRATRACE_OUTLETS"
