@@ -21,8 +21,16 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ._model import build_view
+from ._charts import N_COLOURS, narrative_class, narratives_chart
+from ._evidence import (MAX_GRAPH_NODES, EvidenceIndex, EvidenceSource, Graph, Links, as_str,
+                        build_index, corpus_graph, doc_ref, entity_ref, family_graph, name_key,
+                        narratives_over_time, quote_path)
+from ._highlight import Span, highlight
+from ._model import ENTITY_TYPES, Speakers, build_view, source_view
 
+# The library's API is render_report. The other names above are this package's face to the
+# web explorer (narratrace.web), which draws the same highlights, graphs and chart from the
+# same builders: import them from here, never from the private modules.
 __all__ = ["render_report"]
 
 _HERE = Path(__file__).parent

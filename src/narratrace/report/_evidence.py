@@ -62,14 +62,22 @@ class EvidenceIndex:
     n_rejected: int = 0
 
 
+def as_str(value: Any) -> str:
+    """``value`` as text for a row field: ``""`` for None, ``str()`` of anything else.
 
-def _s(value: Any) -> str:
+    >>> as_str(None), as_str("a"), as_str(3)
+    ('', 'a', '3')
+    """
     return "" if value is None else value if isinstance(value, str) else str(value)
 
 
-def _key(name: Any) -> str:
-    return " ".join(_s(name).split()).casefold()
+def name_key(name: Any) -> str:
+    """The key a name is looked up by: whitespace collapsed, case folded.
 
+    >>> name_key("  Ana   PETROVA ")
+    'ana petrova'
+    """
+    return " ".join(as_str(name).split()).casefold()
 
 
 class Graph:
@@ -129,7 +137,7 @@ def doc_ref(idx: EvidenceIndex, doc_id: str) -> dict[str, Any]:
 
 
 def entity_ref(idx: EvidenceIndex, name_or_id: str) -> dict[str, Any]:
-    eid = name_or_id if name_or_id in idx.entities else idx.entity_by_name.get(_key(name_or_id))
+    eid = name_or_id if name_or_id in idx.entities else idx.entity_by_name.get(name_key(name_or_id))
     if eid is None:
         return {"id": None, "name": name_or_id, "type": ""}
     e = idx.entities[eid]
@@ -192,12 +200,12 @@ def family_graph(idx: EvidenceIndex, fid: str, links: Links) -> dict[str, Any]:
     f = idx.families[fid]
     g = Graph()
     docs = set(f["docs"])
-    origin_keys = {_key(o): _key(o) for o in f["origins"]}
+    origin_keys = {name_key(o): name_key(o) for o in f["origins"]}
     for o in f["origins"]:
         ref = entity_ref(idx, o)
-        g.node(f"o:{_key(o)}", o, "origin", links.entity(ref["id"]) if ref["id"] else None)
+        g.node(f"o:{name_key(o)}", o, "origin", links.entity(ref["id"]) if ref["id"] else None)
         if ref["id"]:  # "Ana Petrová" quoting the origin "Ana Petrova" is the same person
-            origin_keys.setdefault(ref["id"], _key(o))
+            origin_keys.setdefault(ref["id"], name_key(o))
     for d in f["docs"]:
         ref = doc_ref(idx, d)
         g.node(f"d:{d}", ref["title"], "document", links.doc(d), ref["published"])
@@ -209,7 +217,7 @@ def family_graph(idx: EvidenceIndex, fid: str, links: Links) -> dict[str, Any]:
         if c is None:
             continue
         by = c["attributed_to"]
-        who = _key(by)
+        who = name_key(by)
         origin = origin_keys.get(who) or origin_keys.get(entity_ref(idx, by)["id"] or "")
         if origin is not None:
             g.edge(f"d:{c['doc']}", f"o:{origin}", "quotes")
@@ -239,7 +247,7 @@ def _clean_row(row: Mapping[str, Any]) -> dict[str, Any]:
     if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
         out["score"] = None
     if not isinstance(out.get("speaker"), (Mapping, type(None))):
-        out["speaker"] = {"text": _s(out["speaker"])}
+        out["speaker"] = {"text": as_str(out["speaker"])}
     return out
 
 
@@ -261,13 +269,13 @@ class AnalysisSource:
     def documents(self) -> Iterator[Any]:
         seen: set[str] = set()
         for i, d in enumerate(self._rows("documents")):
-            doc_id = _s(d.get("id")) or f"#{i}"
+            doc_id = as_str(d.get("id")) or f"#{i}"
             if doc_id in seen:
                 continue
             seen.add(doc_id)
-            yield SimpleNamespace(id=doc_id, title=_s(d.get("title")), path=_s(d.get("path")),
-                                  outlet=_s(d.get("outlet")), published=_s(d.get("published")),
-                                  language=_s(d.get("language")),
+            yield SimpleNamespace(id=doc_id, title=as_str(d.get("title")), path=as_str(d.get("path")),
+                                  outlet=as_str(d.get("outlet")), published=as_str(d.get("published")),
+                                  language=as_str(d.get("language")),
                                   analysed=d.get("analysed") is not False)
 
     def rejected(self) -> list[Any]:
@@ -275,7 +283,7 @@ class AnalysisSource:
 
     def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
         rows = self._rows(kind)
-        return rows if doc is None else [r for r in rows if _s(r.get("doc")) == doc]
+        return rows if doc is None else [r for r in rows if as_str(r.get("doc")) == doc]
 
     def corpus(self, kind: str) -> list[dict[str, Any]]:
         return self._rows(kind)
@@ -295,22 +303,22 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
 
     entities = store.corpus("entities")
     for e in entities:
-        eid = _s(e.get("id"))
+        eid = as_str(e.get("id"))
         if not eid:
             continue
         mentions = [m for m in e.get("mentions") or () if isinstance(m, Mapping)]
-        idx.entities[eid] = {"name": _s(e.get("name")), "type": _s(e.get("type")) or "other",
-                             "aliases": [_s(a) for a in e.get("aliases") or ()],
+        idx.entities[eid] = {"name": as_str(e.get("name")), "type": as_str(e.get("type")) or "other",
+                             "aliases": [as_str(a) for a in e.get("aliases") or ()],
                              "wikidata": e.get("wikidata"), "n_mentions": len(mentions)}
         counter: Counter[str] = Counter()
         for m in mentions:
-            doc, start, end = _s(m.get("doc")), m.get("start"), m.get("end")
+            doc, start, end = as_str(m.get("doc")), m.get("start"), m.get("end")
             if isinstance(start, int) and isinstance(end, int):
                 idx.mentions_by_doc.setdefault(doc, []).append((start, end, eid))
                 counter[doc] += 1
         idx.mention_docs[eid] = counter
         for name in (e.get("name"), *(e.get("aliases") or ())):
-            idx.entity_by_name.setdefault(_key(name), eid)
+            idx.entity_by_name.setdefault(name_key(name), eid)
     idx.entity_order = sorted(idx.entities, key=lambda i: (-idx.entities[i]["n_mentions"],
                                                            idx.entities[i]["name"].casefold()))
 
@@ -318,44 +326,44 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     for a in store.annotations("attributions"):
         n_attributions += 1
         sp = a.get("speaker") if isinstance(a.get("speaker"), Mapping) else {}
-        eid = _s(sp.get("entity")) or idx.entity_by_name.get(_key(sp.get("text")), "")
+        eid = as_str(sp.get("entity")) or idx.entity_by_name.get(name_key(sp.get("text")), "")
         if eid in idx.entities:
             idx.said.setdefault(eid, []).append(
-                {"id": a.get("id"), "doc": _s(a.get("doc")), "content": _s(a.get("content")),
-                 "cue": _s(a.get("cue")), "kind": _s(a.get("kind")),
-                 "stance": _s(a.get("stance")) or "asserts", "hedges": list(a.get("hedges") or ()),
-                 "medium": a.get("medium"), "speaker_text": _s(sp.get("text"))})
+                {"id": a.get("id"), "doc": as_str(a.get("doc")), "content": as_str(a.get("content")),
+                 "cue": as_str(a.get("cue")), "kind": as_str(a.get("kind")),
+                 "stance": as_str(a.get("stance")) or "asserts", "hedges": list(a.get("hedges") or ()),
+                 "medium": a.get("medium"), "speaker_text": as_str(sp.get("text"))})
 
     n_framing = 0
     for f in store.annotations("framing"):
         n_framing += 1
-        eid = idx.entity_by_name.get(_key(f.get("entity")))
+        eid = idx.entity_by_name.get(name_key(f.get("entity")))
         if eid:
             idx.framing.setdefault(eid, []).append(
-                {"doc": _s(f.get("doc")), "start": f.get("start"), "end": f.get("end"),
-                 "mention": _s(f.get("entity")), "main_role": _s(f.get("main_role")),
+                {"doc": as_str(f.get("doc")), "start": f.get("start"), "end": f.get("end"),
+                 "mention": as_str(f.get("entity")), "main_role": as_str(f.get("main_role")),
                  "fine_roles": list(f.get("fine_roles") or ()), "score": f.get("score")})
 
     n_claims = 0
     for c in store.annotations("claims"):
         n_claims += 1
-        idx.claims[_s(c.get("id"))] = {
-            "doc": _s(c.get("doc")), "text": _s(c.get("text")),
-            "attributed_to": _s(c.get("attributed_to")), "stance": _s(c.get("stance")) or "asserts",
+        idx.claims[as_str(c.get("id"))] = {
+            "doc": as_str(c.get("doc")), "text": as_str(c.get("text")),
+            "attributed_to": as_str(c.get("attributed_to")), "stance": as_str(c.get("stance")) or "asserts",
             "hedges": list(c.get("hedges") or ())}
 
     for f in store.corpus("claim_families"):
-        fid = _s(f.get("id"))
+        fid = as_str(f.get("id"))
         if not fid:
             continue
         idx.families[fid] = {
-            "label": _s(f.get("label")) or fid, "claims": [_s(c) for c in f.get("claims") or ()],
-            "docs": [_s(d) for d in f.get("docs") or ()],
-            "origins": [_s(o) for o in f.get("origins") or ()],
-            "origin_types": [_s(t) for t in f.get("origin_types") or ()],
+            "label": as_str(f.get("label")) or fid, "claims": [as_str(c) for c in f.get("claims") or ()],
+            "docs": [as_str(d) for d in f.get("docs") or ()],
+            "origins": [as_str(o) for o in f.get("origins") or ()],
+            "origin_types": [as_str(t) for t in f.get("origin_types") or ()],
             "independent_origins": f.get("independent_origins") or 0,
             "first_seen": f.get("first_seen"), "circular": bool(f.get("circular")),
-            "contradicts": [_s(c) for c in f.get("contradicts") or ()]}
+            "contradicts": [as_str(c) for c in f.get("contradicts") or ()]}
         for d in idx.families[fid]["docs"]:
             idx.families_by_doc.setdefault(d, []).append(fid)
     idx.family_order = sorted(idx.families, key=lambda i: (-len(idx.families[i]["docs"]),
@@ -363,24 +371,24 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
 
     reuse = store.corpus("reuse")
     for r in reuse:
-        a, b = _s(r.get("a")), _s(r.get("b"))
-        common = {"kind": _s(r.get("kind")), "score": r.get("score"),
-                  "direction": _s(r.get("direction"))}
+        a, b = as_str(r.get("a")), as_str(r.get("b"))
+        common = {"kind": as_str(r.get("kind")), "score": r.get("score"),
+                  "direction": as_str(r.get("direction"))}
         idx.reuse_by_doc.setdefault(a, []).append(dict(common, other=b, role="a"))
         idx.reuse_by_doc.setdefault(b, []).append(dict(common, other=a, role="b"))
 
     idx.events = sorted(
-        ({"id": _s(e.get("id")), "date": _s(e.get("date")), "date_text": _s(e.get("date_text")),
-          "summary": _s(e.get("summary")), "docs": [_s(d) for d in e.get("docs") or ()],
-          "places": [_s(p) for p in e.get("places") or ()],
-          "actors": [_s(p) for p in e.get("actors") or ()]}
+        ({"id": as_str(e.get("id")), "date": as_str(e.get("date")), "date_text": as_str(e.get("date_text")),
+          "summary": as_str(e.get("summary")), "docs": [as_str(d) for d in e.get("docs") or ()],
+          "places": [as_str(p) for p in e.get("places") or ()],
+          "actors": [as_str(p) for p in e.get("actors") or ()]}
          for e in store.corpus("events")), key=lambda e: e["date"])
 
     n_narratives = 0
     for n in store.annotations("narratives"):
         n_narratives += 1
-        idx.narratives_by_doc.setdefault(_s(n.get("doc")), []).append(
-            {"narrative": _s(n.get("narrative")), "subnarrative": n.get("subnarrative"),
+        idx.narratives_by_doc.setdefault(as_str(n.get("doc")), []).append(
+            {"narrative": as_str(n.get("narrative")), "subnarrative": n.get("subnarrative"),
              "score": n.get("score")})
 
     idx.counts = {"documents": len(idx.docs),

@@ -32,7 +32,8 @@ EXCERPT_CHARS = 300
 #: Documents whose first mention of an entity is shown on its row (the web shows 30).
 MENTION_EXCERPTS = 10
 
-_ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "other"}
+#: Entity types that have their own colour class (``t-person`` …); others draw as ``t-other``.
+ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "other"}
 _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
                   "title_repeat", "navigation", "share", "byline", "repeated", "other"}
 
@@ -160,7 +161,7 @@ class _Docs:
         return DocRef(view.anchor, view.title) if view else DocRef(None, _str(doc_id))
 
 
-class _Speakers:
+class Speakers:
     """One colour class per speaker, in order of first appearance."""
 
     def __init__(self, names: Mapping[str, str]) -> None:
@@ -192,7 +193,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     dates = _items(analysis, "dates")
 
     entity_names = {_str(e.get("id")): _str(e.get("name")) for e in entities if e.get("id")}
-    speakers = _Speakers(entity_names)
+    speakers = Speakers(entity_names)
 
     spans: dict[str, list[Span]] = defaultdict(list)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -202,7 +203,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     for i, e in enumerate(entities):
         entity_anchor.setdefault(_str(e.get("id")), f"e{i}")
         name, etype = _str(e.get("name")), _str(e.get("type")) or "other"
-        css_type = etype if etype in _ENTITY_TYPES else "other"
+        css_type = etype if etype in ENTITY_TYPES else "other"
         mentions = [m for m in (e.get("mentions") or []) if isinstance(m, Mapping)]
         for m in mentions:
             start, end, doc = _int(m.get("start")), _int(m.get("end")), _str(m.get("doc"))
@@ -273,7 +274,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         view.n_mentions, view.n_attributions, view.n_dates = (
             c["mentions"], c["attributions"], c["dates"])
         view.legend = legends.get(view.id, []) if docs.by_id[view.id] is view else []
-        view.source, view.removed_counts = _source_view(raw)
+        view.source, view.removed_counts = source_view(raw)
 
     entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
     framing_rows = _framing(analysis, docs, entity_names)
@@ -312,7 +313,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _source_view(raw: Mapping[str, Any]) -> tuple[Markup | None, list[tuple[str, int]]]:
+def source_view(raw: Mapping[str, Any]) -> tuple[Markup | None, list[tuple[str, int]]]:
+    """A document's ``source_text`` with removed boilerplate marked (None when there is no
+    source text), and how many removed spans of each kind there are."""
     source = _str(raw.get("source_text"))
     removed = raw.get("removed") if isinstance(raw.get("removed"), (list, tuple)) else []
     spans, kinds = [], Counter[str]()

@@ -12,6 +12,7 @@ or ``postgresql://…``. Writes are idempotent upserts keyed by content ids.
 from __future__ import annotations
 
 from ._base import ANNOTATION_KINDS, CORPUS_KINDS, Store
+from ._fts import MARK_END, MARK_START, MAX_QUERY_CHARS
 from ._open import open_store
 
 __all__ = ["ANNOTATION_KINDS", "CORPUS_KINDS", "Store", "open_store"]

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..version import __version__
 from ..errors import NarratraceError
-from ..store._fts import MARK_END, MARK_START, MAX_QUERY_CHARS
+from ..store import MARK_END, MARK_START, MAX_QUERY_CHARS
 from ._charts import narratives_chart
 from ._corpus import MAX_PAGE_SIZE, PAGE_SIZE, Corpus, NotFound
 from ._doctext import document_html, marked_snippet

@@ -7,7 +7,7 @@ snapshot: restart ``narratrace serve`` after a new ``analyze`` run to see it.
 
 The same dicts are returned by ``/api/…`` and rendered by the HTML templates, so the API
 mirrors every page. Nothing here escapes: templates autoescape and document text is
-highlighted by ``report._highlight`` (which escapes).
+highlighted by ``narratrace.report.highlight`` (which escapes).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import weakref
 from collections import Counter
 from typing import Any
 
-from ..report._evidence import (MAX_GRAPH_NODES, EvidenceIndex, Graph, Links, _key, _s,
-                                build_index, corpus_graph, doc_ref, entity_ref, family_graph,
-                                narratives_over_time, quote_path)
+from ..report import (MAX_GRAPH_NODES, EvidenceIndex, Graph, Links, as_str, build_index,
+                      corpus_graph, doc_ref, entity_ref, family_graph, narratives_over_time,
+                      quote_path)
 from ..store import Store, open_store
 
 #: Page sizes: lists are paginated so no page renders more than this many rows.
@@ -141,7 +141,7 @@ class Corpus:
         reuse = [dict(r, other=self.doc_ref(r["other"])) for r in idx.reuse_by_doc.get(doc_id, ())]
         framing = store.annotations("framing", doc=doc_id)
         for f in framing:
-            f["entity_ref"] = self.entity_ref(_s(f.get("entity")))
+            f["entity_ref"] = self.entity_ref(as_str(f.get("entity")))
         return {
             "id": doc.id, "path": doc.path, "title": doc.title, "outlet": doc.outlet,
             "syndicator": doc.syndicator, "url": doc.url, "published": doc.published,
@@ -260,7 +260,7 @@ class Corpus:
             raise NotImplementedError("This store backend has no full-text search yet.")
         hits = search(query, limit=limit)
         docs = [dict(h, doc=self.doc_ref(h["doc"])) for h in hits if h["kind"] == "document"]
-        atts = [dict(h, doc=self.doc_ref(h["doc"]), speaker_ref=self.entity_ref(_s(h.get("speaker"))))
+        atts = [dict(h, doc=self.doc_ref(h["doc"]), speaker_ref=self.entity_ref(as_str(h.get("speaker"))))
                 for h in hits if h["kind"] == "attribution"]
         return {"query": query, "documents": docs, "attributions": atts}
 

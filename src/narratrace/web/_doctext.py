@@ -2,7 +2,7 @@
 
 Entities are underlined by type, attributed content is coloured by speaker (one colour per
 speaker, the report's ``sp0``…``sp11``), speakers and cues are marked, hedge words inside an
-attribution and date expressions are highlighted. ``report._highlight.highlight`` escapes
+attribution and date expressions are highlighted. ``narratrace.report.highlight`` escapes
 every piece of text and nests crossing spans; class names come only from this module.
 """
 
@@ -14,8 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..report._highlight import Span, highlight
-from ..report._model import _ENTITY_TYPES, _source_view, _Speakers
+from ..report import ENTITY_TYPES, Span, Speakers, highlight, source_view
 
 #: Characters before an attribution's content searched for its hedge words ("reportedly …").
 HEDGE_WINDOW = 120
@@ -30,11 +29,11 @@ def document_html(page: Mapping[str, Any]) -> dict[str, Any]:
     ``removed_counts`` and ``legend`` (one row per speaker) for a document page dict."""
     text: str = page["text"]
     names = {m["entity"]["id"]: m["entity"]["name"] for m in page["mentions"] if m["entity"]["id"]}
-    speakers = _Speakers(names)
+    speakers = Speakers(names)
     spans: list[Span] = []
     for m in page["mentions"]:
         ent = m["entity"]
-        etype = ent["type"] if ent["type"] in _ENTITY_TYPES else "other"
+        etype = ent["type"] if ent["type"] in ENTITY_TYPES else "other"
         spans.append(Span(m["start"], m["end"], f"ent t-{etype}",
                           f"Entity: {ent['name']} ({ent['type'] or 'other'})"))
     legend: dict[str, dict[str, Any]] = {}
@@ -69,7 +68,7 @@ def document_html(page: Mapping[str, Any]) -> dict[str, Any]:
         start, end = _int(d.get("start")), _int(d.get("end"))
         if start is not None and end is not None:
             spans.append(Span(start, end, "dt", f"Date: {d.get('value')} ({d.get('kind') or 'absolute'})"))
-    source, removed_counts = _source_view(page)
+    source, removed_counts = source_view(page)
     return {"body": highlight(text, spans), "source": source, "removed_counts": removed_counts,
             "legend": list(legend.values())}
 
