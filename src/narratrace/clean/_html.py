@@ -12,10 +12,14 @@ from __future__ import annotations
 import html.parser
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from ..types import RemovedKind
 from ._lexicon import match_line, tail_heading
 from ._meta import byline_credit
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 __all__ = ["HtmlResult", "extract_html", "filter_extracted", "render_html"]
 
@@ -71,12 +75,16 @@ def extract_html(page: str, *, url: str | None = None) -> HtmlResult | None:
     """Main text and metadata of ``page`` via trafilatura, or None when it finds no text."""
     import trafilatura  # heavy import, only for HTML input
 
-    doc = trafilatura.bare_extraction(page, url=url, favor_precision=True,
-                                      include_comments=False, with_metadata=True)
-    if doc is None or not (doc.text or "").strip():
+    # as_dict is left False, so the result is a Document (or None), never a dict
+    doc = cast("Document | None", trafilatura.bare_extraction(
+        page, url=url, favor_precision=True, include_comments=False, with_metadata=True))
+    if doc is None:
+        return None
+    text = (doc.text or "").strip()
+    if not text:
         return None
     date = doc.date if doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date) else None
-    return HtmlResult(text=doc.text.strip(), title=doc.title or None, published=date,
+    return HtmlResult(text=text, title=doc.title or None, published=date,
                       sitename=doc.sitename or None, url=doc.url or url)
 
 

@@ -389,10 +389,10 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             kept.append((line.start, line.end))
             continue
         end = line.end + 1 if line.end < len(source) and source[line.end] == "\n" else line.end
-        if kind in ("credit", "disclaimer") and (g := _GLUE.search(line.text[:80])) and \
-                line.text[:2] in ("© ", "(c", "©") and len(line.text) - g.start() > 40:
+        if kind in ("credit", "disclaimer") and (glue := _GLUE.search(line.text[:80])) and \
+                line.text[:2] in ("© ", "(c", "©") and len(line.text) - glue.start() > 40:
             # "© Agency Photo / NameA caption sentence ...": credit glued to its caption
-            cut = line.start + g.start() + 1
+            cut = line.start + glue.start() + 1
             removed.append(Removed("credit", line.start, cut))
             removed.append(Removed("caption", cut, end))
             continue

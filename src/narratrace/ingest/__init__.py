@@ -16,13 +16,13 @@ from narratrace.errors import InputError
 from narratrace.options import Options
 from narratrace.types import RawDocument, Rejected
 
-from ._files import classify, walk
+from ._files import Kind, classify, walk
 from ._readers import READERS, Reader
 from ._warc import read_warc
 
 __all__ = ["iter_inputs"]
 
-_READERS: dict[str, Reader] = {**READERS, "warc": read_warc}
+_READERS: dict[Kind, Reader] = {**READERS, "warc": read_warc}
 
 
 def iter_inputs(

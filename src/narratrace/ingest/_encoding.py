@@ -105,11 +105,11 @@ def _decode(data: bytes, *, declared: Iterable[str], html: bool) -> tuple[str, s
     if html:
         labels += meta_charsets(data)
     for label in labels:
-        name = _codec_name(label, html=html)
-        if name is None:
+        codec = _codec_name(label, html=html)
+        if codec is None:
             continue
         try:
-            return data.decode(name), name
+            return data.decode(codec), codec
         except UnicodeDecodeError:
             continue
     best = from_bytes(data, cp_isolation=list(_DETECTABLE)).best()

@@ -206,7 +206,7 @@ def gunzip(fh: BinaryIO, head: bytes, *, options: Options, keep: bool = True) ->
     return b"".join(out)
 
 
-def _mb(n: int) -> str:
+def _mb(n: float) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 

@@ -31,7 +31,7 @@ def read_warc(src: Source, options: Options) -> Iterator[RawDocument | Rejected]
     found = skipped = 0
     broken: CorruptGzip | None = None
     with open_binary(src.path) as fh:
-        stream: BinaryIO = fh
+        stream: BinaryIO | _Prefix = fh
         if fh.read(2) == GZIP_MAGIC:
             # warcio reads truncated gzip without complaint and has no bomb guard: check the
             # whole stream first (constant memory, about a second per 300 MB) and read only
@@ -104,7 +104,8 @@ def _record(record: object, n: int, src: Source, options: Options) -> RawDocumen
             )
         if getattr(record.raw_stream, "limit", 0) > 0:  # type: ignore[attr-defined]
             raise InputError("WARC record is cut short (ends before its Content-Length)")
-        declared = [_charset(ctype)] if _charset(ctype) else []
+        charset = _charset(ctype)
+        declared = [charset] if charset else []
         text, encoding = decode(data, declared=declared, html=fmt == "html")
         url = (headers.get_header("WARC-Target-URI") or "").strip() or None
         return make_document(
