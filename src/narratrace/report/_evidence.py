@@ -325,7 +325,8 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     n_attributions = 0
     for a in store.annotations("attributions"):
         n_attributions += 1
-        sp = a.get("speaker") if isinstance(a.get("speaker"), Mapping) else {}
+        speaker = a.get("speaker")
+        sp: Mapping[str, Any] = speaker if isinstance(speaker, Mapping) else {}
         eid = as_str(sp.get("entity")) or idx.entity_by_name.get(name_key(sp.get("text")), "")
         if eid in idx.entities:
             idx.said.setdefault(eid, []).append(
@@ -337,9 +338,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     n_framing = 0
     for f in store.annotations("framing"):
         n_framing += 1
-        eid = idx.entity_by_name.get(name_key(f.get("entity")))
-        if eid:
-            idx.framing.setdefault(eid, []).append(
+        framed = idx.entity_by_name.get(name_key(f.get("entity")))
+        if framed:
+            idx.framing.setdefault(framed, []).append(
                 {"doc": as_str(f.get("doc")), "start": f.get("start"), "end": f.get("end"),
                  "mention": as_str(f.get("entity")), "main_role": as_str(f.get("main_role")),
                  "fine_roles": list(f.get("fine_roles") or ()), "score": f.get("score")})
@@ -371,11 +372,11 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
 
     reuse = store.corpus("reuse")
     for r in reuse:
-        a, b = as_str(r.get("a")), as_str(r.get("b"))
+        doc_a, doc_b = as_str(r.get("a")), as_str(r.get("b"))
         common = {"kind": as_str(r.get("kind")), "score": r.get("score"),
                   "direction": as_str(r.get("direction"))}
-        idx.reuse_by_doc.setdefault(a, []).append(dict(common, other=b, role="a"))
-        idx.reuse_by_doc.setdefault(b, []).append(dict(common, other=a, role="b"))
+        idx.reuse_by_doc.setdefault(doc_a, []).append(dict(common, other=doc_b, role="a"))
+        idx.reuse_by_doc.setdefault(doc_b, []).append(dict(common, other=doc_a, role="b"))
 
     idx.events = sorted(
         ({"id": as_str(e.get("id")), "date": as_str(e.get("date")), "date_text": as_str(e.get("date_text")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -131,10 +131,49 @@ class DocView:
     body: Markup = Markup("")
     source: Markup | None = None
     removed_counts: list[tuple[str, int]] = field(default_factory=list)
-    legend: list[dict[str, Any]] = field(default_factory=list)
+    legend: list[AttributionRow] = field(default_factory=list)
     n_mentions: int = 0
     n_attributions: int = 0
     n_dates: int = 0
+
+
+class AttributionRow(TypedDict):
+    """One attribution: a row of the attributions table, a document's legend, an entity's
+    "said" list (the same dict in all three)."""
+
+    doc: DocRef
+    speaker: str
+    css: str
+    cue: str
+    kind: str
+    medium: str
+    stance: str
+    hedges: list[str]
+    content: str
+
+
+class EntityRow(TypedDict):
+    """One row of the entities table."""
+
+    id: str
+    anchor: str
+    name: str
+    type: str
+    aliases: list[str]
+    n_mentions: int
+    n_docs: int
+    said: list[AttributionRow]
+    roles: Counter[str]
+    mentions: list[dict[str, Any]]
+
+
+class DateRow(TypedDict):
+    """One row of the dates table."""
+
+    doc: DocRef
+    text: str
+    value: str
+    kind: str
 
 
 class _Docs:
@@ -198,7 +237,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     spans: dict[str, list[Span]] = defaultdict(list)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
 
-    entity_rows = []
+    entity_rows: list[EntityRow] = []
     entity_anchor: dict[str, str] = {}
     for i, e in enumerate(entities):
         entity_anchor.setdefault(_str(e.get("id")), f"e{i}")
@@ -218,8 +257,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             "roles": Counter[str](), "mentions": _mention_excerpts(mentions, docs)})
     said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
 
-    attribution_rows = []
-    legends: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    attribution_rows: list[AttributionRow] = []
+    legends: dict[str, list[AttributionRow]] = defaultdict(list)
     for a in attributions:
         doc = _str(a.get("doc"))
         key, speaker = speakers.key_and_name(a.get("speaker"))
@@ -238,24 +277,26 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         if start is not None and end is not None:
             spans[doc].append(Span(start, end, f"att {css}{deny}", tip))
             counts[doc]["attributions"] += 1
-        sp = a.get("speaker") if isinstance(a.get("speaker"), Mapping) else {}
+        raw_speaker = a.get("speaker")
+        sp: Mapping[str, Any] = raw_speaker if isinstance(raw_speaker, Mapping) else {}
         s_start, s_end = _int(sp.get("start")), _int(sp.get("end"))
         if s_start is not None and s_end is not None:
             spans[doc].append(Span(s_start, s_end, f"spk {css}", f"Speaker: {speaker}"))
         c_start, c_end = _int(a.get("cue_start")), _int(a.get("cue_end"))
         if c_start is not None and c_end is not None:
             spans[doc].append(Span(c_start, c_end, "cue", f"Cue: {cue}"))
-        row = {"doc": docs.ref(doc), "speaker": speaker, "css": css, "cue": cue, "kind": kind,
-               "medium": medium, "stance": stance, "hedges": hedges,
-               "content": content if len(content) <= EXCERPT_CHARS
-               else content[:EXCERPT_CHARS] + "…"}
+        row: AttributionRow = {
+            "doc": docs.ref(doc), "speaker": speaker, "css": css, "cue": cue, "kind": kind,
+            "medium": medium, "stance": stance, "hedges": hedges,
+            "content": content if len(content) <= EXCERPT_CHARS
+            else content[:EXCERPT_CHARS] + "…"}
         attribution_rows.append(row)
         legends[doc].append(row)
         entity_id = _str(sp.get("entity"))
         if entity_id in said_by_entity:
             said_by_entity[entity_id].append(row)
 
-    date_rows = []
+    date_rows: list[DateRow] = []
     for d in dates:
         doc, value, kind = _str(d.get("doc")), _str(d.get("value")), _str(d.get("kind"))
         start, end = _int(d.get("start")), _int(d.get("end"))
@@ -280,9 +321,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     framing_rows = _framing(analysis, docs, entity_names)
     by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
     for f in framing_rows:
-        row = by_name.get(f["entity"].casefold())
-        if row is not None and f["role"]:
-            row["roles"][f["role"]] += 1
+        entity_row = by_name.get(f["entity"].casefold())
+        if entity_row is not None and f["role"]:
+            entity_row["roles"][f["role"]] += 1
 
     # The graphs and the chart: the same builders as the web explorer, linking into the page.
     idx = build_index(AnalysisSource(analysis))
@@ -317,7 +358,8 @@ def source_view(raw: Mapping[str, Any]) -> tuple[Markup | None, list[tuple[str, 
     """A document's ``source_text`` with removed boilerplate marked (None when there is no
     source text), and how many removed spans of each kind there are."""
     source = _str(raw.get("source_text"))
-    removed = raw.get("removed") if isinstance(raw.get("removed"), (list, tuple)) else []
+    raw_removed = raw.get("removed")
+    removed = raw_removed if isinstance(raw_removed, (list, tuple)) else []
     spans, kinds = [], Counter[str]()
     for r in removed:
         if not isinstance(r, Mapping):
@@ -349,7 +391,7 @@ def _counts(analysis: Mapping[str, Any], docs: _Docs) -> list[tuple[str, int]]:
 
 
 def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in _items(analysis, "reuse"):
         a, b = _str(r.get("a")), _str(r.get("b"))
         passages = [p for p in (r.get("passages") or []) if isinstance(p, (list, tuple))]
@@ -371,7 +413,7 @@ def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
     for i, f in enumerate(raw):
         anchors.setdefault(_str(f.get("id")), f"f{i}")
     labels = {_str(f.get("id")): _str(f.get("label")) or _str(f.get("id")) for f in raw}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, f in enumerate(raw):
         fid = _str(f.get("id"))
         members = []
@@ -468,9 +510,10 @@ def _framing(analysis: Mapping[str, Any], docs: _Docs,
 
 
 def _events(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
-    rows = [{"date": _str(e.get("date")), "date_text": _str(e.get("date_text")),
-             "summary": _str(e.get("summary")), "docs": [docs.ref(d) for d in _strs(e.get("docs"))],
-             "places": _strs(e.get("places")), "actors": _strs(e.get("actors"))}
-            for e in _items(analysis, "events")]
+    rows: list[dict[str, Any]] = [
+        {"date": _str(e.get("date")), "date_text": _str(e.get("date_text")),
+         "summary": _str(e.get("summary")), "docs": [docs.ref(d) for d in _strs(e.get("docs"))],
+         "places": _strs(e.get("places")), "actors": _strs(e.get("actors"))}
+        for e in _items(analysis, "events")]
     rows.sort(key=lambda r: r["date"])
     return rows
