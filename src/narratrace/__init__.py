@@ -13,7 +13,7 @@ from .version import __version__
 from .analysis import build_analysis, write_analysis
 from .errors import NarratraceError
 from .options import Options
-from .pipeline import RunSummary, analyze
+from .run.analyze import RunSummary, analyze
 from .store import open_store
 from .types import (Attribution, DateMention, Document, Entity, Mention, NarrativeLabel,
                     RawDocument, Rejected, Removed, Reuse)

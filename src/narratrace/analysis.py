@@ -11,15 +11,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .version import __version__
+from .records import KINDS
 from .store import Store
+from .version import __version__
 
 SCHEMA_VERSION = "1.0"
 
+#: The stored kinds in ``analysis.json``, in the order they are written (the registry's).
+KINDS_IN_ANALYSIS = tuple(k for k in KINDS if k.in_analysis)
 #: Keys of ``analysis.json`` in the order they are written.
 KEYS: tuple[str, ...] = ("schema_version", "generator", "generated_at", "documents", "errors",
-                         "entities", "attributions", "dates", "claims", "claim_families", "reuse",
-                         "citations", "events", "narratives", "framing")
+                         *(k.name for k in KINDS_IN_ANALYSIS))
 
 
 def build_analysis(store: Store) -> dict[str, Any]:
@@ -30,23 +32,18 @@ def build_analysis(store: Store) -> dict[str, Any]:
                   "text": d.text, "source_text": d.source_text,
                   "removed": [{"kind": r.kind, "start": r.start, "end": r.end} for r in d.removed]}
                  for d in store.documents()]
-    return {
+    analysis: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "narratrace", "version": __version__},
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "documents": documents,
         "errors": [{"path": r.path, "stage": r.stage, "reason": r.reason} for r in store.rejected()],
-        "entities": store.corpus("entities"),
-        "attributions": store.annotations("attributions"),
-        "dates": store.annotations("dates"),
-        "claims": store.annotations("claims"),
-        "claim_families": store.corpus("claim_families"),
-        "reuse": store.corpus("reuse"),
-        "citations": store.annotations("citations"),
-        "events": store.corpus("events"),
-        "narratives": store.annotations("narratives"),
-        "framing": store.annotations("framing"),
     }
+    for kind in KINDS_IN_ANALYSIS:
+        # Stored rows as they are: what the stages wrote is what users read.
+        analysis[kind.name] = (store.corpus(kind.name) if kind.scope == "corpus"
+                               else store.annotations(kind.name))
+    return analysis
 
 
 def write_analysis(analysis: dict[str, Any], path: Path) -> Path:

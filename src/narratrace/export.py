@@ -8,15 +8,15 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from .analysis import build_analysis, write_analysis
+from .analysis import KEYS, build_analysis, write_analysis
 from .errors import NarratraceError
 from .store import Store
 
 ExportFormat = Literal["json", "jsonl", "csv", "parquet", "graphml", "gexf"]
 
 #: Tables written by the tabular formats; nested values are JSON-encoded in CSV and Parquet.
-TABLES: tuple[str, ...] = ("documents", "errors", "entities", "attributions", "dates", "claims",
-                           "claim_families", "reuse", "citations", "events", "narratives", "framing")
+TABLES: tuple[str, ...] = tuple(k for k in KEYS if k not in ("schema_version", "generator",
+                                                              "generated_at"))
 
 
 def export(store: Store, *, fmt: ExportFormat, out: Path) -> list[Path]:

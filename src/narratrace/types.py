@@ -7,8 +7,9 @@ clean text (``Document.text``) unless the field says otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 # --------------------------------------------------------------------------- ingest / clean
 
@@ -106,6 +107,14 @@ class Mention:
     text: str
     type: EntityType
     label: str = ""  # the NER label it came from (PERSON, ORG, GPE, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """An acronym defined in a document's text: "the Malian Armed Forces (FAMa)"."""
+
+    short: str
+    long: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,17 +266,50 @@ class Framing:
     score: float
 
 
+# --------------------------------------------------------------------------- per-document sketches
+
+
+@dataclass(frozen=True, slots=True)
+class EventCandidates:
+    """The event sentences of one document (JSON rows of :func:`narratrace.events.event_candidates`),
+    kept so that the events corpus stage never reads the document again."""
+
+    doc: str
+    candidates: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseFeatures:
+    """The per-document sketches the corpus stages merge, base64 little-endian (see
+    :mod:`narratrace.records`): the MinHash signature (``uint32``), the story embedding
+    (``float32[rows, EMBEDDING_DIM]``) and one vector per claim. Documents that are not
+    analysed have a signature only."""
+
+    doc: str
+    signature: str
+    embedding: str | None = None
+    rows: int | None = None
+    claim_vectors: Mapping[str, str] | None = None
+
+
 # --------------------------------------------------------------------------- per-document result
 
 
 @dataclass(frozen=True, slots=True)
 class DocAnalysis:
-    """Everything the per-document stages produce for one document (picklable)."""
+    """Everything the per-document stages produce for one document (picklable): one typed
+    field per stored document kind (:data:`narratrace.records.KINDS`), named as the kind."""
 
     document: Document
     mentions: tuple[Mention, ...] = ()
+    aliases: tuple[Alias, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     dates: tuple[DateMention, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
     narratives: tuple[NarrativeLabel, ...] = ()
     framing: tuple[Framing, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    # None: the stage did not run (a custom stage list) or failed; the corpus runner back-fills it.
+    event_candidates: EventCandidates | None = None
+    reuse_features: ReuseFeatures | None = None

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from ..errors import PipelineError, UsageError
 from ..nlp import doc_text
-from ..types import Attribution, AttributionKind, Document, Speaker
+from ..types import Attribution, AttributionKind, Document, Speaker, Stance
 from ._cues import LEXICONS, Lexicon, cue_patterns
 from ._hedges import find_hedges, says_no_evidence
 from ._medium import find_medium
@@ -632,7 +632,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
         medium = find_medium(c.cue, sent_tokens, exclude=(c.start, c.end))
         cue_phrase = text[c.cue_start:c.cue_end] if c.cue_start is not None and c.cue_end is not None else ""
         hedges = find_hedges(content, cue_phrase, lang=lang)
-        stance = "asserts"
+        stance: Stance = "asserts"
         if c.cue is not None:
             if c.cue_text in lex.deny or any(ch.dep_ == "neg" or ch.lower_ in ("not", "never", "pas")
                                              for ch in c.cue.children):

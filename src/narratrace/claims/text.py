@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
+from ..records import content_id
 from ..types import Mention
+
+__all__ = ["STOPWORDS", "content_id", "in_span", "key_terms", "norm_name", "refine_sentences",
+           "sentence_of", "split_sentences", "stem", "words"]
 
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])|\n+")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Maj|Capt|Prof|Rep|Sen|Gov|Gens|No|vs|Jr|Sr|[A-Z])\.$")
@@ -21,12 +24,6 @@ each other their there they them he she his her him we our us you your i me my m
 said says say told according reported report reports reportedly allegedly further including
 will would could should may might can must just even only own same new last first this year
 """.split())
-
-
-def content_id(*parts: object) -> str:
-    """A short stable id from the parts (same inputs, same id: idempotent upserts)."""
-    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
-    return digest[:16]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                           TimeElapsedColumn)
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID,
+                           TextColumn, TimeElapsedColumn)
 
 from ..errors import NarratraceError
 
@@ -51,7 +51,7 @@ def progress_hook(*, quiet: bool) -> Iterator[Callable[[str, int, int | None], N
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   MofNCompleteColumn(), _Rate(), TimeElapsedColumn(),
                   console=err_console(), transient=False) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def hook(phase: str, n: int, total: int | None) -> None:
             if phase not in tasks:

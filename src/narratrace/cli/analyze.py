@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 
-from ..errors import NarratraceError
-from ..options import Options
+from ..errors import NarratraceError, UsageError
+from ..options import EngineName, Framing, Options
 from ._common import console, err_console, fail, progress_hook
 
 
@@ -36,23 +37,17 @@ def analyze_cli(
     """Analyse articles: clean them, find who said what, how it travelled; write analysis.json,
     report.html and the store. Exit 0: all inputs analysed; 3: some were rejected (listed);
     4: every input was rejected; 2: usage error."""
+    from .. import analyze
     from ..analysis import build_analysis, write_analysis
-    from ..pipeline import analyze
     from ..report import render_report
     from ..store import open_store
 
-    if engine not in ("local", "dask"):
-        err_console().print(f"error: unknown --engine {engine!r}; use local or dask.")
-        raise typer.Exit(2)
-    if framing not in ("contextual", "fast"):
-        err_console().print(f"error: unknown --framing {framing!r}; use contextual or fast.")
-        raise typer.Exit(2)
-    if engine != "dask" and scheduler:
-        err_console().print("error: --scheduler needs --engine dask.")
-        raise typer.Exit(2)
-    options = Options(batch_size=batch_size, n_process=n_process, quiet=quiet, engine=engine,
-                      scheduler=scheduler, workers=workers, incremental=not reanalyse,
-                      framing=framing)
+    try:
+        options = options_from_flags(batch_size=batch_size, n_process=n_process, quiet=quiet,
+                                     engine=engine, scheduler=scheduler, workers=workers,
+                                     reanalyse=reanalyse, framing=framing)
+    except UsageError as exc:
+        raise fail(exc) from exc
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -86,6 +81,25 @@ def analyze_cli(
     if summary.rejected and summary.documents == 0:
         raise typer.Exit(4)
     raise typer.Exit(summary.exit_code)
+
+
+def options_from_flags(*, batch_size: int, n_process: int, quiet: bool, engine: str,
+                       scheduler: str | None, workers: int, reanalyse: bool, framing: str) -> Options:
+    """The one place the command line's flags become :class:`~narratrace.options.Options`
+    (which refuses wrong values with a UsageError, exit code 2).
+
+    >>> options_from_flags(batch_size=25, n_process=1, quiet=True, engine="dask", scheduler=None,
+    ...                    workers=2, reanalyse=True, framing="fast").incremental
+    False
+    """
+    if engine == "processes":  # the CLI's "local" already starts worker processes when they pay
+        raise UsageError("Unknown --engine 'processes'; choose local or dask.")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask.")
+    # Options checks both values against its Literal choices.
+    return Options(batch_size=batch_size, n_process=n_process, quiet=quiet,
+                   engine=cast(EngineName, engine), scheduler=scheduler, workers=workers,
+                   incremental=not reanalyse, framing=cast(Framing, framing))
 
 
 def _findings(analysis: dict) -> str:

@@ -192,6 +192,8 @@ def _r_day_range(ctx: _Ctx, m: re.Match[str]) -> tuple[str, Kind] | None:
     m1 = _month(m["m"])
     m2 = _month(m["m2"]) if m["m2"] else m1
     d1, d2 = _day(m["d"]), _day(m["d2"])
+    y: int | None
+    kind: Kind
     if m["y"]:
         y, kind = int(m["y"]), "range"
     elif ctx.base is not None:
@@ -203,7 +205,7 @@ def _r_day_range(ctx: _Ctx, m: re.Match[str]) -> tuple[str, Kind] | None:
     a, b = _safe_date(y, m1, d1), _safe_date(y, m2, d2)
     if a is None or b is None or b < a:
         return None
-    return f"{_iso(a)}/{_iso(b)}", kind  # type: ignore[return-value]
+    return f"{_iso(a)}/{_iso(b)}", kind
 
 
 def _simple_date(ctx: _Ctx, m: re.Match[str], s: str) -> tuple[date, bool] | None:

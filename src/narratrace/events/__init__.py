@@ -8,6 +8,7 @@ and, usually, actors and places. Descriptions of one event in several articles m
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from calendar import monthrange
 from collections.abc import Mapping, Sequence
@@ -59,8 +60,9 @@ class _Cand:
     sentence: str
     cls: str
     date: DateMention | None
-    lo: date | None
-    hi: date | None
+    # ``date`` above is the field: inside the class body the day type is spelt in full
+    lo: datetime.date | None
+    hi: datetime.date | None
     places: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     names: set[str] = field(default_factory=set)

@@ -127,9 +127,10 @@ def leave_article_out(mentions: Sequence[str], docs: Sequence[str], labels: np.n
     overall = np.asarray(labels, np.float32)[list(train)].mean(0)
     out = []
     for i in rows:
-        others = [j for j in by_key.get(keys[i][0], []) if docs[j] != docs[i]]
-        if not others and keys[i][1] is not None:
-            others = [j for j in by_key.get(keys[i][1], []) if docs[j] != docs[i]]
+        key, fallback = keys[i]
+        others = [j for j in by_key.get(key, []) if docs[j] != docs[i]]
+        if not others and fallback is not None:
+            others = [j for j in by_key.get(fallback, []) if docs[j] != docs[i]]
         counts = np.asarray(labels, np.float32)[others].sum(0) if others \
             else np.zeros_like(overall)
         out.append(prior_row(counts, overall, n_main))

@@ -183,19 +183,23 @@ def extract_citations(document: Document, *, attributions: Sequence[Attribution]
         name = text[start:end] if 0 <= start < end <= len(text) else sp.text
         if name.strip().lower() in lex.PRONOUNS:
             continue
-        where = (sp.mention_start, sp.mention_end) if getattr(sp, "mention_start", None) is not None else (start, end)
+        # attribution sets both ends of the mention span or neither
+        mention_start: int | None = getattr(sp, "mention_start", None)
+        where = (mention_start, sp.mention_end) if mention_start is not None and sp.mention_end is not None \
+            else (start, end)
         add(name, _speaker_kind(name, text, start, by_span.get((start, end)), registry), where[0], where[1])
         if attr.medium:  # "told Sputnik", "in an interview with TASS"
             for s, e, outlet in registry.search(attr.medium):
                 pos = text.find(attr.medium[s:e], max(0, (attr.cue_start or attr.start) - 300))
                 add(outlet.name, "outlet", pos if pos >= 0 else start, (pos if pos >= 0 else start) + e - s)
     for rx in (_ACCORDING, _NAMED_OUTLET):
-        for m in rx.finditer(text):
-            name = m.group(1).rstrip(".")
-            described = _OUTLET_WORDS.search(text, m.start(), m.start(1)) is not None
+        for match in rx.finditer(text):
+            name = match.group(1).rstrip(".")
+            described = _OUTLET_WORDS.search(text, match.start(), match.start(1)) is not None
             kind: CitationKind = "outlet" if rx is _NAMED_OUTLET or described or registry.find(name) else \
-                _speaker_kind(name, text, m.start(1), by_span.get((m.start(1), m.start(1) + len(name))), registry)
-            add(name, kind, m.start(1), m.start(1) + len(name))
+                _speaker_kind(name, text, match.start(1), by_span.get((match.start(1), match.start(1) + len(name))),
+                              registry)
+            add(name, kind, match.start(1), match.start(1) + len(name))
     for start, end, outlet in registry.search(text):
         if _is_photo_credit(text, start, end):
             continue

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..options import Options
-from ..types import Document, Reuse
+from ..types import Document, Reuse, ReuseKind
 from ._align import Alignment, align
 from ._direction import direction
 from ._minhash import (band_keys, candidate_pairs, estimate_jaccard, lsh_params, merge, minhash,
@@ -220,7 +220,7 @@ def copy_candidates(sigs: np.ndarray) -> np.ndarray:
 
 def _reuse_from_row(row: Mapping[str, Any]) -> Reuse:
     return Reuse(a=row["a"], b=row["b"], kind=row["kind"], score=row["score"],
-                 passages=tuple(tuple(p) for p in row["passages"]),  # type: ignore[misc]
+                 passages=tuple(tuple(p) for p in row["passages"]),
                  direction=row["direction"])
 
 
@@ -236,7 +236,7 @@ def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reus
     alignment = align(a.text, b.text, shingle=SHINGLE)
     if min(alignment.words_a, alignment.words_b) < min(MIN_COPIED_WORDS, min(alignment.total_a, alignment.total_b)):
         return None
-    kind = "duplicate" if jaccard >= DUPLICATE_JACCARD else "syndicated"
+    kind: ReuseKind = "duplicate" if jaccard >= DUPLICATE_JACCARD else "syndicated"
     score = jaccard if kind == "duplicate" else containment
     return Reuse(a=a.id, b=b.id, kind=kind, score=round(float(score), 4),
                  passages=alignment.passages, direction=direction(a, b))
@@ -281,7 +281,7 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
             row["direction"] = direction(a, b)
             completed[(a.id, b.id)] = row
         out[(i, j)] = Reuse(a=a.id, b=b.id, kind="same_story", score=score,
-                            passages=tuple(tuple(p) for p in row["passages"]),  # type: ignore[misc]
+                            passages=tuple(tuple(p) for p in row["passages"]),
                             direction=row["direction"])
     return out, completed
 

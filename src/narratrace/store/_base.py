@@ -3,13 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+from ..records import names
 from ..types import Document, Rejected
 
+# The kinds come from the one registry of stored kinds (narratrace.records.KINDS); a backend
+# refuses any other with a StoreError (records.kind(name, scope=...)).
 # Per-document annotations: replaced as a whole for one document when it is re-analysed.
-ANNOTATION_KINDS: tuple[str, ...] = ("mentions", "attributions", "dates", "narratives", "framing",
-                                     "aliases", "claims", "citations", "sentences")
+ANNOTATION_KINDS: tuple[str, ...] = names(scope="document")
 # Corpus-level results: replaced as a whole when a corpus stage runs again.
-CORPUS_KINDS: tuple[str, ...] = ("entities", "reuse", "claim_families", "events", "provenance")
+CORPUS_KINDS: tuple[str, ...] = names(scope="corpus")
 
 
 class Store(Protocol):

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import StoreError
+from ..records import kind as stored_kind
 from ..types import Document, Rejected
 from ._rows import DOC_COLUMNS, document_from_row, document_row, now
 
@@ -254,6 +255,7 @@ class PostgresStore:
             self._execute("DELETE FROM rejected WHERE path = %s", (path,))
 
     def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        stored_kind(kind, scope="document")
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = %s AND kind = %s", (doc, kind))
             self._executemany("INSERT INTO annotations VALUES (%s, %s, %s, %s)",
@@ -261,6 +263,7 @@ class PostgresStore:
                                for seq, row in enumerate(rows)])
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        stored_kind(kind, scope="corpus")
         with self.transaction():
             self._execute("DELETE FROM corpus WHERE kind = %s", (kind,))
             self._executemany("INSERT INTO corpus VALUES (%s, %s, %s)",
@@ -314,6 +317,7 @@ class PostgresStore:
             'SELECT path, stage, reason FROM rejected ORDER BY path COLLATE "C", stage COLLATE "C"')]
 
     def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
+        stored_kind(kind, scope="document")
         if doc is None:
             cur = self._execute('SELECT data FROM annotations WHERE kind = %s '
                                 'ORDER BY doc COLLATE "C", seq', (kind,))
@@ -323,6 +327,7 @@ class PostgresStore:
         return [json.loads(row[0]) for row in cur]
 
     def corpus(self, kind: str) -> list[dict[str, Any]]:
+        stored_kind(kind, scope="corpus")
         cur = self._execute("SELECT data FROM corpus WHERE kind = %s ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from ..records import kind as stored_kind
 from ..types import Document, Rejected
 from . import _fts
 from ._migrations import MIGRATIONS
@@ -111,6 +112,7 @@ class SQLiteStore:
             self._execute("DELETE FROM rejected WHERE path = ?", (path,))
 
     def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        stored_kind(kind, scope="document")
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = ? AND kind = ?", (doc, kind))
             self._execute_many("INSERT INTO annotations VALUES (?, ?, ?, ?)",
@@ -118,6 +120,7 @@ class SQLiteStore:
                                 for seq, row in enumerate(rows)))
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        stored_kind(kind, scope="corpus")
         with self.transaction():
             self._execute("DELETE FROM corpus WHERE kind = ?", (kind,))
             self._execute_many("INSERT INTO corpus VALUES (?, ?, ?)",
@@ -204,6 +207,7 @@ class SQLiteStore:
                 self._db.execute("SELECT path, stage, reason FROM rejected ORDER BY path, stage")]
 
     def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
+        stored_kind(kind, scope="document")
         if doc is None:
             cur = self._db.execute("SELECT data FROM annotations WHERE kind = ? ORDER BY doc, seq",
                                    (kind,))
@@ -213,6 +217,7 @@ class SQLiteStore:
         return [json.loads(row[0]) for row in cur]
 
     def corpus(self, kind: str) -> list[dict[str, Any]]:
+        stored_kind(kind, scope="corpus")
         cur = self._db.execute("SELECT data FROM corpus WHERE kind = ? ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
 

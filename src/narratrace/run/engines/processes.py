@@ -1,4 +1,4 @@
-"""The local engine's worker processes: per-document stages on every core of this machine.
+"""The processes engine: per-document stages on every core of this machine.
 
 spaCy and the stages hold the GIL, so threads cannot use a second core; processes can. The
 driver (this process) reads and cleans the inputs and writes results to the store; each worker
@@ -20,17 +20,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import lru_cache
 from typing import Any
 
-from .options import Options
-from .types import DocAnalysis, Document, Rejected
+from ...options import Options
+from ...stage import StageContext
+from ...types import Document, Rejected
+from ..document import Result, iter_batch
+from . import Lost
+from .worker import run_part, start_worker
 
 log = logging.getLogger(__name__)
-Result = tuple[DocAnalysis, list[Rejected]]
-#: ``(None, [Rejected, ...])``: documents an engine could not analyse; the driver stores the
-#: reasons but not the documents, so an incremental rerun retries them.
-Lost = tuple[None, list[Rejected]]
 
 #: Below this many documents to analyse, "auto" stays in this process: starting a worker
 #: (importing torch and spaCy, loading spaCy, the encoder and the narrative model) costs ~2 s
@@ -58,8 +57,8 @@ def local_workers(options: Options, todo: int) -> int:
 
 
 def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, workers: int,
-                         narratives: bool, framing: str = "contextual",
-                         fn: Callable[..., list[Result]] | None = None,
+                         narratives: bool,
+                         fn: Callable[[list[Document], Options, bool], list[Result]] | None = None,
                          in_process: Callable[[list[Document]], Iterable[Result]] | None = None,
                          total: int = 0) -> Iterator[Result | Lost]:
     """Analyse every chunk on ``workers`` processes, yielding results in input order.
@@ -68,7 +67,8 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     chunk or writes results), so neither side holds the corpus. A document
     that kills its worker (or raises outside the guarded stages) comes back as :data:`Lost`:
     not stored, so a rerun retries it; every other document is analysed.
-    ``fn(part, batch_size=)`` analyses one part in a worker (default: the pipeline's stages).
+    ``fn(part, options, narratives)`` analyses one part in a worker (default:
+    :func:`~narratrace.run.engines.worker.run_part`, every per-document stage).
     ``total`` (how many documents the chunks hold, when known) lets the last parts shrink so
     the workers finish together (:func:`_parts`).
     When no worker can start at all (e.g. a script that calls :func:`~narratrace.analyze`
@@ -76,7 +76,7 @@ def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, 
     goes on in this process with ``in_process(part)``, and says so in the log.
     """
     parts = _parts(chunks, size=max(1, options.batch_size), total=total, workers=workers)
-    runner = _Runner(workers, narratives, batch_size=options.batch_size, fn=fn, framing=framing)
+    runner = _Runner(workers, narratives, options=options, fn=fn)
     try:
         for part in parts:
             runner.submit(part)
@@ -125,7 +125,7 @@ def _parts(chunks: Iterable[list[Document]], *, size: int, total: int,
 
 def _context() -> Any:
     """How workers start: from a fork server that imported torch and spaCy once
-    (:mod:`narratrace._preload`), so each worker only loads its models; where there is no fork
+    (:mod:`narratrace.run.engines._preload`), so each worker only loads its models; where there is no fork
     server (Windows), spawned. Never a fork of this process: a forked child of a process that
     has started torch's or BLAS's threads can deadlock; the server only imports, it runs nothing.
 
@@ -136,7 +136,7 @@ def _context() -> Any:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # Taken when the server starts (once per process); an already running server is kept.
-    context.set_forkserver_preload(["narratrace._preload"])
+    context.set_forkserver_preload(["narratrace.run.engines._preload"])
     return context
 
 
@@ -152,11 +152,10 @@ class _Runner:
     only the documents that kill a worker on their own are lost.
     """
 
-    def __init__(self, workers: int, narratives: bool, *, batch_size: int,
-                 fn: Callable[..., list[Result]] | None = None, framing: str = "contextual") -> None:
-        self.workers, self.narratives, self.batch_size = workers, narratives, batch_size
-        self.framing = framing
-        self.fn = fn or _run_part  # module-level, so a worker process can import it
+    def __init__(self, workers: int, narratives: bool, *, options: Options,
+                 fn: Callable[[list[Document], Options, bool], list[Result]] | None = None) -> None:
+        self.workers, self.narratives, self.options = workers, narratives, options
+        self.fn = fn or run_part  # module-level, so a worker process can import it
         self.pool = self._new_pool()
         self.window: deque[tuple[list[Document], Future[list[Result]]]] = deque()
         self.started = False  # a worker has finished a part: workers can start here
@@ -164,7 +163,7 @@ class _Runner:
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers,
                                    mp_context=_context(),
-                                   initializer=_start_worker, initargs=(self.narratives, self.framing))
+                                   initializer=start_worker, initargs=(self.options, self.narratives))
 
     def _restart(self) -> None:
         log.warning("a worker process died; starting a fresh pool of %d", self.workers)
@@ -173,10 +172,10 @@ class _Runner:
 
     def _start(self, part: list[Document]) -> Future[list[Result]]:
         try:
-            return self.pool.submit(self.fn, part, batch_size=self.batch_size)
+            return self.pool.submit(self.fn, part, self.options, self.narratives)
         except BrokenProcessPool:
             self._restart()
-            return self.pool.submit(self.fn, part, batch_size=self.batch_size)
+            return self.pool.submit(self.fn, part, self.options, self.narratives)
 
     def submit(self, part: list[Document]) -> None:
         self.window.append((part, self._start(part)))
@@ -225,30 +224,23 @@ def _lost(part: list[Document], reason: str) -> Lost:
     return None, [Rejected(d.path, "analyse", f"{reason}; run again to retry it") for d in part]
 
 
-# ---------------------------------------------------------------- in the worker processes
+class ProcessesEngine:
+    """The per-document stages on a pool of worker processes of this machine, results in
+    input order. ``workers``: how many (None: ``Options.workers``, or one per core)."""
 
-_CONTEXT: dict[str, Any] = {}
+    name = "processes"
 
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
 
-def _start_worker(narratives: bool, framing: str = "contextual") -> None:
-    import torch
-
-    # Workers share the cores: torch's default of one OpenMP thread per core in every worker
-    # makes them spin against each other (see _dask.py). One thread per worker process.
-    torch.set_num_threads(1)
-    _CONTEXT["framing"] = framing
-    if narratives:
-        _CONTEXT["narrative_model"] = _narrative_model()
-
-
-@lru_cache(maxsize=1)
-def _narrative_model() -> Any:
-    from .narratives import load_model
-
-    return load_model()
+    def map(self, chunks: Iterable[list[Document]], ctx: StageContext, *,
+            todo: int = 0) -> Iterator[Result | Lost]:
+        workers = self.workers or ctx.options.workers or cpu_cores()
+        yield from analyze_in_processes(
+            chunks, options=ctx.options, workers=workers, total=todo,
+            narratives=ctx.models.narratives is not None,
+            in_process=lambda part: iter_batch(part, context=ctx))
 
 
-def _run_part(documents: list[Document], *, batch_size: int) -> list[Result]:
-    from .pipeline import analyze_batch
-
-    return analyze_batch(documents, options=Options(batch_size=batch_size), context=_CONTEXT)
+__all__ = ["MIN_DOCUMENTS_FOR_PROCESSES", "ProcessesEngine", "analyze_in_processes", "cpu_cores",
+           "local_workers"]

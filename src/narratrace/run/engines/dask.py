@@ -15,18 +15,30 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from typing import Any
 
-from .errors import UsageError
-from .options import Options
-from .types import DocAnalysis, Document, Rejected
+from ...errors import UsageError
+from ...options import Options
+from ...stage import StageContext
+from ...types import Document
+from ..document import Result
+from . import Lost
+from .worker import run_part
 
-Result = tuple[DocAnalysis, list[Rejected]]
+
+class DaskEngine:
+    """The per-document stages on a Dask cluster (``Options.scheduler``, or a LocalCluster of
+    ``Options.workers`` processes)."""
+
+    name = "dask"
+
+    def map(self, chunks: Iterable[list[Document]], ctx: StageContext, *,
+            todo: int = 0) -> Iterator[Result | Lost]:
+        yield from analyze_on_dask(chunks, options=ctx.options,
+                                   narratives=ctx.models.narratives is not None)
 
 
 def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
-                    narratives: bool = True, framing: str = "contextual") -> Iterator[Result]:
+                    narratives: bool = True) -> Iterator[Result]:
     """Analyse every chunk on the cluster; yield results as chunks finish.
 
     At most two chunks per worker are in flight, so the driver never holds the corpus.
@@ -54,7 +66,6 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or options.workers or 1)
         window = 2 * n_workers
-        batch_size, n_process = options.batch_size, 1
         pending = as_completed()
         source = iter(chunks)
         in_flight = 0
@@ -63,8 +74,8 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
             chunk = next(source, None)
             if chunk is None:
                 return False
-            pending.add(client.submit(_run_chunk, chunk, batch_size=batch_size, n_process=n_process,
-                                      narratives=narratives, framing=framing, pure=False))
+            # run_part builds the worker's stage context once (models included) and keeps it.
+            pending.add(client.submit(run_part, chunk, options, narratives, pure=False))
             return True
 
         while in_flight < window and submit():
@@ -82,27 +93,4 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
             cluster.close()
 
 
-def _run_chunk(documents: list[Document], *, batch_size: int, n_process: int,
-               narratives: bool, framing: str = "contextual") -> list[Result]:
-    """On a worker: parse and analyse one chunk with the process's cached models."""
-    import torch
-
-    from .pipeline import analyze_batch
-
-    # Workers share the machine's cores: torch's default of one OpenMP thread per core in
-    # every worker makes them spin against each other (0.53 s vs 0.05 s for 5 sentences with
-    # two workers on 2 cores, measured here). One thread per worker process.
-    torch.set_num_threads(1)
-    context: dict[str, Any] = {"framing": framing}
-    if narratives:
-        context["narrative_model"] = _narrative_model()
-    return analyze_batch(documents, options=Options(batch_size=batch_size, n_process=n_process),
-                         context=context)
-
-
-@lru_cache(maxsize=1)
-def _narrative_model() -> Any:
-    """Loaded once per worker process (a pure function of the installed package)."""
-    from .narratives import load_model
-
-    return load_model()
+__all__ = ["DaskEngine", "analyze_on_dask"]

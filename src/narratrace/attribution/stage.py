@@ -1,0 +1,51 @@
+"""The attribution stage, both halves: who said what in each document; each speaker linked to
+the canonical entity whose mention it overlaps, once entities are merged across the corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from ..records import kind
+from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
+from ..types import Attribution, DocAnalysis, Document
+from . import extract_attributions
+
+
+def _attributions(document: Document, parsed: Any, got: DocAnalysis,
+                  ctx: StageContext) -> dict[str, Any]:
+    return {"attributions": tuple(extract_attributions(document, parsed,
+                                                       lang=document.language or "en"))}
+
+
+def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
+    """Point each attribution's speaker at the canonical entity whose mention it overlaps;
+    rewrite only the documents whose attributions changed."""
+    spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
+    linked: list[Attribution] = []
+    by_doc: dict[str, list[Attribution]] = {}
+    changed: set[str] = set()
+    for attribution in ctx.read("attributions"):
+        speaker = attribution.speaker
+        s, e = speaker.start, speaker.end
+        if s is not None and e is not None:
+            best = [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if ms < e and s < me]
+            entity = best[0] if best else None
+            if speaker.entity != entity:
+                changed.add(attribution.doc)
+                attribution = dataclasses.replace(
+                    attribution, speaker=dataclasses.replace(speaker, entity=entity))
+        linked.append(attribution)
+        by_doc.setdefault(attribution.doc, []).append(attribution)
+    spec = kind("attributions")
+    for doc in sorted(changed):
+        ctx.store.replace_annotations(doc, "attributions", [spec.to_row(a) for a in by_doc[doc]])
+    ctx.forget("attributions")
+    return {"linked_attributions": linked}
+
+
+DOC = DocStage("attribution", requires=("text", "parse"), assigns=("attributions",),
+               fn=_attributions)
+CORPUS = CorpusStage("speakers", requires=("attributions", "entity_spans_by_doc"),
+                     assigns=("linked_attributions",), fn=_link_speakers)

@@ -1,0 +1,116 @@
+"""The claims stage, both halves: check-worthy propositions per document (with the sentence
+spans the later stages share); claims grouped into families across the corpus.
+
+Claim neighbours (cosine >= ``RELATED``) are cached in the store's ``pairs`` table: only claims
+of new documents are searched for neighbours (a pure function of the two claims, valid while
+both are stored); the families are recomputed from the pairs, since they are global.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import nlp
+from ..records import kind, unb64
+from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
+from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
+from . import RELATED, claim_matrix, claim_neighbours, extract_claims, group_claims
+
+
+def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
+    sentences = nlp.sentence_spans(parsed)
+    claims = extract_claims(document, attributions=got.attributions, mentions=got.mentions,
+                            dates=got.dates, sentences=sentences)
+    return {"claims": tuple(claims), "sentences": sentences}
+
+
+def _families(ctx: CorpusContext) -> Mapping[str, Any]:
+    """Group claims across documents; only claims of new documents are searched for
+    neighbours. The claims' ``family`` and canonical ``attributed_to`` are rewritten only in
+    documents where one changed."""
+    stored: list[Claim] = ctx.read("claims")
+    claims = _canonical_speakers(stored, ctx["entities"], ctx["linked_attributions"])
+    by_id = {d.id: d for d in ctx.documents}
+    spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
+    vectors = _claim_vectors(ctx.read("reuse_features"), claims)
+    neighbours = {(p["a"], p["b"]): p["sim"] for p in ctx.store.pairs("claim")}
+    found: list[dict[str, Any]] = []
+    rows = [k for k, c in enumerate(claims) if c.doc in ctx.new]
+    if claims and rows:
+        for i, j, sim in claim_neighbours(claim_matrix(claims, vectors), rows):
+            a, b = sorted((claims[i], claims[j]), key=lambda c: c.id)
+            neighbours[(a.id, b.id)] = sim
+            found.append({"a": a.id, "b": b.id, "doc_a": a.doc, "doc_b": b.doc, "sim": sim})
+    ctx.store.put_pairs("claim", found)
+    ctx.counts["claim_pairs"] = len(found)
+    # Names only matter for claims with a neighbour (a claim without one is its own family).
+    paired = {c for pair in neighbours for c in pair}
+    entities_by_claim: dict[str, set[str]] = {}
+    for claim in claims:
+        if claim.id in paired:
+            entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
+                                           if s < claim.end and claim.start < e}
+    grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
+                                     embeddings=vectors, neighbours=neighbours)
+    # Grouping changes two fields of a stored claim: rewrite only documents where one did.
+    changed: set[str] = set()
+    by_doc: dict[str, list[Claim]] = {}
+    for old, claim in zip(stored, grouped, strict=True):
+        if (old.family, old.attributed_to) != (claim.family, claim.attributed_to):
+            old = dataclasses.replace(old, family=claim.family, attributed_to=claim.attributed_to)
+            changed.add(claim.doc)
+        by_doc.setdefault(claim.doc, []).append(old)
+    spec = kind("claims")
+    for doc in sorted(changed):
+        ctx.store.replace_annotations(doc, "claims", [spec.to_row(c) for c in by_doc[doc]])
+    ctx.forget("claims")
+    return {"grouped_claims": grouped, "families": families}
+
+
+def _claim_vectors(features: Sequence[ReuseFeatures], claims: Sequence[Claim]) -> dict[str, Any]:
+    """Claim vectors stored by the per-document reuse stage; claims stored without one (an
+    older store) are embedded now."""
+    vectors: dict[str, Any] = {}
+    docs = {c.doc for c in claims}
+    for row in features:
+        if row.doc in docs:
+            for claim_id, text in (row.claim_vectors or {}).items():
+                vectors[claim_id] = unb64(text, "<f4", (-1,))
+    missing = [c for c in claims if c.id not in vectors]
+    if missing:
+        for claim, vector in zip(missing, nlp.embed([c.text for c in missing]), strict=True):
+            vectors[claim.id] = vector
+    return vectors
+
+
+def _canonical_speakers(claims: Sequence[Claim], entities: Sequence[Entity],
+                        attributions: Sequence[Attribution]) -> list[Claim]:
+    """Name a claim's speaker by its canonical entity ("She", "Dancu" → "Mirela Dancu"), so
+    origins count a person once however the articles refer to them."""
+    names = {e.id: e.name for e in entities}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for a in attributions:
+        entity = a.speaker.entity
+        if entity in names:
+            spans.setdefault(a.doc, []).append((a.start, a.end, names[entity]))
+    out = []
+    for claim in claims:
+        if claim.attributed_to:
+            hits = [name for s, e, name in spans.get(claim.doc, ()) if s < claim.end and claim.start < e]
+            if hits:
+                claim = dataclasses.replace(claim, attributed_to=hits[0])
+        out.append(claim)
+    return out
+
+
+DOC = DocStage("claims", requires=("text", "parse", "attributions", "mentions", "dates"),
+               assigns=("claims", "sentences"), fn=_claims)
+#: ``grouped_claims``: every stored claim with its family; ``families``: the claim families
+#: before their origins are traced (the provenance stage's input).
+CORPUS = CorpusStage("claim_families",
+                     requires=("documents", "claims", "reuse_features", "entities",
+                               "entity_spans_by_doc", "linked_attributions"),
+                     assigns=("grouped_claims", "families"), fn=_families,
+                     stamp=f"claims {RELATED}")

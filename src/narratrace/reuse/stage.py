@@ -1,0 +1,105 @@
+"""The reuse stage, both halves: per-document sketches (MinHash signature, story embedding,
+one vector per claim), computed where the document is analysed; copies and same-story links
+across the corpus, merged from the sketches.
+
+Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates,
+same-story candidates within ``STORY_CANDIDATE``): each is a pure function of the two
+documents, so it stays valid while both are stored; only pairs with a new document are
+computed again. Copy candidates come from a sort over every signature's LSH bands, and
+same-story scores depend on corpus-wide name IDF and canonical entities, so both are redone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import nlp
+from ..records import EMBEDDING_DIM, b64, unb64
+from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
+from ..types import Claim, DocAnalysis, Document, ReuseFeatures
+from . import NUM_PERM, STORY_CANDIDATE, signature, story_sentences, update_reuse
+
+
+def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]]) -> list[ReuseFeatures]:
+    """The sketches of several documents, with one embedder call for all of them: the
+    embedder sorts its inputs by length, so a group's batches pad far less than one
+    document's (6.1 s vs 10.4 s for the same 920 texts of 80 news articles, measured here).
+    Story sentences and claims go through the embedder together, and claim vectors are stored
+    so that an incremental run never embeds an old claim again."""
+    signatures = [b64(np.asarray(signature(document), dtype="<u4")) for document, _ in items]
+    texts: list[str] = []
+    spans: list[tuple[int, int, int]] = []  # per analysed document: (index, first text, n sentences)
+    for index, (document, claims) in enumerate(items):
+        if document.analysed:
+            sentences = story_sentences(document)
+            spans.append((index, len(texts), len(sentences)))
+            texts.extend(sentences)
+            texts.extend(c.text for c in claims)
+    # Each distinct text once (a lead sentence that is also a claim, a reprint's claims): a
+    # text's vector does not depend on what it is embedded with, so this changes no vector.
+    unique = list(dict.fromkeys(texts))
+    where = {text: k for k, text in enumerate(unique)}
+    vectors = np.asarray(nlp.embed(unique), dtype="<f4")[[where[t] for t in texts]] \
+        if texts else np.zeros((0, EMBEDDING_DIM), dtype="<f4")
+    out = [ReuseFeatures(document.id, sig) for (document, _), sig in zip(items, signatures, strict=True)]
+    for index, first, n in spans:
+        claims = items[index][1]
+        out[index] = ReuseFeatures(
+            out[index].doc, out[index].signature, embedding=b64(vectors[first:first + n]), rows=n,
+            claim_vectors={c.id: b64(v) for c, v in
+                           zip(claims, vectors[first + n:first + n + len(claims)], strict=True)})
+    return out
+
+
+def _features(analyses: Sequence[DocAnalysis], ctx: StageContext) -> list[dict[str, Any]]:
+    return [{"reuse_features": f} for f in reuse_features([(a.document, a.claims) for a in analyses])]
+
+
+def _incomplete(document: Document, features: ReuseFeatures) -> bool:
+    """An analysed document stored without a story embedding (an older store)."""
+    return document.analysed and features.embedding is None
+
+
+def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
+    """Reuse links over the whole store, verifying only pairs not compared before."""
+    documents = ctx.documents
+    ctx.counts["copy_checks"] = ctx.counts["story_pairs"] = 0
+    if len(documents) < 2:
+        return {"reuse": []}
+    names: dict[str, set[str]] = {d.id: set() for d in documents}
+    for (doc, _, _), entity in ctx["entity_spans"].items():
+        names.setdefault(doc, set()).add(entity)
+    dates: dict[str, set[str]] = {d.id: set() for d in documents}
+    for date in ctx.read("dates"):
+        dates.setdefault(date.doc, set()).add(date.value)
+    features = {f.doc: f for f in ctx.read("reuse_features")}
+    signatures: dict[str, Any] = {}
+    embeddings: dict[str, Any] = {}
+    for document in documents:
+        row = features[document.id]
+        signatures[document.id] = unb64(row.signature, "<u4", (-1,))
+        if document.analysed:
+            rows = int(row.rows or 0)
+            embeddings[document.id] = unb64(row.embedding or "", "<f4",
+                                            (rows, -1) if rows else (0, EMBEDDING_DIM))
+    update = update_reuse(
+        documents, new=ctx.new, signatures=signatures, embeddings=embeddings, entities=names,
+        dates=dates, options=ctx.options,
+        copies={(p["a"], p["b"]): p["link"] for p in ctx.store.pairs("copy")},
+        stories={(p["a"], p["b"]): p for p in ctx.store.pairs("story")})
+    ctx.store.put_pairs("copy", [{"a": a, "b": b, "doc_a": a, "doc_b": b, "link": link}
+                                 for (a, b), link in sorted(update.copies.items())])
+    ctx.store.put_pairs("story", [{**row, "doc_a": a, "doc_b": b}
+                                  for (a, b), row in sorted(update.stories.items())])
+    ctx.counts["copy_checks"], ctx.counts["story_pairs"] = update.checked, len(update.stories)
+    return {"reuse": update.links}
+
+
+DOC = DocStage("reuse", requires=("text", "claims"), assigns=("reuse_features",),
+               batch_fn=_features, every_document=True, incomplete=_incomplete)
+CORPUS = CorpusStage("reuse", requires=("documents", "reuse_features", "dates", "entity_spans"),
+                     assigns=("reuse",), fn=_reuse,
+                     stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE}")

@@ -1,0 +1,147 @@
+"""The per-document runner: parse documents and run the per-document stages on them.
+
+A leaf of the run: it imports the stage registry, the stages' declarations and the NLP models,
+never the orchestrator, so that a worker process or a Dask worker imports only what it runs.
+A stage that fails on one document leaves its products empty (their defaults) and records a
+warning naming the stage; the other stages and documents still run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from .. import nlp
+from ..errors import PipelineError
+from ..registry import DOC_STAGES
+from ..stage import DocStage, StageContext
+from ..types import DocAnalysis, Document, Rejected
+
+#: What the per-document runner gives back for one document: its products and the warnings of
+#: the stages that failed on it.
+Result = tuple[DocAnalysis, list[Rejected]]
+
+
+def analyze_document(document: Document, parsed: Any, *, stages: Sequence[DocStage] = DOC_STAGES,
+                     context: StageContext = StageContext()) -> Result:
+    """Run the per-document stages on one parsed document (batched stages as a group of one)."""
+    problems: list[Rejected] = []
+    got = _run_group([(document, parsed)], stages=stages, context=context, problems=[problems])[0]
+    return got, problems
+
+
+def analyze_batch(documents: Sequence[Document], *, context: StageContext = StageContext(),
+                  stages: Sequence[DocStage] = DOC_STAGES) -> list[Result]:
+    """Parse and analyse a batch of cleaned documents (any languages) in this process: the
+    unit of work of the worker processes and the Dask engine; :func:`iter_batch` streams it."""
+    return list(iter_batch(documents, context=context, stages=stages))
+
+
+def iter_batch(documents: Sequence[Document], *, context: StageContext = StageContext(),
+               stages: Sequence[DocStage] = DOC_STAGES) -> Iterator[Result]:
+    """:func:`analyze_batch`, one group of ``options.batch_size`` results at a time, in the
+    order spaCy yields parses (by language, then the documents that are not analysed)."""
+    from threadpoolctl import threadpool_limits
+
+    # spaCy's small matrices gain nothing from numpy's BLAS threads, and those threads spin
+    # while torch's OpenMP threads embed, slowing both: one BLAS thread took the
+    # whole-pipeline benchmark from 0.23 to 0.29 of spaCy's words/s on 2 cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield from _iter_batch(documents, context=context, stages=stages)
+
+
+def _iter_batch(documents: Sequence[Document], *, context: StageContext,
+                stages: Sequence[DocStage]) -> Iterator[Result]:
+    options = context.options
+    group: list[tuple[Document, Any]] = []
+    for lang in sorted({d.language for d in documents if d.analysed and d.language}):
+        batch = [d for d in documents if d.analysed and d.language == lang]
+        for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
+                                          batch_size=options.batch_size, n_process=options.n_process):
+            group.append((document, parsed))
+            if len(group) >= options.batch_size:
+                yield from _results(group, stages=stages, context=context)
+                group = []
+    group.extend((d, None) for d in documents if not (d.analysed and d.language))
+    yield from _results(group, stages=stages, context=context)
+
+
+def _results(group: list[tuple[Document, Any]], *, stages: Sequence[DocStage],
+             context: StageContext) -> list[Result]:
+    problems: list[list[Rejected]] = [[] for _ in group]
+    analyses = _run_group(group, stages=stages, context=context, problems=problems)
+    return list(zip(analyses, problems, strict=True))
+
+
+def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocStage],
+               context: StageContext, problems: list[list[Rejected]]) -> list[DocAnalysis]:
+    """Every stage over a group of documents, stage by stage (a batched stage sees the whole
+    group at once). A document that is not analysed (``parse`` None) goes only through the
+    stages that run on every document."""
+    got = [DocAnalysis(document=document) for document, _ in group]
+    for stage in stages:
+        rows = [k for k, (document, parsed) in enumerate(group)
+                if stage.every_document or (document.analysed and parsed is not None)]
+        if not rows:
+            continue
+        if stage.batch_fn is not None:
+            try:
+                outs = stage.batch_fn([got[k] for k in rows], context)
+                if len(outs) != len(rows):
+                    raise PipelineError(f"stage {stage.name!r} gave {len(outs)} results for "
+                                        f"{len(rows)} documents")
+                updated = [_assign(stage, got[k], out) for k, out in zip(rows, outs, strict=True)]
+            except Exception as exc:  # one bad group never stops a run: keep the reason
+                for k in rows:
+                    problems[k].append(_problem(group[k][0], stage, exc))
+                continue
+            for k, analysis in zip(rows, updated, strict=True):
+                got[k] = analysis
+            continue
+        assert stage.fn is not None  # a DocStage has exactly one of fn and batch_fn
+        for k in rows:
+            document, parsed = group[k]
+            try:
+                got[k] = _assign(stage, got[k], stage.fn(document, parsed, got[k], context))
+            except Exception as exc:  # one bad document never stops a run: keep the reason
+                problems[k].append(_problem(document, stage, exc))
+    return got
+
+
+def _product_types() -> dict[str, tuple[type, ...]]:
+    """The runtime types each product of DocAnalysis accepts (from its annotation)."""
+    out: dict[str, tuple[type, ...]] = {}
+    for name, hint in typing.get_type_hints(DocAnalysis).items():
+        if name == "document":
+            continue
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if typing.get_origin(hint) is tuple:
+            out[name] = (tuple,)
+        else:  # ``Record | None``
+            out[name] = (*(typing.get_origin(a) or a for a in args), type(None))
+    return out
+
+
+_PRODUCT_TYPES = _product_types()
+
+
+def _assign(stage: DocStage, got: DocAnalysis, out: Mapping[str, Any]) -> DocAnalysis:
+    """``got`` with the products a stage returned, each checked against its declaration and
+    its type: a stage can never put a value of the wrong kind into a product."""
+    for name, value in out.items():
+        if name not in stage.assigns:
+            raise PipelineError(f"stage {stage.name!r} returned {name!r}, which it does not "
+                                "declare in assigns")
+        if not isinstance(value, _PRODUCT_TYPES[name]):
+            raise PipelineError(f"stage {stage.name!r} returned a {type(value).__name__} for "
+                                f"{name!r}, which holds {_PRODUCT_TYPES[name][0].__name__}")
+    return dataclasses.replace(got, **out)
+
+
+def _problem(document: Document, stage: DocStage, exc: Exception) -> Rejected:
+    return Rejected(document.path, stage.name, f"{type(exc).__name__}: {exc}")
+
+
+__all__ = ["Result", "analyze_batch", "analyze_document", "iter_batch"]
