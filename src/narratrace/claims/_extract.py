@@ -42,7 +42,8 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
     ['supply']
     """
     text = document.text
-    for item in (*attributions, *mentions, *dates):
+    records: tuple[Attribution | Mention | DateMention, ...] = (*attributions, *mentions, *dates)
+    for item in records:
         if item.doc != document.id:
             raise NarratraceError(f"extract_claims got a record of document {item.doc!r} while "
                                   f"reading {document.id!r}; pass each document's own records.")

@@ -130,7 +130,8 @@ def _contextual_choice(items: Sequence[tuple[int, int, str]], cap: int) -> list[
     [0, 2]
     """
     seen: set[str] = set()
-    first, repeats = [], []
+    first: list[int] = []
+    repeats: list[int] = []
     for i, (_, _, name) in enumerate(items):
         (repeats if name.lower() in seen else first).append(i)
         seen.add(name.lower())

@@ -172,9 +172,9 @@ class _Trainee:
 
 
 def fit(encoder: Any, windows: Sequence[Window], extra: np.ndarray, y_main: np.ndarray,
-        y_fine: np.ndarray, train: Sequence[int], *, n_main: int, n_fine: int, seed: int = 0,
-        epochs: int = EPOCHS) -> tuple[Deltas, tuple[np.ndarray, np.ndarray],
-                                       tuple[np.ndarray, np.ndarray]]:
+        y_fine: np.ndarray, train: Sequence[int] | np.ndarray, *, n_main: int, n_fine: int,
+        seed: int = 0, epochs: int = EPOCHS,
+        ) -> tuple[Deltas, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Fine-tune the encoder's layers and train the main/fine softmax heads on the mentions
     ``train`` (row indices into ``extra``/``y_main``/``y_fine``; each row lies in one of
     ``windows``).

@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -117,7 +117,9 @@ class NarrativeModel:
             arrays["prior_nmain"] = np.array(self.priors.n_main)
         if self.encoder_deltas is not None:
             arrays.update(self.encoder_deltas.to_arrays())
-        np.savez_compressed(directory / ARRAYS, **arrays)
+        # numpy's stub puts a bool ``allow_pickle`` beside **kwds and mypy would match an array
+        # to it (none is named so; older numpy would save allow_pickle=... as an array).
+        np.savez_compressed(directory / ARRAYS, **cast("dict[str, Any]", arrays))
         (directory / META).write_text(json.dumps(self.meta, indent=1, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
 

@@ -117,7 +117,8 @@ def fit_priors(mentions: Sequence[str], labels: np.ndarray, n_main: int) -> Enti
 
 
 def leave_article_out(mentions: Sequence[str], docs: Sequence[str], labels: np.ndarray,
-                      n_main: int, train: Sequence[int], rows: Sequence[int]) -> np.ndarray:
+                      n_main: int, train: Sequence[int] | np.ndarray,
+                      rows: Sequence[int] | np.ndarray) -> np.ndarray:
     """Prior features of ``rows`` from the ``train`` mentions of OTHER articles (training rows
     are scored as if their article were unseen); ``overall`` from all ``train`` rows."""
     keys = [name_keys(m) for m in mentions]

@@ -438,11 +438,11 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
                                           subnarratives=subnarratives, thresholds=fold_th[n]))
             cv_pred[ids[i]] = S.GoldNarratives(frozenset(c), frozenset(f))
     narrative_cv = S.narrative_scores(gold, cv_pred)
-    domain_acc = float(np.mean([(preds_scores[i].domain_cc >= 0.5) == bool(data.dom[i])
+    domain_acc = float(np.mean([(preds_scores[int(i)].domain_cc >= 0.5) == bool(data.dom[i])
                                 for i in all_idx if data.dom[i] >= 0]))
 
     # Final thresholds from one (non-nested) CV over everything, final heads on everything.
-    oof = [preds_scores[i] for i in all_idx]
+    oof = [preds_scores[int(i)] for i in all_idx]
     thresholds = tune_thresholds(data, all_idx, oof)
     doc_tfidf, doc_heads = fit_documents(data, all_idx)
     say("narratives: final model fitted")
@@ -455,7 +455,7 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
     framing_cv: dict[str, Any] = {"mentions": len(rows)}
     priors = deltas = None
     if len(rows) >= 2 * folds:
-        oof_coarse = {ids[i]: preds_scores[i].coarse for i in all_idx}
+        oof_coarse = {ids[i]: preds_scores[int(i)].coarse for i in all_idx}
         ment = _Mentions(rows, texts, taxonomy, oof_coarse)
         ctx = _contextual(rows, texts, say)
         midx = np.arange(len(rows))
