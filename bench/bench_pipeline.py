@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from narratrace import Options, analyze, open_store
-from narratrace._processes import cpu_cores, local_workers
+from narratrace.run.engines.processes import cpu_cores, local_workers
 from narratrace.ingest import iter_inputs
 from narratrace.nlp import load_spacy
-from narratrace.pipeline import prepare_documents
+from narratrace.run.prepare import prepare_documents
 from narratrace.types import RawDocument
 
 root = Path(__file__).resolve().parents[1]
@@ -120,7 +120,7 @@ def _startup_seconds(workers: int, framing: str) -> float:
 
 
 def _startup_only(workers: int, framing: str) -> None:
-    from narratrace._processes import analyze_in_processes
+    from narratrace.run.engines.processes import analyze_in_processes
     from narratrace.types import Document
 
     text = "The ministry said on Friday that talks with the union would resume in Vienna. " * 3
@@ -128,7 +128,7 @@ def _startup_only(workers: int, framing: str) -> None:
              for i in range(workers)]
     t0 = time.perf_counter()
     list(analyze_in_processes(iter([short]), options=Options(batch_size=1, framing=framing),
-                              workers=workers, narratives=True, framing=framing))
+                              workers=workers, narratives=True))
     print(f"{time.perf_counter() - t0:.3f}")
 
 

@@ -23,7 +23,7 @@ def seed_run():
         from narratrace.attribution import extract_attributions
         from narratrace.dates import extract_dates
         from narratrace.entities import extract_mentions
-        from narratrace.pipeline import prepare_documents
+        from narratrace.run.prepare import prepare_documents
         from narratrace.reuse import find_reuse
     except Exception as exc:  # another stage is not importable yet
         pytest.skip(f"an upstream stage is not importable yet: {type(exc).__name__}: {exc}")

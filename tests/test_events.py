@@ -126,7 +126,7 @@ def test_event_candidates_written_with_each_document_equal_the_corpus_stages_own
     events = build_analysis(store)["events"]
     victim = docs[0].id
     store.replace_annotations(victim, "event_candidates", [])  # as an older store has it
-    from narratrace.corpus import run_corpus_stages
+    from narratrace.run.corpus import run_corpus_stages
 
     run_corpus_stages(store, options=Options(quiet=True, incremental=False))
     assert {r["doc"]: r["candidates"] for r in store.annotations("event_candidates")} == stored

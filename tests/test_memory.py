@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from narratrace.clean import LineCounts, boilerplate_lines, line_signatures
 from narratrace.clean._signature import _CONTEXT, MIN_SHARE
-from narratrace.pipeline import _hash64, _Inputs, _KeySet
+from narratrace.records import hash64 as _hash64
+from narratrace.run.plan import InputIndex as _Inputs
+from narratrace.run.plan import KeySet as _KeySet
 from narratrace.types import RawDocument
 
 # --------------------------------------------------------------------------- generated corpora

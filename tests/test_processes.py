@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from narratrace import Options, analyze
-from narratrace._processes import MIN_DOCUMENTS_FOR_PROCESSES, analyze_in_processes, local_workers
+from narratrace.run.engines.processes import (MIN_DOCUMENTS_FOR_PROCESSES, analyze_in_processes,
+                                              local_workers)
 from narratrace.analysis import build_analysis
 from narratrace.store import open_store
 from narratrace.types import Document
@@ -26,7 +27,7 @@ def _doc(i: int, text: str = "An ordinary sentence.") -> Document:
     (0, 2, 10_000, 8, 1),                             # spaCy's own processes asked for
 ])
 def test_local_workers(monkeypatch, workers, n_process, todo, cores, want):
-    monkeypatch.setattr("narratrace._processes.cpu_cores", lambda: cores)
+    monkeypatch.setattr("narratrace.run.engines.processes.cpu_cores", lambda: cores)
     assert local_workers(Options(workers=workers, n_process=n_process), todo) == want
 
 
@@ -87,18 +88,21 @@ def test_worker_processes_equal_single_process(tmp_path):
 
 
 def test_the_driver_stores_the_reason_not_the_document_of_a_lost_part(tmp_path, monkeypatch):
-    from narratrace import pipeline
+    from narratrace.run import engines
     from narratrace.types import Rejected
 
-    def losing_engine(chunks, *, options, context, todo=0):
-        for chunk in chunks:
-            for d in chunk:
-                yield None, [Rejected(d.path, "analyse", "the worker died; run again to retry it")]
+    class LosingEngine:
+        name = "losing"
 
-    monkeypatch.setitem(pipeline.ENGINES, "losing", losing_engine)
+        def map(self, chunks, ctx, *, todo=0):
+            for chunk in chunks:
+                for d in chunk:
+                    yield None, [Rejected(d.path, "analyse", "the worker died; run again to retry it")]
+
+    monkeypatch.setitem(engines.ENGINES, "processes", LosingEngine)
     write_corpus(tmp_path / "c", 2)
     store = open_store(":memory:")
-    summary = analyze([tmp_path / "c"], store=store, options=Options(quiet=True, engine="losing"))
+    summary = analyze([tmp_path / "c"], store=store, options=Options(quiet=True, engine="processes"))
     assert summary.documents == 0 and summary.exit_code == 3
     assert len(summary.rejected) == 2 and not list(store.documents())
     assert {r.reason for r in store.rejected()} == {"the worker died; run again to retry it"}
@@ -109,7 +113,7 @@ def test_when_no_worker_can_start_the_run_goes_on_in_this_process(monkeypatch, c
 
     from narratrace.types import DocAnalysis
 
-    monkeypatch.setattr("narratrace._processes._start_worker", fail_at_start)
+    monkeypatch.setattr("narratrace.run.engines.processes.start_worker", fail_at_start)
     docs = [_doc(i) for i in range(7)]
     here: list[str] = []
 
@@ -144,7 +148,7 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it():
 @pytest.mark.model
 def test_framing_option_reaches_every_engine(tmp_path):
     """--framing fast frames with the TF-IDF heads only, in this process and in workers."""
-    from narratrace import pipeline
+    from narratrace.errors import UsageError
 
     write_corpus(tmp_path / "c", 4)
     stores = {}
@@ -156,8 +160,8 @@ def test_framing_option_reaches_every_engine(tmp_path):
     framing = {k: build_analysis(s)["framing"] for k, s in stores.items()}
     assert framing["fast-1"] and framing["fast-1"] == framing["fast-2"]
     assert framing["fast-1"] != framing["ctx-1"]  # the encoder heads gave other scores
-    with pytest.raises(pipeline.UsageError, match="Unknown framing"):
-        analyze([tmp_path / "c"], store=open_store(":memory:"), options=Options(framing="slow"))
+    with pytest.raises(UsageError, match="Unknown framing"):
+        Options(framing="slow")  # refused where the options are built, before any work
 
 
 @pytest.mark.parametrize("sizes, size, total, workers, expected", [
@@ -167,7 +171,7 @@ def test_framing_option_reaches_every_engine(tmp_path):
     ([3], 25, 3, 4, [3]),
 ])
 def test_parts_shrink_towards_the_end_and_keep_every_document(sizes, size, total, workers, expected):
-    from narratrace._processes import _parts
+    from narratrace.run.engines.processes import _parts
 
     chunks, n = [], 0
     for k in sizes:
@@ -179,12 +183,12 @@ def test_parts_shrink_towards_the_end_and_keep_every_document(sizes, size, total
 
 
 def test_the_fork_servers_imports_start_no_thread():
-    """Workers are forked from a server that ran narratrace._preload: a thread started there
-    would be missing (and its locks possibly held) in every worker."""
+    """Workers are forked from a server that ran narratrace.run.engines._preload: a thread
+    started there would be missing (and its locks possibly held) in every worker."""
     import subprocess
     import sys
 
-    code = ("import threading, narratrace._preload, sys; "
+    code = ("import threading, narratrace.run.engines._preload, sys; "
             "print(threading.active_count(), 'torch' in sys.modules, 'spacy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["1", "True", "True"]

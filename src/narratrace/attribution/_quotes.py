@@ -101,7 +101,8 @@ def _scan(text: str, opens: str, closes: str, straight: str, single: bool) -> li
 def find_quotes(text: str) -> list[Quote]:
     """Return the quoted stretches of ``text`` in order, outermost only.
 
-    >>> [text[q.inner_start:q.inner_end] for q in find_quotes(text := 'He said "no way" twice.')]
+    >>> text = 'He said "no way" twice.'
+    >>> [text[q.inner_start:q.inner_end] for q in find_quotes(text)]
     ['no way']
     """
     doubles = _scan(text, _DOUBLE_OPEN, _DOUBLE_CLOSE, '"', single=False)

@@ -162,9 +162,12 @@ def _alias_type(text: str, short: str, long: str, long_end: int) -> EntityType:
 def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
     """Typed entity mentions of ``document`` with char offsets into ``document.text``.
 
-    >>> # doc = Document(id="d1", path="-", text=t, source_text=t)
-    >>> # [(m.text, m.type) for m in extract_mentions(doc, nlp(t))]  # doctest: +SKIP
-    >>> # [('Kyiv', 'place'), ('TASS', 'outlet'), ('Malian Armed Forces', 'group'), ...]
+    >>> from narratrace.nlp import load_spacy
+    >>> from narratrace.types import Document
+    >>> t = "Russian troops left Kyiv, TASS reported. The Malian Armed Forces denied it."
+    >>> doc = Document(id="d1", path="-", text=t, source_text=t)
+    >>> [(m.text, m.type) for m in extract_mentions(doc, load_spacy("en")(t))]
+    [('Russian', 'group'), ('Kyiv', 'place'), ('TASS', 'outlet'), ('Malian Armed Forces', 'group')]
     """
     text = document.text
     if doc_text(parsed) != text:

@@ -13,26 +13,9 @@ its reasons, not its documents, so an incremental rerun retries them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol
+from collections.abc import Callable
 
-from ...stage import StageContext
-from ...types import Document, Rejected
-from ..document import Result
-
-#: ``(None, [Rejected, ...])``: documents an engine could not analyse.
-Lost = tuple[None, list[Rejected]]
-
-
-class Engine(Protocol):
-    """What every engine offers."""
-
-    name: str
-
-    def map(self, chunks: Iterable[list[Document]], ctx: StageContext, *,
-            todo: int = 0) -> Iterator[Result | Lost]:
-        """Analyse every document of ``chunks`` (``todo``: how many they hold, when known)."""
-        ...
+from .base import Engine, Lost
 
 
 def _local() -> Engine:

@@ -21,7 +21,7 @@ from ...options import Options
 from ...stage import StageContext
 from ...types import Document
 from ..document import Result
-from . import Lost
+from .base import Lost
 from .worker import run_part
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from ...stage import StageContext
 from ...types import Document
 from ..document import Result, iter_batch
-from . import Lost
+from .base import Lost
 from .processes import ProcessesEngine, local_workers
 
 

@@ -26,7 +26,7 @@ from ...options import Options
 from ...stage import StageContext
 from ...types import Document, Rejected
 from ..document import Result, iter_batch
-from . import Lost
+from .base import Lost
 from .worker import run_part, start_worker
 
 log = logging.getLogger(__name__)
