@@ -29,7 +29,7 @@ def clean_cli(
     """Write the clean article text of every input document to OUT/<input stem>.txt.
     Exit 0: all cleaned; 3: some inputs were rejected (listed); 2: usage error."""
     from ..ingest import iter_inputs
-    from ..pipeline import prepare_documents
+    from ..run.prepare import prepare_documents
     from ..types import Rejected
 
     options = Options()
