@@ -139,8 +139,9 @@ def _backfill(ctx: CorpusContext, wanted: set[str],
                         ctx.store.replace_annotations(document.id, name,
                                                       [kind(name).to_row(out[name])])
             done += len(chunk)
-        for name in kinds:
-            ctx.forget(name)
+        if todo:  # re-read only what was rewritten; the stages reuse the rows read above
+            for name in kinds:
+                ctx.forget(name)
     return done
 
 
