@@ -96,7 +96,7 @@ class Rejected:
 
 # --------------------------------------------------------------------------- entities
 
-EntityType = Literal["person", "organisation", "outlet", "place", "group", "other"]
+EntityType = Literal["person", "organisation", "outlet", "place", "group", "government", "other"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +125,39 @@ class Entity:
     aliases: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
     wikidata: str | None = None
+    # What the actor was called where it spoke ("Prime Minister", "head of the security
+    # delegation"), most frequent first.
+    roles: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- attribution
 
 AttributionKind = Literal["direct", "indirect", "according_to", "mixed"]
 Stance = Literal["asserts", "denies"]
+
+
+ActorType = Literal["person", "outlet", "government", "organisation", "group", "anonymous"]
+#: How a speaker as written was resolved to its actor: the speaker is a name, an alias
+#: (acronym or other name of the same actor), a pronoun, a role noun ("the minister"), a
+#: cue-less continuation of the previous speaker's quote, a metonymy ("Moscow said": the
+#: government), or a description kept whole ("a senior diplomat", "military sources").
+ResolvedHow = Literal["name", "alias", "pronoun", "role noun", "continuation", "metonymy",
+                      "description"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who a speaker is: a canonical actor, or a description kept whole when the text names
+    nobody. ``start``/``end`` point at the mention it was resolved to (None for a description
+    that names nobody); ``id`` is the canonical entity id once entities are merged."""
+
+    name: str
+    type: ActorType
+    how: ResolvedHow
+    start: int | None = None
+    end: int | None = None
+    role: str | None = None  # the title or description the text gives ("Prime Minister")
+    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +170,7 @@ class Speaker:
     # the named antecedent it resolves to (the same span when the source is a name).
     mention_start: int | None = None
     mention_end: int | None = None
+    actor: Actor | None = None  # None: explicitly unresolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +185,12 @@ class Attribution:
     end: int
     medium: str | None = None
     stance: Stance = "asserts"
-    hedges: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()  # the reporter's distancing: "allegedly", "claimed", anonymous sourcing
     cue_start: int | None = None
     cue_end: int | None = None
+    content_hedges: tuple[str, ...] = ()  # modal words inside the speaker's own words
+    medium_inherited: bool = False  # the medium was stated earlier in the same passage
+    outer: str | None = None  # id of the attribution this one is nested in ("X said Y denied ...")
 
 
 # --------------------------------------------------------------------------- dates

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..errors import PipelineError, UsageError
 from ..nlp import doc_text
-from ..types import Attribution, AttributionKind, Document, Speaker, Stance
+from ..types import Actor, Attribution, AttributionKind, Document, Mention, Speaker, Stance
 from ._cues import LEXICONS, Lexicon, cue_patterns
-from ._hedges import find_hedges, says_no_evidence
+from ._hedges import says_no_evidence, split_hedges
 from ._medium import find_medium
 from ._quotes import Quote, find_quotes, strip_marks
-from ._speaker import entity_kind, name_types, resolve, source_span
+from ._resolve import Resolver
+from ._speaker import source_span
 
 # Verbs whose infinitive complement is the reported content ("urged X to ...", "wants to ...").
 _XCOMP_CUES = frozenset("""
@@ -74,6 +77,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 return None
             return child
     # "..., adding that ...", "saying ...": participles share the main verb's subject.
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if not verb.doc[verb.i - 1].is_punct:
+            return verb.head  # "military sources claiming that ...", "a statement saying ..."
+        # "levelled allegations against Ukraine, asserting that ...": the participle goes
+        # with the clause's verb, whatever the parser hung it on.
+        node = verb.head
+        while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+            node = node.head
+        if node.pos_ in ("VERB", "AUX") and depth < 2:
+            return _subject(node, depth + 1)
+        return None
     if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head, depth + 1)
     return None
@@ -173,6 +187,8 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if content is None:
             continue
         src = _subject(tok)
+        if src is None and tok.sent.start_char < text.rfind("\n", 0, tok.idx) + 1:
+            src = _subject_on_line(doc, tok, text)  # a heading glued to the sentence
         lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
         subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
         if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (
@@ -402,6 +418,9 @@ def _label_cands(doc: Doc) -> list[_Cand]:
         names = [t for t in head if t.pos_ == "PROPN" and len(t.text) > 1]
         if not names or any(not (t.is_title or t.is_upper) for t in words):
             continue
+        if line.lstrip().startswith("[") or len(names) == len(words) == 1 and names[0].ent_type_ in (
+                "GPE", "LOC", "FAC"):
+            continue  # an editor's note ("[ZH: ...]") or a dateline ("Davos: ...")
         lo = start + colon + 1
         while lo < len(text) and text[lo].isspace():
             lo += 1
@@ -548,7 +567,8 @@ def _quote_cands(doc: Doc, lex: Lexicon, cands: list[_Cand]) -> list[_Cand]:
 
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
     """Keep one attribution per stretch of text: outer ones win over ones nested in them."""
-    order = sorted(cands, key=lambda c: (c.kind != "direct" and c.kind != "mixed", -(c.end - c.start)))
+    order = sorted(cands, key=lambda c: (c.kind != "direct" and c.kind != "mixed", c.src is None and c.cue is None,
+                                         -(c.end - c.start)))
     kept: list[_Cand] = []
     for c in order:
         cue_pos = c.cue_start if c.cue_start is not None else -1
@@ -591,10 +611,108 @@ def _attribution_id(doc_id: str, start: int, end: int, cue_start: int | None) ->
     return hashlib.sha1(f"{doc_id}:{start}:{end}:{cue_start}".encode()).hexdigest()[:16]
 
 
-def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool = True) -> list[Attribution]:
+# Statements only (the product's scope): which cue verbs report a statement when their
+# content is an infinitive or a noun phrase. Intentions, refusals, perceptions and acts
+# ("hopes to", "refused to", "sees", "cited a speech", "shared glimpses") are not statements.
+_STATEMENT_XCOMP = frozenset("claim promise pledge vow threaten deny admit profess urge "
+                             "prétendre promettre menacer nier exhorter".split())
+# Verbs whose noun-phrase object is a statement: denials and accusations ("denied the
+# claims", "accused Kyiv of ..."), and telling verbs whose object is what they tell
+# ("described a network ...", "stated its involvement").
+_STATEMENT_OBJECT = frozenset("deny reject dismiss refute dispute rebut disavow repudiate "
+                              "admit acknowledge confirm accuse blame charge describe highlight "
+                              "state announce reveal allege detail outline predict "
+                              "nier démentir rejeter réfuter contester confirmer accuser "
+                              "décrire annoncer révéler".split())
+# Cognition verbs that state a position in news style ("an expert fears", "X believes").
+_STATEMENT_COGNITION = frozenset("think believe fear expect doubt suspect reckon assume "
+                                 "penser croire craindre estimer".split())
+# Prepositions through which a speech verb reaches what it is about ("spoke about").
+_ABOUT = frozenset("about on of sur de".split())
+_TALK = frozenset("speak talk write testify parler".split())
+# Cue verbs strong enough to make any subject a source ("the document says").
+_STRONG = frozenset("say state claim tell add write warn allege report deny insist argue "
+                    "conclude note read assert declare dire déclarer affirmer écrire".split())
+_QUESTION_MARKS = frozenset("whether if why how what when where who".split())
+
+
+def _is_statement(c: _Cand, lex: Lexicon) -> bool:
+    """Keep the candidates that report a statement (the product's scope); see above."""
+    if c.cue is None or c.root is None:
+        return True
+    lemma = c.cue.lemma_.lower()
+    root = c.root
+    if root.head.i == c.cue.i:
+        rel = root.dep_
+    elif root.i == c.cue.head.i:
+        rel = "parataxis"
+    else:
+        rel = "prep"  # content reached through a preposition ("talked about", "called for")
+    if rel == "xcomp":
+        return lemma in _STATEMENT_XCOMP
+    if rel in ("dobj", "obj"):
+        if lemma in _STATEMENT_OBJECT or root.lemma_.lower() in lex.nouns:
+            return True  # "denied the claims", "raised claims about", "cited comments"
+        # "called the attack a 'successful operation'", "condemned X as ...": a predication
+        return lemma in lex.speech and any(
+            ch.i > root.i and (ch.dep_ in ("oprd", "xcomp", "ccomp") or
+                               ch.dep_ == "prep" and ch.lower_ in ("as", "comme"))
+            for ch in c.cue.children)
+    if rel == "prep":
+        return lemma in _TALK and root.head.lower_ in _ABOUT
+    if rel == "ccomp":
+        first = c.cue.doc[root.left_edge.i].lower_
+        if lemma in ("ask", "wonder", "question", "demander") and first in _QUESTION_MARKS:
+            return False  # a question is not a statement
+        return lemma in lex.speech or lemma in _STATEMENT_COGNITION
+    return True
+
+
+def _report_author(src: Token) -> Token:
+    """"a report by X", "a statement from X", "X's claims": the author, not the document."""
+    from ._resolve import REPORT_ROLES
+
+    lex = LEXICONS["en"] if src.lang_ == "en" else LEXICONS.get(src.lang_, LEXICONS["en"])
+    if src.lemma_.lower() in lex.nouns or src.lemma_.lower() in REPORT_ROLES:
+        poss = next((c for c in src.children if c.dep_ == "poss"), None)
+        if poss is not None and (poss.pos_ == "PROPN" or poss.lower_ in ("his", "her", "its", "their")):
+            return poss
+    if src.lemma_.lower() in REPORT_ROLES or src.lemma_.lower() in ("statement", "investigation",
+                                                                     "analysis", "assessment"):
+        for prep in src.children:
+            if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from", "of", "de", "par"):
+                pobj = next((c for c in prep.children if c.dep_ in ("pobj", "obj")), None)
+                if pobj is not None and (pobj.pos_ == "PROPN" or pobj.ent_type_ or
+                                         any(t.pos_ == "PROPN" for t in pobj.subtree)):
+                    return pobj
+    return src
+
+
+def _inanimate(src: Token, actor: Actor | None) -> bool:
+    """A source no one would quote: a common noun naming a thing ("footage", "signs")."""
+    from ._resolve import GOV_NOUNS, ORG_ROLES, OUTLET_ROLES, PERSON_ROLES, REPORT_ROLES
+
+    if actor is not None or src.pos_ != "NOUN":
+        return False
+    lemma = src.lemma_.lower()
+    return not (lemma in PERSON_ROLES or lemma in ORG_ROLES or lemma in OUTLET_ROLES
+                or lemma in REPORT_ROLES or lemma in GOV_NOUNS or src.ent_type_
+                or lemma in ("people", "group", "country", "nation", "statement", "poll",
+                             "analysis", "assessment", "letter", "memo", "communique", "draft"))
+
+
+def _paragraph_of(text: str, at: int) -> int:
+    return text.count("\n", 0, at)
+
+
+def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool = True,
+            mentions: Sequence[Mention] | None = None,
+            scope: Literal["statements", "all"] = "statements") -> list[Attribution]:
     if lang not in LEXICONS:
         raise UsageError(f"Attribution does not support language {lang!r}; "
                          f"supported: {', '.join(sorted(LEXICONS))}.")
+    if scope not in ("statements", "all"):
+        raise UsageError(f"Unknown attribution scope {scope!r}; use 'statements' or 'all'.")
     if parsed.text != document.text:
         raise PipelineError(f"The parse given for document {document.id} is not a parse of its text; "
                             "parse document.text with narratrace.nlp.load_spacy(lang) first.")
@@ -603,26 +721,73 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
                             "with narratrace.nlp.load_spacy(lang).")
     lex = LEXICONS[lang]
     text = document.text
+    statements = scope == "statements"
     cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
-    cands += _according_cands(parsed, lex) + _noun_cands(parsed, cue_patterns(lang))
+    cands += _according_cands(parsed, lex)
+    if statements:
+        cands = [c for c in cands if _is_statement(c, lex)]
+    else:
+        cands += _noun_cands(parsed, cue_patterns(lang))
     cands += _adverb_cands(parsed, lang) + _label_cands(parsed)
     cands = _dedupe(_quote_cands(parsed, lex, cands))
+    if mentions is None:
+        from ..entities import extract_mentions
+
+        mentions = extract_mentions(document, parsed)
+    resolver = Resolver.build(parsed, text, list(mentions))
     out: list[Attribution] = []
-    prior: list[tuple[int, int, str]] = []
-    types = name_types(parsed, lang)
+    by_src: dict[int, Actor | None] = {}
+    previous: Attribution | None = None
     for c in cands:
+        actor: Actor | None = None
+        how_cont = c.cue is None and c.cue_text == "" and c.kind == "direct"
         if c.src is not None:
-            s, e = source_span(c.src, text=text)
-            if _is_relative(c.src):
-                head = c.src.head.head
-                rs, re_ = source_span(head, text=text)
-                rs, re_ = resolve(head, rs, re_, prior=prior, lang=lang, types=types)
+            src = _report_author(c.src)
+            s, e = source_span(src, text=text)
+            if c.cue is not None and statements and "\n" in text[min(s, c.cue.idx):max(e, c.cue.idx)]:
+                # A heading glued to the sentence by the parser is not a speaker: the
+                # subject is the name nearest before the cue on the cue's own line.
+                glued = _subject_on_line(parsed, c.cue, text)
+                if glued is None:
+                    continue
+                src = glued
+                s, e = source_span(src, text=text)
+            if statements and _in_brackets(text, s):
+                continue
+            if how_cont and c.src.i in by_src:
+                prev_actor = by_src[c.src.i]
+                actor = replace(prev_actor, how="continuation") if prev_actor is not None else None
             else:
-                rs, re_ = resolve(c.src, s, e, prior=prior, lang=lang, types=types)
-            kind = entity_kind(parsed, rs, re_, lang, types)
-            if kind != "other" or (c.src.pos_ == "PROPN" and (rs, re_) == (s, e)):
-                prior.append((rs, re_, kind))
-            speaker = Speaker(text=text[s:e], start=rs, end=re_, mention_start=s, mention_end=e)
+                head = src.head.head if _is_relative(src) else src
+                if _is_relative(src):
+                    hs, he = source_span(head, text=text)
+                    actor = resolver.resolve(head, hs, he)
+                else:
+                    actor = resolver.resolve(src, s, e)
+                by_src[c.src.i] = actor
+            if statements and not how_cont and c.cue is not None and _inanimate(src, actor) and \
+                    c.cue.lemma_.lower() not in _STRONG:
+                continue
+            if actor is not None and not how_cont:
+                resolver.remember(s, actor, plural=src.tag_ in ("NNS", "NNPS") or
+                                  src.lower_ in ("they", "them", "their"),
+                                  pronoun=src.lower_)
+            rs, re_ = (actor.start, actor.end) if actor is not None and actor.start is not None \
+                and actor.end is not None else (s, e)
+            speaker = Speaker(text=text[s:e], start=rs, end=re_, mention_start=s, mention_end=e,
+                              actor=actor)
+        elif c.cue_text in _SOURCELESS.get(lang, frozenset()):
+            # "The phone reportedly contained ...": in a passage reporting one outlet's or
+            # one person's account, the report is theirs; elsewhere it has no source.
+            last = resolver.last_speaker()
+            if last is not None and _paragraph_of(text, c.start) - last.para <= 1 and \
+                    last.actor.how != "description":
+                actor = replace(last.actor, how="continuation")
+                speaker = Speaker(text="", start=actor.start, end=actor.end, actor=actor)
+            elif statements:
+                continue
+            else:
+                speaker = Speaker(text="", start=None, end=None)
         else:
             speaker = Speaker(text="", start=None, end=None)
         content = text[c.start:c.end]
@@ -630,20 +795,99 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
         sent = anchor.sent if anchor is not None else None
         sent_tokens = list(sent) if sent is not None else []
         medium = find_medium(c.cue, sent_tokens, exclude=(c.start, c.end))
+        inherited = False
+        if medium is None and previous is not None and previous.medium is not None and \
+                _same_actor(previous.speaker.actor, speaker.actor) and (how_cont or (
+                    _paragraph_of(text, previous.start) == _paragraph_of(text, c.start))):
+            medium, inherited = previous.medium, True
         cue_phrase = text[c.cue_start:c.cue_end] if c.cue_start is not None and c.cue_end is not None else ""
-        hedges = find_hedges(content, cue_phrase, lang=lang)
+        frame = _frame(text, sent, c) if sent is not None else ""
+        hedges, content_hedges = split_hedges(content, cue_phrase, frame, kind=c.kind,
+                                              quotes=_quote_spans(text, c.start, c.end), lang=lang)
+        if speaker.actor is not None and speaker.actor.type == "anonymous":
+            hedges = hedges + ("unnamed source",)
         stance: Stance = "asserts"
         if c.cue is not None:
-            if c.cue_text in lex.deny or any(ch.dep_ == "neg" or ch.lower_ in ("not", "never", "pas")
-                                             for ch in c.cue.children):
+            negated = any(ch.dep_ == "neg" or ch.lower_ in ("not", "never", "pas")
+                          for ch in c.cue.children)
+            if c.cue_text in lex.deny and not negated:
                 stance = "denies"
-            elif c.cue_text in ("call", "describe", "dismiss", "label", "brand", "term", "qualifier") and \
-                    any(w in content.lower().split() for w in lex.denial_words):
+            elif not statements and negated:
                 stance = "denies"
         if stance == "asserts" and says_no_evidence(content, lang=lang):
             stance = "denies"
-        out.append(Attribution(
+        attribution = Attribution(
             id=_attribution_id(document.id, c.start, c.end, c.cue_start), doc=document.id,
             kind=c.kind, speaker=speaker, cue=c.cue_text, content=content, start=c.start, end=c.end,
-            medium=medium, stance=stance, hedges=hedges, cue_start=c.cue_start, cue_end=c.cue_end))
-    return out
+            medium=medium, stance=stance, hedges=hedges, cue_start=c.cue_start, cue_end=c.cue_end,
+            content_hedges=content_hedges, medium_inherited=inherited)
+        out.append(attribution)
+        previous = attribution
+    return _name_the_described(out, text)
+
+
+def _name_the_described(out: list[Attribution], text: str) -> list[Attribution]:
+    """A lede that describes its speaker ("a former spy has claimed ...", "an expert fears
+    ...") names them in the next paragraphs: link the description to the first person named
+    as a speaker there. Only in the first two paragraphs, where news style does this."""
+    linked: dict[str, Actor] = {}
+    for i, a in enumerate(out):
+        act = a.speaker.actor
+        if act is None or act.how != "description" or act.type != "person" or act.name in linked \
+                or _paragraph_of(text, a.start) > 2:
+            continue
+        here = _paragraph_of(text, a.start)
+        for b in out[i + 1:]:
+            if _paragraph_of(text, b.start) - here > 2:
+                break
+            other = b.speaker.actor
+            if other is not None and other.type == "person" and other.how == "name":
+                linked[act.name] = Actor(other.name, "person", "role noun", other.start, other.end,
+                                         role=act.name)
+                break
+    if not linked:
+        return out
+    result = []
+    for a in out:
+        act = a.speaker.actor
+        new = linked.get(act.name) if act is not None and act.start is None else None
+        if new is not None and act is not None:
+            new = replace(new, how=act.how if act.how in ("pronoun", "continuation") else "role noun")
+            a = replace(a, speaker=replace(a.speaker, actor=new, start=new.start, end=new.end))
+        result.append(a)
+    return result
+
+
+def _subject_on_line(doc: Doc, cue: Token, text: str) -> Token | None:
+    line_start = text.rfind("\n", 0, cue.idx) + 1
+    for tok in reversed(doc[:cue.i]):
+        if tok.idx < line_start:
+            break
+        if tok.pos_ == "PROPN" and tok.ent_type_ and (tok.dep_ not in ("pobj", "poss") or tok.head.idx < line_start):
+            while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.pos_ == "PROPN":
+                tok = tok.head
+            if tok.dep_ not in ("pobj", "poss") or tok.head.idx < line_start:
+                return tok  # (a name the parser hung on the heading is the subject)
+    return None
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    """An editor's note: "[emphasis, links added]", "[ZH: ...]"."""
+    line_start = text.rfind("\n", 0, at) + 1
+    opened = text.rfind("[", line_start, at)
+    return opened >= 0 and text.rfind("]", opened, at) < 0
+
+
+def _same_actor(a: Actor | None, b: Actor | None) -> bool:
+    return a is not None and b is not None and a.name == b.name and a.type == b.type
+
+
+def _frame(text: str, sent: Span, c: _Cand) -> str:
+    """The reporter's words around the content in the cue's sentence (content cut out)."""
+    lo, hi = sent.start_char, sent.end_char
+    return text[lo:max(lo, min(c.start, hi))] + " " + text[min(hi, max(c.end, lo)):hi]
+
+
+def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted stretches inside ``[start, end)``, relative to ``start``."""
+    return [(q.start - start, q.end - start) for q in find_quotes(text[start:end])]

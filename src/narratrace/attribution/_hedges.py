@@ -48,6 +48,71 @@ def find_hedges(*texts: str, lang: str = "en") -> tuple[str, ...]:
     return tuple(seen)
 
 
+# The reporter's distancing words: where they frame a statement (in the cue, around it, or in
+# a paraphrase outside any quotation) they hedge the report. Modal words ("likely", "may")
+# belong to the speaker; the noun "claim" names a statement and hedges nothing.
+_REPORT_HEDGES = {
+    "en": re.compile(r"(?<!\w)(?:allegedly|alleged|alleges|allege|reportedly|purportedly|supposedly|"
+                     r"claimed|claims|claiming|claim|(?:appears?|appeared|seems?|seemed) to|"
+                     r"(?:is|are|was|were) said to|unconfirmed|unverified|rumou?red)(?!\w)",
+                     re.IGNORECASE),
+    "fr": re.compile(r"(?<!\w)(?:prétendument|présumée?s?|prétendue?s?|supposée?s?|aurait|auraient|"
+                     r"non confirmée?s?)(?!\w)", re.IGNORECASE),
+}
+_CLAIM_NOUN = re.compile(r"(?:the|these|those|such|his|her|its|their|a|an|any|similar|"
+                         r"[’']s)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _report_hedges(text: str, lang: str, *, verbs_only: bool = False) -> list[str]:
+    out = []
+    for m in _REPORT_HEDGES.get(lang, _REPORT_HEDGES["en"]).finditer(text):
+        word = m.group(0).lower()
+        if word.startswith("claim") and word in ("claim", "claims") and (
+                _CLAIM_NOUN.search(text[:m.start()]) or verbs_only):
+            continue  # "these claims", "Moscow's claims": a noun
+        out.append(" ".join(word.split()))
+    return out
+
+
+def split_hedges(content: str, cue: str, frame: str, *, kind: str,
+                 quotes: list[tuple[int, int]], lang: str = "en") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(report hedges, content hedges)`` of one attribution.
+
+    Report hedges come from the cue ("claimed"), the reporter's words around the content in
+    the cue's sentence (``frame``: "allegedly said"), and the distancing words of a paraphrase
+    outside its quoted fragments. Everything else :func:`find_hedges` finds in the content is
+    the speaker's own modality. "May" the month is not the modal.
+
+    >>> split_hedges("Ukraine allegedly supplied drones that may be used", "said", "He said", kind="indirect", quotes=[])
+    (('allegedly',), ('may be',))
+    >>> split_hedges("It is highly likely that they did", "claimed", "", kind="direct", quotes=[(0, 33)])
+    (('claimed',), ('it is highly likely',))
+    >>> split_hedges("attacks in late May be investigated", "said", "", kind="indirect", quotes=[])
+    ((), ())
+    """
+    report: dict[str, None] = {}
+    for word in _report_hedges(cue, lang) + _report_hedges(frame, lang, verbs_only=True):
+        report.setdefault(word, None)
+    if kind != "direct":
+        plain = list(content)
+        for a, b in quotes:
+            plain[max(0, a):max(0, b)] = " " * (max(0, b) - max(0, a))
+        for word in _report_hedges("".join(plain), lang):
+            if word.startswith("claim"):
+                continue  # a paraphrased "claims" is the speaker's word for someone's statement
+            report.setdefault(word, None)
+    inner = [h for h in find_hedges(_no_month(content), lang=lang)
+             if h not in report and not h.startswith("claim")]
+    return tuple(report), tuple(inner)
+
+
+_MONTH_MAY = re.compile(r"(?<=[a-z,] )May(?= be| have)")
+
+
+def _no_month(text: str) -> str:
+    return _MONTH_MAY.sub("Mxy", text)
+
+
 def says_no_evidence(text: str, *, lang: str = "en") -> bool:
     """True when ``text`` states that there is no evidence (a denial in content)."""
     return bool(_NO_EVIDENCE.get(lang, _NO_EVIDENCE["en"]).search(text))

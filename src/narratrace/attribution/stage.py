@@ -16,7 +16,8 @@ from . import extract_attributions
 def _attributions(document: Document, parsed: Any, got: DocAnalysis,
                   ctx: StageContext) -> dict[str, Any]:
     return {"attributions": tuple(extract_attributions(document, parsed,
-                                                       lang=document.language or "en"))}
+                                                       lang=document.language or "en",
+                                                       mentions=got.mentions))}
 
 
 def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
@@ -45,7 +46,7 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
     return {"linked_attributions": linked}
 
 
-DOC = DocStage("attribution", requires=("text", "parse"), assigns=("attributions",),
+DOC = DocStage("attribution", requires=("text", "parse", "mentions"), assigns=("attributions",),
                fn=_attributions)
 CORPUS = CorpusStage("speakers", requires=("attributions", "entity_spans_by_doc"),
                      assigns=("linked_attributions",), fn=_link_speakers)

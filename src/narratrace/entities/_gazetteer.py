@@ -9,7 +9,7 @@ so caching them never makes a result depend on what the process saw before.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -35,6 +35,11 @@ class Gazetteer:
     by_translit: Mapping[str, GazetteerEntry]  # translit_key of name/alias -> entry
     demonyms: frozenset[str]  # exact keys of nationality words ("malian", "ukrainians")
     case_sensitive: Mapping[str, GazetteerEntry]  # surface forms as written, for text scans
+    # Country name of each country and capital ("Bamako" -> "Mali"): a capital used as a
+    # speaker ("Moscow said") stands for its country's government.
+    country_of: Mapping[str, str] = field(default_factory=dict)
+    # exact key of a nationality word -> its country ("malian" -> "Mali")
+    demonym_country: Mapping[str, str] = field(default_factory=dict)
 
     def lookup(self, text: str) -> GazetteerEntry | None:
         """Entry for a surface form, by exact then transliteration key."""
@@ -52,6 +57,9 @@ def load_gazetteer() -> Gazetteer:
     by_translit: dict[str, GazetteerEntry] = {}
     surfaces: dict[str, GazetteerEntry] = {}
     demonyms: set[str] = set()
+    country_of: dict[str, str] = {}
+    demonym_country: dict[str, str] = {}
+    country = ""
     for item in raw["entities"]:
         entry = GazetteerEntry(name=item["name"], type=item["type"],
                                aliases=tuple(item.get("aliases", ())),
@@ -65,6 +73,15 @@ def load_gazetteer() -> Gazetteer:
             if not surface.isupper():
                 by_translit.setdefault(translit_key(surface), entry)
         demonyms.update(exact_key(d) for d in item.get("demonyms", ()))
+        # The file lists each capital right after its country.
+        if entry.kind == "country":
+            country = entry.name
+            for d in item.get("demonyms", ()):
+                demonym_country.setdefault(exact_key(d), country)
+        if entry.kind in ("country", "capital") and country:
+            country_of.setdefault(entry.name, country)
     return Gazetteer(entries=tuple(entries), by_exact=MappingProxyType(by_exact),
                      by_translit=MappingProxyType(by_translit), demonyms=frozenset(demonyms),
-                     case_sensitive=MappingProxyType(surfaces))
+                     case_sensitive=MappingProxyType(surfaces),
+                     country_of=MappingProxyType(country_of),
+                     demonym_country=MappingProxyType(demonym_country))

@@ -184,7 +184,7 @@ def evaluate_attribution(data_dir: Path, *, limit: int | None = None, cache: Pat
     totals: dict[str, int] = {}
     for (name, text, gold), parsed in zip(articles, docs):
         doc = Document(id=name, path=name, text=text, source_text=text)
-        counts = score_document(text, extract_attributions(doc, parsed), gold)
+        counts = score_document(text, extract_attributions(doc, parsed, scope="all"), gold)
         for k, v in counts.items():
             totals[k] = totals.get(k, 0) + v
     return {
