@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -58,6 +59,7 @@ class _Cand:
     start: int
     end: int
     root: Token | None = None  # head of the content in the parse, when it has one
+    outer: tuple[int, int, int | None] | None = None  # (start, end, cue_start) of the report it is in
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
@@ -189,6 +191,12 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         src = _subject(tok)
         if src is None and tok.sent.start_char < text.rfind("\n", 0, tok.idx) + 1:
             src = _subject_on_line(doc, tok, text)  # a heading glued to the sentence
+        if src is None and known and tok.dep_ == "ccomp" and tok.head.pos_ == "VERB" and \
+                tok.head.lemma_.lower() in lex.speech and not any(c.dep_ in _SUBJ for c in tok.children):
+            # "X said A, acknowledged B" parsed as said(A, acknowledged B)
+            src = _subject(tok.head) or (_stray_subject(tok.head) if tok.head.dep_ == "ROOT" else None)
+        if src is None and known and tok.dep_ == "ROOT":
+            src = _stray_subject(tok)
         lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
         subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
         if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (
@@ -258,7 +266,9 @@ def _split_coordinated(cands: list[_Cand]) -> list[_Cand]:
             continue
         for m, k in enumerate(out):
             cue = k.cue
-            if cue is None or m == n or cue.dep_ not in ("conj", "advcl") or cue.head.i != c.root.i:
+            if cue is None or m == n or cue.head.i != c.root.i and not (
+                    cue.dep_ == "ccomp" and cue.head.i == c.cue.i and cue.i > c.root.i) or \
+                    cue.dep_ not in ("conj", "advcl", "ccomp"):
                 continue
             if not c.start <= cue.idx < c.end or cue.i <= c.root.i:
                 continue
@@ -418,8 +428,8 @@ def _label_cands(doc: Doc) -> list[_Cand]:
         names = [t for t in head if t.pos_ == "PROPN" and len(t.text) > 1]
         if not names or any(not (t.is_title or t.is_upper) for t in words):
             continue
-        if line.lstrip().startswith("[") or len(names) == len(words) == 1 and names[0].ent_type_ in (
-                "GPE", "LOC", "FAC"):
+        if line.lstrip().startswith("[") or len(names) == len(words) == 1 and (
+                names[0].ent_type_ in ("GPE", "LOC", "FAC") or _is_place(names[0].text)):
             continue  # an editor's note ("[ZH: ...]") or a dateline ("Davos: ...")
         lo = start + colon + 1
         while lo < len(text) and text[lo].isspace():
@@ -565,20 +575,44 @@ def _quote_cands(doc: Doc, lex: Lexicon, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
-def _dedupe(cands: list[_Cand]) -> list[_Cand]:
-    """Keep one attribution per stretch of text: outer ones win over ones nested in them."""
+def _dedupe(cands: list[_Cand], *, nested: bool = False) -> list[_Cand]:
+    """Keep one attribution per stretch of text: outer ones win over ones nested in them.
+
+    With ``nested``, a report inside another one's content ("X said Y had denied ...",
+    "Grushko said ..., Interfax reported") is kept too, linked to the outer one. Kept spans
+    barely overlap, so each candidate is checked against its neighbours in start order
+    (linear in the number of candidates, not quadratic).
+    """
     order = sorted(cands, key=lambda c: (c.kind != "direct" and c.kind != "mixed", c.src is None and c.cue is None,
                                          -(c.end - c.start)))
     kept: list[_Cand] = []
+    starts: list[int] = []
+    inner: list[_Cand] = []
     for c in order:
         cue_pos = c.cue_start if c.cue_start is not None else -1
-        if any(k.start <= cue_pos < k.end for k in kept):
+        i = bisect.bisect_right(starts, max(cue_pos, c.start))
+        near = kept[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS]
+        host = next((k for k in near if k.start <= cue_pos < k.end), None)
+        if host is not None:
+            if nested and c.src is not None and c.cue is not None and \
+                    host.start <= c.start and c.end <= host.end and c.end - c.start < host.end - host.start:
+                inner.append(replace(c, outer=(host.start, host.end, host.cue_start)))
             continue
-        if any(min(c.end, k.end) - max(c.start, k.start) > 0.5 * (c.end - c.start) for k in kept):
+        if any(min(c.end, k.end) - max(c.start, k.start) > 0.5 * (c.end - c.start) for k in near):
             continue
-        kept.append(c)
-    kept.sort(key=lambda c: (c.start, c.end))
-    return _merge_fragments(kept)
+        kept.insert(i, c)
+        starts.insert(i, c.start)
+    kept = _merge_fragments(kept)
+    # A nested report keeps the span its outer report has after fragments merge.
+    spans = {(k.start, k.cue_start): (k.start, k.end, k.cue_start) for k in kept}
+    out = kept + [replace(c, outer=spans.get((c.outer[0], c.outer[2]), c.outer)) for c in inner
+                  if c.outer is not None]
+    out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+_NEIGHBOURS = 8
+_FIRST_SECOND = frozenset("i we you me us je nous vous on".split())
 
 
 def _merge_fragments(cands: list[_Cand]) -> list[_Cand]:
@@ -662,8 +696,9 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
         return lemma in _TALK and root.head.lower_ in _ABOUT
     if rel == "ccomp":
         first = c.cue.doc[root.left_edge.i].lower_
-        if lemma in ("ask", "wonder", "question", "demander") and first in _QUESTION_MARKS:
-            return False  # a question is not a statement
+        if first in _QUESTION_MARKS and (lemma in ("ask", "wonder", "question", "demander")
+                                         or first in ("whether", "if")):
+            return False  # a question (or "admit if ...", "clarify whether ...") is not a statement
         return lemma in lex.speech or lemma in _STATEMENT_COGNITION
     return True
 
@@ -729,7 +764,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     else:
         cands += _noun_cands(parsed, cue_patterns(lang))
     cands += _adverb_cands(parsed, lang) + _label_cands(parsed)
-    cands = _dedupe(_quote_cands(parsed, lex, cands))
+    cands = _dedupe(_quote_cands(parsed, lex, cands), nested=statements)
     if mentions is None:
         from ..entities import extract_mentions
 
@@ -768,7 +803,11 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             if statements and not how_cont and c.cue is not None and _inanimate(src, actor) and \
                     c.cue.lemma_.lower() not in _STRONG:
                 continue
-            if actor is not None and not how_cont:
+            if c.outer is not None and (actor is None or src.lower_ in _FIRST_SECOND):
+                continue  # a nested report needs a speaker the text identifies ("I think" is not one)
+            if how_cont and actor is not None:
+                resolver.remember(c.start, actor)  # the quote passage goes on
+            elif actor is not None:
                 resolver.remember(s, actor, plural=src.tag_ in ("NNS", "NNPS") or
                                   src.lower_ in ("they", "them", "their"),
                                   pronoun=src.lower_)
@@ -820,7 +859,8 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             id=_attribution_id(document.id, c.start, c.end, c.cue_start), doc=document.id,
             kind=c.kind, speaker=speaker, cue=c.cue_text, content=content, start=c.start, end=c.end,
             medium=medium, stance=stance, hedges=hedges, cue_start=c.cue_start, cue_end=c.cue_end,
-            content_hedges=content_hedges, medium_inherited=inherited)
+            content_hedges=content_hedges, medium_inherited=inherited,
+            outer=_attribution_id(document.id, *c.outer) if c.outer is not None else None)
         out.append(attribution)
         previous = attribution
     return _name_the_described(out, text)
@@ -856,6 +896,26 @@ def _name_the_described(out: list[Attribution], text: str) -> list[Attribution]:
             a = replace(a, speaker=replace(a.speaker, actor=new, start=new.start, end=new.end))
         result.append(a)
     return result
+
+
+def _stray_subject(verb: Token) -> Token | None:
+    """The subject a parser lost: "In a message to Reuters, Mykhailo Podolyak, an adviser,
+    said ..." with the name hung on "Reuters". The nearest name before the verb in its
+    sentence, with only an apposition between them."""
+    for tok in reversed(verb.doc[verb.sent.start:verb.i]):
+        if tok.pos_ in ("VERB", "AUX"):
+            return None
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") and \
+                tok.dep_ in ("conj", "appos", "npadvmod", "dep", "nsubj"):
+            return tok
+    return None
+
+
+def _is_place(text: str) -> bool:
+    from ..entities import load_gazetteer
+
+    entry = load_gazetteer().lookup(text)
+    return entry is not None and entry.type == "place"
 
 
 def _subject_on_line(doc: Doc, cue: Token, text: str) -> Token | None:

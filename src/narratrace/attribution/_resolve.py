@@ -135,8 +135,13 @@ class Resolver:
             title = ""
             if span is not None and len(span):
                 root = span.root
-                subject = root.dep_ in ("nsubj", "nsubjpass", "nsubj:pass") or (
-                    root.dep_ in ("compound", "appos") and root.head.dep_ in ("nsubj", "nsubjpass"))
+                if root.dep_ in ("compound", "appos"):
+                    root = root.head
+                # Salience counts main-clause subjects: a name in a reported or subordinate
+                # clause ("... whether Murayev was ...") does not take over the passage.
+                verb = root.head
+                subject = root.dep_ in ("nsubj", "nsubjpass", "nsubj:pass") and (
+                    verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
                 lo = max(span.sent.start, span.start - 5)
                 before = [t for t in doc[lo:span.start] if not t.is_punct]
                 after = [c for c in root.children if c.dep_ == "appos" and c.i > root.i]
@@ -231,6 +236,12 @@ class Resolver:
         i = bisect.bisect_right([n.start for n in self.named], head.idx) - 1
         if i >= 0 and self.named[i].start <= head.idx < self.named[i].end:
             return self.named[i]
+        for child in head.children:  # "Moscow's deputy representative, Dmitry Polyansky,"
+            if child.dep_ == "appos":
+                k = bisect.bisect_right([n.start for n in self.named], child.idx) - 1
+                if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and \
+                        self.named[k].type == "person":
+                    return self.named[k]
         inside = [n for n in self.named if start <= n.start and n.end <= end]
         if not inside:
             return None
