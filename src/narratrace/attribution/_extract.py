@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -835,15 +836,15 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
         sent_tokens = list(sent) if sent is not None else []
         medium = find_medium(c.cue, sent_tokens, exclude=(c.start, c.end))
         inherited = False
-        if medium is None and previous is not None and previous.medium is not None and \
-                _same_actor(previous.speaker.actor, speaker.actor) and (how_cont or (
-                    _paragraph_of(text, previous.start) == _paragraph_of(text, c.start))):
-            medium, inherited = previous.medium, True
+        if medium is None and how_cont and previous is not None and previous.medium is not None and \
+                _same_actor(previous.speaker.actor, speaker.actor):
+            medium, inherited = previous.medium, True  # a quote paragraph goes on where it began
         cue_phrase = text[c.cue_start:c.cue_end] if c.cue_start is not None and c.cue_end is not None else ""
         frame = _frame(text, sent, c) if sent is not None else ""
         hedges, content_hedges = split_hedges(content, cue_phrase, frame, kind=c.kind,
                                               quotes=_quote_spans(text, c.start, c.end), lang=lang)
-        if speaker.actor is not None and speaker.actor.type == "anonymous":
+        if speaker.actor is not None and speaker.actor.type == "anonymous" and \
+                _unnamed(text[speaker.mention_start or 0:speaker.mention_end or 0]):
             hedges = hedges + ("unnamed source",)
         stance: Stance = "asserts"
         if c.cue is not None:
@@ -938,14 +939,31 @@ def _in_brackets(text: str, at: int) -> bool:
     return opened >= 0 and text.rfind("]", opened, at) < 0
 
 
+_UNNAMED = re.compile(r"\b(?:unnamed|anonymous|unidentified|sources?|insiders?)\b|"
+                      r"^(?:an?|one|two|three|several|some)\s+(?:\w+\s+){0,3}(?:official|diplomat|officer)s?$",
+                      re.IGNORECASE)
+
+
+def _unnamed(surface: str) -> bool:
+    """Sourcing a reader cannot check: "two unnamed officials", "an Indonesian official",
+    "military sources" (a plain "officials" or "analysts" is a description, not a hedge)."""
+    return bool(_UNNAMED.search(surface.strip()))
+
+
 def _same_actor(a: Actor | None, b: Actor | None) -> bool:
     return a is not None and b is not None and a.name == b.name and a.type == b.type
 
 
 def _frame(text: str, sent: Span, c: _Cand) -> str:
-    """The reporter's words around the content in the cue's sentence (content cut out)."""
-    lo, hi = sent.start_char, sent.end_char
-    return text[lo:max(lo, min(c.start, hi))] + " " + text[min(hi, max(c.end, lo)):hi]
+    """The reporter's words right around the cue ("allegedly said", "is said to have"),
+    outside the content: a hedge elsewhere in the sentence frames something else."""
+    if c.cue is None:
+        return ""
+    doc = c.cue.doc
+    lo = max(sent.start, c.cue.i - 3)
+    hi = min(sent.end, c.cue.i + 3)
+    words = [t.text for t in doc[lo:hi] if not c.start <= t.idx < c.end]
+    return " ".join(words)
 
 
 def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -98,8 +98,10 @@ def split_hedges(content: str, cue: str, frame: str, *, kind: str,
         for a, b in quotes:
             plain[max(0, a):max(0, b)] = " " * (max(0, b) - max(0, a))
         for word in _report_hedges("".join(plain), lang):
-            if word.startswith("claim"):
-                continue  # a paraphrased "claims" is the speaker's word for someone's statement
+            if word.startswith("claim") or word in ("alleged", "alleges", "allege"):
+                # a paraphrased "claims" or "its alleged activity" is the speaker's word for
+                # something inside the claim; "allegedly" frames the claim itself
+                continue
             report.setdefault(word, None)
     inner = [h for h in find_hedges(_no_month(content), lang=lang)
              if h not in report and not h.startswith("claim")]

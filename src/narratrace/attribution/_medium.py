@@ -10,6 +10,8 @@ interview statement report speech address post tweet briefing conference press l
 video broadcast op-ed oped article column editorial blog podcast message interview
 session meeting summit forum hearing testimony debate rally remarks communique communiqué
 release announcement channel program programme show documentary op ed note memo filing
+television tv radio conversation call phone email e-mail event webinar translation
+newsletter livestream stream broadcast appearance
 entretien déclaration communiqué discours conférence rapport lettre message publication
 """.split())
 _PLATFORMS = frozenset("""
@@ -23,8 +25,14 @@ _ADDRESSEE_LABELS = frozenset(["PERSON", "NORP", "GPE", "PER", "LOC"])
 
 
 def _np_text(tok: Token) -> str:
+    """The noun phrase headed by ``tok``, without a conjunct or apposition after it
+    ("a message to Reuters, Mykhailo Podolyak, ..." is "a message to Reuters")."""
     doc = tok.doc
     left, right = tok.left_edge.i, tok.right_edge.i
+    for t in tok.subtree:
+        if t.i > tok.i and t.dep_ in ("conj", "appos", "cc", "relcl", "acl") or \
+                t.i > tok.i and t.is_punct and t.text in ",;(":
+            right = min(right, t.i - 1)
     while right > left and (doc[right].is_punct or doc[right].is_space):
         right -= 1
     return doc[left:right + 1].text
@@ -58,6 +66,9 @@ def find_medium(cue: Token | None, sent_tokens: list[Token], *, exclude: tuple[i
                             return _np_text(pobj)
                 elif child.dep_ in ("obl", "obl:mod", "obl:arg") and _is_medium_np(child):
                     return _np_text(child)
+                elif child.dep_ in ("dobj", "dative", "iobj", "obj") and head.lemma_ == "tell" \
+                        and child.pos_ == "NOUN":
+                    return _np_text(child)  # "told governors", "told the summit": the addressee
                 elif child.dep_ in ("dobj", "dative", "iobj", "obj") and head.lemma_ in ("tell", "say") \
                         and (child.ent_type_ in _MEDIA_LABELS or child.lower_ in _AUDIENCE
                              or child.pos_ == "PROPN" and head.lemma_ == "tell"
@@ -76,6 +87,11 @@ def find_medium(cue: Token | None, sent_tokens: list[Token], *, exclude: tuple[i
                 return _np_text(tok)
             if tok.dep_ == "obl":
                 return _np_text(tok)
+        if tok.lower_ == "quoted" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "by" and \
+                tok.i > 0 and tok.nbor(-1).lower_ == "as":
+            for pobj in tok.nbor().children:  # "..., as quoted by RIA Novosti"
+                if pobj.dep_ == "pobj":
+                    return _np_text(pobj)
         if tok.lower_ in ("speaking", "talking") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             for pobj in tok.nbor().children:
                 if pobj.dep_ == "pobj":
