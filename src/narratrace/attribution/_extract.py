@@ -25,6 +25,7 @@ from ._speaker import source_span
 _XCOMP_CUES = frozenset("""
 urge ask call want plan seek promise pledge vow threaten refuse decline agree hope expect
 intend decide prefer demand propose recommend advise warn claim appear seem encourage
+deny admit
 """.split())
 # Verbs whose noun object is the reported content ("denied the accusations").
 _OBJECT_CUES = frozenset("""
@@ -104,7 +105,7 @@ def _is_relative(tok: Token) -> bool:
 def _clip(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
     """Char span of tokens ``lo..hi`` (inclusive), without edge punctuation and "that"."""
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ in ("that", "que", "qu'", "qu’")
-                       and doc[lo].dep_ == "mark"):
+                       and doc[lo].dep_ in ("mark", "advmod")):
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space) and doc[hi].text not in ('"', "”", "'", "’", "»"):
         hi -= 1
@@ -149,6 +150,8 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         cue_last: Token = tok
         hi_extra = -1
         ccomp = _nearest_ccomp(tok, text)
+        if ccomp is None and known:
+            ccomp = _that_clause_past_pp(tok)
         if ccomp is not None:
             # Any verb with a clausal complement and a subject reports content in news style
             # ("documents show that ...", "he bet that ..."), unless train says otherwise.
@@ -231,6 +234,23 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
     return cands
 
 
+def _that_clause_past_pp(verb: Token) -> Token | None:
+    """"warned in a report that ...", "emphasized for the first time that ...": the parser
+    hangs the that-clause on the noun of the phrase between the verb and the clause."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.i < verb.i:
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            for clause in pobj.children:
+                if clause.dep_ in ("acl", "relcl", "ccomp") and clause.i > pobj.i and \
+                        clause.doc[clause.left_edge.i].lower_ == "that" and \
+                        any(c.dep_ in _SUBJ and c.lower_ != "that" for c in clause.children):
+                    return clause
+    return None
+
+
 def _relation(child: Token) -> str:
     """The relation name used in the cue patterns: "prep:about" for a preposition."""
     return "prep:" + child.lower_ if child.dep_ == "prep" else child.dep_
@@ -267,9 +287,11 @@ def _split_coordinated(cands: list[_Cand]) -> list[_Cand]:
             continue
         for m, k in enumerate(out):
             cue = k.cue
-            if cue is None or m == n or cue.head.i != c.root.i and not (
-                    cue.dep_ == "ccomp" and cue.head.i == c.cue.i and cue.i > c.root.i) or \
-                    cue.dep_ not in ("conj", "advcl", "ccomp"):
+            own_subject = cue is not None and any(ch.dep_ in _SUBJ for ch in cue.children)
+            if cue is None or m == n or not (
+                    cue.dep_ in ("conj", "advcl") and cue.head.i == c.root.i or
+                    cue.dep_ == "ccomp" and not own_subject and cue.i > c.root.i and
+                    cue.head.i in (c.root.i, c.cue.i)):
                 continue
             if not c.start <= cue.idx < c.end or cue.i <= c.root.i:
                 continue
@@ -382,6 +404,54 @@ def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
             cue_end = doc[last.i].idx + len(doc[last.i].text)
             cands.append(_Cand("according_to", None, " ".join(phrase), tok.idx, cue_end, src, start, end))
             break
+    return cands
+
+
+# Nouns of statement that take a that-clause ("the claim that ...", "the UK assessment that").
+_STATEMENT_NOUNS = frozenset("claim allegation accusation assertion statement assessment warning "
+                             "conclusion finding suggestion insistence contention charge denial "
+                             "affirmation allégation accusation affirmation déclaration".split())
+# Verbs that put a statement noun forward: "X made the claim that ...", "was raised by X".
+_PUT_FORWARD = frozenset("make raise repeat voice level advance echo put issue publish "
+                         "formuler lancer".split())
+
+
+def _noun_statement_cands(doc: Doc) -> list[_Cand]:
+    """"claims from the United Kingdom that ...", "Moscow's claims that ...", "the UK
+    assessment that ...", "the claim that ... has been made by X": a statement noun with a
+    that-clause and a source the sentence names."""
+    text = doc_text(doc)
+    cands: list[_Cand] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in _STATEMENT_NOUNS:
+            continue
+        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "advcl") and c.i > tok.i
+                       and any(m.dep_ == "mark" and m.lower_ in ("that", "que") for m in c.children)),
+                      None)
+        if clause is None:
+            continue
+        src: Token | None = None
+        for c in tok.children:
+            if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
+                src = c
+            elif c.dep_ == "compound" and c.pos_ == "PROPN" and src is None:
+                src = c
+            elif c.dep_ == "prep" and c.lower_ in ("from", "by", "de", "par") and src is None:
+                src = next((g for g in c.children if g.dep_ == "pobj"), None)
+        head = tok.head
+        if src is None and tok.dep_ in ("nsubjpass", "nsubj:pass") and head.lemma_.lower() in _PUT_FORWARD:
+            agent = next((c for c in head.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                src = next((g for g in agent.children if g.dep_ == "pobj"), None)
+        if src is None and tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in _PUT_FORWARD:
+            src = _subject(head)
+        if src is None:
+            continue
+        lo, hi = _same_paragraph(doc, tok, clause.left_edge.i, clause.right_edge.i, text)
+        start, end = _clip(doc, lo, hi)
+        if end - start >= 2:
+            cands.append(_Cand("indirect", None, tok.lemma_.lower(), tok.idx, tok.idx + len(tok.text),
+                               src, start, end, clause))
     return cands
 
 
@@ -595,11 +665,25 @@ def _dedupe(cands: list[_Cand], *, nested: bool = False) -> list[_Cand]:
         near = kept[max(0, i - _NEIGHBOURS):i + _NEIGHBOURS]
         host = next((k for k in near if k.start <= cue_pos < k.end), None)
         if host is not None:
-            if nested and c.src is not None and c.cue is not None and \
+            if nested and c.src is not None and c.cue_start is not None and \
                     host.start <= c.start and c.end <= host.end and c.end - c.start < host.end - host.start:
                 inner.append(replace(c, outer=(host.start, host.end, host.cue_start)))
             continue
-        if any(min(c.end, k.end) - max(c.start, k.start) > 0.5 * (c.end - c.start) for k in near):
+        clash = [k for k in near if min(c.end, k.end) - max(c.start, k.start) > 0.5 * (c.end - c.start)]
+        if clash:
+            # "Grushko said ..., Interfax reported": an outer report found after the quote it
+            # holds; the kept one becomes nested in it.
+            if nested and len(clash) == 1 and c.src is not None and c.cue_start is not None and \
+                    c.start <= clash[0].start and clash[0].end <= c.end and \
+                    clash[0].cue_start is not None and c.start <= clash[0].cue_start < c.end and \
+                    not c.start <= cue_pos < c.end:
+                k = clash[0]
+                j = kept.index(k)
+                del kept[j], starts[j]
+                inner.append(replace(k, outer=(c.start, c.end, c.cue_start)))
+                i = bisect.bisect_right(starts, c.start)
+                kept.insert(i, c)
+                starts.insert(i, c.start)
             continue
         kept.insert(i, c)
         starts.insert(i, c.start)
@@ -694,6 +778,8 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
                                ch.dep_ == "prep" and ch.lower_ in ("as", "comme"))
             for ch in c.cue.children)
     if rel == "prep":
+        if c.cue.doc[root.left_edge.i].lower_ == "that":
+            return lemma in lex.speech  # "warned in a report that ..."
         return lemma in _TALK and root.head.lower_ in _ABOUT
     if rel == "ccomp":
         first = c.cue.doc[root.left_edge.i].lower_
@@ -759,7 +845,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     text = document.text
     statements = scope == "statements"
     cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
-    cands += _according_cands(parsed, lex)
+    cands += _according_cands(parsed, lex) + _noun_statement_cands(parsed)
     if statements:
         cands = [c for c in cands if _is_statement(c, lex)]
     else:
@@ -841,7 +927,8 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             medium, inherited = previous.medium, True  # a quote paragraph goes on where it began
         cue_phrase = text[c.cue_start:c.cue_end] if c.cue_start is not None and c.cue_end is not None else ""
         frame = _frame(text, sent, c) if sent is not None else ""
-        hedges, content_hedges = split_hedges(content, cue_phrase, frame, kind=c.kind,
+        hedges, content_hedges = split_hedges(content, cue_phrase if c.cue is not None else "",
+                                              frame, kind=c.kind,
                                               quotes=_quote_spans(text, c.start, c.end), lang=lang)
         if speaker.actor is not None and speaker.actor.type == "anonymous" and \
                 _unnamed(text[speaker.mention_start or 0:speaker.mention_end or 0]):

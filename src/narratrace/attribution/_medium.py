@@ -30,8 +30,9 @@ def _np_text(tok: Token) -> str:
     doc = tok.doc
     left, right = tok.left_edge.i, tok.right_edge.i
     for t in tok.subtree:
-        if t.i > tok.i and t.dep_ in ("conj", "appos", "cc", "relcl", "acl") or \
-                t.i > tok.i and t.is_punct and t.text in ",;(":
+        if t.i > tok.i and t.dep_ in ("conj", "appos", "cc", "relcl", "acl"):
+            right = min(right, t.left_edge.i - 1)
+        elif t.i > tok.i and t.is_punct and t.text in ",;(":
             right = min(right, t.i - 1)
     while right > left and (doc[right].is_punct or doc[right].is_space):
         right -= 1

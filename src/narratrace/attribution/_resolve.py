@@ -466,7 +466,7 @@ def _role(surface: str, name: str, title: str) -> str | None:
     """The title the source gives its actor: the surface without the name ("Malian Prime
     Minister"), else an apposition after the name."""
     rest = " ".join(surface.replace(name, " ").split()).strip(" ,.;:'’")
-    rest = re.sub(r"^(?:the|The|a|an|An|A)\s+", "", rest)
+    rest = re.sub(r"^(?:the|The|a|an|An|A)(?:\s+|$)", "", rest)
     rest = re.sub(r"^['’]s\s*", "", rest)
     if rest and len(rest.split()) <= 12 and any(ch.isalpha() for ch in rest):
         return rest
