@@ -893,9 +893,9 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             if c.outer is not None and (actor is None or src.lower_ in _FIRST_SECOND):
                 continue  # a nested report needs a speaker the text identifies ("I think" is not one)
             if how_cont and actor is not None:
-                resolver.remember(c.start, actor)  # the quote passage goes on
+                resolver.remember(c.start, actor, until=c.end)  # the quote passage goes on
             elif actor is not None:
-                resolver.remember(s, actor, plural=src.tag_ in ("NNS", "NNPS") or
+                resolver.remember(s, actor, until=c.end, plural=src.tag_ in ("NNS", "NNPS") or
                                   src.lower_ in ("they", "them", "their"),
                                   pronoun=src.lower_)
             rs, re_ = (actor.start, actor.end) if actor is not None and actor.start is not None \

@@ -95,6 +95,7 @@ class _Named:
     subject: bool
     quoted: bool
     title: str  # the words before the name and an apposition after it, lower-cased
+    kind_words: frozenset[str] = frozenset()  # what its own phrase calls it ("channel", "outlet")
 
 
 @dataclass(slots=True)
@@ -102,7 +103,7 @@ class _Said:
     """A speaker already resolved in this document, at the position of its source."""
 
     at: int
-    para: int
+    para: int  # the paragraph where what they said ends (a quote may run on)
     actor: Actor
     plural: bool
 
@@ -133,8 +134,21 @@ class Resolver:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             subject = False
             title = ""
+            kind_words: set[str] = set()
             if span is not None and len(span):
                 root = span.root
+                # "the DeepState Telegram channel", "DeepState, a channel close to ...",
+                # "the Malian media outlet Bamada": the nouns its own phrase calls it by
+                top = root
+                while top.dep_ == "compound" and top.head.i > top.i:
+                    top = top.head
+                if top is not root and top.pos_ == "NOUN":
+                    kind_words.add(top.lemma_.lower())
+                for c in root.children:
+                    if c.dep_ == "appos" and c.pos_ == "NOUN":
+                        kind_words.add(c.lemma_.lower())
+                if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                    kind_words.add(root.head.lemma_.lower())
                 if root.dep_ in ("compound", "appos"):
                     root = root.head
                 # Salience counts main-clause subjects: a name in a reported or subordinate
@@ -152,7 +166,7 @@ class Resolver:
             k = bisect.bisect_right(qstarts, m.start) - 1
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
             named.append(_Named(m.start, m.end, m.text, m.type, bisect.bisect_left(breaks, m.start),
-                                subject, quoted, title))
+                                subject, quoted, title, frozenset(kind_words)))
         resolver = cls(doc, text, named, quotes, breaks)
         for n in named:
             if n.type == "person":
@@ -166,9 +180,11 @@ class Resolver:
     def para(self, at: int) -> int:
         return bisect.bisect_left(self.breaks, at)
 
-    def remember(self, at: int, actor: Actor, *, plural: bool = False, pronoun: str = "") -> None:
-        """Record a resolved speaker (and the gender a pronoun gave it)."""
-        self.said.append(_Said(at, self.para(at), actor, plural))
+    def remember(self, at: int, actor: Actor, *, plural: bool = False, pronoun: str = "",
+                 until: int | None = None) -> None:
+        """Record a resolved speaker (and the gender a pronoun gave it); ``until`` is where
+        their words end, from where the passage's window counts."""
+        self.said.append(_Said(at, self.para(max(at, until or at)), actor, plural))
         if actor.type == "person" and pronoun:
             if pronoun in _FEMALE:
                 self.gender.setdefault(_key(actor.name), "f")
@@ -259,7 +275,7 @@ class Resolver:
         role = _role(self.text[start:end], m.text, m.title)
         if m.type == "person":
             return Actor(self.full_name(m), "person", "name", m.start, m.end, role=role)
-        if m.type == "outlet":
+        if m.type == "outlet" or m.kind_words & OUTLET_ROLES and m.type in ("organisation", "group"):
             return Actor(_clean_name(m.text), "outlet", "name", m.start, m.end)
         if m.type == "place":
             entry = gaz.lookup(m.text)
@@ -397,8 +413,21 @@ class Resolver:
 
     def _typed_role(self, start: int, end: int, types: tuple[str, ...], lemma: str, *,
                     report: bool = False) -> Actor | None:
-        """"the outlet", "the ministry", "the report": the passage's speaker of that type,
-        else the nearest name of that type (holding the role word, for organisations)."""
+        """"the outlet", "the ministry", "the report": a name the text gives that role, else
+        the passage's speaker of that type, else the nearest name of that type (holding the
+        role word, for organisations)."""
+        def titled(n: _Named) -> bool:  # "DeepState, a Telegram channel close to the army"
+            return not n.quoted and n.type in ("outlet", "organisation", "group") and \
+                lemma in n.kind_words
+
+        def ok(n: _Named) -> bool:
+            return n.type in types and not n.quoted and (
+                report or lemma in OUTLET_ROLES or lemma in n.text.lower())
+        for n in [n for n in self.named if n.end <= start and titled(n)][-1:] + \
+                [n for n in self.named if n.start >= end and titled(n)][:1]:
+            actor = self._actor_of(n, "role noun")
+            if actor is not None:
+                return actor
         for s in reversed(self.said):
             if s.at >= start:
                 continue
@@ -407,9 +436,6 @@ class Resolver:
             if s.actor.type in types and s.actor.how != "description" and (
                     report or lemma in OUTLET_ROLES or lemma in s.actor.name.lower()):
                 return Actor(s.actor.name, s.actor.type, "role noun", s.actor.start, s.actor.end)
-        def ok(n: _Named) -> bool:
-            return n.type in types and not n.quoted and (
-                report or lemma in OUTLET_ROLES or lemma in n.text.lower())
         before = [n for n in self.named if n.end <= start and ok(n)]
         after = [n for n in self.named if n.start >= end and ok(n)]
         for n in before[-1:] + after[:1]:
