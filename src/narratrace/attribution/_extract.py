@@ -673,13 +673,15 @@ def _dedupe(cands: list[_Cand], *, nested: bool = False) -> list[_Cand]:
         if clash:
             # "Grushko said ..., Interfax reported": an outer report found after the quote it
             # holds; the kept one becomes nested in it.
-            if nested and len(clash) == 1 and c.src is not None and c.cue_start is not None and \
-                    c.start <= clash[0].start and clash[0].end <= c.end and \
-                    clash[0].cue_start is not None and c.start <= clash[0].cue_start < c.end and \
-                    not c.start <= cue_pos < c.end:
-                k = clash[0]
+            k = clash[0]
+            if nested and len(clash) == 1 and c.src is not None and k.src is not None and \
+                    c.cue_start is not None and k.cue_start is not None and \
+                    not c.start <= cue_pos < c.end and (
+                        c.start <= k.cue_start < c.end  # "Grushko said ..., Interfax reported"
+                        or cue_pos > k.cue_start and _same_span(c, k)):  # "X said Y, it said"
                 j = kept.index(k)
                 del kept[j], starts[j]
+                c = replace(c, start=min(c.start, k.start), end=max(c.end, k.end))
                 inner.append(replace(k, outer=(c.start, c.end, c.cue_start)))
                 i = bisect.bisect_right(starts, c.start)
                 kept.insert(i, c)
@@ -697,6 +699,36 @@ def _dedupe(cands: list[_Cand], *, nested: bool = False) -> list[_Cand]:
 
 
 _NEIGHBOURS = 8
+
+
+def _same_span(a: _Cand, b: _Cand) -> bool:
+    overlap = min(a.end, b.end) - max(a.start, b.start)
+    return overlap > 0.9 * (a.end - a.start) and overlap > 0.9 * (b.end - b.start)
+
+
+def _citing(cands: list[_Cand]) -> list[_Cand]:
+    """"..., the FT said, citing two unnamed officials": the cited source says the same
+    thing, nested in the report that cites it."""
+    out = []
+    for c in cands:
+        if c.cue is None or c.src is None or c.outer is not None:
+            continue
+        for verb in c.cue.children:
+            if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.lemma_.lower() not in ("cite", "quote") \
+                    or verb.i < c.cue.i:
+                continue
+            obj = next((o for o in verb.children if o.dep_ in ("dobj", "obj")), None)
+            if obj is None or not (obj.pos_ == "PROPN" or obj.ent_type_ in ("PERSON", "ORG", "NORP")
+                                   or obj.lemma_.lower() in _CITABLE):
+                continue
+            out.append(_Cand(c.kind, verb, verb.lemma_.lower(), verb.idx, verb.idx + len(verb.text),
+                             obj, c.start, c.end, c.root, outer=(c.start, c.end, c.cue_start)))
+    return out
+
+
+_CITABLE = frozenset("official officer source diplomat expert analyst spokesman spokeswoman "
+                     "spokesperson person insider report statement document study "
+                     "minister adviser advisor aide".split())
 _FIRST_SECOND = frozenset("i we you me us je nous vous on".split())
 
 
@@ -852,6 +884,8 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
         cands += _noun_cands(parsed, cue_patterns(lang))
     cands += _adverb_cands(parsed, lang) + _label_cands(parsed)
     cands = _dedupe(_quote_cands(parsed, lex, cands), nested=statements)
+    if statements:
+        cands = sorted(cands + _citing(cands), key=lambda c: (c.start, c.end))
     if mentions is None:
         from ..entities import extract_mentions
 
