@@ -52,8 +52,8 @@ def nlp():
     return load_spacy("en")
 
 
-def _run(nlp, text: str):
-    return extract_attributions(_doc(text), nlp(text))
+def _run(nlp, text: str, **kw):
+    return extract_attributions(_doc(text), nlp(text), **kw)
 
 
 # (text, kind, speaker as written, speaker resolved, cue, medium substring, stance)
@@ -67,7 +67,7 @@ CASES = [
     ("Anna Berg told Reuters the vote had been rigged.",
      "indirect", "Anna Berg", "Anna Berg", "tell", "Reuters", "asserts"),
     ("According to the Daily Courier, the plant will close next year.",
-     "according_to", "the Daily Courier", "the Daily Courier", "according to", None, "asserts"),
+     "according_to", "the Daily Courier", "Daily Courier", "according to", None, "asserts"),
     ("“We will not give up the port,” Peter Hall said in a statement.",
      "direct", "Peter Hall", "Peter Hall", "say", "a statement", "asserts"),
     ("Peter Hall spoke on Monday. “We will not give up the port,” he said.",
@@ -80,7 +80,7 @@ CASES = [
      "indirect", "Karl Meyer", "Karl Meyer", "claim", "Radio Nord", "asserts"),
     # the people told is an addressee, not a medium (regression: "told Varenians" was a medium)
     ("Prime Minister Mirela Dancu told Varenians that the strike was an act of aggression.",
-     "indirect", "Prime Minister Mirela Dancu", "Prime Minister Mirela Dancu", "tell", None,
+     "indirect", "Prime Minister Mirela Dancu", "Mirela Dancu", "tell", None,
      "asserts"),
     # a known outlet the small model tags PERSON is still the medium
     ("The minister told Sputnik that the army was ready.",
@@ -196,7 +196,8 @@ RULES = [
 @pytest.mark.model
 @pytest.mark.parametrize("text, expected", RULES)
 def test_learnt_rules(nlp, text, expected) -> None:
-    atts = _run(nlp, text)
+    # PolNeAR's conventions: intentions, perceptions and evaluations are attributions too.
+    atts = _run(nlp, text, scope="all")
     assert len(atts) == len(expected), atts
     for a, (said, part) in zip(atts, expected):
         assert a.speaker.text == said and part in a.content, a

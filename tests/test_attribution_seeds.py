@@ -68,11 +68,19 @@ def test_denial_in_seed_001(seeds) -> None:
 
 
 @pytest.mark.parametrize("seed, hedge", [("000", "allegedly"), ("002", "allegedly"),
-                                         ("003", "it is highly likely"),
                                          ("003", "a preliminary investigation")])
 def test_hedges(seeds, seed: str, hedge: str) -> None:
     _, atts = seeds[seed]
     assert any(hedge in a.hedges for a in atts)
+
+
+def test_modal_words_of_the_speaker_are_content_hedges(seeds) -> None:
+    """"It is highly likely that ...", in the outlet's own words, is its modality, not the
+    reporter's distancing."""
+    _, atts = seeds["003"]
+    likely = [a for a in atts if "highly likely" in a.content]
+    assert likely and all("it is highly likely" in a.content_hedges for a in likely)
+    assert all("it is highly likely" not in a.hedges for a in likely)
 
 
 def test_reportedly_is_a_hedge_somewhere(seeds) -> None:

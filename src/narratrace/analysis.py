@@ -15,7 +15,7 @@ from .records import KINDS
 from .store import Store
 from .version import __version__
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: The stored kinds in ``analysis.json``, in the order they are written (the registry's).
 KINDS_IN_ANALYSIS = tuple(k for k in KINDS if k.in_analysis)

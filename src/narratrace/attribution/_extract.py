@@ -822,6 +822,11 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     return True
 
 
+_AUTHORS = frozenset("military army government ministry agency outlet newspaper police "
+                     "prosecutor prosecutors authorities officials researchers scientists "
+                     "experts analysts committee commission council court".split())
+
+
 def _report_author(src: Token) -> Token:
     """"a report by X", "a statement from X", "X's claims": the author, not the document."""
     from ._resolve import REPORT_ROLES
@@ -836,8 +841,9 @@ def _report_author(src: Token) -> Token:
         for prep in src.children:
             if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from", "of", "de", "par"):
                 pobj = next((c for c in prep.children if c.dep_ in ("pobj", "obj")), None)
-                if pobj is not None and (pobj.pos_ == "PROPN" or pobj.ent_type_ or
-                                         any(t.pos_ == "PROPN" for t in pobj.subtree)):
+                if pobj is not None and (pobj.pos_ == "PROPN" or
+                                         any(t.pos_ == "PROPN" or t.ent_type_ for t in pobj.subtree) or
+                                         pobj.lemma_.lower() in _AUTHORS):
                     return pobj
     return src
 
@@ -961,6 +967,9 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             medium, inherited = previous.medium, True  # a quote paragraph goes on where it began
         cue_phrase = text[c.cue_start:c.cue_end] if c.cue_start is not None and c.cue_end is not None else ""
         frame = _frame(text, sent, c) if sent is not None else ""
+        if c.src is not None:  # "a preliminary investigation by X found ..."
+            fs, fe = source_span(c.src, text=text)
+            frame += " " + text[fs:fe]
         hedges, content_hedges = split_hedges(content, cue_phrase if c.cue is not None else "",
                                               frame, kind=c.kind,
                                               quotes=_quote_spans(text, c.start, c.end), lang=lang)

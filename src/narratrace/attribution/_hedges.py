@@ -54,7 +54,8 @@ def find_hedges(*texts: str, lang: str = "en") -> tuple[str, ...]:
 _REPORT_HEDGES = {
     "en": re.compile(r"(?<!\w)(?:allegedly|alleged|alleges|allege|reportedly|purportedly|supposedly|"
                      r"claimed|claims|claiming|claim|(?:appears?|appeared|seems?|seemed) to|"
-                     r"(?:is|are|was|were) said to|unconfirmed|unverified|rumou?red)(?!\w)",
+                     r"(?:is|are|was|were) said to|unconfirmed|unverified|rumou?red|"
+                     r"(?:a |the )?preliminary (?:investigation|findings|assessment|report|analysis))(?!\w)",
                      re.IGNORECASE),
     "fr": re.compile(r"(?<!\w)(?:prétendument|présumée?s?|prétendue?s?|supposée?s?|aurait|auraient|"
                      r"non confirmée?s?)(?!\w)", re.IGNORECASE),
@@ -104,7 +105,7 @@ def split_hedges(content: str, cue: str, frame: str, *, kind: str,
                 continue
             report.setdefault(word, None)
     inner = [h for h in find_hedges(_no_month(content), lang=lang)
-             if h not in report and not h.startswith("claim")]
+             if h not in report and not h.startswith("claim") and "preliminary" not in h]
     return tuple(report), tuple(inner)
 
 

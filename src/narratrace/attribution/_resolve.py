@@ -265,7 +265,9 @@ class Resolver:
         people = [n for n in inside if n.type == "person"]
         if people and lemma in PERSON_ROLES:
             return people[-1]
-        named = [n for n in inside if n.type in ("outlet", "organisation", "group")]
+        demonyms = load_gazetteer().demonyms
+        named = [n for n in inside if n.type in ("outlet", "organisation", "group")
+                 and exact_key(n.text) not in demonyms]  # "the Malian military" is not "Malian"
         if named and (lemma in OUTLET_ROLES or lemma in ORG_ROLES):
             return named[-1]
         return None

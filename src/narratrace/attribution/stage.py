@@ -24,6 +24,7 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
     """Point each attribution's speaker at the canonical entity whose mention it overlaps;
     rewrite only the documents whose attributions changed."""
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
+    names = {e.id: e.name for e in ctx["entities"]}
     linked: list[Attribution] = []
     by_doc: dict[str, list[Attribution]] = {}
     changed: set[str] = set()
@@ -31,12 +32,19 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
         speaker = attribution.speaker
         s, e = speaker.start, speaker.end
         if s is not None and e is not None:
-            best = [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if ms < e and s < me]
+            exact = [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if (ms, me) == (s, e)]
+            best = exact or [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if ms < e and s < me]
             entity = best[0] if best else None
-            if speaker.entity != entity:
+            actor = speaker.actor
+            if actor is not None and actor.start is not None:
+                # The actor takes the canonical entity's id and name ("Ivanov" in one
+                # article, "Alexander Ivanov" in another: one actor).
+                actor = dataclasses.replace(actor, id=entity,
+                                            name=names.get(entity, actor.name) if entity else actor.name)
+            if speaker.entity != entity or actor != speaker.actor:
                 changed.add(attribution.doc)
                 attribution = dataclasses.replace(
-                    attribution, speaker=dataclasses.replace(speaker, entity=entity))
+                    attribution, speaker=dataclasses.replace(speaker, entity=entity, actor=actor))
         linked.append(attribution)
         by_doc.setdefault(attribution.doc, []).append(attribution)
     spec = kind("attributions")
@@ -48,5 +56,5 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
 
 DOC = DocStage("attribution", requires=("text", "parse", "mentions"), assigns=("attributions",),
                fn=_attributions)
-CORPUS = CorpusStage("speakers", requires=("attributions", "entity_spans_by_doc"),
+CORPUS = CorpusStage("speakers", requires=("attributions", "entities", "entity_spans_by_doc"),
                      assigns=("linked_attributions",), fn=_link_speakers)

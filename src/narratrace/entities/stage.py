@@ -4,12 +4,14 @@ global by nature and cheap: about 0.1 s for 400 documents)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
-from ..types import Alias, DocAnalysis, Document
-from . import extract_aliases, extract_mentions, merge_entities
+from ..types import Alias, Attribution, DocAnalysis, Document, Entity, Mention
+from . import entity_id, extract_aliases, extract_mentions, merge_entities
 
 
 def _mentions(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -17,10 +19,57 @@ def _mentions(document: Document, parsed: Any, got: DocAnalysis, ctx: StageConte
             "aliases": tuple(Alias(short, long) for short, long in extract_aliases(document))}
 
 
+def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution]) -> list[Entity]:
+    """Entities as speakers: a country or capital that speaks ("Moscow said", "Mali accused")
+    becomes its government, an entity of type ``government`` apart from the place; every
+    entity gets the roles it was given where it spoke ("Prime Minister"), most frequent first.
+
+    >>> from narratrace.types import Actor, Speaker
+    >>> place = Entity("e1", "Mali", "place", mentions=(Mention("d", 0, 4, "Mali", "place"),))
+    >>> actor = Actor("Government of Mali", "government", "metonymy", 0, 4)
+    >>> a = Attribution("a", "d", "indirect", Speaker("Mali", 0, 4, actor=actor), "say", "x", 10, 11)
+    >>> [(e.name, e.type, e.aliases) for e in speaking_actors([place], [a])]
+    [('Mali', 'place', ()), ('Government of Mali', 'government', ('Mali',))]
+    """
+    by_span: dict[tuple[str, int, int], tuple[Entity, Mention]] = {
+        (m.doc, m.start, m.end): (e, m) for e in entities for m in e.mentions}
+    by_doc: dict[str, list[tuple[int, int, Entity]]] = defaultdict(list)
+    for (doc, start, end), (e, _) in by_span.items():
+        by_doc[doc].append((start, end, e))
+    governments: dict[str, dict[tuple[str, int, int], Mention]] = defaultdict(dict)
+    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in attributions:
+        actor = a.speaker.actor
+        if actor is None or actor.start is None or actor.end is None:
+            continue
+        if actor.type == "government":
+            hit = by_span.get((a.doc, actor.start, actor.end))
+            text = hit[1].text if hit is not None else actor.name
+            governments[actor.name][(a.doc, actor.start, actor.end)] = Mention(
+                a.doc, actor.start, actor.end, text, "government", "SPEAKER")
+        elif actor.role:
+            for start, end, e in by_doc.get(a.doc, ()):
+                if start < actor.end and actor.start < end:
+                    roles[e.id][actor.role] += 1
+                    break
+    out = [dataclasses.replace(e, roles=tuple(r for r, _ in sorted(roles[e.id].items(),
+                                                                    key=lambda kv: (-kv[1], kv[0]))))
+           if e.id in roles else e for e in entities]
+    for name in sorted(governments):
+        mentions = tuple(sorted(governments[name].values(), key=lambda m: (m.doc, m.start)))
+        out.append(Entity(entity_id("government", name), name, "government",
+                          aliases=tuple(sorted({m.text for m in mentions if m.text != name})),
+                          mentions=mentions))
+    return out
+
+
 def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
     aliases = [(a.short, a.long) for a in ctx.read("aliases")]
-    entities = merge_entities(ctx.read("mentions"), aliases=aliases)
-    spans = {(m.doc, m.start, m.end): e.id for e in entities for m in e.mentions}
+    entities = speaking_actors(merge_entities(ctx.read("mentions"), aliases=aliases),
+                               ctx.read("attributions"))
+    # A government's speaking mentions point at the government, not the place.
+    spans = {(m.doc, m.start, m.end): e.id
+             for e in sorted(entities, key=lambda e: e.type == "government") for m in e.mentions}
     by_doc: dict[str, list[tuple[int, int, str]]] = {}
     for (doc, start, end), entity in spans.items():
         by_doc.setdefault(doc, []).append((start, end, entity))
@@ -30,5 +79,5 @@ def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
 DOC = DocStage("entities", requires=("text", "parse"), assigns=("mentions", "aliases"), fn=_mentions)
 #: ``entity_spans``: ``{(doc, start, end): entity id}`` of every mention;
 #: ``entity_spans_by_doc``: ``{doc: [(start, end, entity id), ...]}``, the same per document.
-CORPUS = CorpusStage("entities", requires=("mentions", "aliases"),
+CORPUS = CorpusStage("entities", requires=("mentions", "aliases", "attributions"),
                      assigns=("entities", "entity_spans", "entity_spans_by_doc"), fn=_merge)

@@ -51,13 +51,14 @@ def _entity_row(entity: Entity) -> Row:
     # Stored mentions are abbreviated (their type is the entity's): analysis.json's shape.
     return {"id": entity.id, "name": entity.name, "type": entity.type,
             "aliases": list(entity.aliases), "wikidata": entity.wikidata,
+            "roles": list(entity.roles),
             "mentions": [{"doc": m.doc, "start": m.start, "end": m.end, "text": m.text}
                          for m in entity.mentions]}
 
 
 def _entity(row: Mapping[str, Any]) -> Entity:
     return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(row["aliases"]),
-                  wikidata=row.get("wikidata"),
+                  wikidata=row.get("wikidata"), roles=tuple(row.get("roles", ())),
                   mentions=tuple(Mention(m["doc"], m["start"], m["end"], m["text"], row["type"])
                                  for m in row["mentions"]))
 

@@ -33,7 +33,7 @@ EXCERPT_CHARS = 300
 MENTION_EXCERPTS = 10
 
 #: Entity types that have their own colour class (``t-person`` …); others draw as ``t-other``.
-ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "other"}
+ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "government", "other"}
 _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
                   "title_repeat", "navigation", "share", "byline", "repeated", "other"}
 
