@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -83,6 +84,8 @@ _MALE_TITLES = frozenset("mr sir spokesman chairman congressman king prince busi
                          "monsieur".split())
 _NAMED_TYPES = frozenset(["person", "organisation", "outlet", "place", "group", "government"])
 _WINDOW_PARAGRAPHS = 4  # how far back a pronoun looks for the passage's speaker
+_FAR = 40  # paragraphs: no search goes further
+_FAR_CHARS = 20_000  # characters: no search goes further (one-line documents)
 
 
 @dataclass(slots=True)
@@ -119,6 +122,8 @@ class Resolver:
     breaks: list[int]
     said: list[_Said] = field(default_factory=list)
     gender: dict[str, str] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)  # of ``named``, for bisection
+    longest: dict[str, str] = field(default_factory=dict)  # last name -> longest person name
 
     # ------------------------------------------------------------------ building
 
@@ -167,8 +172,13 @@ class Resolver:
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
             named.append(_Named(m.start, m.end, m.text, m.type, bisect.bisect_left(breaks, m.start),
                                 subject, quoted, title, frozenset(kind_words)))
-        resolver = cls(doc, text, named, quotes, breaks)
+        resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named])
         for n in named:
+            if n.type == "person" and not n.quoted:
+                name = _clean_name(n.text)
+                last = name.split()[-1] if name.split() else ""
+                if last and len(name) > len(resolver.longest.get(last, "")):
+                    resolver.longest[last] = name
             if n.type == "person":
                 words = set(n.title.split())
                 if words & _FEMALE_TITLES:
@@ -249,16 +259,17 @@ class Resolver:
     def _mention_at(self, head: Token, start: int, end: int) -> _Named | None:
         """The named mention the source's head sits in, else one in the source span that a
         role noun heads ("spokeswoman Maria Zakharova" parsed with the noun as head)."""
-        i = bisect.bisect_right([n.start for n in self.named], head.idx) - 1
+        i = bisect.bisect_right(self.starts, head.idx) - 1
         if i >= 0 and self.named[i].start <= head.idx < self.named[i].end:
             return self.named[i]
         for child in head.children:  # "Moscow's deputy representative, Dmitry Polyansky,"
             if child.dep_ == "appos":
-                k = bisect.bisect_right([n.start for n in self.named], child.idx) - 1
+                k = bisect.bisect_right(self.starts, child.idx) - 1
                 if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and \
                         self.named[k].type == "person":
                     return self.named[k]
-        inside = [n for n in self.named if start <= n.start and n.end <= end]
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        inside = [n for n in self.named[lo:hi] if n.end <= end]
         if not inside:
             return None
         lemma = head.lemma_.lower()
@@ -298,15 +309,9 @@ class Resolver:
         """The longest mention of the same person in the document ("Ivanov" -> "Alexander
         Ivanov"), without titles or a possessive."""
         name = _clean_name(m.text)
-        last = name.split()[-1:] if name else []
-        best = name
-        for n in self.named:
-            if n.type != "person":
-                continue
-            other = _clean_name(n.text)
-            if last and other.split()[-1:] == last and len(other) > len(best) and not n.quoted:
-                best = other
-        return best
+        last = name.split()[-1] if name.split() else ""
+        best = self.longest.get(last, name)
+        return best if len(best) > len(name) else name
 
     def _actor_of(self, n: _Named, how: ResolvedHow) -> Actor | None:
         span = self.doc.char_span(n.start, n.end, alignment_mode="expand")
@@ -317,11 +322,53 @@ class Resolver:
             return None
         return Actor(actor.name, actor.type, how, actor.start, actor.end, role=actor.role)
 
+    # ------------------------------------------------------------------ bounded look-ups
+    # Every search walks outward from a position and stops after _FAR paragraphs or
+    # _FAR_CHARS characters, so resolving a document is linear in its length.
+
+    def _before(self, at: int, pred: Callable[[_Named], bool], window: int = 0) -> _Named | None:
+        para, far = self.para(at), window or _FAR
+        k = bisect.bisect_left(self.starts, at) - 1
+        while k >= 0:
+            n = self.named[k]
+            if para - n.para > far or at - n.start > _FAR_CHARS:
+                return None
+            if n.end <= at and pred(n):
+                return n
+            k -= 1
+        return None
+
+    def _after(self, at: int, pred: Callable[[_Named], bool], window: int = 0) -> _Named | None:
+        para, far = self.para(at), window or _FAR
+        k = bisect.bisect_left(self.starts, at)
+        while k < len(self.named):
+            n = self.named[k]
+            if n.para - para > far or n.start - at > _FAR_CHARS:
+                return None
+            if pred(n):
+                return n
+            k += 1
+        return None
+
+    def _said_before(self, at: int, pred: Callable[[_Said], bool], window: int = 0) -> _Said | None:
+        para, far = self.para(at), window or _FAR
+        for s in reversed(self.said):
+            if s.at >= at:
+                continue
+            if para - s.para > far or at - s.at > _FAR_CHARS:
+                return None
+            if pred(s):
+                return s
+        return None
+
+    # ------------------------------------------------------------------ the rules
+
     def _pronoun(self, at: int, want: str, pronoun: str) -> Actor | None:
-        para = self.para(at)
         sex = "f" if pronoun in _FEMALE else "m" if pronoun in _MALE else ""
 
-        def fits(actor: Actor) -> bool:
+        def fits(actor: Actor | None) -> bool:
+            if actor is None:
+                return False
             if want == "person":
                 return actor.type == "person" and (not sex or self.gender.get(_key(actor.name), sex) == sex)
             if want == "thing":
@@ -330,33 +377,23 @@ class Resolver:
             return actor.type in ("group", "government", "anonymous", "organisation")
 
         best: tuple[int, Actor] | None = None
-        for s in reversed(self.said):
-            if s.at >= at:
-                continue
-            if para - s.para > _WINDOW_PARAGRAPHS:
-                break
-            if fits(s.actor) and (want != "plural" or s.plural or s.actor.type != "person"):
-                best = (s.at, s.actor)
-                break
-        for n in reversed(self.named):
-            if n.start >= at or n.quoted or not n.subject:
-                continue
-            if best is not None and n.start <= best[0]:
-                break
-            if para - n.para > _WINDOW_PARAGRAPHS:
-                break
-            actor = self._actor_of(n, "pronoun")
-            if actor is not None and fits(actor):
-                best = (n.start, actor)
-                break
+        said = self._said_before(at, lambda s: fits(s.actor) and (
+            want != "plural" or s.plural or s.actor.type != "person"), _WINDOW_PARAGRAPHS)
+        if said is not None:
+            best = (said.at, said.actor)
+        # A named main-clause subject after the passage's last speaker takes over.
+        floor = best[0] if best is not None else -1
+        subject = self._before(at, lambda n: n.start > floor and not n.quoted and n.subject and
+                               fits(self._actor_of(n, "pronoun")), _WINDOW_PARAGRAPHS)
+        if subject is not None:
+            actor = self._actor_of(subject, "pronoun")
+            if actor is not None:
+                best = (subject.start, actor)
         if best is None:
-            for n in reversed(self.named):
-                if n.start >= at or n.quoted:
-                    continue
-                actor = self._actor_of(n, "pronoun")
-                if actor is not None and fits(actor):
-                    best = (n.start, actor)
-                    break
+            near = self._before(at, lambda n: not n.quoted and fits(self._actor_of(n, "pronoun")))
+            actor = self._actor_of(near, "pronoun") if near is not None else None
+            if near is not None and actor is not None:
+                best = (near.start, actor)
         if best is None:
             return None
         a = best[1]
@@ -364,14 +401,16 @@ class Resolver:
 
     def _latter(self, at: int, which: str) -> Actor | None:
         seen: list[Actor] = []
-        for n in reversed(self.named):
-            if n.start >= at or n.quoted or n.type != "person":
-                continue
+
+        def person(n: _Named) -> bool:
+            if n.quoted or n.type != "person":
+                return False
             actor = self._actor_of(n, "role noun")
             if actor is not None and all(actor.name != s.name for s in seen):
                 seen.append(actor)
-            if len(seen) == 2:
-                break
+            return len(seen) == 2
+
+        self._before(at, person)
         k = 0 if which == "latter" else 1
         return seen[k] if len(seen) > k else None
 
@@ -379,39 +418,32 @@ class Resolver:
         """"the minister": the nearest person whose title holds the role word, before the
         source, else after it; a speaker of the passage with that role also counts."""
         words = {lemma, head.lower_}
-        for s in reversed(self.said):
-            if s.at < start and s.actor.type == "person" and s.actor.role and \
-                    words & set(s.actor.role.lower().split()):
-                return Actor(s.actor.name, "person", "role noun", s.actor.start, s.actor.end,
-                             role=s.actor.role)
-        before = [n for n in self.named if n.end <= start and not n.quoted and n.type == "person"
-                  and words & set(n.title.replace(",", " ").split())]
-        after = [n for n in self.named if n.start >= end and not n.quoted and n.type == "person"
-                 and words & set(n.title.replace(",", " ").split())]
-        para = self.para(start)
-        after = [n for n in after if n.para - para <= _WINDOW_PARAGRAPHS]
-        for n in (before[-1:] + after[:1]):
-            actor = self._actor_of(n, "role noun")
+        role = _clean_description(self.text[start:end])
+        said = self._said_before(start, lambda s: s.actor.type == "person" and bool(s.actor.role) and
+                                 bool(words & set((s.actor.role or "").lower().split())))
+        if said is not None:
+            return Actor(said.actor.name, "person", "role noun", said.actor.start, said.actor.end,
+                         role=said.actor.role)
+
+        def titled(n: _Named) -> bool:
+            return not n.quoted and n.type == "person" and bool(words & set(n.title.replace(",", " ").split()))
+
+        for n in (self._before(start, titled), self._after(end, titled, _WINDOW_PARAGRAPHS)):
+            actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
-                return Actor(actor.name, "person", "role noun", actor.start, actor.end,
-                             role=_clean_description(self.text[start:end]))
+                return Actor(actor.name, "person", "role noun", actor.start, actor.end, role=role)
         # No title says it: "the expert" is the person the passage is about -- its last
         # named speaker, else its last named subject.
-        for s in reversed(self.said):
-            if s.at >= start or para - s.para > _WINDOW_PARAGRAPHS:
-                break
-            if s.actor.type == "person" and s.actor.start is not None:
-                return Actor(s.actor.name, "person", "role noun", s.actor.start, s.actor.end,
-                             role=_clean_description(self.text[start:end]))
-        for n in reversed(self.named):
-            if n.start >= start or para - n.para > _WINDOW_PARAGRAPHS:
-                break
-            if n.type == "person" and n.subject and not n.quoted:
-                actor = self._actor_of(n, "role noun")
-                if actor is not None:
-                    return Actor(actor.name, "person", "role noun", actor.start, actor.end,
-                                 role=_clean_description(self.text[start:end]))
-        return Actor(_clean_description(self.text[start:end]), "person", "description", None, None)
+        said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None,
+                                 _WINDOW_PARAGRAPHS)
+        if said is not None:
+            return Actor(said.actor.name, "person", "role noun", said.actor.start, said.actor.end, role=role)
+        n = self._before(start, lambda n: n.type == "person" and n.subject and not n.quoted,
+                         _WINDOW_PARAGRAPHS)
+        actor = self._actor_of(n, "role noun") if n is not None else None
+        if actor is not None:
+            return Actor(actor.name, "person", "role noun", actor.start, actor.end, role=role)
+        return Actor(role, "person", "description", None, None)
 
     def _typed_role(self, start: int, end: int, types: tuple[str, ...], lemma: str, *,
                     report: bool = False) -> Actor | None:
@@ -425,38 +457,37 @@ class Resolver:
         def ok(n: _Named) -> bool:
             return n.type in types and not n.quoted and (
                 report or lemma in OUTLET_ROLES or lemma in n.text.lower())
-        for n in [n for n in self.named if n.end <= start and titled(n)][-1:] + \
-                [n for n in self.named if n.start >= end and titled(n)][:1]:
-            actor = self._actor_of(n, "role noun")
+
+        for n in (self._before(start, titled), self._after(end, titled)):
+            actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
                 return actor
-        for s in reversed(self.said):
-            if s.at >= start:
-                continue
-            if self.para(start) - s.para > _WINDOW_PARAGRAPHS:
-                break
-            if s.actor.type in types and s.actor.how != "description" and (
-                    report or lemma in OUTLET_ROLES or lemma in s.actor.name.lower()):
-                return Actor(s.actor.name, s.actor.type, "role noun", s.actor.start, s.actor.end)
-        before = [n for n in self.named if n.end <= start and ok(n)]
-        after = [n for n in self.named if n.start >= end and ok(n)]
-        for n in before[-1:] + after[:1]:
-            actor = self._actor_of(n, "role noun")
+        said = self._said_before(start, lambda s: s.actor.type in types and s.actor.how != "description" and (
+            report or lemma in OUTLET_ROLES or lemma in s.actor.name.lower()), _WINDOW_PARAGRAPHS)
+        if said is not None:
+            a = said.actor
+            return Actor(a.name, a.type, "role noun", a.start, a.end)
+        for n in (self._before(start, ok), self._after(end, ok)):
+            actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
                 return actor
         return Actor(_clean_description(self.text[start:end]),
                      "outlet" if lemma in OUTLET_ROLES else "organisation", "description", None, None)
 
     def _government_role(self, at: int) -> Actor | None:
-        for s in reversed(self.said):
-            if s.at < at and s.actor.type == "government":
-                return Actor(s.actor.name, "government", "role noun", s.actor.start, s.actor.end)
-        for n in reversed(self.named):
-            if n.start < at and not n.quoted and n.type == "place":
-                actor = self._actor_of(n, "role noun")
-                if actor is not None and actor.type == "government":
-                    return actor
-        return None
+        said = self._said_before(at, lambda s: s.actor.type == "government")
+        if said is not None:
+            a = said.actor
+            return Actor(a.name, "government", "role noun", a.start, a.end)
+
+        def government(n: _Named) -> bool:
+            if n.quoted or n.type != "place":
+                return False
+            actor = self._actor_of(n, "role noun")
+            return actor is not None and actor.type == "government"
+
+        n = self._before(at, government)
+        return self._actor_of(n, "role noun") if n is not None else None
 
     def _country_in(self, head: Token, start: int, end: int) -> str | None:
         """The country a government noun belongs to: "Russian officials", "officials in Kyiv",
