@@ -430,9 +430,17 @@ def _noun_statement_cands(doc: Doc) -> list[_Cand]:
     for tok in doc:
         if tok.pos_ != "NOUN" or tok.lemma_.lower() not in _STATEMENT_NOUNS:
             continue
-        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "advcl") and c.i > tok.i
-                       and any(m.dep_ == "mark" and m.lower_ in ("that", "que") for m in c.children)),
-                      None)
+        def that_clause(c: Token) -> bool:
+            # (a relative clause whose "that" is a complementiser: it has a subject of its own)
+            return c.dep_ in ("acl", "ccomp", "advcl", "relcl") and c.i > tok.i and \
+                any(m.dep_ == "mark" and m.lower_ in ("that", "que") for m in c.children) and \
+                (c.dep_ != "relcl" or any(m.dep_ in _SUBJ for m in c.children))
+
+        clause = next((c for c in tok.children if that_clause(c)), None)
+        if clause is None and tok.dep_ in ("dobj", "obj"):
+            # "dismissed claims from X that ...": the parser hangs the clause on the verb
+            clause = next((c for c in tok.head.children if that_clause(c)
+                           and c.left_edge.i == tok.right_edge.i + 1), None)
         if clause is None:
             continue
         src: Token | None = None
@@ -814,6 +822,37 @@ _STRONG = frozenset("say state claim tell add write warn allege report deny insi
 _QUESTION_MARKS = frozenset("whether if why how what when where who".split())
 
 
+def _trailing_reports(cands: list[_Cand], lex: Lexicon) -> list[_Cand]:
+    """"Ivo Marek said the talks had failed, the Daily Courier reported.": the parser often
+    hangs the closing "X reported" inside the statement it reports. Cut it out of that
+    statement and make it the outer report, whose content is the whole statement."""
+    out = list(cands)
+    for n, c in enumerate(cands):
+        if c.cue is None or c.root is None or c.src is None:
+            continue
+        doc = c.cue.doc
+        sent = c.cue.sent
+        for v in c.root.subtree:
+            if v.i <= c.cue.i or v.pos_ != "VERB" or v.lemma_.lower() not in lex.speech:
+                continue
+            subj = next((ch for ch in v.children if ch.dep_ in ("nsubj",) and ch.i < v.i), None)
+            if subj is None or any(ch.i > v.i and not ch.is_punct for ch in v.children):
+                continue
+            comma = subj.left_edge.i - 1
+            if comma <= c.cue.i or doc[comma].text != "," or \
+                    any(not (t.is_punct or t.is_space) for t in doc[v.i + 1:sent.end]):
+                continue
+            start = doc[sent.start].idx
+            end = doc[comma - 1].idx + len(doc[comma - 1].text)
+            if end <= c.start:
+                continue
+            out[n] = replace(c, end=min(c.end, end))
+            out.append(_Cand("indirect", v, v.lemma_.lower(), v.idx, v.idx + len(v.text), subj,
+                             start, end, c.cue))
+            break
+    return out
+
+
 def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     """Keep the candidates that report a statement (the product's scope); see above."""
     if c.cue is None or c.root is None:
@@ -908,6 +947,8 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     text = document.text
     statements = scope == "statements"
     cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
+    if statements:
+        cands = _trailing_reports(cands, lex)
     cands += _according_cands(parsed, lex) + _noun_statement_cands(parsed)
     if statements:
         cands = [c for c in cands if _is_statement(c, lex)]

@@ -370,7 +370,8 @@ class Resolver:
             if actor is None:
                 return False
             if want == "person":
-                return actor.type == "person" and (not sex or self.gender.get(_key(actor.name), sex) == sex)
+                return (actor.type == "person" or actor.type == "organisation" and _person_shaped(actor.name)) \
+                    and (not sex or self.gender.get(_key(actor.name), sex) == sex)
             if want == "thing":
                 return actor.type in ("outlet", "organisation", "government") or (
                     actor.type == "group" and not actor.name.endswith("s"))
@@ -397,7 +398,8 @@ class Resolver:
         if best is None:
             return None
         a = best[1]
-        return Actor(a.name, a.type, "pronoun", a.start, a.end, role=a.role)
+        typ: ActorType = "person" if want == "person" else a.type  # "Ivo Marek" tagged ORG, then "he"
+        return Actor(a.name, typ, "pronoun", a.start, a.end, role=a.role)
 
     def _latter(self, at: int, which: str) -> Actor | None:
         seen: list[Actor] = []
@@ -462,7 +464,8 @@ class Resolver:
             actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
                 return actor
-        said = self._said_before(start, lambda s: s.actor.type in types and s.actor.how != "description" and (
+        said = self._said_before(start, lambda s: s.actor.type in types and (
+            s.actor.how != "description" or lemma in s.actor.name.lower().split()) and (
             report or lemma in OUTLET_ROLES or lemma in s.actor.name.lower()), _WINDOW_PARAGRAPHS)
         if said is not None:
             a = said.actor
@@ -530,6 +533,24 @@ def _role(surface: str, name: str, title: str) -> str | None:
     if rest and len(rest.split()) <= 12 and any(ch.isalpha() for ch in rest):
         return rest
     return None
+
+
+_ORG_WORDS = frozenset("""
+ministry council agency news times post daily herald party group bank force forces army
+committee institute foundation university inc ltd corp company association union office
+department court network tv radio service services guard command center centre fund
+embassy mission consulate parliament assembly senate congress government administration
+forum alliance federation movement front brigade battalion police media press
+""".split())
+
+
+def _person_shaped(name: str) -> bool:
+    """"Ivo Marek" that the tagger called an organisation: two or three capitalised words,
+    none of them an organisation word, not a known name of the gazetteer."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) \
+        and not any(w.lower() in _ORG_WORDS for w in words) and load_gazetteer().lookup(name) is None \
+        and exact_key(words[0]) not in load_gazetteer().demonyms
 
 
 def _looks_org(words: list[Token]) -> bool:

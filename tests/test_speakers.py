@@ -1,0 +1,276 @@
+"""Speakers resolved to actors: one case per sentence shape and per resolution rule, with the
+negative cases that must stay out. Every text here is invented for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from narratrace.attribution import extract_attributions
+from narratrace.types import Attribution, Document
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from narratrace.nlp import load_spacy
+
+    return load_spacy("en")
+
+
+def _run(nlp, text: str, **kw) -> list[Attribution]:
+    return extract_attributions(Document(id="t", path="t", text=text, source_text=text), nlp(text), **kw)
+
+
+def _one(atts: list[Attribution], part: str) -> Attribution:
+    """The attribution whose content holds ``part`` most closely (a nested report is inside
+    its outer one's content)."""
+    hits = [a for a in atts if part in a.content]
+    assert hits, [(a.speaker.text, a.content) for a in atts]
+    return min(hits, key=lambda a: len(a.content))
+
+
+def _actor(a: Attribution) -> tuple[str, str, str] | None:
+    act = a.speaker.actor
+    return None if act is None else (act.name, act.type, act.how)
+
+
+# ------------------------------------------------------------------ actors, not strings
+
+def test_a_titled_name_is_the_person_and_the_title_is_a_role(nlp) -> None:
+    text = "Varenian Prime Minister Lena Korva said that the border would stay closed."
+    a = _one(_run(nlp, text), "border would stay closed")
+    assert _actor(a) == ("Lena Korva", "person", "name")
+    assert a.speaker.actor is not None and a.speaker.actor.role == "Varenian Prime Minister"
+    assert text[a.speaker.start:a.speaker.end] == "Lena Korva"  # the mention it resolves to
+    assert a.speaker.text == "Varenian Prime Minister Lena Korva"  # the surface as written
+
+
+@pytest.mark.parametrize("text, government", [
+    ("Moscow said the convoy had been attacked.", "Government of Russia"),
+    ("Mali accused its neighbour of arming the rebels.", "Government of Mali"),
+    ("Bamako said the talks had failed.", "Government of Mali"),
+])
+def test_a_country_or_capital_that_speaks_is_its_government(nlp, text: str, government: str) -> None:
+    a = _run(nlp, text)[0]
+    assert _actor(a) == (government, "government", "metonymy")
+
+
+@pytest.mark.parametrize("text, government", [
+    ("Russian officials said the convoy had been attacked.", "Government of Russia"),
+    ("Officials in Kyiv rejected the reports as false.", "Government of Ukraine"),
+    ("The government in Bamako said the talks had failed.", "Government of Mali"),
+])
+def test_officials_of_a_country_are_its_government(nlp, text: str, government: str) -> None:
+    assert _actor(_run(nlp, text)[0]) == (government, "government", "description")
+
+
+def test_a_nationality_word_is_never_an_actor(nlp) -> None:
+    text = "The Malian said nothing. Later the ministry said the Malian forces had withdrawn."
+    for a in _run(nlp, text):
+        assert a.speaker.actor is None or a.speaker.actor.name != "Malian"
+
+
+@pytest.mark.parametrize("text, typ", [
+    ("Military sources said the base had been evacuated.", "anonymous"),
+    ("An unnamed official said the base had been evacuated.", "anonymous"),
+])
+def test_anonymous_sources_are_typed_and_hedged(nlp, text: str, typ: str) -> None:
+    a = _run(nlp, text)[0]
+    assert a.speaker.actor is not None and a.speaker.actor.type == typ
+    assert a.speaker.actor.how == "description" and a.speaker.actor.start is None
+    assert "unnamed source" in a.hedges
+
+
+def test_a_heading_glued_to_a_sentence_is_never_the_speaker(nlp) -> None:
+    text = ("Tensions at the Border\n\nIn a short speech, Lena Korva accused Norland of "
+            "arming the rebels.")
+    a = _one(_run(nlp, text), "arming the rebels")
+    assert a.speaker.actor is not None and a.speaker.actor.name == "Lena Korva"
+
+
+# ------------------------------------------------------------------ resolution
+
+def test_a_pronoun_continues_the_passage_speaker_not_a_name_in_the_content(nlp) -> None:
+    text = ("Ivo Marek said the allegations should be taken seriously, adding that nobody "
+            "knew whether Petra Holm was involved.\n\nBut he added that the inquiry would "
+            "continue.")
+    a = _one(_run(nlp, text), "inquiry would continue")
+    assert _actor(a) == ("Ivo Marek", "person", "pronoun")
+
+
+def test_he_never_resolves_to_a_country_or_a_group(nlp) -> None:
+    text = ("The Houthis attacked two ships near Aden. Defence Secretary Carl Brant said the "
+            "strikes were lawful.\n\nHe said the navy would monitor the area.")
+    a = _one(_run(nlp, text), "navy would monitor")
+    assert _actor(a) == ("Carl Brant", "person", "pronoun")
+
+
+def test_a_name_inside_a_quotation_is_never_an_antecedent(nlp) -> None:
+    text = ("Nora Vik spoke to reporters on Monday. “Peter Lund knows nothing about this,” she "
+            "said.\n\nShe added that the vote would go ahead.")
+    a = _one(_run(nlp, text), "vote would go ahead")
+    assert a.speaker.actor is not None and a.speaker.actor.name == "Nora Vik"
+
+
+def test_she_skips_a_man_named_by_his_title(nlp) -> None:
+    text = ("Mr Tomas Berg opened the meeting. Anna Sild, the finance minister, spoke next.\n\n"
+            "She said the budget was balanced.")
+    a = _one(_run(nlp, text), "budget was balanced")
+    assert a.speaker.actor is not None and a.speaker.actor.name == "Anna Sild"
+
+
+def test_it_resolves_to_the_outlet_of_the_passage(nlp) -> None:
+    text = ("The Daily Courier reported that the plant would close.\n\n"
+            "It said the owners had not paid their workers.")
+    a = _one(_run(nlp, text), "owners had not paid")
+    assert _actor(a) == ("Daily Courier", "outlet", "pronoun")
+
+
+@pytest.mark.parametrize("role", ["the minister", "the prime minister"])
+def test_a_role_noun_resolves_to_the_person_with_that_title(nlp, role: str) -> None:
+    text = (f"Prime Minister Lena Korva met the envoy. Carl Brant also attended.\n\n"
+            f"Later {role} said the border would reopen.")
+    a = _one(_run(nlp, text), "border would reopen")
+    assert a.speaker.actor is not None and a.speaker.actor.name == "Lena Korva"
+    assert a.speaker.actor.how == "role noun"
+
+
+def test_a_role_noun_may_point_forward_to_the_name(nlp) -> None:
+    text = ("Shelling hit twelve villages, the governor said.\n\n"
+            "Governor Oleg Sarny added that 300 people had been evacuated.")
+    a = _one(_run(nlp, text), "Shelling hit twelve villages")
+    assert a.speaker.actor is not None and a.speaker.actor.name == "Oleg Sarny"
+
+
+def test_the_outlet_resolves_through_what_its_phrase_calls_it(nlp) -> None:
+    text = ("The Frontline Telegram channel wrote that troops had crossed the river. "
+            "The Daily Courier also covered the story.\n\n"
+            "The channel said the troops were advancing.")
+    a = _one(_run(nlp, text), "troops were advancing")
+    assert a.speaker.actor is not None and "Frontline" in a.speaker.actor.name
+    assert a.speaker.actor.type == "outlet" and a.speaker.actor.how == "role noun"
+
+
+def test_a_described_speaker_in_the_lede_is_linked_to_the_name_that_follows(nlp) -> None:
+    text = ("A senior diplomat claimed the programme had been shelved.\n\n"
+            "Deputy envoy Ivo Marek said on Tuesday that the work had stopped in May.")
+    a = _one(_run(nlp, text), "programme had been shelved")
+    assert a.speaker.actor is not None and a.speaker.actor.name == "Ivo Marek"
+    assert a.speaker.actor.role == "A senior diplomat"
+
+
+def test_a_continuation_quote_inherits_the_speaker_and_the_medium(nlp) -> None:
+    text = ("“We will not give up the harbour,” Lena Korva said in an interview with the Daily "
+            "Courier.\n\n“The harbour is ours and it will stay ours for as long as we live here.”")
+    atts = _run(nlp, text)
+    a = _one(atts, "stay ours")
+    assert _actor(a) == ("Lena Korva", "person", "continuation")
+    assert a.medium is not None and "interview" in a.medium and a.medium_inherited
+
+
+# ------------------------------------------------------------------ sentence shapes
+
+@pytest.mark.parametrize("text, part, speaker", [
+    ("Troops are allegedly training the militants, according to a report by the outlet Bamtu.",
+     "training the militants", "Bamtu"),
+    ("The Daily Courier reported that the plant would close.", "plant would close", "Daily Courier"),
+    ("“The plant will close,” said the owner, Carl Brant.", "plant will close", "Carl Brant"),
+    ("The claim that the vote was rigged has also been made by Lena Korva.", "vote was rigged",
+     "Lena Korva"),
+    ("Carl Brant warned in a report that the dam was unsafe.", "dam was unsafe", "Carl Brant"),
+    ("Norway dismissed claims from Sweden that it had moved troops.", "it had moved troops", "Sweden"),
+])
+def test_sentence_shapes(nlp, text: str, part: str, speaker: str) -> None:
+    a = _one(_run(nlp, text), part)
+    assert a.speaker.actor is not None and speaker in a.speaker.actor.name
+
+
+def test_a_nested_report_is_its_own_attribution_linked_to_the_outer_one(nlp) -> None:
+    text = "Deputy Minister Ivo Marek said the talks had failed, the Daily Courier reported."
+    atts = _run(nlp, text)
+    outer = [a for a in atts if a.speaker.actor and a.speaker.actor.name == "Daily Courier"]
+    inner = [a for a in atts if a.speaker.actor and a.speaker.actor.name == "Ivo Marek"]
+    assert outer and inner and inner[0].outer == outer[0].id
+
+
+def test_citing_a_source_nests_it_in_the_report(nlp) -> None:
+    text = "The talks collapsed on Monday night, the Daily Courier said, citing two unnamed officials."
+    atts = _run(nlp, text)
+    cited = [a for a in atts if a.cue == "cite"]
+    assert cited and cited[0].speaker.actor is not None and cited[0].speaker.actor.type == "anonymous"
+    assert cited[0].outer is not None
+
+
+def test_coordinated_cues_are_two_statements_of_one_speaker(nlp) -> None:
+    text = ("In a message to reporters, Ivo Marek, an adviser to the president, said the claims "
+            "should be taken seriously, acknowledged there was doubt about the timing.")
+    atts = _run(nlp, text)
+    assert {a.cue for a in atts} >= {"say", "acknowledge"}
+    assert all(a.speaker.actor and a.speaker.actor.name == "Ivo Marek" for a in atts)
+
+
+def test_a_denial_of_a_gerund_is_a_denial(nlp) -> None:
+    a = _run(nlp, "Carl Brant has denied derailing the peace talks.")[0]
+    assert a.stance == "denies" and "derailing" in a.content
+
+
+# ------------------------------------------------------------------ what stays out
+
+@pytest.mark.parametrize("text", [
+    "Footage highlights him waving his hands at the crowd.",
+    "Norland is battling several insurgent groups in the north.",
+    "These allegations paint a picture of a failing state.",
+    "Kiev hopes to win support from its neighbours.",
+    "Carl Brant refused to rule out further action.",
+    "The senator called for calm.",
+    "She shows how to cook soup in a bomb shelter.",
+    "He cited a speech made by the president in March.",
+    "[emphasis, links added] The data were revised.",
+])
+def test_not_statements(nlp, text: str) -> None:
+    assert _run(nlp, text) == []
+
+
+def test_the_month_may_is_not_a_hedge(nlp) -> None:
+    a = _run(nlp, "Lena Korva said the attacks in late May were planned abroad.")[0]
+    assert a.hedges == () and a.content_hedges == ()
+
+
+def test_modal_words_in_the_speakers_words_are_content_hedges(nlp) -> None:
+    a = _run(nlp, "Lena Korva said the attack was probably planned abroad.")[0]
+    assert a.hedges == () and a.content_hedges == ("probably",)
+
+
+def test_the_reporters_distancing_is_a_report_hedge(nlp) -> None:
+    a = _run(nlp, "Lena Korva claimed that troops were allegedly moved at night.")[0]
+    assert "claimed" in a.hedges and "allegedly" in a.hedges
+
+
+def test_a_noun_claim_in_the_content_is_not_a_hedge(nlp) -> None:
+    a = _run(nlp, "Norland dismissed the claims as baseless.")[0]
+    assert a.hedges == ()
+
+
+def test_a_dateline_is_not_a_speaker(nlp) -> None:
+    text = "Davos: Henry Vale said the war could end soon.\n\nHe said the talks would resume."
+    for a in _run(nlp, text):
+        assert a.speaker.actor is None or a.speaker.actor.name != "Davos"
+
+
+def test_polnear_scope_keeps_intentions(nlp) -> None:
+    text = "Kiev hopes to win support from its neighbours."
+    assert _run(nlp, text) == []
+    assert _run(nlp, text, scope="all")
+
+
+def test_linear_structures_on_a_long_document(nlp) -> None:
+    """Many quotes and speakers: every attribution keeps valid offsets (the quadratic paths
+    are gone; their timing lives in bench/bench_attribution.py)."""
+    para = ('“We will not accept plan {i},” Anna Petrenko said.\n\n'
+            'The minister said report {i} was false. “It is a lie,” he said.\n\n')
+    text = "".join(para.format(i=i) for i in range(150))
+    atts = _run(nlp, text)
+    assert len(atts) >= 300
+    for a in atts:
+        assert a.content == text[a.start:a.end]
