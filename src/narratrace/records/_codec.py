@@ -24,7 +24,7 @@ def to_row(record: Any, *, omit_none: bool = False) -> dict[str, Any]:
 
     >>> from narratrace.types import Speaker
     >>> to_row(Speaker("She", 0, 3))
-    {'text': 'She', 'start': 0, 'end': 3, 'entity': None, 'mention_start': None, 'mention_end': None}
+    {'text': 'She', 'start': 0, 'end': 3, 'entity': None, 'mention_start': None, 'mention_end': None, 'actor': None}
     >>> to_row(Speaker("She", None, None), omit_none=True)
     {'text': 'She'}
     """

@@ -26,7 +26,7 @@ from ._evidence import (MAX_GRAPH_NODES, EvidenceIndex, EvidenceSource, Graph, L
                         build_index, corpus_graph, doc_ref, entity_ref, family_graph, name_key,
                         narratives_over_time, quote_path)
 from ._highlight import Span, highlight
-from ._model import ENTITY_TYPES, Speakers, build_view, source_view
+from ._model import ENTITY_TYPES, Speakers, build_view, resolved_as, source_view
 
 # The library's API is render_report. The other names above are this package's face to the
 # web explorer (narratrace.web), which draws the same highlights, graphs and chart from the

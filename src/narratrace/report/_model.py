@@ -142,7 +142,8 @@ class AttributionRow(TypedDict):
     "said" list (the same dict in all three)."""
 
     doc: DocRef
-    speaker: str
+    speaker: str  # the canonical actor (or the speaker as written when unresolved)
+    resolved_as: str  # 'as “he”, pronoun'; '' for a plain name
     css: str
     cue: str
     kind: str
@@ -208,15 +209,36 @@ class Speakers:
         self._index: dict[str, int] = {}
 
     def key_and_name(self, speaker: Any) -> tuple[str, str]:
+        """``(colour key, name)``: the canonical actor when the speaker was resolved to one,
+        else the speaker as written."""
         sp = speaker if isinstance(speaker, Mapping) else {"text": speaker}
         entity = _str(sp.get("entity"))
+        actor = sp.get("actor") if isinstance(sp.get("actor"), Mapping) else {}
         text = _str(sp.get("text")).strip()
-        name = self._names.get(entity) or text or "(unknown speaker)"
-        return (entity or text.lower() or "?"), name
+        name = self._names.get(entity) or _str(actor.get("name")) or text or "(unknown speaker)"
+        return (entity or name.lower() or "?"), name
 
     def css(self, key: str) -> str:
         idx = self._index.setdefault(key, len(self._index))
         return f"sp{idx % N_SPEAKER_COLOURS}"
+
+
+def resolved_as(speaker: Any) -> str:
+    """How a speaker was resolved, for a reader: 'as “he”, pronoun'; '' for a plain name.
+
+    >>> resolved_as({"text": "he", "actor": {"name": "Ivo Marek", "how": "pronoun"}})
+    'as “he”, pronoun'
+    >>> resolved_as({"text": "Ivo Marek", "actor": {"name": "Ivo Marek", "how": "name"}})
+    ''
+    """
+    sp = speaker if isinstance(speaker, Mapping) else {}
+    actor = sp.get("actor") if isinstance(sp.get("actor"), Mapping) else {}
+    how, text = _str(actor.get("how")), _str(sp.get("text")).strip()
+    if not actor:  # (an older analysis has no "actor" at all: say nothing)
+        return "unresolved" if text and "actor" in sp and sp["actor"] is None else ""
+    if how in ("", "name") and text == _str(actor.get("name")):
+        return ""
+    return f"as “{text}”, {how}" if text else how
 
 
 # --------------------------------------------------------------------------- build
@@ -269,8 +291,10 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         text = docs.text.get(doc, "")
         start, end = _int(a.get("start")), _int(a.get("end"))
         content = _str(a.get("content")) or _excerpt(text, start, end)
+        how = resolved_as(a.get("speaker"))
         tip = " · ".join(p for p in (
-            f"Speaker: {speaker}", f"cue: {cue}" if cue else "", f"kind: {kind}" if kind else "",
+            f"Speaker: {speaker}" + (f" ({how})" if how else ""),
+            f"cue: {cue}" if cue else "", f"kind: {kind}" if kind else "",
             f"medium: {medium}" if medium else "", f"stance: {stance}",
             f"hedges: {', '.join(hedges)}" if hedges else "") if p)
         deny = " deny" if stance == "denies" else ""
@@ -286,7 +310,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         if c_start is not None and c_end is not None:
             spans[doc].append(Span(c_start, c_end, "cue", f"Cue: {cue}"))
         row: AttributionRow = {
-            "doc": docs.ref(doc), "speaker": speaker, "css": css, "cue": cue, "kind": kind,
+            "doc": docs.ref(doc), "speaker": speaker, "resolved_as": how, "css": css, "cue": cue,
+            "kind": kind,
             "medium": medium, "stance": stance, "hedges": hedges,
             "content": content if len(content) <= EXCERPT_CHARS
             else content[:EXCERPT_CHARS] + "…"}

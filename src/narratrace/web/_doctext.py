@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..report import ENTITY_TYPES, Span, Speakers, highlight, source_view
+from ..report import ENTITY_TYPES, Span, Speakers, highlight, resolved_as, source_view
 
 #: Characters before an attribution's content searched for its hedge words ("reportedly …").
 HEDGE_WINDOW = 120
@@ -48,7 +48,8 @@ def document_html(page: Mapping[str, Any]) -> dict[str, Any]:
                                       "n": 0, "denies": 0})
         row["n"] += 1
         row["denies"] += stance == "denies"
-        tip = " · ".join(p for p in (f"Speaker: {name}", f"cue: {a.get('cue')}",
+        how = resolved_as(sp)
+        tip = " · ".join(p for p in (f"Speaker: {name}" + (f" ({how})" if how else ""), f"cue: {a.get('cue')}",
                                       f"stance: {stance}",
                                       f"hedges: {', '.join(hedges)}" if hedges else "") if p)
         if start is not None and end is not None:
