@@ -190,9 +190,20 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             hi_extra = content.right_edge.i
             if tok.right_edge.i >= content.right_edge.i - 1:  # the cue closes the sentence
                 hi_extra = tok.left_edge.i - 1
-        if content is None:
+        trailing = None
+        if content is None and known and tok.pos_ == "VERB":
+            trailing = _trailing_content(tok, text)
+            if trailing is None:
+                continue
+        elif content is None:
             continue
         src = _subject(tok)
+        if trailing is not None:
+            if src is None or src.i > tok.i:
+                continue
+            cue_text, cs, ce = _cue_span(tok)
+            cands.append(_Cand("indirect", tok, cue_text, cs, ce, src, trailing[0], trailing[1], None))
+            continue
         if src is None and tok.sent.start_char < text.rfind("\n", 0, tok.idx) + 1:
             src = _subject_on_line(doc, tok, text)  # a heading glued to the sentence
         if src is None and known and tok.dep_ == "ccomp" and tok.head.pos_ == "VERB" and \
@@ -234,6 +245,26 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
     return cands
 
 
+def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
+    """"Kiev might be shelving its programme, Moscow's envoy, Dmitry Polyansky, claimed on
+    Tuesday.": a cue closing its sentence whose content the parser lost. The content is the
+    clause before the comma that opens the subject, in the cue's paragraph."""
+    subj = next((c for c in verb.children if c.dep_ in _SUBJ and c.i < verb.i), None)
+    if subj is None or any(c.i > verb.i and c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "conj")
+                           for c in verb.children):
+        return None
+    doc = verb.doc
+    comma = subj.left_edge.i - 1
+    if comma < 1 or doc[comma].text != ",":
+        return None
+    line = text.rfind("\n", 0, verb.idx) + 1
+    first = next((t for t in doc[verb.sent.start:comma] if t.idx >= line and not t.is_space), None)
+    if first is None or first.i >= comma - 1:
+        return None
+    start, end = first.idx, doc[comma - 1].idx + len(doc[comma - 1].text)
+    return (start, end) if _word_count(text[start:end]) >= 4 else None
+
+
 def _that_clause_past_pp(verb: Token) -> Token | None:
     """"warned in a report that ...", "emphasized for the first time that ...": the parser
     hangs the that-clause on the noun of the phrase between the verb and the clause."""
@@ -267,8 +298,8 @@ def _nearest_ccomp(verb: Token, text: str) -> Token | None:
         if child.dep_ not in _CONTENT_DEPS:
             continue
         lo, hi = sorted((verb.idx, child.idx))
-        if "\n" in text[lo:hi] and child.i < verb.i:
-            continue
+        if "\n" in text[lo:hi]:
+            continue  # (either way: a headline without a full stop is glued to the next paragraph)
         if best is None or abs(child.i - verb.i) < abs(best.i - verb.i):
             best = child
     return best

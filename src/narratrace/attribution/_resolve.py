@@ -262,7 +262,11 @@ class Resolver:
         i = bisect.bisect_right(self.starts, head.idx) - 1
         if i >= 0 and self.named[i].start <= head.idx < self.named[i].end:
             return self.named[i]
-        for child in head.children:  # "Moscow's deputy representative, Dmitry Polyansky,"
+        apposed = [c for c in head.children if c.dep_ == "appos"]
+        if head.lemma_.lower() in PERSON_ROLES:  # "representative to the UN, Dmitry Polyansky,"
+            apposed += [g for p in head.children if p.dep_ == "prep" for o in p.children
+                        for g in o.children if g.dep_ == "appos"]
+        for child in apposed:  # "Moscow's deputy representative, Dmitry Polyansky,"
             if child.dep_ == "appos":
                 k = bisect.bisect_right(self.starts, child.idx) - 1
                 if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and \

@@ -54,6 +54,8 @@ class Source:
     ref_end: int
 
 
+# "a spokesman for the ministry": the person is described by whom they speak for
+_SPOKES = frozenset("spokesman spokeswoman spokesperson representative envoy adviser advisor".split())
 _CUT_DEPS = frozenset(["case", "mark", "relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep", "acl:relcl",
                        "nmod"])
 
@@ -71,6 +73,7 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
     for child in head.rights:
         if child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
                 (child.dep_ in ("prep", "nmod") and child.text.lower() in ("of", "by", "de", "du", "des")) or \
+                (child.dep_ == "prep" and child.lower_ == "for" and head.lemma_.lower() in _SPOKES) or \
                 (child.pos_ == "PROPN" and child.left_edge.i == right + 1):  # "le journal Le Monde"
             right = max(right, child.right_edge.i)
         else:
