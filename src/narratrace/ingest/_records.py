@@ -97,6 +97,13 @@ def make_document(
         content = content.replace("\r\n", "\n").replace("\r", "\n")
     if not content.strip():
         raise InputError("empty (only whitespace); nothing to analyse")
+    for name, value in (("text", content), ("title", title), ("url", url), ("outlet", outlet)):
+        if value is not None and (at := _lone_surrogate(value)) is not None:
+            raise InputError(
+                f"the {name} holds a lone surrogate (U+{ord(value[at]):04X} at character {at:,}): "
+                "half of a character pair, which no text encoding can hold (a JSON \\ud800 "
+                "escape without its partner gives one); fix or re-export the source"
+            )
     if fmt == "html":
         check_depth(content, max_depth=options.max_html_depth)
     return RawDocument(
@@ -143,6 +150,19 @@ def document_from_fields(
         published=normalise_date(_first_str(fields, DATE_FIELDS)),
         outlet=_first_str(fields, OUTLET_FIELDS),
     )
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Where the first lone surrogate of ``text`` is, else None (strings from JSON may hold one).
+
+    >>> _lone_surrogate("fine"), _lone_surrogate("ab\\udc00c")
+    (None, 2)
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
 def _first_str(fields: Mapping[str, object], names: tuple[str, ...]) -> str | None:

@@ -3,11 +3,16 @@
 Rows are kept as JSON *text* (not ``jsonb``, which reorders keys), so ``analysis.json`` built
 from either backend is byte-for-byte the same. Sort orders use ``COLLATE "C"`` to match
 SQLite's binary text order whatever the server's locale.
+
+PostgreSQL text cannot hold the NUL character (nor can a JSON ``\\u0000`` escape be read as
+text), and one would abort the whole write: a NUL in any written value is stored as U+FFFD,
+the replacement character, which keeps every character offset where it was.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -159,7 +164,7 @@ class PostgresStore:
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
         self._reconnect_if_lost()
         try:
-            return self._db.execute(sql, tuple(params))  # type: ignore[arg-type]
+            return self._db.execute(sql, tuple(map(_no_nul, params)))  # type: ignore[arg-type]
         except self._psycopg.Error as exc:
             raise self._error(exc, "read or written") from exc
 
@@ -169,7 +174,7 @@ class PostgresStore:
         self._reconnect_if_lost()
         try:
             with self._db.cursor() as cur:
-                cur.executemany(sql, rows)
+                cur.executemany(sql, [tuple(map(_no_nul, row)) for row in rows])
         except self._psycopg.Error as exc:
             raise self._error(exc, "written") from exc
 
@@ -218,7 +223,7 @@ class PostgresStore:
                               "ON CONFLICT (kind, a, b) DO UPDATE SET doc_a = excluded.doc_a, "
                               "doc_b = excluded.doc_b, data = excluded.data",
                               [(kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
-                                json.dumps(row, ensure_ascii=False)) for row in rows])
+                                _json(row)) for row in rows])
 
     def pairs(self, kind: str) -> list[dict[str, Any]]:
         cur = self._execute('SELECT data FROM pairs WHERE kind = %s ORDER BY a COLLATE "C", '
@@ -259,7 +264,7 @@ class PostgresStore:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = %s AND kind = %s", (doc, kind))
             self._executemany("INSERT INTO annotations VALUES (%s, %s, %s, %s)",
-                              [(doc, kind, seq, json.dumps(row, ensure_ascii=False))
+                              [(doc, kind, seq, _json(row))
                                for seq, row in enumerate(rows)])
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -267,7 +272,7 @@ class PostgresStore:
         with self.transaction():
             self._execute("DELETE FROM corpus WHERE kind = %s", (kind,))
             self._executemany("INSERT INTO corpus VALUES (%s, %s, %s)",
-                              [(kind, seq, json.dumps(row, ensure_ascii=False))
+                              [(kind, seq, _json(row))
                                for seq, row in enumerate(rows)])
 
     # ------------------------------------------------------------------ reads
@@ -376,6 +381,26 @@ class PostgresStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _no_nul(value: Any) -> Any:
+    """A written value with every NUL character replaced by U+FFFD (see the module's note)."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+def _json(row: Any) -> str:
+    """A row as JSON text whose ``\\u0000`` escapes (NUL characters) are ``\\ufffd``.
+
+    >>> _json({"a": "x\\x00y", "b": "\\\\u0000"})
+    '{"a": "x\\\\ufffdy", "b": "\\\\\\\\u0000"}'
+    """
+    text = json.dumps(row, ensure_ascii=False)
+    return _JSON_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
 
 
 def _redact(url: str) -> str:

@@ -15,7 +15,8 @@ from functools import lru_cache
 from ...options import Options
 from ...stage import Models, StageContext
 from ...types import Document
-from ..document import Result, analyze_batch
+from ..document import Result
+from .base import Lost, contained
 
 
 @lru_cache(maxsize=4)
@@ -41,9 +42,10 @@ def start_worker(options: Options, narratives: bool) -> None:
     worker_context(options, narratives)
 
 
-def run_part(documents: list[Document], options: Options, narratives: bool) -> list[Result]:
-    """Parse and analyse one part in this worker with its cached context."""
-    return analyze_batch(documents, context=worker_context(options, narratives))
+def run_part(documents: list[Document], options: Options, narratives: bool) -> list[Result | Lost]:
+    """Parse and analyse one part in this worker with its cached context; a document that
+    makes the analysis raise comes back :data:`~.base.Lost` on its own (:func:`~.base.contained`)."""
+    return list(contained(documents, worker_context(options, narratives)))
 
 
 __all__ = ["run_part", "start_worker", "worker_context"]
