@@ -184,7 +184,8 @@ def test_csv_without_text_column(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("name,age\nx,3\n", encoding="utf-8")
     (out,) = run(path)
-    assert isinstance(out, Rejected) and "no text, html or content column" in out.reason
+    assert isinstance(out, Rejected) and "no text, html, content or body column" in out.reason
+    assert "columns: 'name', 'age'" in out.reason
 
 
 @pytest.mark.parametrize("gz", [True, False], ids=["warc.gz", "warc"])
