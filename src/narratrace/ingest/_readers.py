@@ -11,7 +11,7 @@ from narratrace.errors import InputError
 from narratrace.options import Options
 from narratrace.types import RawDocument, Rejected
 
-from ._encoding import decode
+from ._encoding import LooksBinary, decode
 from ._files import Kind, Source, read_bytes
 from ._records import TEXT_FIELDS, document_from_fields, make_document
 
@@ -56,7 +56,21 @@ def read_json(src: Source, options: Options) -> Output:
 
 
 def read_jsonl(src: Source, options: Options) -> Output:
-    text, encoding = decode(read_bytes(src, options=options))
+    data = read_bytes(src, options=options)
+    try:
+        text, encoding = decode(data)
+    except LooksBinary:
+        # A raw NUL byte is never valid JSON: reject the lines that hold one, keep the rest.
+        if b"\x00" not in data:
+            raise
+        lines = data.split(b"\n")
+        broken = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
+        if len(broken) == len(lines):
+            raise
+        text, encoding = decode(b"\n".join(b"" if b"\x00" in line else line for line in lines))
+        for n in broken:
+            yield Rejected(f"{src.path}#L{n}", "ingest", f"raw NUL byte on line {n}, which JSON "
+                                                         "never holds; the other lines were read")
     yield from _json_lines(text, src.path, encoding, options)
 
 

@@ -163,7 +163,8 @@ class _Runner:
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers,
                                    mp_context=_context(),
-                                   initializer=start_worker, initargs=(self.options, self.narratives))
+                                   initializer=start_worker,
+                                   initargs=(self.options, self.narratives, os.getpid()))
 
     def _restart(self) -> None:
         log.warning("a worker process died; starting a fresh pool of %d", self.workers)
