@@ -78,7 +78,7 @@ def analyze_cli(
     con.print(f"analysis: {json_path}", markup=False)
     con.print(f"report:   {report_path}", markup=False)
     con.print(f"store:    {store.url}", markup=False)
-    if summary.rejected and summary.documents == 0:
+    if summary.rejected and summary.documents == 0 and not summary.skipped:
         raise typer.Exit(4)
     raise typer.Exit(summary.exit_code)
 
