@@ -39,6 +39,10 @@ class StoreError(NarratraceError):
     """The store could not be opened or written."""
 
 
+class ReadOnlyStoreError(StoreError):
+    """The store cannot be written (its file or folder is read-only)."""
+
+
 class OutputError(NarratraceError):
     """An output file (``analysis.json``, ``report.html``) could not be written."""
 
