@@ -243,3 +243,17 @@ def test_gzipped_semicolon_csv(tmp_path: Path) -> None:
     csv.writer(buf, delimiter=";").writerows([["text", "title"], *[[a, "t"] for a in ARTICLES[:3]]])
     path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
     assert [d.content for d in docs(read(path))] == ARTICLES[:3]
+
+
+# --------------------------------------------------------------------------- links
+
+def test_a_broken_link_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD[0], encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "gone.txt")
+    out = read(tmp_path)
+    assert [d.content for d in docs(out)] == [GOOD[0]]
+    (rej,) = rejects(out)
+    assert rej.path == str(tmp_path / "b.txt")
+    assert rej.reason.startswith("broken symbolic link") and "during the run" not in rej.reason
+    (given,) = read(tmp_path / "b.txt")
+    assert isinstance(given, Rejected) and given.reason.startswith("broken symbolic link")

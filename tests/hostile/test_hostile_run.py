@@ -286,3 +286,22 @@ def test_workers_die_with_a_killed_run(tmp_path: Path) -> None:
     for pid in left:  # never leave them behind, even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert not left, "worker processes outlived the run that started them"
+
+
+def test_a_document_in_a_language_the_run_does_not_analyse_is_kept_with_a_notice(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    from narratrace.run import analyze as run_analyze
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: _Echo())
+    (tmp_path / "de.txt").write_text(
+        "Der Bürgermeister sagte am Montag, dass die Fähre nach Lindholm im Mai wieder fahren "
+        "werde. Die Gewerkschaft widersprach und kündigte einen Streik im Hafen an.\n",
+        encoding="utf-8")
+    (tmp_path / "en.txt").write_text(ARTICLES["ferry.txt"], encoding="utf-8")
+    store = open_store(":memory:")
+    summary = analyze([tmp_path], store=store, options=QUIET)
+    assert summary.documents == 2 and summary.exit_code == 0
+    (notice,) = summary.warnings
+    assert notice.path == str(tmp_path / "de.txt") and notice.stage == "nlp"
+    assert "its language (de) is not analysed (this run analyses en, fr)" in notice.reason
+    assert store.rejected() == [notice]  # stored with the document, so the output shows it

@@ -22,7 +22,7 @@ from ._files import Kind, classify, walk
 from ._readers import READERS, Reader
 from ._warc import read_warc
 
-__all__ = ["display_path", "iter_inputs"]
+__all__ = ["iter_inputs"]
 
 _READERS: dict[Kind, Reader] = {**READERS, "warc": read_warc}
 

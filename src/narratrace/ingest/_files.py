@@ -89,6 +89,10 @@ def walk(path: str) -> Iterator[str | Rejected]:
     if not os.path.lexists(path):
         yield Rejected(path, "ingest", "no such file or directory; check the path")
         return
+    if _dangling(path):
+        yield Rejected(path, "ingest", f"broken symbolic link: its target {os.readlink(path)!r} "
+                                       "does not exist")
+        return
     if not os.path.isdir(path):
         special = _special_kind(path)
         yield path if special is None else _not_regular(path, special)
@@ -114,8 +118,18 @@ def walk(path: str) -> Iterator[str | Rejected]:
             yield Rejected(full, "ingest", "link to a folder, not followed; pass its target explicitly")
         elif (special := _special_kind(full)) is not None:
             yield _not_regular(full, special)
+        elif _dangling(full):
+            yield Rejected(full, "ingest", f"broken symbolic link: its target "
+                                           f"{os.readlink(full)!r} does not exist")
         else:
             yield full
+
+
+def _dangling(path: str) -> bool:
+    try:
+        return os.path.islink(path) and not os.path.exists(path)
+    except OSError:
+        return False
 
 
 def _special_kind(path: str) -> str | None:

@@ -91,6 +91,8 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
             summary.rejected.extend(problems)
             save_rejected(store, problems)
             continue
+        if not analysis.document.analysed:
+            problems = [*problems, _not_analysed(analysis.document, options)]
         replaces = plan.gone_at.pop(analysis.document.path, [])
         try:
             save_analysis(store, analysis, problems, replaces=replaces)
@@ -107,6 +109,17 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     tick("corpus", 0, None)
     run_corpus_stages(store, options=options)
     return summary
+
+
+def _not_analysed(document: Document, options: Options) -> Rejected:
+    """The notice for a document kept without the language stages (its language is not one
+    the run analyses, or none was recognised)."""
+    which = f"its language ({document.language})" if document.language else \
+        "no language could be recognised in it, so it"
+    return Rejected(document.path, "nlp",
+                    f"{which} is not analysed (this run analyses {', '.join(options.languages)}): "
+                    "the document is stored and searchable, without entities, attributions, "
+                    "dates or claims")
 
 
 def _within_length(documents: list[Document]) -> tuple[list[Document], list[Rejected]]:
