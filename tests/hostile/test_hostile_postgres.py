@@ -58,3 +58,24 @@ def test_a_run_with_a_nul_in_one_article_keeps_every_article(pg_url: str, tmp_pa
     assert texts == ["The council adopted its budget on Tuesday, the mayor said.",
                      NUL_TEXT.replace("\x00", "\ufffd")]
     store.close()
+
+
+def test_a_lost_connection_during_a_batch_write_is_one_message(pg_url: str, caplog) -> None:
+    import logging
+
+    import psycopg
+    import pytest
+
+    from narratrace.errors import StoreError
+
+    store = open_store(pg_url)
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(StoreError) as info:
+            with store.transaction():
+                with psycopg.connect(pg_url, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", (store._db.info.backend_pid,))
+                store.add_corpus_docs([f"d{i}" for i in range(50)])  # a pipelined batch write
+    message = str(info.value)
+    assert "connection to the database server was lost" in message
+    assert "\n" not in message and "This probably means" not in message
+    assert not [r for r in caplog.records if "error ignored" in r.getMessage()]

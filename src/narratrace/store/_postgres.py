@@ -12,6 +12,7 @@ the replacement character, which keeps every character offset where it was.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -173,7 +174,7 @@ class PostgresStore:
             return
         self._reconnect_if_lost()
         try:
-            with self._db.cursor() as cur:
+            with _quiet_teardown(), self._db.cursor() as cur:
                 cur.executemany(sql, [tuple(map(_no_nul, row)) for row in rows])
         except self._psycopg.Error as exc:
             raise self._error(exc, "written") from exc
@@ -188,18 +189,34 @@ class PostgresStore:
         """A StoreError that says which of the usual causes it is (by SQLSTATE class)."""
         state = getattr(exc, "sqlstate", None) or ""
         kept = "nothing half-written was kept, and what was committed stays"
+        detail = _oneline(exc)
         if self._closed:
             hint = "This store was closed; open it again"
         elif state.startswith("53"):  # insufficient resources: 53100 disk full, 53200 memory
             hint = (f"The database server is out of resources (SQLSTATE {state}: disk full, out "
                     f"of memory or too many connections). Free space on it, then run again: {kept}")
-        elif self._db.closed or state.startswith(("08", "57P")):  # connection lost, shutdown
+        elif self._connection_lost() or state.startswith(("08", "57P")):  # lost, shutdown
             hint = ("The connection to the database server was lost (it stopped, restarted or "
                     f"ended this session). Check that it is up, then run again: {kept}")
+            # libpq's first line says what happened; the next ones ("This probably means the
+            # server terminated abnormally...") guess at what the hint says plainly.
+            detail = _oneline(str(exc).strip().split("\n", 1)[0])
         else:
             hint = "Check that the server is up and has free disk space"
-        return StoreError(f"The store {_redact(self.url)} could not be {doing}: {_oneline(exc)} "
+        return StoreError(f"The store {_redact(self.url)} could not be {doing}: {detail} "
                           f"{hint}.")
+
+    def _connection_lost(self) -> bool:
+        """Whether the session is gone: closed, marked broken, or libpq's status is bad (a
+        batch write in pipeline mode meets a terminated session as "cannot exit pipeline
+        mode while busy", with no SQLSTATE, before psycopg marks the connection broken)."""
+        db = self._db
+        if db.closed or getattr(db, "broken", False):
+            return True
+        try:
+            return bool(db.pgconn.status != self._psycopg.pq.ConnStatus.OK)
+        except Exception:  # noqa: BLE001 - no status to read: treat it as lost
+            return True
 
     # ------------------------------------------------------------------ writes
     def upsert_document(self, document: Document) -> None:
@@ -383,6 +400,27 @@ class PostgresStore:
         self.close()
 
 
+class _TeardownNoise(logging.Filter):
+    """Drops psycopg's "error ignored terminating <Pipeline>" warning: when a batch write
+    fails (a lost connection), closing its pipeline fails the same way, and that second
+    failure, printed as an extra line, says nothing the raised error does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
+
+
+@contextmanager
+def _quiet_teardown() -> Iterator[None]:
+    """:class:`_TeardownNoise` on psycopg's logger for the length of one batch write."""
+    logger = logging.getLogger("psycopg")
+    noise = _TeardownNoise()
+    logger.addFilter(noise)
+    try:
+        yield
+    finally:
+        logger.removeFilter(noise)
+
+
 _JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
@@ -412,7 +450,7 @@ def _redact(url: str) -> str:
     return url
 
 
-def _oneline(exc: Exception) -> str:
+def _oneline(exc: Exception | str) -> str:
     """A libpq message (it may span lines) as one sentence for the message that wraps it."""
     text = " ".join(str(exc).split())
     return text if text.endswith((".", "?", "!")) else text + "."
