@@ -257,3 +257,23 @@ def test_a_broken_link_is_named_as_such(tmp_path: Path) -> None:
     assert rej.reason.startswith("broken symbolic link") and "during the run" not in rej.reason
     (given,) = read(tmp_path / "b.txt")
     assert isinstance(given, Rejected) and given.reason.startswith("broken symbolic link")
+
+
+# --------------------------------------------------------------------------- true reasons
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ({"a": 1}, "the 'text' field holds an object, not text"),
+    (["x"], "the 'text' field holds a list, not text"),
+    (True, "the 'text' field holds a boolean, not text"),
+    (12, "the 'text' field holds a number, not text"),
+    ("   ", "empty 'text' field"),
+    (None, "empty 'text' field"),
+])
+def test_a_text_field_that_is_not_text_says_what_it_holds(tmp_path: Path, value: object, reason: str) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": value}) + "\n" + json.dumps({"text": GOOD[0]}) + "\n",
+                    encoding="utf-8")
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[0]]
+    (rej,) = rejects(out)
+    assert rej.path == f"{path}#L1" and rej.reason.startswith(reason)
