@@ -20,6 +20,6 @@ def raise_on_bug(documents: list[Document], options, narratives: bool) -> list:
     return [(DocAnalysis(document=d), []) for d in documents]
 
 
-def fail_at_start(options, narratives: bool) -> None:
+def fail_at_start(options, narratives: bool, driver: int | None = None) -> None:
     """A worker initialiser that fails, as a worker re-running an unguarded script does."""
     raise RuntimeError("cannot start here")

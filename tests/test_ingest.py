@@ -126,7 +126,7 @@ def test_jsonl_fields_and_broken_line(tmp_path: Path) -> None:
     bad = {r.path.rsplit("#", 1)[1]: r.reason for r in rejected(out)}
     assert set(bad) == {"L2", "L7", "L8"}
     assert "invalid JSON on line 2" in bad["L2"]
-    assert "no text, html or content field" in bad["L7"]
+    assert "no text, html, content or body field" in bad["L7"]
     assert "expected a JSON object" in bad["L8"]
     assert all(r.stage == "ingest" for r in rejected(out))
 
@@ -184,7 +184,8 @@ def test_csv_without_text_column(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("name,age\nx,3\n", encoding="utf-8")
     (out,) = run(path)
-    assert isinstance(out, Rejected) and "no text, html or content column" in out.reason
+    assert isinstance(out, Rejected) and "no text, html, content or body column" in out.reason
+    assert "columns: 'name', 'age'" in out.reason
 
 
 @pytest.mark.parametrize("gz", [True, False], ids=["warc.gz", "warc"])

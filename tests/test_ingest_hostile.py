@@ -116,14 +116,14 @@ def test_unreadable_file_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyP
     if os.geteuid() != 0:
         (tmp_path / "a.txt").chmod(0)
     else:  # root reads anything: simulate the permission error at the open call
-        real_open = open
+        real_open = _files._open_regular
 
-        def deny(path: object, *args: object, **kwargs: object) -> object:
+        def deny(path: str) -> object:
             if str(path).endswith("a.txt"):
                 raise PermissionError(13, "Permission denied", str(path))
-            return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+            return real_open(path)
 
-        monkeypatch.setattr(_files, "open", deny, raising=False)
+        monkeypatch.setattr(_files, "_open_regular", deny)
     out = list(iter_inputs([tmp_path]))
     assert isinstance(out[0], Rejected) and "Permission denied" in out[0].reason
     assert "permissions" in out[0].reason

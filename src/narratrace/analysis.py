@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .outfile import write_text_atomic
 from .records import KINDS
 from .store import Store
 from .version import __version__
@@ -47,11 +48,8 @@ def build_analysis(store: Store) -> dict[str, Any]:
 
 
 def write_analysis(analysis: dict[str, Any], path: Path) -> Path:
-    """Write atomically (a crash never leaves a half-written file)."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(analysis, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    """Write atomically (a crash or a full disk never leaves a half-written file)."""
+    return write_text_atomic(path, json.dumps(analysis, ensure_ascii=False, indent=1))
 
 
 def schema_path() -> Path:

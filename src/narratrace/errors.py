@@ -39,5 +39,13 @@ class StoreError(NarratraceError):
     """The store could not be opened or written."""
 
 
+class ReadOnlyStoreError(StoreError):
+    """The store cannot be written (its file or folder is read-only)."""
+
+
+class OutputError(NarratraceError):
+    """An output file (``analysis.json``, ``report.html``) could not be written."""
+
+
 class PipelineError(NarratraceError):
     """The pipeline is mis-assembled (a stage's requirement has no producer)."""

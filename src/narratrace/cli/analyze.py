@@ -39,6 +39,7 @@ def analyze_cli(
     4: every input was rejected; 2: usage error."""
     from .. import analyze
     from ..analysis import build_analysis, write_analysis
+    from ..outfile import write_text_atomic
     from ..report import render_report
     from ..store import open_store
 
@@ -60,7 +61,7 @@ def analyze_cli(
         analysis = build_analysis(store)
         json_path = write_analysis(analysis, out / "analysis.json")
         report_path = out / "report.html"
-        report_path.write_text(render_report(analysis), encoding="utf-8")
+        write_text_atomic(report_path, render_report(analysis))
         store.close()
     except NarratraceError as exc:
         raise fail(exc) from exc
@@ -78,7 +79,7 @@ def analyze_cli(
     con.print(f"analysis: {json_path}", markup=False)
     con.print(f"report:   {report_path}", markup=False)
     con.print(f"store:    {store.url}", markup=False)
-    if summary.rejected and summary.documents == 0:
+    if summary.rejected and summary.documents == 0 and not summary.skipped:
         raise typer.Exit(4)
     raise typer.Exit(summary.exit_code)
 

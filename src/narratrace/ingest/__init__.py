@@ -9,7 +9,9 @@ articles/b.pdf Rejected
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from collections.abc import Iterable, Iterator
 
 from narratrace.errors import InputError
@@ -44,9 +46,47 @@ def iter_inputs(
     for given in paths:
         for found in walk(os.fspath(given)):
             if isinstance(found, Rejected):
-                yield found
+                yield _located(found)
             else:
-                yield from _read_file(found, options)
+                for item in _read_file(found, options):
+                    yield _located(item)
+
+
+# C0 and C1 controls and DEL: legal in file names and WARC record ids, but a newline or an
+# escape sequence in a stored path would reach the terminal and the report as is.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def display_path(path: str) -> str:
+    """``path`` as stored and shown: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates, and no store can hold) and control characters written as ``\\xNN``.
+
+    >>> display_path("caf\\udce9.txt"), display_path("a\\nb\\x1b[31m.txt"), display_path("été.txt")
+    ('caf\\\\xe9.txt', 'a\\\\x0ab\\\\x1b[31m.txt', 'été.txt')
+    """
+    if path.isprintable() and path.isascii():
+        return path
+    text = path
+    if _has_surrogate(path):
+        try:  # a file name's undecodable bytes, as os.fsdecode keeps them
+            raw = path.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # any other lone surrogate
+            raw = path.encode("utf-8", "backslashreplace")
+        text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _located(item: RawDocument | Rejected) -> RawDocument | Rejected:
+    shown = display_path(item.path)
+    return item if shown == item.path else dataclasses.replace(item, path=shown)
 
 
 def _read_file(path: str, options: Options) -> Iterator[RawDocument | Rejected]:

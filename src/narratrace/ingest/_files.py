@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,8 +89,13 @@ def walk(path: str) -> Iterator[str | Rejected]:
     if not os.path.lexists(path):
         yield Rejected(path, "ingest", "no such file or directory; check the path")
         return
+    if _dangling(path):
+        yield Rejected(path, "ingest", f"broken symbolic link: its target {os.readlink(path)!r} "
+                                       "does not exist")
+        return
     if not os.path.isdir(path):
-        yield path
+        special = _special_kind(path)
+        yield path if special is None else _not_regular(path, special)
         return
     try:
         with os.scandir(path) as it:
@@ -110,8 +116,35 @@ def walk(path: str) -> Iterator[str | Rejected]:
             yield from walk(full)
         elif linked_dir:
             yield Rejected(full, "ingest", "link to a folder, not followed; pass its target explicitly")
+        elif (special := _special_kind(full)) is not None:
+            yield _not_regular(full, special)
+        elif _dangling(full):
+            yield Rejected(full, "ingest", f"broken symbolic link: its target "
+                                           f"{os.readlink(full)!r} does not exist")
         else:
             yield full
+
+
+def _dangling(path: str) -> bool:
+    try:
+        return os.path.islink(path) and not os.path.exists(path)
+    except OSError:
+        return False
+
+
+def _special_kind(path: str) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (a named pipe, a socket, a
+    device): opening a pipe waits for a writer forever, so these are never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or unreadable: the reader says why
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _kind_of(mode)
+
+
+def _not_regular(path: str, kind: str) -> Rejected:
+    return Rejected(path, "ingest", f"{kind}, not a regular file; narratrace reads only regular "
+                                    "files (copy the data into a file first)")
 
 
 def read_bytes(src: Source, *, options: Options) -> bytes:
@@ -122,7 +155,7 @@ def read_bytes(src: Source, *, options: Options) -> bytes:
     """
     limit = options.max_bytes
     try:
-        with open(src.path, "rb") as fh:
+        with _open_regular(src.path) as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > limit:
                 raise TooLargeError(
@@ -145,9 +178,38 @@ def read_bytes(src: Source, *, options: Options) -> bytes:
 def open_binary(path: str) -> BinaryIO:
     """Open ``path`` for a streaming reader, turning OS errors into :class:`InputError`."""
     try:
-        return open(path, "rb")
+        return _open_regular(path)
     except OSError as exc:
         raise InputError(f"cannot read file: {_os_reason(exc)}") from exc
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """Open a regular file for reading; refuse anything else without blocking on it (a named
+    pipe put in place of a file after :func:`walk` looked at it)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{_kind_of(mode)}, not a regular file; narratrace reads only "
+                             "regular files (copy the data into a file first)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def gunzip(fh: BinaryIO, head: bytes, *, options: Options, keep: bool = True) -> bytes:

@@ -97,6 +97,13 @@ def make_document(
         content = content.replace("\r\n", "\n").replace("\r", "\n")
     if not content.strip():
         raise InputError("empty (only whitespace); nothing to analyse")
+    for name, value in (("text", content), ("title", title), ("url", url), ("outlet", outlet)):
+        if value is not None and (at := _lone_surrogate(value)) is not None:
+            raise InputError(
+                f"the {name} holds a lone surrogate (U+{ord(value[at]):04X} at character {at:,}): "
+                "half of a character pair, which no text encoding can hold (a JSON \\ud800 "
+                "escape without its partner gives one); fix or re-export the source"
+            )
     if fmt == "html":
         check_depth(content, max_depth=options.max_html_depth)
     return RawDocument(
@@ -128,9 +135,13 @@ def document_from_fields(
     if content is None:
         present = [n for n in TEXT_FIELDS if n in fields]
         if present:
+            value = fields[present[0]]
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"the {present[0]!r} field holds {_json_type(value)}, not "
+                                 "text; give the article as a string")
             raise InputError(f"empty {present[0]!r} field; nothing to analyse")
         raise InputError(
-            "record has no text, html or content field; give the article in one of them"
+            "record has no text, html, content or body field; give the article in one of them"
         )
     return make_document(
         path=path,
@@ -143,6 +154,36 @@ def document_from_fields(
         published=normalise_date(_first_str(fields, DATE_FIELDS)),
         outlet=_first_str(fields, OUTLET_FIELDS),
     )
+
+
+def _json_type(value: object) -> str:
+    """How JSON names the type of a decoded value.
+
+    >>> _json_type({}), _json_type([1]), _json_type(True), _json_type(3.5)
+    ('an object', 'a list', 'a boolean', 'a number')
+    """
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Where the first lone surrogate of ``text`` is, else None (strings from JSON may hold one).
+
+    >>> _lone_surrogate("fine"), _lone_surrogate("ab\\udc00c")
+    (None, 2)
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
 def _first_str(fields: Mapping[str, object], names: tuple[str, ...]) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import NarratraceError
+from ..errors import NarratraceError, StoreError
 from ..options import Options
 from ..stage import Models, StageContext
 from ..store import Store
@@ -22,6 +22,10 @@ from .engines import engine
 from .plan import ProgressHook, fresh_inputs, plan_inputs
 from .prepare import prepare_documents
 from .writer import save_analysis, save_rejected
+
+#: The longest clean text the per-document stages take: spaCy's ``Language.max_length``, past
+#: which its parser refuses a text (and the memory it needs grows with the length).
+MAX_ANALYSED_CHARS = 1_000_000
 
 
 @dataclass
@@ -73,6 +77,8 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
                              max(1, options.chunk_size)):
             documents, refused = prepare_documents(raws, options=options,
                                                    boilerplate=plan.boilerplate)
+            documents, too_long = _within_length(documents)
+            refused += too_long
             if refused:
                 summary.rejected.extend(refused)
                 save_rejected(store, refused)
@@ -85,8 +91,17 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
             summary.rejected.extend(problems)
             save_rejected(store, problems)
             continue
+        if not analysis.document.analysed:
+            problems = [*problems, _not_analysed(analysis.document, options)]
         replaces = plan.gone_at.pop(analysis.document.path, [])
-        save_analysis(store, analysis, problems, replaces=replaces)
+        try:
+            save_analysis(store, analysis, problems, replaces=replaces)
+        except StoreError:
+            raise  # the store itself failed (disk full, server gone): no document can be kept
+        except Exception as exc:  # noqa: BLE001 - this document's values: keep the reason, go on
+            rejected(Rejected(analysis.document.path, "store",
+                              f"could not be stored ({type(exc).__name__}: {str(exc)[:200]})"))
+            continue
         summary.replaced += len(replaces)
         summary.warnings.extend(problems)
         summary.documents += 1
@@ -94,6 +109,33 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     tick("corpus", 0, None)
     run_corpus_stages(store, options=options)
     return summary
+
+
+def _not_analysed(document: Document, options: Options) -> Rejected:
+    """The notice for a document kept without the language stages (its language is not one
+    the run analyses, or none was recognised)."""
+    which = f"its language ({document.language})" if document.language else \
+        "no language could be recognised in it, so it"
+    return Rejected(document.path, "nlp",
+                    f"{which} is not analysed (this run analyses {', '.join(options.languages)}): "
+                    "the document is stored and searchable, without entities, attributions, "
+                    "dates or claims")
+
+
+def _within_length(documents: list[Document]) -> tuple[list[Document], list[Rejected]]:
+    """The documents the per-document stages can take, and the rejection of each longer one."""
+    kept: list[Document] = []
+    refused: list[Rejected] = []
+    for document in documents:
+        if len(document.text) > MAX_ANALYSED_CHARS:
+            refused.append(Rejected(
+                document.path, "analyse",
+                f"the clean text is {len(document.text):,} characters, over the "
+                f"{MAX_ANALYSED_CHARS:,} one document may have; split it into its articles "
+                "(one per file, JSON Lines record or CSV row)"))
+        else:
+            kept.append(document)
+    return kept, refused
 
 
 def _models(todo: int, summary: RunSummary) -> Models:
@@ -121,4 +163,4 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-__all__ = ["RunSummary", "analyze"]
+__all__ = ["MAX_ANALYSED_CHARS", "RunSummary", "analyze"]

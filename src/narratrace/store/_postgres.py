@@ -3,11 +3,17 @@
 Rows are kept as JSON *text* (not ``jsonb``, which reorders keys), so ``analysis.json`` built
 from either backend is byte-for-byte the same. Sort orders use ``COLLATE "C"`` to match
 SQLite's binary text order whatever the server's locale.
+
+PostgreSQL text cannot hold the NUL character (nor can a JSON ``\\u0000`` escape be read as
+text), and one would abort the whole write: a NUL in any written value is stored as U+FFFD,
+the replacement character, which keeps every character offset where it was.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -159,7 +165,7 @@ class PostgresStore:
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
         self._reconnect_if_lost()
         try:
-            return self._db.execute(sql, tuple(params))  # type: ignore[arg-type]
+            return self._db.execute(sql, tuple(map(_no_nul, params)))  # type: ignore[arg-type]
         except self._psycopg.Error as exc:
             raise self._error(exc, "read or written") from exc
 
@@ -168,8 +174,8 @@ class PostgresStore:
             return
         self._reconnect_if_lost()
         try:
-            with self._db.cursor() as cur:
-                cur.executemany(sql, rows)
+            with _quiet_teardown(), self._db.cursor() as cur:
+                cur.executemany(sql, [tuple(map(_no_nul, row)) for row in rows])
         except self._psycopg.Error as exc:
             raise self._error(exc, "written") from exc
 
@@ -183,18 +189,34 @@ class PostgresStore:
         """A StoreError that says which of the usual causes it is (by SQLSTATE class)."""
         state = getattr(exc, "sqlstate", None) or ""
         kept = "nothing half-written was kept, and what was committed stays"
+        detail = _oneline(exc)
         if self._closed:
             hint = "This store was closed; open it again"
         elif state.startswith("53"):  # insufficient resources: 53100 disk full, 53200 memory
             hint = (f"The database server is out of resources (SQLSTATE {state}: disk full, out "
                     f"of memory or too many connections). Free space on it, then run again: {kept}")
-        elif self._db.closed or state.startswith(("08", "57P")):  # connection lost, shutdown
+        elif self._connection_lost() or state.startswith(("08", "57P")):  # lost, shutdown
             hint = ("The connection to the database server was lost (it stopped, restarted or "
                     f"ended this session). Check that it is up, then run again: {kept}")
+            # libpq's first line says what happened; the next ones ("This probably means the
+            # server terminated abnormally...") guess at what the hint says plainly.
+            detail = _oneline(str(exc).strip().split("\n", 1)[0])
         else:
             hint = "Check that the server is up and has free disk space"
-        return StoreError(f"The store {_redact(self.url)} could not be {doing}: {_oneline(exc)} "
+        return StoreError(f"The store {_redact(self.url)} could not be {doing}: {detail} "
                           f"{hint}.")
+
+    def _connection_lost(self) -> bool:
+        """Whether the session is gone: closed, marked broken, or libpq's status is bad (a
+        batch write in pipeline mode meets a terminated session as "cannot exit pipeline
+        mode while busy", with no SQLSTATE, before psycopg marks the connection broken)."""
+        db = self._db
+        if db.closed or getattr(db, "broken", False):
+            return True
+        try:
+            return bool(db.pgconn.status != self._psycopg.pq.ConnStatus.OK)
+        except Exception:  # noqa: BLE001 - no status to read: treat it as lost
+            return True
 
     # ------------------------------------------------------------------ writes
     def upsert_document(self, document: Document) -> None:
@@ -218,7 +240,7 @@ class PostgresStore:
                               "ON CONFLICT (kind, a, b) DO UPDATE SET doc_a = excluded.doc_a, "
                               "doc_b = excluded.doc_b, data = excluded.data",
                               [(kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
-                                json.dumps(row, ensure_ascii=False)) for row in rows])
+                                _json(row)) for row in rows])
 
     def pairs(self, kind: str) -> list[dict[str, Any]]:
         cur = self._execute('SELECT data FROM pairs WHERE kind = %s ORDER BY a COLLATE "C", '
@@ -259,7 +281,7 @@ class PostgresStore:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = %s AND kind = %s", (doc, kind))
             self._executemany("INSERT INTO annotations VALUES (%s, %s, %s, %s)",
-                              [(doc, kind, seq, json.dumps(row, ensure_ascii=False))
+                              [(doc, kind, seq, _json(row))
                                for seq, row in enumerate(rows)])
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -267,7 +289,7 @@ class PostgresStore:
         with self.transaction():
             self._execute("DELETE FROM corpus WHERE kind = %s", (kind,))
             self._executemany("INSERT INTO corpus VALUES (%s, %s, %s)",
-                              [(kind, seq, json.dumps(row, ensure_ascii=False))
+                              [(kind, seq, _json(row))
                                for seq, row in enumerate(rows)])
 
     # ------------------------------------------------------------------ reads
@@ -378,6 +400,47 @@ class PostgresStore:
         self.close()
 
 
+class _TeardownNoise(logging.Filter):
+    """Drops psycopg's "error ignored terminating <Pipeline>" warning: when a batch write
+    fails (a lost connection), closing its pipeline fails the same way, and that second
+    failure, printed as an extra line, says nothing the raised error does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
+
+
+@contextmanager
+def _quiet_teardown() -> Iterator[None]:
+    """:class:`_TeardownNoise` on psycopg's logger for the length of one batch write."""
+    logger = logging.getLogger("psycopg")
+    noise = _TeardownNoise()
+    logger.addFilter(noise)
+    try:
+        yield
+    finally:
+        logger.removeFilter(noise)
+
+
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _no_nul(value: Any) -> Any:
+    """A written value with every NUL character replaced by U+FFFD (see the module's note)."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+def _json(row: Any) -> str:
+    """A row as JSON text whose ``\\u0000`` escapes (NUL characters) are ``\\ufffd``.
+
+    >>> _json({"a": "x\\x00y", "b": "\\\\u0000"})
+    '{"a": "x\\\\ufffdy", "b": "\\\\\\\\u0000"}'
+    """
+    text = json.dumps(row, ensure_ascii=False)
+    return _JSON_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
+
+
 def _redact(url: str) -> str:
     """The URL without its password, for messages."""
     if "@" in url and "://" in url:
@@ -387,7 +450,7 @@ def _redact(url: str) -> str:
     return url
 
 
-def _oneline(exc: Exception) -> str:
+def _oneline(exc: Exception | str) -> str:
     """A libpq message (it may span lines) as one sentence for the message that wraps it."""
     text = " ".join(str(exc).split())
     return text if text.endswith((".", "?", "!")) else text + "."

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
+from ..errors import ReadOnlyStoreError, StoreError
 from ..records import kind as stored_kind
 from ..types import Document, Rejected
 from . import _fts
@@ -16,10 +17,15 @@ from ._rows import DOC_COLUMNS, document_from_row, document_row, now
 
 
 class SQLiteStore:
-    """SQLite backend (WAL mode, one transaction per write batch)."""
+    """SQLite backend (WAL mode, one transaction per write batch). ``read_only``: open an
+    existing store for reading only (``serve`` on a file or folder it may not write)."""
 
-    def __init__(self, path: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str, *, timeout: float = 30.0, read_only: bool = False) -> None:
         self.url = f"sqlite:///{path}"
+        self._depth = 0
+        if read_only and path != ":memory:":
+            self._db = _open_read_only(path, timeout=timeout)
+            return
         if path != ":memory:":
             parent = Path(path).expanduser().resolve().parent
             if not parent.is_dir():
@@ -32,9 +38,12 @@ class SQLiteStore:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if _is_read_only(exc, path):
+                raise ReadOnlyStoreError(
+                    f"The store {path!r} is read-only ({exc}): analysing writes to it. Choose a "
+                    "writable --out or --db; `narratrace serve` can browse it as it is.") from exc
             raise StoreError(f"Cannot open the store {path!r}: {exc}. Is it a narratrace "
                              "SQLite file, and is no other program holding a lock on it?") from exc
-        self._depth = 0
 
     # ------------------------------------------------------------------ schema
     def _migrate(self) -> None:
@@ -89,6 +98,10 @@ class SQLiteStore:
             raise self._write_error(exc) from exc
 
     def _write_error(self, exc: sqlite3.OperationalError) -> StoreError:
+        if _is_read_only(exc, self.url[len("sqlite:///"):]):
+            return ReadOnlyStoreError(
+                f"The store {self.url} is read-only ({exc}): analysing writes to it. Choose a "
+                "writable --out or --db; `narratrace serve` can browse it as it is.")
         return StoreError(f"The store {self.url} could not be written: {exc}. Check free disk "
                           "space and that no other process locks the file.")
 
@@ -233,6 +246,44 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_read_only(exc: sqlite3.DatabaseError, path: str) -> bool:
+    if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+        return True
+    if path == ":memory:":
+        return False
+    target = Path(path).expanduser()
+    folder = target.resolve().parent
+    return ((target.exists() and not os.access(target, os.W_OK))
+            or (folder.is_dir() and not os.access(folder, os.W_OK)))
+
+
+def _open_read_only(path: str, *, timeout: float) -> sqlite3.Connection:
+    """A connection that can only read an existing, up-to-date store. In a folder it may not
+    write, SQLite cannot make the shared-memory file a WAL database needs; the file is then
+    read as immutable (what it is to this reader)."""
+    target = Path(path).expanduser().resolve()
+    if not target.is_file():
+        raise StoreError(f"Cannot open the store {path!r} read-only: no such file.")
+    last = None
+    for mode in ("ro", "ro&immutable=1"):
+        try:
+            db = sqlite3.connect(f"{target.as_uri()}?mode={mode}", uri=True, timeout=timeout,
+                                 isolation_level=None)
+            db.execute("PRAGMA query_only=1")
+            version = db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            last = exc
+            continue
+        if version != MIGRATIONS[-1][0]:
+            db.close()
+            raise StoreError(f"The store {path!r} has schema version {version}, this narratrace "
+                             f"reads {MIGRATIONS[-1][0]}: open it once where it can be written "
+                             "(narratrace analyze) to upgrade it.")
+        return db
+    raise StoreError(f"Cannot open the store {path!r} read-only: {last}. Is it a narratrace "
+                     "SQLite file?")
 
 
 def _statements(sql: str) -> Iterator[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hmac
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -160,14 +161,14 @@ def create_app(store_url: str, *, token: str | None = None,
                                                 "characters.")
         host = request.headers.get("host", "").lower()
         host_name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if "*" not in hosts and host_name not in hosts:
+        if "*" not in hosts and host_name not in hosts and not _loopback_address(host_name):
             return error_response(request, 400, "Unknown Host header; this server answers to "
                                                 f"{', '.join(sorted(hosts))} only.")
         if token is not None:
             given = request.query_params.get("token")
             if given is not None and hmac.compare_digest(given.encode(), token.encode()):
                 rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                url = request.url.path + ("?" + urlencode(rest) if rest else "")
+                url = _local_path(request.url.path) + ("?" + urlencode(rest) if rest else "")
                 redirect = RedirectResponse(url, status_code=303)
                 redirect.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
                 redirect.headers.update(_SECURITY_HEADERS)
@@ -318,7 +319,53 @@ def create_app(store_url: str, *, token: str | None = None,
     # The index is millions of long-lived objects; without this every full garbage collection
     # rescans them (300-800 ms pauses at 10,000 documents, measured with bench/bench_serve.py).
     gc.freeze()
+    app.add_middleware(_HeadAsGet)  # the outermost layer: the guard sees a GET
     return app
+
+
+def _local_path(path: str) -> str:
+    """A path that stays on this server when used as a redirect: ``//evil.example`` (and
+    ``/\\evil.example``, which browsers read the same way) would leave for another host.
+
+    >>> _local_path("//evil.example/x"), _local_path("/\\\\evil.example"), _local_path("/documents")
+    ('/evil.example/x', '/evil.example', '/documents')
+    """
+    return "/" + path.lstrip("/\\")
+
+
+def _loopback_address(host: str) -> bool:
+    """Whether a Host header names a loopback address literally (127.0.0.2, [::1]): no
+    DNS-rebinding page can send one, as it is no name a rebinding domain can take.
+
+    >>> _loopback_address("127.0.0.2"), _loopback_address("[::1]"), _loopback_address("evil.example")
+    (True, True, False)
+    """
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _HeadAsGet:
+    """HEAD on every page and API route: answered as GET, with the headers and no body
+    (the routes declare GET only, and HEAD got 405)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 # Parameter factories: FastAPI binds a parameter object to one name, so each route gets its own.

@@ -20,6 +20,7 @@ from typing import Any
 from ..report import (MAX_GRAPH_NODES, EvidenceIndex, Graph, Links, as_str, build_index,
                       corpus_graph, doc_ref, entity_ref, family_graph, narratives_over_time,
                       quote_path)
+from ..errors import ReadOnlyStoreError
 from ..store import Store, open_store
 
 #: Page sizes: lists are paginated so no page renders more than this many rows.
@@ -55,14 +56,20 @@ class Corpus:
         # Weak: each thread's local slot owns its store, this set only finds them at close().
         self._stores: weakref.WeakSet[_ThreadStore] = weakref.WeakSet()
         self._lock = threading.Lock()
-        self._index = build_index(self.store())
+        self._read_only = False
+        try:
+            first = self.store()
+        except ReadOnlyStoreError:  # a store it may not write: browse it as it is
+            self._read_only = True
+            first = self.store()
+        self._index = build_index(first)
         self._cached: dict[str, dict[str, Any]] = {}
 
     def store(self) -> Store:
         """This thread's store (opened on first use)."""
         held = getattr(self._local, "held", None)
         if held is None:
-            held = _ThreadStore(open_store(self.url))
+            held = _ThreadStore(open_store(self.url, read_only=self._read_only))
             self._local.held = held
             with self._lock:
                 self._stores.add(held)

@@ -38,7 +38,7 @@ class DaskEngine:
 
 
 def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
-                    narratives: bool = True) -> Iterator[Result]:
+                    narratives: bool = True) -> Iterator[Result | Lost]:
     """Analyse every chunk on the cluster; yield results as chunks finish.
 
     At most two chunks per worker are in flight, so the driver never holds the corpus.

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 
 from ...stage import StageContext
 from ...types import Document
-from ..document import Result, iter_batch
-from .base import Lost
+from ..document import Result
+from .base import Lost, contained
 from .processes import ProcessesEngine, local_workers
 
 
@@ -26,7 +26,7 @@ class LocalEngine:
             yield from ProcessesEngine(workers).map(chunks, ctx, todo=todo)
             return
         for chunk in chunks:
-            yield from iter_batch(chunk, context=ctx)
+            yield from contained(chunk, ctx)
 
 
 __all__ = ["LocalEngine"]

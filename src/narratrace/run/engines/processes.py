@@ -25,8 +25,8 @@ from typing import Any
 from ...options import Options
 from ...stage import StageContext
 from ...types import Document, Rejected
-from ..document import Result, iter_batch
-from .base import Lost
+from ..document import Result
+from .base import Lost, contained, failed
 from .worker import run_part, start_worker
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ def local_workers(options: Options, todo: int) -> int:
 
 def analyze_in_processes(chunks: Iterable[list[Document]], *, options: Options, workers: int,
                          narratives: bool,
-                         fn: Callable[[list[Document], Options, bool], list[Result]] | None = None,
-                         in_process: Callable[[list[Document]], Iterable[Result]] | None = None,
+                         fn: Callable[[list[Document], Options, bool], list[Result | Lost]] | None = None,
+                         in_process: Callable[[list[Document]], Iterable[Result | Lost]] | None = None,
                          total: int = 0) -> Iterator[Result | Lost]:
     """Analyse every chunk on ``workers`` processes, yielding results in input order.
 
@@ -153,24 +153,25 @@ class _Runner:
     """
 
     def __init__(self, workers: int, narratives: bool, *, options: Options,
-                 fn: Callable[[list[Document], Options, bool], list[Result]] | None = None) -> None:
+                 fn: Callable[[list[Document], Options, bool], list[Result | Lost]] | None = None) -> None:
         self.workers, self.narratives, self.options = workers, narratives, options
         self.fn = fn or run_part  # module-level, so a worker process can import it
         self.pool = self._new_pool()
-        self.window: deque[tuple[list[Document], Future[list[Result]]]] = deque()
+        self.window: deque[tuple[list[Document], Future[list[Result | Lost]]]] = deque()
         self.started = False  # a worker has finished a part: workers can start here
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers,
                                    mp_context=_context(),
-                                   initializer=start_worker, initargs=(self.options, self.narratives))
+                                   initializer=start_worker,
+                                   initargs=(self.options, self.narratives, os.getpid()))
 
     def _restart(self) -> None:
         log.warning("a worker process died; starting a fresh pool of %d", self.workers)
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = self._new_pool()
 
-    def _start(self, part: list[Document]) -> Future[list[Result]]:
+    def _start(self, part: list[Document]) -> Future[list[Result | Lost]]:
         try:
             return self.pool.submit(self.fn, part, self.options, self.narratives)
         except BrokenProcessPool:
@@ -217,7 +218,8 @@ class _Runner:
         except Exception as exc:
             if split and len(part) > 1:
                 return [r for d in part for r in self._alone([d], split=False)]
-            return [_lost(part, f"{type(exc).__name__}: {exc}")]
+            # It raised, the same way on every run: no rerun would help.
+            return [(None, [failed(d, exc) for d in part])]
 
 
 def _lost(part: list[Document], reason: str) -> Lost:
@@ -239,7 +241,7 @@ class ProcessesEngine:
         yield from analyze_in_processes(
             chunks, options=ctx.options, workers=workers, total=todo,
             narratives=ctx.models.narratives is not None,
-            in_process=lambda part: iter_batch(part, context=ctx))
+            in_process=lambda part: contained(part, ctx))
 
 
 __all__ = ["MIN_DOCUMENTS_FOR_PROCESSES", "ProcessesEngine", "analyze_in_processes", "cpu_cores",

@@ -10,12 +10,18 @@ on what the process saw before.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import sys
+import threading
+import time
 from functools import lru_cache
 
 from ...options import Options
 from ...stage import Models, StageContext
 from ...types import Document
-from ..document import Result, analyze_batch
+from ..document import Result
+from .base import Lost, contained
 
 
 @lru_cache(maxsize=4)
@@ -36,14 +42,55 @@ def worker_context(options: Options, narratives: bool) -> StageContext:
     return StageContext(options=dataclasses.replace(options, n_process=1), models=Models(narratives=model))
 
 
-def start_worker(options: Options, narratives: bool) -> None:
-    """A pool's initialiser: load the models before the first part arrives."""
+def start_worker(options: Options, narratives: bool, driver: int | None = None) -> None:
+    """A pool's initialiser: load the models before the first part arrives. ``driver``: the
+    process id of the run that started the pool, which this worker must not outlive."""
+    if driver is not None:
+        die_with(driver)
     worker_context(options, narratives)
 
 
-def run_part(documents: list[Document], options: Options, narratives: bool) -> list[Result]:
-    """Parse and analyse one part in this worker with its cached context."""
-    return analyze_batch(documents, context=worker_context(options, narratives))
+def die_with(driver: int, *, every: float = 1.0) -> None:
+    """End this process when the run that started it is gone, even killed with ``kill -9``
+    (which runs no clean-up in the driver): a worker left behind holds its models' memory
+    (~400 MB each) for nothing. On Linux the kernel kills it as soon as its parent (the fork
+    server, which exits with the driver) ends; everywhere, a thread checks every ``every``
+    seconds that its parent and the driver are still there."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no usable libc
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent or not _alive(driver):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="narratrace-die-with-driver", daemon=True).start()
 
 
-__all__ = ["run_part", "start_worker", "worker_context"]
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process now holds the number: ours is gone
+        return False
+    return True
+
+
+def run_part(documents: list[Document], options: Options, narratives: bool) -> list[Result | Lost]:
+    """Parse and analyse one part in this worker with its cached context; a document that
+    makes the analysis raise comes back :data:`~.base.Lost` on its own (:func:`~.base.contained`)."""
+    return list(contained(documents, worker_context(options, narratives)))
+
+
+__all__ = ["die_with", "run_part", "start_worker", "worker_context"]

@@ -1,0 +1,173 @@
+"""Time and peak memory of hostile inputs against good input of the same size, in one run
+(issue #18: one hostile input must not stall a run or blow up its memory).
+
+    python bench/bench_hostile.py [--mb 3]
+
+Each case runs in its own subprocess (so peaks do not mix) and reads about ``--mb`` MB with
+``iter_inputs``: the baseline is the same size of good JSON Lines; the hostile cases are one CSV
+cell of that size, semicolon CSV, JSON Lines with a raw NUL byte every tenth line, JSON with a
+lone surrogate in every tenth record, and a named pipe (rejected without being opened). The
+last case runs ``analyze`` (its per-document stages replaced by a stand-in: the model stages
+are benchmarked elsewhere) on a document over the 1,000,000-character limit beside good ones:
+the run pays for reading and cleaning it once, then rejects it. Ratios near 1 mean the hostile
+input costs what good input of its size costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_SENTENCE = ("The harbour authority said on {n} May that the ferry to Lindholm would resume, "
+             "and the union denied it; \"we were not consulted\", its leader said. ")
+
+
+def _text(chars: int, seed: int = 0) -> str:
+    out, n = [], seed
+    while sum(map(len, out)) < chars:
+        out.append(_SENTENCE.format(n=n % 28 + 1))
+        n += 1
+    return "".join(out)[:chars]
+
+
+def _records(total: int, size: int = 2_000) -> list[str]:
+    return [_text(size, seed=i) for i in range(max(1, total // size))]
+
+
+def make(case: str, folder: Path, total: int) -> list[Path]:
+    """Write the input of ``case`` (about ``total`` characters) under ``folder``."""
+    if case == "baseline (good JSON Lines)":
+        path = folder / "good.jsonl"
+        path.write_text("\n".join(json.dumps({"text": t}) for t in _records(total)), encoding="utf-8")
+    elif case == "one huge CSV cell":
+        path = folder / "cell.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["title", "text"], ["a", _text(total)], ["b", _text(500)]])
+    elif case == "semicolon CSV":
+        path = folder / "semi.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter=";").writerows([["title", "text"], *[["t", r] for r in _records(total)]])
+    elif case == "NUL bytes in JSON Lines":
+        path = folder / "nul.jsonl"
+        lines = [json.dumps({"text": t}).encode() for t in _records(total)]
+        path.write_bytes(b"\n".join(line[:-2] + b"\x00\"}" if i % 10 == 0 else line
+                                    for i, line in enumerate(lines)))
+    elif case == "lone surrogates in JSON":
+        path = folder / "sur.json"
+        path.write_text(json.dumps([{"text": t + ("\ud800" if i % 10 == 0 else "")}
+                                    for i, t in enumerate(_records(total))]), encoding="utf-8")
+    elif case == "named pipe":
+        path = folder / "pipe.jsonl"
+        os.mkfifo(path)
+    elif case.endswith("(analyze)"):
+        path = folder / "in"
+        path.mkdir()
+        if case.startswith("baseline"):  # the same number of characters in good articles
+            for i, t in enumerate(_records(1_000_050)):
+                (path / f"part{i:04d}.txt").write_text(t, encoding="utf-8")
+        else:
+            (path / "huge.txt").write_text(_text(1_000_050), encoding="utf-8")
+        for i, t in enumerate(_records(20_000)):
+            (path / f"good{i}.txt").write_text(t, encoding="utf-8")
+    else:
+        raise SystemExit(f"unknown case {case!r}")
+    return [path]
+
+
+#: Groups of cases, each against its first (the baseline of the same size).
+GROUPS = [
+    ["baseline (good JSON Lines)", "one huge CSV cell", "semicolon CSV",
+     "NUL bytes in JSON Lines", "lone surrogates in JSON", "named pipe"],
+    ["baseline: 1 MB of 2,000-character articles (analyze)",
+     "one article over 1,000,000 characters (analyze)"],
+]
+
+
+def _status_kib(field: str) -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return float(line.split()[1])
+    except OSError:  # not Linux: no figure
+        pass
+    return 0.0
+
+
+def _reset_high_water() -> None:
+    # Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so the peak measured
+    # next is the case's own (not the writing of its input).
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def _child(case: str, total: int) -> None:
+    from narratrace import Options, analyze
+    from narratrace.ingest import iter_inputs
+    from narratrace.run import analyze as run_analyze
+    from narratrace.store import open_store
+    from narratrace.types import DocAnalysis
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = make(case, Path(tmp), total)
+        _reset_high_water()
+        start_kib = _status_kib("VmRSS")
+        t0 = time.perf_counter()
+        if case.endswith("(analyze)"):
+            class Echo:
+                name = "echo"
+
+                def map(self, chunks, ctx, *, todo=0):  # type: ignore[no-untyped-def]
+                    for chunk in chunks:
+                        for d in chunk:
+                            yield DocAnalysis(document=d), []
+
+            run_analyze.engine = lambda name: Echo()  # type: ignore[assignment]
+            summary = analyze(paths, store=open_store(":memory:"), options=Options(quiet=True))
+            kept, rejected = summary.documents, len(summary.rejected)
+        else:
+            items = list(iter_inputs(paths))
+            kept = sum(not hasattr(i, "reason") for i in items)
+            rejected = len(items) - kept
+        seconds = time.perf_counter() - t0
+        print(json.dumps({"seconds": seconds, "peak_mib": (_status_kib("VmHWM") - start_kib) / 1024,
+                          "kept": kept, "rejected": rejected}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=3.0)
+    parser.add_argument("--case")
+    args = parser.parse_args()
+    total = int(args.mb * 1_000_000)
+    if args.case:
+        _child(args.case, total)
+        return
+    print(f"{'case':52} {'kept':>5} {'rejected':>8} {'seconds':>8} {'x base':>7} {'+MiB':>7} {'x base':>7}")
+    for group in GROUPS:
+        rows = []
+        for case in group:
+            out = subprocess.run([sys.executable, __file__, "--mb", str(args.mb), "--case", case],
+                                 capture_output=True, text=True, timeout=1800)
+            if out.returncode:
+                raise SystemExit(f"{case}: {out.stderr[-2000:]}")
+            rows.append((case, json.loads(out.stdout.strip().splitlines()[-1])))
+        base = rows[0][1]
+        for case, r in rows:
+            print(f"{case:52} {r['kept']:>5} {r['rejected']:>8} {r['seconds']:>8.2f} "
+                  f"{r['seconds'] / max(base['seconds'], 1e-6):>7.2f} {r['peak_mib']:>7.1f} "
+                  f"{r['peak_mib'] / max(base['peak_mib'], 1e-6):>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

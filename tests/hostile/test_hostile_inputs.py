@@ -1,0 +1,279 @@
+"""Never lose a run (issue #18), at the reader: each hostile input is built here, and each
+ends as one rejected (or degraded) record with a true reason while every good record of the
+same file or folder is read with its exact text. No model is loaded: these run in seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from narratrace import Options
+from narratrace.ingest import iter_inputs
+from narratrace.types import RawDocument, Rejected
+
+# Invented news sentences: the good records every test expects back, character for character.
+GOOD = [
+    "The harbour authority said on Monday that the ferry to Lindholm would resume in May.",
+    "Residents of Eastmoor, who met on Tuesday, said they had not been consulted; the council "
+    "denied it.",
+    "\"We will not accept further delays,\" the union leader told reporters.",
+    "According to the transport director, the cost of the bridge has risen by 12 percent, "
+    "the paper's audit says.",
+]
+
+
+def read(*paths: Path, options: Options = Options()) -> list[RawDocument | Rejected]:
+    return list(iter_inputs(list(paths), options=options))
+
+
+def docs(items: list[RawDocument | Rejected]) -> list[RawDocument]:
+    return [i for i in items if isinstance(i, RawDocument)]
+
+
+def rejects(items: list[RawDocument | Rejected]) -> list[Rejected]:
+    return [i for i in items if isinstance(i, Rejected)]
+
+
+# --------------------------------------------------------------------------- JSON: lone surrogates
+
+@pytest.mark.parametrize("field", ["text", "title", "url", "outlet"])
+def test_a_lone_surrogate_rejects_its_record_only(tmp_path: Path, field: str) -> None:
+    # Valid JSON (an escape for half of a character pair) that no encoder can write back.
+    bad = {"text": GOOD[0], field: "Officials said \ud800 the port was closed."}
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [{"text": GOOD[1]}, bad, {"text": GOOD[2]}]),
+                    encoding="utf-8")
+    assert "\\ud800" in path.read_text(encoding="utf-8")  # the escape, as the file holds it
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[1], GOOD[2]]
+    (rej,) = rejects(out)
+    assert rej.path == f"{path}#L2" and rej.stage == "ingest"
+    assert f"the {field} holds a lone surrogate (U+D800 at character 15)" in rej.reason
+
+
+def test_a_surrogate_pair_escape_is_one_character_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([{"text": "The mayor waved \U0001F600 at the crowd."}]), encoding="utf-8")
+    assert "\\ud83d\\ude00" in path.read_text(encoding="utf-8")
+    (doc,) = read(path)
+    assert isinstance(doc, RawDocument) and doc.content == "The mayor waved \U0001F600 at the crowd."
+
+
+# --------------------------------------------------------------------------- file names
+
+def test_a_file_name_that_is_not_utf8_is_read_and_stored_escaped(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9 report.txt"), "w", encoding="utf-8") as fh:
+        fh.write(GOOD[0])
+    (tmp_path / "b.txt").write_text(GOOD[1], encoding="utf-8")
+    out = read(tmp_path)
+    assert [d.content for d in docs(out)] == [GOOD[1], GOOD[0]]  # b.txt, then caf?.txt
+    paths = {d.content: d.path for d in docs(out)}
+    assert paths[GOOD[0]] == f"{tmp_path}/caf\\xe9 report.txt"
+    paths[GOOD[0]].encode("utf-8")  # storable: no lone surrogate left
+
+
+@pytest.mark.parametrize("name", ["a\nb.txt", "a\x1b[31mred\x1b[0m.txt", "tab\there.txt", "bell\x07.txt"])
+def test_control_characters_in_a_file_name_never_reach_the_output_raw(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text(GOOD[0], encoding="utf-8")
+    (doc,) = read(tmp_path)
+    assert isinstance(doc, RawDocument) and doc.content == GOOD[0]
+    assert doc.path.isprintable() and "\\x" in doc.path
+    assert doc.path.startswith(str(tmp_path) + "/")
+
+
+def test_control_characters_in_a_warc_record_id_are_escaped(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        for n, text in enumerate(GOOD[:2]):
+            body = f"<html><body><p>{text}</p></body></html>".encode()
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                    protocol="HTTP/1.1")
+            record = writer.create_warc_record(f"http://example.org/{n}", "response",
+                                               payload=io.BytesIO(body), http_headers=http)
+            if n == 0:
+                record.rec_headers.replace_header("WARC-Record-ID", "<urn:x:\x1b]0;owned\x07>")
+            writer.write_record(record)
+    out = read(path)
+    assert len(docs(out)) == 2 and not rejects(out)
+    assert all(d.path.isprintable() for d in docs(out))
+    assert docs(out)[0].path == f"{path}#urn:x:\\x1b]0;owned\\x07"
+
+
+# --------------------------------------------------------------------------- special files
+
+def test_a_named_pipe_is_rejected_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this platform")
+    (tmp_path / "a.txt").write_text(GOOD[0], encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+    os.mkfifo(tmp_path / "given.jsonl")
+    (tmp_path / "c.txt").write_text(GOOD[1], encoding="utf-8")
+    # If the reader opened a pipe, this would wait forever for a writer: none ever comes.
+    out = read(tmp_path)
+    assert [d.content for d in docs(out)] == GOOD[:2]
+    reasons = {r.path: r.reason for r in rejects(out)}
+    assert set(reasons) == {str(tmp_path / "b.txt"), str(tmp_path / "given.jsonl")}
+    assert all(r.startswith("a named pipe, not a regular file") for r in reasons.values())
+    # Named on the command line, too.
+    (given,) = read(tmp_path / "given.jsonl")
+    assert isinstance(given, Rejected) and "a named pipe" in given.reason
+
+
+def test_a_pipe_swapped_in_after_the_walk_is_not_opened(tmp_path: Path, monkeypatch) -> None:
+    from narratrace.ingest import _files
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this platform")
+    os.mkfifo(tmp_path / "late.txt")
+    monkeypatch.setattr(_files, "_special_kind", lambda path: None)  # the walk saw a file
+    (out,) = read(tmp_path / "late.txt")
+    assert isinstance(out, Rejected) and "a named pipe, not a regular file" in out.reason
+
+
+# --------------------------------------------------------------------------- JSON Lines: NUL bytes
+
+def test_a_raw_nul_byte_rejects_its_line_not_the_file(tmp_path: Path) -> None:
+    lines = [json.dumps({"text": GOOD[0]}).encode(), b'{"text": "broken \x00 record"}',
+             json.dumps({"text": GOOD[1]}).encode(), b"\x00\x00", json.dumps({"text": GOOD[2]}).encode()]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    out = read(path)
+    assert [(d.path, d.content) for d in docs(out)] == [
+        (f"{path}#L1", GOOD[0]), (f"{path}#L3", GOOD[1]), (f"{path}#L5", GOOD[2])]
+    assert sorted(r.path for r in rejects(out)) == [f"{path}#L2", f"{path}#L4"]
+    assert all("raw NUL byte" in r.reason for r in rejects(out))
+
+
+def test_a_nul_escape_in_json_is_text_not_a_rejection(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": "The port \u0000 reopened."}) + "\n", encoding="utf-8")
+    (doc,) = read(path)
+    assert isinstance(doc, RawDocument) and doc.content == "The port \x00 reopened."
+
+
+def test_utf16_jsonl_is_still_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    body = "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in GOOD[:2])
+    path.write_bytes(body.encode("utf-16-le"))  # NULs in every other byte, no byte-order mark
+    assert [d.content for d in docs(read(path))] == GOOD[:2]
+
+
+# --------------------------------------------------------------------------- CSV dialects
+
+def _csv(path: Path, rows: list[list[str]], **fmt: object) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, **fmt).writerows(rows)  # type: ignore[arg-type]
+
+
+ARTICLES = [
+    # Quotes, commas, semicolons, apostrophes and paragraphs inside the cells: what the
+    # standard library's sniffer misreads.
+    "The mayor said, 'we will wait', and left the hall.\n\nCritics called it 'a disaster'; "
+    "the council did not answer.",
+    "He said \"never\" twice, the paper reported.\nIt's the third strike this year, union "
+    "officials said; talks resume on Friday.",
+    "Le ministre a dit, lundi, que la grève, qui dure depuis mai, finirait «bientôt»; "
+    "l'opposition a quitté la salle.",
+] * 4
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL], ids=["minimal", "all"])
+def test_csv_dialects_keep_every_article_whole(tmp_path: Path, delimiter: str, quoting: int) -> None:
+    path = tmp_path / "export.csv"
+    rows = [["Titre", "text", "date", "source"]]
+    rows += [[f"Story {n}", body, f"2024-05-{n + 1:02d}", "Le Courrier"] for n, body in enumerate(ARTICLES)]
+    _csv(path, rows, delimiter=delimiter, quoting=quoting)
+    out = read(path)
+    assert not rejects(out)
+    got = docs(out)
+    assert [d.content for d in got] == ARTICLES
+    assert [d.path for d in got] == [f"{path}#R{n}" for n in range(1, len(ARTICLES) + 1)]
+    assert [d.published for d in got] == [f"2024-05-{n + 1:02d}" for n in range(len(ARTICLES))]
+    assert {d.outlet for d in got} == {"Le Courrier"}
+
+
+def test_a_one_column_csv_of_prose_is_not_split_on_its_commas(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("text\n" + "\n".join(g for g in GOOD if "\"" not in g) + "\n", encoding="utf-8")
+    assert [d.content for d in docs(read(path))] == [g for g in GOOD if "\"" not in g]
+
+
+def test_a_csv_without_an_article_column_names_the_columns_it_saw(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    _csv(path, [["headline", "article_body", "when"], ["A", GOOD[0], "2024-05-01"]], delimiter=";")
+    (rej,) = read(path)
+    assert isinstance(rej, Rejected)
+    assert "no text, html, content or body column" in rej.reason
+    assert "columns: 'headline', 'article_body', 'when'" in rej.reason
+
+
+def test_a_csv_cell_over_the_csv_modules_limit_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
+    long = " ".join([GOOD[3]] * 1700)  # ~160,000 characters, over csv's default 131,072
+    assert len(long) > 131_072
+    path = tmp_path / "export.csv"
+    _csv(path, [["title", "text"], ["a", GOOD[0]], ["b", long], ["c", GOOD[1]]])
+    out = read(path)
+    assert not rejects(out)
+    assert [d.content for d in docs(out)] == [GOOD[0], long, GOOD[1]]
+
+
+def test_a_csv_with_a_header_and_no_rows_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("title,text\n", encoding="utf-8")
+    (rej,) = read(path)
+    assert isinstance(rej, Rejected) and "header but no rows" in rej.reason
+
+
+def test_gzipped_semicolon_csv(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv.gz"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows([["text", "title"], *[[a, "t"] for a in ARTICLES[:3]]])
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
+    assert [d.content for d in docs(read(path))] == ARTICLES[:3]
+
+
+# --------------------------------------------------------------------------- links
+
+def test_a_broken_link_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD[0], encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "gone.txt")
+    out = read(tmp_path)
+    assert [d.content for d in docs(out)] == [GOOD[0]]
+    (rej,) = rejects(out)
+    assert rej.path == str(tmp_path / "b.txt")
+    assert rej.reason.startswith("broken symbolic link") and "during the run" not in rej.reason
+    (given,) = read(tmp_path / "b.txt")
+    assert isinstance(given, Rejected) and given.reason.startswith("broken symbolic link")
+
+
+# --------------------------------------------------------------------------- true reasons
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ({"a": 1}, "the 'text' field holds an object, not text"),
+    (["x"], "the 'text' field holds a list, not text"),
+    (True, "the 'text' field holds a boolean, not text"),
+    (12, "the 'text' field holds a number, not text"),
+    ("   ", "empty 'text' field"),
+    (None, "empty 'text' field"),
+])
+def test_a_text_field_that_is_not_text_says_what_it_holds(tmp_path: Path, value: object, reason: str) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": value}) + "\n" + json.dumps({"text": GOOD[0]}) + "\n",
+                    encoding="utf-8")
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[0]]
+    (rej,) = rejects(out)
+    assert rej.path == f"{path}#L1" and rej.reason.startswith(reason)

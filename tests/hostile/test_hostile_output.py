@@ -1,0 +1,85 @@
+"""Never lose a run (issue #18) at the output: ``analysis.json`` and ``report.html`` are
+written all or nothing. A full disk or a folder that cannot be written is one clear error,
+never a traceback, a truncated file or a leftover temporary file."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from narratrace.errors import OutputError
+from narratrace.outfile import write_text_atomic
+
+
+def test_a_write_replaces_the_file_and_leaves_nothing_else(tmp_path: Path) -> None:
+    (tmp_path / "analysis.json.tmp").write_text("left by an older version", encoding="utf-8")
+    target = tmp_path / "analysis.json"
+    target.write_text("old", encoding="utf-8")
+    write_text_atomic(target, "new ✓")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json"]
+
+
+@pytest.mark.parametrize(("code", "hint"), [(errno.ENOSPC, "free some space"),
+                                            (errno.EROFS, "check that the folder is writable")])
+def test_a_full_disk_keeps_the_old_file_whole_and_removes_the_temporary(tmp_path: Path, monkeypatch,
+                                                                         code: int, hint: str) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("<html>the last good report</html>", encoding="utf-8")
+
+    def fail_fsync(fd: int) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr("narratrace.outfile.os.fsync", fail_fsync)
+    with pytest.raises(OutputError) as info:
+        write_text_atomic(target, "<html>" + "x" * 100_000)
+    assert str(target) in str(info.value) and hint in str(info.value)
+    assert os.strerror(code) in str(info.value)
+    assert target.read_text(encoding="utf-8") == "<html>the last good report</html>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_a_folder_that_cannot_take_a_new_file_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="Cannot write"):
+        write_text_atomic(tmp_path / "missing" / "analysis.json", "{}")
+
+
+def test_the_cli_reports_an_unwritable_output_without_a_traceback(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+    from narratrace.run import analyze as run_analyze
+    from narratrace.types import DocAnalysis
+
+    class Echo:  # no model: the output is what is tested
+        name = "echo"
+
+        def map(self, chunks, ctx, *, todo=0):
+            for chunk in chunks:
+                for d in chunk:
+                    yield DocAnalysis(document=d), []
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: Echo())
+    monkeypatch.setattr(run_analyze, "_models", lambda todo, summary: run_analyze.Models())
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("The mayor said the market would stay open.\n",
+                                           encoding="utf-8")
+    real_replace = os.replace
+
+    def full(src, dst):
+        if str(dst).endswith("report.html"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("narratrace.outfile.os.replace", full)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyze", str(tmp_path / "in"), "--out", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "Cannot write" in result.output and "report.html" in result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("narratrace.sqlite")) == [
+        "analysis.json"]

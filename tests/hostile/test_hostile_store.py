@@ -1,0 +1,97 @@
+"""Never lose a run (issue #18) at the store: a read-only SQLite store is named as such (not
+as a lock), and ``serve`` browses it read-only. Running as root would write any file whatever
+its mode, so read-only files are simulated the way SQLite sees them: a ``mode=ro`` open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from narratrace.errors import ReadOnlyStoreError, StoreError
+from narratrace.store import open_store
+from narratrace.types import Document
+
+TEXT = "The harbour master said on Monday that the ferry would resume in May."
+
+
+def _store(tmp_path: Path) -> Path:
+    path = tmp_path / "n.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    store.upsert_document(Document(id="d1", path="in/a.txt", text=TEXT, source_text=TEXT,
+                                   title="Ferry", language="en"))
+    store.close()
+    return path
+
+
+def _as_read_only(monkeypatch) -> None:
+    """Every connection the store makes opens its file as a read-only file would be opened."""
+    real = sqlite3.connect
+
+    def connect(database, *args, **kwargs):
+        if kwargs.get("uri"):
+            return real(database, *args, **kwargs)
+        kwargs["uri"] = True
+        return real(f"{Path(database).resolve().as_uri()}?mode=ro", *args, **kwargs)
+
+    monkeypatch.setattr("narratrace.store._sqlite.sqlite3.connect", connect)
+
+
+def test_a_read_only_store_is_named_read_only_not_locked(tmp_path: Path, monkeypatch) -> None:
+    path = _store(tmp_path)
+    _as_read_only(monkeypatch)
+    with pytest.raises(ReadOnlyStoreError) as info:  # at the open, or the first write
+        store = open_store(f"sqlite:///{path}")
+        store.upsert_document(Document(id="d2", path="in/b.txt", text=TEXT, source_text=TEXT))
+    message = str(info.value)
+    assert "is read-only" in message and "lock" not in message and "serve" in message
+
+
+def test_read_only_open_reads_and_refuses_writes(tmp_path: Path) -> None:
+    path = _store(tmp_path)
+    store = open_store(f"sqlite:///{path}", read_only=True)
+    assert [d.text for d in store.documents()] == [TEXT]
+    with pytest.raises(StoreError):
+        store.upsert_document(Document(id="d2", path="b", text="x", source_text="x"))
+    store.close()
+    assert [d.id for d in open_store(f"sqlite:///{path}").documents()] == ["d1"]
+
+
+def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such file"):
+        open_store(f"sqlite:///{tmp_path / 'none.sqlite'}", read_only=True)
+    assert not (tmp_path / "none.sqlite").exists()  # never created by a reader
+
+
+def test_serve_browses_a_read_only_store(tmp_path: Path, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from narratrace.web import create_app
+
+    path = _store(tmp_path)
+    _as_read_only(monkeypatch)
+    client = TestClient(create_app(f"sqlite:///{path}"), base_url="http://127.0.0.1")
+    assert TEXT in client.get("/api/documents/d1").text
+    assert client.get("/documents").status_code == 200
+
+
+def test_serve_falls_back_to_read_only_when_the_store_refuses_a_writer(tmp_path: Path, monkeypatch) -> None:
+    """A store in a folder it may not write: the writable open fails as read-only, and the
+    explorer opens it read-only instead of refusing to start."""
+    from fastapi.testclient import TestClient
+
+    from narratrace.store import _sqlite
+    from narratrace.web import create_app
+
+    path = _store(tmp_path)
+    real_init = _sqlite.SQLiteStore.__init__
+
+    def init(self, p, *, timeout=30.0, read_only=False):
+        if not read_only:
+            raise ReadOnlyStoreError(f"The store {p!r} is read-only")
+        real_init(self, p, timeout=timeout, read_only=True)
+
+    monkeypatch.setattr(_sqlite.SQLiteStore, "__init__", init)
+    client = TestClient(create_app(f"sqlite:///{path}"), base_url="http://127.0.0.1")
+    assert TEXT in client.get("/api/documents/d1").text
