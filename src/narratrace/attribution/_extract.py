@@ -212,6 +212,8 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             src = _subject(tok.head) or (_stray_subject(tok.head) if tok.head.dep_ == "ROOT" else None)
         if src is None and known and tok.dep_ == "ROOT":
             src = _stray_subject(tok)
+        if content is None:
+            continue
         lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
         subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
         if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (

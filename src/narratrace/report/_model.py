@@ -213,7 +213,8 @@ class Speakers:
         else the speaker as written."""
         sp = speaker if isinstance(speaker, Mapping) else {"text": speaker}
         entity = _str(sp.get("entity"))
-        actor = sp.get("actor") if isinstance(sp.get("actor"), Mapping) else {}
+        raw = sp.get("actor")
+        actor: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         text = _str(sp.get("text")).strip()
         name = self._names.get(entity) or _str(actor.get("name")) or text or "(unknown speaker)"
         return (entity or name.lower() or "?"), name
@@ -231,8 +232,9 @@ def resolved_as(speaker: Any) -> str:
     >>> resolved_as({"text": "Ivo Marek", "actor": {"name": "Ivo Marek", "how": "name"}})
     ''
     """
-    sp = speaker if isinstance(speaker, Mapping) else {}
-    actor = sp.get("actor") if isinstance(sp.get("actor"), Mapping) else {}
+    sp: Mapping[str, Any] = speaker if isinstance(speaker, Mapping) else {}
+    raw = sp.get("actor")
+    actor: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     how, text = _str(actor.get("how")), _str(sp.get("text")).strip()
     if not actor:  # (an older analysis has no "actor" at all: say nothing)
         return "unresolved" if text and "actor" in sp and sp["actor"] is None else ""
