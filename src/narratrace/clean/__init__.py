@@ -106,7 +106,8 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
                 removed=_html_removed(source, text, title, dropped), title=title,
                 outlet=outlet, syndicator=syndicator,
                 url=raw.url or found.url, published=raw.published or found.published,
-                format="html")
+                format="html", encoding=raw.encoding,
+                encoding_confidence=raw.encoding_confidence)
     else:
         source = raw.content
     result = clean_text(source, boilerplate=boilerplate, title=raw.title)
@@ -124,4 +125,5 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
     return Document(
         id=raw.id, path=raw.path, text=text, source_text=source, removed=tuple(meta.removed),
         title=raw.title or meta.title, outlet=outlet, syndicator=syndicator, url=raw.url,
-        published=raw.published or meta.published, format=raw.format)
+        published=raw.published or meta.published, format=raw.format, encoding=raw.encoding,
+        encoding_confidence=raw.encoding_confidence)

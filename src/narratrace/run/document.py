@@ -81,6 +81,9 @@ def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocSta
     group at once). A document that is not analysed (``parse`` None) goes only through the
     stages that run on every document."""
     got = [DocAnalysis(document=document) for document, _ in group]
+    for k, (document, _) in enumerate(group):
+        if document.encoding_confidence is not None:
+            problems[k].append(encoding_warning(document))
     for stage in stages:
         rows = [k for k, (document, parsed) in enumerate(group)
                 if stage.every_document or (document.analysed and parsed is not None)]
@@ -140,8 +143,22 @@ def _assign(stage: DocStage, got: DocAnalysis, out: Mapping[str, Any]) -> DocAna
     return dataclasses.replace(got, **out)
 
 
+def encoding_warning(document: Document) -> Rejected:
+    """The warning for a document whose encoding was guessed from its bytes.
+
+    >>> from narratrace.types import Document
+    >>> encoding_warning(Document("d", "a.txt", "x", "x", encoding="cp1252",
+    ...                           encoding_confidence=0.93)).reason
+    'encoding guessed: read as cp1252 (confidence 0.93); re-save the file as UTF-8 if its text looks wrong'
+    """
+    return Rejected(document.path, "ingest",
+                    f"encoding guessed: read as {document.encoding} (confidence "
+                    f"{document.encoding_confidence:.2f}); re-save the file as UTF-8 if its "
+                    "text looks wrong")
+
+
 def _problem(document: Document, stage: DocStage, exc: Exception) -> Rejected:
     return Rejected(document.path, stage.name, f"{type(exc).__name__}: {exc}")
 
 
-__all__ = ["Result", "analyze_batch", "analyze_document", "iter_batch"]
+__all__ = ["Result", "analyze_batch", "analyze_document", "encoding_warning", "iter_batch"]
