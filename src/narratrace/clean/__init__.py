@@ -111,6 +111,10 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
     else:
         source = raw.content
     result = clean_text(source, boilerplate=boilerplate, title=raw.title)
+    if boilerplate and (result is None or not _cut(source, result[1].removed)):
+        # Corpus evidence never removes a whole article: in a templated corpus (short reports
+        # differing only in their numbers) every line recurs, and all of it is the article.
+        result = clean_text(source, title=raw.title)
     if result is None:
         raise CleaningError(
             f"{raw.path}: no article text found (no run of sentence-like lines); "
