@@ -8,6 +8,8 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
+
 from narratrace.clean import clean_document
 from narratrace.ingest._records import doc_id
 from narratrace.options import Options
@@ -63,3 +65,44 @@ def test_corpus_boilerplate_still_goes_around_a_real_article() -> None:
     documents, rejected = prepare_documents(raws, options=Options())
     assert rejected == []
     assert all("Example Ledger home" not in d.text and "bridge" in d.text for d in documents)
+
+
+# --------------------------------------------------------------------------- titles
+
+BODY = "The council approved the new budget on Tuesday after a debate that lasted hours.\n"
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("Council vote", "Council vote"),
+    ("Vote", "Vote"),
+    ("Рада ухвалила закон", "Рада ухвалила закон"),
+    ("Совет проголосовал", "Совет проголосовал"),
+    ("Conseil : le vote du budget", "Conseil : le vote du budget"),
+    ("市议会投票", "市议会投票"),
+    # a long headline reads like a sentence but does not close like a paragraph
+    ("Pentagon plans to serve new rations to troops in the name of saving money this year",
+     "Pentagon plans to serve new rations to troops in the name of saving money this year"),
+    # negative cases: navigation, a path, a URL, a date line, a paragraph
+    ("Home", None),
+    ("Home | World | Sport", None),
+    ("/home/user/news/article1.txt", None),
+    ("https://example.org/news/1", None),
+    ("June 17, 2031", None),
+    ("The mayor said the vote was close, and the debate went on into the night hours.", None),
+], ids=lambda v: str(v)[:20])
+def test_issue16_short_first_line_is_the_headline(head: str, title: str | None) -> None:
+    doc = clean_document(_raw(f"{head}\n\n{BODY}"))
+    assert doc.title == title
+    if title is not None:
+        assert doc.text == BODY.strip()  # the headline is not article text
+
+
+def test_issue16_a_headline_without_blank_line_after_is_not_forced() -> None:
+    doc = clean_document(_raw(f"Council vote\n{BODY}"))
+    assert doc.title is None or doc.title == "Council vote"
+
+
+def test_issue16_title_is_never_a_path() -> None:
+    raw = RawDocument("d", "a.txt", f"Council vote\n\n{BODY}", "text", "utf-8",
+                      title="C:\\news\\a.txt")
+    assert clean_document(raw).title == "Council vote"

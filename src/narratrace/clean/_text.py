@@ -61,6 +61,9 @@ LONG_LINE_WORDS = 15
 TITLE_MAX_WORDS = 30
 # Mastheads ("Example Ledger | World") sit among the first lines of a page, above the article.
 HEAD_LINES = 8
+# Lines above the article block searched for its title (page renderings put the byline, date,
+# share bar and section labels between the headline and the first paragraph).
+TITLE_WINDOW = 15
 
 
 @dataclass(slots=True)
@@ -283,17 +286,59 @@ def _title_by_masthead(lines: list[Line], m: int, i: int) -> int | None:
     return None
 
 
+_PATH_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|[A-Za-z]:[\\/]|~?/|\.{1,2}[\\/])\S*$|"
+                        r"^\S*[\\/]\S*\.(?:txt|html?|json|xml|php|aspx?|md)$", re.I)
+_NAV_SEPARATORS = re.compile(r"\s[|•·›»>/]\s")
+
+
+def is_path_like(text: str) -> bool:
+    """A file path or URL, never a headline.
+
+    >>> is_path_like("/home/user/news/a.txt"), is_path_like("C:/news/a.txt"), is_path_like("Council vote")
+    (True, True, False)
+    """
+    return bool(_PATH_LIKE.match(text.strip()))
+
+
+def _standalone_headline(lines: list[Line], i: int, source: str) -> int | None:
+    """Index of a short headline standing alone above the article: the document's first line,
+    or the line right above the article block, with a blank line after it. Any language and
+    any length from one word ("Council vote", "Рада ухвалила закон"), unless its wording or
+    shape says navigation (a lexicon line, a "Home | World" list, a path)."""
+    for idx in dict.fromkeys((0, i - 1)):
+        if not 0 <= idx <= i or idx >= len(lines) - 1:
+            continue
+        line = lines[idx]
+        gap = source[line.end:lines[idx + 1].start]
+        if gap.count("\n") < 2 or line.kind is not None or line.wall is not None:
+            continue
+        # A long headline reads like a sentence; as the first line it still is one unless it
+        # closes like a paragraph (a full stop, a comma, a colon).
+        if line.sentence and (idx != 0 or re.search(r"[.;,:]['\"”’»)]*$", line.text)):
+            continue
+        if not 1 <= line.n_words <= TITLE_MAX_WORDS or re.search(r"[;,:]$", line.text):
+            continue
+        if (is_path_like(line.text) or len(_NAV_SEPARATORS.findall(line.text)) >= 2
+                or find_date(line.text) is not None and line.n_words <= 8
+                or glued_byline(line.text) is not None):
+            continue
+        return idx
+    return None
+
+
 def _find_title(lines: list[Line], i: int, given: str | None,
-                masthead: int | None = None) -> tuple[str | None, set[str]]:
+                masthead: int | None = None, source: str = "") -> tuple[str | None, set[str]]:
     """The title and the normalised forms of lines that repeat it."""
-    if given:
+    if given and not is_path_like(given):
         return given, {_norm(given)}
     head = lines[max(0, i - 15):i + 1]
     for line in head:
         if m := _DATED_TITLE.match(line.text):
             title = m[2].strip()
             return title, {_norm(title)}
-    if masthead is not None and (k := _title_by_masthead(lines, masthead, i)) is not None:
+    # A masthead far above the article heads a page of menus: its neighbours are not the title.
+    if masthead is not None and i - masthead <= TITLE_WINDOW and (
+            k := _title_by_masthead(lines, masthead, i)) is not None:
         return lines[k].text, {_norm(lines[k].text)}
     seen: dict[str, int] = {}
     for line in head:
@@ -302,15 +347,39 @@ def _find_title(lines: list[Line], i: int, given: str | None,
     for line in reversed(head):  # a line shown twice just above the article: h1 + og title
         if seen.get(_norm(line.text), 0) >= 2 and line.kind is None:
             return line.text, {_norm(line.text)}
-    for idx in range(i - 1, max(0, i - 6) - 1, -1):
+    if (k := _standalone_headline(lines, i, source)) is not None and k != masthead:
+        return lines[k].text, {_norm(lines[k].text)}
+    best: tuple[float, int] | None = None
+    for idx in range(i - 1, max(0, i - TITLE_WINDOW) - 1, -1):
         line = lines[idx]
-        if idx == masthead:
+        if idx == masthead or not (3 <= line.n_words <= TITLE_MAX_WORDS) or line.sentence:
             continue
-        if (3 <= line.n_words <= TITLE_MAX_WORDS and line.kind is None and line.wall is None
-                and not re.search(r"[.;,:]$", line.text) and find_date(line.text) is None
-                and glued_byline(line.text) is None):
-            return line.text, {_norm(line.text)}
+        if (line.kind is None and line.wall is None and not re.search(r"[.;,:]$", line.text)
+                and find_date(line.text) is None and glued_byline(line.text) is None
+                and not is_path_like(line.text) and not _BYLINE_SHAPE.search(line.text)):
+            score = _headline_score(line) - 0.5 * (i - 1 - idx)
+            if best is None or score > best[0]:
+                best = (score, idx)
+    if best is not None:
+        return lines[best[1]].text, {_norm(lines[best[1]].text)}
     return None, set()
+
+
+# "By Jane Doe", "Jane Doe, Sports Writer", "12:02 PM": the lines around a headline.
+_BYLINE_SHAPE = re.compile(r"^by\s|\b(?:writer|correspondent|reporter|editor|contributor|staff)\b"
+                           r"|\b\d{1,2}:\d{2}\b|@|\bwww\.", re.I)
+
+
+def _headline_score(line: Line) -> float:
+    """How much a line above the article reads as its headline: the longer the better (up to
+    a point); short all-capitalised labels ("Science & Astronomy", "National Sports") and
+    name-shaped lines score low."""
+    words = [w for w in _WORD.findall(line.text) if not w.isdigit()]
+    capitalised = bool(words) and all(w[0].isupper() for w in words)
+    score = float(min(line.n_words, 16))
+    if capitalised and line.n_words <= 4:
+        score -= 6.0
+    return score
 
 
 def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
@@ -326,7 +395,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     i, j = block
     res = TextResult()
     mast = _find_masthead(lines, i)
-    res.title, title_keys = _find_title(lines, i, title, mast[0] if mast else None)
+    res.title, title_keys = _find_title(lines, i, title, mast[0] if mast else None, source)
 
     # metadata: bylines glued to dates, mastheads, copyright lines, credits, dated lines
     keyword_date: str | None = None
