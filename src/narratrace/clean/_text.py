@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from ..types import Removed, RemovedKind
 from ._lexicon import SOCIAL_WORDS, match_line, tail_heading
-from ._meta import (DATE_KEYWORD, CreditKind, copyright_holder, expand_acronym, find_date,
+from ._meta import (DATE_KEYWORD, CreditKind, copyright_holder, dateline_date, expand_acronym,
+                    find_date,
                     glued_byline, has_outlet_word, known_outlet, line_credits, masthead_name,
                     rank_credits, same_name)
 from ._signature import line_key
@@ -41,6 +42,8 @@ _MARKUP = re.compile(r"&lt;|&gt;|</?[a-z]+[\s>]|\{\{?|\}\}?|\b\w+=[\"']|\b\w+:\s
 # "Some Headline In Title CaseThe teaser sentence ...": a teaser whose headline and summary
 # sat in adjacent inline elements, the typical shape of a related-stories list.
 _GLUED_TEASER = re.compile(r"^(.{15,160}?[\w’'!?)])([A-Z][a-z]+\b)")
+# "— Jane Doe (@janedoe) June 2, 2031": an embedded post, whose date is not the article's.
+_EMBED = re.compile(r"\(@\w{1,30}\)|\bpic\.twitter\.com/")
 _DATED_TITLE = re.compile(
     r"^\s*(?:date|published|posted)\s*:?\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})\s+(.{10,})$",
     re.I)
@@ -264,9 +267,14 @@ def _find_masthead(lines: list[Line], i: int) -> tuple[int, str] | None:
         if len(name.split()) < 2:
             continue
         low = name.lower()
-        recurs = any(low in other.text.lower() for k, other in enumerate(lines) if k != idx)
+        # Recurring in a footer, promo or copyright line; a repeated headline or a sentence
+        # about the organisation ("the Taskforce was set up ...") is no masthead evidence.
+        recurs = any(low in other.text.lower() for k, other in enumerate(lines)
+                     if k != idx and not other.sentence and _norm(other.text) != _norm(line.text))
+        # a date under it; a byline under a name-shaped line is a headline's, not a masthead's
         dated = bool(rest and find_date(rest)) or (
-            idx + 1 < len(lines) and _dated(lines[idx + 1]) and not lines[idx + 1].sentence)
+            idx + 1 < len(lines) and find_date(lines[idx + 1].text) is not None
+            and lines[idx + 1].n_words <= 8 and not lines[idx + 1].sentence)
         titled = idx >= 1 and 3 <= lines[idx - 1].n_words <= TITLE_MAX_WORDS and not re.search(
             r"[.!?]$", lines[idx - 1].text)
         if recurs or (dated and (titled or idx == 0)):
@@ -406,6 +414,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
 
     # metadata: bylines glued to dates, mastheads, copyright lines, credits, dated lines
     keyword_date: str | None = None
+    dateline_day: str | None = None
     head_date: str | None = None
     byline_idx: set[int] = {mast[0]} if mast else set()
     publisher: str | None = None
@@ -420,7 +429,9 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             continue
         credits.extend(c for c in line_credits(line.text)
                        if c[0] != "dateline" or i <= idx <= i + 2)
-        if (i <= idx <= j and line.sentence) or line.n_words > 25:
+        if i <= idx <= i + 2:
+            dateline_day = dateline_day or dateline_date(line.text)
+        if (i <= idx <= j and line.sentence) or line.n_words > 25 or _EMBED.search(line.text):
             continue
         holder = holder or copyright_holder(line.text)
         if keyword_date is None and DATE_KEYWORD.search(line.text) and not re.search(
@@ -428,7 +439,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             keyword_date = find_date(line.text)
         elif head_date is None and idx <= head_end and line.n_words <= 15:
             head_date = find_date(line.text)
-    res.published = res.published or keyword_date or head_date
+    res.published = res.published or keyword_date or dateline_day or head_date
     res.outlet, res.syndicator = choose_outlet(
         publisher or (mast[1] if mast else None) or holder, credits, source)
     removed: list[Removed] = []
