@@ -106,3 +106,50 @@ def test_issue16_title_is_never_a_path() -> None:
     raw = RawDocument("d", "a.txt", f"Council vote\n\n{BODY}", "text", "utf-8",
                       title="C:\\news\\a.txt")
     assert clean_document(raw).title == "Council vote"
+
+
+# --------------------------------------------------------------------------- outlet furniture
+
+NOTE = ("Editor's note: Example Ledger is supported by readers like you. Our reporters cover "
+        "the region without fear or favour, and every donation, however small, keeps our "
+        "newsroom independent for another year.")
+TOPICS = ["bridge", "school", "library", "harbour", "market", "station", "museum", "stadium"]
+
+
+NAMES = ["Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun"]
+
+
+def _outlet_corpus(n: int) -> list[RawDocument]:
+    """One outlet's articles on different stories, each closing with the same note."""
+    rng = random.Random(n)
+    raws = []
+    for k in range(n):
+        topic, who = rng.choice(TOPICS), rng.sample(NAMES, 3)
+        text = (f"News {k}\n\nThe town of Exampleton opened a new {topic} on Monday, and "
+                f"{who[0]} queued from early morning to see it with {who[1]}.\n\nThe {topic} "
+                f"cost less than planned, {who[2]} from the council said, and it will open "
+                f"every day of the {rng.choice(TOPICS)} season.\n\n{NOTE}\n")
+        raws.append(_raw(text, f"n{k}.txt"))
+    return raws
+
+
+def test_issue16_outlet_note_under_every_article_is_furniture() -> None:
+    documents, rejected = prepare_documents(_outlet_corpus(40), options=Options())
+    assert rejected == [] and len(documents) == 40
+    for doc in documents:
+        assert "Editor's note" not in doc.text and "opened a new" in doc.text
+        assert any(r.kind == "repeated" and "Editor's note" in doc.source_text[r.start:r.end]
+                   for r in doc.removed)
+
+
+def test_syndicated_story_keeps_its_paragraphs() -> None:
+    # The same three-paragraph story reprinted by 5 of 40 documents: shared with neighbours,
+    # it is article text, not furniture.
+    story = ("The river rose by two metres overnight, forcing 300 families from their homes.\n\n"
+             "Rescue teams worked through the night, and the army sent four boats to help.\n\n"
+             "The weather service expects the water to fall again by Thursday evening.\n")
+    raws = _outlet_corpus(35) + [_raw(f"Flood {k}\n\n{story}", f"f{k}.txt") for k in range(5)]
+    documents, _ = prepare_documents(raws, options=Options())
+    floods = [d for d in documents if d.path.startswith("f")]
+    assert len(floods) == 5
+    assert all("army sent four boats" in d.text and "expects the water" in d.text for d in floods)

@@ -442,6 +442,15 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     res.published = res.published or keyword_date or dateline_day or head_date
     res.outlet, res.syndicator = choose_outlet(
         publisher or (mast[1] if mast else None) or holder, credits, source)
+    # Corpus lines at the block's edges are the outlet's furniture even when they are
+    # paragraphs (an editor's note under every article); inside the article, a recurring
+    # sentence stays text.
+    furniture: set[int] = set()
+    for run in (range(i, j + 1), range(j, i - 1, -1)):
+        for idx in run:
+            if lines[idx].key not in boilerplate:
+                break
+            furniture.add(idx)
     removed: list[Removed] = []
     kept: list[tuple[int, int]] = []
     after_wall: RemovedKind | None = None
@@ -455,7 +464,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             kind = "byline"
         elif line.kind is not None:
             kind = line.kind
-        elif line.key in boilerplate and not (i <= idx <= j and line.sentence):
+        elif line.key in boilerplate and (not (i <= idx <= j and line.sentence) or idx in furniture):
             kind = "repeated"
         elif i <= idx <= j:
             if line.sentence or line.weight > 0:
