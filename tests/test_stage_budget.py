@@ -118,3 +118,19 @@ def test_a_callers_timer_and_handler_survive() -> None:
 def test_budget_option_is_validated(bad: float) -> None:
     with pytest.raises(UsageError, match="stage_budget"):
         Options(stage_budget=bad)
+
+
+def test_issue16_text_past_the_parser_limit_does_not_stop_the_batch() -> None:
+    # A 1.25-million-character document (20,000 quoted statements) made spaCy raise and took
+    # the whole batch down; it now skips the parse with a warning, the others are analysed.
+    from narratrace import nlp
+    from narratrace.run.document import analyze_batch
+
+    limit = nlp.load_spacy("en").max_length
+    huge = Document("h", "huge.txt", "x " * (limit // 2 + 1), "", language="en")
+    small = Document("s", "small.txt", "The council met on Tuesday.", "", language="en")
+    results = analyze_batch([huge, small], stages=(AFTER,))
+    by_id = {analysis.document.id: problems for analysis, problems in results}
+    assert set(by_id) == {"h", "s"}
+    assert [p.stage for p in by_id["h"]] == ["nlp"] and "not parsed" in by_id["h"][0].reason
+    assert by_id["s"] == []

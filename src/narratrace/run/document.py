@@ -70,15 +70,20 @@ def _iter_batch(documents: Sequence[Document], *, context: StageContext,
                 stages: Sequence[DocStage]) -> Iterator[Result]:
     options = context.options
     group: list[tuple[Document, Any]] = []
+    # A text past the parser's length limit would stop the whole batch (spaCy raises): it goes
+    # through the stages that need no parse only, with a warning (_run_group).
+    unparsed = {d.id for d in documents if d.analysed and d.language
+                and len(d.text) > nlp.load_spacy(d.language).max_length}
     for lang in sorted({d.language for d in documents if d.analysed and d.language}):
-        batch = [d for d in documents if d.analysed and d.language == lang]
+        batch = [d for d in documents if d.analysed and d.language == lang and d.id not in unparsed]
         for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
                                           batch_size=options.batch_size, n_process=options.n_process):
             group.append((document, parsed))
             if len(group) >= options.batch_size:
                 yield from _results(group, stages=stages, context=context)
                 group = []
-    group.extend((d, None) for d in documents if not (d.analysed and d.language))
+    group.extend((d, None) for d in documents
+                 if not (d.analysed and d.language) or d.id in unparsed)
     yield from _results(group, stages=stages, context=context)
 
 
@@ -96,9 +101,13 @@ def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocSta
     stages that run on every document."""
     budget = context.options.stage_budget
     got = [DocAnalysis(document=document) for document, _ in group]
-    for k, (document, _) in enumerate(group):
+    for k, (document, parsed) in enumerate(group):
         if document.encoding_confidence is not None:
             problems[k].append(encoding_warning(document))
+        if parsed is None and document.analysed and document.language:
+            problems[k].append(Rejected(
+                document.path, "nlp", f"not parsed: {len(document.text):,} characters, past the "
+                "parser's limit; only the stages that need no parse ran"))
     for stage in stages:
         rows = [k for k, (document, parsed) in enumerate(group)
                 if stage.every_document or (document.analysed and parsed is not None)]
