@@ -82,6 +82,17 @@ def test_issue16_short_headlines(lang: str, page: str, text: str) -> None:
     assert found.guessed
 
 
+@pytest.mark.parametrize(("text", "page"), [
+    # signs glued to a word end ("przyj¹³") and a degree sign inside one ("ro°nie")
+    ("Sejm przyjął ustawę, która zmienia zasady finansowania szkół.", "cp1250"),
+    ("Wybory w Krakowie: frekwencja rośnie", "cp1250"),
+    # KOI8-R bytes decode as half-width katakana in Shift_JIS
+    ("Губернатор пообещал, что ремонт моста завершится до конца года.", "koi8-r"),
+], ids=["pl-word-end", "pl-degree", "ru-koi8-not-sjis"])
+def test_misreadings_found_on_unseen_sentences(text: str, page: str) -> None:
+    assert decode(text.encode(page))[0] == text
+
+
 def test_issue16_latin1_is_not_read_as_cp1250() -> None:
     # The reported failure: "fête" became "fęte", "años" became "ańos".
     text = "La fête des années passées à Paris et les años de España."

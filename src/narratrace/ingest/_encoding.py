@@ -144,6 +144,8 @@ _STOPWORD_WEIGHT = 2.0
 # Punctuation and signs that news text uses in every code page; other non-ASCII symbols cost.
 _COMMON_SIGNS = frozenset("\u00a0«»“”„‚‘’–—…•·€£©®°§±×÷²³½¼¿¡™‹›†№‰¢¥¶")
 _IN_WORD_SIGNS = frozenset("’‘·\u00ad\u2010\u2011")  # l’été, l·l, soft and hard hyphens
+# Signs that may close a word: quotes, dashes, ellipsis, a no-break space, a trademark.
+_AFTER_WORD_SIGNS = frozenset("’‘”“»«›‹…–—\u00a0\u00ad\u2010\u2011™®©°·€£¥¢%")
 _ODD_SIGN = -3.0
 _SIGN_IN_WORD = -8.0  # "Rz¹d", "og³osi³": Polish read as cp1252; "М╕н╕стр": KOI8-U as KOI8-R
 _CONTROL_CHAR = -10.0  # C1 controls: cp1252 quotes read as Latin-1
@@ -196,9 +198,10 @@ def _score(text: str, lang_prior: dict[str, float] | None = None) -> float:
                 penalty += _CASE_FLIP
         elif "\x80" <= c <= "\x9f":
             penalty += _CONTROL_CHAR
-        elif 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
-            if c not in _IN_WORD_SIGNS:
-                penalty += _SIGN_IN_WORD
+        elif i and text[i - 1].isalpha() and (
+                c not in _IN_WORD_SIGNS if i < len(text) - 1 and text[i + 1].isalpha()
+                else c not in _AFTER_WORD_SIGNS):
+            penalty += _SIGN_IN_WORD  # a sign glued to a word: "przyj¹³", "Rz¹d", "ro°nie"
         elif c not in _COMMON_SIGNS and not c.isspace():
             penalty += _ODD_SIGN
     if not letters:
@@ -400,9 +403,12 @@ def _decode_prefix(sample: bytes, codec: str) -> str | None:
 
 
 def _is_cjk(c: str) -> bool:
+    """Han, kana, hangul and full-width forms; not half-width katakana (U+FF61-FF9F), which
+    is what KOI8 or Windows-1251 bytes read as Shift_JIS look like."""
     o = ord(c)
     return (0x3000 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
-            or 0xFF00 <= o <= 0xFFEF or 0x1100 <= o <= 0x11FF or o >= 0x20000)
+            or 0xFF00 <= o <= 0xFF60 or 0xFFA0 <= o <= 0xFFEF or 0x1100 <= o <= 0x11FF
+            or o >= 0x20000)
 
 
 def meta_charsets(data: bytes) -> list[str]:
