@@ -53,6 +53,11 @@ class Options:
     # 0: automatic (see narratrace.run.engines.processes.local_workers); 1: this process only.
     workers: int = 0
     chunk_size: int = 200  # documents cleaned, analysed and written per step (memory stays flat)
+    # Seconds one per-document stage may spend on one document (a batched stage: per document
+    # of its group) before it is stopped and the document kept without that stage's products,
+    # with a warning. 0: no limit. Articles take milliseconds per stage; a pathological one
+    # (tens of thousands of quotes) took minutes. See narratrace.run.document for what it bounds.
+    stage_budget: float = 30.0
 
     def __post_init__(self) -> None:
         for name, choices in _CHOICES.items():
@@ -65,6 +70,9 @@ class Options:
                      "max_decompressed_ratio", "max_html_depth"):
             if getattr(self, name) < 1:
                 raise UsageError(f"Options.{name} must be at least 1, not {getattr(self, name)}.")
+        if not self.stage_budget >= 0:  # also refuses NaN
+            raise UsageError("Options.stage_budget is seconds per stage and document (0: no "
+                             f"limit), not {self.stage_budget}.")
         if self.workers < 0:
             raise UsageError(f"Options.workers must be 0 (automatic) or more, not {self.workers}.")
         if not 0.0 <= self.same_story_threshold <= 1.0:

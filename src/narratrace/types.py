@@ -51,6 +51,9 @@ class RawDocument:
     url: str | None = None
     published: str | None = None
     outlet: str | None = None
+    # None when the encoding was certain (a byte-order mark, valid UTF-8, a declaration the
+    # bytes agree with); else it was guessed and this is the detector's confidence (0-1).
+    encoding_confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,8 @@ class Document:
     language: str | None = None
     format: InputFormat = "text"
     analysed: bool = True  # False for languages the NLP stages do not support
+    encoding: str | None = None  # how the input's bytes were decoded (None: not known here)
+    encoding_confidence: float | None = None  # as RawDocument: None unless guessed
 
 
 Stage = Literal["ingest", "clean", "nlp", "entities", "attribution", "dates", "reuse",

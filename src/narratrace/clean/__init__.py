@@ -21,7 +21,7 @@ from ._html import extract_html, filter_extracted, render_html
 from ._lexicon import match_line, tail_heading
 from ._meta import CreditKind, copyright_holder, line_credits, same_name
 from ._signature import LineCounts, boilerplate_lines, line_signatures
-from ._text import choose_outlet, clean_text, split_lines
+from ._text import choose_outlet, clean_text, is_path_like, split_lines
 
 __all__ = ["LineCounts", "boilerplate_lines", "clean_document", "line_signatures"]
 
@@ -98,7 +98,7 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
         source = render_html(raw.content)
         found = extract_html(raw.content, url=raw.url)
         if found is not None:
-            title = raw.title or found.title
+            title = next((t for t in (raw.title, found.title) if t and not is_path_like(t)), None)
             text, dropped = filter_extracted(found.text, title=title)
             outlet, syndicator = _html_outlet(source, text, raw.outlet or found.sitename)
             return Document(
@@ -106,10 +106,15 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
                 removed=_html_removed(source, text, title, dropped), title=title,
                 outlet=outlet, syndicator=syndicator,
                 url=raw.url or found.url, published=raw.published or found.published,
-                format="html")
+                format="html", encoding=raw.encoding,
+                encoding_confidence=raw.encoding_confidence)
     else:
         source = raw.content
     result = clean_text(source, boilerplate=boilerplate, title=raw.title)
+    if boilerplate and (result is None or not _cut(source, result[1].removed)):
+        # Corpus evidence never removes a whole article: in a templated corpus (short reports
+        # differing only in their numbers) every line recurs, and all of it is the article.
+        result = clean_text(source, title=raw.title)
     if result is None:
         raise CleaningError(
             f"{raw.path}: no article text found (no run of sentence-like lines); "
@@ -123,5 +128,6 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
     syndicator = None if same_name(meta.syndicator, outlet) else meta.syndicator
     return Document(
         id=raw.id, path=raw.path, text=text, source_text=source, removed=tuple(meta.removed),
-        title=raw.title or meta.title, outlet=outlet, syndicator=syndicator, url=raw.url,
-        published=raw.published or meta.published, format=raw.format)
+        title=meta.title, outlet=outlet, syndicator=syndicator, url=raw.url,
+        published=raw.published or meta.published, format=raw.format, encoding=raw.encoding,
+        encoding_confidence=raw.encoding_confidence)

@@ -45,6 +45,14 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^(?:most\s+)?(?:popular|read|viewed|shared|discussed|commented)(?:\s+(?:stories|articles|now|today|news))?\s*:?$",
         r"^(?:the\s+)?(?:latest|recent|our\s+latest|other)\s+(?:\w+\s+)?(?:news|stories|articles|posts|headlines)\s*:?$",
         r"^up\s+next\s*:?$",
+        # "More Example Ledger", "Elsewhere on Example Ledger", "Want more stories like this?"
+        r"^more\s+(?:from\s+)?(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*:?$",
+        r"^(?:elsewhere\s+on|also\s+on|more\s+on)\b.{0,40}$",
+        r"^want\s+more\b.{0,30}$",
+        # the same headings in the other languages the lexicon covers
+        r"^(?:voc[êe]\s+(?:tamb[ée]m\s+)?pode\s+gostar|(?:tamb[ée]n\s+)?te\s+(?:puede|podr[íi]a)\s+(?:gustar|interesar)|"
+        r"vous\s+(?:aimerez|pourriez\s+aimer)\s+aussi|[àa]\s+voir\s+aussi|das\s+k[öo]nnte\s+(?:sie|dich)\s+auch\s+interessieren|"
+        r"(?:ti\s+)?potrebbe\s+(?:anche\s+)?interessarti|вам\s+может\s+(?:быть\s+интересно|понравиться))\b.{0,20}$",
         r"^(?:related\s+)?tags?\s*:.{0,80}$",
         r"^(?:lire|[àa]\s+lire)\s+aussi|^sur\s+le\s+m[êe]me\s+sujet|^(?:lesen\s+sie\s+auch|mehr\s+zum\s+thema)|"
         r"^(?:art[íi]culos|artigos|noticias|mat[ée]rias|not[íi]cias|posts)\s+relacionad[ao]s|^(?:te\s+puede\s+interesar|leia\s+tamb[ée]m|"
@@ -56,7 +64,13 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^(?:join|start)\s+the\s+(?:conversation|discussion)\b.{0,20}$",
         r"^no\s+comments?\s+yet\b.{0,20}$",
         r"^be\s+the\s+first\s+to\s+comment\b.{0,20}$",
+
         r"^(?:commentaires|kommentare|comentarios|coment[áa]rios|commenti)\s*:?$",
+        ),
+    # the comment form of the commonest publishing software
+    *_p("comments", 20,
+        r"^your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,60}$",
+        r"^(?:leave|post|submit)\s+a\s+(?:reply|comment)\b.{0,30}$",
         ),
 ]
 
@@ -144,6 +158,8 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^you\s+are\s+(?:here|at)\s*:",
         r"^(?:home|accueil|inicio|startseite)\s*[>»/|›]",
         ),
+    # a breadcrumb trail: "Section » Subsection » Headline"
+    *_p("navigation", 20, r"^[^»›>\n]{1,60}(?:\s[»›>]\s[^»›>\n]{1,80}){2,}$"),
     *_p("byline", 14,
         r"^(?:by|par|von|por|di)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|\||·|•|—|and|&)\s*.*)?$",
         r"^(?:first\s+)?(?:published|posted|updated|last\s+updated|modified|date|publié|veröffentlicht|publicado)\b\s*:?.{0,60}$",

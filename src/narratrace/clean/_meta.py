@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Literal
 
 __all__ = ["line_credits", "DATE_KEYWORD", "OUTLET_WORDS", "acronym_of", "app_name", "byline_credit",
-           "copyright_holder", "dateline_credit", "expand_acronym", "find_date", "glued_byline",
+           "copyright_holder", "dateline_credit", "dateline_date", "expand_acronym", "find_date", "glued_byline",
            "has_outlet_word", "known_outlet", "rank_credits", "masthead_name", "name_shaped", "republished_from", "same_name",
            "syndication_names", "tidy_name"]
 
@@ -159,7 +159,7 @@ _JOB_WORDS = frozenset(
     "correspondent editor reporter writer staff columnist contributor analyst producer "
     "journalist photographer chief senior special political foreign diplomatic bureau".split())
 # Corporate suffixes dropped from copyright holders ("The Example Times Ltd." → "The Example Times").
-_CORPORATE = re.compile(r"(?:[\s,]+(?:ltd|limited|inc|llc|plc|gmbh|ag|s\.?a|corp(?:oration)?|"
+_CORPORATE = re.compile(r"(?:[\s,]+(?:ltd|limited|inc|llc|l\.?p|plc|gmbh|ag|s\.?a|corp(?:oration)?|"
                         r"media\s+group|group|company|co))+\.?$", re.I)
 _NAME_SEP = re.compile(r"\s*[|·•]\s*|\s+[—–-]\s+|,\s+")
 _CAP_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.&-]*|[A-ZÀ-ÖØ-Þ]{2,}|&)$")
@@ -171,8 +171,16 @@ _BYLINE_CREDIT = re.compile(
     r"(?:\s+(?:and|&|und|et|y)\s+[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]+){0,3})?"
     r"\s*[,|/]\s*([^,|·•—–\d][^,|·•—–]{1,60}?)\s*(?:$|[|·•—–,]\s*)", re.I)
 _COPYRIGHT = re.compile(
-    r"^(?:(?:©|\(c\)|copyright)\s*(?:\d{4}(?:[-–]\d{2,4})?\s*)?(?:by\s+)?([A-Z][^.|©\d]{1,60}?)\s*(?:\d{4})?\s*(?:[.|,]|all\s+rights|$)"
+    r"^(?:(?:©|\(c\)|copyright)\s*(?:\d{4}(?:[-–]\d{2,4})?\s*)?(?:by\s+)?([A-Z](?:[^.|©\d]|\.(?=\w)){1,60}?)\s*(?:\d{4})?\s*(?:\.(?!\w)|[|,]|all\s+rights|$)"
     r"|([A-Z][^.|©\d]{1,60}?)\s*(?:©|\(c\))\s*\d{4})", re.I)
+# "Source: Example Wire", "Via: Example Wire", "Courtesy of Example Wire": a credit line.
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:source|sources|via|courtesy(?:\s+of)?|(?:this\s+)?(?:article|story)\s+(?:courtesy|via))\s*[:\-–—]?\s*"
+    r"(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w&.'’-]*){0,5})\s*\.?\s*$", re.I)
+# "Source: https://www.example-wire.com/2031/06/story": a credit line naming the source by URL.
+_SOURCE_URL = re.compile(
+    r"^\s*(?:source|via|courtesy(?:\s+of)?|(?:originally\s+)?published\s+(?:at|on)|read\s+more\s+at)\s*:?\s*"
+    r"(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?:[/?#]\S*)?\s*$", re.I)
 _REPUBLISHED = re.compile(
     r"\b(?:re-?published|reproduced|reprinted|syndicated|distributed)\s+(?:here\s+)?(?:from|courtesy\s+of)\s+"
     r"(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*){0,5})")
@@ -255,6 +263,16 @@ def acronym_of(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in _CONNECTORS)
 
 
+def dateline_date(line: str) -> str | None:
+    """The full date in a wire dateline, if it has one ("CITY, 23 June 2031 (XYZ) -").
+
+    >>> dateline_date("LONDON, 23 June 2031 (XYZ) - The talks ended."), dateline_date("LONDON (XYZ) - On 2 May 2031.")
+    ('2031-06-23', None)
+    """
+    m = _DATELINE.match(line)
+    return find_date(line[:m.start(1)]) if m else None
+
+
 def dateline_credit(line: str) -> str | None:
     """The agency credited in a wire dateline ("CITY, June 12 (XYZ) - ..." → "XYZ")."""
     m = _DATELINE.match(line)
@@ -266,12 +284,21 @@ def dateline_credit(line: str) -> str | None:
 
 def byline_credit(line: str) -> str | None:
     """The organisation after the author in a byline ("By Jane Doe, Example Times" →
-    "Example Times"); None for job titles ("By Jane Doe, Senior Correspondent")."""
+    "Example Times"); None for job titles ("By Jane Doe, Senior Correspondent") and names
+    with no sign of being an outlet ("By Jane Doe, Moscow").
+
+    >>> byline_credit("By Jane Doe, Example Times"), byline_credit("By Jane Doe, Moscow")
+    ('Example Times', None)
+    """
     m = _BYLINE_CREDIT.match(line.strip())
     if not m:
         return None
-    org = m[1].strip()
+    org = m[1].strip().rstrip(":")
     if not name_shaped(org) or any(w.lower() in _JOB_WORDS for w in org.split()):
+        return None
+    # "By Jane Doe, Moscow": after the comma often stands a place. Unknown beats wrong, so the
+    # organisation needs evidence of being an outlet: an outlet word, the registry, an acronym.
+    if not (has_outlet_word(org) or known_outlet(org) or re.fullmatch(r"[A-Z]{2,6}", org)):
         return None
     return tidy_name(org)
 
@@ -290,9 +317,20 @@ def copyright_holder(line: str) -> str | None:
 
 
 def republished_from(line: str) -> str | None:
-    """The source named by a reprint notice ("... republished from Example Wire under ...")."""
-    m = _REPUBLISHED.search(line)
-    return tidy_name(m[1]) if m else None
+    """The source named by a reprint notice ("... republished from Example Wire under ...")
+    or a credit line ("Source: Example Wire").
+
+    >>> republished_from("Source: Example Wire"), republished_from("Source: officials said so.")
+    ('Example Wire', None)
+    >>> republished_from("Source: https://www.example-wire.com/2031/06/a-story/")
+    'example-wire.com'
+    """
+    if url := _SOURCE_URL.match(line):
+        return url[1].lower()
+    m = _REPUBLISHED.search(line) or _SOURCE_LINE.match(line)
+    if m is None or (m.re is _SOURCE_LINE and not name_shaped(m[1].strip().rstrip("."))):
+        return None
+    return tidy_name(m[1])
 
 
 def expand_acronym(acronym: str, text: str) -> str:

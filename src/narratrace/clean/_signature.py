@@ -24,9 +24,11 @@ from ..types import RawDocument
 
 __all__ = ["LineCounts", "line_key", "line_signatures", "boilerplate_lines", "MAX_KEY_WORDS"]
 
-# Only lines up to this many words get a key: longer lines are article sentences, and
-# syndicated copies of one story share those, which must not make them "boilerplate".
-MAX_KEY_WORDS = 30
+# Lines up to this many words get a key: an outlet's furniture runs to whole paragraphs (an
+# editor's note, a funding statement, an author blurb appended to every article). Syndicated
+# copies of one story share long paragraphs too, but together with their neighbours, which
+# keeps them article text (see :func:`boilerplate_lines`); longer lines are never furniture.
+MAX_KEY_WORDS = 120
 # A line must also be in at least this share of the corpus (with small corpora ``min_docs``
 # dominates): a story syndicated to 3 of 300 documents stays article text.
 MIN_SHARE = 0.05

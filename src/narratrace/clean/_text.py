@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from ..types import Removed, RemovedKind
 from ._lexicon import SOCIAL_WORDS, match_line, tail_heading
-from ._meta import (DATE_KEYWORD, CreditKind, copyright_holder, expand_acronym, find_date,
+from ._meta import (DATE_KEYWORD, CreditKind, copyright_holder, dateline_date, expand_acronym,
+                    find_date,
                     glued_byline, has_outlet_word, known_outlet, line_credits, masthead_name,
                     rank_credits, same_name)
 from ._signature import line_key
@@ -35,10 +36,14 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _TERMINAL = re.compile(r"[.!?…。！？;,:]['\"”’»)\]]*\s*$")
 _SENT_BREAK = re.compile(r"[.!?…。！？]['\"”’»)]*\s+['\"“‘«(]?[A-ZÀ-ÖØ-Þ0-9]")
 _GLUE = re.compile(r"[a-z][A-Z]")
-_MARKUP = re.compile(r"&lt;|&gt;|</?[a-z]+[\s>]|\{\{?|\}\}?|\w+=[\"']|\w+:\s*\d+px|;\s*\w+:")
+# Each ``\w+`` starts at a word boundary: unanchored, a 80,000-letter run was tried from every
+# letter to its end (quadratic: 67 s for one line).
+_MARKUP = re.compile(r"&lt;|&gt;|</?[a-z]+[\s>]|\{\{?|\}\}?|\b\w+=[\"']|\b\w+:\s*\d+px|;\s*\w+:")
 # "Some Headline In Title CaseThe teaser sentence ...": a teaser whose headline and summary
 # sat in adjacent inline elements, the typical shape of a related-stories list.
 _GLUED_TEASER = re.compile(r"^(.{15,160}?[\w’'!?)])([A-Z][a-z]+\b)")
+# "— Jane Doe (@janedoe) June 2, 2031": an embedded post, whose date is not the article's.
+_EMBED = re.compile(r"\(@\w{1,30}\)|\bpic\.twitter\.com/")
 _DATED_TITLE = re.compile(
     r"^\s*(?:date|published|posted)\s*:?\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})\s+(.{10,})$",
     re.I)
@@ -57,8 +62,15 @@ FOLLOW_WINDOW = 12
 MIN_SENTENCE_WORDS = 6
 LONG_LINE_WORDS = 15
 TITLE_MAX_WORDS = 30
+# Words after a glued headline from which the line is read as a paragraph, not a teaser. On the
+# Zyte renderings glued lines up to 40 words are mostly teasers (54 of 81); past it, as many
+# are article paragraphs as teasers, and losing a paragraph costs more than keeping a teaser.
+GLUED_PARAGRAPH_WORDS = 40
 # Mastheads ("Example Ledger | World") sit among the first lines of a page, above the article.
 HEAD_LINES = 8
+# Lines above the article block searched for its title (page renderings put the byline, date,
+# share bar and section labels between the headline and the first paragraph).
+TITLE_WINDOW = 15
 
 
 @dataclass(slots=True)
@@ -142,7 +154,10 @@ def _featurise(line: Line, boilerplate: frozenset[str]) -> None:
     line.kind = match_line(t, n) or ("share" if _is_social(t) else None)
     if line.kind is None and len(_MARKUP.findall(t)) >= 3:
         line.kind = "other"  # leaked markup or template code, not prose
-    if line.kind is None and (g := _GLUED_TEASER.match(t)) and not g[1].endswith(" "):
+    # A teaser is a headline and a sentence or two; a headline glued to a whole paragraph
+    # ("...the AbyssAccording to ClimateWatch, ...") is a sub-heading run into article text.
+    if line.kind is None and (g := _GLUED_TEASER.match(t)) and not g[1].endswith(" ") \
+            and _n_words(t[g.end(1):]) < GLUED_PARAGRAPH_WORDS:
         head = [w for w in _WORD.findall(g[1]) if not w.isdigit()]
         if len(head) >= 4 and sum(w[0].isupper() for w in head) / len(head) >= 0.6 \
                 and g[1][-1] != " " and not g[1][-1].isupper():
@@ -252,9 +267,14 @@ def _find_masthead(lines: list[Line], i: int) -> tuple[int, str] | None:
         if len(name.split()) < 2:
             continue
         low = name.lower()
-        recurs = any(low in other.text.lower() for k, other in enumerate(lines) if k != idx)
+        # Recurring in a footer, promo or copyright line; a repeated headline or a sentence
+        # about the organisation ("the Taskforce was set up ...") is no masthead evidence.
+        recurs = any(low in other.text.lower() for k, other in enumerate(lines)
+                     if k != idx and not other.sentence and _norm(other.text) != _norm(line.text))
+        # a date under it; a byline under a name-shaped line is a headline's, not a masthead's
         dated = bool(rest and find_date(rest)) or (
-            idx + 1 < len(lines) and _dated(lines[idx + 1]) and not lines[idx + 1].sentence)
+            idx + 1 < len(lines) and find_date(lines[idx + 1].text) is not None
+            and lines[idx + 1].n_words <= 8 and not lines[idx + 1].sentence)
         titled = idx >= 1 and 3 <= lines[idx - 1].n_words <= TITLE_MAX_WORDS and not re.search(
             r"[.!?]$", lines[idx - 1].text)
         if recurs or (dated and (titled or idx == 0)):
@@ -281,17 +301,59 @@ def _title_by_masthead(lines: list[Line], m: int, i: int) -> int | None:
     return None
 
 
+_PATH_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|[A-Za-z]:[\\/]|~?/|\.{1,2}[\\/])\S*$|"
+                        r"^\S*[\\/]\S*\.(?:txt|html?|json|xml|php|aspx?|md)$", re.I)
+_NAV_SEPARATORS = re.compile(r"\s[|•·›»>/]\s")
+
+
+def is_path_like(text: str) -> bool:
+    """A file path or URL, never a headline.
+
+    >>> is_path_like("/home/user/news/a.txt"), is_path_like("C:/news/a.txt"), is_path_like("Council vote")
+    (True, True, False)
+    """
+    return bool(_PATH_LIKE.match(text.strip()))
+
+
+def _standalone_headline(lines: list[Line], i: int, source: str) -> int | None:
+    """Index of a short headline standing alone above the article: the document's first line,
+    or the line right above the article block, with a blank line after it. Any language and
+    any length from one word ("Council vote", "Рада ухвалила закон"), unless its wording or
+    shape says navigation (a lexicon line, a "Home | World" list, a path)."""
+    for idx in dict.fromkeys((0, i - 1)):
+        if not 0 <= idx <= i or idx >= len(lines) - 1:
+            continue
+        line = lines[idx]
+        gap = source[line.end:lines[idx + 1].start]
+        if gap.count("\n") < 2 or line.kind is not None or line.wall is not None:
+            continue
+        # A long headline reads like a sentence; as the first line it still is one unless it
+        # closes like a paragraph (a full stop, a comma, a colon).
+        if line.sentence and (idx != 0 or re.search(r"[.;,:]['\"”’»)]*$", line.text)):
+            continue
+        if not 1 <= line.n_words <= TITLE_MAX_WORDS or re.search(r"[;,:]$", line.text):
+            continue
+        if (is_path_like(line.text) or len(_NAV_SEPARATORS.findall(line.text)) >= 2
+                or find_date(line.text) is not None and line.n_words <= 8
+                or glued_byline(line.text) is not None):
+            continue
+        return idx
+    return None
+
+
 def _find_title(lines: list[Line], i: int, given: str | None,
-                masthead: int | None = None) -> tuple[str | None, set[str]]:
+                masthead: int | None = None, source: str = "") -> tuple[str | None, set[str]]:
     """The title and the normalised forms of lines that repeat it."""
-    if given:
+    if given and not is_path_like(given):
         return given, {_norm(given)}
     head = lines[max(0, i - 15):i + 1]
     for line in head:
         if m := _DATED_TITLE.match(line.text):
             title = m[2].strip()
             return title, {_norm(title)}
-    if masthead is not None and (k := _title_by_masthead(lines, masthead, i)) is not None:
+    # A masthead far above the article heads a page of menus: its neighbours are not the title.
+    if masthead is not None and i - masthead <= TITLE_WINDOW and (
+            k := _title_by_masthead(lines, masthead, i)) is not None:
         return lines[k].text, {_norm(lines[k].text)}
     seen: dict[str, int] = {}
     for line in head:
@@ -300,15 +362,39 @@ def _find_title(lines: list[Line], i: int, given: str | None,
     for line in reversed(head):  # a line shown twice just above the article: h1 + og title
         if seen.get(_norm(line.text), 0) >= 2 and line.kind is None:
             return line.text, {_norm(line.text)}
-    for idx in range(i - 1, max(0, i - 6) - 1, -1):
+    if (k := _standalone_headline(lines, i, source)) is not None and k != masthead:
+        return lines[k].text, {_norm(lines[k].text)}
+    best: tuple[float, int] | None = None
+    for idx in range(i - 1, max(0, i - TITLE_WINDOW) - 1, -1):
         line = lines[idx]
-        if idx == masthead:
+        if idx == masthead or not (3 <= line.n_words <= TITLE_MAX_WORDS) or line.sentence:
             continue
-        if (3 <= line.n_words <= TITLE_MAX_WORDS and line.kind is None and line.wall is None
-                and not re.search(r"[.;,:]$", line.text) and find_date(line.text) is None
-                and glued_byline(line.text) is None):
-            return line.text, {_norm(line.text)}
+        if (line.kind is None and line.wall is None and not re.search(r"[.;,:]$", line.text)
+                and find_date(line.text) is None and glued_byline(line.text) is None
+                and not is_path_like(line.text) and not _BYLINE_SHAPE.search(line.text)):
+            score = _headline_score(line) - 0.5 * (i - 1 - idx)
+            if best is None or score > best[0]:
+                best = (score, idx)
+    if best is not None:
+        return lines[best[1]].text, {_norm(lines[best[1]].text)}
     return None, set()
+
+
+# "By Jane Doe", "Jane Doe, Sports Writer", "12:02 PM": the lines around a headline.
+_BYLINE_SHAPE = re.compile(r"^by\s|\b(?:writer|correspondent|reporter|editor|contributor|staff)\b"
+                           r"|\b\d{1,2}:\d{2}\b|@|\bwww\.", re.I)
+
+
+def _headline_score(line: Line) -> float:
+    """How much a line above the article reads as its headline: the longer the better (up to
+    a point); short all-capitalised labels ("Science & Astronomy", "National Sports") and
+    name-shaped lines score low."""
+    words = [w for w in _WORD.findall(line.text) if not w.isdigit()]
+    capitalised = bool(words) and all(w[0].isupper() for w in words)
+    score = float(min(line.n_words, 16))
+    if capitalised and line.n_words <= 4:
+        score -= 6.0
+    return score
 
 
 def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
@@ -324,10 +410,11 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     i, j = block
     res = TextResult()
     mast = _find_masthead(lines, i)
-    res.title, title_keys = _find_title(lines, i, title, mast[0] if mast else None)
+    res.title, title_keys = _find_title(lines, i, title, mast[0] if mast else None, source)
 
     # metadata: bylines glued to dates, mastheads, copyright lines, credits, dated lines
     keyword_date: str | None = None
+    dateline_day: str | None = None
     head_date: str | None = None
     byline_idx: set[int] = {mast[0]} if mast else set()
     publisher: str | None = None
@@ -342,7 +429,9 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             continue
         credits.extend(c for c in line_credits(line.text)
                        if c[0] != "dateline" or i <= idx <= i + 2)
-        if (i <= idx <= j and line.sentence) or line.n_words > 25:
+        if i <= idx <= i + 2:
+            dateline_day = dateline_day or dateline_date(line.text)
+        if (i <= idx <= j and line.sentence) or line.n_words > 25 or _EMBED.search(line.text):
             continue
         holder = holder or copyright_holder(line.text)
         if keyword_date is None and DATE_KEYWORD.search(line.text) and not re.search(
@@ -350,9 +439,18 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             keyword_date = find_date(line.text)
         elif head_date is None and idx <= head_end and line.n_words <= 15:
             head_date = find_date(line.text)
-    res.published = res.published or keyword_date or head_date
+    res.published = res.published or keyword_date or dateline_day or head_date
     res.outlet, res.syndicator = choose_outlet(
         publisher or (mast[1] if mast else None) or holder, credits, source)
+    # Corpus lines at the block's edges are the outlet's furniture even when they are
+    # paragraphs (an editor's note under every article); inside the article, a recurring
+    # sentence stays text.
+    furniture: set[int] = set()
+    for run in (range(i, j + 1), range(j, i - 1, -1)):
+        for idx in run:
+            if lines[idx].key not in boilerplate:
+                break
+            furniture.add(idx)
     removed: list[Removed] = []
     kept: list[tuple[int, int]] = []
     after_wall: RemovedKind | None = None
@@ -366,7 +464,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
             kind = "byline"
         elif line.kind is not None:
             kind = line.kind
-        elif line.key in boilerplate and not (i <= idx <= j and line.sentence):
+        elif line.key in boilerplate and (not (i <= idx <= j and line.sentence) or idx in furniture):
             kind = "repeated"
         elif i <= idx <= j:
             if line.sentence or line.weight > 0:

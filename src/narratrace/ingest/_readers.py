@@ -11,7 +11,7 @@ from narratrace.errors import InputError
 from narratrace.options import Options
 from narratrace.types import RawDocument, Rejected
 
-from ._encoding import LooksBinary, decode
+from ._encoding import Decoded, LooksBinary, decode, decode_detail
 from ._files import Kind, Source, read_bytes
 from ._records import TEXT_FIELDS, document_from_fields, make_document
 
@@ -20,13 +20,19 @@ Reader = Callable[[Source, Options], Output]
 
 
 def read_text(src: Source, options: Options) -> Output:
-    text, encoding = decode(read_bytes(src, options=options))
-    yield make_document(path=src.path, content=text, fmt="text", encoding=encoding, options=options)
+    found = decode_detail(read_bytes(src, options=options))
+    yield make_document(path=src.path, content=found.text, fmt="text", encoding=found.encoding,
+                        options=options, encoding_confidence=_guessed(found))
 
 
 def read_html(src: Source, options: Options) -> Output:
-    text, encoding = decode(read_bytes(src, options=options), html=True)
-    yield make_document(path=src.path, content=text, fmt="html", encoding=encoding, options=options)
+    found = decode_detail(read_bytes(src, options=options), html=True)
+    yield make_document(path=src.path, content=found.text, fmt="html", encoding=found.encoding,
+                        options=options, encoding_confidence=_guessed(found))
+
+
+def _guessed(found: Decoded) -> float | None:
+    return found.confidence if found.guessed else None
 
 
 def read_json(src: Source, options: Options) -> Output:

@@ -91,6 +91,7 @@ def make_document(
     url: str | None = None,
     published: str | None = None,
     outlet: str | None = None,
+    encoding_confidence: float | None = None,
 ) -> RawDocument:
     """Check ``content`` (empty, HTML depth) and build the RawDocument with its content id."""
     if "\r" in content:
@@ -116,6 +117,7 @@ def make_document(
         url=url,
         published=published,
         outlet=outlet,
+        encoding_confidence=encoding_confidence,
     )
 
 

@@ -4,13 +4,27 @@ A leaf of the run: it imports the stage registry, the stages' declarations and t
 never the orchestrator, so that a worker process or a Dask worker imports only what it runs.
 A stage that fails on one document leaves its products empty (their defaults) and records a
 warning naming the stage; the other stages and documents still run.
+
+**Time budget.** A stage that runs past ``Options.stage_budget`` seconds on one document is
+stopped the same way: its products stay empty and a warning says so. CPython cannot kill a
+thread, so the runner arms a real-time timer (``SIGALRM``) around each stage call and the
+signal raises inside the stage. What that bounds, honestly: Python code is interrupted within
+milliseconds of the budget; a single long call into C (one regex match, one numpy or spaCy
+kernel) only when it returns. The timer needs the main thread of a process on a POSIX system,
+which the local run and the worker processes are; elsewhere (a Dask worker thread, Windows)
+nothing can be interrupted, so a stage past its budget is only reported, and its products kept.
+Arming the timer costs a few microseconds per stage call (``bench/bench_pipeline.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import signal
+import threading
+import time
 import typing
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .. import nlp
@@ -56,15 +70,20 @@ def _iter_batch(documents: Sequence[Document], *, context: StageContext,
                 stages: Sequence[DocStage]) -> Iterator[Result]:
     options = context.options
     group: list[tuple[Document, Any]] = []
+    # A text past the parser's length limit would stop the whole batch (spaCy raises): it goes
+    # through the stages that need no parse only, with a warning (_run_group).
+    unparsed = {d.id for d in documents if d.analysed and d.language
+                and len(d.text) > nlp.load_spacy(d.language).max_length}
     for lang in sorted({d.language for d in documents if d.analysed and d.language}):
-        batch = [d for d in documents if d.analysed and d.language == lang]
+        batch = [d for d in documents if d.analysed and d.language == lang and d.id not in unparsed]
         for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
                                           batch_size=options.batch_size, n_process=options.n_process):
             group.append((document, parsed))
             if len(group) >= options.batch_size:
                 yield from _results(group, stages=stages, context=context)
                 group = []
-    group.extend((d, None) for d in documents if not (d.analysed and d.language))
+    group.extend((d, None) for d in documents
+                 if not (d.analysed and d.language) or d.id in unparsed)
     yield from _results(group, stages=stages, context=context)
 
 
@@ -80,34 +99,135 @@ def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocSta
     """Every stage over a group of documents, stage by stage (a batched stage sees the whole
     group at once). A document that is not analysed (``parse`` None) goes only through the
     stages that run on every document."""
+    budget = context.options.stage_budget
     got = [DocAnalysis(document=document) for document, _ in group]
+    for k, (document, parsed) in enumerate(group):
+        if document.encoding_confidence is not None:
+            problems[k].append(encoding_warning(document))
+        if parsed is None and document.analysed and document.language:
+            problems[k].append(Rejected(
+                document.path, "nlp", f"not parsed: {len(document.text):,} characters, past the "
+                "parser's limit; only the stages that need no parse ran"))
     for stage in stages:
         rows = [k for k, (document, parsed) in enumerate(group)
                 if stage.every_document or (document.analysed and parsed is not None)]
         if not rows:
             continue
         if stage.batch_fn is not None:
-            try:
-                outs = stage.batch_fn([got[k] for k in rows], context)
-                if len(outs) != len(rows):
-                    raise PipelineError(f"stage {stage.name!r} gave {len(outs)} results for "
-                                        f"{len(rows)} documents")
-                updated = [_assign(stage, got[k], out) for k, out in zip(rows, outs, strict=True)]
-            except Exception as exc:  # one bad group never stops a run: keep the reason
-                for k in rows:
-                    problems[k].append(_problem(group[k][0], stage, exc))
-                continue
-            for k, analysis in zip(rows, updated, strict=True):
-                got[k] = analysis
+            _run_batched(stage, rows, group, got, context, problems)
             continue
         assert stage.fn is not None  # a DocStage has exactly one of fn and batch_fn
         for k in rows:
             document, parsed = group[k]
             try:
-                got[k] = _assign(stage, got[k], stage.fn(document, parsed, got[k], context))
+                with _deadline(budget) as clock:
+                    out = stage.fn(document, parsed, got[k], context)
+            except OverBudget:
+                problems[k].append(_over_budget(document, stage, budget))
+                continue
             except Exception as exc:  # one bad document never stops a run: keep the reason
                 problems[k].append(_problem(document, stage, exc))
+                continue
+            if clock.overran:
+                problems[k].append(_over_budget(document, stage, budget, stopped=False))
+            try:
+                got[k] = _assign(stage, got[k], out)
+            except Exception as exc:
+                problems[k].append(_problem(document, stage, exc))
     return got
+
+
+def _run_batched(stage: DocStage, rows: list[int], group: Sequence[tuple[Document, Any]],
+                 got: list[DocAnalysis], context: StageContext,
+                 problems: list[list[Rejected]]) -> None:
+    """A batched stage over ``rows`` with a budget of ``stage_budget`` per document; when the
+    group runs past it, each document is retried alone, so that only the slow one loses it."""
+    assert stage.batch_fn is not None
+    budget = context.options.stage_budget
+    try:
+        with _deadline(budget * len(rows)) as clock:
+            outs = stage.batch_fn([got[k] for k in rows], context)
+        if len(outs) != len(rows):
+            raise PipelineError(f"stage {stage.name!r} gave {len(outs)} results for "
+                                f"{len(rows)} documents")
+        updated = [_assign(stage, got[k], out) for k, out in zip(rows, outs, strict=True)]
+    except OverBudget:
+        if len(rows) > 1:
+            for k in rows:
+                _run_batched(stage, [k], group, got, context, problems)
+        else:
+            problems[rows[0]].append(_over_budget(group[rows[0]][0], stage, budget))
+        return
+    except Exception as exc:  # one bad group never stops a run: keep the reason
+        for k in rows:
+            problems[k].append(_problem(group[k][0], stage, exc))
+        return
+    if clock.overran:
+        for k in rows:
+            problems[k].append(_over_budget(group[k][0], stage, budget, stopped=False))
+    for k, analysis in zip(rows, updated, strict=True):
+        got[k] = analysis
+
+
+class OverBudget(BaseException):  # noqa: N818 - a signal, not an error a stage should catch
+    """Raised inside a stage whose time budget ran out. A BaseException, so that a stage's own
+    ``except Exception`` cannot swallow it and run on."""
+
+
+@dataclasses.dataclass(slots=True)
+class _Clock:
+    overran: bool = False  # past the budget where it could not be stopped
+
+
+def _can_interrupt() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[_Clock]:
+    """Raise :class:`OverBudget` in this block once ``seconds`` have passed (0: no limit).
+
+    Where no signal can interrupt (not the main thread, no ``setitimer``), the block runs to
+    its end and the returned clock says whether it overran. A timer armed before (by a caller)
+    is restored afterwards with what remained of it.
+    """
+    clock = _Clock()
+    start = time.monotonic()
+    if seconds <= 0:
+        yield clock
+        return
+    if not _can_interrupt():
+        yield clock
+        clock.overran = time.monotonic() - start > seconds
+        return
+
+    def ring(signum: int, frame: Any) -> None:
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield clock
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # restored even when the signal lands between the block's end and here
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+            if old_delay:
+                left = max(1e-3, old_delay - (time.monotonic() - start))
+                signal.setitimer(signal.ITIMER_REAL, left, old_interval)
+
+
+def _over_budget(document: Document, stage: DocStage, budget: float, *,
+                 stopped: bool = True) -> Rejected:
+    products = ", ".join(stage.assigns)
+    if stopped:
+        return Rejected(document.path, stage.name,
+                        f"stopped after {budget:g} s (Options.stage_budget); the document is kept "
+                        f"without this stage's products ({products})")
+    return Rejected(document.path, stage.name,
+                    f"ran past its budget of {budget:g} s (Options.stage_budget) where it could "
+                    "not be stopped (not the main thread); its products were kept")
 
 
 def _product_types() -> dict[str, tuple[type, ...]]:
@@ -140,8 +260,22 @@ def _assign(stage: DocStage, got: DocAnalysis, out: Mapping[str, Any]) -> DocAna
     return dataclasses.replace(got, **out)
 
 
+def encoding_warning(document: Document) -> Rejected:
+    """The warning for a document whose encoding was guessed from its bytes.
+
+    >>> from narratrace.types import Document
+    >>> encoding_warning(Document("d", "a.txt", "x", "x", encoding="cp1252",
+    ...                           encoding_confidence=0.93)).reason
+    'encoding guessed: read as cp1252 (confidence 0.93); re-save the file as UTF-8 if its text looks wrong'
+    """
+    return Rejected(document.path, "ingest",
+                    f"encoding guessed: read as {document.encoding} (confidence "
+                    f"{document.encoding_confidence:.2f}); re-save the file as UTF-8 if its "
+                    "text looks wrong")
+
+
 def _problem(document: Document, stage: DocStage, exc: Exception) -> Rejected:
     return Rejected(document.path, stage.name, f"{type(exc).__name__}: {exc}")
 
 
-__all__ = ["Result", "analyze_batch", "analyze_document", "iter_batch"]
+__all__ = ["Result", "analyze_batch", "analyze_document", "encoding_warning", "iter_batch"]
