@@ -137,3 +137,22 @@ def test_summary_counts_and_plurals():
     assert "3 claim families (1 across documents)" in line  # the report's count first
     assert "1 document with a narrative" in line and "1 date," in line
     assert plural(2, "copy", "copies") == "2 copies"
+
+
+def test_eval_on_the_training_split_warns(tmp_path, monkeypatch):
+    """`eval semeval` on the model's own training articles says so (issue #17): 0.947 / 1.0 on
+    train is fit, not accuracy. A folder of another name gets no warning."""
+    import narratrace.narratives as narratives
+
+    class Model:
+        meta = {"data": {"dir": "train", "articles": 399}}
+
+    monkeypatch.setattr(narratives, "load_model", lambda: Model())
+    monkeypatch.setattr(narratives, "predict_semeval", lambda data, out, model: {"articles": 1})
+    for name, warned in (("train", True), ("dev", False)):
+        (tmp_path / name).mkdir()
+        result = CliRunner().invoke(app, ["eval", "semeval", "--data", str(tmp_path / name),
+                                          "--out", str(tmp_path / f"out-{name}")])
+        assert result.exit_code == 0, result.output
+        assert ("split the model was trained on" in result.output) is warned
+        assert ('"warning"' in result.stdout) is warned
