@@ -123,6 +123,10 @@ class Encoder:
                 t(p + "intermediate.dense.weight"), weights[p + "intermediate.dense.bias"],
                 t(p + "output.dense.weight"), weights[p + "output.dense.bias"],
                 weights[p + "output.LayerNorm.weight"], weights[p + "output.LayerNorm.bias"]))
+        from threadpoolctl import ThreadpoolController
+
+        #: The process's BLAS, found once (a fresh lookup per call scans every loaded library).
+        self._blas = ThreadpoolController()
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -179,10 +183,8 @@ class Encoder:
             first += lengths[i]
         head = self.dim // self.heads
         scale = np.float32(1 / math.sqrt(head))
-        from threadpoolctl import threadpool_limits
-
         # One BLAS thread: how a BLAS splits a product between threads changes the last bits.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with self._blas.limit(limits=1, user_api="blas"):
             x = self.embeddings(ids, positions)
             outputs = []
             for params in self._layers:
