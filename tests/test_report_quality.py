@@ -50,3 +50,13 @@ def test_the_framing_caveat_comes_with_framing_rows_only():
     html = render_report(_analysis())
     assert html.count('class="caveat"') == 1  # the narratives tab's; no framing table, no caveat
     assert 'class="caveat"' not in html.split('id="narratives"')[0]
+
+
+def test_an_untitled_document_is_shown_by_its_first_line_never_its_path():
+    untitled = dict(DOC, title=None, path="/home/ana/secret-project/a.txt",
+                    text="Dockers return to work after a week.\nThe union said so.")
+    html = render_report(_analysis(documents=[untitled]))
+    assert "Dockers return to work after a week." in html
+    path = "/home/ana/secret-project/a.txt"
+    # the path shows in its own column only, never as the document's name
+    assert html.count(path) == html.count(f'class="path">{path}<') >= 1

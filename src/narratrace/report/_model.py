@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ._charts import narratives_chart
 from ._evidence import (AnalysisSource, EvidenceIndex, Links, build_index, corpus_graph,
-                        entity_ref,
+                        entity_ref, fallback_title,
                         family_graph, narratives_over_time, script_json, top_outlets)
 from ._highlight import Span, highlight
 
@@ -187,7 +187,8 @@ class _Docs:
             doc_id = _str(d.get("id")) or f"#{i}"
             path = _str(d.get("path"))
             view = DocView(
-                id=doc_id, anchor=f"d{i}", title=_str(d.get("title")) or path or doc_id,
+                id=doc_id, anchor=f"d{i}",
+                title=_str(d.get("title")) or fallback_title(_str(d.get("text")), path) or doc_id,
                 path=path, outlet=_str(d.get("outlet")), syndicator=_str(d.get("syndicator")),
                 published=_str(d.get("published")), language=_str(d.get("language")),
                 analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")))
