@@ -1,4 +1,5 @@
-"""Our BERT forward pass (narratrace.encoder) against sentence-transformers' on the same files."""
+"""Our BERT forward pass in numpy (narratrace.encoder) against sentence-transformers' (torch) on
+the same files."""
 
 from __future__ import annotations
 
@@ -60,23 +61,20 @@ def test_packed_states_shape_and_the_last_layer_pools_to_the_sentence_vector(enc
     states = ours.packed_states(pieces, layers=2)
     assert tuple(states.shape) == (2, sum(map(len, pieces)), 384)
     n = len(pieces[0])
-    pooled = np.vstack([states[-1, :n].mean(dim=0).numpy(), states[-1, n:].mean(dim=0).numpy()])
+    assert states.dtype == np.float32
+    pooled = np.vstack([states[-1, :n].mean(axis=0), states[-1, n:].mean(axis=0)])
     assert np.array_equal(pooled, ours.sentence_vectors(texts))
-    assert not np.allclose(states[0].numpy(), states[1].numpy())  # two layers, not one twice
+    assert not np.allclose(states[0], states[1])  # two layers, not one twice
     with pytest.raises(ValueError):
         ours.packed_states([[101] * 600])  # longer than the position table
 
 
-@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
-def test_packing_never_changes_a_vector(encoders, dtype):
+def test_packing_never_changes_a_vector(encoders):
     """Any companions, any order, any pack size: the same bits (so a document's vectors do not
     depend on the group, process or machine-local batch it was embedded in)."""
     import random
 
-    from narratrace.encoder import Encoder
-
-    path, _ = encoders
-    enc = Encoder(path, dtype=dtype)
+    _, enc = encoders
     words = "the port strike minister denied report army village aid drones talks".split()
     rng = random.Random(7)
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(40)]
@@ -85,6 +83,49 @@ def test_packing_never_changes_a_vector(encoders, dtype):
         idx = rng.sample(range(len(texts)), rng.randint(2, len(texts)))
         got = enc.sentence_vectors([texts[i] for i in idx], pack=rng.choice([64, 500, 4096]))
         assert np.array_equal(got, alone[idx])
+
+
+def test_gelu_is_the_exact_erf_gelu():
+    """The float32 erf approximation against torch's exact GELU over the range that matters
+    (beyond +-10 GELU is x or 0 in float32)."""
+    import torch
+
+    from narratrace.encoder import gelu
+
+    x = np.linspace(-12, 12, 200_001, dtype=np.float32)
+    want = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
+    assert np.abs(gelu(x) - want).max() < 2e-6
+    tanh_approx = torch.nn.functional.gelu(torch.from_numpy(x), approximate="tanh").numpy()
+    assert np.abs(tanh_approx - want).max() > 1e-4  # negative: a coarser GELU would fail
+
+
+def test_the_run_time_encodes_without_torch(tmp_path):
+    """Sentence vectors and the fine-tuned framing encoder's mention vectors with torch made
+    unimportable: the run time needs numpy only (torch is the [train] extra)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "from narratrace.nlp import embed\n"
+            "from narratrace.narratives import load_model\n"
+            "from narratrace.narratives._model import framing_encoder\n"
+            "from narratrace.narratives._framing import mention_vectors\n"
+            "v = embed(['Officials said no.', 'The strike ended.'])\n"
+            "m = mention_vectors('Ruritania blamed Freedonia.', [(0, 9), (17, 26)],\n"
+            "                    encoder=framing_encoder(load_model()))\n"
+            "assert 'torch' not in {k for k, m in sys.modules.items() if m is not None}\n"
+            "print(v.shape, m.shape)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["(2,", "384)", "(2,", "384)"]
+
+
+def test_only_float32_is_offered(encoders):
+    from narratrace.encoder import Encoder
+
+    path, _ = encoders
+    with pytest.raises(ValueError, match="float32"):
+        Encoder(path, dtype="bfloat16")
 
 
 def test_not_a_bert_model_is_refused(tmp_path):

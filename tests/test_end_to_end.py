@@ -82,7 +82,7 @@ def test_clean_command_writes_one_file_per_document(tmp_path):
     assert all(p.read_text().strip() for p in written)
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet", "graphml", "gexf"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet", "graphml", "gexf", "stix"])
 def test_export_formats(demo_run, tmp_path, fmt):
     out, _ = demo_run
     target = tmp_path / f"export.{fmt}"

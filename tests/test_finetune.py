@@ -45,7 +45,7 @@ def encoder():
 def _random_deltas(encoder, seed: int, size: float = 0.01) -> ft.Deltas:
     rng = np.random.RandomState(seed)
     return ft.Deltas(tuple(tuple(rng.normal(0, size, tuple(t.shape)).astype(np.float32)
-                                 for t in params) for params in encoder._layers))
+                                 for t in params) for params in ft.layer_params(encoder)))
 
 
 def test_spans_name_the_mentions():
@@ -81,7 +81,7 @@ def test_training_vectors_equal_inference_vectors(encoder):
 def test_zero_deltas_leave_the_encoder_unchanged(encoder):
     same = ft.adapted(encoder, _random_deltas(encoder, 1, size=0.0))
     ids = [ids for ids, _ in encoder.encode_pieces(["Officials denied the report.", TEXT])]
-    assert np.array_equal(encoder.packed_states(ids).numpy(), same.packed_states(ids).numpy())
+    assert np.array_equal(encoder.packed_states(ids), same.packed_states(ids))
     assert same.tokenizer is encoder.tokenizer and same._emb is encoder._emb  # shared
 
 
@@ -94,6 +94,10 @@ def test_deltas_round_trip_and_shape_check(encoder):
     assert ft.Deltas.from_arrays({"other_w": np.zeros(1)}) is None  # a model without them
     with pytest.raises(ValueError, match="another shape"):
         ft.adapted(encoder, ft.Deltas(deltas.layers[:2]))
+    # a matrix in the numpy encoder's own layout ([in, out]) is not the checkpoint's [out, in]
+    flipped = tuple(tuple(d.T if d.ndim == 2 else d for d in layer) for layer in deltas.layers)
+    with pytest.raises(ValueError, match="another shape"):
+        ft.adapted(encoder, ft.Deltas(flipped))
 
 
 def test_fit_learns_the_training_mentions(encoder):
@@ -113,7 +117,7 @@ def test_fit_learns_the_training_mentions(encoder):
             windows.append(ft.Window(tuple(ids), {row + i: m for i, m in inside.items()}))
         row += len(sp)
     y = np.array(labels)
-    before = [p.clone() for p in encoder._layers[0]]
+    before = [p.copy() for p in encoder._layers[0]]
     deltas, (wm, bm), _ = ft.fit(encoder, windows, np.zeros((len(y), 0), np.float32), y, y,
                                  np.arange(len(y)), n_main=2, n_fine=2, seed=0, epochs=8)
     assert all((a == b).all() for a, b in zip(before, encoder._layers[0]))  # not changed

@@ -271,12 +271,18 @@ def test_serve_requires_a_token_off_loopback(tmp_path, monkeypatch, host, needs_
     from narratrace.cli import app
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda a, **kw: seen.update(app=a, **kw))
+
+    def run(server, sockets=None):
+        seen.update(app=server.config.app, host=server.config.host, port=server.config.port,
+                    bound=sockets[0].getsockname()[1])
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     monkeypatch.delenv("NARRATRACE_TOKEN", raising=False)
     url = build_store(tmp_path / "s.sqlite")
     result = CliRunner().invoke(app, ["serve", "--db", url, "--host", host, "--port", "8123"])
     assert result.exit_code == 0, result.output
-    assert seen["host"] == host and seen["port"] == 8123
+    assert seen["host"] == host and seen["port"] == 8123 == seen["bound"]
     assert ("?token=" in result.output) is needs_token
     status = TestClient(seen["app"], base_url="http://127.0.0.1").get("/api/overview").status_code
     assert status == (401 if needs_token else 200)
@@ -286,5 +292,6 @@ def test_serve_reports_a_bad_store_cleanly(tmp_path):
     from narratrace.cli import app
 
     result = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{tmp_path}/no/such/dir.db"])
-    assert result.exit_code == 1
-    assert "does not exist" in result.output
+    assert result.exit_code == 2
+    assert "No store at" in result.output
+    assert not (tmp_path / "no").exists()  # nothing created

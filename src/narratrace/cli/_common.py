@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -8,9 +9,56 @@ from functools import lru_cache
 import typer
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID,
-                           TextColumn, TimeElapsedColumn)
+                           TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 
-from ..errors import NarratraceError
+from ..errors import NarratraceError, UsageError
+
+#: Every command and group answers ``-h`` as well as ``--help``.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def redact(url: str) -> str:
+    """A store URL without its password, for anything printed.
+
+    >>> redact("postgresql://ana:s3cret@db.example:5432/news")
+    'postgresql://ana:***@db.example:5432/news'
+    >>> redact("sqlite:///demo-out/narratrace.sqlite")
+    'sqlite:///demo-out/narratrace.sqlite'
+    """
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user, has_password, _ = creds.partition(":")
+    return f"{scheme}://{user}{':***' if has_password else ''}@{host}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and the word, plural when n != 1.
+
+    >>> plural(1, "copy", "copies"), plural(3, "document"), plural(0, "entity", "entities")
+    ('1 copy', '3 documents', '0 entities')
+    """
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def store_url(store: str | None, db: str | None) -> str:
+    """The store a command works on: the positional STORE or ``--db`` (the older spelling),
+    refused with a UsageError (exit 2) when neither or two different ones are given, or when
+    it names an SQLite file that does not exist (opening it would create an empty store)."""
+    if store and db and store != db:
+        raise UsageError(f"Two stores given ({redact(store)} and --db {redact(db)}); give one.")
+    url = store or db
+    if not url:
+        raise UsageError("Missing the store: give it as the first argument, e.g. "
+                         "demo-out/narratrace.sqlite.")
+    if url.startswith(("postgresql://", "postgres://")):
+        return url
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
+    if "://" not in path and path != ":memory:" and not Path(path).is_file():
+        raise UsageError(f"No store at {path}. Create one with `narratrace analyze INPUT --out "
+                         "FOLDER` (it writes FOLDER/narratrace.sqlite), or check the path.")
+    return url
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +95,10 @@ def progress_hook(*, quiet: bool) -> Iterator[Callable[[str, int, int | None], N
     if quiet or not sys.stderr.isatty():
         yield lambda phase, n, total: None
         return
-    labels = {"read": "reading inputs", "analyse": "analysing documents", "corpus": "corpus stages"}
+    labels = {"read": "reading inputs", "analyse": "analysing documents",
+              "corpus": "corpus stages (claim families, reuse, provenance, narratives)"}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), _Rate(), TimeElapsedColumn(),
+                  MofNCompleteColumn(), _Rate(), TimeElapsedColumn(), TimeRemainingColumn(),
                   console=err_console(), transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 

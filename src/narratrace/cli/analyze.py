@@ -1,42 +1,53 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 import typer
 
 from ..errors import NarratraceError, UsageError
 from ..options import EngineName, Framing, Options
-from ._common import console, err_console, fail, progress_hook
+from ..run.engines.processes import MIN_DOCUMENTS_FOR_PROCESSES
+from ._common import console, err_console, fail, plural, progress_hook, redact
 
 
 def analyze_cli(
-    paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to analyse "
-                                       "(.txt .html .jsonl .json .csv .warc, optionally .gz)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for analysis.json, report.html "
-                             "and the default store."),
-    db: str | None = typer.Option(None, "--db", help="Store URL (default: sqlite:///OUT/narratrace.sqlite)."),
-    batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per spaCy batch."),
-    n_process: int = typer.Option(1, "--n-process", min=1, help="spaCy worker processes."),
+    paths: list[Path] = typer.Argument(..., exists=True, metavar="PATH", help="Files or folders "
+                                       "to analyse (.txt .html .jsonl .json .csv .warc, "
+                                       "optionally .gz)."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER", help="Folder for "
+                             "analysis.json, report.html and the default store."),
+    db: str | None = typer.Option(None, "--db", metavar="URL", help="Store URL "
+                                  "(default: sqlite:///FOLDER/narratrace.sqlite; "
+                                  "postgresql://user:password@host/db needs narratrace[postgres])."),
+    workers: int = typer.Option(0, "--workers", min=0, metavar="N", help="The one knob for "
+                                "speed: worker processes on this machine (local engine, or a "
+                                "local Dask cluster when no --scheduler is given). 0: automatic "
+                                f"(local: one per core once there are {MIN_DOCUMENTS_FOR_PROCESSES}+ "
+                                "documents to analyse; dask: one per core); 1: this process only."),
+    engine: Literal["local", "dask"] = typer.Option("local", "--engine", help="Where "
+                                                    "per-document stages run: local (this machine) "
+                                                    "or dask (a Dask cluster; needs narratrace[dask])."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask "
+                                         "scheduler address, e.g. tcp://10.0.0.5:8786 (with "
+                                         "--engine dask)."),
+    framing: Literal["contextual", "fast"] = typer.Option("contextual", "--framing",
+                                                          help="Entity framing: contextual "
+                                                          "(better roles, ~35 ms of CPU per "
+                                                          "article) or fast (TF-IDF heads only, ~2 ms)."),
+    reanalyze: bool = typer.Option(False, "--reanalyze", "--reanalyse", help="Analyse every "
+                                   "input again, even those the store already holds (default: "
+                                   "only new or changed)."),
+    batch_size: int = typer.Option(25, "--batch-size", min=1, metavar="N", help="Documents per "
+                                   "spaCy batch (memory against speed; rarely worth changing)."),
+    n_process: int = typer.Option(1, "--n-process", min=1, metavar="N", help="spaCy's own "
+                                  "parsing processes inside one worker; leave at 1 and use "
+                                  "--workers (it starts worker processes on its own)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
-    engine: str = typer.Option("local", "--engine", help="Where per-document stages run: "
-                               "local (this process) or dask (a Dask cluster)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, "
-                                         "e.g. tcp://10.0.0.5:8786 (with --engine dask)."),
-    workers: int = typer.Option(0, "--workers", min=0, help="Worker processes on this machine "
-                                "(local engine, or a local Dask cluster when no --scheduler is "
-                                "given). 0: automatic (local: one per core once there are "
-                                "120+ documents to analyse; dask: one per core); 1: this "
-                                "process only."),
-    framing: str = typer.Option("contextual", "--framing", help="Entity framing: contextual "
-                                "(better roles, ~35 ms of CPU per article) or fast (TF-IDF "
-                                "heads only, ~2 ms)."),
-    reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse every input again, even "
-                                   "those the store already holds (default: only new or changed)."),
 ) -> None:
     """Analyse articles: clean them, find who said what, how it travelled; write analysis.json,
-    report.html and the store. Exit 0: all inputs analysed; 3: some were rejected (listed);
-    4: every input was rejected; 2: usage error."""
+    report.html and the store. Exit 0: all inputs analysed; 1: an error (the message says
+    why); 2: usage error; 3: some inputs were rejected (listed); 4: every input was rejected."""
     from .. import analyze
     from ..analysis import build_analysis, write_analysis
     from ..outfile import write_text_atomic
@@ -46,7 +57,7 @@ def analyze_cli(
     try:
         options = options_from_flags(batch_size=batch_size, n_process=n_process, quiet=quiet,
                                      engine=engine, scheduler=scheduler, workers=workers,
-                                     reanalyse=reanalyse, framing=framing)
+                                     reanalyse=reanalyze, framing=framing)
     except UsageError as exc:
         raise fail(exc) from exc
     try:
@@ -67,10 +78,12 @@ def analyze_cli(
         raise fail(exc) from exc
 
     con = console()
-    con.print(f"analysed {summary.documents} document(s) from {summary.inputs} input(s)"
-              + (f", {summary.skipped} already in the store" if summary.skipped else "")
-              + (f", {summary.replaced} replaced" if summary.replaced else "")
-              + (f", {summary.duplicates} exact duplicate(s) skipped" if summary.duplicates else ""))
+    con.print(f"analysed {plural(summary.documents, 'document')} from "
+              f"{plural(summary.inputs, 'input')}"
+              + (f", {summary.skipped:,} already in the store" if summary.skipped else "")
+              + (f", {summary.replaced:,} replaced" if summary.replaced else "")
+              + (f", {plural(summary.duplicates, 'exact duplicate')} skipped"
+                 if summary.duplicates else ""))
     con.print(_findings(analysis), markup=False)
     for rej in summary.rejected:
         con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)
@@ -78,7 +91,10 @@ def analyze_cli(
         con.print(f"  warning {warn.path} [{warn.stage}]: {warn.reason}", markup=False)
     con.print(f"analysis: {json_path}", markup=False)
     con.print(f"report:   {report_path}", markup=False)
-    con.print(f"store:    {store.url}", markup=False)
+    con.print(f"store:    {redact(store.url)}", markup=False)
+    shown = store.url.removeprefix("sqlite:///")
+    con.print(f"next:     open {report_path} in a browser, or run `narratrace serve "
+              f"{redact(shown)}` to explore it", markup=False)
     if summary.rejected and summary.documents == 0 and not summary.skipped:
         raise typer.Exit(4)
     raise typer.Exit(summary.exit_code)
@@ -104,15 +120,24 @@ def options_from_flags(*, batch_size: int, n_process: int, quiet: bool, engine: 
 
 
 def _findings(analysis: dict) -> str:
-    """One line of what the store now holds, for the terminal."""
+    """One line of what the store now holds, for the terminal (the counts the report shows).
+
+    >>> _findings({"entities": [1], "attributions": [{"stance": "denies"}], "dates": [],
+    ...            "reuse": [{"kind": "copy"}], "claim_families": [{"docs": ["a"]}],
+    ...            "events": [], "narratives": []})
+    'found 1 entity, 1 attribution (1 denial), 0 dates, 1 copy and 0 same-story links, 1 claim family (0 across documents), 0 events, 0 documents with a narrative'
+    """
     attributions = analysis["attributions"]
     denials = sum(a.get("stance") == "denies" for a in attributions)
     reuse = analysis["reuse"]
     copies = sum(r["kind"] != "same_story" for r in reuse)
-    families = [f for f in analysis["claim_families"] if len(f.get("docs", ())) > 1]
-    return (f"found {len(analysis['entities'])} entities, {len(attributions)} attributions "
-            f"({denials} denials), {len(analysis['dates'])} dates, {copies} copies and "
-            f"{len(reuse) - copies} same-story links, {len(families)} claim families across "
-            f"documents, {len(analysis['events'])} events, "
-            f"{len({n['doc'] for n in analysis['narratives'] if n['narrative'] != 'Other'})} "
-            "documents with a narrative")
+    families = analysis["claim_families"]
+    across = sum(len(f.get("docs", ())) > 1 for f in families)
+    narrated = len({n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"})
+    return (f"found {plural(len(analysis['entities']), 'entity', 'entities')}, "
+            f"{plural(len(attributions), 'attribution')} ({plural(denials, 'denial')}), "
+            f"{plural(len(analysis['dates']), 'date')}, {plural(copies, 'copy', 'copies')} and "
+            f"{plural(len(reuse) - copies, 'same-story link')}, "
+            f"{plural(len(families), 'claim family', 'claim families')} ({across:,} across "
+            f"documents), {plural(len(analysis['events']), 'event')}, "
+            f"{plural(narrated, 'document')} with a narrative")

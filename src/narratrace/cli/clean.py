@@ -23,8 +23,8 @@ def _stem(path: str) -> str:
 
 
 def clean_cli(
-    paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to clean."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for one <input stem>.txt per document."),
+    paths: list[Path] = typer.Argument(..., exists=True, metavar="PATH", help="Files or folders to clean."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER", help="Folder for one <input stem>.txt per document."),
 ) -> None:
     """Write the clean article text of every input document to OUT/<input stem>.txt.
     Exit 0: all cleaned; 3: some inputs were rejected (listed); 2: usage error."""

@@ -6,9 +6,10 @@ from pathlib import Path
 import typer
 
 from ..errors import NarratraceError
-from ._common import console, fail
+from ._common import CONTEXT, console, err_console, fail
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  context_settings=CONTEXT)
 
 
 def _print(metrics: dict) -> None:
@@ -54,10 +55,16 @@ def eval_semeval(
 ) -> None:
     """Predict narratives and entity roles in the official SemEval-2025 Task 10 formats;
     print samples-F1 (coarse, fine), main-role accuracy and exact match when gold is present."""
+    from ..evaluation.splits import training_split_warning
     from ..narratives import load_model, predict_semeval
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        _print(predict_semeval(data, out, model=load_model()))
+        model = load_model()
+        warning = training_split_warning(data, model.meta, card="narratrace/narratives/MODEL_CARD.md")
+        if warning:
+            err_console().print(f"warning: {warning}", markup=False)
+        result = predict_semeval(data, out, model=model)
+        _print({**result, "warning": warning} if warning else result)
     except NarratraceError as exc:
         raise fail(exc) from exc

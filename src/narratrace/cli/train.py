@@ -6,9 +6,10 @@ from pathlib import Path
 import typer
 
 from ..errors import NarratraceError
-from ._common import console, err_console, fail
+from ._common import CONTEXT, console, err_console, fail
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  context_settings=CONTEXT)
 
 
 @app.command("narratives")

@@ -48,7 +48,8 @@ VECTOR_SCALE = 4.0
 @dataclass(frozen=True)
 class Deltas:
     """Fine-tuned minus original value of every tensor of every encoder layer, in the order
-    of ``Encoder._layers`` tuples."""
+    of ``Encoder._layers`` tuples and in the checkpoint's layout (matrices ``[out, in]``, as
+    torch's ``F.linear`` reads them; see :func:`layer_params`)."""
 
     layers: tuple[tuple[np.ndarray, ...], ...]
 
@@ -68,16 +69,21 @@ class Deltas:
                          for n in range(n_layers)))
 
 
+def layer_params(encoder: Any) -> list[tuple[np.ndarray, ...]]:
+    """The encoder's layer tensors in the checkpoint's layout: matrices ``[out, in]`` (the
+    numpy encoder keeps them transposed, ``[in, out]``, for ``x @ w``)."""
+    return [tuple(t.T if t.ndim == 2 else t for t in params) for params in encoder._layers]
+
+
 def adapted(encoder: Any, deltas: Deltas) -> Any:
     """A copy of ``encoder`` (an :class:`narratrace.encoder.Encoder`) whose layer weights carry
-    ``deltas``, in the encoder's dtype; embeddings and tokenizer are shared, not copied."""
-    import torch
-
+    ``deltas``; embeddings and tokenizer are shared, not copied. Needs numpy only."""
     if len(deltas.layers) != len(encoder._layers) or any(
-            len(d) != len(p) for d, p in zip(deltas.layers, encoder._layers)):
+            len(d) != len(p) or any(np.shape(x) != y.shape for x, y in zip(d, p))
+            for d, p in zip(deltas.layers, layer_params(encoder))):
         raise ValueError("these encoder deltas were trained for an encoder of another shape")
     out = copy.copy(encoder)
-    out._layers = [tuple((t.float() + torch.from_numpy(np.asarray(d, np.float32))).to(encoder.dtype)
+    out._layers = [tuple(t + np.asarray(d.T if d.ndim == 2 else d, np.float32)
                          for t, d in zip(params, layer, strict=True))
                    for params, layer in zip(encoder._layers, deltas.layers, strict=True)]
     return out
@@ -117,7 +123,8 @@ class _Trainee:
         import torch
 
         self.encoder = encoder
-        self.original = [[t.float() for t in params] for params in encoder._layers]
+        self.original = [[torch.from_numpy(np.ascontiguousarray(t, np.float32)) for t in params]
+                         for params in layer_params(encoder)]
         self.layers = [[torch.nn.Parameter(t.clone()) for t in params] for params in self.original]
         dim = encoder.dim
         self.main = torch.nn.Linear(dim + n_extra, n_main)
@@ -142,7 +149,7 @@ class _Trainee:
             ids[b, :len(w.ids)] = torch.tensor(w.ids)
             mask[b, :len(w.ids)] = True
         positions = torch.arange(length).expand(len(windows), length)
-        x = enc.embeddings(ids, positions).float()
+        x = torch.from_numpy(enc.embeddings(ids.numpy(), positions.numpy()))  # frozen
         outputs = []
         for params in self.layers:
             x = _layer(x, mask, params, enc.heads, enc.eps)

@@ -131,7 +131,7 @@ def mention_vectors(text: str, spans: list[tuple[int, int]], *, chars: int = CON
 
         encoder = load_embedder()
     windows = piece_windows(encoder, text, spans, chars=chars)
-    hidden = encoder.packed_states([ids for ids, _ in windows], layers=2).mean(0).numpy()
+    hidden = encoder.packed_states([ids for ids, _ in windows], layers=2).mean(0)
     first = 0
     for ids, inside_of in windows:
         states = hidden[first:first + len(ids)]

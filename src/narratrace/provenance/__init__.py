@@ -108,7 +108,7 @@ def load_outlets(path: str | Path | None = None, *, env: Mapping[str, str] | Non
             data = json.loads(Path(user).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise UsageError(f"Cannot read the outlet registry {user!s}: {exc}. Give a JSON file "
-                             f"like narratrace/data/outlets.json (via --outlets or ${ENV_VAR}).") from exc
+                             f"like narratrace/data/outlets.json (set ${ENV_VAR} to its path).") from exc
         for outlet in _parse_outlets(data, str(user)):
             entries[outlet.name.casefold()] = outlet
     return OutletRegistry(tuple(entries.values()))

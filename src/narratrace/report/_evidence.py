@@ -15,6 +15,24 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Protocol
 
+
+def fallback_title(text: str, path: str, *, limit: int = 90) -> str:
+    r"""A readable title for a document without one: its first line of text, cut at a word
+    near ``limit`` characters; failing that the file's name (never a whole path).
+
+    >>> fallback_title("  \nDockers return to work after a week.\nMore text.", "/home/ana/x.txt")
+    'Dockers return to work after a week.'
+    >>> fallback_title("", "/home/ana/news/port-strike.txt")
+    'port-strike.txt'
+    >>> fallback_title("word " * 40, "a.txt")
+    'word word word word word word word word word word word word word word word word word word…'
+    """
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) > limit:
+        line = line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return line or path.replace("\\", "/").rsplit("/", 1)[-1].split("#", 1)[0]
+
+
 #: Largest graph sent to the browser; beyond it the best-connected nodes are kept. At 1,200
 #: nodes the canvas layout in graph.js settles in about two seconds on a laptop.
 MAX_GRAPH_NODES = 1200
@@ -274,6 +292,7 @@ class AnalysisSource:
                 continue
             seen.add(doc_id)
             yield SimpleNamespace(id=doc_id, title=as_str(d.get("title")), path=as_str(d.get("path")),
+                                  text=as_str(d.get("text")),
                                   outlet=as_str(d.get("outlet")), published=as_str(d.get("published")),
                                   language=as_str(d.get("language")),
                                   analysed=d.get("analysed") is not False)
@@ -296,7 +315,8 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     """Index ``store`` (a Store, or an :class:`AnalysisSource`) for the graph and page builders."""
     idx = EvidenceIndex()
     for doc in store.documents():
-        idx.docs[doc.id] = {"title": doc.title or doc.path or doc.id, "outlet": doc.outlet or "",
+        idx.docs[doc.id] = {"title": doc.title or fallback_title(getattr(doc, "text", "") or "",
+                                                                 doc.path) or doc.id, "outlet": doc.outlet or "",
                             "published": doc.published or "", "language": doc.language or "",
                             "analysed": doc.analysed, "path": doc.path}
         idx.doc_order.append(doc.id)  # the store yields them by date

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ._charts import narratives_chart
 from ._evidence import (AnalysisSource, EvidenceIndex, Links, build_index, corpus_graph,
-                        entity_ref,
+                        entity_ref, fallback_title,
                         family_graph, narratives_over_time, script_json, top_outlets)
 from ._highlight import Span, highlight
 
@@ -188,7 +188,8 @@ class _Docs:
             doc_id = _str(d.get("id")) or f"#{i}"
             path = _str(d.get("path"))
             view = DocView(
-                id=doc_id, anchor=f"d{i}", title=_str(d.get("title")) or path or doc_id,
+                id=doc_id, anchor=f"d{i}",
+                title=_str(d.get("title")) or fallback_title(_str(d.get("text")), path) or doc_id,
                 path=path, outlet=_str(d.get("outlet")), syndicator=_str(d.get("syndicator")),
                 published=_str(d.get("published")), language=_str(d.get("language")),
                 analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")))
@@ -376,9 +377,37 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "citations": _citations(analysis, docs),
         "narratives": _narratives(analysis, docs),
         "framing": framing_rows,
+        "quality": model_quality(),
         "events": _events(analysis, docs),
         "dates": date_rows,
     }
+
+
+def model_quality() -> dict[str, Any] | None:
+    """The shipped narrative model's cross-validated quality, from its metadata (the numbers of
+    its model card), for the caveat every narrative and framing view carries; None when the
+    metadata cannot be read."""
+    import json
+
+    from ..narratives import default_model_path
+
+    path = default_model_path()
+    try:
+        meta = json.loads((path / "narratives.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    metrics = meta.get("metrics") if isinstance(meta, dict) else None
+    narratives = (metrics or {}).get("narratives") or {}
+    framing = (metrics or {}).get("framing") or {}
+    return {"f1_coarse": _float(narratives.get("f1_coarse")),
+            "f1_fine": _float(narratives.get("f1_fine")),
+            "articles": _int(narratives.get("articles")),
+            "main_role_accuracy": _float(framing.get("main_role_accuracy")),
+            "majority": _float(framing.get("majority_main_role_accuracy")),
+            "exact_match": _float(framing.get("exact_match_ratio")),
+            "mentions": _int(framing.get("mentions")),
+            # named, not linked: the report links only inside itself and to the articles
+            "card": "narratrace/narratives/MODEL_CARD.md"}
 
 
 def source_view(raw: Mapping[str, Any]) -> tuple[Markup | None, list[tuple[str, int]]]:

@@ -27,12 +27,12 @@ from .base import Lost, contained
 @lru_cache(maxsize=4)
 def worker_context(options: Options, narratives: bool) -> StageContext:
     """The stage context of this worker process (built once per options)."""
-    import torch
+    from threadpoolctl import threadpool_limits
 
-    # Workers share the machine's cores: torch's default of one OpenMP thread per core in
-    # every worker makes them spin against each other (0.53 s vs 0.05 s for 5 sentences with
-    # two workers on 2 cores, measured here). One thread per worker process.
-    torch.set_num_threads(1)
+    # Workers share the machine's cores: a BLAS's default of one thread per core in every
+    # worker makes them spin against each other (with torch's: 0.53 s vs 0.05 s for 5
+    # sentences with two workers on 2 cores, measured here). One thread per worker process.
+    threadpool_limits(limits=1)
     model = None
     if narratives:
         from ...narratives import load_model

@@ -1,0 +1,211 @@
+"""Exports that load without cleaning (issue #17): flat typed columns in one order for CSV and
+Parquet, headers for empty tables, stable types; a STIX 2.1 bundle checked against the spec's
+required properties."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+from narratrace.export import TABLES, _write_table, stix_bundle, table_rows
+
+DOC_A = {"id": "da", "path": "/home/ana/news/a.txt", "title": "Port strike ends", "outlet": "Harbour Daily",
+         "published": "2025-05-02", "language": "en", "url": None,
+         "text": "Port strike ends\nThe union said the strike was over.", "removed": []}
+DOC_B = {"id": "db", "path": "b.txt", "title": None, "outlet": "Coast Post", "published": "2025-05-01",
+         "language": "en", "url": "https://coast.example/b", "text": "Dockers back at work.\nMore.",
+         "removed": [{"kind": "boilerplate", "start": 0, "end": 3}]}
+
+
+def _analysis(**tables):
+    base = {k: [] for k in TABLES}
+    base.update(schema_version="1", generator={"name": "narratrace", "version": "0.1.0"},
+                generated_at="2026-01-02T03:04:05+00:00")
+    base.update(tables)
+    return base
+
+
+ANALYSIS = _analysis(
+    documents=[DOC_A, DOC_B],
+    entities=[{"id": "e1", "name": "Harbour Workers Union", "kind": "ORG", "aliases": ["HWU"],
+               "mentions": [{"doc": "da", "start": 4, "end": 9, "text": "union"}]}],
+    attributions=[{"id": "a1", "doc": "da", "kind": "indirect",
+                   "speaker": {"text": "the union", "start": 17, "end": 26, "entity": "e1"},
+                   "cue": "said", "content": "the strike was over", "start": 32, "end": 51,
+                   "medium": None, "stance": "asserts", "hedges": ["reportedly"]}],
+    claim_families=[{"id": "f1", "label": "the strike was over", "claims": ["c1", "c2"],
+                     "docs": ["da", "db"], "origins": ["Harbour Workers Union"],
+                     "independent_origins": 1, "first_seen": "2025-05-01"}],
+    narratives=[{"doc": "da", "narrative": "Labour unrest", "subnarrative": "Strikes end",
+                 "score": 0.9, "evidence": [[0, 16]]}],
+)
+
+
+def test_flat_columns_with_names_beside_ids():
+    columns, rows = table_rows(ANALYSIS, "attributions")
+    assert columns[:3] == ["id", "doc", "doc_title"]
+    assert {"speaker_text", "speaker_entity", "speaker_name"} <= set(columns)
+    assert "speaker" not in columns
+    assert rows[0]["speaker_name"] == "Harbour Workers Union" and rows[0]["doc_title"] == "Port strike ends"
+
+
+@pytest.mark.parametrize("table", ["documents", "attributions", "errors", "claim_families", "narratives"])
+def test_csv_and_parquet_have_the_same_columns_in_the_same_order(tmp_path, table):
+    pq = pytest.importorskip("pyarrow.parquet")
+    _write_table(ANALYSIS, table, tmp_path / "t.csv", "csv")
+    _write_table(ANALYSIS, table, tmp_path / "t.parquet", "parquet")
+    with (tmp_path / "t.csv").open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    parquet = pq.read_table(tmp_path / "t.parquet")
+    assert header == parquet.column_names
+    assert parquet.num_rows == len(ANALYSIS[table])
+
+
+def test_cells_are_values_not_json(tmp_path):
+    _write_table(ANALYSIS, "attributions", tmp_path / "a.csv", "csv")
+    with (tmp_path / "a.csv").open(encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["speaker_text"] == "the union" and row["hedges"] == "reportedly"
+    assert not any(v.startswith("{") for v in row.values())
+
+
+def test_parquet_types_are_native_and_stable(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    _write_table(ANALYSIS, "documents", tmp_path / "d.parquet", "parquet")
+    schema = pq.read_schema(tmp_path / "d.parquet")
+    assert schema.field("removed").type == pa.list_(pa.struct([("kind", pa.string()),
+                                                                ("start", pa.int64()), ("end", pa.int64())]))
+    _write_table(ANALYSIS, "claim_families", tmp_path / "f.parquet", "parquet")
+    fam = pq.read_schema(tmp_path / "f.parquet")
+    assert fam.field("docs").type == pa.list_(pa.string())
+    assert fam.field("independent_origins").type == pa.int64()
+    # a column that is null in every row keeps its type: url is a string in both runs
+    no_urls = _analysis(documents=[dict(DOC_A), dict(DOC_B, url=None)])
+    _write_table(no_urls, "documents", tmp_path / "n.parquet", "parquet")
+    assert pq.read_schema(tmp_path / "n.parquet").field("url").type == pa.string()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_empty_tables_have_headers_and_typed_columns(tmp_path, fmt):
+    empty = _analysis()
+    for table in ("errors", "attributions"):
+        path = tmp_path / f"{table}.{fmt}"
+        _write_table(empty, table, path, fmt)
+        if fmt == "csv":
+            header = path.read_text(encoding="utf-8").splitlines()
+            assert header and header[0].startswith(("path,stage,reason", "id,doc,doc_title"))
+        else:
+            pq = pytest.importorskip("pyarrow.parquet")
+            schema = pq.read_schema(path)
+            assert len(schema.names) >= 3
+            assert "null" not in {str(f.type) for f in schema}
+    cols, _ = table_rows(empty, "attributions")
+    assert "speaker_name" in cols and "speaker_entity" in cols
+
+
+# ----------------------------------------------------------------------------- STIX 2.1
+# The required properties of STIX 2.1 (OASIS, 2021), sections 2.7 (identifier), 2.15
+# (timestamp), 3.2 (common properties of SDOs/SROs), 4.x and 5.x (object-specific), 7.3
+# (extension definitions, new object types), 8 (bundle).
+ID = re.compile(r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--"
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+REQUIRED = {
+    "identity": {"name"},
+    "note": {"content", "object_refs"},
+    "relationship": {"relationship_type", "source_ref", "target_ref"},
+    "extension-definition": {"name", "schema", "version", "extension_types", "created_by_ref"},
+}
+CORE = {"attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident",
+        "indicator", "infrastructure", "intrusion-set", "location", "malware", "malware-analysis",
+        "note", "observed-data", "opinion", "report", "threat-actor", "tool", "vulnerability",
+        "relationship", "sighting", "extension-definition", "language-content", "marking-definition"}
+
+
+def validate_stix_bundle(bundle: dict) -> list[str]:
+    """Every violation of the STIX 2.1 rules above found in ``bundle`` (empty: valid)."""
+    problems = []
+    if bundle.get("type") != "bundle" or not ID.match(bundle.get("id", "")) \
+            or not bundle["id"].startswith("bundle--"):
+        problems.append("bundle: type/id")
+    if "spec_version" in bundle:
+        problems.append("bundle: a 2.1 bundle has no spec_version")
+    objects = bundle.get("objects") or []
+    ids = [o.get("id") for o in objects]
+    if len(ids) != len(set(ids)):
+        problems.append("duplicate ids")
+    known = set(ids)
+    extensions = {o["id"]: o for o in objects if o.get("type") == "extension-definition"}
+    for obj in objects:
+        kind, oid = obj.get("type", ""), obj.get("id", "")
+        where = f"{kind} {oid}"
+        if obj.get("spec_version") != "2.1":
+            problems.append(f"{where}: spec_version")
+        if not ID.match(oid) or oid.split("--")[0] != kind:
+            problems.append(f"{where}: id must be '{kind}--<uuid>'")
+        for stamp in ("created", "modified"):
+            if not TIMESTAMP.match(str(obj.get(stamp, ""))):
+                problems.append(f"{where}: {stamp}")
+        if obj.get("modified", "") < obj.get("created", ""):
+            problems.append(f"{where}: modified before created")
+        missing = REQUIRED.get(kind, set()) - obj.keys()
+        if missing:
+            problems.append(f"{where}: missing {sorted(missing)}")
+        for key, value in obj.items():
+            refs = value if key.endswith("_refs") else [value] if key.endswith("_ref") else []
+            if key.endswith("_refs") and not value:
+                problems.append(f"{where}: empty {key}")
+            for ref in refs:
+                if not ID.match(str(ref)) or ref not in known:
+                    problems.append(f"{where}: {key} {ref} does not resolve in the bundle")
+        if kind not in CORE:  # a new object type: declared by an extension definition
+            decl = [e for e, v in (obj.get("extensions") or {}).items()
+                    if isinstance(v, dict) and v.get("extension_type") == "new-sdo"]
+            if not decl or any(e not in extensions or "new-sdo" not in extensions[e]["extension_types"]
+                               for e in decl):
+                problems.append(f"{where}: a custom type needs a new-sdo extension definition")
+        if kind == "relationship" and not re.match(r"^[a-z0-9-]+$", obj.get("relationship_type", "")):
+            problems.append(f"{where}: relationship_type")
+    return problems
+
+
+def test_stix_bundle_is_valid_and_maps_every_object():
+    bundle = stix_bundle(ANALYSIS)
+    assert validate_stix_bundle(bundle) == []
+    by_type: dict[str, list] = {}
+    for obj in bundle["objects"]:
+        by_type.setdefault(obj["type"], []).append(obj)
+    assert len(by_type["media-content"]) == 2 and len(by_type["channel"]) == 2
+    names = {o["name"] for o in by_type["narrative"]}
+    assert names == {"Labour unrest", "Strikes end"}
+    kinds = {r["relationship_type"] for r in by_type["relationship"]}
+    assert {"publishes", "subnarrative-of", "related-to", "derived-from"} <= kinds
+    sub = next(r for r in by_type["relationship"] if r["relationship_type"] == "subnarrative-of")
+    ids = {o["id"]: o for o in bundle["objects"]}
+    assert ids[sub["source_ref"]]["name"] == "Strikes end" and ids[sub["target_ref"]]["name"] == "Labour unrest"
+    note = by_type["note"][0]
+    assert len(note["object_refs"]) == 2 and "Harbour Workers Union" in note["content"]
+    # the earlier document (db, 1 May) is the one the later repeats derive from
+    derived = next(r for r in by_type["relationship"] if r["relationship_type"] == "derived-from")
+    assert ids[derived["target_ref"]]["title"].startswith("Dockers")  # untitled: its first line
+    assert all("/home/" not in o.get("title", "") for o in by_type["media-content"])
+    assert stix_bundle(ANALYSIS) == bundle  # deterministic
+    json.dumps(bundle)
+
+
+@pytest.mark.parametrize("break_it, message", [
+    (lambda b: b["objects"][0].pop("spec_version"), "spec_version"),
+    (lambda b: b["objects"][-1].update(target_ref="media-content--00000000-0000-4000-8000-000000000000"),
+     "does not resolve"),
+    (lambda b: next(o for o in b["objects"] if o["type"] == "channel").pop("extensions"), "custom type"),
+    (lambda b: next(o for o in b["objects"] if o["type"] == "note").pop("object_refs"), "missing"),
+    (lambda b: b["objects"][0].update(created="2026-01-02"), "created"),
+])
+def test_the_stix_validator_catches_broken_bundles(break_it, message):
+    bundle = stix_bundle(ANALYSIS)
+    break_it(bundle)
+    assert any(message in p for p in validate_stix_bundle(bundle))
