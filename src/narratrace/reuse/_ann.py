@@ -73,7 +73,7 @@ def _kmeans(mat: np.ndarray, cells: int) -> np.ndarray:
     ranked by a fixed projection first), so the same corpus read in another order gets the
     same cells."""
     rng = np.random.default_rng(0)
-    key = mat @ rng.standard_normal(mat.shape[1]).astype(np.float32)
+    key = mat @ np.asarray(rng.standard_normal(mat.shape[1]), dtype=np.float32)
     ranked = mat[np.argsort(key, kind="stable")]
     step = max(1, len(mat) // (cells * SAMPLE_PER_CELL))
     sample = ranked[::step]
@@ -87,7 +87,7 @@ def _kmeans(mat: np.ndarray, cells: int) -> np.ndarray:
         empty = norms[:, 0] == 0  # a cell that lost every member keeps its old centre
         sums[empty] = centroids[empty]
         norms[empty] = 1
-        centroids = (sums / norms).astype(np.float32)
+        centroids = np.asarray(sums / norms, dtype=np.float32)
     return centroids
 
 
