@@ -199,15 +199,22 @@ def _measure(path: Path, *, full: bool) -> dict:
 
 
 def _build(folder: Path, n: int) -> Path:
-    """A store of ``n`` documents whose corpus stages ran once (back-fills done)."""
+    """A store of ``n`` documents whose corpus stages ran once (back-fills done), grown from
+    the largest smaller store already built in ``folder`` (the documents are the same)."""
     from narratrace import Options, open_store
     from narratrace.run.corpus import run_corpus_stages
 
     path = folder / f"scale_{n}.sqlite"
     if not path.exists():
         tmp = folder / f"building_{n}.sqlite"
+        smaller = sorted((int(p.stem.split("_")[1]), p) for p in folder.glob("scale_*.sqlite")
+                         if int(p.stem.split("_")[1]) < n)
+        start = 0
+        if smaller:
+            start, base = smaller[-1]
+            shutil.copy(base, tmp)
         store = open_store(tmp)
-        fill(store, 0, n)
+        fill(store, start, n)
         run_corpus_stages(store, options=Options(quiet=True))
         store.close()
         tmp.rename(path)
