@@ -275,8 +275,13 @@ def copy_candidates(sigs: np.ndarray) -> np.ndarray:
     bands, rows = lsh_params(sigs.shape[1])
     pairs = candidate_pairs(band_keys(sigs, bands, rows))
     if len(pairs):
-        estimates = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
-        pairs = pairs[estimates >= MIN_ESTIMATE]
+        # In blocks: the two gathered signature blocks take 1 KiB per pair (128 slots x 4 bytes
+        # x 2), which at a few hundred thousand LSH candidates was the corpus run's peak.
+        keep = np.zeros(len(pairs), dtype=bool)
+        for lo in range(0, len(pairs), 32_768):
+            block = pairs[lo:lo + 32_768]
+            keep[lo:lo + len(block)] = (sigs[block[:, 0]] == sigs[block[:, 1]]).mean(axis=1) >= MIN_ESTIMATE
+        pairs = pairs[keep]
     return pairs
 
 
