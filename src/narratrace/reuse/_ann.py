@@ -25,10 +25,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-#: Target members per cell, and cells probed per query. While ``n <= CELL * PROBE`` (4,096
-#: items) the search is exhaustive.
+#: Target members per cell, and cells probed per query. While ``n <= CELL * PROBE`` (8,192
+#: items) the search is exhaustive. On the scale bench's claims (9,000 vectors whose nearest
+#: neighbours share a direction of their own, the cells a weaker topic direction) 8 probes
+#: found 81 % of the exact top-32 pairs and 16 probes 99 %.
 CELL = 512
-PROBE = 8
+PROBE = 16
 #: k-means: Lloyd rounds, and sample size per cell (the cells are fitted on a seeded sample).
 ROUNDS = 6
 SAMPLE_PER_CELL = 40
