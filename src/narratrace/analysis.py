@@ -7,6 +7,7 @@ The JSON Schema lives in ``narratrace/schema/analysis.schema.json``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,29 +28,86 @@ KEYS: tuple[str, ...] = ("schema_version", "generator", "generated_at", "documen
 
 def build_analysis(store: Store) -> dict[str, Any]:
     """Everything the store holds, as the ``analysis.json`` dict."""
-    documents = [{"id": d.id, "path": d.path, "title": d.title, "outlet": d.outlet,
-                  "syndicator": d.syndicator, "url": d.url, "published": d.published,
-                  "language": d.language, "analysed": d.analysed, "format": d.format,
-                  "text": d.text, "source_text": d.source_text,
-                  "removed": [{"kind": r.kind, "start": r.start, "end": r.end} for r in d.removed]}
-                 for d in store.documents()]
-    analysis: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "narratrace", "version": __version__},
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "documents": documents,
-        "errors": [{"path": r.path, "stage": r.stage, "reason": r.reason} for r in store.rejected()],
-    }
+    analysis = _header()
+    analysis["documents"] = list(_documents(store))
+    analysis["errors"] = _errors(store)
     for kind in KINDS_IN_ANALYSIS:
-        # Stored rows as they are: what the stages wrote is what users read.
-        analysis[kind.name] = (store.corpus(kind.name) if kind.scope == "corpus"
-                               else store.annotations(kind.name))
+        analysis[kind.name] = _rows(store, kind.name)
     return analysis
 
 
-def write_analysis(analysis: dict[str, Any], path: Path) -> Path:
-    """Write atomically (a crash or a full disk never leaves a half-written file)."""
-    return write_text_atomic(path, json.dumps(analysis, ensure_ascii=False, indent=1))
+def _header() -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION,
+            "generator": {"name": "narratrace", "version": __version__},
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _documents(store: Store) -> Iterator[dict[str, Any]]:
+    for d in store.documents():
+        yield {"id": d.id, "path": d.path, "title": d.title, "outlet": d.outlet,
+               "syndicator": d.syndicator, "url": d.url, "published": d.published,
+               "language": d.language, "analysed": d.analysed, "format": d.format,
+               "text": d.text, "source_text": d.source_text,
+               "removed": [{"kind": r.kind, "start": r.start, "end": r.end} for r in d.removed]}
+
+
+def _errors(store: Store) -> list[dict[str, Any]]:
+    return [{"path": r.path, "stage": r.stage, "reason": r.reason} for r in store.rejected()]
+
+
+def _rows(store: Store, name: str) -> list[dict[str, Any]]:
+    # Stored rows as they are: what the stages wrote is what users read.
+    kind = next(k for k in KINDS_IN_ANALYSIS if k.name == name)
+    return store.corpus(name) if kind.scope == "corpus" else store.annotations(name)
+
+
+def write_analysis(analysis: dict[str, Any] | Store, path: Path) -> Path:
+    """Write atomically (a crash or a full disk never leaves a half-written file).
+
+    ``analysis`` is the dict :func:`build_analysis` returns, or a store: then the file is
+    streamed from it, one document and one kind of rows at a time, so that memory holds the
+    largest kind's rows rather than the whole analysis and its JSON text. Both give the same
+    bytes.
+    """
+    if isinstance(analysis, dict):
+        return write_text_atomic(path, json.dumps(analysis, ensure_ascii=False, indent=1))
+    return write_text_atomic(path, stream_analysis(analysis))
+
+
+def stream_analysis(store: Store) -> Iterator[str]:
+    """The text of ``analysis.json`` in pieces, read from ``store`` as it is written: the same
+    text as ``json.dumps(build_analysis(store), ensure_ascii=False, indent=1)``."""
+    yield "{"
+    first = True
+    values: list[tuple[str, Any]] = list(_header().items())
+    values += [("documents", _documents(store)), ("errors", _errors(store))]
+    for key, value in values:
+        yield ("" if first else ",") + "\n " + json.dumps(key) + ": "
+        first = False
+        if isinstance(value, dict):
+            yield _dumps(value, 1)
+        elif isinstance(value, (list, Iterator)):
+            yield from _list(value)
+        else:
+            yield json.dumps(value, ensure_ascii=False)
+    for kind in KINDS_IN_ANALYSIS:
+        yield ",\n " + json.dumps(kind.name) + ": "
+        yield from _list(_rows(store, kind.name))
+    yield "\n}"
+
+
+def _dumps(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(indent=1)`` writes it at nesting ``depth``."""
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+
+
+def _list(items: Iterable[Any]) -> Iterator[str]:
+    """A list at nesting depth 1 as ``json.dumps(indent=1)`` writes it, item by item."""
+    empty = True
+    for item in items:
+        yield ("[\n  " if empty else ",\n  ") + _dumps(item, 2)
+        empty = False
+    yield "[]" if empty else "\n ]"
 
 
 def schema_path() -> Path:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; raise :class:`OutputError` if it cannot.
+def write_text_atomic(path: str | os.PathLike[str], text: str | Iterable[str]) -> Path:
+    """Write ``text`` (UTF-8; a string, or pieces of one written as they come) to ``path``
+    atomically; raise :class:`OutputError` if it cannot.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -35,7 +37,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            for piece in ([text] if isinstance(text, str) else text):
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)

@@ -24,6 +24,10 @@ SAME = 0.80
 #: the names do the separating; 0.62 keeps "X supplies drones" (0.65-0.67 across outlets)
 #: while the action test keeps "X's weapons end up with terrorists" (0.70) out.
 RELATED = 0.62
+#: At most this many candidate links per claim (its most similar claims above RELATED): a claim
+#: repeated by more outlets still forms one family, since families are clustered over the
+#: connected components of the candidate links, and the links stay linear in the corpus.
+NEIGHBOURS = 32
 #: Two clusters merge only when their mean cross similarity is at least RELATED (average
 #: linkage), so one bridging pair cannot chain two different claims into one family.
 
@@ -95,15 +99,19 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         components.setdefault(root(k), []).append(k)
 
     exact = vectors.astype(np.float64)
+    comp_edges: dict[int, list[tuple[float, int, int]]] = {}
+    for i, j, sim in edges:
+        if linked(i, j, sim):
+            comp_edges.setdefault(root(i), []).append((sim, i, j))
     families: list[tuple[int, ClaimFamily]] = []
     family_of: dict[int, str] = {}
-    for comp in components.values():
-        for idx, sims in _cluster(comp, exact, linked, related):
+    for comp_root, comp in components.items():
+        for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
             # float noise on the diagonal.
-            medoid = idx[0] if len(idx) == 1 else idx[int(np.argmax(np.round(sims.mean(axis=1), 6)))]
+            medoid = idx[0] if len(idx) == 1 else idx[int(np.argmax(np.round(means, 6)))]
             docs = tuple(dict.fromkeys(c.doc for c in fam_claims))
             published = sorted(p for d in docs if (p := getattr(documents.get(d), "published", None)))
             families.append((min(idx), ClaimFamily(
@@ -130,50 +138,53 @@ class _Lazy(dict[int, set[str]]):
         return value
 
 
-def _cluster(comp: list[int], exact: np.ndarray, linked: Any, related: float
-             ) -> list[tuple[list[int], np.ndarray]]:
+def _cluster(comp: list[int], edges: list[tuple[float, int, int]], exact: np.ndarray,
+             related: float) -> list[tuple[list[int], np.ndarray]]:
     """Average-linkage clusters of one component (claim indices ascending), each with its
-    similarity matrix. Pairs are taken most similar first, ties by index, as a clustering
-    of all claims would take them; a merge needs the clusters' mean cross similarity to
-    reach ``related``, so one bridging pair cannot chain two different claims together."""
+    members' mean similarity to the cluster. The linked candidate pairs (``edges``) are taken
+    most similar first, ties by index, as a clustering of all claims would take them; a merge
+    needs the clusters' mean cross similarity to reach ``related``, so one bridging pair
+    cannot chain two different claims together. On unit vectors that mean is the dot product
+    of the two clusters' vector sums over the product of their sizes, so a merge test costs
+    one dot product, not a block of the similarity matrix."""
     if len(comp) == 1:
-        return [([comp[0]], np.ones((1, 1)))]
-    sims = exact[comp] @ exact[comp].T
-    local = {k: p for p, k in enumerate(comp)}
-    rr, cc = np.nonzero(np.triu(sims >= related, 1))
-    pairs = sorted(((float(sims[r, c]), comp[r], comp[c]) for r, c in zip(rr.tolist(), cc.tolist(),
-                                                                         strict=True)), reverse=True)
+        return [([comp[0]], np.ones(1))]
     cluster = {k: k for k in comp}
     members: dict[int, list[int]] = {k: [k] for k in comp}
-    for sim, i, j in pairs:
+    sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
+    for _, i, j in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
-        if ci == cj or not linked(i, j, sim):
+        if ci == cj:
             continue
-        cross = sims[np.ix_([local[k] for k in members[ci]], [local[k] for k in members[cj]])]
-        if cross.mean() < related:
+        cross = float(sums[ci] @ sums[cj]) / (len(members[ci]) * len(members[cj]))
+        if cross < related:
             continue
         for k in members[cj]:
             cluster[k] = ci
         members[ci].extend(members.pop(cj))
+        sums[ci] = sums[ci] + sums.pop(cj)
     out = []
-    for idx in members.values():
-        at = [local[k] for k in idx]
-        out.append((idx, sims[np.ix_(at, at)]))
+    for head, idx in members.items():
+        out.append((idx, exact[idx] @ sums[head] / len(idx)))
     return out
 
 
 def claim_neighbours(vectors: np.ndarray, rows: Sequence[int] | None = None, *,
-                     threshold: float = RELATED) -> list[tuple[int, int, float]]:
-    """Index pairs ``(i, j, cosine)``, ``i < j``, of claims at least ``threshold`` alike, for
-    the ``rows`` given (all when None) against every claim: what :func:`group_claims` links.
+                     threshold: float = RELATED, k: int | None = None) -> list[tuple[int, int, float]]:
+    """Index pairs ``(i, j, cosine)``, ``i < j``, of claims at least ``threshold`` alike: for
+    each of the ``rows`` given (all when None), its at most ``k`` (default ``NEIGHBOURS``) most
+    similar claims. These
+    are the candidate links :func:`group_claims` tests.
 
-    Exact: blocked products over all vectors (memory O(block * n), time O(len(rows) * n)),
-    each pair confirmed by a float64 dot of its own two rows, so an incremental run that
-    searches only new claims finds exactly the pairs a full search finds.
+    Searched in a bounded inverted-file index (:func:`narratrace.reuse.nearest_pairs`), so a
+    query costs the same whatever the corpus size; each pair's cosine is a float64 dot of its
+    own two rows, so an incremental run that searches only new claims finds the pairs a full
+    search finds from their side.
     """
-    from ..reuse import story_candidates
+    from ..reuse import nearest_pairs
 
-    return story_candidates(np.asarray(vectors, dtype=np.float32), rows, threshold=threshold)
+    return nearest_pairs(np.asarray(vectors, dtype=np.float32), rows,
+                         k=NEIGHBOURS if k is None else k, threshold=threshold)
 
 
 def _vectors(claims: Sequence[Claim], embeddings: Mapping[str, np.ndarray] | None) -> np.ndarray:

@@ -1,9 +1,9 @@
 """The claims stage, both halves: check-worthy propositions per document (with the sentence
 spans the later stages share); claims grouped into families across the corpus.
 
-Claim neighbours (cosine >= ``RELATED``) are cached in the store's ``pairs`` table: only claims
-of new documents are searched for neighbours (a pure function of the two claims, valid while
-both are stored); the families are recomputed from the pairs, since they are global.
+Claim neighbours (cosine >= ``RELATED``, at most ``NEIGHBOURS`` per claim) come from a bounded
+nearest-neighbour index over every stored claim, rebuilt on each run (linear in the claims);
+the families are recomputed from them, since they are global.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .. import nlp
 from ..records import kind, unb64
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
-from . import RELATED, claim_matrix, claim_neighbours, extract_claims, group_claims
+from . import NEIGHBOURS, RELATED, claim_matrix, claim_neighbours, extract_claims, group_claims
 
 
 def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -27,24 +27,26 @@ def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext
 
 
 def _families(ctx: CorpusContext) -> Mapping[str, Any]:
-    """Group claims across documents; only claims of new documents are searched for
-    neighbours. The claims' ``family`` and canonical ``attributed_to`` are rewritten only in
-    documents where one changed."""
+    """Group claims across documents. The claims' ``family`` and canonical ``attributed_to``
+    are rewritten only in documents where one changed."""
     stored: list[Claim] = ctx.read("claims")
     claims = _canonical_speakers(stored, ctx["entities"], ctx["linked_attributions"])
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
     vectors = _claim_vectors(ctx.read("reuse_features"), claims)
-    neighbours = {(p["a"], p["b"]): p["sim"] for p in ctx.store.pairs("claim")}
-    found: list[dict[str, Any]] = []
-    rows = [k for k, c in enumerate(claims) if c.doc in ctx.new]
-    if claims and rows:
-        for i, j, sim in claim_neighbours(claim_matrix(claims, vectors), rows):
-            a, b = sorted((claims[i], claims[j]), key=lambda c: c.id)
+    # Neighbours over every claim, in id order, each run: the index is fitted to the whole
+    # corpus (linear: a bounded number of neighbours per claim), so the families are the ones a
+    # full run finds; nothing pairwise is stored.
+    order = sorted(range(len(claims)), key=lambda k: claims[k].id)
+    neighbours: dict[tuple[str, str], float] = {}
+    found = 0
+    if claims:
+        matrix = claim_matrix([claims[k] for k in order], vectors)
+        for i, j, sim in claim_neighbours(matrix):
+            a, b = claims[order[i]], claims[order[j]]
             neighbours[(a.id, b.id)] = sim
-            found.append({"a": a.id, "b": b.id, "doc_a": a.doc, "doc_b": b.doc, "sim": sim})
-    ctx.store.put_pairs("claim", found)
-    ctx.counts["claim_pairs"] = len(found)
+            found += a.doc in ctx.new or b.doc in ctx.new
+    ctx.counts["claim_pairs"] = found
     # Names only matter for claims with a neighbour (a claim without one is its own family).
     paired = {c for pair in neighbours for c in pair}
     entities_by_claim: dict[str, set[str]] = {}
@@ -113,4 +115,4 @@ CORPUS = CorpusStage("claim_families",
                      requires=("documents", "claims", "reuse_features", "entities",
                                "entity_spans_by_doc", "linked_attributions"),
                      assigns=("grouped_claims", "families"), fn=_families,
-                     stamp=f"claims {RELATED}")
+                     stamp=f"claims {RELATED} k{NEIGHBOURS}")

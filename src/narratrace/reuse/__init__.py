@@ -33,6 +33,7 @@ from ..errors import UsageError
 from ..options import Options
 from ..types import Document, Reuse, ReuseKind
 from ._align import Alignment, align
+from ._ann import nearest_pairs
 from ._direction import direction
 from ._minhash import (band_keys, candidate_pairs, estimate_jaccard, lsh_params, merge, minhash,
                        shingle_set)
@@ -41,7 +42,7 @@ from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names
 
 __all__ = ["signature", "find_reuse", "update_reuse", "ReuseUpdate", "copy_candidates",
            "story_candidates", "embed_for_story", "align", "direction", "merge",
-           "estimate_jaccard", "Alignment", "story_sentences"]
+           "estimate_jaccard", "Alignment", "story_sentences", "nearest_pairs", "story_scores"]
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -62,6 +63,11 @@ MIN_ESTIMATE = 0.06
 # Same-story candidates: mean title+lead vectors this close (cosine); the seeds' linked
 # pairs sit at 0.65-0.86 and candidate recall matters more than precision here.
 STORY_CANDIDATE = 0.5
+# At most this many same-story candidates per document (its most similar leads): a story told
+# by more outlets still links up through the copies and the candidates of the others, and the
+# work and the stored pairs stay linear in the corpus. On the 399 SemEval articles 3.5 % of all
+# pairs pass STORY_CANDIDATE (~14 per document, a few documents far more).
+STORY_NEIGHBOURS = 32
 
 
 def signature(document: Document, *, num_perm: int = NUM_PERM, shingle: int = SHINGLE) -> np.ndarray:
@@ -102,7 +108,17 @@ def story_score(emb_a: np.ndarray, emb_b: np.ndarray, names_a: set[str], names_b
     count by inverse document frequency in the corpus, so "Ukraine" in every document adds
     little and the name of the speaker at one event adds a lot.
     """
-    emb = min(1.0, max(0.0, (soft_match(emb_a, emb_b) - 0.35) / 0.25))
+    emb = _lead_term(soft_match(emb_a, emb_b))
+    return _combine(emb, names_a, names_b, dates_a, dates_b, idf)
+
+
+def _lead_term(soft: Any) -> Any:
+    """Soft-match cosine 0.35 -> 0, 0.60 -> 1 (a float or an array)."""
+    return np.clip((np.asarray(soft, dtype=np.float64) - 0.35) / 0.25, 0.0, 1.0)
+
+
+def _combine(emb: float, names_a: set[str], names_b: set[str], dates_a: set[str],
+             dates_b: set[str], idf: Mapping[str, float]) -> float:
     shared = names_a & names_b
     if shared:
         total = min(sum(idf.get(n, 0.0) for n in names_a), sum(idf.get(n, 0.0) for n in names_b))
@@ -110,7 +126,50 @@ def story_score(emb_a: np.ndarray, emb_b: np.ndarray, names_a: set[str], names_b
     else:
         name = 0.0
     date = overlap(dates_a, dates_b)
-    return round(0.6 * emb + 0.3 * name + 0.1 * date, 4)
+    return round(0.6 * float(emb) + 0.3 * name + 0.1 * date, 4)
+
+
+#: What the name and date terms can add to the lead term at most: a pair whose lead term
+#: keeps it below the threshold even with both is not scored further.
+_CORROBORATION = 0.3 + 0.1
+
+
+def story_scores(embeddings: Sequence[np.ndarray], pairs: np.ndarray, *, floor: float = 0.0,
+                 block: int = 4096) -> np.ndarray:
+    """The lead term of :func:`story_score` (in [0, 1]) for many index ``pairs`` of
+    ``embeddings`` at once (batched matrix products over rows padded to the longest lead).
+    Pairs whose score cannot reach ``floor`` even with full name and date agreement get -1,
+    so the caller scores only the others.
+
+    >>> e = [np.array([[1.0, 0.0]]), np.array([[0.8, 0.6]]), np.array([[0.0, 1.0]])]
+    >>> story_scores(e, np.array([[0, 1], [0, 2]])).round(2).tolist()
+    [1.0, 0.0]
+    >>> story_scores(e, np.array([[0, 1], [0, 2]]), floor=0.6).round(2).tolist()
+    [1.0, -1.0]
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    out = np.full(len(pairs), -1.0)
+    lengths = np.array([len(e) for e in embeddings], dtype=np.int64)
+    if not len(pairs) or not lengths.max(initial=0):
+        return out
+    rows = int(lengths.max())
+    dim = next(np.asarray(e).shape[1] for e in embeddings if len(e))
+    padded = np.zeros((len(embeddings), rows, dim), dtype=np.float32)
+    for k, e in enumerate(embeddings):
+        padded[k, :len(e)] = e
+    valid = np.arange(rows)[None, :] < lengths[:, None]
+    for lo in range(0, len(pairs), block):
+        a, b = pairs[lo:lo + block, 0], pairs[lo:lo + block, 1]
+        sims = np.matmul(padded[a], padded[b].transpose(0, 2, 1)).astype(np.float64)
+        va, vb = valid[a], valid[b]
+        both = va[:, :, None] & vb[:, None, :]
+        sims = np.where(both, sims, -np.inf)
+        best_a = np.where(va, sims.max(axis=2), 0.0).sum(axis=1) / np.maximum(lengths[a], 1)
+        best_b = np.where(vb, sims.max(axis=1), 0.0).sum(axis=1) / np.maximum(lengths[b], 1)
+        soft = np.where((lengths[a] > 0) & (lengths[b] > 0), (best_a + best_b) / 2, 0.0)
+        lead = _lead_term(soft)
+        out[lo:lo + block] = np.where(0.6 * lead + _CORROBORATION >= floor - 1e-9, lead, -1.0)
+    return out
 
 
 def find_reuse(documents: Sequence[Document], *, signatures: Mapping[str, np.ndarray] | None = None,
@@ -138,7 +197,7 @@ class ReuseUpdate:
 
     links: list[Reuse]
     copies: dict[tuple[str, str], dict[str, Any] | None]  # copy checks done now: link row or None
-    stories: dict[tuple[str, str], dict[str, Any]]  # same-story candidates found or completed now
+    stories: dict[tuple[str, str], dict[str, Any]]  # same-story links aligned now
     checked: int = 0  # copy candidates verified exactly in this call
 
 
@@ -153,12 +212,15 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
     """:func:`find_reuse` over ``documents``, given the pairs an earlier run compared.
 
     ``copies`` maps a pair ``(a, b)``, ``a < b``, to its exact copy check (a ``Reuse`` row or
-    None) and ``stories`` holds the same-story candidates (doc vectors within
-    ``STORY_CANDIDATE``) among the documents not in ``new`` (``new=None``: every document is
+    None) and ``stories`` holds the same-story links already aligned (rows with ``passages``
+    and ``direction``), among the documents not in ``new`` (``new=None``: every document is
     new, a full run). Both are pure functions of the two texts, so they stay valid while the
-    documents do. Only candidates that involve a new document are searched (``new`` x all)
-    and verified; every candidate is scored again, because a same-story score depends on the
-    corpus (name IDF, canonical entities). The links equal a full run over ``documents``.
+    documents do. Candidates are found over every document (copies: LSH over every signature;
+    same story: the bounded index of :func:`story_candidates`, fitted to the corpus), so they
+    are the full run's; only the costly part is skipped for pairs done before (exact copy
+    checks, alignments). Every candidate is scored again, in bulk, because a same-story score
+    depends on the corpus (name IDF, canonical entities). The links equal a full run over
+    ``documents``.
     """
     docs = sorted(documents, key=lambda d: d.id)
     ids = [d.id for d in docs]
@@ -213,8 +275,13 @@ def copy_candidates(sigs: np.ndarray) -> np.ndarray:
     bands, rows = lsh_params(sigs.shape[1])
     pairs = candidate_pairs(band_keys(sigs, bands, rows))
     if len(pairs):
-        estimates = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
-        pairs = pairs[estimates >= MIN_ESTIMATE]
+        # In blocks: the two gathered signature blocks take 1 KiB per pair (128 slots x 4 bytes
+        # x 2), which at a few hundred thousand LSH candidates was the corpus run's peak.
+        keep = np.zeros(len(pairs), dtype=bool)
+        for lo in range(0, len(pairs), 32_768):
+            block = pairs[lo:lo + 32_768]
+            keep[lo:lo + len(block)] = (sigs[block[:, 0]] == sigs[block[:, 1]]).mean(axis=1) >= MIN_ESTIMATE
+        pairs = pairs[keep]
     return pairs
 
 
@@ -257,23 +324,29 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
     names, when = _story_features([docs[i] for i in have], entities, dates)
     df = Counter(n for i in have for n in names[docs[i].id])
     idf = {n: math.log((len(have) + 1) / (c + 0.5)) for n, c in df.items()}
+    # Candidates over every document, each run: the index is fitted to the whole corpus, so the
+    # candidates are the ones a full run finds. What a pair costs (its alignment) is cached.
     candidates: dict[tuple[int, int], dict[str, Any]] = {}
-    for key, row in cached.items():
-        if key[0] in at and key[1] in at and not (fresh & set(key)):
-            candidates[(at[key[0]], at[key[1]])] = dict(row)
-    completed: dict[tuple[str, str], dict[str, Any]] = {}
-    rows = [k for k, i in enumerate(have) if docs[i].id in fresh]
-    for r, c, cos in story_candidates(vectors, rows):
+    for r, c, cos in story_candidates(vectors):
         i, j = sorted((have[r], have[c]))
-        row = {"a": docs[i].id, "b": docs[j].id, "cos": cos}
-        candidates[(i, j)] = completed[(row["a"], row["b"])] = row
+        key = (docs[i].id, docs[j].id)
+        old = None if fresh & set(key) else cached.get(key)
+        candidates[(i, j)] = dict(old) if old is not None else {"a": key[0], "b": key[1], "cos": cos}
+    completed: dict[tuple[str, str], dict[str, Any]] = {}
     out: dict[tuple[int, int], Reuse] = {}
-    for (i, j), row in sorted(candidates.items()):
-        if (i, j) in found:
-            continue
+    todo = [key for key in sorted(candidates) if key not in found]
+    if not todo:
+        return out, completed
+    pos = {i: k for k, i in enumerate(have)}
+    lead = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
+                        np.array([(pos[i], pos[j]) for i, j in todo]),
+                        floor=options.same_story_threshold)
+    for (i, j), emb in zip(todo, lead.tolist(), strict=True):
+        if emb < 0:
+            continue  # cannot reach the threshold even with every name and date shared
+        row = candidates[(i, j)]
         a, b = docs[i], docs[j]
-        score = story_score(np.asarray(embeddings[a.id]), np.asarray(embeddings[b.id]),
-                            names[a.id], names[b.id], when[a.id], when[b.id], idf)
+        score = _combine(emb, names[a.id], names[b.id], when[a.id], when[b.id], idf)
         if score < options.same_story_threshold:
             continue
         if "passages" not in row:  # aligned once, the first time the pair links
@@ -287,36 +360,18 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
 
 
 def story_candidates(vectors: np.ndarray, rows: Sequence[int] | None = None, *,
-                     threshold: float = STORY_CANDIDATE) -> list[tuple[int, int, float]]:
-    """Pairs ``(r, c, cosine)`` of unit ``vectors`` at least ``threshold`` apart from the
-    ``rows`` given (all when None) to every other row; each pair once.
+                     threshold: float = STORY_CANDIDATE, k: int | None = None
+                     ) -> list[tuple[int, int, float]]:
+    """Pairs ``(r, c, cosine)``, ``r < c``, each once: for every row in ``rows`` (all when
+    None), its at most ``k`` (default ``STORY_NEIGHBOURS``) most similar other rows among unit
+    ``vectors`` with cosine at least ``threshold``.
 
-    Blocked float32 products find the candidates (memory O(block * n)); each is confirmed
-    with a float64 dot of its own two rows, so whether a pair counts never depends on which
-    block or batch it was found in (an incremental run and a full run agree exactly).
+    Searched in a bounded inverted-file index (:func:`nearest_pairs`): a query costs the same
+    whatever the corpus size, and each pair's cosine is a float64 dot of its own two rows, so
+    whether a pair counts never depends on the batch it was found in. A pair is found from
+    either side: an incremental run that queries only new rows finds the full run's pairs
+    restricted to those rows, except where an old row lists the new one among its ``k`` best
+    while the new row does not list the old one (an old row with more than ``k`` candidates).
     """
-    rows = list(range(len(vectors))) if rows is None else list(rows)
-    if not rows or len(vectors) < 2:
-        return []
-    wanted = np.zeros(len(vectors), dtype=bool)
-    wanted[rows] = True
-    exact = np.ascontiguousarray(vectors, dtype=np.float64)
-    found: list[np.ndarray] = []
-    cosines: list[np.ndarray] = []
-    block = 2048
-    for lo in range(0, len(rows), block):
-        part = np.asarray(rows[lo:lo + block])
-        sims = vectors[part] @ vectors.T
-        rr, cc = np.nonzero(sims >= threshold - 1e-4)
-        rr = part[rr]
-        keep = (rr != cc) & ~(wanted[cc] & (cc < rr))  # a pair of two wanted rows: from one side
-        rr, cc = rr[keep], cc[keep]
-        cos = np.einsum("ij,ij->i", exact[rr], exact[cc])
-        ok = cos >= threshold
-        found.append(np.stack([np.minimum(rr, cc)[ok], np.maximum(rr, cc)[ok]], axis=1))
-        cosines.append(cos[ok])
-    pairs = np.concatenate(found)
-    cos = np.concatenate(cosines)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    return [(int(r), int(c), float(x)) for (r, c), x in zip(pairs[order].tolist(), cos[order].tolist(),
-                                                             strict=True)]
+    return nearest_pairs(np.asarray(vectors, dtype=np.float32), rows,
+                         k=STORY_NEIGHBOURS if k is None else k, threshold=threshold)

@@ -2,11 +2,14 @@
 one vector per claim), computed where the document is analysed; copies and same-story links
 across the corpus, merged from the sketches.
 
-Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates,
-same-story candidates within ``STORY_CANDIDATE``): each is a pure function of the two
-documents, so it stays valid while both are stored; only pairs with a new document are
-computed again. Copy candidates come from a sort over every signature's LSH bands, and
-same-story scores depend on corpus-wide name IDF and canonical entities, so both are redone.
+Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates;
+the alignment of each same-story link): each is a pure function of the two documents, so it
+stays valid while both are stored; only pairs with a new document are computed again.
+Candidates are found again over every document on each run (copies: a sort over every
+signature's LSH bands; same story: a bounded nearest-neighbour index, at most
+``STORY_NEIGHBOURS`` per document within ``STORY_CANDIDATE``), both linear in the corpus, and
+same-story scores depend on corpus-wide name IDF and canonical entities, so they are redone
+(in bulk).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from .. import nlp
 from ..records import EMBEDDING_DIM, b64, unb64
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Claim, DocAnalysis, Document, ReuseFeatures
-from . import NUM_PERM, STORY_CANDIDATE, signature, story_sentences, update_reuse
+from . import NUM_PERM, STORY_CANDIDATE, STORY_NEIGHBOURS, signature, story_sentences, update_reuse
 
 
 def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]]) -> list[ReuseFeatures]:
@@ -102,4 +105,4 @@ DOC = DocStage("reuse", requires=("text", "claims"), assigns=("reuse_features",)
                batch_fn=_features, every_document=True, incomplete=_incomplete)
 CORPUS = CorpusStage("reuse", requires=("documents", "reuse_features", "dates", "entity_spans"),
                      assigns=("reuse",), fn=_reuse,
-                     stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE}")
+                     stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE} k{STORY_NEIGHBOURS}")

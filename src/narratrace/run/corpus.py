@@ -48,8 +48,8 @@ class CorpusRun:
     gone: int  # documents deleted or replaced since the last run (their pairs dropped)
     full: bool  # cached pairs were forgotten and everything recomputed
     copy_checks: int = 0  # LSH candidates verified exactly in this run
-    story_pairs: int = 0  # same-story candidates found or completed in this run
-    claim_pairs: int = 0  # claim-neighbour pairs found in this run
+    story_pairs: int = 0  # same-story links aligned in this run (stored for the next)
+    claim_pairs: int = 0  # claim-neighbour pairs with a claim of a new document
     backfilled: int = 0  # document kinds computed here for documents stored without them
 
 

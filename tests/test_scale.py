@@ -1,0 +1,119 @@
+"""Scale (issue #19): bounded nearest-neighbour candidates and the streamed ``analysis.json``.
+
+No models: vectors are drawn around made-up cluster directions; the store is filled with the
+synthetic documents of ``test_corpus_incremental``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narratrace.analysis import build_analysis, stream_analysis, write_analysis
+from narratrace.claims import claim_neighbours
+from narratrace.reuse import nearest_pairs, story_candidates
+from narratrace.reuse._ann import CELL, PROBE
+from narratrace.run.corpus import run_corpus_stages
+from test_corpus_incremental import _doc_records, _store
+
+
+def _clustered(n: int, clusters: int, dim: int = 48, noise: float = 0.6, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    x = centres[rng.integers(0, clusters, size=n)] + noise * rng.normal(size=(n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _brute(vectors: np.ndarray, k: int, threshold: float) -> set[tuple[int, int]]:
+    """Every row's top-k other rows at or above the threshold (ties by index), pairs once."""
+    sims = vectors.astype(np.float64) @ vectors.astype(np.float64).T
+    out = set()
+    for r in range(len(vectors)):
+        order = sorted((c for c in range(len(vectors)) if c != r and sims[r, c] >= threshold),
+                       key=lambda c: (-sims[r, c], c))
+        out.update((min(r, c), max(r, c)) for c in order[:k])
+    return out
+
+
+@pytest.mark.parametrize("k, threshold", [(3, 0.5), (10, 0.3), (1, 0.9)])
+def test_exhaustive_index_is_the_brute_force_top_k(k, threshold):
+    vectors = _clustered(300, 6)
+    got = nearest_pairs(vectors, k=k, threshold=threshold)
+    want = _brute(vectors, k, threshold)
+    assert want, "the fixture must have pairs"
+    assert {(i, j) for i, j, _ in got} == want
+    assert all(i < j and cos >= threshold for i, j, cos in got)
+    assert got == sorted(got)
+
+
+def test_no_pair_below_the_threshold_and_nothing_for_isolated_rows():
+    vectors = np.eye(5, dtype=np.float32)  # orthogonal: no pair reaches any positive threshold
+    assert nearest_pairs(vectors, k=4, threshold=0.1) == []
+    assert nearest_pairs(vectors[:1], k=4, threshold=0.1) == []
+    assert nearest_pairs(vectors, [], k=4, threshold=0.1) == []
+
+
+def test_each_query_keeps_at_most_k_neighbours_of_its_own():
+    """A hub: 60 near-identical vectors. Queried from one row, it keeps k pairs, not 59."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=32)
+    vectors = np.stack([base + 0.05 * rng.normal(size=32) for _ in range(60)])
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    assert len(story_candidates(vectors, [7], threshold=0.5, k=5)) == 5
+    assert len(claim_neighbours(vectors, [7], threshold=0.5, k=5)) == 5
+    everything = story_candidates(vectors, threshold=0.5, k=5)
+    assert 5 * 60 / 2 <= len(everything) <= 5 * 60  # bounded by k per row, not 60 * 59 / 2
+
+
+def test_the_index_over_many_cells_finds_most_of_the_exact_neighbours():
+    """Beyond CELL * PROBE rows only PROBE cells are searched: recall stays high on clustered
+    data (the bench measures it on real-shaped corpora)."""
+    n = CELL * PROBE * 2 + 100
+    vectors = _clustered(n, 40, dim=32, noise=0.5, seed=2)
+    rows = list(range(0, n, 37))
+    got = {(i, j) for i, j, _ in nearest_pairs(vectors, rows, k=5, threshold=0.6)}
+    exact = {(i, j) for i, j, _ in nearest_pairs(vectors, rows, k=5, threshold=0.6, cell=n)}
+    assert len(exact) > 300
+    assert len(got & exact) / len(exact) >= 0.95
+
+
+def test_the_index_does_not_depend_on_the_order_of_the_rows():
+    """The cells are fitted on the vectors' content: the same corpus in another order gives
+    the same pairs (what lets a grown store equal a fresh one)."""
+    n = CELL * PROBE + 500
+    vectors = _clustered(n, 30, dim=24, noise=0.5, seed=3)
+    perm = np.random.default_rng(4).permutation(n)
+    got = {(i, j) for i, j, _ in nearest_pairs(vectors, k=4, threshold=0.7)}
+    shuffled = {tuple(sorted((int(perm[i]), int(perm[j]))))
+                for i, j, _ in nearest_pairs(vectors[perm], k=4, threshold=0.7)}
+    assert got and got == shuffled
+
+
+def test_streamed_analysis_is_the_dict_written_out(tmp_path: Path):
+    store = _store(tmp_path, "stream", [_doc_records(i) for i in range(8)])
+    run_corpus_stages(store)
+    streamed = tmp_path / "streamed.json"
+    whole = tmp_path / "whole.json"
+    write_analysis(store, streamed)
+    write_analysis(build_analysis(store), whole)
+
+    def stamp(text: str) -> str:
+        return re.sub(r'"generated_at": "[^"]+"', "", text)
+
+    assert stamp(streamed.read_text("utf-8")) == stamp(whole.read_text("utf-8"))
+    parsed = json.loads(streamed.read_text("utf-8"))
+    assert len(parsed["documents"]) == 8 and parsed["reuse"] and parsed["claim_families"]
+    assert not (tmp_path / "streamed.json.tmp").exists()
+
+
+def test_streamed_analysis_of_an_empty_store(tmp_path: Path):
+    store = _store(tmp_path, "empty", [])
+    text = "".join(stream_analysis(store))
+    parsed = json.loads(text)
+    assert parsed["documents"] == [] and parsed["errors"] == []
+    assert re.sub(r'"generated_at": "[^"]+"', "", text) == re.sub(
+        r'"generated_at": "[^"]+"', "", json.dumps(build_analysis(store), ensure_ascii=False, indent=1))
