@@ -248,7 +248,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
 
 
 def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
-    """"Kiev might be shelving its programme, Moscow's envoy, Dmitry Polyansky, claimed on
+    """"The plant may close next year, the company's chief, Carl Brant, said on
     Tuesday.": a cue closing its sentence whose content the parser lost. The content is the
     clause before the comma that opens the subject, in the cue's paragraph."""
     subj = next((c for c in verb.children if c.dep_ in _SUBJ and c.i < verb.i), None)
@@ -718,7 +718,7 @@ def _dedupe(cands: list[_Cand], *, nested: bool = False) -> list[_Cand]:
     """Keep one attribution per stretch of text: outer ones win over ones nested in them.
 
     With ``nested``, a report inside another one's content ("X said Y had denied ...",
-    "Grushko said ..., Interfax reported") is kept too, linked to the outer one. Kept spans
+    "Ivo Marek said ..., the Daily Courier reported") is kept too, linked to the outer one. Kept spans
     barely overlap, so each candidate is checked against its neighbours in start order
     (linear in the number of candidates, not quadratic).
     """
@@ -739,13 +739,13 @@ def _dedupe(cands: list[_Cand], *, nested: bool = False) -> list[_Cand]:
             continue
         clash = [k for k in near if min(c.end, k.end) - max(c.start, k.start) > 0.5 * (c.end - c.start)]
         if clash:
-            # "Grushko said ..., Interfax reported": an outer report found after the quote it
+            # "Ivo Marek said ..., the Daily Courier reported": an outer report found after the quote it
             # holds; the kept one becomes nested in it.
             k = clash[0]
             if nested and len(clash) == 1 and c.src is not None and k.src is not None and \
                     c.cue_start is not None and k.cue_start is not None and \
                     not c.start <= cue_pos < c.end and (
-                        c.start <= k.cue_start < c.end  # "Grushko said ..., Interfax reported"
+                        c.start <= k.cue_start < c.end  # "X said ..., the Courier reported"
                         or cue_pos > k.cue_start and _same_span(c, k)):  # "X said Y, it said"
                 j = kept.index(k)
                 del kept[j], starts[j]
@@ -1129,7 +1129,7 @@ def _name_the_described(out: list[Attribution], resolver: Resolver) -> list[Attr
 
 
 def _stray_subject(verb: Token) -> Token | None:
-    """The subject a parser lost: "In a message to Reuters, Mykhailo Podolyak, an adviser,
+    """The subject a parser lost: "In a message to reporters, Ivo Marek, an adviser,
     said ..." with the name hung on "Reuters". The nearest name before the verb in its
     sentence, with only an apposition between them."""
     for tok in reversed(verb.doc[verb.sent.start:verb.i]):

@@ -26,7 +26,7 @@ _ADDRESSEE_LABELS = frozenset(["PERSON", "NORP", "GPE", "PER", "LOC"])
 
 def _np_text(tok: Token) -> str:
     """The noun phrase headed by ``tok``, without a conjunct or apposition after it
-    ("a message to Reuters, Mykhailo Podolyak, ..." is "a message to Reuters")."""
+    ("a message to reporters, Ivo Marek, ..." is "a message to reporters")."""
     doc = tok.doc
     left, right = tok.left_edge.i, tok.right_edge.i
     for t in tok.subtree:

@@ -2,7 +2,7 @@
 
 A source is one of:
 
-- a **name** ("Malian Prime Minister Abdoulaye Maiga": the person, the title kept as a role);
+- a **name** ("Varenian Prime Minister Lena Korva": the person, the title kept as a role);
   a country or capital used as a speaker ("Moscow said", "Mali accused") is that country's
   government (*metonymy*); a nationality word alone ("Malian") is never an actor;
 - a **pronoun** (he, she, it, they): resolved by salience -- the current speaker of the
@@ -142,8 +142,8 @@ class Resolver:
             kind_words: set[str] = set()
             if span is not None and len(span):
                 root = span.root
-                # "the DeepState Telegram channel", "DeepState, a channel close to ...",
-                # "the Malian media outlet Bamada": the nouns its own phrase calls it by
+                # "the Frontline Telegram channel", "Frontline, a channel close to ...",
+                # "the local news outlet Bamtu": the nouns its own phrase calls it by
                 top = root
                 while top.dep_ == "compound" and top.head.i > top.i:
                     top = top.head
@@ -157,7 +157,7 @@ class Resolver:
                 if root.dep_ in ("compound", "appos"):
                     root = root.head
                 # Salience counts main-clause subjects: a name in a reported or subordinate
-                # clause ("... whether Murayev was ...") does not take over the passage.
+                # clause ("... whether Petra Holm was ...") does not take over the passage.
                 verb = root.head
                 subject = root.dep_ in ("nsubj", "nsubjpass", "nsubj:pass") and (
                     verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
@@ -167,7 +167,7 @@ class Resolver:
                 title = " ".join(t.lower_ for t in before)
                 if after:
                     title += " " + doc[after[0].left_edge.i:after[0].right_edge.i + 1].text.lower()
-                # "Maria Zakharova, the ministry's spokeswoman": a title after the name
+                # "Anna Sild, the ministry's spokeswoman": a title after the name
             k = bisect.bisect_right(qstarts, m.start) - 1
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
             named.append(_Named(m.start, m.end, m.text, m.type, bisect.bisect_left(breaks, m.start),
@@ -258,15 +258,15 @@ class Resolver:
 
     def _mention_at(self, head: Token, start: int, end: int) -> _Named | None:
         """The named mention the source's head sits in, else one in the source span that a
-        role noun heads ("spokeswoman Maria Zakharova" parsed with the noun as head)."""
+        role noun heads ("spokeswoman Anna Sild" parsed with the noun as head)."""
         i = bisect.bisect_right(self.starts, head.idx) - 1
         if i >= 0 and self.named[i].start <= head.idx < self.named[i].end:
             return self.named[i]
         apposed = [c for c in head.children if c.dep_ == "appos"]
-        if head.lemma_.lower() in PERSON_ROLES:  # "representative to the UN, Dmitry Polyansky,"
+        if head.lemma_.lower() in PERSON_ROLES:  # "representative to the UN, Ivo Marek,"
             apposed += [g for p in head.children if p.dep_ == "prep" for o in p.children
                         for g in o.children if g.dep_ == "appos"]
-        for child in apposed:  # "Moscow's deputy representative, Dmitry Polyansky,"
+        for child in apposed:  # "Varenia's deputy envoy, Ivo Marek,"
             if child.dep_ == "appos":
                 k = bisect.bisect_right(self.starts, child.idx) - 1
                 if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and \
@@ -456,7 +456,7 @@ class Resolver:
         """"the outlet", "the ministry", "the report": a name the text gives that role, else
         the passage's speaker of that type, else the nearest name of that type (holding the
         role word, for organisations)."""
-        def titled(n: _Named) -> bool:  # "DeepState, a Telegram channel close to the army"
+        def titled(n: _Named) -> bool:  # "Frontline, a Telegram channel close to the army"
             return not n.quoted and n.type in ("outlet", "organisation", "group") and \
                 lemma in n.kind_words
 
@@ -529,7 +529,7 @@ def _clean_description(text: str) -> str:
 
 
 def _role(surface: str, name: str, title: str) -> str | None:
-    """The title the source gives its actor: the surface without the name ("Malian Prime
+    """The title the source gives its actor: the surface without the name ("Varenian Prime
     Minister"), else an apposition after the name."""
     rest = " ".join(surface.replace(name, " ").split()).strip(" ,.;:'’")
     rest = re.sub(r"^(?:the|The|a|an|An|A)(?:\s+|$)", "", rest)
