@@ -441,6 +441,18 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
     if len(data) < 4 or len(data) % 2:
         return None
     sample = data[:8192]
+    nuls = sample.count(0)
+    if 0 < nuls < len(sample) // 10:
+        # A few stray NUL bytes in text that is UTF-8 without them (a damaged JSON line):
+        # UTF-16 of an alphabetic script has a NUL in about every other byte.
+        rest = sample.replace(b"\x00", b"")
+        controls = sum(1 for b in rest if b < 0x20 and b not in (0x09, 0x0A, 0x0D))
+        try:
+            rest.decode("utf-8")
+            if controls * 100 < len(rest):
+                return None
+        except UnicodeDecodeError:
+            pass
     scores: dict[str, float] = {}
     for name in ("utf-16-le", "utf-16-be"):
         try:
