@@ -1,12 +1,22 @@
 """Attribution: who said what, on which cue, in which medium, asserting or denying, hedged or not.
 
 >>> from narratrace.attribution import extract_attributions
->>> # attributions = extract_attributions(document, nlp(document.text))
+>>> # attributions = extract_attributions(document, nlp(document.text), mentions=mentions)
 
 Speakers: ``Speaker.text`` is the source as written ("he", "the outlet", "Anna Petrenko");
-``Speaker.start``/``end`` point to the named antecedent a pronoun or role noun resolves to
-(the source itself when it is a name or cannot be resolved), and ``mention_start``/``end``
-to the source as written. ``Speaker.entity`` stays None: the pipeline links it by offsets.
+``Speaker.actor`` is who that is (:class:`~narratrace.types.Actor`: a person, outlet,
+government, organisation, group or anonymous source, with how it was resolved -- name,
+pronoun, role noun, continuation, metonymy or description -- and the mention it resolved
+to); ``Speaker.start``/``end`` point to that mention, ``mention_start``/``end`` to the source
+as written. ``Speaker.entity`` and ``Actor.id`` stay None here: the ``speakers`` corpus stage
+links them to the canonical entity by offsets.
+
+Measured on ``../shared/data/attribution-dev`` (286 hand-annotated statements, 16 SemEval
+articles; its ``score.py``): statement found and speaker resolved right 63.6% -> 78.0%,
+resolved 77.8% -> 90.7% of found, 90.4% of the tool's attributions match a gold statement
+(80.8% before, judged by hand), false report hedges 17 -> 0, denial precision 5/10 -> 6/7.
+PolNeAR dev with ``scope="all"``: overlap F1 0.798 -> 0.806, source accuracy 0.876 -> 0.877.
+Time is linear in document length (``bench/bench_attribution.py --long``: exponent 0.94).
 """
 
 from __future__ import annotations
