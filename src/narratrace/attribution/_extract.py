@@ -930,7 +930,7 @@ def _report_author(src: Token) -> Token:
     """"a report by X", "a statement from X", "X's claims": the author, not the document."""
     from ._resolve import REPORT_ROLES
 
-    lex = LEXICONS["en"] if src.lang_ == "en" else LEXICONS.get(src.lang_, LEXICONS["en"])
+    lex = LEXICONS.get(src.lang_, LEXICONS["en"])
     if src.lemma_.lower() in lex.nouns or src.lemma_.lower() in REPORT_ROLES:
         poss = next((c for c in src.children if c.dep_ == "poss"), None)
         if poss is not None and (poss.pos_ == "PROPN" or poss.lower_ in ("his", "her", "its", "their")):
