@@ -17,7 +17,7 @@ from .records import KINDS
 from .store import Store
 from .version import __version__
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 #: The stored kinds in ``analysis.json``, in the order they are written (the registry's).
 KINDS_IN_ANALYSIS = tuple(k for k in KINDS if k.in_analysis)

@@ -213,7 +213,10 @@ class DateMention:
 
 # --------------------------------------------------------------------------- reuse / claims / provenance
 
-ReuseKind = Literal["duplicate", "syndicated", "same_story"]
+#: ``duplicate``: the same text; ``syndicated``: a reprint (a credit line or a syndication
+#: service); ``rewrite``: the same facts in the same order, reworded (``credit`` says whether the
+#: copy names its source); ``same_story``: independent coverage of one event.
+ReuseKind = Literal["duplicate", "syndicated", "rewrite", "same_story"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +227,13 @@ class Reuse:
     score: float
     passages: tuple[tuple[int, int, int, int], ...] = ()
     direction: Literal["a->b", "b->a", "unknown"] = "unknown"
+    #: The copy's words that name its source ("according to a report by X", "This story first
+    #: appeared in X"), with their span in the copy; None when the copy does not credit it.
+    credit: str | None = None
+    credit_start: int | None = None
+    credit_end: int | None = None
+    #: What decided the direction: "dates", "credit", "dateline", "names", ... ("" if unknown).
+    direction_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +256,29 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class FamilyDenial:
+    """A statement that denies a claim family: who denies, and where the denial is written."""
+
+    actor: str
+    doc: str
+    start: int
+    end: int
+    claim: str | None = None  # the denying claim, when one was extracted
+    actor_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hardening:
+    """A claim hedged in one carrier and stated with fewer hedges in another (derived) one."""
+
+    source_doc: str
+    derived_doc: str
+    dropped: tuple[str, ...]  # the hedges the derived copy no longer uses
+    source_claim: str
+    derived_claim: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimFamily:
     id: str
     label: str
@@ -257,6 +290,16 @@ class ClaimFamily:
     circular: bool = False
     origin_types: tuple[str, ...] = ()  # one per origin: "official", "agency/state/RU", ...
     contradicts: tuple[str, ...] = ()  # families this one denies (a denial never joins them)
+    origin_ids: tuple[str | None, ...] = ()  # one per origin: its entity id, when resolved
+    #: Why the count is what it is, one step per line ("B is an uncredited rewrite of A",
+    #: "A cites X", "→ 1 origin: X").
+    chain: tuple[str, ...] = ()
+    circular_loop: tuple[str, ...] = ()  # the actors of the loop, in citing order
+    #: The narrators state it as settled background, not as anyone's allegation.
+    background: bool = False
+    denials: tuple[FamilyDenial, ...] = ()
+    hardening: tuple[Hardening, ...] = ()
+    hedge_drop: bool = False  # a carrier states it without the hedges its source used
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +320,10 @@ class Event:
     docs: tuple[str, ...]
     places: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    #: "happening" (something took place), "statement" (a speech, interview or announcement),
+    #: "publication" (a document came out).
+    kind: str = "happening"
+    origins: tuple[str, ...] = ()  # who the event is known from (the speakers, else the outlets)
 
 
 # --------------------------------------------------------------------------- narratives
