@@ -119,7 +119,9 @@ def test_circular_sourcing_is_flagged():
     docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
     fam = _trace([_claim("1", "a", "Beta Herald"), _claim("2", "b", "Alpha Daily")], docs)
     assert fam.circular and fam.independent_origins == 1
-    assert fam.origin_types == ("circular",)
+    # the loop counts once, stands for itself by one member, and is shown whole
+    assert set(fam.circular_loop) == {"Alpha Daily", "Beta Herald"}
+    assert any(step.startswith("circular: ") for step in fam.chain)
 
 
 def test_syndicated_copies_collapse_but_same_story_does_not():
@@ -137,9 +139,13 @@ def test_two_speakers_are_two_origins_and_name_variants_are_one():
               _claim("4", "c", None)]
     cites = [Citation("a", "Prime Minister Ada Lovi", "official", 0, 5)]
     fam = _trace(claims, docs, citations=cites)
-    assert fam.independent_origins == 3
-    assert set(fam.origins) == {"Prime Minister Ada Lovi", "Kor Benn", "TASS"}
-    assert dict(zip(fam.origins, fam.origin_types))["TASS"] == "agency/state/RU"
+    # TASS's own sentence beside its quote of Kor Benn names no other source: it relays him
+    assert fam.independent_origins == 2
+    assert set(fam.origins) == {"Prime Minister Ada Lovi", "Kor Benn"}
     assert dict(zip(fam.origins, fam.origin_types))["Prime Minister Ada Lovi"] == "official"
+    alone = _trace([_claim("1", "a", "Kor Benn"), _claim("4", "c", None)], docs)
+    assert dict(zip(alone.origins, alone.origin_types)) == {"Kor Benn": "other"}
+    own = _trace([_claim("4", "c", None)], docs)
+    assert dict(zip(own.origins, own.origin_types)) == {"TASS": "agency/state/RU"} and own.background
 
 

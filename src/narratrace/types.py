@@ -253,6 +253,7 @@ class Claim:
     target: str | None = None
     place: str | None = None
     time: str | None = None
+    attribution: str | None = None  # the attribution whose content this claim is
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,28 +52,30 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
     claims: list[Claim] = []
     seen: set[str] = set()
 
-    def add(start: int, end: int, *, speaker: str | None, stance: str, hedges: tuple[str, ...]) -> None:
+    def add(start: int, end: int, *, speaker: str | None, stance: str, hedges: tuple[str, ...],
+            attribution: str | None = None) -> None:
         start, end = _trim(text, start, end)
         body = text[start:end]
         key = " ".join(body.lower().split())
-        if key in seen or len(words(body)) < MIN_WORDS or lex.PRESCRIPTIVE.search(body):
+        # A speaker's call ("X must stop ...") is their claim; the narrator's is opinion.
+        if key in seen or len(words(body)) < MIN_WORDS or (attribution is None and lex.PRESCRIPTIVE.search(body)):
             return
         seen.add(key)
         claims.append(_claim(document, start, end, speaker=speaker, stance=stance, hedges=hedges,
-                             mentions=mentions, dates=dates))
+                             mentions=mentions, dates=dates, attribution=attribution))
 
     speakers = _resolve_pronouns(own, text)
     for attr in own:
         speaker = speakers[attr.id]
         # A long quote holds several propositions: one claim per check-worthy sentence in it.
         parts = [(max(s, attr.start), min(e, attr.end)) for s, e in spans if s < attr.end and attr.start < e]
+        # Every sentence of what someone is reported to have said is a claim of theirs: whether
+        # it is check-worthy is for the reader, and provenance needs all of them.
         for start, end in parts or [(attr.start, attr.end)]:
             body = text[start:end]
-            if not (_action(body) or _NUMBER.search(body) or in_span(mentions, start, end)):
-                continue
             own_hedges = tuple(m.group(0).lower() for m in lex.HEDGES.finditer(body))
             add(start, end, speaker=speaker, stance=attr.stance,
-                hedges=tuple(dict.fromkeys((*attr.hedges, *own_hedges))))
+                hedges=tuple(dict.fromkeys((*attr.hedges, *own_hedges))), attribution=attr.id)
     for start, end in spans:
         if _covered(own, start, end):
             continue
@@ -81,9 +83,12 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
         n = len(words(body))
         if n < MIN_WORDS or n > MAX_WORDS or body.rstrip(_QUOTES).endswith("?"):
             continue
-        action = _action(body)
         named = [m for m in in_span(mentions, start, end) if m.type in _ACTOR_TYPES]
-        if action not in lex.CHECKWORTHY_ACTIONS or not (named or _NUMBER.search(body)):
+        # A narrator's sentence is a claim when a named actor (not only a place) does something
+        # in it, or it gives a figure, or an action happens at a named place, or it hedges (a
+        # hedge marks an allegation even when nobody is named).
+        if not (any(m.type != "place" for m in named) or _NUMBER.search(body) or lex.HEDGES.search(body)
+                or (named and _action(body) in lex.CHECKWORTHY_ACTIONS)):
             continue
         speaker = _fallback_speaker(body, start, named)
         stance = "denies" if lex.DENIAL.search(body) else "asserts"
@@ -92,7 +97,15 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
     return sorted(claims, key=lambda c: (c.start, c.end))
 
 
+#: A wire dateline opening a sentence: "PORT CITY, March 10 (AGENCY) - ", "TOWN, 9 July 2024 -".
+_DATELINE = re.compile(r"[A-Z][A-Z'’.\- ]{1,40}(?:,\s*[A-Z][\w'’.\- ]{1,30})?,\s*[^\n]{0,30}?\d{1,4}[^\n]{0,12}?"
+                       r"(?:\([A-Za-z][\w .&-]{0,30}\))?\s*[-–—]+\s+")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    dateline = _DATELINE.match(text, start, end)
+    if dateline:
+        start = dateline.end()
     while start < end and (text[start].isspace() or text[start] in _QUOTES):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTES + ",;:"):
@@ -162,7 +175,8 @@ def _action_match(body: str) -> tuple[str, int, int] | None:
 
 
 def _claim(document: Document, start: int, end: int, *, speaker: str | None, stance: str,
-           hedges: tuple[str, ...], mentions: Sequence[Mention], dates: Sequence[DateMention]) -> Claim:
+           hedges: tuple[str, ...], mentions: Sequence[Mention], dates: Sequence[DateMention],
+           attribution: str | None = None) -> Claim:
     text = document.text
     body = text[start:end]
     inside = [m for m in in_span(mentions, start, end) if m.type in _ACTOR_TYPES]
@@ -184,7 +198,7 @@ def _claim(document: Document, start: int, end: int, *, speaker: str | None, sta
     return Claim(id=content_id(document.id, start, end), doc=document.id, text=body, start=start, end=end,
                  attributed_to=speaker, stance=stance,  # type: ignore[arg-type]
                  hedges=hedges, evidence=evidence, actor=actor, action=action, target=target,
-                 place=place, time=time)
+                 place=place, time=time, attribution=attribution)
 
 
 def _object_phrase(rest: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,16 @@ RELATED = 0.62
 NEIGHBOURS = 32
 #: Two clusters merge only when their mean cross similarity is at least RELATED (average
 #: linkage), so one bridging pair cannot chain two different claims into one family.
+#: Similarity above which two claims join when their documents tell one story (a reuse link of
+#: any kind: copy, rewrite, or independent coverage of the same event) and they also share a
+#: figure or a name, or have the same speaker. Outlets reporting one statement paraphrase it
+#: far more than a bi-encoder forgives (on provenance-dev, half of the same-claim pairs in
+#: different articles score below 0.62); the story link and the shared specifics are the
+#: context that makes the lower bar safe.
+STORY = 0.5
+#: A denial answers an assertion family it resembles this much, when a document carries both
+#: or the two documents tell one story, and they share a name.
+DENIES = 0.45
 
 _CAPS = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 _SKIP = frozenset("The A An In On At But And This That These Those It He She They We I As After "
@@ -40,7 +50,9 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                  entities_by_claim: Mapping[str, set[str]] | None = None,
                  embeddings: Mapping[str, np.ndarray] | None = None,
                  neighbours: Mapping[tuple[str, str], float] | None = None,
-                 same: float = SAME, related: float = RELATED) -> tuple[list[Claim], list[ClaimFamily]]:
+                 same: float = SAME, related: float = RELATED,
+                 stories: Collection[frozenset[str]] = (), story: float = STORY,
+                 speakers: Mapping[str, str] | None = None) -> tuple[list[Claim], list[ClaimFamily]]:
     """Group claims that state the same proposition into families.
 
     Two claims join when their embeddings are near-paraphrases (``same``), or similar
@@ -56,25 +68,46 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     most similar pair first): the result is the one a clustering of all claims at once
     gives, at the cost of the components instead of all pairs of claims.
 
+    ``stories`` are the document pairs that tell one story (reuse links); claims of two such
+    documents join from ``story`` similarity when they share a figure or a name, or have the
+    same speaker (``speakers``: claim id → a speaker key, e.g. its entity id).
+
     Returns the claims with ``family`` set (input order) and the families.
     """
     if not claims:
         return [], []
     vectors = _vectors(claims, embeddings)
     index = {c.id: k for k, c in enumerate(claims)}
+    low = min(related, story) if stories else related
     if neighbours is None:
         neighbours = {(claims[i].id, claims[j].id): s
-                      for i, j, s in claim_neighbours(vectors, threshold=related)}
+                      for i, j, s in claim_neighbours(vectors, threshold=low)}
+    story_pairs = {p for p in stories if len(p) == 2}
+    speaker_of = speakers or {}
     # Names and actions only matter for claims with a neighbour: computed on first use.
     names = _Lazy(lambda k: entities_by_claim.get(claims[k].id, set())
                   if entities_by_claim is not None else _names(claims[k]))
     actions = _Lazy(lambda k: _actions(claims[k]))
     n = len(claims)
 
+    figures = _Lazy(lambda k: set(_FIGURE.findall(claims[k].text)))
+
+    def bar(i: int, j: int, sim: float) -> float | None:
+        """The average-linkage bar for a candidate pair, None when the pair is no link."""
+        a, b = claims[i], claims[j]
+        if a.stance != b.stance or sim < low:
+            return None
+        if sim >= same or (sim >= related and names[i] & names[j] and actions[i] & actions[j]):
+            return related
+        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs:
+            spoke = speaker_of.get(a.id)
+            if (figures[i] & figures[j] or names[i] & names[j]
+                    or (spoke is not None and spoke == speaker_of.get(b.id))):
+                return story
+        return None
+
     def linked(i: int, j: int, sim: float) -> bool:
-        if claims[i].stance != claims[j].stance or sim < related:
-            return False
-        return sim >= same or (bool(names[i] & names[j]) and bool(actions[i] & actions[j]))
+        return bar(i, j, sim) is not None
 
     edges: list[tuple[int, int, float]] = []
     for (a, b), sim in neighbours.items():
@@ -99,10 +132,11 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         components.setdefault(root(k), []).append(k)
 
     exact = vectors.astype(np.float64)
-    comp_edges: dict[int, list[tuple[float, int, int]]] = {}
+    comp_edges: dict[int, list[tuple[float, int, int, float]]] = {}
     for i, j, sim in edges:
-        if linked(i, j, sim):
-            comp_edges.setdefault(root(i), []).append((sim, i, j))
+        need = bar(i, j, sim)
+        if need is not None:
+            comp_edges.setdefault(root(i), []).append((sim, i, j, need))
     families: list[tuple[int, ClaimFamily]] = []
     family_of: dict[int, str] = {}
     for comp_root, comp in components.items():
@@ -120,7 +154,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             for k in idx:
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
-    ordered = _link_denials(ordered, claims, family_of, edges, names, related)
+    ordered = _link_denials(ordered, claims, family_of, edges, names, related, story_pairs)
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -138,7 +172,7 @@ class _Lazy(dict[int, set[str]]):
         return value
 
 
-def _cluster(comp: list[int], edges: list[tuple[float, int, int]], exact: np.ndarray,
+def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
              related: float) -> list[tuple[list[int], np.ndarray]]:
     """Average-linkage clusters of one component (claim indices ascending), each with its
     members' mean similarity to the cluster. The linked candidate pairs (``edges``) are taken
@@ -152,12 +186,12 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int]], exact: np.nda
     cluster = {k: k for k in comp}
     members: dict[int, list[int]] = {k: [k] for k in comp}
     sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
-    for _, i, j in sorted(edges, reverse=True):
+    for _, i, j, need in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
             continue
         cross = float(sums[ci] @ sums[cj]) / (len(members[ci]) * len(members[cj]))
-        if cross < related:
+        if cross < min(need, related):
             continue
         for k in members[cj]:
             cluster[k] = ci
@@ -215,6 +249,15 @@ def _names(claim: Claim) -> set[str]:
     return {f for f in found if f}
 
 
+#: Figures that pin a claim down: numbers with their unit words stripped ("48,000", "MR-4471").
+_FIGURE = re.compile(r"\b[A-Z]*-?\d[\d,.]*\d\b|\b\d+\b")
+
+
+def _denies(claim: Claim) -> bool:
+    """A denial: reported as one, or a statement that something is false or never happened."""
+    return claim.stance == "denies" or bool(lex.DENIAL.search(claim.text) or lex.NEGATION.search(claim.text))
+
+
 def _label(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -222,14 +265,18 @@ def _label(text: str, limit: int = 140) -> str:
 
 def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
-                  related: float) -> list[ClaimFamily]:
-    """A denial family points at the assertion families it answers (similar, same names)."""
+                  related: float, stories: Collection[frozenset[str]] = ()) -> list[ClaimFamily]:
+    """A denial family points at the assertion families it answers: similar and sharing a name,
+    from ``DENIES`` similarity when one document carries both or the two tell one story."""
     targets: dict[str, set[str]] = {}
     for i, j, sim in edges:
-        if sim < related or not names[i] & names[j]:
+        if not names[i] & names[j]:
+            continue
+        near = claims[i].doc == claims[j].doc or frozenset((claims[i].doc, claims[j].doc)) in stories
+        if sim < (DENIES if near else related):
             continue
         for d, o in ((i, j), (j, i)):
-            if claims[d].stance == "denies" and claims[o].stance != "denies":
+            if _denies(claims[d]) and claims[o].stance != "denies" and family_of[d] != family_of[o]:
                 targets.setdefault(family_of[d], set()).add(family_of[o])
     out = []
     for fam in families:

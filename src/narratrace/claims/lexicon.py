@@ -39,6 +39,12 @@ CHECKWORTHY_ACTIONS = frozenset(a for a, _ in ACTIONS) - {"use"}
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|refut\w*|dismiss\w*|debunk\w*|"
                     r"baseless|unfounded|fabricat\w*|false(?:ly)?|never|no (?:\w+ ){0,3}(?:were|was) ever)\b", _I)
 
+#: A statement that something did not happen or is not so ("no evidence", "had nothing to do
+#: with", "never came closer"): with a name shared with an assertion, it answers it.
+NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not (?:true|involved|responsible)|never|"
+                      r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis)|invent(?:ed|ion)|"
+                      r"lies?|untrue|misleading|groundless)\b", _I)
+
 HEDGES = re.compile(r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|possibly|"
                     r"probably|likely|highly likely|may|might|could|appears? to|seems? to|suggest\w*|"
                     r"believed to|said to be|unconfirmed|unverified|rumou?r\w*|claims?)\b", _I)

@@ -16,7 +16,7 @@ from .. import nlp
 from ..records import kind, unb64
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
-from . import NEIGHBOURS, RELATED, claim_matrix, claim_neighbours, extract_claims, group_claims
+from . import NEIGHBOURS, RELATED, STORY, claim_matrix, claim_neighbours, extract_claims, group_claims
 
 
 def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     found = 0
     if claims:
         matrix = claim_matrix([claims[k] for k in order], vectors)
-        for i, j, sim in claim_neighbours(matrix):
+        for i, j, sim in claim_neighbours(matrix, threshold=min(RELATED, STORY)):
             a, b = claims[order[i]], claims[order[j]]
             neighbours[(a.id, b.id)] = sim
             found += a.doc in ctx.new or b.doc in ctx.new
@@ -54,8 +54,13 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
         if claim.id in paired:
             entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
                                            if s < claim.end and claim.start < e}
+    stories = {frozenset((r.a, r.b)) for r in ctx["reuse"]}
+    speaker_key = {a.id: a.speaker.entity or (a.speaker.actor.name if a.speaker.actor else None)
+                   for a in ctx["linked_attributions"]}
+    speakers = {c.id: key for c in claims if c.attribution and (key := speaker_key.get(c.attribution))}
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
-                                     embeddings=vectors, neighbours=neighbours)
+                                     embeddings=vectors, neighbours=neighbours, stories=stories,
+                                     speakers=speakers)
     # Grouping changes two fields of a stored claim: rewrite only documents where one did.
     changed: set[str] = set()
     by_doc: dict[str, list[Claim]] = {}
@@ -113,6 +118,6 @@ DOC = DocStage("claims", requires=("text", "parse", "attributions", "mentions", 
 #: before their origins are traced (the provenance stage's input).
 CORPUS = CorpusStage("claim_families",
                      requires=("documents", "claims", "reuse_features", "entities",
-                               "entity_spans_by_doc", "linked_attributions"),
+                               "entity_spans_by_doc", "linked_attributions", "reuse"),
                      assigns=("grouped_claims", "families"), fn=_families,
-                     stamp=f"claims {RELATED} k{NEIGHBOURS}")
+                     stamp=f"claims {RELATED} {STORY} k{NEIGHBOURS}")

@@ -22,7 +22,9 @@ from typing import Any, Literal
 from ..claims import lexicon as lex
 from ..claims.text import norm_name
 from ..errors import UsageError
-from ..types import Attribution, Citation, Claim, ClaimFamily, Document, Mention, Reuse
+from ..types import (Attribution, Citation, Claim, ClaimFamily, Document, Entity, FamilyDenial, Mention,
+                     Reuse)
+from ._origins import Corpus, Source, _speaker, trace_family
 
 CitationKind = Literal["outlet", "official", "document", "agency", "other"]
 ENV_VAR = "NARRATRACE_OUTLETS"
@@ -268,147 +270,73 @@ def _is_photo_credit(text: str, start: int, end: int) -> bool:
 
 def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], citations: Sequence[Citation],
                   reuse: Sequence[Reuse], documents: Mapping[str, Document],
+                  attributions: Sequence[Attribution] = (), entities: Sequence[Entity] = (),
                   registry: OutletRegistry | None = None) -> list[ClaimFamily]:
-    """Fill ``origins``, ``independent_origins``, ``origin_types``, ``circular``, ``first_seen``.
+    """Fill each family's ``origins`` (actors), ``independent_origins``, ``origin_types``,
+    ``origin_ids``, the ``chain`` that justifies the count, ``circular`` with its loop,
+    ``background``, ``denials`` (from the denial families that contradict it) and ``hardening``.
 
-    The origin of a claim is its speaker, or the publishing outlet for the narrator's own
-    statements. Reprints (reuse ``duplicate``/``syndicated``) count as their original; a claim
-    attributed to an outlet whose own article is in the family takes that article's origins
-    (so outlet → outlet → official counts once); a loop of outlets citing each other is flagged
-    ``circular`` and counts once.
+    See :mod:`narratrace.provenance._origins` for the rules: derived documents add no origin,
+    relays are followed to what they rest on, one actor under several names counts once.
+
+    >>> from narratrace.types import Speaker, Actor
+    >>> docs = {d: Document(id=d, path=d, source_text="", text="", outlet=o, published=p)
+    ...         for d, o, p in (("a", "The Ledger", "2025-01-02"), ("b", "Daily Tide", "2025-01-03"))}
+    >>> said = Attribution("t1", "a", "indirect", Speaker("Ann Vole", 0, 8, actor=Actor("Ann Vole", "person", "name")),
+    ...                    "said", "x", 0, 1)
+    >>> claims = [Claim("c1", "a", "The bridge is closed", 0, 20, attribution="t1"),
+    ...           Claim("c2", "b", "The bridge is closed", 0, 20)]
+    >>> fam = ClaimFamily("f", "bridge", ("c1", "c2"), ("a", "b"))
+    >>> out = trace_origins([fam], claims=claims, citations=[], reuse=[], documents=docs,
+    ...                     attributions=[said])[0]
+    >>> out.origins, out.independent_origins
+    (('Ann Vole',), 1)
+    >>> out.chain[-1]
+    '→ 1 independent origin: Ann Vole'
     """
     registry = registry if registry is not None else load_outlets()
-    by_id = {c.id: c for c in claims}
-    original = _originals(reuse, documents)
     known = frozenset(norm_name(d.outlet) for d in documents.values() if d.outlet)
-    kinds: dict[tuple[str, str], CitationKind] = {(c.doc, _key(c.source, registry, known)): c.kind for c in citations}
-    outlet_key = {d.id: _key(d.outlet, registry, known) for d in documents.values() if d.outlet}
+
+    def outlet_key(name: str) -> str | None:
+        outlet = registry.find(name)
+        if outlet:
+            return "outlet:" + outlet.name.casefold()
+        norm = norm_name(name)
+        return "outlet:" + norm if norm in known else None
+
+    def outlet_type(name: str) -> str:
+        outlet = registry.find(name)
+        return outlet.type_label if outlet else "outlet"
+
+    corpus = Corpus(documents=documents, reuse=reuse, attributions=attributions, citations=citations,
+                    entities=entities, outlet_key=outlet_key, outlet_type=outlet_type)
+    by_id = {c.id: c for c in claims}
+    denials: dict[str, list[FamilyDenial]] = {}
+    for fam in families:
+        for target in fam.contradicts:
+            for cid in fam.claims:
+                claim = by_id.get(cid)
+                if claim is None:
+                    continue
+                who = _denier(claim, corpus)
+                denials.setdefault(target, []).append(FamilyDenial(
+                    actor=who.name or "the narrator", doc=claim.doc, start=claim.start, end=claim.end,
+                    claim=claim.id, actor_id=who.id))
     out = []
     for fam in families:
         members = [by_id[c] for c in fam.claims if c in by_id]
-        fam_docs = {original.get(c.doc, c.doc) for c in members}
-        docs_of_outlet: dict[str, set[str]] = {}
-        for d in fam_docs:
-            if d in outlet_key:
-                docs_of_outlet.setdefault(outlet_key[d], set()).add(d)
-        names: dict[str, str] = {}
-        types: dict[str, str] = {}
-        raw: dict[str, set[str]] = {}  # doc → source keys its claims rest on
-        for claim in members:
-            doc = original.get(claim.doc, claim.doc)
-            key, name, typ = _claim_source(claim, doc, documents, kinds, registry, known)
-            raw.setdefault(doc, set()).add(key)
-            if len(name) > len(names.get(key, "")):
-                names[key] = name
-            types.setdefault(key, typ)
-        origins: set[str] = set()
-        circular = False
-        for doc in sorted(raw):
-            found, loop = _resolve(doc, raw, docs_of_outlet, outlet_key, ())
-            origins |= found
-            circular |= loop
-        ordered = sorted(origins, key=lambda k: names.get(k, k))
-        published = sorted(p for d in {c.doc for c in members} if (p := getattr(documents.get(d), "published", None)))
-        out.append(dataclasses.replace(
-            fam, origins=tuple(_display(k, names) for k in ordered), independent_origins=len(ordered),
-            origin_types=tuple(types.get(k, "circular") for k in ordered), circular=circular,
-            first_seen=published[0] if published else fam.first_seen))
+        traced = trace_family(fam, members, corpus, denials.get(fam.id, ()))
+        published = sorted(p for d in {c.doc for c in members}
+                           if (p := getattr(documents.get(d), "published", None)))
+        out.append(dataclasses.replace(traced, first_seen=published[0] if published else fam.first_seen))
     return out
 
 
-def _originals(reuse: Sequence[Reuse], documents: Mapping[str, Document]) -> dict[str, str]:
-    """Copy → original for duplicates and syndicated reprints (same_story stays independent)."""
-    parent: dict[str, str] = {}
-    for r in reuse:
-        if r.kind == "same_story":
-            continue
-        if r.direction == "a->b":
-            src, dst = r.a, r.b
-        elif r.direction == "b->a":
-            src, dst = r.b, r.a
-        else:  # unknown: the earlier publication (then the smaller id) is the original
-            pa = getattr(documents.get(r.a), "published", None) or "9999"
-            pb = getattr(documents.get(r.b), "published", None) or "9999"
-            src, dst = (r.a, r.b) if (pa, r.a) <= (pb, r.b) else (r.b, r.a)
-        parent.setdefault(dst, src)
-    out = {}
-    for doc in parent:
-        root, seen = doc, {doc}
-        while root in parent and parent[root] not in seen:
-            root = parent[root]
-            seen.add(root)
-        out[doc] = root
-    return out
-
-
-_MASTHEAD = re.compile(r"^(?:news|times|post|daily|journal|herald|tribune|gazette|telegraph|press|today|"
-                       r"media|tv|radio|network|info|online|wire|express|observer|guardian|mail|star)$", re.I)
-
-
-def _key(name: str | None, registry: OutletRegistry, outlets: frozenset[str] = frozenset()) -> str:
-    """A matching key for a source name: registry outlet, a known outlet's full name, else a
-    person's surname ("Prime Minister Ada Lovi" and "Lovi" are one source), else the name."""
-    if not name:
-        return ""
-    outlet = registry.find(name)
-    if outlet:
-        return "outlet:" + outlet.name.casefold()
-    base = re.split(r"['’]s\b", name, maxsplit=1)[0]
-    norm = norm_name(base)
-    parts = base.split()
-    if norm in outlets or not parts:
-        return "name:" + norm
-    last = parts[-1]
-    if last[:1].isupper() and not (lex.OFFICE.search(last) or _OUTLET_WORDS.search(last)
-                                   or _MASTHEAD.match(last) or lex.DOCUMENT_SPEAKER.search(last)):
-        return "name:" + norm.split()[-1] if norm else ""
-    return "name:" + norm
-
-
-def _claim_source(claim: Claim, doc: str, documents: Mapping[str, Document],
-                  kinds: Mapping[tuple[str, str], CitationKind], registry: OutletRegistry,
-                  known: frozenset[str]) -> tuple[str, str, str]:
-    """(key, display name, type) of the source a claim rests on."""
-    if claim.attributed_to:
-        name = _clean_source(claim.attributed_to) or claim.attributed_to
-        key = _key(name, registry, known)
-        outlet = registry.find(name)
-        typ = outlet.type_label if outlet else kinds.get((claim.doc, key), "other")
-        return key, outlet.name if outlet else name, typ
-    document = documents.get(doc)
-    if document and document.outlet:
-        outlet = registry.find(document.outlet)
-        return (_key(document.outlet, registry, known), outlet.name if outlet else document.outlet,
-                outlet.type_label if outlet else "outlet")
-    title = (document.title or document.path) if document else doc
-    return "doc:" + doc, title, "narrator"
-
-
-def _resolve(doc: str, raw: Mapping[str, set[str]], docs_of_outlet: Mapping[str, set[str]],
-             outlet_key: Mapping[str, str], path: tuple[str, ...]) -> tuple[set[str], bool]:
-    """Follow a document's sources through outlets whose own articles are in the family."""
-    found: set[str] = set()
-    loop = False
-    for key in raw.get(doc, ()):
-        targets = docs_of_outlet.get(key, set()) - {doc}
-        if not targets:
-            found.add(key)
-            continue
-        for target in sorted(targets):
-            if target in path:  # A cites B cites A: the loop is one origin, flagged
-                loop = True
-                found.add("loop:" + "+".join(sorted({outlet_key.get(t, t) for t in (*path[path.index(target):], doc)})))
-                continue
-            sub, sub_loop = _resolve(target, raw, docs_of_outlet, outlet_key, (*path, doc))
-            found |= sub
-            loop |= sub_loop
-    return found, loop
-
-
-def _display(key: str, names: Mapping[str, str]) -> str:
-    if key.startswith("loop:"):
-        return "circular: " + " ↔ ".join(names.get(k, k.split(":", 1)[-1]) for k in key[5:].split("+"))
-    return names.get(key, key.split(":", 1)[-1])
+def _denier(claim: Claim, corpus: Corpus) -> Source:
+    attr = corpus.attr.get(claim.attribution) if claim.attribution else None
+    if attr is not None:
+        return _speaker(attr, corpus.root(claim.doc), corpus)
+    return corpus.outlet(claim.doc)
 
 
 __all__ = ["ENV_VAR", "Outlet", "OutletRegistry", "extract_citations", "load_outlets", "trace_origins"]

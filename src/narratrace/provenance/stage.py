@@ -19,12 +19,13 @@ def _citations(document: Document, parsed: Any, got: DocAnalysis, ctx: StageCont
 def _origins(ctx: CorpusContext) -> Mapping[str, Any]:
     families = trace_origins(ctx["families"], claims=ctx["grouped_claims"],
                              citations=ctx.read("citations"), reuse=ctx["reuse"],
-                             documents={d.id: d for d in ctx.documents})
+                             documents={d.id: d for d in ctx.documents},
+                             attributions=ctx["linked_attributions"], entities=ctx["entities"])
     return {"claim_families": families}
 
 
 DOC = DocStage("citations", requires=("text", "attributions", "mentions"), assigns=("citations",),
                fn=_citations)
 CORPUS = CorpusStage("origins", requires=("documents", "families", "grouped_claims", "citations",
-                                          "reuse"),
+                                          "reuse", "linked_attributions", "entities"),
                      assigns=("claim_families",), fn=_origins)

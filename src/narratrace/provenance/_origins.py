@@ -1,0 +1,375 @@
+"""Origins of claim families: what each carrier rests on, followed to its first source.
+
+A family's carriers are its claims' documents. Each claim rests on a source:
+
+- the speaker of the attribution it is the content of (the actor, resolved by the attribution
+  and speakers stages; one person under several names is one key);
+- for an anonymous speaker ("a source close to the club"), the outlet that printed it, or the
+  reporter of the report it sits in ("X cited military sources");
+- for the narrator's own words, a source the sentence cites ("according to X"), else the outlet
+  that published the original document.
+
+A document derived from another (a reprint, a rewrite, with or without credit) adds nothing: its
+claims are its original's. A source that is itself a carrier (an outlet whose own article is in
+the family), or that cites someone inside the quoted words ("As the press has revealed, and in
+particular the paper P, ..."), is a relay: the trace follows it to what it rests on. A narrator
+that states the claim plainly while other carriers attribute it to someone is taken to relay
+them (it names no source of its own, so it adds no origin), unless it presents the claim as its
+own finding ("we saw", "can reveal"). A trace that comes back to where it started is circular,
+and so is a "confirmation" that itself rests on what it confirms.
+
+Every step is written down (``chain``), so the count can be checked by a reader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..claims import lexicon as lex
+from ..claims.text import norm_name
+from ..types import (Attribution, Citation, Claim, ClaimFamily, Document, Entity, FamilyDenial,
+                     Hardening, Reuse)
+
+#: A narrator presenting something as its own finding, not as anyone's report.
+OWN_FINDING = re.compile(r"\b(?:we|our|us|can (?:now )?reveal|has (?:learned|learnt|seen|established|"
+                         r"confirmed)|have (?:learned|learnt|seen|established|confirmed))\b", re.I)
+#: A source named only as "the press", "media reports", "local media".
+GENERIC_MEDIA = re.compile(r"^(?:the\s+)?(?:\w+\s+)?(?:press|media|reports?|newspapers?|journalists?|"
+                           r"outlets?)(?:\s+reports?)?$", re.I)
+_ORGANISATION = re.compile(r"\b(?:news|times|post|daily|journal|herald|tribune|gazette|telegraph|press|"
+                           r"today|media|tv|radio|network|wire|express|observer|company|group|association|"
+                           r"union|bank|institute|university|centre|center|council|service|agency|office|"
+                           r"report|statement|document)\b", re.I)
+_DERIVED = {"duplicate": "a copy", "syndicated": "a reprint", "rewrite": "a rewrite"}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One actor a claim can rest on."""
+
+    key: str
+    name: str
+    type: str
+    id: str | None = None
+
+
+class Corpus:
+    """The corpus-wide facts a trace reads: documents, their lineage, attributions, citations."""
+
+    def __init__(self, *, documents: Mapping[str, Document], reuse: Sequence[Reuse],
+                 attributions: Iterable[Attribution], citations: Iterable[Citation],
+                 entities: Iterable[Entity], outlet_key: object, outlet_type: object = None) -> None:
+        self.documents = documents
+        self.attr = {a.id: a for a in attributions}
+        self.nested: dict[str, list[Attribution]] = {}
+        for a in self.attr.values():
+            if a.outer:
+                self.nested.setdefault(a.outer, []).append(a)
+        self.citations: dict[str, list[Citation]] = {}
+        for c in citations:
+            self.citations.setdefault(c.doc, []).append(c)
+        self.entities = {e.id: e for e in entities}
+        self._outlet_key = outlet_key
+        self._outlet_type = outlet_type or (lambda name: "outlet")
+        self.parent: dict[str, tuple[str, Reuse]] = {}
+        for r in reuse:
+            if r.kind == "same_story":
+                continue
+            src, dst = _ends(r, documents)
+            self.parent.setdefault(dst, (src, r))
+
+    def root(self, doc: str) -> str:
+        """The original a document derives from (itself when it is one)."""
+        seen = {doc}
+        while doc in self.parent and self.parent[doc][0] not in seen:
+            doc = self.parent[doc][0]
+            seen.add(doc)
+        return doc
+
+    def label(self, doc: str) -> str:
+        """How a chain names a document: its outlet and title."""
+        d = self.documents.get(doc)
+        if d is None:
+            return doc
+        title = " ".join((d.title or "").split())
+        if len(title) > 60:
+            title = title[:59].rsplit(" ", 1)[0] + "…"
+        if d.outlet and title:
+            return f"{d.outlet} («{title}»)"
+        return d.outlet or (f"«{title}»" if title else f"document {doc[:8]}")
+
+    def outlet(self, doc: str) -> Source:
+        d = self.documents.get(doc)
+        name = d.outlet if d and d.outlet else None
+        if name:
+            return Source(self.key(name, "outlet"), name, self._outlet_type(name))  # type: ignore[operator]
+        # Never a title or a path: the analyst sees which document in the chain.
+        return Source("doc:" + doc, f"unnamed outlet ({self.label(doc)})", "outlet")
+
+    def key(self, name: str, typ: str) -> str:
+        found = self._outlet_key(name)  # type: ignore[operator]
+        if found:
+            return str(found)
+        base = re.split(r"['’]s\b", name, maxsplit=1)[0]
+        norm = norm_name(base)
+        parts = norm.split()
+        words = base.split()
+        # A person counts once under every form of their name: keyed by surname ("Prime
+        # Minister Ada Lovi", "Lovi"), also when the type is unknown but the name ends in one.
+        if parts and (typ == "person" or (typ == "other" and words and words[-1][:1].isupper()
+                                          and not (lex.OFFICE.search(words[-1]) or _ORGANISATION.search(base)))):
+            return "person:" + parts[-1]
+        return "name:" + norm
+
+
+def _ends(r: Reuse, documents: Mapping[str, Document]) -> tuple[str, str]:
+    if r.direction == "a->b":
+        return r.a, r.b
+    if r.direction == "b->a":
+        return r.b, r.a
+    pa = getattr(documents.get(r.a), "published", None) or "9999"
+    pb = getattr(documents.get(r.b), "published", None) or "9999"
+    return (r.a, r.b) if (pa, r.a) <= (pb, r.b) else (r.b, r.a)
+
+
+def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
+                 denials: Sequence[FamilyDenial] = ()) -> ClaimFamily:
+    """``fam`` with its origins, count, chain, circularity, background flag, denials and
+    hardening filled in."""
+    chain: list[str] = []
+    roots = {}
+    for claim in members:
+        roots.setdefault(corpus.root(claim.doc), []).append(claim)
+    for doc in sorted({c.doc for c in members}):
+        root = corpus.root(doc)
+        if root != doc:
+            src, r = corpus.parent[doc]
+            what = _DERIVED.get(r.kind, "a copy")
+            credit = f"crediting «{r.credit}»" if r.credit else "without credit" if r.kind == "rewrite" else ""
+            chain.append(f"{corpus.label(doc)} is {what} of {corpus.label(src)}"
+                         + (f", {credit}" if credit else "") + ": it adds no origin")
+    fam_outlets: dict[str, set[str]] = {}
+    for root in roots:
+        fam_outlets.setdefault(corpus.outlet(root).key, set()).add(root)
+
+    # First hop per carrier (its original): the sources its claims name.
+    first: dict[str, list[tuple[Source, Claim, list[Source]]]] = {}
+    for root, claims in sorted(roots.items()):
+        for claim in claims:
+            src, relays = _source(claim, root, corpus)
+            first.setdefault(root, []).append((src, claim, relays))
+    attributed = any(s.type != "narrator" for hops in first.values() for s, _, _ in hops)
+    cited_keys = _cited_keys(first, corpus)
+    narrators: set[str] = set()
+    names: dict[str, Source] = {}
+    edges: dict[str, set[str]] = {}
+    carrier_sources: dict[str, set[str]] = {}
+    for root, hops in first.items():
+        outlet = corpus.outlet(root)
+        for src, claim, relays in hops:
+            if src.type == "narrator":
+                own = OWN_FINDING.search(claim.text) or outlet.key in cited_keys
+                if attributed and not own:
+                    chain.append(f"{corpus.label(root)} states it without naming a source; other "
+                                 "carriers attribute it, so it is taken to relay them")
+                    continue
+                src = outlet
+                narrators.add(src.key)
+                chain.append(f"{corpus.label(root)} states it as its own")
+            else:
+                how = "cites" if src.type != "anonymous" else "quotes an unnamed source, printed by"
+                chain.append(f"{corpus.label(root)} {how} {src.name}")
+            names.setdefault(src.key, src)
+            carrier_sources.setdefault(root, set()).add(src.key)
+            prev = src
+            for relay in relays:
+                names.setdefault(relay.key, relay)
+                edges.setdefault(prev.key, set()).add(relay.key)
+                chain.append(f"{prev.name} itself cites {relay.name}")
+                prev = relay
+    # An outlet cited as a source whose own article carries the claim: follow it.
+    for key, docs in fam_outlets.items():
+        for root in docs:
+            for k in carrier_sources.get(root, ()):
+                if k != key:
+                    edges.setdefault(key, set()).add(k)
+    starts = sorted({k for keys in carrier_sources.values() for k in keys})
+    origins, loops = _sinks(starts, edges)
+    circular_loop: tuple[str, ...] = ()
+    if loops:
+        circular_loop = tuple(names[k].name if k in names else k for k in loops[0])
+        chain.append("circular: " + " → ".join((*circular_loop, circular_loop[0])))
+    # A "confirmation" that rests on what it confirms: a carrier cites X and also Y, and X
+    # itself cites Y.
+    if not loops:
+        for root, keys in sorted(carrier_sources.items()):
+            cited = keys | _doc_cited(root, corpus)
+            for k in sorted(keys):
+                reach = _reach(k, edges) - {k}
+                hit = sorted(reach & cited)
+                if hit:
+                    circular_loop = (names[hit[0]].name if hit[0] in names else hit[0], names[k].name,
+                                     corpus.label(root))
+                    chain.append(f"circular: {corpus.label(root)} presents {names[k].name} as a source, "
+                                 f"and {names[k].name} rests on {circular_loop[0]}, which it also cites")
+                    break
+            if circular_loop:
+                break
+    if not origins and loops:  # a pure loop: its earliest member stands for it
+        origins = [loops[0][0]]
+    ordered = sorted(origins, key=lambda k: names[k].name if k in names else k)
+    shown = [names[k] if k in names else Source(k, k.split(":", 1)[-1], "other") for k in ordered]
+    background = (not attributed and all(not c.hedges for c in members) and not denials
+                  and all(s.key in narrators for s in shown))
+    n = len(shown)
+    chain.append(f"→ {n} independent origin{'s' if n != 1 else ''}: " + ", ".join(s.name for s in shown)
+                 if shown else "→ no origin could be traced")
+    hardening = _hardening(members, corpus)
+    return dataclasses.replace(
+        fam, origins=tuple(s.name for s in shown), independent_origins=n,
+        origin_types=tuple(s.type for s in shown), origin_ids=tuple(s.id for s in shown),
+        chain=tuple(dict.fromkeys(chain)), circular=bool(circular_loop), circular_loop=circular_loop,
+        background=background, denials=tuple(denials), hardening=hardening,
+        hedge_drop=bool(hardening))
+
+
+def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Source]]:
+    """The source a claim names, and the relays it passes through (in order)."""
+    attr = corpus.attr.get(claim.attribution) if claim.attribution else None
+    if attr is None:
+        if claim.attributed_to and claim.attributed_to.strip().lower() not in lex.PRONOUNS:
+            # a claim record without its attribution (built by hand, or an older store)
+            name = claim.attributed_to.strip()
+            typ = corpus._outlet_type(name) if corpus._outlet_key(name) else "other"  # type: ignore[operator]
+            key = corpus.key(name, typ)
+            if typ == "other":  # how the document's citations typed it ("official", "document")
+                typ = next((c.kind for c in corpus.citations.get(claim.doc, ())
+                            if corpus.key(c.source, "other") == key), typ)
+            return Source(key, name, typ), []
+        cited = _cited_in(claim, corpus)
+        return (cited, []) if cited else (Source("", "", "narrator"), [])
+    src = _speaker(attr, root, corpus)
+    relays: list[Source] = []
+    # Words inside the quote that cite someone else ("As the press has revealed, and in
+    # particular the paper P, ..."): the speaker relays them.
+    for c in corpus.citations.get(attr.doc, ()):
+        if attr.start <= c.start < attr.end and c.kind in ("outlet", "agency", "document"):
+            typ = "outlet" if c.kind in ("outlet", "agency") else "document"
+            relays.append(Source(corpus.key(c.source, typ), c.source, typ))
+            break
+    return src, relays
+
+
+def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
+    actor = attr.speaker.actor
+    if actor is None:
+        text = attr.speaker.text.strip()
+        if not text or text.lower() in lex.PRONOUNS:
+            return Source("", "", "narrator")
+        return Source(corpus.key(text, "other"), text, "other")
+    if actor.type == "anonymous":
+        outer = corpus.attr.get(attr.outer) if attr.outer else None
+        if outer is not None and outer.speaker.actor is not None and outer.speaker.actor.type != "anonymous":
+            via = _speaker(outer, root, corpus)
+            return Source(via.key, via.name, "anonymous source of " + via.type, via.id)
+        outlet = corpus.outlet(root)
+        return dataclasses.replace(outlet, type="anonymous")
+    name = actor.name
+    if actor.id and actor.id in corpus.entities:
+        name = corpus.entities[actor.id].name
+    if actor.type == "outlet" and GENERIC_MEDIA.match(name):
+        return Source("media:" + name.lower(), name, "media")
+    return Source(corpus.key(name, actor.type), name, actor.type, actor.id)
+
+
+def _cited_in(claim: Claim, corpus: Corpus) -> Source | None:
+    """A source the narrator's sentence cites ("according to X", "X reported")."""
+    for c in corpus.citations.get(claim.doc, ()):
+        if claim.start <= c.start < claim.end and c.source:
+            typ = corpus._outlet_type(c.source) if c.kind in ("agency", "outlet") else c.kind  # type: ignore[operator]
+            return Source(corpus.key(c.source, typ), c.source, typ)
+    return None
+
+
+def _cited_keys(first: Mapping[str, list[tuple[Source, Claim, list[Source]]]], corpus: Corpus) -> set[str]:
+    return {s.key for hops in first.values() for s, _, _ in hops if s.key}
+
+
+def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
+    out = set()
+    for c in corpus.citations.get(doc, ()):
+        typ = {"agency": "outlet"}.get(c.kind, c.kind)
+        out.add(corpus.key(c.source, typ))
+    return out
+
+
+def _reach(start: str, edges: Mapping[str, set[str]]) -> set[str]:
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _sinks(starts: Sequence[str], edges: Mapping[str, set[str]]) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The sources reached from ``starts`` that rest on nobody else, and the loops met."""
+    sinks: set[str] = set()
+    loops: list[tuple[str, ...]] = []
+    done: set[str] = set()
+
+    def walk(node: str, path: tuple[str, ...]) -> None:
+        if node in path:
+            loop = path[path.index(node):]
+            if loop not in loops:
+                loops.append(loop)
+            return
+        if node in done:
+            return
+        nxt = [n for n in sorted(edges.get(node, ())) if n != node]
+        if not nxt:
+            sinks.add(node)
+        for n in nxt:
+            walk(n, (*path, node))
+        done.add(node)
+
+    for s in starts:
+        walk(s, ())
+    return sorted(sinks), loops
+
+
+def _hardening(members: Sequence[Claim], corpus: Corpus) -> tuple[Hardening, ...]:
+    """Carriers that state without hedges what an earlier or source carrier hedged."""
+    out: dict[tuple[str, str], Hardening] = {}
+    hedged = [c for c in members if c.hedges and c.stance == "asserts"]
+    plain = [c for c in members if not c.hedges and c.stance == "asserts"]
+    for h in hedged:
+        for p in plain:
+            if p.doc == h.doc or (h.doc, p.doc) in out:
+                continue
+            if not _before(h.doc, p.doc, corpus):
+                continue
+            out[(h.doc, p.doc)] = Hardening(source_doc=h.doc, derived_doc=p.doc, dropped=h.hedges,
+                                            source_claim=h.id, derived_claim=p.id)
+    return tuple(out[k] for k in sorted(out))
+
+
+def _before(a: str, b: str, corpus: Corpus) -> bool:
+    """Is document ``a`` a source of ``b`` or published before it (or are both undated)?"""
+    doc = b
+    seen = {b}
+    while doc in corpus.parent and corpus.parent[doc][0] not in seen:
+        doc = corpus.parent[doc][0]
+        if doc == a:
+            return True
+        seen.add(doc)
+    pa = getattr(corpus.documents.get(a), "published", None)
+    pb = getattr(corpus.documents.get(b), "published", None)
+    if pa and pb:
+        return pa <= pb
+    return True
