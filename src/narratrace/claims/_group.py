@@ -154,7 +154,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             for k in idx:
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
-    ordered = _link_denials(ordered, claims, family_of, edges, names, related, story_pairs)
+    ordered = _link_denials(ordered, claims, family_of, edges, names, related, story_pairs, exact)
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -265,22 +265,67 @@ def _label(text: str, limit: int = 140) -> str:
 
 def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
-                  related: float, stories: Collection[frozenset[str]] = ()) -> list[ClaimFamily]:
-    """A denial family points at the assertion families it answers: similar and sharing a name,
-    from ``DENIES`` similarity when one document carries both or the two tell one story."""
+                  related: float, stories: Collection[frozenset[str]] = (),
+                  exact: np.ndarray | None = None) -> list[ClaimFamily]:
+    """A denial family points at the assertion families it answers.
+
+    Anywhere in the corpus, a similar assertion (``related``) sharing a name. Nearby (the same
+    document, or one telling the same story), the most similar assertion from ``DENIES``,
+    among those sharing a name when any does; a denial that only points back ("rejected the
+    claim", "denied that suggestion") answers the assertion just before it. The nearby search
+    reads one document and its story neighbours per denial: linear in the corpus.
+    """
     targets: dict[str, set[str]] = {}
+    spread = {f.id: len(f.docs) for f in families}
     for i, j, sim in edges:
         if not names[i] & names[j]:
             continue
-        near = claims[i].doc == claims[j].doc or frozenset((claims[i].doc, claims[j].doc)) in stories
-        if sim < (DENIES if near else related):
-            continue
         for d, o in ((i, j), (j, i)):
-            if _denies(claims[d]) and claims[o].stance != "denies" and family_of[d] != family_of[o]:
+            if not _denies(claims[d]) or claims[o].stance == "denies" or _denies(claims[o]):
+                continue
+            # a story's allegation (several carriers) is answered from STORY similarity
+            if family_of[d] != family_of[o] and (sim >= related or (sim >= STORY and spread[family_of[o]] > 1)):
                 targets.setdefault(family_of[d], set()).add(family_of[o])
+    if exact is not None:
+        by_doc: dict[str, list[int]] = {}
+        for k, c in enumerate(claims):
+            by_doc.setdefault(c.doc, []).append(k)
+        near_docs: dict[str, set[str]] = {}
+        for pair in stories:
+            a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+            near_docs.setdefault(a, set()).add(b)
+            near_docs.setdefault(b, set()).add(a)
+        for d, claim in enumerate(claims):
+            if not _denies(claim):
+                continue
+            pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
+                    if claims[o].stance != "denies" and not _denies(claims[o]) and family_of[o] != family_of[d]]
+            if not pool:
+                continue
+            if _POINTS_BACK.search(claim.text):
+                before = [o for o in pool if claims[o].doc == claim.doc and claims[o].end <= claim.start]
+                if before:
+                    targets.setdefault(family_of[d], set()).add(family_of[max(before, key=lambda o: claims[o].end)])
+                    continue
+            sims = exact[pool] @ exact[d]
+            named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
+            best = max(named, key=lambda k: sims[k])
+            if sims[best] >= DENIES:
+                targets.setdefault(family_of[d], set()).add(family_of[pool[best]])
+                # What a denial answers is usually the story's allegation, the claim several
+                # documents carry: the most similar such claim nearby is answered too.
+                shared = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
+                if shared:
+                    targets[family_of[d]].add(family_of[pool[max(shared, key=lambda k: sims[k])]])
     out = []
     for fam in families:
         if fam.id in targets:
             fam = dataclasses.replace(fam, contradicts=tuple(sorted(targets[fam.id])))
         out.append(fam)
     return out
+
+
+#: A denial whose object is only a pointer back to what was just reported.
+_POINTS_BACK = re.compile(r"\b(?:that|the|these|those|this|such)\s+(?:\w+\s+)?(?:claims?|suggestions?|"
+                          r"accusations?|allegations?|reports?|story|stories|assertions?|charges?|account)\b",
+                          re.I)

@@ -297,12 +297,25 @@ def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], c
     registry = registry if registry is not None else load_outlets()
     known = frozenset(norm_name(d.outlet) for d in documents.values() if d.outlet)
 
+    # A known outlet is also found by a distinctive part of its name ("the Siren" for "The
+    # Daily Siren"): the words left after the generic masthead words, when one outlet has them.
+    by_word: dict[str, set[str]] = {}
+    for full in known:
+        for word in set(full.split()) - _GENERIC_MASTHEAD:
+            by_word.setdefault(word, set()).add(full)
+
     def outlet_key(name: str) -> str | None:
         outlet = registry.find(name)
         if outlet:
             return "outlet:" + outlet.name.casefold()
         norm = norm_name(name)
-        return "outlet:" + norm if norm in known else None
+        if norm in known:
+            return "outlet:" + norm
+        words = set(norm.split()) - _GENERIC_MASTHEAD
+        if not words or len(words) > 4:
+            return None
+        fits = set.intersection(*(by_word.get(w, set()) for w in words))
+        return "outlet:" + next(iter(fits)) if len(fits) == 1 else None
 
     def outlet_type(name: str) -> str:
         outlet = registry.find(name)
@@ -330,6 +343,10 @@ def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], c
                            if (p := getattr(documents.get(d), "published", None)))
         out.append(dataclasses.replace(traced, first_seen=published[0] if published else fam.first_seen))
     return out
+
+
+_GENERIC_MASTHEAD = frozenset("the a daily weekly news times post herald tribune press journal gazette "
+                              "wire agency service radio tv network media online paper newspaper".split())
 
 
 def _denier(claim: Claim, corpus: Corpus) -> Source:

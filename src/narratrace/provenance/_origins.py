@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..claims import lexicon as lex
@@ -39,6 +39,11 @@ OWN_FINDING = re.compile(r"\b(?:we|our|us|can (?:now )?reveal|has (?:learned|lea
 #: A source named only as "the press", "media reports", "local media".
 GENERIC_MEDIA = re.compile(r"^(?:the\s+)?(?:\w+\s+)?(?:press|media|reports?|newspapers?|journalists?|"
                            r"outlets?)(?:\s+reports?)?$", re.I)
+#: A source described, not named: "a person inside the club", "an official", "sources close to".
+UNNAMED = re.compile(r"^(?:a|an|one|two|three|several|some|the)\s+(?:\w+\s+){0,2}?(?:person|people|source|"
+                     r"sources|insider|insiders|official|officials|employee|employees|worker|workers|member|"
+                     r"members|someone|individual|figure|executive|aide|whistleblower|nurse|witness)\b", re.I)
+_PROPER = re.compile(r"\b(?:The\s+)?[A-Z][\w'’-]+(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]+)*")
 _ORGANISATION = re.compile(r"\b(?:news|times|post|daily|journal|herald|tribune|gazette|telegraph|press|"
                            r"today|media|tv|radio|network|wire|express|observer|company|group|association|"
                            r"union|bank|institute|university|centre|center|council|service|agency|office|"
@@ -61,7 +66,8 @@ class Corpus:
 
     def __init__(self, *, documents: Mapping[str, Document], reuse: Sequence[Reuse],
                  attributions: Iterable[Attribution], citations: Iterable[Citation],
-                 entities: Iterable[Entity], outlet_key: object, outlet_type: object = None) -> None:
+                 entities: Iterable[Entity], outlet_key: Callable[[str], str | None],
+                 outlet_type: Callable[[str], str] | None = None) -> None:
         self.documents = documents
         self.attr = {a.id: a for a in attributions}
         self.nested: dict[str, list[Attribution]] = {}
@@ -73,7 +79,7 @@ class Corpus:
             self.citations.setdefault(c.doc, []).append(c)
         self.entities = {e.id: e for e in entities}
         self._outlet_key = outlet_key
-        self._outlet_type = outlet_type or (lambda name: "outlet")
+        self._outlet_type: Callable[[str], str] = outlet_type or (lambda name: "outlet")
         self.parent: dict[str, tuple[str, Reuse]] = {}
         for r in reuse:
             if r.kind == "same_story":
@@ -105,12 +111,12 @@ class Corpus:
         d = self.documents.get(doc)
         name = d.outlet if d and d.outlet else None
         if name:
-            return Source(self.key(name, "outlet"), name, self._outlet_type(name))  # type: ignore[operator]
+            return Source(self.key(name, "outlet"), name, self._outlet_type(name))
         # Never a title or a path: the analyst sees which document in the chain.
         return Source("doc:" + doc, f"unnamed outlet ({self.label(doc)})", "outlet")
 
     def key(self, name: str, typ: str) -> str:
-        found = self._outlet_key(name)  # type: ignore[operator]
+        found = self._outlet_key(name)
         if found:
             return str(found)
         base = re.split(r"['’]s\b", name, maxsplit=1)[0]
@@ -140,16 +146,16 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     """``fam`` with its origins, count, chain, circularity, background flag, denials and
     hardening filled in."""
     chain: list[str] = []
-    roots = {}
+    roots: dict[str, list[Claim]] = {}
     for claim in members:
         roots.setdefault(corpus.root(claim.doc), []).append(claim)
     for doc in sorted({c.doc for c in members}):
         root = corpus.root(doc)
         if root != doc:
-            src, r = corpus.parent[doc]
+            source_doc, r = corpus.parent[doc]
             what = _DERIVED.get(r.kind, "a copy")
             credit = f"crediting «{r.credit}»" if r.credit else "without credit" if r.kind == "rewrite" else ""
-            chain.append(f"{corpus.label(doc)} is {what} of {corpus.label(src)}"
+            chain.append(f"{corpus.label(doc)} is {what} of {corpus.label(source_doc)}"
                          + (f", {credit}" if credit else "") + ": it adds no origin")
     fam_outlets: dict[str, set[str]] = {}
     for root in roots:
@@ -220,8 +226,8 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                 break
     if not origins and loops:  # a pure loop: its earliest member stands for it
         origins = [loops[0][0]]
-    ordered = sorted(origins, key=lambda k: names[k].name if k in names else k)
-    shown = [names[k] if k in names else Source(k, k.split(":", 1)[-1], "other") for k in ordered]
+    shown = _merge_names([names[k] if k in names else Source(k, k.split(":", 1)[-1], "other")
+                          for k in origins], chain)
     background = (not attributed and all(not c.hedges for c in members) and not denials
                   and all(s.key in narrators for s in shown))
     n = len(shown)
@@ -243,7 +249,7 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
         if claim.attributed_to and claim.attributed_to.strip().lower() not in lex.PRONOUNS:
             # a claim record without its attribution (built by hand, or an older store)
             name = claim.attributed_to.strip()
-            typ = corpus._outlet_type(name) if corpus._outlet_key(name) else "other"  # type: ignore[operator]
+            typ = corpus._outlet_type(name) if corpus._outlet_key(name) else "other"
             key = corpus.key(name, typ)
             if typ == "other":  # how the document's citations typed it ("official", "document")
                 typ = next((c.kind for c in corpus.citations.get(claim.doc, ())
@@ -251,33 +257,55 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
             return Source(key, name, typ), []
         cited = _cited_in(claim, corpus)
         return (cited, []) if cited else (Source("", "", "narrator"), [])
+    # A report inside the report ("According to the federation, the company reported ..."):
+    # the words are the inner speaker's, the outer one relays them.
+    for inner in corpus.nested.get(attr.id, ()):
+        covered = min(claim.end, inner.end) - max(claim.start, inner.start)
+        if covered >= 0.5 * max(1, inner.end - inner.start) and inner.speaker.actor is not None:
+            attr = inner
+            break
     src = _speaker(attr, root, corpus)
     relays: list[Source] = []
     # Words inside the quote that cite someone else ("As the press has revealed, and in
     # particular the paper P, ..."): the speaker relays them.
+    own = corpus.outlet(root).key
+    sp0, sp1 = attr.speaker.start, attr.speaker.end
     for c in corpus.citations.get(attr.doc, ()):
-        if attr.start <= c.start < attr.end and c.kind in ("outlet", "agency", "document"):
-            typ = "outlet" if c.kind in ("outlet", "agency") else "document"
-            relays.append(Source(corpus.key(c.source, typ), c.source, typ))
+        if not (attr.start <= c.start < attr.end) or c.kind not in ("outlet", "agency", "document"):
+            continue
+        if sp0 is not None and sp1 is not None and sp0 <= c.start < sp1:
+            continue
+        typ = "outlet" if c.kind in ("outlet", "agency") else "document"
+        cited = Source(corpus.key(c.source, typ), c.source, typ)
+        if cited.key not in (own, src.key):
+            relays.append(cited)
             break
     return src, relays
 
 
 def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
     actor = attr.speaker.actor
+    written = attr.speaker.text.strip()
+    if actor is None or actor.type != "anonymous":
+        if UNNAMED.match(written) and not _PROPER.search(written[1:]):
+            actor = dataclasses.replace(actor, type="anonymous") if actor else None
+            if actor is None:
+                return _printed_by(attr, root, corpus)
     if actor is None:
-        text = attr.speaker.text.strip()
-        if not text or text.lower() in lex.PRONOUNS:
+        if not written or written.lower() in lex.PRONOUNS:
             return Source("", "", "narrator")
-        return Source(corpus.key(text, "other"), text, "other")
+        return _named_inside(written, corpus) or Source(corpus.key(written, "other"), written, "other")
     if actor.type == "anonymous":
         outer = corpus.attr.get(attr.outer) if attr.outer else None
         if outer is not None and outer.speaker.actor is not None and outer.speaker.actor.type != "anonymous":
             via = _speaker(outer, root, corpus)
             return Source(via.key, via.name, "anonymous source of " + via.type, via.id)
-        outlet = corpus.outlet(root)
-        return dataclasses.replace(outlet, type="anonymous")
+        return _printed_by(attr, root, corpus)
     name = actor.name
+    if actor.how == "description" or len(name.split()) > 5:
+        inside = _named_inside(name, corpus)
+        if inside is not None:
+            return inside
     if actor.id and actor.id in corpus.entities:
         name = corpus.entities[actor.id].name
     if actor.type == "outlet" and GENERIC_MEDIA.match(name):
@@ -285,11 +313,32 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
     return Source(corpus.key(name, actor.type), name, actor.type, actor.id)
 
 
+def _printed_by(attr: Attribution, root: str, corpus: Corpus) -> Source:
+    """An unnamed source stands for the outlet that printed it: the one it "told", else the
+    publisher of the original document."""
+    if attr.medium:
+        for name in _PROPER.findall(attr.medium):
+            key = corpus._outlet_key(name)
+            if key:
+                return Source(str(key), name, "anonymous")
+    return dataclasses.replace(corpus.outlet(root), type="anonymous")
+
+
+def _named_inside(description: str, corpus: Corpus) -> Source | None:
+    """A known outlet named inside a description ("the health website The Ledger, which says
+    ..."; "documents seen by The Ledger")."""
+    for name in _PROPER.findall(description):
+        key = corpus._outlet_key(name)
+        if key:
+            return Source(str(key), name, corpus._outlet_type(name))
+    return None
+
+
 def _cited_in(claim: Claim, corpus: Corpus) -> Source | None:
     """A source the narrator's sentence cites ("according to X", "X reported")."""
     for c in corpus.citations.get(claim.doc, ()):
         if claim.start <= c.start < claim.end and c.source:
-            typ = corpus._outlet_type(c.source) if c.kind in ("agency", "outlet") else c.kind  # type: ignore[operator]
+            typ = corpus._outlet_type(c.source) if c.kind in ("agency", "outlet") else c.kind
             return Source(corpus.key(c.source, typ), c.source, typ)
     return None
 
@@ -341,6 +390,27 @@ def _sinks(starts: Sequence[str], edges: Mapping[str, set[str]]) -> tuple[list[s
     for s in starts:
         walk(s, ())
     return sorted(sinks), loops
+
+
+def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
+    """One actor under a short and a long name ("El Faro", "El Faro de Marazul"; "the fire
+    service", "the County Fire and Rescue Service") is one origin: a name whose words all occur
+    in another origin's name joins it. Shown by its longest name."""
+    def words(s: Source) -> set[str]:
+        return {w for w in norm_name(s.name).split() if w not in _STOP}
+
+    out: list[Source] = []
+    for src in sorted(sources, key=lambda s: (-len(words(s)), s.name)):
+        mine = words(src)
+        same = next((o for o in out if mine and mine <= words(o)), None)
+        if same is None:
+            out.append(src)
+        else:
+            chain.append(f"{src.name} and {same.name} are taken to be one actor")
+    return sorted(out, key=lambda s: s.name)
+
+
+_STOP = frozenset("the a an of and de du la le el al for in on".split())
 
 
 def _hardening(members: Sequence[Claim], corpus: Corpus) -> tuple[Hardening, ...]:
