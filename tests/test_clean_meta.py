@@ -201,7 +201,16 @@ def test_expand_acronym() -> None:
      "Locks close for two weeks", "Lowland Today", None),
     ("copyright_footer", page("Locks close for two weeks", *BODY, "© 2031 The Beacon"),
      "Locks close for two weeks", "The Beacon", None),
-    # negatives: a place dateline over a date is no outlet; no credit, no outlet
+    ("site_with_slogan", page("Locks close for two weeks", "Canal Whispers - news the lock keepers won't tell you",
+                              *BODY), "Locks close for two weeks", "Canal Whispers", None),
+    ("name_and_acronym", page("Locks close for two weeks", "Lowland Information Service (LIS)",
+                              "03.03.2031, 10:15", *BODY), "Locks close for two weeks", "Lowland Information Service", None),
+    ("run_together_name", page("Locks close for two weeks", "LockPress | 2031-03-03 | Shipping", *BODY),
+     "Locks close for two weeks", "LockPress", None),
+    # negatives: a place dateline over a date is no outlet; no credit, no outlet; a name over
+    # a sentence is no slogan
+    ("name_over_sentence", page("Locks close for two weeks", "Portville Harbour - the locks were shut today.",
+                                *BODY), "Locks close for two weeks", None, None),
     ("place_dateline", page("Locks close for two weeks", "Portville, 03-03-2031", *BODY),
      "Locks close for two weeks", None, None),
     ("nothing_stated", page("Locks close for two weeks", *BODY), "Locks close for two weeks", None, None),

@@ -16,7 +16,7 @@ from typing import Literal
 
 __all__ = ["line_credits", "DATE_KEYWORD", "OUTLET_WORDS", "acronym_of", "app_name", "byline_credit",
            "copyright_holder", "dateline_credit", "dateline_date", "expand_acronym", "find_date", "glued_byline",
-           "has_outlet_word", "known_outlet", "rank_credits", "masthead_name", "name_shaped", "republished_from", "same_name",
+           "has_outlet_word", "is_tagline", "known_outlet", "rank_credits", "masthead_name", "name_shaped", "republished_from", "same_name",
            "syndication_names", "tidy_name"]
 
 _MONTHS = {
@@ -218,7 +218,17 @@ def tidy_name(name: str) -> str:
 
 
 def has_outlet_word(name: str) -> bool:
+    """Whether a name starts or ends with an outlet word, also inside one run-together word
+    ("Example Herald", "ExamplePress").
+
+    >>> has_outlet_word("ExamplePress"), has_outlet_word("Examplestan")
+    (True, False)
+    """
     words = [w.lower().strip(".") for w in name.split()]
+    if len(words) == 1:
+        parts = re.findall(r"[A-Z][a-z]+", name)
+        if len(parts) > 1:
+            words = [p.lower() for p in parts]
     return bool(words) and (words[-1] in OUTLET_WORDS or words[0] in OUTLET_WORDS)
 
 
@@ -236,11 +246,28 @@ def masthead_name(line: str) -> tuple[str, str] | None:
     parts = _NAME_SEP.split(text, maxsplit=1)
     head = parts[0].strip()
     rest = parts[1].strip() if len(parts) > 1 else ""
+    # "Example Information Service (EIS)": the name with its acronym
+    acronym = re.fullmatch(r"(.+?)\s*\(([A-Z]{2,6})\)", head)
+    if acronym and acronym_of(acronym[1]) == acronym[2]:
+        head = acronym[1]
     if not name_shaped(head) or re.match(r"(?i)(?:by|von|par|por|di|written)\b", head):
         return None
-    if rest and not (find_date(rest) or len(_words(rest)) <= 4 and not re.search(r"[.!?]$", rest)):
+    if rest and not (find_date(rest) or len(_words(rest)) <= 4 and not re.search(r"[.!?]$", rest)
+                     or is_tagline(rest) or acronym_of(rest) == head):
         return None
     return tidy_name(head), rest
+
+
+def is_tagline(text: str) -> bool:
+    """A site's slogan after its name ("Example Vial - the health news you are not told"): a
+    phrase of 2-12 words, mostly lower-case, that is not a sentence.
+
+    >>> is_tagline("health news they would rather you didn't read"), is_tagline("Officials said no.")
+    (True, False)
+    """
+    words = text.split()
+    return (2 <= len(words) <= 12 and not re.search(r"[.!?:;]$", text) and not name_shaped(text, max_words=12)
+            and sum(w[:1].islower() for w in words) * 2 >= len(words))
 
 
 def same_name(a: str | None, b: str | None) -> bool:

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from ..types import Removed, RemovedKind
 from ._lexicon import SOCIAL_WORDS, match_line, tail_heading
-from ._meta import (DATE_KEYWORD, CreditKind, copyright_holder, dateline_date, expand_acronym,
+from ._meta import (DATE_KEYWORD, CreditKind, acronym_of, copyright_holder, dateline_date, expand_acronym,
                     find_date,
-                    glued_byline, has_outlet_word, known_outlet, line_credits, masthead_name,
+                    glued_byline, has_outlet_word, is_tagline, known_outlet, line_credits, masthead_name,
                     rank_credits, same_name)
 from ._signature import line_key
 
@@ -264,6 +264,12 @@ def _find_masthead(lines: list[Line], i: int) -> tuple[int, str] | None:
         name, rest = found
         if has_outlet_word(name) or known_outlet(name):
             return idx, name
+        titled = idx >= 1 and 3 <= lines[idx - 1].n_words <= TITLE_MAX_WORDS and not re.search(
+            r"[.!?]$", lines[idx - 1].text)
+        # A name with its slogan under the headline ("Example Vial - health news for parents")
+        # or with its acronym spelled out: a site's masthead.
+        if titled and rest and (is_tagline(rest) or acronym_of(rest) == name):
+            return idx, name
         if len(name.split()) < 2:
             continue
         low = name.lower()
@@ -275,8 +281,6 @@ def _find_masthead(lines: list[Line], i: int) -> tuple[int, str] | None:
         dated = bool(rest and find_date(rest)) or (
             idx + 1 < len(lines) and find_date(lines[idx + 1].text) is not None
             and lines[idx + 1].n_words <= 8 and not lines[idx + 1].sentence)
-        titled = idx >= 1 and 3 <= lines[idx - 1].n_words <= TITLE_MAX_WORDS and not re.search(
-            r"[.!?]$", lines[idx - 1].text)
         if recurs or (dated and (titled or idx == 0)):
             return idx, name
     return None
