@@ -152,8 +152,17 @@ def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str |
     if cue:
         before = [m for m in named if m.end <= offset + cue.start() and m.type in ("person", "organisation", "outlet")]
         if before and offset + cue.start() - before[-1].end < 40:
+            # "a person inside the X dressing room told ...": the speaker is unnamed, not X
+            lead = body[max(0, before[-1].start - offset - 40):before[-1].start - offset]
+            if _UNNAMED_LEAD.search(lead):
+                return None
             return before[-1].text
     return None
+
+
+#: The words before a name that make it the place of an unnamed speaker, not the speaker.
+_UNNAMED_LEAD = re.compile(r"\b(?:person|people|source|sources|insider|official|officials|someone|member|"
+                           r"employee|worker|figure)\s+(?:\w+\s+){0,3}$", re.I)
 
 
 def _action(body: str) -> str | None:

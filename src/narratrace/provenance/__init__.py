@@ -136,8 +136,8 @@ def _parse_outlets(data: Any, where: str) -> list[Outlet]:
 
 # --------------------------------------------------------------------------- citations
 
-_DESCRIPTOR = (r"(?:news\s+)?(?:outlet|newspaper|news agency|agency|broadcaster|channel|news site|"
-               r"website|portal|daily|weekly|magazine|tabloid|media|television|TV|radio)")
+_DESCRIPTOR = (r"(?:news\s+)?(?:outlet|newspaper|paper|news agency|agency|broadcaster|channel|news site|"
+               r"website|portal|daily|weekly|magazine|tabloid|media|television|TV|radio|blog|newsletter)")
 _NAME = r"([A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|de|du|al|el|of|la))*)"
 _NAMED_OUTLET = re.compile(rf"\b{_DESCRIPTOR}\s+{_NAME}")
 _ACCORDING = re.compile(rf"\baccording to\s+(?:(?:a|the|an)\s+)?(?:(?:\w+\s+){{0,3}}?(?:report|statement|"

@@ -59,6 +59,7 @@ class Source:
     name: str
     type: str
     id: str | None = None
+    speaks_for: str | None = None  # the organisation a person speaks for ("its director")
 
 
 class Corpus:
@@ -78,6 +79,12 @@ class Corpus:
         for c in citations:
             self.citations.setdefault(c.doc, []).append(c)
         self.entities = {e.id: e for e in entities}
+        self.doc_entities: dict[str, list[tuple[int, Entity]]] = {}
+        for e in self.entities.values():
+            for m in e.mentions:
+                self.doc_entities.setdefault(m.doc, []).append((m.start, e))
+        for found in self.doc_entities.values():
+            found.sort(key=lambda x: x[0])
         self._outlet_key = outlet_key
         self._outlet_type: Callable[[str], str] = outlet_type or (lambda name: "outlet")
         self.parent: dict[str, tuple[str, Reuse]] = {}
@@ -188,7 +195,8 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             else:
                 how = "cites" if src.type != "anonymous" else "quotes an unnamed source, printed by"
                 chain.append(f"{corpus.label(root)} {how} {src.name}")
-            names.setdefault(src.key, src)
+            if src.key not in names or len(src.name) > len(names[src.key].name):
+                names[src.key] = src
             carrier_sources.setdefault(root, set()).add(src.key)
             prev = src
             for relay in relays:
@@ -212,8 +220,19 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     # itself cites Y.
     if not loops:
         for root, keys in sorted(carrier_sources.items()):
+            own_key = corpus.outlet(root).key
             cited = keys | _doc_cited(root, corpus)
-            for k in sorted(keys):
+            for k in sorted(cited - {own_key}):
+                # the carrier cites, as confirmation, someone who rests on the carrier itself
+                if own_key in _reach(k, edges) - {k} and k in names:
+                    circular_loop = (names[own_key].name if own_key in names else corpus.outlet(root).name,
+                                     names[k].name)
+                    chain.append(f"circular: {corpus.label(root)} cites {names[k].name}, which rests on "
+                                 f"{circular_loop[0]} itself")
+                    break
+            if circular_loop:
+                break
+            for k in sorted(keys - {own_key}):
                 reach = _reach(k, edges) - {k}
                 hit = sorted(reach & cited)
                 if hit:
@@ -308,9 +327,57 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
             return inside
     if actor.id and actor.id in corpus.entities:
         name = corpus.entities[actor.id].name
+    elif _BACK_TO_OUTLET.match(name):  # "the paper said": the outlet last named before
+        before = [c for c in corpus.citations.get(attr.doc, ())
+                  if c.kind in ("outlet", "agency") and c.start < attr.start]
+        if before:
+            cited = before[-1].source
+            return Source(corpus.key(cited, "outlet"), cited, corpus._outlet_type(cited))
+        return Source("media:" + name.lower(), name, "media")
+    elif actor.how in ("description", "role noun") or name[:1].islower() or name.lower().startswith("the "):
+        named = _entity_for(name, attr, corpus)
+        if named is not None:
+            return named
+    if actor.type == "person" and actor.role:
+        return Source(corpus.key(name, actor.type), name, actor.type, actor.id,
+                      speaks_for=_speaks_for(actor.role, attr, corpus))
     if actor.type == "outlet" and GENERIC_MEDIA.match(name):
         return Source("media:" + name.lower(), name, "media")
     return Source(corpus.key(name, actor.type), name, actor.type, actor.id)
+
+
+_BACK_TO_OUTLET = re.compile(r"^the\s+(?:paper|newspaper|outlet|daily|tabloid|site|website|blog|agency|"
+                             r"broadcaster|channel|station|magazine|newsletter)$", re.I)
+_DESCRIPTION_STOP = frozenset("the a an its their his her of and 's".split())
+
+
+def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source | None:
+    """The one entity of the document whose name holds every word of a description ("the fire
+    service" → "County Fire and Rescue Service")."""
+    words = {w for w in norm_name(description).split() if w not in _DESCRIPTION_STOP}
+    if not words:
+        return None
+    found: dict[str, Entity] = {}
+    for _, e in corpus.doc_entities.get(attr.doc, ()):
+        if e.type in ("organisation", "government", "outlet", "group") and words <= set(norm_name(e.name).split()):
+            found[e.id] = e
+    if len(found) != 1:
+        return None
+    e = next(iter(found.values()))
+    typ = "outlet" if e.type == "outlet" else e.type
+    return Source(corpus.key(e.name, typ), e.name, typ, e.id)
+
+
+def _speaks_for(role: str, attr: Attribution, corpus: Corpus) -> str | None:
+    """The organisation a role ties a person to: named in it ("director of the Example
+    Centre"), or the one "its"/"their" points back to (the last named before the speaker)."""
+    if re.match(r"(?i)(?:its|their)\b", role):
+        start = attr.speaker.start if attr.speaker.start is not None else attr.start
+        before = [e for s, e in corpus.doc_entities.get(attr.doc, ())
+                  if s < start and e.type in ("organisation", "government", "outlet", "group")]
+        return before[-1].name if before else None
+    inside = _PROPER.findall(role)
+    return max(inside, key=len) if inside else None
 
 
 def _printed_by(attr: Attribution, root: str, corpus: Corpus) -> Source:
@@ -407,7 +474,24 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
             out.append(src)
         else:
             chain.append(f"{src.name} and {same.name} are taken to be one actor")
-    return sorted(out, key=lambda s: s.name)
+    merged: list[Source] = []
+    for src in out:
+        body = src.speaks_for
+        org = None
+        if body:
+            want = {w for w in norm_name(body).split() if w not in _STOP}
+            org = next((o for o in out if o is not src and want
+                        and (want <= words(o) or words(o) <= want or body == _acronym(o.name)
+                             or o.name == _acronym(body))), None)
+        if org is None:
+            merged.append(src)
+        else:
+            chain.append(f"{src.name} speaks for {org.name}: one origin")
+    return sorted(merged, key=lambda s: s.name)
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
 _STOP = frozenset("the a an of and de du la le el al for in on".split())
