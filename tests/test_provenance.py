@@ -149,3 +149,92 @@ def test_two_speakers_are_two_origins_and_name_variants_are_one():
     assert dict(zip(own.origins, own.origin_types)) == {"TASS": "agency/state/RU"} and own.background
 
 
+
+
+# --------------------------------------------------------------------------- origins from actors
+
+
+def _said(aid: str, doc: str, name: str | None, typ: str, start: int, end: int, *, role: str | None = None,
+          how: str = "name", text: str | None = None, medium: str | None = None,
+          outer: str | None = None) -> Attribution:
+    from narratrace.types import Actor
+
+    actor = Actor(name, typ, how, role=role) if name else None  # type: ignore[arg-type]
+    return Attribution(aid, doc, "indirect", Speaker(text or name or "", 0, 1, actor=actor), "said", "x", start, end,
+                       medium=medium, outer=outer)
+
+
+def _traced(claims, docs, attributions, citations=(), reuse=()):
+    return trace_origins([_family(*claims)], claims=claims, citations=list(citations), reuse=list(reuse),
+                         documents={d.id: d for d in docs}, attributions=attributions,
+                         registry=load_outlets(env={}))[0]
+
+
+def _c(cid: str, doc: str, start: int, end: int, attribution: str | None = None, hedges=()) -> Claim:
+    return Claim(id=cid, doc=doc, text="Velmar supplies drones to the Kesh rebels.", start=start, end=end,
+                 attribution=attribution, hedges=hedges)
+
+
+def test_unnamed_source_is_the_outlet_that_printed_it_and_a_relaying_official_adds_nothing():
+    # a tabloid's unnamed source; an official repeats it "as the press revealed"; a daily
+    # presents the official as confirming what the tabloid first reported: one origin, circular
+    docs = [_doc("t", outlet="Kesh Kicker", published="2031-01-01"), _doc("a", outlet="Velmar Agency", published="2031-01-02"),
+            _doc("d", outlet="Velmar Daily", published="2031-01-03")]
+    attrs = [_said("t1", "t", "a person inside the club", "anonymous", 0, 50, how="description"),
+             _said("a1", "a", "Ona Brisk", "person", 0, 80, role="Sports Minister"),
+             _said("d1", "d", "Ona Brisk", "person", 0, 50, role="Sports Minister")]
+    cites = [Citation("a", "Kesh Kicker", "outlet", 10, 21), Citation("d", "Kesh Kicker", "outlet", 200, 211)]
+    fam = _traced([_c("1", "t", 0, 50, "t1"), _c("2", "a", 30, 80, "a1"), _c("3", "d", 0, 50, "d1")], docs, attrs, cites)
+    assert fam.origins == ("Kesh Kicker",) and fam.independent_origins == 1
+    assert fam.origin_types == ("anonymous",)
+    assert fam.circular and "Ona Brisk" in fam.circular_loop
+    assert "Ona Brisk itself cites Kesh Kicker" in fam.chain
+    assert fam.chain[-1] == "→ 1 independent origin: Kesh Kicker"
+
+
+def test_outlets_citing_each_other_in_a_loop_are_circular():
+    # a blog, a paper crediting it, and the blog's follow-up citing the paper as confirmation
+    docs = [_doc("b1", outlet="The Vial", published="2031-02-01"), _doc("p", outlet="The Bugle", published="2031-02-02"),
+            _doc("b2", outlet="The Vial", published="2031-02-03")]
+    attrs = [_said("p1", "p", "The Vial", "outlet", 0, 50)]
+    cites = [Citation("b2", "Bugle", "other", 100, 105)]
+    fam = _traced([_c("1", "b1", 0, 50), _c("2", "p", 0, 50, "p1"), _c("3", "b2", 0, 50)], docs, attrs, cites)
+    assert fam.origins == ("The Vial",) and fam.independent_origins == 1 and fam.circular
+
+
+def test_a_person_speaking_for_an_origin_organisation_is_that_origin():
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
+    attrs = [_said("a1", "a", "Centre for Cyber Safety", "organisation", 0, 50),
+             _said("b1", "b", "Ilse Marr", "person", 0, 50, role="director of the Centre for Cyber Safety")]
+    fam = _traced([_c("1", "a", 0, 50, "a1"), _c("2", "b", 0, 50, "b1")], docs, attrs)
+    assert fam.origins == ("Centre for Cyber Safety",) and fam.independent_origins == 1
+    assert any("Ilse Marr speaks for Centre for Cyber Safety" in step for step in fam.chain)
+    # two organisations each naming the culprit are two origins
+    attrs[1] = _said("b1", "b", "Kestrel Security", "organisation", 0, 50)
+    assert _traced([_c("1", "a", 0, 50, "a1"), _c("2", "b", 0, 50, "b1")], docs, attrs).independent_origins == 2
+
+
+def test_a_rewrite_adds_no_origin_and_dropped_hedges_are_hardening():
+    docs = [_doc("o", outlet="Alpha Daily", published="2031-03-01"), _doc("r", outlet="Beta Herald", published="2031-03-02")]
+    reuse = [Reuse("o", "r", "rewrite", 0.8, direction="a->b")]
+    fam = _traced([_c("1", "o", 0, 50, hedges=("allegedly",)), _c("2", "r", 0, 50)], docs, [], reuse=reuse)
+    assert fam.origins == ("Alpha Daily",) and fam.independent_origins == 1
+    assert any("is a rewrite of" in step and "without credit" in step for step in fam.chain)
+    assert fam.hedge_drop and fam.hardening[0].dropped == ("allegedly",)
+    assert (fam.hardening[0].source_doc, fam.hardening[0].derived_doc) == ("o", "r")
+
+
+def test_narrator_restating_an_attributed_claim_relays_it_unless_it_is_its_own_finding():
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
+    attrs = [_said("a1", "a", "Ona Brisk", "person", 0, 50)]
+    plain = _c("2", "b", 0, 50)
+    fam = _traced([_c("1", "a", 0, 50, "a1"), plain], docs, attrs)
+    assert fam.origins == ("Ona Brisk",)
+    own = Claim(id="3", doc="b", text="We have seen the invoices for the drones.", start=0, end=40)
+    fam = _traced([_c("1", "a", 0, 50, "a1"), own], docs, attrs)
+    assert set(fam.origins) == {"Ona Brisk", "Beta Herald"}
+
+
+def test_a_name_that_reports_is_cited():
+    doc = _doc("d", "Well. The Eastholm Bugle reported it on Monday. It reported nothing else.")
+    assert [c.source for c in extract_citations(doc, attributions=[], mentions=[])] == ["Eastholm Bugle"]

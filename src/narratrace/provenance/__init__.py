@@ -147,6 +147,10 @@ _CUE_NEAR = re.compile(r"\b(?:said|says|reported|reports|report|told|interview|a
                        r"broadcast|aired)\b", re.I)
 _SOURCE_VERB = re.compile(r"^\s*(?:has\s+|had\s+)?(?:reported|cited|quoted|wrote|published|said|claimed|"
                           r"alleged|added)\b", re.I)
+_NAME_REPORTED = re.compile(r"(?<![\w'’])((?:The\s+)?[A-Z][\w'’-]+(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]+){0,4})"
+                            r"\s+(?:has\s+|had\s+|first\s+)?(?:reported|revealed)\b")
+_NOT_A_NAME = frozenset("it he she they we i this that these those there".split())
+_REPORT_VERB = re.compile(r"^\s*(?:has\s+|had\s+)?(?:reported|revealed|published|wrote)\b", re.I)
 _OUTLET_WORDS = re.compile(rf"\b{_DESCRIPTOR}\b", re.I)
 _CREDIT = re.compile(r"^\W*$|^\W*[\d\s:/.,-]*$")
 _TRIM_SOURCE = re.compile(r"^(?:the|a|an)\s+|['’]s(?:\s+\w+)?$", re.I)
@@ -194,6 +198,11 @@ def extract_citations(document: Document, *, attributions: Sequence[Attribution]
             for s, e, outlet in registry.search(attr.medium):
                 pos = text.find(attr.medium[s:e], max(0, (attr.cue_start or attr.start) - 300))
                 add(outlet.name, "outlet", pos if pos >= 0 else start, (pos if pos >= 0 else start) + e - s)
+    for match in _NAME_REPORTED.finditer(text):  # "The Example Bugle reported it on Monday"
+        name = match.group(1)
+        if name.split()[0].lower() not in _NOT_A_NAME:
+            add(name, _speaker_kind(name, text, match.start(1), by_span.get((match.start(1), match.end(1))),
+                                    registry), match.start(1), match.end(1))
     for rx in (_ACCORDING, _NAMED_OUTLET):
         for match in rx.finditer(text):
             name = match.group(1).rstrip(".")
@@ -214,8 +223,13 @@ def extract_citations(document: Document, *, attributions: Sequence[Attribution]
         if credit or bracket or _CUE_NEAR.search(window):
             add(outlet.name, "outlet", start, end)
     for m in mentions:
-        if m.doc == document.id and m.type == "outlet" and _SOURCE_VERB.match(text[m.end:m.end + 30]):
+        if m.doc != document.id or not _SOURCE_VERB.match(text[m.end:m.end + 30]):
+            continue
+        if m.type == "outlet":
             add(m.text, "outlet", m.start, m.end)
+        elif m.type == "organisation" and _REPORT_VERB.match(text[m.end:m.end + 30]):
+            # "The Example Bugle reported it on Monday": whoever reports is cited
+            add(m.text, _speaker_kind(m.text, text, m.start, m, registry), m.start, m.end)
     if document.syndicator and not any(c.source == (registry.find(document.syndicator) or Outlet(document.syndicator)).name
                                        for c in out.values()):
         add(document.syndicator, "outlet", 0, 0)

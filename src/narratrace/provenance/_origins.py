@@ -195,7 +195,11 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             else:
                 how = "cites" if src.type != "anonymous" else "quotes an unnamed source, printed by"
                 chain.append(f"{corpus.label(root)} {how} {src.name}")
-            if src.key not in names or len(src.name) > len(names[src.key].name):
+            known = names.get(src.key)
+            # one key, several names: the longest; an outlet's unnamed source says more than
+            # the outlet's name alone
+            if known is None or len(src.name) > len(known.name) or (
+                    len(src.name) == len(known.name) and src.type == "anonymous"):
                 names[src.key] = src
             carrier_sources.setdefault(root, set()).add(src.key)
             prev = src
@@ -224,10 +228,11 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             cited = keys | _doc_cited(root, corpus)
             for k in sorted(cited - {own_key}):
                 # the carrier cites, as confirmation, someone who rests on the carrier itself
-                if own_key in _reach(k, edges) - {k} and k in names:
+                if own_key in _reach(k, edges) - {k}:
+                    cited_name = names[k].name if k in names else _cited_name(root, k, corpus)
                     circular_loop = (names[own_key].name if own_key in names else corpus.outlet(root).name,
-                                     names[k].name)
-                    chain.append(f"circular: {corpus.label(root)} cites {names[k].name}, which rests on "
+                                     cited_name)
+                    chain.append(f"circular: {corpus.label(root)} cites {cited_name}, which rests on "
                                  f"{circular_loop[0]} itself")
                     break
             if circular_loop:
@@ -329,7 +334,8 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
         name = corpus.entities[actor.id].name
     elif _BACK_TO_OUTLET.match(name):  # "the paper said": the outlet last named before
         before = [c for c in corpus.citations.get(attr.doc, ())
-                  if c.kind in ("outlet", "agency") and c.start < attr.start]
+                  if c.start < attr.start and not _BACK_TO_OUTLET.match(c.source)
+                  and (c.kind in ("outlet", "agency") or corpus._outlet_key(c.source))]
         if before:
             cited = before[-1].source
             return Source(corpus.key(cited, "outlet"), cited, corpus._outlet_type(cited))
@@ -346,7 +352,7 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
     return Source(corpus.key(name, actor.type), name, actor.type, actor.id)
 
 
-_BACK_TO_OUTLET = re.compile(r"^the\s+(?:paper|newspaper|outlet|daily|tabloid|site|website|blog|agency|"
+_BACK_TO_OUTLET = re.compile(r"^(?:the\s+)?(?:paper|newspaper|outlet|daily|tabloid|site|website|blog|agency|"
                              r"broadcaster|channel|station|magazine|newsletter)$", re.I)
 _DESCRIPTION_STOP = frozenset("the a an its their his her of and 's".split())
 
@@ -420,6 +426,13 @@ def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
         typ = {"agency": "outlet"}.get(c.kind, c.kind)
         out.add(corpus.key(c.source, typ))
     return out
+
+
+def _cited_name(doc: str, key: str, corpus: Corpus) -> str:
+    for c in corpus.citations.get(doc, ()):
+        if corpus.key(c.source, {"agency": "outlet"}.get(c.kind, c.kind)) == key:
+            return c.source
+    return key.split(":", 1)[-1]
 
 
 def _reach(start: str, edges: Mapping[str, set[str]]) -> set[str]:
