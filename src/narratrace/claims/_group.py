@@ -39,7 +39,7 @@ NEIGHBOURS = 32
 STORY = 0.5
 #: A denial answers an assertion family it resembles this much, when a document carries both
 #: or the two documents tell one story, and they share a name.
-DENIES = 0.45
+DENIES = 0.4
 
 _CAPS = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 _SKIP = frozenset("The A An In On At But And This That These Those It He She They We I As After "
@@ -254,8 +254,12 @@ _FIGURE = re.compile(r"\b[A-Z]*-?\d[\d,.]*\d\b|\b\d+\b")
 
 
 def _denies(claim: Claim) -> bool:
-    """A denial: reported as one, or a statement that something is false or never happened."""
-    return claim.stance == "denies" or bool(lex.DENIAL.search(claim.text) or lex.NEGATION.search(claim.text))
+    """A denial: reported as one, or someone's statement that something is false or never
+    happened."""
+    if claim.stance == "denies" or lex.DENIAL.search(claim.text):
+        return True
+    # someone's statement that it is not so; a narrator's negation is usually plain fact
+    return bool((claim.attribution or claim.attributed_to) and lex.NEGATION.search(claim.text))
 
 
 def _label(text: str, limit: int = 140) -> str:
@@ -316,7 +320,8 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                 # documents carry: the most similar such claim nearby is answered too.
                 shared = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
                 if shared:
-                    targets[family_of[d]].add(family_of[pool[max(shared, key=lambda k: sims[k])]])
+                    widest = max(shared, key=lambda k: (spread[family_of[pool[k]]], sims[k]))
+                    targets[family_of[d]].add(family_of[pool[widest]])
     out = []
     for fam in families:
         if fam.id in targets:

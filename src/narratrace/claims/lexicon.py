@@ -41,7 +41,8 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|refut\w*|dismiss\
 
 #: A statement that something did not happen or is not so ("no evidence", "had nothing to do
 #: with", "never came closer"): with a name shared with an assertion, it answers it.
-NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not|n't|never|nothing|"
+NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not (?:true|involved|responsible|accept\w*)|never|"
+                      r"no such|did not (?:happen|occur|take place|touch)|"
                       r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis)|invent(?:ed|ion)|"
                       r"lies?|untrue|misleading|groundless)\b", _I)
 
