@@ -91,6 +91,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     n = len(claims)
 
     figures = _Lazy(lambda k: set(_FIGURE.findall(claims[k].text)))
+    denial = _Lazy(lambda k: {"no"} if _denies(claims[k]) else set())
 
     def bar(i: int, j: int, sim: float) -> float | None:
         """The average-linkage bar for a candidate pair, None when the pair is no link."""
@@ -99,7 +100,9 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             return None
         if sim >= same or (sim >= related and names[i] & names[j] and actions[i] & actions[j]):
             return related
-        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs:
+        # below near-paraphrase, a statement that something is not so never joins one that it is
+        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
+                and denial[i] == denial[j]:
             spoke = speaker_of.get(a.id)
             if (figures[i] & figures[j] or names[i] & names[j]
                     or (spoke is not None and spoke == speaker_of.get(b.id))):
@@ -273,23 +276,33 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                   exact: np.ndarray | None = None) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers.
 
-    Anywhere in the corpus, a similar assertion (``related``) sharing a name. Nearby (the same
-    document, or one telling the same story), the most similar assertion from ``DENIES``,
-    among those sharing a name when any does; a denial that only points back ("rejected the
-    claim", "denied that suggestion") answers the assertion just before it. The nearby search
-    reads one document and its story neighbours per denial: linear in the corpus.
+    Candidates for one denial: anywhere in the corpus, a similar assertion (``related``)
+    sharing a name, or (from ``STORY``) a story's allegation, one that several documents carry.
+    Nearby (the same document, or one telling the same story), the most similar assertion from
+    ``DENIES`` (among those sharing a name when any does) and the most similar allegation
+    several documents carry. A denial that only points back ("rejected the claim", "denied that
+    suggestion") answers the assertion just before it. Who denies is usually who is accused:
+    when some candidates name the denier, the denial answers those only. The nearby search reads
+    one document and its story neighbours per denial: linear in the corpus.
     """
-    targets: dict[str, set[str]] = {}
     spread = {f.id: len(f.docs) for f in families}
+    found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
+
+    def candidate(d: int, o: int) -> None:
+        stems = _stems(claims[d].attributed_to or claims[d].actor)
+        fam = family_of[o]
+        hit = bool(stems) and _names_any(claims[o].text, stems)
+        here = found.setdefault(d, {})
+        here[fam] = here.get(fam, False) or hit
+
     for i, j, sim in edges:
         if not names[i] & names[j]:
             continue
         for d, o in ((i, j), (j, i)):
             if not _denies(claims[d]) or claims[o].stance == "denies" or _denies(claims[o]):
                 continue
-            # a story's allegation (several carriers) is answered from STORY similarity
             if family_of[d] != family_of[o] and (sim >= related or (sim >= STORY and spread[family_of[o]] > 1)):
-                targets.setdefault(family_of[d], set()).add(family_of[o])
+                candidate(d, o)
     if exact is not None:
         by_doc: dict[str, list[int]] = {}
         for k, c in enumerate(claims):
@@ -309,25 +322,55 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
             if _POINTS_BACK.search(claim.text):
                 before = [o for o in pool if claims[o].doc == claim.doc and claims[o].end <= claim.start]
                 if before:
-                    targets.setdefault(family_of[d], set()).add(family_of[max(before, key=lambda o: claims[o].end)])
+                    found.setdefault(d, {})[family_of[max(before, key=lambda o: claims[o].end)]] = True
                     continue
             sims = exact[pool] @ exact[d]
             named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
-            best = max(named, key=lambda k: sims[k])
-            if sims[best] >= DENIES:
-                targets.setdefault(family_of[d], set()).add(family_of[pool[best]])
-                # What a denial answers is usually the story's allegation, the claim several
-                # documents carry: the most similar such claim nearby is answered too.
-                shared = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
-                if shared:
-                    widest = max(shared, key=lambda k: (spread[family_of[pool[k]]], sims[k]))
-                    targets[family_of[d]].add(family_of[pool[widest]])
+            stems = _stems(claim.attributed_to or claim.actor)
+            accused = [k for k in range(len(pool)) if stems and _names_any(claims[pool[k]].text, stems)]
+            for group in ((accused, named) if accused else (named,)):
+                best = max(group, key=lambda k: sims[k])
+                if sims[best] >= DENIES:
+                    candidate(d, pool[best])
+            wide = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
+            if wide:
+                candidate(d, pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))])
+    targets: dict[str, set[str]] = {}
+    for d, fams in found.items():
+        # An organisation or a country that denies is usually the accused one: among the
+        # candidates, those naming it. (A person's name rarely appears in the allegation their
+        # organisation answers.)
+        denier = claims[d].attributed_to or claims[d].actor or ""
+        chosen = list(fams)
+        if not _PERSON_NAME.fullmatch(denier.strip()):
+            chosen = [f for f, hit in fams.items() if hit] or chosen
+        targets.setdefault(family_of[d], set()).update(chosen)
     out = []
     for fam in families:
         if fam.id in targets:
             fam = dataclasses.replace(fam, contradicts=tuple(sorted(targets[fam.id])))
         out.append(fam)
     return out
+
+
+#: Two to four capitalised words with no organisation word: how a person is named.
+_PERSON_NAME = re.compile(r"(?!.*\b(?:Government|Ministry|Agency|Company|Association|Club|Federation|"
+                          r"Authority|Council|Service|Office|Laboratories|Group|Union|Bank|Institute|"
+                          r"Centre|Center|Police|Army|Coast Guard)\b)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
+_NOT_A_STEM = frozenset("government ministry minister office the of and for spokesman spokeswoman "
+                        "spokesperson officials official president agency company".split())
+
+
+def _stems(name: str | None) -> tuple[str, ...]:
+    """Word stems of a name that also find its adjectives ("Velmar" → "velma", finds "Velmari")."""
+    if not name:
+        return ()
+    return tuple(w.lower()[:5] for w in re.findall(r"[A-Za-z][\w'’-]{3,}", name) if w.lower() not in _NOT_A_STEM)
+
+
+def _names_any(text: str, stems: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(re.search(r"\b" + re.escape(stem), low) for stem in stems)
 
 
 #: A denial whose object is only a pointer back to what was just reported.

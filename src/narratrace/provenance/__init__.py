@@ -367,6 +367,8 @@ def _denier(claim: Claim, corpus: Corpus) -> Source:
     attr = corpus.attr.get(claim.attribution) if claim.attribution else None
     if attr is not None:
         return _speaker(attr, corpus.root(claim.doc), corpus)
+    if claim.actor:  # "Velmar has consistently denied the accusations": Velmar denies
+        return Source(corpus.key(claim.actor, "other"), claim.actor, "other")
     return corpus.outlet(claim.doc)
 
 

@@ -252,6 +252,13 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
         origins = [loops[0][0]]
     shown = _merge_names([names[k] if k in names else Source(k, k.split(":", 1)[-1], "other")
                           for k in origins], chain)
+    unnamed = [s for s in shown if s.type == "media"]
+    if unnamed and len(unnamed) < len(shown):
+        # "reports say", "according to accounts": nobody can tell whose they are, so they are
+        # not counted apart from the named origins
+        shown = [s for s in shown if s.type != "media"]
+        chain.append("unnamed " + ", ".join(f"«{s.name}»" for s in unnamed)
+                     + " cannot be told apart from the named origins: not counted")
     background = (not attributed and all(not c.hedges for c in members) and not denials
                   and all(s.key in narrators for s in shown))
     n = len(shown)
@@ -295,7 +302,8 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
     own = corpus.outlet(root).key
     sp0, sp1 = attr.speaker.start, attr.speaker.end
     for c in corpus.citations.get(attr.doc, ()):
-        if not (attr.start <= c.start < attr.end) or c.kind not in ("outlet", "agency", "document"):
+        if not (attr.start <= c.start < attr.end) or c.kind not in ("outlet", "agency", "document") \
+                or c.start == c.end:
             continue
         if sp0 is not None and sp1 is not None and sp0 <= c.start < sp1:
             continue
@@ -318,6 +326,8 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
     if actor is None:
         if not written or written.lower() in lex.PRONOUNS:
             return Source("", "", "narrator")
+        if GENERIC_MEDIA.match(written):
+            return Source("media:" + written.lower(), written, "media")
         return _named_inside(written, corpus) or Source(corpus.key(written, "other"), written, "other")
     if actor.type == "anonymous":
         outer = corpus.attr.get(attr.outer) if attr.outer else None
@@ -410,7 +420,10 @@ def _named_inside(description: str, corpus: Corpus) -> Source | None:
 def _cited_in(claim: Claim, corpus: Corpus) -> Source | None:
     """A source the narrator's sentence cites ("according to X", "X reported")."""
     for c in corpus.citations.get(claim.doc, ()):
-        if claim.start <= c.start < claim.end and c.source:
+        # a source the sentence names as one ("according to X", "X reported"), not any actor in
+        # it, nor a credit line (no span)
+        if claim.start <= c.start < claim.end and c.source and c.start < c.end \
+                and c.kind in ("outlet", "agency", "document"):
             typ = corpus._outlet_type(c.source) if c.kind in ("agency", "outlet") else c.kind
             return Source(corpus.key(c.source, typ), c.source, typ)
     return None
