@@ -85,10 +85,11 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
             continue
         named = [m for m in in_span(mentions, start, end) if m.type in _ACTOR_TYPES]
         # A narrator's sentence is a claim when a named actor (not only a place) does something
-        # in it, or it gives a figure, or an action happens at a named place, or it hedges (a
-        # hedge marks an allegation even when nobody is named).
+        # in it, or it gives a figure or a date, or an action happens at a named place, or it
+        # hedges (a hedge marks an allegation even when nobody is named).
         if not (any(m.type != "place" for m in named) or _NUMBER.search(body) or lex.HEDGES.search(body)
-                or (named and _action(body) in lex.CHECKWORTHY_ACTIONS)):
+                or (named and _action(body) in lex.CHECKWORTHY_ACTIONS)
+                or any(start <= d.start < end for d in dates)):  # something dated happened
             continue
         speaker = _fallback_speaker(body, start, named)
         stance = "denies" if lex.DENIAL.search(body) else "asserts"

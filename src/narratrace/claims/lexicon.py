@@ -49,7 +49,8 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not (?:true|involved
 
 HEDGES = re.compile(r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|possibly|"
                     r"probably|likely|highly likely|may|might|could|appears? to|seems? to|suggest\w*|"
-                    r"believed to|said to be|unconfirmed|unverified|rumou?r\w*|claims?)\b", _I)
+                    r"believed to|said to (?:be|have)|(?:is|are|was|were) understood to|thought to|"
+                    r"suspected of|consistent with|unconfirmed|unverified|rumou?r\w*|claims?)\b", _I)
 
 #: Calls to action and opinions are not factual claims.
 PRESCRIPTIVE = re.compile(r"\b(?:should|must|ought to|need(?:s)? to|let us|let's|we call on|urge\w*)\b", _I)
