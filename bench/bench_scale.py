@@ -135,7 +135,8 @@ def records(i: int) -> dict:
             content=line, start=s, end=e))
         cid = f"{doc.id}-c{k}"
         claims.append(Claim(id=cid, doc=doc.id, text=line, start=s, end=e, stance=stance,
-                            attributed_to=speaker.group(0), action="supply" if k % 2 else "attack"))
+                            attributed_to=speaker.group(0), action="supply" if k % 2 else "attack",
+                            attribution=f"{doc.id}-a{k}"))
         vectors[cid] = _unit(0.5 * _direction(f"{topic}|{k}") + _direction(f"story{story}|{k}")
                              + 0.5 * rng.normal(size=DIM) / math.sqrt(DIM))
     story_rows = np.stack([_unit(0.64 * _direction(topic) + _direction(f"story{story}|{r}")

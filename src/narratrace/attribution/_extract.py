@@ -79,7 +79,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             if child.lower_ in ("it", "there") and any(c.dep_ == "ccomp" for c in verb.children) \
                     and child.dep_ == "nsubj" and verb.lemma_ in ("seem", "appear"):
                 return None
-            return child
+            return _past_dateline(child, verb)
     # "..., adding that ...", "saying ...": participles share the main verb's subject.
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
         if not verb.doc[verb.i - 1].is_punct:
@@ -95,6 +95,21 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head, depth + 1)
     return None
+
+
+#: A wire dateline opening a sentence: "PORT CITY, Country, May 19 (AGENCY) - ".
+_DATELINE = re.compile(r"[A-Z][A-Z'’. -]{1,40},[^\n]{0,40}?\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]+\s*")
+
+
+def _past_dateline(subj: Token, verb: Token) -> Token:
+    """The subject, unless the parser took it from the sentence's dateline ("PORT CITY, May 19
+    (AGENCY) - Velmar accused ..."): then the first name or noun after the dateline."""
+    sent = subj.sent
+    found = _DATELINE.match(sent.doc.text, sent.start_char, verb.idx)
+    if found is None or subj.idx >= found.end():
+        return subj
+    after = next((t for t in sent if found.end() <= t.idx and t.i < verb.i and t.pos_ in ("PROPN", "NOUN")), None)
+    return after if after is not None else subj
 
 
 def _is_relative(tok: Token) -> bool:
