@@ -32,7 +32,7 @@ NEIGHBOURS = 32
 #: linkage), so one bridging pair cannot chain two different claims into one family.
 #: Similarity above which two claims join when their documents tell one story (a reuse link of
 #: any kind: copy, rewrite, or independent coverage of the same event) and they also share a
-#: figure or a name, or have the same speaker. Outlets reporting one statement paraphrase it
+#: figure or a name, or have the same speaker (two different speakers never join here). Outlets reporting one statement paraphrase it
 #: far more than a bi-encoder forgives (on provenance-dev, half of the same-claim pairs in
 #: different articles score below 0.62); the story link and the shared specifics are the
 #: context that makes the lower bar safe.
@@ -103,9 +103,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         # below near-paraphrase, a statement that something is not so never joins one that it is
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
-            spoke = speaker_of.get(a.id)
-            if (figures[i] & figures[j] or names[i] & names[j]
-                    or (spoke is not None and spoke == speaker_of.get(b.id))):
+            spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
+            if spoke is not None and other is not None and spoke != other:
+                return None  # two speakers saying something alike are two claims until shown the same
+            if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and spoke == other):
                 return story
         return None
 

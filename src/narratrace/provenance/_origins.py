@@ -36,6 +36,9 @@ from ..types import (Attribution, Citation, Claim, ClaimFamily, Document, Entity
 #: A narrator presenting something as its own finding, not as anyone's report.
 OWN_FINDING = re.compile(r"\b(?:we|our|us|can (?:now )?reveal|has (?:learned|learnt|seen|established|"
                          r"confirmed)|have (?:learned|learnt|seen|established|confirmed))\b", re.I)
+#: A narrator passing on what others report: "press reports that ...", "reportedly".
+RELAY_CUE = re.compile(r"\b(?:(?:press|media|news)\s+reports?|reports?\s+(?:that|say|said|suggest\w*|claim\w*)|"
+                       r"reportedly|is said to|are said to|according to (?:reports|media|the press))\b", re.I)
 #: A source named only as "the press", "media reports", "local media".
 GENERIC_MEDIA = re.compile(r"^(?:the\s+)?(?:\w+\s+)?(?:press|media|reports?|newspapers?|journalists?|"
                            r"outlets?)(?:\s+reports?)?$", re.I)
@@ -184,7 +187,14 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
         outlet = corpus.outlet(root)
         for src, claim, relays in hops:
             if src.type == "narrator":
-                own = OWN_FINDING.search(claim.text) or outlet.key in cited_keys
+                relays_reports = RELAY_CUE.search(claim.text)
+                own = not relays_reports and (OWN_FINDING.search(claim.text) or outlet.key in cited_keys)
+                if relays_reports and not attributed:
+                    src = Source("media:unnamed reports", "unnamed reports", "media")
+                    names.setdefault(src.key, src)
+                    carrier_sources.setdefault(root, set()).add(src.key)
+                    chain.append(f"{corpus.label(root)} relays unnamed reports")
+                    continue
                 if attributed and not own:
                     chain.append(f"{corpus.label(root)} states it without naming a source; other "
                                  "carriers attribute it, so it is taken to relay them")
@@ -377,6 +387,12 @@ def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source |
     for _, e in corpus.doc_entities.get(attr.doc, ()):
         if e.type in ("organisation", "government", "outlet", "group") and words <= set(norm_name(e.name).split()):
             found[e.id] = e
+    if not found:
+        # "the skipper of the trawler": the one person of the document called by that head word
+        head = next((w for w in norm_name(description).split() if w not in _DESCRIPTION_STOP), "")
+        for _, e in corpus.doc_entities.get(attr.doc, ()):
+            if e.type == "person" and head and any(head in norm_name(r).split() for r in e.roles):
+                found[e.id] = e
     if len(found) != 1:
         return None
     e = next(iter(found.values()))
