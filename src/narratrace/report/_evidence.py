@@ -371,7 +371,7 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
         idx.claims[as_str(c.get("id"))] = {
             "doc": as_str(c.get("doc")), "text": as_str(c.get("text")),
             "attributed_to": as_str(c.get("attributed_to")), "stance": as_str(c.get("stance")) or "asserts",
-            "hedges": list(c.get("hedges") or ())}
+            "hedges": [as_str(h) for h in _list(c.get("hedges"))]}
 
     for f in store.corpus("claim_families"):
         fid = as_str(f.get("id"))
@@ -384,7 +384,16 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
             "origin_types": [as_str(t) for t in f.get("origin_types") or ()],
             "independent_origins": f.get("independent_origins") or 0,
             "first_seen": f.get("first_seen"), "circular": bool(f.get("circular")),
-            "contradicts": [as_str(c) for c in f.get("contradicts") or ()]}
+            "contradicts": [as_str(c) for c in f.get("contradicts") or ()],
+            # The provenance contract (schema 1.2); an older store or file has none of it.
+            "origin_ids": [None if o is None else as_str(o) for o in _list(f.get("origin_ids"))],
+            "chain": [as_str(c) for c in _list(f.get("chain"))],
+            "circular_loop": [as_str(c) for c in _list(f.get("circular_loop"))],
+            "background": bool(f.get("background")),
+            "denials": [_denial(d) for d in _list(f.get("denials")) if isinstance(d, Mapping)],
+            "hardening": [_hardening(h) for h in _list(f.get("hardening"))
+                          if isinstance(h, Mapping)],
+            "hedge_drop": bool(f.get("hedge_drop"))}
         for d in idx.families[fid]["docs"]:
             idx.families_by_doc.setdefault(d, []).append(fid)
     idx.family_order = sorted(idx.families, key=lambda i: (-len(idx.families[i]["docs"]),
@@ -394,7 +403,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     for r in reuse:
         doc_a, doc_b = as_str(r.get("a")), as_str(r.get("b"))
         common = {"kind": as_str(r.get("kind")), "score": r.get("score"),
-                  "direction": as_str(r.get("direction"))}
+                  "direction": as_str(r.get("direction")),
+                  "credit": as_str(r.get("credit")) or None,
+                  "direction_by": as_str(r.get("direction_by"))}
         idx.reuse_by_doc.setdefault(doc_a, []).append(dict(common, other=doc_b, role="a"))
         idx.reuse_by_doc.setdefault(doc_b, []).append(dict(common, other=doc_a, role="b"))
 
@@ -402,7 +413,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
         ({"id": as_str(e.get("id")), "date": as_str(e.get("date")), "date_text": as_str(e.get("date_text")),
           "summary": as_str(e.get("summary")), "docs": [as_str(d) for d in e.get("docs") or ()],
           "places": [as_str(p) for p in e.get("places") or ()],
-          "actors": [as_str(p) for p in e.get("actors") or ()]}
+          "actors": [as_str(p) for p in e.get("actors") or ()],
+          "kind": as_str(e.get("kind")) or "happening",
+          "origins": [as_str(p) for p in _list(e.get("origins"))]}
          for e in store.corpus("events")), key=lambda e: e["date"])
 
     n_narratives = 0
@@ -421,6 +434,28 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
                   "events": len(idx.events), "narrative labels": n_narratives,
                   "framed mentions": n_framing}
     return idx
+
+
+def _list(value: Any) -> list[Any]:
+    """A list field of a store row or a hand-edited file: anything else is no list."""
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _denial(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {"actor": as_str(d.get("actor")), "doc": as_str(d.get("doc")),
+            "start": _int_or_none(d.get("start")), "end": _int_or_none(d.get("end")),
+            "claim": as_str(d.get("claim")) or None, "actor_id": as_str(d.get("actor_id")) or None}
+
+
+def _hardening(h: Mapping[str, Any]) -> dict[str, Any]:
+    return {"source_doc": as_str(h.get("source_doc")), "derived_doc": as_str(h.get("derived_doc")),
+            "dropped": [as_str(x) for x in _list(h.get("dropped"))],
+            "source_claim": as_str(h.get("source_claim")),
+            "derived_claim": as_str(h.get("derived_claim"))}
 
 
 def script_json(data: Any) -> str:

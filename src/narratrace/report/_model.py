@@ -16,10 +16,12 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ._cards import family_card, key_findings, rests_on
 from ._charts import narratives_chart
 from ._evidence import (AnalysisSource, EvidenceIndex, Links, build_index, corpus_graph,
                         entity_ref, fallback_title,
-                        family_graph, narratives_over_time, script_json, top_outlets)
+                        narratives_over_time, script_json, top_outlets)
+from ._flow import FLOW_LEGEND, flow_svg
 from ._highlight import Span, highlight
 
 #: Outlets drawn in the overview's narratives-over-time chart (as in the web explorer).
@@ -31,9 +33,18 @@ N_SPEAKER_COLOURS = 12
 EXCERPT_CHARS = 300
 #: Documents whose first mention of an entity is shown on its row (the web shows 30).
 MENTION_EXCERPTS = 10
+#: Claim families drawn as full evidence cards (most urgent first, see ``_cards.priority``),
+#: then families listed as one table row each; the rest are counted and left to
+#: ``analysis.json`` and the web explorer, so a corpus with thousands of families still gives a
+#: page a browser opens quickly.
+MAX_CARDS = 200
+MAX_FAMILY_ROWS = 2000
+#: Member claims listed on a card.
+MAX_MEMBERS = 50
 
 #: Entity types that have their own colour class (``t-person`` …); others draw as ``t-other``.
 ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "government", "other"}
+_EVENT_KINDS = ("happening", "statement", "publication")
 _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
                   "title_repeat", "navigation", "share", "byline", "repeated", "other"}
 
@@ -135,6 +146,9 @@ class DocView:
     n_mentions: int = 0
     n_attributions: int = 0
     n_dates: int = 0
+    #: What its claims rest on: origins (name, type, link) and the documents it copies.
+    rests_on: dict[str, Any] = field(
+        default_factory=lambda: {"origins": [], "copies": [], "families": 0})
 
 
 class AttributionRow(TypedDict):
@@ -359,6 +373,10 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
                   outlet=lambda o: None,
                   entity=lambda e: "#" + entity_anchor[e] if e in entity_anchor else None)
     graph = corpus_graph(idx, links)
+    for view in docs.views:
+        if docs.by_id[view.id] is view:
+            view.rests_on = _rests_on(idx, links, docs, view.id)
+    families = _families(analysis, docs, idx, links)
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
@@ -371,7 +389,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "entities": entity_rows,
         "attributions": attribution_rows,
         "reuse": _reuse(analysis, docs),
-        "families": _families(analysis, docs, idx, links),
+        "families": families, "flow_legend": FLOW_LEGEND,
         "graph": graph, "graph_json": Markup(script_json(graph)),
         "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS))),
         "citations": _citations(analysis, docs),
@@ -462,41 +480,64 @@ def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
 
 
 def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
-              links: Links) -> list[dict[str, Any]]:
+              links: Links) -> dict[str, Any]:
+    """Evidence cards (the most urgent :data:`MAX_CARDS` families, with their flow), a compact
+    row for each of the next :data:`MAX_FAMILY_ROWS`, the key findings, and the counts of what
+    was left out. Anchors (``f0`` …) number the families as ``analysis.json`` lists them."""
     claims = {_str(c.get("id")): c for c in _items(analysis, "claims")}
-    raw = _items(analysis, "claim_families")
     anchors: dict[str, str] = {}
-    for i, f in enumerate(raw):
-        anchors.setdefault(_str(f.get("id")), f"f{i}")
-    labels = {_str(f.get("id")): _str(f.get("label")) or _str(f.get("id")) for f in raw}
-    rows: list[dict[str, Any]] = []
-    for i, f in enumerate(raw):
+    for i, f in enumerate(_items(analysis, "claim_families")):
         fid = _str(f.get("id"))
+        if fid in idx.families:
+            anchors.setdefault(fid, f"f{i}")
+    shown: set[str] = set()
+    cards = [family_card(idx, fid, links, text_of=lambda d: docs.text.get(d, ""))
+             for fid in idx.families]
+    cards.sort(key=lambda c: (-c["priority"], -c["n_docs"], c["label"].casefold(), c["id"]))
+    for card in cards[:MAX_CARDS]:
+        shown.add(card["id"])
+    findings, n_findings = key_findings(cards)
+    labels = {fid: f["label"] for fid, f in idx.families.items()}
+
+    def ref(fid: str) -> DocRef:
+        return DocRef(anchors.get(fid) if fid in shown else None, labels.get(fid) or fid)
+
+    views = []
+    for card in cards[:MAX_CARDS]:
+        fid = card["id"]
         members = []
-        for cid in _strs(f.get("claims")):
+        for cid in idx.families[fid]["claims"]:
             c = claims.get(cid)
             if c is not None:
                 doc = _str(c.get("doc"))
                 members.append({"text": _str(c.get("text")), "doc": docs.ref(doc),
                                 "stance": _str(c.get("stance")) or "asserts",
                                 "by": _str(c.get("attributed_to")),
+                                "hedges": _strs(c.get("hedges")),
                                 "excerpt": _excerpt(docs.text.get(doc, ""), _int(c.get("start")),
                                                     _int(c.get("end")))})
-        graph = family_graph(idx, fid, links) if fid in idx.families and anchors[fid] == f"f{i}" \
-            else None
-        rows.append({"anchor": f"f{i}", "label": _str(f.get("label")) or fid,
-                     "n_claims": len(_strs(f.get("claims"))),
-                     "docs": [docs.ref(d) for d in _strs(f.get("docs"))],
-                     "origins": [_origin_ref(idx, links, o) for o in _strs(f.get("origins"))],
-                     "independent": _int(f.get("independent_origins")),
-                     "first_seen": _str(f.get("first_seen")),
-                     "circular": bool(f.get("circular")), "claims": members,
-                     "contradicts": [DocRef(anchors.get(c), labels.get(c) or c)
-                                     for c in _strs(f.get("contradicts"))],
-                     "graph": graph,
-                     "graph_json": Markup(script_json(graph)) if graph else None})
-    rows.sort(key=lambda r: -len(r["docs"]))
-    return rows
+        views.append({"anchor": anchors.get(fid, ""), "card": card, "flow": flow_svg(card),
+                      "claims": members[:MAX_MEMBERS], "more_claims": max(0, len(members) - MAX_MEMBERS),
+                      "contradicts": [ref(c) for c in card["contradicts"]],
+                      "carriers": [dict(c, ref=docs.ref(c["doc"]["id"]),
+                                        copies=[docs.ref(s["doc"]["id"]) for s in c["copy_of"]])
+                                   for c in card["carriers"]],
+                      "origins": [dict(o, ref=_origin_ref(idx, links, o["name"]))
+                                  for o in card["origins"]]})
+    rows = [{"ref": ref(c["id"]), "card": c} for c in cards[MAX_CARDS:MAX_CARDS + MAX_FAMILY_ROWS]]
+    return {"cards": views, "rows": rows, "total": len(cards),
+            "not_listed": max(0, len(cards) - MAX_CARDS - MAX_FAMILY_ROWS),
+            "findings": [{"ref": ref(c["id"]), "card": c} for c in findings],
+            "n_findings": n_findings}
+
+
+def _rests_on(idx: EvidenceIndex, links: Links, docs: _Docs, doc: str) -> dict[str, Any]:
+    """:func:`rests_on` with its links as the page's references."""
+    r = rests_on(idx, doc, links)
+    return {"origins": [dict(o, ref=DocRef(o["href"][1:] if o["href"] else None, o["name"]))
+                        for o in r["origins"]],
+            "copies": [dict(c, ref=docs.ref(c["doc"]["id"])) for c in r["copies"]],
+            "families": r["families"]}
 
 
 def _origin_ref(idx: EvidenceIndex, links: Links, name: str) -> DocRef:
@@ -569,7 +610,10 @@ def _events(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"date": _str(e.get("date")), "date_text": _str(e.get("date_text")),
          "summary": _str(e.get("summary")), "docs": [docs.ref(d) for d in _strs(e.get("docs"))],
-         "places": _strs(e.get("places")), "actors": _strs(e.get("actors"))}
+         "places": _strs(e.get("places")), "actors": _strs(e.get("actors")),
+         "kind": _str(e.get("kind")) or "happening",
+         "kind_class": _str(e.get("kind")) if e.get("kind") in _EVENT_KINDS else "other",
+         "origins": _strs(e.get("origins"))}
         for e in _items(analysis, "events")]
     rows.sort(key=lambda r: r["date"])
     return rows
