@@ -277,3 +277,27 @@ def test_thousands_of_families_are_capped_with_counts_shown() -> None:
     findings = _section(page, '<ol class="findings">', "</ol>")
     assert findings.count("<li>") == 20
     print(f"{n} families rendered in {elapsed:.1f}s, {len(page) / 1e6:.1f} MB")
+
+
+# --------------------------------------------------------------------------- corpus graph
+
+
+def test_corpus_graph_is_a_directed_flow_in_time() -> None:
+    from narratrace.report._evidence import corpus_graph
+
+    a = provenance_analysis()
+    a["attributions"] = [{"id": "at1", "doc": "dW", "kind": "indirect", "cue": "said",
+                          "content": "x", "start": 0, "end": 5,
+                          "speaker": {"text": "Lowmere Port Authority", "entity": "ent_lpa"}}]
+    g = corpus_graph(_index(a), NO_LINKS)
+    t = {n["id"]: n["t"] for n in g["nodes"]}
+    assert t["d:dW"] == 0.0 and t["d:dU"] == 1.0 and t["d:dW"] < t["d:dC"] < t["d:dB"]
+    assert t["d:dT"] > 1.0  # undated: after the last date
+    assert t["e:ent_lpa"] < t["d:dW"] and t["u:Bay Ledger"] < t["d:dB"]
+    kinds = {n["id"]: n["kind"] for n in g["nodes"]}
+    assert kinds["e:ent_lpa"] == "origin"  # the speaker is the origin of a claim family
+    edges = {(e["source"], e["target"], e["kind"]): e["directed"] for e in g["edges"]}
+    assert edges[("d:dW", "d:dC", "syndicated")] and edges[("d:dW", "d:dB", "rewrite")]
+    assert edges[("e:ent_lpa", "d:dW", "quotes")]
+    assert edges[("d:dG", "d:dT", "same_story")] is False
+    assert [x["label"] for x in g["axis"]][0] == "2025-03-10" and g["axis"][-1]["label"] == "undated"
