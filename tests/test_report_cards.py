@@ -301,3 +301,24 @@ def test_corpus_graph_is_a_directed_flow_in_time() -> None:
     assert edges[("e:ent_lpa", "d:dW", "quotes")]
     assert edges[("d:dG", "d:dT", "same_story")] is False
     assert [x["label"] for x in g["axis"]][0] == "2025-03-10" and g["axis"][-1]["label"] == "undated"
+
+
+def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import narratrace.report._model as model
+
+    monkeypatch.setattr(model, "MAX_FULL_DOCS", 3)
+    monkeypatch.setattr(model, "MAX_TABLE_ROWS", 1)
+    a = provenance_analysis()
+    a["dates"] = [{"doc": "dW", "text": "Monday", "start": 0, "end": 3, "value": v, "kind": "relative"}
+                  for v in ("2025-03-10", "2025-03-09")]
+    page = render_report(a)
+    docs = _section(page, '<section id="documents"', "</section>")
+    # the carriers of the most urgent card get their text first: the pier story's three
+    assert re.findall(r'<details id="(d\d)" class="doc">', docs) == ["d0", "d1", "d2"]
+    assert "The full text of 3 of 6 documents is in this page" in docs
+    table = _section(page, '<table id="doctable">', "</table>")
+    assert 'href="#d0"' in table and 'href="#d3"' not in table and "Ferries to stop" in table
+    assert 'href="#d3"' not in page  # no link lands on a document that is not in the page
+    assert "2 date mentions, sorted by value (the first 1 shown" in page
+    entities = _section(page, '<section id="entities"', "</section>")
+    assert "The 1 most mentioned of 2 entities" in entities

@@ -41,6 +41,14 @@ MAX_CARDS = 200
 MAX_FAMILY_ROWS = 2000
 #: Member claims listed on a card.
 MAX_MEMBERS = 50
+#: Documents whose full, highlighted text is in the page (about 5-20 kB of HTML each): those
+#: carrying the families shown as cards first, then in the analysis's order. The others are
+#: rows of the documents table; analysis.json and the web explorer hold every one. Rows of the
+#: attributions and date tables, entity rows and statements per entity are capped likewise.
+#: Measured: 2,000 documents of the scale fixture rendered to 55.7 MB before these caps.
+MAX_FULL_DOCS = 300
+MAX_TABLE_ROWS = 2000
+MAX_SAID = 50
 
 #: Entity types that have their own colour class (``t-person`` …); others draw as ``t-other``.
 ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "government", "other"}
@@ -140,6 +148,7 @@ class DocView:
     analysed: bool
     url: str | None
     body: Markup = Markup("")
+    full: bool = True  # its full text is in the page (see MAX_FULL_DOCS)
     source: Markup | None = None
     removed_counts: list[tuple[str, int]] = field(default_factory=list)
     legend: list[AttributionRow] = field(default_factory=list)
@@ -178,6 +187,7 @@ class EntityRow(TypedDict):
     n_mentions: int
     n_docs: int
     said: list[AttributionRow]
+    said_total: int
     roles: Counter[str]
     mentions: list[dict[str, Any]]
 
@@ -194,7 +204,8 @@ class DateRow(TypedDict):
 class _Docs:
     """Documents by id, with anchors that never contain data (``d0``, ``d1`` …)."""
 
-    def __init__(self, items: list[Mapping[str, Any]]) -> None:
+    def __init__(self, items: list[Mapping[str, Any]], full: set[str] | None = None) -> None:
+        """``full``: the ids whose full text is in the page (None: all); only those are linked."""
         self.views: list[DocView] = []
         self.text: dict[str, str] = {}
         self.by_id: dict[str, DocView] = {}
@@ -206,14 +217,17 @@ class _Docs:
                 title=_str(d.get("title")) or fallback_title(_str(d.get("text")), path) or doc_id,
                 path=path, outlet=_str(d.get("outlet")), syndicator=_str(d.get("syndicator")),
                 published=_str(d.get("published")), language=_str(d.get("language")),
-                analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")))
+                analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")),
+                full=full is None or doc_id in full)
             self.views.append(view)
             self.by_id.setdefault(doc_id, view)
             self.text.setdefault(doc_id, _str(d.get("text")))
 
     def ref(self, doc_id: Any) -> DocRef:
         view = self.by_id.get(_str(doc_id))
-        return DocRef(view.anchor, view.title) if view else DocRef(None, _str(doc_id))
+        if view is None:
+            return DocRef(None, _str(doc_id))
+        return DocRef(view.anchor if view.full else None, view.title)
 
 
 class Speakers:
@@ -265,7 +279,18 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     """The template context for ``analysis`` (see module docstring for what is tolerated)."""
     if not isinstance(analysis, Mapping):
         analysis = {}
-    docs = _Docs(_items(analysis, "documents"))
+    # The index and the cards come first: they choose which documents get their full text.
+    idx = build_index(AnalysisSource(analysis))
+    texts = {_str(d.get("id")): _str(d.get("text")) for d in reversed(_items(analysis, "documents"))}
+    anchor_of = {doc_id: f"d{i}" for i, doc_id in reversed(list(enumerate(
+        _str(d.get("id")) or f"#{i}" for i, d in enumerate(_items(analysis, "documents")))))}
+    card_links = Links(doc=lambda d: "#" + anchor_of[d] if d in anchor_of else None,
+                       outlet=lambda o: None, entity=lambda e: None)
+    cards = [family_card(idx, fid, card_links, text_of=lambda d: texts.get(d, ""))
+             for fid in idx.families]
+    cards.sort(key=lambda c: (-c["priority"], -c["n_docs"], c["label"].casefold(), c["id"]))
+    full = _full_text_docs(cards[:MAX_CARDS], list(anchor_of))
+    docs = _Docs(_items(analysis, "documents"), full)
     entities = _items(analysis, "entities")
     attributions = _items(analysis, "attributions")
     dates = _items(analysis, "dates")
@@ -292,7 +317,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         entity_rows.append({
             "id": _str(e.get("id")), "anchor": f"e{i}", "name": name, "type": etype,
             "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
-            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [],
+            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [], "said_total": 0,
             "roles": Counter[str](), "mentions": _mention_excerpts(mentions, docs)})
     said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
 
@@ -351,6 +376,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
 
     raw_docs = _items(analysis, "documents")
     for view, raw in zip(docs.views, raw_docs):
+        if not view.full:
+            continue
         text = _str(raw.get("text"))
         view.body = highlight(text, spans.get(view.id, ()) if docs.by_id[view.id] is view else ())
         c = counts.get(view.id, Counter())
@@ -360,6 +387,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         view.source, view.removed_counts = source_view(raw)
 
     entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
+    for row in entity_rows:
+        row["said_total"] = len(row["said"])
+        del row["said"][MAX_SAID:]
     framing_rows = _framing(analysis, docs, entity_names)
     by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
     for f in framing_rows:
@@ -368,15 +398,15 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             entity_row["roles"][f["role"]] += 1
 
     # The graphs and the chart: the same builders as the web explorer, linking into the page.
-    idx = build_index(AnalysisSource(analysis))
-    links = Links(doc=lambda d: "#" + docs.by_id[d].anchor if d in docs.by_id else None,
+    links = Links(doc=lambda d: "#" + docs.by_id[d].anchor
+                  if d in docs.by_id and docs.by_id[d].full else None,
                   outlet=lambda o: None,
                   entity=lambda e: "#" + entity_anchor[e] if e in entity_anchor else None)
     graph = corpus_graph(idx, links)
     for view in docs.views:
         if docs.by_id[view.id] is view:
             view.rests_on = _rests_on(idx, links, docs, view.id)
-    families = _families(analysis, docs, idx, links)
+    families = _families(analysis, docs, idx, links, cards)
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
@@ -386,8 +416,10 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "docs": docs.views,
         "errors": [{"path": _str(e.get("path")), "stage": _str(e.get("stage")),
                     "reason": _str(e.get("reason"))} for e in _items(analysis, "errors")],
-        "entities": entity_rows,
-        "attributions": attribution_rows,
+        "entities": entity_rows[:MAX_TABLE_ROWS], "n_entities": len(entity_rows),
+        "attributions": attribution_rows[:MAX_TABLE_ROWS],
+        "n_attributions": len(attribution_rows),
+        "n_full_docs": sum(v.full for v in docs.views),
         "reuse": _reuse(analysis, docs),
         "families": families, "flow_legend": FLOW_LEGEND,
         "graph": graph, "graph_json": Markup(script_json(graph)),
@@ -397,7 +429,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "framing": framing_rows,
         "quality": model_quality(),
         "events": _events(analysis, docs),
-        "dates": date_rows,
+        "dates": date_rows[:MAX_TABLE_ROWS], "n_dates": len(date_rows),
     }
 
 
@@ -479,8 +511,21 @@ def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
     return rows
 
 
+def _full_text_docs(cards: list[dict[str, Any]], order: list[str]) -> set[str]:
+    """The documents whose full text the page holds (:data:`MAX_FULL_DOCS`): the carriers and
+    denial documents of the cards shown, most urgent card first, then in the given order."""
+    chosen: dict[str, None] = {}
+    for card in cards:
+        for doc in [c["doc"]["id"] for c in card["carriers"]] + [d["doc"]["id"]
+                                                                 for d in card["denials"]]:
+            chosen.setdefault(doc, None)
+    for doc in order:
+        chosen.setdefault(doc, None)
+    return set(list(chosen)[:MAX_FULL_DOCS])
+
+
 def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
-              links: Links) -> dict[str, Any]:
+              links: Links, cards: list[dict[str, Any]]) -> dict[str, Any]:
     """Evidence cards (the most urgent :data:`MAX_CARDS` families, with their flow), a compact
     row for each of the next :data:`MAX_FAMILY_ROWS`, the key findings, and the counts of what
     was left out. Anchors (``f0`` …) number the families as ``analysis.json`` lists them."""
@@ -491,9 +536,9 @@ def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
         if fid in idx.families:
             anchors.setdefault(fid, f"f{i}")
     shown: set[str] = set()
-    cards = [family_card(idx, fid, links, text_of=lambda d: docs.text.get(d, ""))
-             for fid in idx.families]
-    cards.sort(key=lambda c: (-c["priority"], -c["n_docs"], c["label"].casefold(), c["id"]))
+    # Re-made with the page's links (a document without its full text in the page has none).
+    cards = [family_card(idx, c["id"], links, text_of=lambda d: docs.text.get(d, ""))
+             for c in cards[:MAX_CARDS]] + cards[MAX_CARDS:]
     for card in cards[:MAX_CARDS]:
         shown.add(card["id"])
     findings, n_findings = key_findings(cards)
