@@ -580,8 +580,8 @@ def gexf_dynamic(analysis: dict[str, Any]) -> bytes:
             el.set("start", n["start"])
         attvalues(el, n["attrs"], GEXF_NODE_ATTRIBUTES)
     xml_edges = ET.SubElement(graph, q("edges"))
-    for i, (key, e) in enumerate(sorted(edges.items())):
-        a, b, kind, family = key
+    for i, (edge_key, e) in enumerate(sorted(edges.items())):
+        a, b, kind, family = edge_key
         e["attrs"]["family"] = family
         e["attrs"]["documents"] = e["weight"]
         el = ET.SubElement(xml_edges, q("edge"), {

@@ -93,8 +93,8 @@ def flow_layout(card: Mapping[str, Any], *, max_docs: int = MAX_FLOW_DOCS) -> di
                           "label": src["how"].split(";")[0]})
     deniers: dict[str, str] = {}
     for d in card.get("denials") or ():
-        target = key_of_doc.get(d["doc"]["id"])
-        if target is None:
+        denied_in = key_of_doc.get(d["doc"]["id"])
+        if denied_in is None:
             continue
         if d["actor"] not in deniers:
             key = f"n{len(deniers)}"
@@ -102,7 +102,7 @@ def flow_layout(card: Mapping[str, Any], *, max_docs: int = MAX_FLOW_DOCS) -> di
             nodes.append({"key": key, "kind": "denier", "label": d["actor"], "sub": "denies",
                           "title": f"{d['actor']} denies the claim", "href": d.get("href"),
                           "col": 0, "loop": False})
-        edges.append({"source": deniers[d["actor"]], "target": target, "kind": "denies",
+        edges.append({"source": deniers[d["actor"]], "target": denied_in, "kind": "denies",
                       "label": "denies"})
     _order_rows(nodes, edges)
     return {"nodes": nodes, "edges": edges, "hidden_docs": hidden,

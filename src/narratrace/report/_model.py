@@ -387,9 +387,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         view.source, view.removed_counts = source_view(raw)
 
     entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
-    for row in entity_rows:
-        row["said_total"] = len(row["said"])
-        del row["said"][MAX_SAID:]
+    for counted in entity_rows:
+        counted["said_total"] = len(counted["said"])
+        del counted["said"][MAX_SAID:]
     framing_rows = _framing(analysis, docs, entity_names)
     by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
     for f in framing_rows:
