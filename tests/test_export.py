@@ -209,3 +209,166 @@ def test_the_stix_validator_catches_broken_bundles(break_it, message):
     bundle = stix_bundle(ANALYSIS)
     break_it(bundle)
     assert any(message in p for p in validate_stix_bundle(bundle))
+
+
+# ----------------------------------------------------------------------------- GEXF 1.3, dynamic
+# Checked against the GEXF 1.3 primer and schema (gexf.net/1.3): the root's namespace and
+# version, a graph in dynamic mode with date time format, declared attributes with a known
+# type, unique ids, edges between declared nodes, xsd:date spells, attvalues that name a
+# declared attribute and parse as its type.
+GEXF = "{http://gexf.net/1.3}"
+GEXF_TYPES = {"integer", "long", "double", "float", "boolean", "string", "liststring", "anyURI",
+              "listboolean", "listinteger", "listdouble", "listfloat", "listlong"}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def validate_gexf(xml: bytes) -> list[str]:
+    """Every violation of the GEXF 1.3 rules above found in ``xml`` (empty: valid)."""
+    import xml.etree.ElementTree as ET
+
+    problems: list[str] = []
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        return [f"not well-formed XML: {exc}"]
+    if root.tag != GEXF + "gexf" or root.get("version") != "1.3":
+        problems.append("root: gexf 1.3 element expected")
+    graph = root.find(GEXF + "graph")
+    if graph is None:
+        return problems + ["no graph"]
+    if graph.get("mode") != "dynamic" or graph.get("timeformat") != "date":
+        problems.append("graph: mode=dynamic and timeformat=date expected")
+    if graph.get("defaultedgetype") not in ("directed", "undirected", "mutual"):
+        problems.append("graph: defaultedgetype")
+    declared: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    for block in graph.findall(GEXF + "attributes"):
+        cls = block.get("class")
+        if cls not in declared or block.get("mode") not in ("static", "dynamic"):
+            problems.append(f"attributes: class/mode {cls}")
+            continue
+        for att in block.findall(GEXF + "attribute"):
+            if att.get("type") not in GEXF_TYPES or not att.get("id") or not att.get("title"):
+                problems.append(f"attribute {att.get('id')}: id/title/type")
+            declared[cls][att.get("id")] = att.get("type")
+
+    def spell(el, where: str) -> None:
+        start, end = el.get("start"), el.get("end")
+        for value in (start, end):
+            if value is not None and not DATE.match(value):
+                problems.append(f"{where}: {value!r} is no xsd:date")
+        if start and end and end < start:
+            problems.append(f"{where}: ends before it starts")
+
+    def values(el, cls: str, where: str) -> None:
+        box = el.find(GEXF + "attvalues")
+        if box is None:
+            return
+        if not len(box):
+            problems.append(f"{where}: empty attvalues")
+        for v in box.findall(GEXF + "attvalue"):
+            kind, value = declared[cls].get(v.get("for")), v.get("value")
+            if kind is None:
+                problems.append(f"{where}: attvalue for undeclared {v.get('for')!r}")
+            elif kind == "integer" and not re.fullmatch(r"-?\d+", value or ""):
+                problems.append(f"{where}: {value!r} is no integer")
+            elif kind == "boolean" and value not in ("true", "false"):
+                problems.append(f"{where}: {value!r} is no boolean")
+            elif kind == "liststring" and not (value or "").startswith("["):
+                problems.append(f"{where}: {value!r} is no liststring")
+            spell(v, where)
+
+    nodes = graph.find(GEXF + "nodes")
+    ids = [n.get("id") for n in nodes.findall(GEXF + "node")] if nodes is not None else []
+    if len(ids) != len(set(ids)) or not all(ids):
+        problems.append("node ids: missing or repeated")
+    for n in nodes.findall(GEXF + "node") if nodes is not None else ():
+        spell(n, f"node {n.get('id')}")
+        values(n, "node", f"node {n.get('id')}")
+    known = set(ids)
+    edges = graph.find(GEXF + "edges")
+    edge_ids = []
+    for e in edges.findall(GEXF + "edge") if edges is not None else ():
+        where = f"edge {e.get('id')}"
+        edge_ids.append(e.get("id"))
+        if e.get("source") not in known or e.get("target") not in known:
+            problems.append(f"{where}: an end is no declared node")
+        try:
+            float(e.get("weight", "1"))
+        except ValueError:
+            problems.append(f"{where}: weight")
+        spell(e, where)
+        values(e, "edge", where)
+    if len(edge_ids) != len(set(edge_ids)) or not all(edge_ids):
+        problems.append("edge ids: missing or repeated")
+    return problems
+
+
+def _gexf_graph(xml: bytes):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xml)
+    nodes = {n.get("id"): n for n in root.iter(GEXF + "node")}
+    edges = [(e.get("source"), e.get("target"), e.get("kind"), e.get("start"),
+              {v.get("for"): v.get("value") for v in e.iter(GEXF + "attvalue")})
+             for e in root.iter(GEXF + "edge")]
+    return nodes, edges
+
+
+def test_gexf_is_dynamic_valid_and_dated() -> None:
+    from narratrace.export import gexf_dynamic
+    from provenance_fixture import provenance_analysis
+
+    xml = gexf_dynamic(provenance_analysis())
+    assert validate_gexf(xml) == []
+    nodes, edges = _gexf_graph(xml)
+    # one node per actor: the outlet Gull Post is also the origin of the circular family
+    assert sum(1 for n in nodes.values() if n.get("label") == "Gull Post") == 1
+    gull = next(n for n in nodes.values() if n.get("label") == "Gull Post")
+    assert gull.get("start") == "2025-03-13"
+    derivation = [e for e in edges if e[2] == "derivation"]
+    assert {(e[0], e[1]) for e in derivation} == {("doc:dW", "doc:dC"), ("doc:dW", "doc:dB")}
+    rewrite = next(e for e in derivation if e[1] == "doc:dB")
+    assert rewrite[3] == "2025-03-12" and rewrite[4]["reuse"] == "rewrite"
+    assert rewrite[4]["direction_by"] == "dates" and "credit" not in rewrite[4]
+    reprint = next(e for e in derivation if e[1] == "doc:dC")
+    assert reprint[4]["credit"] == "This story first appeared in Harbour Wire."
+    relayed = [e for e in edges if e[2] == "relayed_by" and e[4]["family"] == "fPier"]
+    assert {nodes[e[1]].get("label") for e in relayed} == {"Harbour Wire", "Coast Daily",
+                                                            "Bay Ledger"}
+    assert all(e[4]["independent_origins"] == "1" for e in relayed)
+    denies = next(e for e in edges if e[2] == "denies")
+    assert nodes[denies[0]].get("label") == "Pier Builders Ltd" and denies[3] == "2025-03-10"
+    hardening = next(e for e in edges if e[2] == "hardening")
+    assert hardening[4]["hedges_dropped"] == "[may]"
+    # the undated blog has no start: it is on the timeline from the beginning
+    assert nodes["doc:dT"].get("start") is None
+
+
+def test_gexf_survives_hostile_text_and_bad_dates() -> None:
+    from narratrace.export import gexf_dynamic
+    from provenance_fixture import provenance_analysis
+
+    a = provenance_analysis()
+    a["documents"][0]["title"] = 'Evil "<x>" & \x00\x1b ok'
+    a["documents"][1]["published"] = "2025-13"
+    a["claim_families"][1]["origins"] = ["A, B", None]
+    xml = gexf_dynamic(a)
+    assert validate_gexf(xml) == []
+    nodes, _ = _gexf_graph(xml)
+    assert nodes["doc:dW"].get("label").startswith('Evil "<x>" & ')
+    assert nodes["doc:dC"].get("start") is None
+
+
+@pytest.mark.parametrize("break_it, message", [
+    (lambda s: s.replace(b'mode="dynamic"', b'mode="static"'), "dynamic"),
+    (lambda s: s.replace(b'start="2025-03-12"', b'start="12/03/2025"', 1), "xsd:date"),
+    (lambda s: s.replace(b'target="doc:dB"', b'target="doc:nope"', 1), "no declared node"),
+    (lambda s: s.replace(b'for="kind"', b'for="kindx"', 1), "undeclared"),
+    (lambda s: s.replace(b"</gexf>", b""), "well-formed"),
+])
+def test_the_gexf_validator_catches_broken_files(break_it, message) -> None:
+    from narratrace.export import gexf_dynamic
+    from provenance_fixture import provenance_analysis
+
+    broken = break_it(gexf_dynamic(provenance_analysis()))
+    assert any(message in p for p in validate_gexf(broken))

@@ -34,7 +34,9 @@ def _family_analysis() -> dict[str, Any]:
 def test_corpus_graph_json_is_present_and_escaped() -> None:
     page = render_report(_family_analysis())
     graphs = _graphs(page)
-    assert {"graph-corpus", "graph-f0"} <= set(graphs)
+    # Claim families draw their flow as server-side SVG (test_report_cards.py); the corpus
+    # graph is the one canvas graph left.
+    assert set(graphs) == {"graph-corpus"}
     for _, body in _JSON_BLOCK.findall(page):
         assert not set(body) & set("<>&'"), "raw <, >, & or ' inside a JSON block"
     g = graphs["graph-corpus"]
@@ -57,18 +59,19 @@ def test_graph_links_are_in_page_anchors_only() -> None:
     assert hrefs and hrefs <= ids, "every graph link lands on a section of the page"
 
 
-def test_family_detail_has_origins_members_graph_and_contradictions() -> None:
+def test_family_detail_has_origins_members_flow_and_contradictions() -> None:
     page = render_report(_family_analysis())
-    fam = page[page.index('<details class="family" id="f0">'):]
-    fam = fam[:fam.index("</details>")]
-    assert "(1 independent)" in fam and "circular" in fam
+    fam = page[page.index('<details class="family card-ev" id="f0">'):]
+    fam = fam[:fam.index('<details class="family card-ev" id="f1">')]
+    assert "Origins: 1 independent" in fam and "circular" in fam
     assert "Contradicted by" in fam and 'href="#f1"' in fam
     assert "Bridge never opens &lt;script&gt;" in fam
-    g = _graphs(page)["graph-f0"]
-    assert {n["kind"] for n in g["nodes"]} == {"document", "outlet", "origin"}
-    assert {e["kind"] for e in g["edges"]} == {"publishes", "quotes", "syndicated"}
-    # A family with no members still gets a (documents-only) graph, never an error.
-    assert "graph-f1" in _graphs(page)
+    flow = fam[fam.index('<svg class="flow"'):fam.index("</svg>")]
+    assert "n-origin" in flow and "n-document" in flow and "n-copy" in flow
+    assert "e-copy" in flow  # docH reprints docA
+    # A family with no members and no origin still gets a (documents-only) flow, never an error.
+    rest = page[page.index('<details class="family card-ev" id="f1">'):]
+    assert '<svg class="flow"' in rest[:rest.index("</details>\n")]
 
 
 def test_entity_rows_have_anchors_roles_and_mentions() -> None:
@@ -110,7 +113,7 @@ def test_renders_300_documents_with_graphs_quickly() -> None:
     page = render_report(analysis)
     elapsed = time.perf_counter() - started
     assert len(_graphs(page)["graph-corpus"]["nodes"]) == 300 + 17 + 20
-    assert page.count('<script type="application/json" id="graph-f') == 30
+    assert page.count('<svg class="flow"') == 30
     # Measured ~1.5 s on the shared 2-core dev machine; room for a busy CI box.
     assert elapsed < 8.0, f"render took {elapsed:.1f}s"
 

@@ -121,7 +121,8 @@ ALLOWED_TAGS = {"html", "head", "meta", "title", "link", "script", "body", "head
                 "form", "input", "main", "footer", "h1", "h2", "ul", "ol", "li", "b", "span",
                 "div", "section", "table", "thead", "tbody", "tr", "th", "td", "p", "i", "em",
                 "article", "dl", "dt", "dd", "aside", "details", "summary", "canvas", "button",
-                "noscript", "svg", "text", "rect", "line", "mark", "meter", "code"}
+                "noscript", "svg", "text", "rect", "line", "mark", "meter", "code",
+                "g", "path", "polygon"}
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if "evil" in p or p in

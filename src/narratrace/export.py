@@ -1,11 +1,13 @@
-"""Exports of the store: tables (JSON, JSONL, CSV, Parquet) and the provenance graph
-(GraphML, GEXF — both open in Gephi)."""
+"""Exports of the store: tables (JSON, JSONL, CSV, Parquet), the provenance graph (GraphML; and
+GEXF 1.3 with dates, for Gephi's timeline) and a STIX 2.1 bundle."""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import uuid
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,14 +43,16 @@ def export(store: Store, *, fmt: ExportFormat, out: Path) -> list[Path]:
     if fmt in ("csv", "parquet"):
         out.mkdir(parents=True, exist_ok=True)
         return [_write_table(analysis, t, out / f"{t}.{fmt}", fmt) for t in TABLES]
+    if fmt == "gexf":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(gexf_dynamic(analysis))
+        return [out]
     graph = provenance_graph(analysis)
     import networkx as nx
 
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
         nx.write_graphml(graph, out)
-    elif fmt == "gexf":
-        nx.write_gexf(graph, out)
     else:
         raise NarratraceError(f"Unknown export format {fmt!r}.")
     return [out]
@@ -362,3 +366,229 @@ def _first_line(doc: dict[str, Any]) -> str:
     """A readable stand-in title: the text's first line, never a file path."""
     line = next((ln.strip() for ln in (doc.get("text") or "").splitlines() if ln.strip()), "")
     return line[:120] or "(untitled document)"
+
+
+# ----------------------------------------------------------------------------- GEXF 1.3, dynamic
+GEXF_NS = "http://gexf.net/1.3"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Characters XML 1.0 cannot carry (C0 controls but tab, LF, CR; lone surrogates; U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+#: Attributes written on every node and edge (id, GEXF type); empty values are left out.
+GEXF_NODE_ATTRIBUTES = (("kind", "string"), ("type", "string"), ("outlet", "string"),
+                        ("families", "liststring"), ("origin_of", "integer"),
+                        ("circular", "boolean"))
+GEXF_EDGE_ATTRIBUTES = (("kind", "string"), ("family", "string"), ("family_label", "string"),
+                        ("independent_origins", "integer"), ("circular", "boolean"),
+                        ("reuse", "string"), ("credit", "string"), ("direction_by", "string"),
+                        ("hedges_dropped", "liststring"), ("documents", "integer"))
+
+
+def _xml_text(value: Any) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+class _Actors:
+    """One key per actor: the entity id when a name (or alias) resolves to an entity, else the
+    name itself, case and spaces folded. An outlet that is also quoted or an origin is one node."""
+
+    def __init__(self, entities: list[dict[str, Any]]) -> None:
+        self.by_name: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+        for e in entities:
+            eid = e.get("id")
+            if not eid:
+                continue
+            self.names[f"ent:{eid}"] = e.get("name") or eid
+            self.types[f"ent:{eid}"] = e.get("type") or ""
+            for name in (e.get("name"), *(e.get("aliases") or ())):
+                if name:
+                    self.by_name.setdefault(_fold(name), f"ent:{eid}")
+
+    def key(self, name: str | None, entity: str | None = None) -> str | None:
+        if entity and f"ent:{entity}" in self.names:
+            return f"ent:{entity}"
+        if not name or not name.strip():
+            return None
+        key = self.by_name.get(_fold(name))
+        if key is None:
+            key = "name:" + _fold(name)
+            self.names.setdefault(key, " ".join(name.split()))
+        return key
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def gexf_dynamic(analysis: dict[str, Any]) -> bytes:
+    """The provenance graph as GEXF 1.3 with dates (``mode="dynamic"``, ``timeformat="date"``),
+    so Gephi's timeline plays it: every node and edge starts on the first date it is seen.
+
+    Nodes: one per actor (speakers, origins, deniers and outlets, merged by entity or by name)
+    and one per document. Edges, each dated by the document it rests on: an outlet
+    ``publishes`` a document; a document ``quotes`` an actor; a claim family's origin is the
+    ``origin_of`` each document carrying it; an actor ``denies`` in a document; a source
+    document is copied (``derivation``: reuse kind, credit, what decided the direction) by a
+    later one; and, between actors, an origin is ``relayed_by`` each outlet carrying its claim.
+    Family edges carry the family id, label, independent-origin count and circularity.
+
+    >>> xml = gexf_dynamic({"documents": [{"id": "d1", "title": "T", "outlet": "Wire",
+    ...                                     "published": "2025-03-10"}]})
+    >>> b'mode="dynamic"' in xml and b'start="2025-03-10"' in xml
+    True
+    """
+    actors = _Actors(list(analysis.get("entities") or ()))
+    docs = {d["id"]: d for d in analysis.get("documents") or () if d.get("id")}
+
+    def date(doc: str) -> str | None:
+        value = (docs.get(doc) or {}).get("published") or ""
+        return value if _DATE.match(value) else None
+
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+
+    def node(nid: str, label: str, kind: str, start: str | None, **attrs: Any) -> dict[str, Any]:
+        n = nodes.setdefault(nid, {"label": label, "start": start,
+                                   "attrs": {"kind": kind, "families": []}})
+        if start and (n["start"] is None or start < n["start"]):
+            n["start"] = start
+        for k, v in attrs.items():
+            if v not in (None, "", []):
+                n["attrs"].setdefault(k, v)
+        return n
+
+    def actor(key: str, start: str | None, kind: str = "actor") -> str:
+        nid = "actor:" + key
+        node(nid, actors.names.get(key, key), kind, start, type=actors.types.get(key))
+        return nid
+
+    def edge(a: str, b: str, kind: str, start: str | None, family: str = "",
+             **attrs: Any) -> None:
+        if a == b:
+            return
+        e = edges.setdefault((a, b, kind, family), {"start": start, "weight": 0,
+                                                    "attrs": {"kind": kind}})
+        e["weight"] += 1
+        if start and (e["start"] is None or start < e["start"]):
+            e["start"] = start
+        for k, v in attrs.items():
+            if v not in (None, "", []):
+                e["attrs"].setdefault(k, v)
+
+    for doc_id, d in docs.items():
+        node(f"doc:{doc_id}", d.get("title") or d.get("path") or doc_id, "document",
+             date(doc_id), outlet=d.get("outlet"))
+        key = actors.key(d.get("outlet"))
+        if key:
+            edge(actor(key, date(doc_id), "outlet"), f"doc:{doc_id}", "publishes", date(doc_id))
+    for a in analysis.get("attributions") or ():
+        sp = a.get("speaker") or {}
+        actor_rec = sp.get("actor") or {}
+        key = actors.key(actor_rec.get("name") or sp.get("text"), sp.get("entity") or
+                         actor_rec.get("id"))
+        if key and a.get("doc") in docs:
+            edge(f"doc:{a['doc']}", actor(key, date(a["doc"])), "quotes", date(a["doc"]),
+                 stance=a.get("stance"))
+    for r in analysis.get("reuse") or ():
+        if r.get("kind") not in ("duplicate", "syndicated", "rewrite") or \
+                r.get("a") not in docs or r.get("b") not in docs:
+            continue
+        src, dst = (r["b"], r["a"]) if r.get("direction") == "b->a" else (r["a"], r["b"])
+        edge(f"doc:{src}", f"doc:{dst}", "derivation", date(dst), reuse=r["kind"],
+             credit=r.get("credit"), direction_by=r.get("direction_by") or
+             ("unknown" if r.get("direction") not in ("a->b", "b->a") else None))
+    for f in analysis.get("claim_families") or ():
+        fid, label = f.get("id") or "", f.get("label") or ""
+        common = {"family_label": label, "independent_origins": f.get("independent_origins"),
+                  "circular": bool(f.get("circular"))}
+        carriers = [d for d in f.get("docs") or () if d in docs]
+        ids = list(f.get("origin_ids") or ()) + [None] * len(f.get("origins") or ())
+        loop = {_fold(x) for x in f.get("circular_loop") or ()}
+        for name, oid in zip(f.get("origins") or (), ids):
+            key = actors.key(name, oid)
+            if key is None:
+                continue
+            first = min(filter(None, map(date, carriers)), default=None)
+            origin = actor(key, first)
+            nodes[origin]["attrs"]["families"].append(fid)
+            nodes[origin]["attrs"]["origin_of"] = nodes[origin]["attrs"].get("origin_of", 0) + 1
+            if _fold(name) in loop:
+                nodes[origin]["attrs"]["circular"] = True
+            for doc in carriers:
+                edge(origin, f"doc:{doc}", "origin_of", date(doc), fid, **common)
+                outlet = actors.key(docs[doc].get("outlet"))
+                if outlet:
+                    edge(origin, actor(outlet, date(doc), "outlet"), "relayed_by", date(doc), fid,
+                         **common)
+        for dn in f.get("denials") or ():
+            key = actors.key(dn.get("actor"), dn.get("actor_id"))
+            if key and dn.get("doc") in docs:
+                edge(actor(key, date(dn["doc"])), f"doc:{dn['doc']}", "denies", date(dn["doc"]),
+                     fid, **common)
+        for h in f.get("hardening") or ():
+            if h.get("source_doc") in docs and h.get("derived_doc") in docs:
+                edge(f"doc:{h['source_doc']}", f"doc:{h['derived_doc']}", "hardening",
+                     date(h["derived_doc"]), fid, hedges_dropped=list(h.get("dropped") or ()),
+                     **common)
+
+    ET.register_namespace("", GEXF_NS)
+    ET.register_namespace("xsi", _XSI)
+    q = lambda tag: f"{{{GEXF_NS}}}{tag}"  # noqa: E731
+    root = ET.Element(q("gexf"), {"version": "1.3", f"{{{_XSI}}}schemaLocation":
+                                  f"{GEXF_NS} {GEXF_NS}/gexf.xsd"})
+    generated = str(analysis.get("generated_at") or "")[:10]
+    meta = ET.SubElement(root, q("meta"), {"lastmodifieddate": generated}
+                         if _DATE.match(generated) else {})
+    version = (analysis.get("generator") or {}).get("version", "")
+    ET.SubElement(meta, q("creator")).text = f"narratrace {version}".strip()
+    ET.SubElement(meta, q("description")).text = (
+        "Provenance graph: actors and documents, dated by publication; claim families, "
+        "derivations, denials and dropped hedges as edge attributes.")
+    graph = ET.SubElement(root, q("graph"), {"defaultedgetype": "directed", "mode": "dynamic",
+                                             "timeformat": "date"})
+    for cls, declared in (("node", GEXF_NODE_ATTRIBUTES), ("edge", GEXF_EDGE_ATTRIBUTES)):
+        block = ET.SubElement(graph, q("attributes"), {"class": cls, "mode": "static"})
+        for name, kind in declared:
+            ET.SubElement(block, q("attribute"), {"id": name, "title": name, "type": kind})
+
+    def attvalues(parent: ET.Element, attrs: dict[str, Any],
+                  declared: tuple[tuple[str, str], ...]) -> None:
+        values = ET.Element(q("attvalues"))
+        for name, kind in declared:
+            value = attrs.get(name)
+            if value in (None, "", []):
+                continue
+            if kind == "liststring":  # GEXF 1.3: [a, b] with commas inside items escaped
+                text = "[" + ", ".join(str(v).replace(",", "\\,") for v in dict.fromkeys(value)) + "]"
+            elif kind == "boolean":
+                text = "true" if value else "false"
+            else:
+                text = str(value)
+            ET.SubElement(values, q("attvalue"), {"for": name, "value": _xml_text(text)})
+        if len(values):
+            parent.append(values)
+
+    xml_nodes = ET.SubElement(graph, q("nodes"))
+    for nid in sorted(nodes):
+        n = nodes[nid]
+        el = ET.SubElement(xml_nodes, q("node"), {"id": _xml_text(nid),
+                                                  "label": _xml_text(n["label"])})
+        if n["start"]:
+            el.set("start", n["start"])
+        attvalues(el, n["attrs"], GEXF_NODE_ATTRIBUTES)
+    xml_edges = ET.SubElement(graph, q("edges"))
+    for i, (edge_key, e) in enumerate(sorted(edges.items())):
+        a, b, kind, family = edge_key
+        e["attrs"]["family"] = family
+        e["attrs"]["documents"] = e["weight"]
+        el = ET.SubElement(xml_edges, q("edge"), {
+            "id": f"e{i}", "source": _xml_text(a), "target": _xml_text(b),
+            "label": kind, "kind": kind, "weight": str(float(e["weight"]))})
+        if e["start"]:
+            el.set("start", e["start"])
+        attvalues(el, e["attrs"], GEXF_EDGE_ATTRIBUTES)
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -21,10 +21,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ._cards import family_card, key_findings, rests_on
 from ._charts import N_COLOURS, narrative_class, narratives_chart
 from ._evidence import (MAX_GRAPH_NODES, EvidenceIndex, EvidenceSource, Graph, Links, as_str,
                         build_index, corpus_graph, doc_ref, entity_ref, family_graph, name_key,
                         narratives_over_time, quote_path)
+from ._flow import FLOW_LEGEND, flow_svg
 from ._highlight import Span, highlight
 from ._model import ENTITY_TYPES, Speakers, build_view, resolved_as, source_view
 

@@ -110,9 +110,12 @@ class Graph:
             self.nodes[key] = {"id": key, "label": label or key, "kind": kind,
                                "href": href or None, "date": date or ""}
 
-    def edge(self, a: str, b: str, kind: str) -> None:
+    def edge(self, a: str, b: str, kind: str, *, directed: bool = True) -> None:
+        """An edge from ``a`` to ``b``; ``directed=False`` when neither end is known to come
+        first (graph.js then draws no arrowhead)."""
         if a != b:
-            self.edges.setdefault((a, b, kind), {"source": a, "target": b, "kind": kind})
+            self.edges.setdefault((a, b, kind), {"source": a, "target": b, "kind": kind,
+                                                 "directed": directed})
 
     def data(self, *, max_nodes: int = MAX_GRAPH_NODES) -> dict[str, Any]:
         degree: Counter[str] = Counter()
@@ -190,11 +193,20 @@ def top_outlets(idx: EvidenceIndex, n: int) -> list[str]:
     return [o for o, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
 
+#: Date columns labelled on the corpus graph's time axis (the others are still placed).
+AXIS_LABELS = 12
+
+
 def corpus_graph(idx: EvidenceIndex, links: Links, *,
                  max_nodes: int = MAX_GRAPH_NODES) -> dict[str, Any]:
-    """The corpus provenance graph: outlets publish documents, documents quote speakers,
-    documents reuse documents. Cut to the ``max_nodes`` best-connected nodes."""
+    """The corpus provenance graph as a directed flow in time: speakers (``origin`` when they
+    are the origin of a claim family) and outlets point at the documents that carry their word
+    or that they publish; a source document points at its copies. Every node has a time
+    position ``t`` (0 the first publication date, 1 the last, by date rank; an undated document
+    after the last; a speaker or an outlet just before its first document), which graph.js
+    uses as the x axis. Cut to the ``max_nodes`` best-connected nodes."""
     g = Graph()
+    origins = {name_key(o) for f in idx.families.values() for o in f["origins"]}
     for doc_id in idx.doc_order:
         d = idx.docs[doc_id]
         g.node(f"d:{doc_id}", d["title"], "document", links.doc(doc_id), d["published"])
@@ -203,13 +215,46 @@ def corpus_graph(idx: EvidenceIndex, links: Links, *,
             g.edge(f"u:{d['outlet']}", f"d:{doc_id}", "publishes")
         for r in idx.reuse_by_doc.get(doc_id, ()):
             if doc_id < r["other"]:
-                g.edge(f"d:{doc_id}", f"d:{r['other']}", r["kind"])
+                if r["kind"] == "same_story":
+                    g.edge(f"d:{doc_id}", f"d:{r['other']}", r["kind"], directed=False)
+                elif r["direction"] == "b->a" and r["role"] == "a":
+                    g.edge(f"d:{r['other']}", f"d:{doc_id}", r["kind"])
+                elif r["direction"] == "a->b" and r["role"] == "b":
+                    g.edge(f"d:{r['other']}", f"d:{doc_id}", r["kind"])
+                else:  # same_story (no copy), or a copy whose direction is unknown
+                    g.edge(f"d:{doc_id}", f"d:{r['other']}", r["kind"], directed=False)
     for eid, rows in idx.said.items():
         e = idx.entities[eid]
-        g.node(f"e:{eid}", e["name"], "speaker", links.entity(eid))
+        is_origin = name_key(e["name"]) in origins or any(
+            name_key(a) in origins for a in idx.entities[eid]["aliases"])
+        g.node(f"e:{eid}", e["name"], "origin" if is_origin else "speaker", links.entity(eid))
         for doc_id in sorted({a["doc"] for a in rows}):
-            g.edge(f"d:{doc_id}", f"e:{eid}", "quotes")
-    return g.data(max_nodes=max_nodes)
+            g.edge(f"e:{eid}", f"d:{doc_id}", "quotes")
+    data = g.data(max_nodes=max_nodes)
+    data["axis"] = _time_positions(data)
+    return data
+
+
+def _time_positions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Set ``t`` on every node of ``data`` (see :func:`corpus_graph`); return the axis ticks."""
+    dates = sorted({n["date"] for n in data["nodes"] if n["kind"] == "document" and n["date"]})
+    rank = {d: (i / (len(dates) - 1) if len(dates) > 1 else 0.5) for i, d in enumerate(dates)}
+    t_of: dict[str, float] = {}
+    for n in data["nodes"]:
+        if n["kind"] == "document":
+            t_of[n["id"]] = rank.get(n["date"], 1.12)
+    earliest: dict[str, float] = {}
+    for e in data["edges"]:
+        for a, b in ((e["source"], e["target"]), (e["target"], e["source"])):
+            if a not in t_of and b in t_of:
+                earliest[a] = min(earliest.get(a, 2.0), t_of[b])
+    for n in data["nodes"]:
+        n["t"] = t_of.get(n["id"], max(-0.12, earliest.get(n["id"], 0.0) - 0.06))
+    step = max(1, -(-len(dates) // AXIS_LABELS))
+    ticks = [{"t": rank[d], "label": d} for d in dates[::step]]
+    if any(n["kind"] == "document" and not n["date"] for n in data["nodes"]):
+        ticks.append({"t": 1.12, "label": "undated"})
+    return ticks
 
 
 def family_graph(idx: EvidenceIndex, fid: str, links: Links) -> dict[str, Any]:
@@ -238,15 +283,20 @@ def family_graph(idx: EvidenceIndex, fid: str, links: Links) -> dict[str, Any]:
         who = name_key(by)
         origin = origin_keys.get(who) or origin_keys.get(entity_ref(idx, by)["id"] or "")
         if origin is not None:
-            g.edge(f"d:{c['doc']}", f"o:{origin}", "quotes")
+            g.edge(f"o:{origin}", f"d:{c['doc']}", "quotes")
         elif by:
             ref = entity_ref(idx, by)
             g.node(f"s:{who}", by, "speaker", links.entity(ref["id"]) if ref["id"] else None)
-            g.edge(f"d:{c['doc']}", f"s:{who}", "quotes")
+            g.edge(f"s:{who}", f"d:{c['doc']}", "quotes")
     for d in sorted(docs):
         for r in idx.reuse_by_doc.get(d, ()):
             if r["other"] in docs and d < r["other"]:
-                g.edge(f"d:{d}", f"d:{r['other']}", r["kind"])
+                source_first = (r["direction"] == "a->b") == (r["role"] == "a")
+                if r["direction"] in ("a->b", "b->a") and r["kind"] != "same_story":
+                    a, b = (d, r["other"]) if source_first else (r["other"], d)
+                    g.edge(f"d:{a}", f"d:{b}", r["kind"])
+                else:
+                    g.edge(f"d:{d}", f"d:{r['other']}", r["kind"], directed=False)
     return g.data()
 
 
@@ -371,7 +421,7 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
         idx.claims[as_str(c.get("id"))] = {
             "doc": as_str(c.get("doc")), "text": as_str(c.get("text")),
             "attributed_to": as_str(c.get("attributed_to")), "stance": as_str(c.get("stance")) or "asserts",
-            "hedges": list(c.get("hedges") or ())}
+            "hedges": [as_str(h) for h in _list(c.get("hedges"))]}
 
     for f in store.corpus("claim_families"):
         fid = as_str(f.get("id"))
@@ -384,7 +434,16 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
             "origin_types": [as_str(t) for t in f.get("origin_types") or ()],
             "independent_origins": f.get("independent_origins") or 0,
             "first_seen": f.get("first_seen"), "circular": bool(f.get("circular")),
-            "contradicts": [as_str(c) for c in f.get("contradicts") or ()]}
+            "contradicts": [as_str(c) for c in f.get("contradicts") or ()],
+            # The provenance contract (schema 1.2); an older store or file has none of it.
+            "origin_ids": [None if o is None else as_str(o) for o in _list(f.get("origin_ids"))],
+            "chain": [as_str(c) for c in _list(f.get("chain"))],
+            "circular_loop": [as_str(c) for c in _list(f.get("circular_loop"))],
+            "background": bool(f.get("background")),
+            "denials": [_denial(d) for d in _list(f.get("denials")) if isinstance(d, Mapping)],
+            "hardening": [_hardening(h) for h in _list(f.get("hardening"))
+                          if isinstance(h, Mapping)],
+            "hedge_drop": bool(f.get("hedge_drop"))}
         for d in idx.families[fid]["docs"]:
             idx.families_by_doc.setdefault(d, []).append(fid)
     idx.family_order = sorted(idx.families, key=lambda i: (-len(idx.families[i]["docs"]),
@@ -394,7 +453,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     for r in reuse:
         doc_a, doc_b = as_str(r.get("a")), as_str(r.get("b"))
         common = {"kind": as_str(r.get("kind")), "score": r.get("score"),
-                  "direction": as_str(r.get("direction"))}
+                  "direction": as_str(r.get("direction")),
+                  "credit": as_str(r.get("credit")) or None,
+                  "direction_by": as_str(r.get("direction_by"))}
         idx.reuse_by_doc.setdefault(doc_a, []).append(dict(common, other=doc_b, role="a"))
         idx.reuse_by_doc.setdefault(doc_b, []).append(dict(common, other=doc_a, role="b"))
 
@@ -402,7 +463,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
         ({"id": as_str(e.get("id")), "date": as_str(e.get("date")), "date_text": as_str(e.get("date_text")),
           "summary": as_str(e.get("summary")), "docs": [as_str(d) for d in e.get("docs") or ()],
           "places": [as_str(p) for p in e.get("places") or ()],
-          "actors": [as_str(p) for p in e.get("actors") or ()]}
+          "actors": [as_str(p) for p in e.get("actors") or ()],
+          "kind": as_str(e.get("kind")) or "happening",
+          "origins": [as_str(p) for p in _list(e.get("origins"))]}
          for e in store.corpus("events")), key=lambda e: e["date"])
 
     n_narratives = 0
@@ -421,6 +484,28 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
                   "events": len(idx.events), "narrative labels": n_narratives,
                   "framed mentions": n_framing}
     return idx
+
+
+def _list(value: Any) -> list[Any]:
+    """A list field of a store row or a hand-edited file: anything else is no list."""
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _denial(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {"actor": as_str(d.get("actor")), "doc": as_str(d.get("doc")),
+            "start": _int_or_none(d.get("start")), "end": _int_or_none(d.get("end")),
+            "claim": as_str(d.get("claim")) or None, "actor_id": as_str(d.get("actor_id")) or None}
+
+
+def _hardening(h: Mapping[str, Any]) -> dict[str, Any]:
+    return {"source_doc": as_str(h.get("source_doc")), "derived_doc": as_str(h.get("derived_doc")),
+            "dropped": [as_str(x) for x in _list(h.get("dropped"))],
+            "source_claim": as_str(h.get("source_claim")),
+            "derived_claim": as_str(h.get("derived_claim"))}
 
 
 def script_json(data: Any) -> str:

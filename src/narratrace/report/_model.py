@@ -16,10 +16,12 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ._cards import family_card, key_findings, rests_on
 from ._charts import narratives_chart
 from ._evidence import (AnalysisSource, EvidenceIndex, Links, build_index, corpus_graph,
                         entity_ref, fallback_title,
-                        family_graph, narratives_over_time, script_json, top_outlets)
+                        narratives_over_time, script_json, top_outlets)
+from ._flow import FLOW_LEGEND, flow_svg
 from ._highlight import Span, highlight
 
 #: Outlets drawn in the overview's narratives-over-time chart (as in the web explorer).
@@ -31,9 +33,26 @@ N_SPEAKER_COLOURS = 12
 EXCERPT_CHARS = 300
 #: Documents whose first mention of an entity is shown on its row (the web shows 30).
 MENTION_EXCERPTS = 10
+#: Claim families drawn as full evidence cards (most urgent first, see ``_cards.priority``),
+#: then families listed as one table row each; the rest are counted and left to
+#: ``analysis.json`` and the web explorer, so a corpus with thousands of families still gives a
+#: page a browser opens quickly.
+MAX_CARDS = 200
+MAX_FAMILY_ROWS = 2000
+#: Member claims listed on a card.
+MAX_MEMBERS = 50
+#: Documents whose full, highlighted text is in the page (about 5-20 kB of HTML each): those
+#: carrying the families shown as cards first, then in the analysis's order. The others are
+#: rows of the documents table; analysis.json and the web explorer hold every one. Rows of the
+#: attributions and date tables, entity rows and statements per entity are capped likewise.
+#: Measured: 2,000 documents of the scale fixture rendered to 55.7 MB before these caps.
+MAX_FULL_DOCS = 300
+MAX_TABLE_ROWS = 2000
+MAX_SAID = 50
 
 #: Entity types that have their own colour class (``t-person`` …); others draw as ``t-other``.
 ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "government", "other"}
+_EVENT_KINDS = ("happening", "statement", "publication")
 _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
                   "title_repeat", "navigation", "share", "byline", "repeated", "other"}
 
@@ -129,12 +148,16 @@ class DocView:
     analysed: bool
     url: str | None
     body: Markup = Markup("")
+    full: bool = True  # its full text is in the page (see MAX_FULL_DOCS)
     source: Markup | None = None
     removed_counts: list[tuple[str, int]] = field(default_factory=list)
     legend: list[AttributionRow] = field(default_factory=list)
     n_mentions: int = 0
     n_attributions: int = 0
     n_dates: int = 0
+    #: What its claims rest on: origins (name, type, link) and the documents it copies.
+    rests_on: dict[str, Any] = field(
+        default_factory=lambda: {"origins": [], "copies": [], "families": 0})
 
 
 class AttributionRow(TypedDict):
@@ -164,6 +187,7 @@ class EntityRow(TypedDict):
     n_mentions: int
     n_docs: int
     said: list[AttributionRow]
+    said_total: int
     roles: Counter[str]
     mentions: list[dict[str, Any]]
 
@@ -180,7 +204,8 @@ class DateRow(TypedDict):
 class _Docs:
     """Documents by id, with anchors that never contain data (``d0``, ``d1`` …)."""
 
-    def __init__(self, items: list[Mapping[str, Any]]) -> None:
+    def __init__(self, items: list[Mapping[str, Any]], full: set[str] | None = None) -> None:
+        """``full``: the ids whose full text is in the page (None: all); only those are linked."""
         self.views: list[DocView] = []
         self.text: dict[str, str] = {}
         self.by_id: dict[str, DocView] = {}
@@ -192,14 +217,17 @@ class _Docs:
                 title=_str(d.get("title")) or fallback_title(_str(d.get("text")), path) or doc_id,
                 path=path, outlet=_str(d.get("outlet")), syndicator=_str(d.get("syndicator")),
                 published=_str(d.get("published")), language=_str(d.get("language")),
-                analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")))
+                analysed=d.get("analysed") is not False, url=_safe_url(d.get("url")),
+                full=full is None or doc_id in full)
             self.views.append(view)
             self.by_id.setdefault(doc_id, view)
             self.text.setdefault(doc_id, _str(d.get("text")))
 
     def ref(self, doc_id: Any) -> DocRef:
         view = self.by_id.get(_str(doc_id))
-        return DocRef(view.anchor, view.title) if view else DocRef(None, _str(doc_id))
+        if view is None:
+            return DocRef(None, _str(doc_id))
+        return DocRef(view.anchor if view.full else None, view.title)
 
 
 class Speakers:
@@ -251,7 +279,18 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     """The template context for ``analysis`` (see module docstring for what is tolerated)."""
     if not isinstance(analysis, Mapping):
         analysis = {}
-    docs = _Docs(_items(analysis, "documents"))
+    # The index and the cards come first: they choose which documents get their full text.
+    idx = build_index(AnalysisSource(analysis))
+    texts = {_str(d.get("id")): _str(d.get("text")) for d in reversed(_items(analysis, "documents"))}
+    anchor_of = {doc_id: f"d{i}" for i, doc_id in reversed(list(enumerate(
+        _str(d.get("id")) or f"#{i}" for i, d in enumerate(_items(analysis, "documents")))))}
+    card_links = Links(doc=lambda d: "#" + anchor_of[d] if d in anchor_of else None,
+                       outlet=lambda o: None, entity=lambda e: None)
+    cards = [family_card(idx, fid, card_links, text_of=lambda d: texts.get(d, ""))
+             for fid in idx.families]
+    cards.sort(key=lambda c: (-c["priority"], -c["n_docs"], c["label"].casefold(), c["id"]))
+    full = _full_text_docs(cards[:MAX_CARDS], list(anchor_of))
+    docs = _Docs(_items(analysis, "documents"), full)
     entities = _items(analysis, "entities")
     attributions = _items(analysis, "attributions")
     dates = _items(analysis, "dates")
@@ -278,7 +317,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         entity_rows.append({
             "id": _str(e.get("id")), "anchor": f"e{i}", "name": name, "type": etype,
             "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
-            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [],
+            "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [], "said_total": 0,
             "roles": Counter[str](), "mentions": _mention_excerpts(mentions, docs)})
     said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
 
@@ -337,6 +376,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
 
     raw_docs = _items(analysis, "documents")
     for view, raw in zip(docs.views, raw_docs):
+        if not view.full:
+            continue
         text = _str(raw.get("text"))
         view.body = highlight(text, spans.get(view.id, ()) if docs.by_id[view.id] is view else ())
         c = counts.get(view.id, Counter())
@@ -346,6 +387,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         view.source, view.removed_counts = source_view(raw)
 
     entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
+    for counted in entity_rows:
+        counted["said_total"] = len(counted["said"])
+        del counted["said"][MAX_SAID:]
     framing_rows = _framing(analysis, docs, entity_names)
     by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
     for f in framing_rows:
@@ -354,11 +398,15 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             entity_row["roles"][f["role"]] += 1
 
     # The graphs and the chart: the same builders as the web explorer, linking into the page.
-    idx = build_index(AnalysisSource(analysis))
-    links = Links(doc=lambda d: "#" + docs.by_id[d].anchor if d in docs.by_id else None,
+    links = Links(doc=lambda d: "#" + docs.by_id[d].anchor
+                  if d in docs.by_id and docs.by_id[d].full else None,
                   outlet=lambda o: None,
                   entity=lambda e: "#" + entity_anchor[e] if e in entity_anchor else None)
     graph = corpus_graph(idx, links)
+    for view in docs.views:
+        if docs.by_id[view.id] is view:
+            view.rests_on = _rests_on(idx, links, docs, view.id)
+    families = _families(analysis, docs, idx, links, cards)
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
@@ -368,10 +416,12 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "docs": docs.views,
         "errors": [{"path": _str(e.get("path")), "stage": _str(e.get("stage")),
                     "reason": _str(e.get("reason"))} for e in _items(analysis, "errors")],
-        "entities": entity_rows,
-        "attributions": attribution_rows,
+        "entities": entity_rows[:MAX_TABLE_ROWS], "n_entities": len(entity_rows),
+        "attributions": attribution_rows[:MAX_TABLE_ROWS],
+        "n_attributions": len(attribution_rows),
+        "n_full_docs": sum(v.full for v in docs.views),
         "reuse": _reuse(analysis, docs),
-        "families": _families(analysis, docs, idx, links),
+        "families": families, "flow_legend": FLOW_LEGEND,
         "graph": graph, "graph_json": Markup(script_json(graph)),
         "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS))),
         "citations": _citations(analysis, docs),
@@ -379,7 +429,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "framing": framing_rows,
         "quality": model_quality(),
         "events": _events(analysis, docs),
-        "dates": date_rows,
+        "dates": date_rows[:MAX_TABLE_ROWS], "n_dates": len(date_rows),
     }
 
 
@@ -461,42 +511,78 @@ def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
     return rows
 
 
+def _full_text_docs(cards: list[dict[str, Any]], order: list[str]) -> set[str]:
+    """The documents whose full text the page holds (:data:`MAX_FULL_DOCS`): the carriers and
+    denial documents of the cards shown, most urgent card first, then in the given order."""
+    chosen: dict[str, None] = {}
+    for card in cards:
+        for doc in [c["doc"]["id"] for c in card["carriers"]] + [d["doc"]["id"]
+                                                                 for d in card["denials"]]:
+            chosen.setdefault(doc, None)
+    for doc in order:
+        chosen.setdefault(doc, None)
+    return set(list(chosen)[:MAX_FULL_DOCS])
+
+
 def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
-              links: Links) -> list[dict[str, Any]]:
+              links: Links, cards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Evidence cards (the most urgent :data:`MAX_CARDS` families, with their flow), a compact
+    row for each of the next :data:`MAX_FAMILY_ROWS`, the key findings, and the counts of what
+    was left out. Anchors (``f0`` …) number the families as ``analysis.json`` lists them."""
     claims = {_str(c.get("id")): c for c in _items(analysis, "claims")}
-    raw = _items(analysis, "claim_families")
     anchors: dict[str, str] = {}
-    for i, f in enumerate(raw):
-        anchors.setdefault(_str(f.get("id")), f"f{i}")
-    labels = {_str(f.get("id")): _str(f.get("label")) or _str(f.get("id")) for f in raw}
-    rows: list[dict[str, Any]] = []
-    for i, f in enumerate(raw):
+    for i, f in enumerate(_items(analysis, "claim_families")):
         fid = _str(f.get("id"))
+        if fid in idx.families:
+            anchors.setdefault(fid, f"f{i}")
+    shown: set[str] = set()
+    # Re-made with the page's links (a document without its full text in the page has none).
+    cards = [family_card(idx, c["id"], links, text_of=lambda d: docs.text.get(d, ""))
+             for c in cards[:MAX_CARDS]] + cards[MAX_CARDS:]
+    for card in cards[:MAX_CARDS]:
+        shown.add(card["id"])
+    findings, n_findings = key_findings(cards)
+    labels = {fid: f["label"] for fid, f in idx.families.items()}
+
+    def ref(fid: str) -> DocRef:
+        return DocRef(anchors.get(fid) if fid in shown else None, labels.get(fid) or fid)
+
+    views = []
+    for card in cards[:MAX_CARDS]:
+        fid = card["id"]
         members = []
-        for cid in _strs(f.get("claims")):
+        for cid in idx.families[fid]["claims"]:
             c = claims.get(cid)
             if c is not None:
                 doc = _str(c.get("doc"))
                 members.append({"text": _str(c.get("text")), "doc": docs.ref(doc),
                                 "stance": _str(c.get("stance")) or "asserts",
                                 "by": _str(c.get("attributed_to")),
+                                "hedges": _strs(c.get("hedges")),
                                 "excerpt": _excerpt(docs.text.get(doc, ""), _int(c.get("start")),
                                                     _int(c.get("end")))})
-        graph = family_graph(idx, fid, links) if fid in idx.families and anchors[fid] == f"f{i}" \
-            else None
-        rows.append({"anchor": f"f{i}", "label": _str(f.get("label")) or fid,
-                     "n_claims": len(_strs(f.get("claims"))),
-                     "docs": [docs.ref(d) for d in _strs(f.get("docs"))],
-                     "origins": [_origin_ref(idx, links, o) for o in _strs(f.get("origins"))],
-                     "independent": _int(f.get("independent_origins")),
-                     "first_seen": _str(f.get("first_seen")),
-                     "circular": bool(f.get("circular")), "claims": members,
-                     "contradicts": [DocRef(anchors.get(c), labels.get(c) or c)
-                                     for c in _strs(f.get("contradicts"))],
-                     "graph": graph,
-                     "graph_json": Markup(script_json(graph)) if graph else None})
-    rows.sort(key=lambda r: -len(r["docs"]))
-    return rows
+        views.append({"anchor": anchors.get(fid, ""), "card": card, "flow": flow_svg(card),
+                      "claims": members[:MAX_MEMBERS], "more_claims": max(0, len(members) - MAX_MEMBERS),
+                      "contradicts": [ref(c) for c in card["contradicts"]],
+                      "carriers": [dict(c, ref=docs.ref(c["doc"]["id"]),
+                                        copies=[docs.ref(s["doc"]["id"]) for s in c["copy_of"]])
+                                   for c in card["carriers"]],
+                      "origins": [dict(o, ref=_origin_ref(idx, links, o["name"]))
+                                  for o in card["origins"]]})
+    rows = [{"ref": ref(c["id"]), "card": c} for c in cards[MAX_CARDS:MAX_CARDS + MAX_FAMILY_ROWS]]
+    return {"cards": views, "rows": rows, "total": len(cards),
+            "not_listed": max(0, len(cards) - MAX_CARDS - MAX_FAMILY_ROWS),
+            "findings": [{"ref": ref(c["id"]), "card": c} for c in findings],
+            "n_findings": n_findings}
+
+
+def _rests_on(idx: EvidenceIndex, links: Links, docs: _Docs, doc: str) -> dict[str, Any]:
+    """:func:`rests_on` with its links as the page's references."""
+    r = rests_on(idx, doc, links)
+    return {"origins": [dict(o, ref=DocRef(o["href"][1:] if o["href"] else None, o["name"]))
+                        for o in r["origins"]],
+            "copies": [dict(c, ref=docs.ref(c["doc"]["id"])) for c in r["copies"]],
+            "families": r["families"]}
 
 
 def _origin_ref(idx: EvidenceIndex, links: Links, name: str) -> DocRef:
@@ -569,7 +655,10 @@ def _events(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"date": _str(e.get("date")), "date_text": _str(e.get("date_text")),
          "summary": _str(e.get("summary")), "docs": [docs.ref(d) for d in _strs(e.get("docs"))],
-         "places": _strs(e.get("places")), "actors": _strs(e.get("actors"))}
+         "places": _strs(e.get("places")), "actors": _strs(e.get("actors")),
+         "kind": _str(e.get("kind")) or "happening",
+         "kind_class": _str(e.get("kind")) if e.get("kind") in _EVENT_KINDS else "other",
+         "origins": _strs(e.get("origins"))}
         for e in _items(analysis, "events")]
     rows.sort(key=lambda r: r["date"])
     return rows

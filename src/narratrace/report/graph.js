@@ -9,7 +9,7 @@
   var COLOURS = { document: "#3466a8", outlet: "#b3661f", origin: "#b22222", speaker: "#2f8a4d" };
   var EDGE = { publishes: "rgba(120,130,140,.35)", quotes: "rgba(47,138,77,.55)",
                duplicate: "rgba(125,79,179,.8)", syndicated: "rgba(125,79,179,.8)",
-               same_story: "rgba(125,79,179,.45)" };
+               rewrite: "rgba(125,79,179,.8)", same_story: "rgba(125,79,179,.45)" };
 
   function safeHref(href) {
     if (typeof href !== "string") { return null; }
@@ -26,12 +26,18 @@
     tools.hidden = false;
 
     var byId = {};
+    // A graph whose nodes carry a time position t (the corpus graph) is a flow in time: x is
+    // fixed by t (left: earliest), and the layout only spreads nodes vertically.
+    var columns = {};
+    data.nodes.forEach(function (n) { if (typeof n.t === "number") { columns[n.t] = 1; } });
+    var SPAN = Math.max(800, Math.sqrt(data.nodes.length) * 80, Object.keys(columns).length * 60);
     var nodes = data.nodes.map(function (n, i) {
       // A deterministic spiral start: the same graph lays out the same way every time.
       var a = i * 2.399963, r = 12 * Math.sqrt(i + 1);
+      var timed = typeof n.t === "number" && isFinite(n.t);
       var node = { id: n.id, label: String(n.label || ""), kind: n.kind, href: safeHref(n.href),
-                   date: n.date || "", degree: n.degree || 0, x: r * Math.cos(a), y: r * Math.sin(a),
-                   vx: 0, vy: 0, nb: [] };
+                   date: n.date || "", degree: n.degree || 0, x: timed ? n.t * SPAN : r * Math.cos(a),
+                   y: r * Math.sin(a), vx: 0, vy: 0, nb: [], tx: timed ? n.t * SPAN : null };
       node.r = 4 + Math.min(10, Math.sqrt(node.degree) * 1.6);
       byId[n.id] = node;
       return node;
@@ -39,13 +45,16 @@
     var edges = [];
     data.edges.forEach(function (e) {
       var s = byId[e.source], t = byId[e.target];
-      if (s && t) { edges.push({ s: s, t: t, kind: e.kind }); s.nb.push(t); t.nb.push(s); }
+      if (s && t) { edges.push({ s: s, t: t, kind: e.kind, directed: e.directed !== false }); s.nb.push(t); t.nb.push(s); }
     });
     // Only the best-connected nodes carry a permanent label; the rest on hover or zoom.
     var labelled = nodes.slice().sort(function (a, b) { return b.degree - a.degree; })
       .slice(0, Math.max(8, Math.round(Math.sqrt(nodes.length) * 1.5)));
     labelled.forEach(function (n) { n.big = true; });
 
+    var axis = Array.isArray(data.axis) ? data.axis.filter(function (a) {
+      return a && typeof a.t === "number" && isFinite(a.t);
+    }).map(function (a) { return { t: a.t, label: String(a.label || "") }; }) : [];
     var view = { x: 0, y: 0, k: 1 }, width = 0, height = 0, dpr = window.devicePixelRatio || 1;
     var hover = null, alpha = 1, fitted = false;
 
@@ -79,11 +88,13 @@
         e.s.vx += dx * f; e.s.vy += dy * f; e.t.vx -= dx * f; e.t.vy -= dy * f;
       });
       nodes.forEach(function (p) {
-        p.vx -= p.x * 0.004 * alpha; p.vy -= p.y * 0.004 * alpha;
+        // A timed graph is pulled harder to its middle line: its spread is in time, not height.
+        p.vx -= p.x * 0.004 * alpha; p.vy -= p.y * (p.tx !== null ? 0.03 : 0.004) * alpha;
         p.vx *= 0.6; p.vy *= 0.6;
         var v = Math.sqrt(p.vx * p.vx + p.vy * p.vy);
         if (v > 20) { p.vx *= 20 / v; p.vy *= 20 / v; }
         if (!p.fixed) { p.x += p.vx; p.y += p.vy; }
+        if (p.tx !== null && !p.fixed) { p.x = p.tx; }
       });
       alpha *= 0.985;
     }
@@ -99,7 +110,7 @@
       var k = Math.min((width - room - 30) / (x1 - x0 + 1), (height - 70) / (y1 - y0 + 1), 3);
       view.k = k;
       view.x = (width - room) / 2 - k * (x0 + x1) / 2;
-      view.y = height / 2 - k * (y0 + y1) / 2;
+      view.y = height / 2 - k * (y0 + y1) / 2 + (axis.length ? 14 : 0);
       draw();
     }
 
@@ -115,8 +126,36 @@
         ctx.strokeStyle = on ? "rgba(20,20,20,.8)" : (EDGE[e.kind] || "rgba(120,120,120,.4)");
         if (hover && !on) { ctx.globalAlpha = 0.25; }
         ctx.beginPath(); ctx.moveTo(e.s.x, e.s.y); ctx.lineTo(e.t.x, e.t.y); ctx.stroke();
+        if (e.directed) {  // an arrowhead at the target's rim: source -> what carries or copies it
+          var dx = e.t.x - e.s.x, dy = e.t.y - e.s.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
+          var ux = dx / d, uy = dy / d, hx = e.t.x - ux * e.t.r, hy = e.t.y - uy * e.t.r;
+          var size = 7 / view.k;
+          ctx.fillStyle = ctx.strokeStyle;
+          ctx.beginPath(); ctx.moveTo(hx, hy);
+          ctx.lineTo(hx - ux * size - uy * size * 0.5, hy - uy * size + ux * size * 0.5);
+          ctx.lineTo(hx - ux * size + uy * size * 0.5, hy - uy * size - ux * size * 0.5);
+          ctx.closePath(); ctx.fill();
+        }
         ctx.globalAlpha = 1;
       });
+      if (axis.length) {  // the time axis: publication dates in order, left to right
+        var top = Infinity;
+        nodes.forEach(function (p) { top = Math.min(top, p.y - p.r); });
+        ctx.font = (11 / view.k) + "px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.fillStyle = "#5f6b77";
+        ctx.strokeStyle = "rgba(95,107,119,.18)";
+        var lastRight = -Infinity;
+        axis.forEach(function (tick) {
+          var x = tick.t * SPAN, w = ctx.measureText(tick.label).width;
+          ctx.beginPath(); ctx.moveTo(x, top - 8 / view.k); ctx.lineTo(x, top + 4000); ctx.stroke();
+          if (x - w / 2 > lastRight + 6 / view.k) {  // skip a label that would overlap the last
+            ctx.fillText(tick.label, x, top - 14 / view.k);
+            lastRight = x + w / 2;
+          }
+        });
+        ctx.textAlign = "start";
+      }
       nodes.forEach(function (p) {
         ctx.globalAlpha = near && near.indexOf(p) < 0 ? 0.3 : 1;
         ctx.fillStyle = COLOURS[p.kind] || "#777";

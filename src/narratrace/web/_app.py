@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..version import __version__
 from ..errors import NarratraceError
+from ..report import FLOW_LEGEND, flow_svg
 from ..store import MARK_END, MARK_START, MAX_QUERY_CHARS
 from ._charts import narratives_chart
 from ._corpus import MAX_PAGE_SIZE, PAGE_SIZE, Corpus, NotFound
@@ -252,7 +253,8 @@ def create_app(store_url: str, *, token: str | None = None,
     @app.get("/families/{family_id}", include_in_schema=False)
     def family(family_id: str = _id()) -> HTMLResponse:
         data = corpus.family(family_id)
-        return page("family.html.j2", "families", d=data, graph_json=_json(data["graph"]))
+        return page("family.html.j2", "families", d=data, graph_json=_json(data["graph"]),
+                    flow=flow_svg(data["card"]), flow_legend=FLOW_LEGEND)
 
     # ------------------------------------------------------------------ entities
     @app.get("/api/entities", response_model=_API, tags=["pages"], summary="Entities, most mentioned first")

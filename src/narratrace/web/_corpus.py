@@ -18,8 +18,8 @@ from collections import Counter
 from typing import Any
 
 from ..report import (MAX_GRAPH_NODES, EvidenceIndex, Graph, Links, as_str, build_index,
-                      corpus_graph, doc_ref, entity_ref, family_graph, narratives_over_time,
-                      quote_path)
+                      corpus_graph, doc_ref, entity_ref, family_card, family_graph, key_findings,
+                      narratives_over_time, quote_path, rests_on)
 from ..errors import ReadOnlyStoreError
 from ..store import Store, open_store
 
@@ -122,7 +122,17 @@ class Corpus:
             "latest_documents": [dict(idx.docs[i], id=i) for i in reversed(idx.doc_order[-10:])],
             "top_entities": [self._entity_row(eid) for eid in idx.entity_order[:15]],
             "top_families": [self._family_row(fid) for fid in idx.family_order[:10]],
+            **self._findings(),
         }
+
+    def _findings(self) -> dict[str, Any]:
+        """The key findings: the families an analyst must see first (``report._cards``)."""
+        cards = [family_card(self._index, fid, _LINKS) for fid in self._index.families]
+        found, total = key_findings(cards)
+        return {"key_findings": [{k: c[k] for k in (
+            "id", "label", "summary", "n_docs", "independent_origins", "origins", "circular",
+            "background", "hardened", "denied_by", "first_seen", "priority")} for c in found],
+            "n_key_findings": total}
 
     def _narratives_over_time(self, outlets: list[str]) -> dict[str, Any]:
         return narratives_over_time(self._index, outlets)
@@ -163,13 +173,16 @@ class Corpus:
             "framing": framing,
             "families": family_rows,
             "reuse": reuse,
+            "rests_on": rests_on(idx, doc_id, _LINKS),
         }
 
     def _family_row(self, fid: str) -> dict[str, Any]:
         f = self._index.families[fid]
         return {"id": fid, "label": f["label"], "documents": len(f["docs"]),
                 "claims": len(f["claims"]), "independent_origins": f["independent_origins"],
-                "first_seen": f["first_seen"], "circular": f["circular"]}
+                "first_seen": f["first_seen"], "circular": f["circular"],
+                "hardened": bool(f["hedge_drop"] or f["hardening"]),
+                "denied": bool(f["denials"]), "background": f["background"]}
 
     def families(self, *, offset: int = 0, limit: int = PAGE_SIZE) -> dict[str, Any]:
         order = self._index.family_order
@@ -198,7 +211,13 @@ class Corpus:
                 "members": members,
                 "contradicts": [self._family_row(c) for c in f["contradicts"]
                                 if c in idx.families],
-                "graph": family_graph(idx, fid, _LINKS)}
+                "graph": family_graph(idx, fid, _LINKS),
+                "card": family_card(idx, fid, _LINKS, text_of=self._text)}
+
+    def _text(self, doc_id: str) -> str:
+        """A document's clean text (for the excerpts of a card's denials)."""
+        doc = self.store().document(doc_id)
+        return doc.text if doc is not None else ""
 
     def entities(self, *, offset: int = 0, limit: int = PAGE_SIZE,
                  type: str | None = None) -> dict[str, Any]:
