@@ -1,8 +1,23 @@
 """Timeline: dated events, merged across documents.
 
-An event is a dated sentence with an event verb (attack, severed relations, signed, launched…)
-and, usually, actors and places. Descriptions of one event in several articles merge into one
-:class:`~narratrace.types.Event` listing all their documents.
+An event is one thing on one day (or in one narrow period). Its descriptions are:
+
+* the sentences that date something to a day ("broke out on Tuesday", "said on Monday"); a
+  sentence dated to a coarser period (a month, a range of days) counts when it has an event word
+  (attack, severed relations, signed, launched, ...);
+* the publication of each dated document (``kind`` "publication"): other articles that date
+  it ("The Example Post reported on Monday ...") join it;
+* undated retellings ("the ambush", "severed ties") that match exactly one event, and a bare
+  weekday in an undated document ("his address to the assembly on Friday") that matches exactly
+  one event on that weekday.
+
+A description is a ``statement`` when the word nearest its date is a speech act (an attribution
+cue, "said", "announced", "speech", "press conference"), a ``publication`` when it is a
+publishing verb ("reported", "posted"), else a ``happening``. Descriptions of one day in
+several documents merge when they share a name (actor, place, outlet) and an action or content
+word, or several content words; different things on one day stay apart when nothing ties them.
+``origins`` are the speakers of the statements an event is known from, else the outlets of the
+documents that date it.
 """
 
 from __future__ import annotations
@@ -11,13 +26,14 @@ import dataclasses
 import datetime
 import re
 from calendar import monthrange
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..claims.text import content_id, in_span, key_terms, norm_name, refine_sentences, split_sentences
-from ..types import DateMention, Document, Event, Mention
+from ..types import Attribution, DateMention, Document, Event, Mention
 
 _I = re.IGNORECASE
 #: Event classes → verb/noun pattern. Nouns count ("the July ambush"): news often names an
@@ -30,7 +46,7 @@ EVENT_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(rx
     ("launch", r"\b(?:launch\w*|opened|inaugurat\w*|establish\w*|founded|created)\b"),
     ("withdrawal", r"\b(?:withdr[ae]w\w*|expel\w*|pull(?:ed)? out|left|exit\w*|handed over|returned)\b"),
     ("election", r"\b(?:elect\w*|vote[ds]?|referendum|sworn in|took office|coup)\b"),
-    ("meeting", r"\b(?:met|meeting|summit|visit\w*|talks|conference|session)\b"),
+    ("meeting", r"\b(?:met|meeting|summit|visit\w*|talks|conference|session|summon\w*|hearing|vigil)\b"),
     ("arrest", r"\b(?:arrest\w*|detain\w*|charged|indict\w*|sentenc\w*|convict\w*)\b"),
     ("speech", r"\b(?:speech|address(?:ed)?|declared|announced|appealed|condemned)\b"),
 ))
@@ -39,10 +55,33 @@ EVENT_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(rx
 #: wherever one of its patterns does) before the per-class scans.
 _ANY_EVENT = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in EVENT_CLASSES), _I)
 
+#: Speech acts: a date next to one of these dates a statement ("said on Monday"). Attribution
+#: cues found by the attribution stage count too.
+_STATEMENT = re.compile(
+    r"\b(?:sa(?:id|ys?)|told|tells?|announc\w*|declar\w*|stated|statement|speech|address(?:ed)?|"
+    r"remarks|press conference|news conference|briefing|interview\w*|testif\w*|confirm\w*|"
+    r"denied|denies|rejected|rejects|accus\w*|warned|urged|insisted|claimed|admitted|appealed|"
+    r"condemned|blamed|named)\b", _I)
+#: Publishing: a date next to one of these dates a document coming out.
+_PUBLICATION = re.compile(
+    r"\b(?:publish\w*|reported|reports|posted|broadcast\w*|aired|printed|revealed|article|"
+    r"exclusive|newsletter|edition|blog post|first post|(?<!press )release[ds]?)\b", _I)
+#: Something happened (or will): a past-tense verb, a modal with a verb, a scheduling verb. A
+#: sentence dated to a day needs one of these or an event, speech or publishing word; "the
+#: weather was warm on 3 March" is no event.
+_ACTION = re.compile(
+    r"\b(?:(?!(?:based|related|armed|united|detailed|limited|aged|noted|alleged)\b)[a-z]{3,}ed|began|begun|"
+    r"broke|went|sank|sunk|took|held|met|found|gave|made|came|fell|rose|hit|shot|fought|ran|spoke|"
+    r"wrote|sent|saw|brought|lost|won|kept|paid|sold|put|became|drove|flew|stood|threw|caught|"
+    r"(?:will|would|shall|to) (?:be )?[a-z]{3,}|takes? place|begins?|starts?|opens?|closes?|"
+    r"plays?|meets?|happened)\b", _I)
+_FIRST_PERSON = re.compile(r"\b(?:we|us|our)\b", _I)
+
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]| - ")
 
-#: Shared content words (besides names) two undated-to-dated descriptions need, measured on
-#: the seed articles: retellings of one event share 3-6 stems, different events of one class 0-2.
+#: Shared content words (besides names) two descriptions need when they share no name,
+#: measured on the seed articles: retellings of one event share 3-6 stems, different events
+#: of one class 0-2.
 MIN_SHARED_TERMS = 3
 #: An undated sentence must already be of the same event class and share a place; then two
 #: shared words ("severed", "diplomatic") suffice.
@@ -50,6 +89,12 @@ MIN_SHARED_TERMS_UNDATED = 2
 #: Partial dates coarser than this many days never merge with a different value ("2024" is a
 #: year: two things that happened "in 2024" are not one event).
 MAX_SPAN_DAYS = 31
+#: At most this many events are compared with one description per shared key (the most
+#: recent ones): with the day in the key this bounds the merge to O(descriptions) even when a
+#: name recurs in thousands of articles.
+MAX_PER_KEY = 64
+
+Kind = str  # "happening" | "statement" | "publication" (see types.Event.kind)
 
 
 @dataclass
@@ -67,23 +112,35 @@ class _Cand:
     actors: list[str] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
+    kind: Kind = "happening"
+    speakers: list[str] = field(default_factory=list)  # resolved speakers of its attributions
+    weekday: int | None = None  # an undated document's bare weekday (0 = Monday)
+    own: bool = False  # the document's own publication
+    first_person: bool = False  # "we told you on Saturday": the document's outlet speaks
 
 
 def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Document],
                  mentions: Sequence[Mention],
                  sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None,
-                 candidates: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[Event]:
+                 candidates: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+                 attributions: Sequence[Attribution] = ()) -> list[Event]:
     """Dated events from ``dates`` and their sentences, merged across documents.
 
-    Two descriptions merge when their dates are compatible (same day or month, overlapping
-    ranges), their event class is the same and they share a place, an actor or key terms. An
-    undated sentence of the same class that shares names and key terms with exactly one event
-    ("the ambush", "severed ties") joins it. Events come back in date order.
+    Descriptions of one day merge when they share a name and a word, or several words (see the
+    module docstring); coarser dates merge only within an event class and never chain two
+    different days. Each dated document adds its own publication. Undated retellings join the
+    one event they match. Events come back in date order.
 
     ``candidates`` (document id → :func:`event_candidates` rows) may hold what an earlier run
-    found in a document; the others are read from ``dates``, ``mentions`` and ``sentences``.
-    The merge itself is one greedy pass over every candidate (the order decides which event a
-    description joins), with an index from names and terms to events instead of a scan.
+    found in a document; the others are read from ``dates``, ``mentions``, ``sentences`` and
+    ``attributions``. The merge is one greedy pass over the descriptions, most precise date
+    first, with an index from (day, name or word) to events instead of a scan.
+
+    >>> t = "Kesh fighters attacked the post in Dorn on Tuesday."
+    >>> doc = Document(id="a", path="a", text=t, source_text=t, published="2024-08-15")
+    >>> dm = DateMention("a", "Tuesday", 43, 50, "2024-08-13", "relative")
+    >>> [(e.date, e.kind, e.docs) for e in merge_events([dm], documents={"a": doc}, mentions=[])]
+    [('2024-08-13', 'happening', ('a',)), ('2024-08-15', 'publication', ('a',))]
     """
     by_doc: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -91,52 +148,94 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
     dates_by_doc: dict[str, list[DateMention]] = {}
     for dm in dates:
         dates_by_doc.setdefault(dm.doc, []).append(dm)
+    attrs_by_doc: dict[str, list[Attribution]] = {}
+    for a in attributions:
+        attrs_by_doc.setdefault(a.doc, []).append(a)
+    outlets = {d: document_outlet(document) for d, document in documents.items()}
     per_doc: dict[str, tuple[list[_Cand], list[_Cand]]] = {}
     for d, document in documents.items():
         if candidates is not None and d in candidates:
             rows = [_cand_from_row(row) for row in candidates[d]]
         else:
             rows = _doc_candidates(document, dates_by_doc.get(d, []), by_doc.get(d, []),
-                                   sentences[d] if sentences and d in sentences else None)
-        per_doc[d] = ([c for c in rows if c.date is not None], [c for c in rows if c.date is None])
+                                   sentences[d] if sentences and d in sentences else None,
+                                   attrs_by_doc.get(d, []))
+        own = _publication(document, outlets[d])
+        dated = ([own] if own else []) + [c for c in rows if c.date is not None]
+        per_doc[d] = (dated, [c for c in rows if c.date is None])
     dated = [c for d in sorted(per_doc) for c in per_doc[d][0]]
-    index: dict[tuple[str, str, str], list[int]] = {}
-    clusters = _cluster(dated, index)
+    for c in dated:  # an outlet named in a sentence is a name of it ("the Example Post reported")
+        _add_outlet_names(c, outlets)
+    index: dict[tuple[str, ...], list[int]] = {}
+    clusters = _cluster(dated, index, outlets)
     # Undated retellings ("the ambush", "severed ties with X") join the one event they match.
     for doc_id, document in documents.items():
         published = _interval(document.published or "")
         for cand in per_doc[doc_id][1]:
-            near = {g for k in (*(("n", n) for n in cand.names),
-                                *(("p", norm_name(p)) for p in cand.places))
-                    for g in index.get((cand.cls, *k), ())}
-            fits = [g for g in sorted(near) if _shares(clusters[g], cand)
+            _add_outlet_names(cand, outlets)
+            if cand.weekday is not None:
+                keys = [("w", str(cand.weekday), "n", n) for n in cand.names]
+                keys += [("w", str(cand.weekday), "t", t) for t in cand.terms]
+            else:
+                keys = [(cand.cls, "n", n) for n in cand.names]
+                keys += [(cand.cls, "p", norm_name(p)) for p in cand.places]
+            near = {g for k in keys for g in index.get(k, ())[-MAX_PER_KEY:]}
+            fits = [g for g in sorted(near) if _undated_fits(clusters[g], cand)
                     and (published is None or clusters[g].lo <= published[1])]
             if len(fits) == 1:
                 clusters[fits[0]].add(cand, index, fits[0])
     events: list[Event] = []
     seen: dict[str, int] = {}
     for cluster in sorted(clusters, key=lambda c: min((x.doc, x.start) for x in c.members)):
-        event = _event(cluster.members)
+        event = _event(cluster.members, outlets)
         n = seen.get(event.id, 0)
         seen[event.id] = n + 1
         if n:  # same day, class and places but not merged: keep both, ids still stable
-            event = Event(**{**{f: getattr(event, f) for f in event.__slots__}, "id": f"{event.id}-{n}"})
+            event = dataclasses.replace(event, id=f"{event.id}-{n}")
         events.append(event)
     return sorted(events, key=lambda e: (e.date, e.id))
 
 
 def event_candidates(document: Document, *, dates: Sequence[DateMention], mentions: Sequence[Mention],
-                     sentences: Sequence[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+                     sentences: Sequence[tuple[int, int]] | None = None,
+                     attributions: Sequence[Attribution] = ()) -> list[dict[str, Any]]:
     """The event sentences of one document (dated ones first, in text order) as JSON rows:
     the per-document half of :func:`merge_events`, which a corpus stage may keep and pass
     back as ``candidates`` so that a later run never reads the document again."""
     return [_cand_row(c) for c in _doc_candidates(document, [d for d in dates if d.doc == document.id],
                                                   [m for m in mentions if m.doc == document.id],
-                                                  sentences)]
+                                                  sentences,
+                                                  [a for a in attributions if a.doc == document.id])]
+
+
+def document_outlet(document: Document) -> str | None:
+    """Who published ``document``: its outlet, else the name a removed masthead line starts
+    with ("The Example Post - news for ..."), else None.
+
+    >>> t = "Example Post - all the news\\nBody."
+    >>> from narratrace.types import Removed
+    >>> document_outlet(Document(id="a", path="a", text="Body.", source_text=t,
+    ...                          removed=(Removed("other", 0, 28),)))
+    'Example Post'
+    """
+    if document.outlet:
+        return document.outlet
+    for r in document.removed[:4]:
+        if r.kind == "title_repeat" or r.start > 600:
+            continue
+        line = document.source_text[r.start:r.end].strip().split("\n", 1)[0]
+        head = re.split(r"\s+[-|·—–]\s+|\s*\|\s*", line, maxsplit=1)[0]
+        head = re.sub(r"\s*\([^)]*\)\s*$", "", head).strip()
+        words = head.split()
+        if 1 <= len(words) <= 6 and not re.search(r"\d|[.:,;!?]$", head) and words[0][:1].isupper() \
+                and all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "de", "&") for w in words):
+            return head
+    return None
 
 
 def _doc_candidates(document: Document, dates: Sequence[DateMention], mentions: Sequence[Mention],
-                    sentences: Sequence[tuple[int, int]] | None) -> list[_Cand]:
+                    sentences: Sequence[tuple[int, int]] | None,
+                    attributions: Sequence[Attribution] = ()) -> list[_Cand]:
     spans = refine_sentences(document.text, sentences) if sentences is not None \
         else split_sentences(document.text)
     dated: list[_Cand] = []
@@ -148,8 +247,8 @@ def _doc_candidates(document: Document, dates: Sequence[DateMention], mentions: 
         sent = next(((s, e) for s, e in spans if s <= dm.start < e), None)
         if sent is None:
             continue
-        cand = _candidate(document, sent, mentions, near=dm.start - sent[0], date_mention=dm,
-                          interval=interval)
+        cand = _candidate(document, sent, mentions, attributions, near=dm.start - sent[0],
+                          date_mention=dm, interval=interval)
         if cand is not None:
             dated.append(cand)
             dated_sents.add(sent[0])
@@ -157,7 +256,8 @@ def _doc_candidates(document: Document, dates: Sequence[DateMention], mentions: 
     for sent in spans:
         if sent[0] in dated_sents:
             continue
-        cand = _candidate(document, sent, mentions, near=None, date_mention=None, interval=None)
+        cand = _candidate(document, sent, mentions, attributions, near=None, date_mention=None,
+                          interval=None)
         if cand is not None:
             undated.append(cand)
     return dated + undated
@@ -167,15 +267,20 @@ def _cand_row(c: _Cand) -> dict[str, Any]:
     return {"doc": c.doc, "start": c.start, "end": c.end, "sentence": c.sentence, "cls": c.cls,
             "date": dataclasses.asdict(c.date) if c.date else None,
             "lo": c.lo.isoformat() if c.lo else None, "hi": c.hi.isoformat() if c.hi else None,
-            "places": c.places, "actors": c.actors, "names": sorted(c.names), "terms": sorted(c.terms)}
+            "places": c.places, "actors": c.actors, "names": sorted(c.names), "terms": sorted(c.terms),
+            "kind": c.kind, "speakers": c.speakers, "weekday": c.weekday,
+            "first_person": c.first_person}
 
 
 def _cand_from_row(row: Mapping[str, Any]) -> _Cand:
+    """A stored row back as a description (rows of an older store lack the newer keys)."""
     return _Cand(row["doc"], row["start"], row["end"], row["sentence"], row["cls"],
                  DateMention(**row["date"]) if row["date"] else None,
                  date.fromisoformat(row["lo"]) if row["lo"] else None,
                  date.fromisoformat(row["hi"]) if row["hi"] else None,
-                 list(row["places"]), list(row["actors"]), set(row["names"]), set(row["terms"]))
+                 list(row["places"]), list(row["actors"]), set(row["names"]), set(row["terms"]),
+                 kind=row.get("kind", "happening"), speakers=list(row.get("speakers", [])),
+                 weekday=row.get("weekday"), first_person=bool(row.get("first_person", False)))
 
 
 def _interval(value: str) -> tuple[date, date] | None:
@@ -198,31 +303,86 @@ def _interval(value: str) -> tuple[date, date] | None:
     return None
 
 
-def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Mention], *, near: int | None,
+_WEEKDAY = re.compile(r"\b(?:on |last |this )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+                      r"(?!['’]?s?\s+(?:prayers?|sermons?|mass|masses|services?|edition)\b)")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Mention],
+               attributions: Sequence[Attribution], *, near: int | None,
                date_mention: DateMention | None, interval: tuple[date, date] | None) -> _Cand | None:
     text = document.text[sent[0]:sent[1]]
-    if not _ANY_EVENT.search(text):
+    day = interval is not None and interval[0] == interval[1]
+    weekday = None
+    if date_mention is None and document.published is None and (w := _WEEKDAY.search(text)):
+        weekday = _WEEKDAYS.index(w.group(1).lower())  # placed later by the event it matches
+        near = w.start(1)
+    if not _ANY_EVENT.search(text) and not ((day or weekday is not None) and (
+            _ACTION.search(text) or _STATEMENT.search(text) or _PUBLICATION.search(text))):
         return None
-    found = []
-    for name, rx in EVENT_CLASSES:
-        for m in rx.finditer(text):
-            if near is None:
-                found.append((0, m.start(), name))
-                continue
-            lo, hi = sorted((m.start(), near))
-            # clause breaks between the word and the date count first, then the distance
-            found.append((len(_CLAUSE.findall(text, lo, hi)), abs(m.start() - near), name))
-    if not found:
+    # Speech acts: the lexicon and the attribution cues inside the sentence.
+    inside = [a for a in attributions if a.cue_start is not None and sent[0] <= a.cue_start < sent[1]]
+    found: list[tuple[int, int, str]] = []
+    words: list[tuple[int, str]] = [(m.start(), name) for name, rx in EVENT_CLASSES for m in rx.finditer(text)]
+    words += [(m.start(), "=statement") for m in _STATEMENT.finditer(text)]
+    words += [(a.cue_start - sent[0], "=statement") for a in inside if a.cue_start is not None]
+    words += [(m.start(), "=publication") for m in _PUBLICATION.finditer(text)]
+    for pos, name in words:
+        if near is None:
+            found.append((0, pos, name))
+            continue
+        lo, hi = sorted((pos, near))
+        # clause breaks between the word and the date count first, then the distance
+        found.append((len(_CLAUSE.findall(text, lo, hi)), abs(pos - near), name))
+    classes = [f for f in found if not f[2].startswith("=")]
+    if not classes and not day and weekday is None:
         return None
-    cls = min(found)[2]  # the event word of the date's clause (the first one when undated)
-    inside = in_span(mentions, *sent)
-    places = list(dict.fromkeys(m.text for m in inside if m.type == "place"))
-    actors = list(dict.fromkeys(m.text for m in inside if m.type in ("person", "organisation", "group")))
+    cls = min(classes)[2] if classes else "other"  # the event word of the date's clause
+    nearest = min(found)[2] if found else "other"
+    kind = "statement" if nearest == "=statement" else "publication" if nearest == "=publication" \
+        else "happening"
+    if weekday is not None and kind != "statement" and not classes:
+        return None
+    inner = in_span(mentions, *sent)
+    places = list(dict.fromkeys(m.text for m in inner if m.type == "place"))
+    actors = list(dict.fromkeys(m.text for m in inner if m.type in ("person", "organisation", "group")))
     names = {norm_name(x) for x in (*places, *actors)} - {""}
     terms = key_terms(text) - {t for n in names for t in key_terms(n)}
+    speakers = [a.speaker.actor.name for a in attributions
+                if a.speaker.actor is not None and a.speaker.actor.name
+                and (a.cue_start is not None and sent[0] <= a.cue_start < sent[1]
+                     or a.start < sent[1] and sent[0] < a.end)]
     return _Cand(document.id, sent[0], sent[1], " ".join(text.split()), cls, date_mention,
                  interval[0] if interval else None, interval[1] if interval else None,
-                 places, actors, names, terms)
+                 places, actors, names, terms, kind=kind, speakers=list(dict.fromkeys(speakers)),
+                 weekday=weekday, first_person=bool(_FIRST_PERSON.search(text)))
+
+
+def _publication(document: Document, outlet: str | None) -> _Cand | None:
+    """The document's own publication as a description of its day."""
+    interval = _interval(document.published or "")
+    if interval is None or interval[0] != interval[1] or document.published is None:
+        return None
+    title = " ".join((document.title or "").split())
+    names = {norm_name(outlet)} - {""} if outlet else set()
+    dm = DateMention(document.id, document.published, 0, 0, document.published, "absolute")
+    summary = f"{outlet or 'A document'} publishes" + (f" \u201c{title}\u201d" if title else "")
+    return _Cand(document.id, -1, -1, summary, "publication", dm, interval[0], interval[1],
+                 [], [outlet] if outlet else [], names, key_terms(title) - {t for n in names for t in key_terms(n)},
+                 kind="publication", own=True)
+
+
+def _add_outlet_names(cand: _Cand, outlets: Mapping[str, str | None]) -> None:
+    """Outlets of the corpus named in the sentence become names of it; the document's own
+    outlet too when the sentence speaks in the first person ("On Saturday we told you")."""
+    if cand.own:
+        return
+    text = f" {norm_name(cand.sentence)} "
+    for doc, outlet in outlets.items():
+        key = norm_name(outlet) if outlet else ""
+        if key and (f" {key} " in text or doc == cand.doc and cand.first_person
+                    and cand.kind in ("statement", "publication")):
+            cand.names.add(key)
 
 
 @dataclass
@@ -237,20 +397,32 @@ class _Group:
     names: set[str] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
     places: set[str] = field(default_factory=set)  # normalised
+    classes: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
 
-    def add(self, cand: _Cand, index: dict[tuple[str, str, str], list[int]], gid: int) -> None:
+    def add(self, cand: _Cand, index: dict[tuple[str, ...], list[int]], gid: int) -> None:
         self.members.append(cand)
         if cand.lo is not None and cand.hi is not None:
             self.lo, self.hi = max(self.lo, cand.lo), min(self.hi, cand.hi)
         self.narrow = self.narrow and _width(cand) <= MAX_SPAN_DAYS
-        keys = [("n", n) for n in cand.names - self.names] + [("t", t) for t in cand.terms - self.terms]
+        new_names, new_terms = cand.names - self.names, cand.terms - self.terms
         places = {norm_name(p) for p in cand.places}
-        keys += [("p", p) for p in places - self.places]
+        new_places = places - self.places
         self.names |= cand.names
         self.terms |= cand.terms
         self.places |= places
-        for kind, key in keys:
-            index.setdefault((self.cls, kind, key), []).append(gid)
+        self.classes.add(cand.cls)
+        self.kinds.add(cand.kind)
+        keys: list[tuple[str, ...]] = [(self.cls, "n", n) for n in new_names]
+        keys += [(self.cls, "t", t) for t in new_terms] + [(self.cls, "p", p) for p in new_places]
+        if self.lo == self.hi:  # one day: keyed by the day, and by its weekday for undated retellings
+            day, wd = self.lo.isoformat(), str(self.lo.weekday())
+            keys += [("d", day, "n", n) for n in new_names] + [("d", day, "t", t) for t in new_terms]
+            keys += [("w", wd, "n", n) for n in new_names] + [("w", wd, "t", t) for t in new_terms]
+        for key in dict.fromkeys(keys):
+            ids = index.setdefault(key, [])
+            if not ids or ids[-1] != gid:
+                ids.append(gid)
 
 
 def _width(c: _Cand) -> int:
@@ -264,32 +436,69 @@ def _compatible(cluster: _Group, cand: _Cand) -> bool:
     return cluster.narrow and _width(cand) <= MAX_SPAN_DAYS
 
 
+def _same_day_score(cluster: _Group, cand: _Cand) -> int:
+    """How strongly a description of a day ties to an event of that day; 0: not at all.
+
+    A shared name (actor, place, outlet) needs a shared word too (an event word of the same
+    class, the same kind of description or a content word); without a shared name, several
+    content words must be shared.
+    """
+    names = len(cluster.names & cand.names)
+    terms = len(cluster.terms & cand.terms)
+    action = cand.cls in cluster.classes and cand.cls != "other"
+    if names and (terms or action or cand.kind in cluster.kinds) or terms >= MIN_SHARED_TERMS:
+        return 3 * names + terms + 2 * action + (cand.kind in cluster.kinds)
+    return 0
+
+
 def _shares(cluster: _Group, cand: _Cand) -> bool:
-    if cand.date is None:  # undated: a shared place (or two shared names) and shared words
-        anchored = bool(cluster.places & {norm_name(p) for p in cand.places}) \
-            or len(cluster.names & cand.names) >= 2
-        return anchored and len(cluster.terms & cand.terms) >= MIN_SHARED_TERMS_UNDATED
     return bool(cluster.names & cand.names) or len(cluster.terms & cand.terms) >= MIN_SHARED_TERMS
 
 
-def _cluster(cands: list[_Cand], index: dict[tuple[str, str, str], list[int]]) -> list[_Group]:
-    """Greedy: most precise dates first; each joins the best compatible cluster or starts one.
+def _undated_fits(cluster: _Group, cand: _Cand) -> bool:
+    if cand.weekday is not None:  # a bare weekday of an undated document: that weekday, one day
+        return cluster.lo == cluster.hi and cluster.lo.weekday() == cand.weekday \
+            and cand.kind in cluster.kinds and _same_day_score(cluster, cand) > 0
+    # undated: same class, a shared place (or two shared names) and shared words
+    anchored = bool(cluster.places & {norm_name(p) for p in cand.places}) \
+        or len(cluster.names & cand.names) >= 2
+    return cand.cls in cluster.classes and anchored \
+        and len(cluster.terms & cand.terms) >= MIN_SHARED_TERMS_UNDATED
 
-    Every member's date must overlap the cluster's intersection, so month-level mentions cannot
-    chain two different days into one event. Only clusters that share a name or a term with
-    the candidate (``index``) can qualify, so only those are looked at, in creation order.
+
+def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
+             outlets: Mapping[str, str | None]) -> list[_Group]:
+    """Greedy: most precise dates first (a document's own publication first on its day); each
+    joins the best compatible event or starts one.
+
+    A description of one day looks only at events of that day sharing a name or a word with it
+    (the ``("d", day, ...)`` keys); a coarser one only at events of its class sharing one. Every
+    member's date must overlap the event's, so month-level mentions cannot chain two different
+    days into one event.
     """
     clusters: list[_Group] = []
-    for cand in sorted(cands, key=lambda c: (_width(c), c.doc, c.start)):
+    for cand in sorted(cands, key=lambda c: (_width(c), not c.own, c.doc, c.start)):
         assert cand.lo is not None and cand.hi is not None
-        near = {g for k in (*(("n", n) for n in cand.names), *(("t", t) for t in cand.terms))
-                for g in index.get((cand.cls, *k), ())}
+        day = cand.lo == cand.hi
+        if day:
+            d = cand.lo.isoformat()
+            keys = [("d", d, "n", n) for n in cand.names] + [("d", d, "t", t) for t in cand.terms]
+        else:
+            keys = [(cand.cls, "n", n) for n in cand.names] + [(cand.cls, "t", t) for t in cand.terms]
+        near = {g for k in keys for g in index.get(k, ())[-MAX_PER_KEY:]}
         best, score = None, 0
         for g in sorted(near):
             cluster = clusters[g]
-            if not _compatible(cluster, cand) or not _shares(cluster, cand):
+            if not _compatible(cluster, cand):
                 continue
-            s = 2 * len(cluster.names & cand.names) + len(cluster.terms & cand.terms)
+            if day and cluster.lo == cluster.hi:
+                s = _same_day_score(cluster, cand)
+                if cand.own and any(m.own for m in cluster.members):
+                    s = 0  # two documents' publications are two events
+            elif cand.cls == cluster.cls and _shares(cluster, cand):
+                s = 2 * len(cluster.names & cand.names) + len(cluster.terms & cand.terms)
+            else:
+                s = 0
             if s > score:
                 best, score = g, s
         if best is None:
@@ -300,17 +509,29 @@ def _cluster(cands: list[_Cand], index: dict[tuple[str, str, str], list[int]]) -
     return clusters
 
 
-def _event(cluster: list[_Cand]) -> Event:
-    dated = sorted((c for c in cluster if c.date), key=lambda c: (_width(c), c.doc, c.start))
+def _event(cluster: list[_Cand], outlets: Mapping[str, str | None]) -> Event:
+    dated = sorted((c for c in cluster if c.date), key=lambda c: (_width(c), not c.own, c.doc, c.start))
     head = dated[0]
     assert head.date is not None
-    clear = [c.sentence for c in cluster if len(c.sentence) >= 40] or [c.sentence for c in cluster]
+    kinds = Counter(c.kind for c in cluster)
+    if any(c.own for c in cluster):
+        kind = "publication"
+    else:
+        kind = max(kinds, key=lambda k: (kinds[k], k == head.kind, k))
+    own = [c.sentence for c in cluster if c.own]
+    said = [c.sentence for c in cluster if c.kind == kind and not c.own]
+    clear = [s for s in said if len(s) >= 40] or said or [c.sentence for c in cluster]
+    summary = own[0] if own else min(clear, key=len)
     places = list(dict.fromkeys(p for c in cluster for p in c.places))
     actors = list(dict.fromkeys(a for c in cluster for a in c.actors))
+    origins: list[str] = []
+    for c in sorted(cluster, key=lambda c: (c.doc, c.start)):
+        origins += c.speakers or ([o] if (o := outlets.get(c.doc)) else [])
     eid = content_id("event", head.date.value, head.cls, *sorted({norm_name(p) for p in places}))
-    return Event(id=eid, date=head.date.value, date_text=head.date.text, summary=min(clear, key=len),
+    return Event(id=eid, date=head.date.value, date_text=head.date.text, summary=summary,
                  docs=tuple(dict.fromkeys(c.doc for c in sorted(cluster, key=lambda c: (c.doc, c.start)))),
-                 places=tuple(places), actors=tuple(actors))
+                 places=tuple(places), actors=tuple(actors), kind=kind,
+                 origins=tuple(dict.fromkeys(origins)))
 
 
-__all__ = ["EVENT_CLASSES", "event_candidates", "merge_events"]
+__all__ = ["EVENT_CLASSES", "document_outlet", "event_candidates", "merge_events"]
