@@ -65,7 +65,7 @@ _STATEMENT = re.compile(
 #: Publishing: a date next to one of these dates a document coming out.
 _PUBLICATION = re.compile(
     r"\b(?:publish\w*|reported|reports|posted|broadcast\w*|aired|printed|revealed|article|"
-    r"exclusive|newsletter|edition|blog post|first post|(?<!press )release[ds]?)\b", _I)
+    r"exclusive|newsletter|edition|blog post|first post)\b", _I)
 #: Something happened (or will): a past-tense verb, a modal with a verb, a scheduling verb. A
 #: sentence dated to a day needs one of these or an event, speech or publishing word; "the
 #: weather was warm on 3 March" is no event.
@@ -75,6 +75,28 @@ _ACTION = re.compile(
     r"wrote|sent|saw|brought|lost|won|kept|paid|sold|put|became|drove|flew|stood|threw|caught|"
     r"(?:will|would|shall|to) (?:be )?[a-z]{3,}|takes? place|begins?|starts?|opens?|closes?|"
     r"plays?|meets?|happened)\b", _I)
+#: Words for the same happening that retellings swap ("the blaze" for "the fire", "began" for
+#: "broke out"): each adds its group's key to a description's words.
+_SAME_ACTION: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(rx, _I)) for k, rx in (
+    ("~fire", r"\b(?:fires?|blazes?|wildfires?|flames|bushfires?|inferno)\b"),
+    ("~begin", r"\b(?:beg[ia]n\w*|start\w*|broke out|erupt\w*|outbreak|went up|went online|posted)\b"),
+    ("~stop", r"\b(?:went down|knocked out|shut\w*|outage|disrupt\w*|paralys\w*|halt\w*|stopp\w*)\b"),
+    ("~restore", r"\b(?:restor\w*|back online|resum\w*|reopen\w*|recover\w*)\b"),
+    ("~sink", r"\b(?:sank|sunk|sink\w*|went down|capsiz\w*|foundered)\b"),
+    ("~collide", r"\b(?:ramm\w*|collid\w*|collision|struck|hit)\b"),
+    ("~attack", r"\b(?:attack\w*|assault\w*|raid\w*|ambush\w*|hack\w*|cyber-attack\w*)\b"),
+    ("~meet", r"\b(?:met|meet\w*|summon\w*|talks|hearing|session)\b"),
+    ("~arrest", r"\b(?:arrest\w*|detain\w*|custody)\b"),
+    ("~contain", r"\b(?:contain\w*|under control|extinguish\w*)\b"),
+    ("~evacuate", r"\b(?:evacuat\w*|leave their homes|fled)\b"),
+    ("~match", r"\b(?:match\w*|game|fixture|defeat\w*|lost|thrashing)\b"),
+    ("~inspect", r"\b(?:inspect\w*|raid\w*|search\w*|dawn raid)\b"),
+))
+#: Date words are the date, not what happened on it: never shared content.
+_DATE_WORDS = frozenset(key_terms(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december today yesterday tomorrow morning "
+    "afternoon evening night week weekend month year earlier later last next"))
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our)\b", _I)
 
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]| - ")
@@ -117,6 +139,7 @@ class _Cand:
     weekday: int | None = None  # an undated document's bare weekday (0 = Monday)
     own: bool = False  # the document's own publication
     first_person: bool = False  # "we told you on Saturday": the document's outlet speaks
+    context: set[str] = field(default_factory=set)  # names of the sentence before ("The listing ...")
 
 
 def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Document],
@@ -244,12 +267,16 @@ def _doc_candidates(document: Document, dates: Sequence[DateMention], mentions: 
         interval = _interval(dm.value)
         if interval is None:
             continue
-        sent = next(((s, e) for s, e in spans if s <= dm.start < e), None)
-        if sent is None:
+        i = next((i for i, (s, e) in enumerate(spans) if s <= dm.start < e), None)
+        if i is None:
             continue
+        sent = spans[i]
         cand = _candidate(document, sent, mentions, attributions, near=dm.start - sent[0],
                           date_mention=dm, interval=interval)
         if cand is not None:
+            if i:  # who "it" and "the listing" are: the names of the sentence before
+                prev = in_span(mentions, *spans[i - 1])
+                cand.context = {norm_name(m.text) for m in prev if m.type != "date"} - {""}
             dated.append(cand)
             dated_sents.add(sent[0])
     undated = []
@@ -269,7 +296,7 @@ def _cand_row(c: _Cand) -> dict[str, Any]:
             "lo": c.lo.isoformat() if c.lo else None, "hi": c.hi.isoformat() if c.hi else None,
             "places": c.places, "actors": c.actors, "names": sorted(c.names), "terms": sorted(c.terms),
             "kind": c.kind, "speakers": c.speakers, "weekday": c.weekday,
-            "first_person": c.first_person}
+            "first_person": c.first_person, "context": sorted(c.context)}
 
 
 def _cand_from_row(row: Mapping[str, Any]) -> _Cand:
@@ -280,7 +307,8 @@ def _cand_from_row(row: Mapping[str, Any]) -> _Cand:
                  date.fromisoformat(row["hi"]) if row["hi"] else None,
                  list(row["places"]), list(row["actors"]), set(row["names"]), set(row["terms"]),
                  kind=row.get("kind", "happening"), speakers=list(row.get("speakers", [])),
-                 weekday=row.get("weekday"), first_person=bool(row.get("first_person", False)))
+                 weekday=row.get("weekday"), first_person=bool(row.get("first_person", False)),
+                 context=set(row.get("context", ())))
 
 
 def _interval(value: str) -> tuple[date, date] | None:
@@ -347,7 +375,7 @@ def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Men
     places = list(dict.fromkeys(m.text for m in inner if m.type == "place"))
     actors = list(dict.fromkeys(m.text for m in inner if m.type in ("person", "organisation", "group")))
     names = {norm_name(x) for x in (*places, *actors)} - {""}
-    terms = key_terms(text) - {t for n in names for t in key_terms(n)}
+    terms = _terms(text) - {t for n in names for t in key_terms(n)}
     speakers = [a.speaker.actor.name for a in attributions
                 if a.speaker.actor is not None and a.speaker.actor.name
                 and (a.cue_start is not None and sent[0] <= a.cue_start < sent[1]
@@ -356,6 +384,17 @@ def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Men
                  interval[0] if interval else None, interval[1] if interval else None,
                  places, actors, names, terms, kind=kind, speakers=list(dict.fromkeys(speakers)),
                  weekday=weekday, first_person=bool(_FIRST_PERSON.search(text)))
+
+
+def _terms(text: str) -> set[str]:
+    """Content words of a description, date words out, same-action groups in."""
+    return (key_terms(text) - _DATE_WORDS) | {k for k, rx in _SAME_ACTION if rx.search(text)}
+
+
+def _tokens(names: set[str]) -> set[str]:
+    """The words of names ("linwood gap" → linwood, gap): a short and a long form of one name
+    share them."""
+    return {w for n in names for w in n.split() if len(w) >= 4}
 
 
 def _publication(document: Document, outlet: str | None) -> _Cand | None:
@@ -397,6 +436,10 @@ class _Group:
     names: set[str] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
     places: set[str] = field(default_factory=set)  # normalised
+    context: set[str] = field(default_factory=set)  # names of the members' sentences before
+    tokens: set[str] = field(default_factory=set)  # the words of names and context
+    own: bool = False  # the publication of a document
+    outlet: str | None = None  # normalised outlet of the document whose publication this is
     classes: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
 
@@ -411,8 +454,13 @@ class _Group:
         self.names |= cand.names
         self.terms |= cand.terms
         self.places |= places
+        self.context |= cand.context
+        self.tokens |= _tokens(cand.names | cand.context)
         self.classes.add(cand.cls)
         self.kinds.add(cand.kind)
+        if cand.own:
+            self.own = True
+            self.outlet = next(iter(cand.names), None)
         keys: list[tuple[str, ...]] = [(self.cls, "n", n) for n in new_names]
         keys += [(self.cls, "t", t) for t in new_terms] + [(self.cls, "p", p) for p in new_places]
         if self.lo == self.hi:  # one day: keyed by the day, and by its weekday for undated retellings
@@ -439,15 +487,23 @@ def _compatible(cluster: _Group, cand: _Cand) -> bool:
 def _same_day_score(cluster: _Group, cand: _Cand) -> int:
     """How strongly a description of a day ties to an event of that day; 0: not at all.
 
-    A shared name (actor, place, outlet) needs a shared word too (an event word of the same
-    class, the same kind of description or a content word); without a shared name, several
-    content words must be shared.
+    A document's publication takes only descriptions that name its outlet. Otherwise a shared
+    name (actor, place, outlet) needs a shared word too (an event word of the same class or a
+    content word); a name shared only through the sentences before ("The listing went online
+    on Sunday") needs a content word and the same class or kind; without a shared name,
+    several content words must be shared.
     """
+    if cand.own:  # two documents' publications are two events
+        return 0
+    if cluster.own:
+        return 4 if cluster.outlet is not None and cluster.outlet in cand.names else 0
     names = len(cluster.names & cand.names)
+    near = len(cluster.tokens & _tokens(cand.names | cand.context))
     terms = len(cluster.terms & cand.terms)
     action = cand.cls in cluster.classes and cand.cls != "other"
-    if names and (terms or action or cand.kind in cluster.kinds) or terms >= MIN_SHARED_TERMS:
-        return 3 * names + terms + 2 * action + (cand.kind in cluster.kinds)
+    same = action or cand.kind in cluster.kinds
+    if names and (terms or action) or near and terms and (same or terms >= 2) or terms >= MIN_SHARED_TERMS:
+        return 3 * names + near + terms + 2 * action + (cand.kind in cluster.kinds)
     return 0
 
 
@@ -493,8 +549,6 @@ def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
                 continue
             if day and cluster.lo == cluster.hi:
                 s = _same_day_score(cluster, cand)
-                if cand.own and any(m.own for m in cluster.members):
-                    s = 0  # two documents' publications are two events
             elif cand.cls == cluster.cls and _shares(cluster, cand):
                 s = 2 * len(cluster.names & cand.names) + len(cluster.terms & cand.terms)
             else:
@@ -509,6 +563,12 @@ def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
     return clusters
 
 
+def _central(cand: _Cand, cluster: list[_Cand]) -> int:
+    """How much of ``cand`` the other descriptions share: the summary says what they agree on."""
+    others = [c for c in cluster[:MAX_PER_KEY] if c is not cand]
+    return sum(2 * len(cand.names & c.names) + len(cand.terms & c.terms) for c in others)
+
+
 def _event(cluster: list[_Cand], outlets: Mapping[str, str | None]) -> Event:
     dated = sorted((c for c in cluster if c.date), key=lambda c: (_width(c), not c.own, c.doc, c.start))
     head = dated[0]
@@ -519,9 +579,9 @@ def _event(cluster: list[_Cand], outlets: Mapping[str, str | None]) -> Event:
     else:
         kind = max(kinds, key=lambda k: (kinds[k], k == head.kind, k))
     own = [c.sentence for c in cluster if c.own]
-    said = [c.sentence for c in cluster if c.kind == kind and not c.own]
-    clear = [s for s in said if len(s) >= 40] or said or [c.sentence for c in cluster]
-    summary = own[0] if own else min(clear, key=len)
+    said = [c for c in cluster if c.kind == kind and not c.own] or cluster
+    clear = [c for c in said if len(c.sentence) >= 40] or said
+    summary = own[0] if own else max(clear, key=lambda c: (_central(c, cluster), -len(c.sentence))).sentence
     places = list(dict.fromkeys(p for c in cluster for p in c.places))
     actors = list(dict.fromkeys(a for c in cluster for a in c.actors))
     origins: list[str] = []
