@@ -140,6 +140,7 @@ class _Cand:
     own: bool = False  # the document's own publication
     first_person: bool = False  # "we told you on Saturday": the document's outlet speaks
     context: set[str] = field(default_factory=set)  # names of the sentence before ("The listing ...")
+    crowded: int = 0  # other dates in the sentence ("from Saturday to Sunday evening")
 
 
 def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Document],
@@ -274,6 +275,7 @@ def _doc_candidates(document: Document, dates: Sequence[DateMention], mentions: 
         cand = _candidate(document, sent, mentions, attributions, near=dm.start - sent[0],
                           date_mention=dm, interval=interval)
         if cand is not None:
+            cand.crowded = sum(1 for d in dates if d is not dm and sent[0] <= d.start < sent[1])
             if i:  # who "it" and "the listing" are: the names of the sentence before
                 prev = in_span(mentions, *spans[i - 1])
                 cand.context = {norm_name(m.text) for m in prev if m.type != "date"} - {""}
@@ -296,7 +298,7 @@ def _cand_row(c: _Cand) -> dict[str, Any]:
             "lo": c.lo.isoformat() if c.lo else None, "hi": c.hi.isoformat() if c.hi else None,
             "places": c.places, "actors": c.actors, "names": sorted(c.names), "terms": sorted(c.terms),
             "kind": c.kind, "speakers": c.speakers, "weekday": c.weekday,
-            "first_person": c.first_person, "context": sorted(c.context)}
+            "first_person": c.first_person, "context": sorted(c.context), "crowded": c.crowded}
 
 
 def _cand_from_row(row: Mapping[str, Any]) -> _Cand:
@@ -308,7 +310,7 @@ def _cand_from_row(row: Mapping[str, Any]) -> _Cand:
                  list(row["places"]), list(row["actors"]), set(row["names"]), set(row["terms"]),
                  kind=row.get("kind", "happening"), speakers=list(row.get("speakers", [])),
                  weekday=row.get("weekday"), first_person=bool(row.get("first_person", False)),
-                 context=set(row.get("context", ())))
+                 context=set(row.get("context", ())), crowded=int(row.get("crowded", 0)))
 
 
 def _interval(value: str) -> tuple[date, date] | None:
@@ -579,9 +581,11 @@ def _event(cluster: list[_Cand], outlets: Mapping[str, str | None]) -> Event:
     else:
         kind = max(kinds, key=lambda k: (kinds[k], k == head.kind, k))
     own = [c.sentence for c in cluster if c.own]
-    said = [c for c in cluster if c.kind == kind and not c.own] or cluster
+    said = [c for c in cluster if c.kind == kind and c.date is not None and not c.own] or cluster
     clear = [c for c in said if len(c.sentence) >= 40] or said
-    summary = own[0] if own else max(clear, key=lambda c: (_central(c, cluster), -len(c.sentence))).sentence
+    # what the descriptions agree on, in the sentence with the fewest other dates, shortest
+    summary = own[0] if own else max(clear, key=lambda c: (_central(c, cluster), -c.crowded,
+                                                           -len(c.sentence))).sentence
     places = list(dict.fromkeys(p for c in cluster for p in c.places))
     actors = list(dict.fromkeys(a for c in cluster for a in c.actors))
     origins: list[str] = []
