@@ -197,6 +197,7 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
         published = _interval(document.published or "")
         for cand in per_doc[doc_id][1]:
             _add_outlet_names(cand, outlets)
+            keys: list[tuple[str, ...]]
             if cand.weekday is not None:
                 keys = [("w", str(cand.weekday), "n", n) for n in cand.names]
                 keys += [("w", str(cand.weekday), "t", t) for t in cand.terms]
@@ -407,7 +408,7 @@ def _publication(document: Document, outlet: str | None) -> _Cand | None:
     title = " ".join((document.title or "").split())
     names = {norm_name(outlet)} - {""} if outlet else set()
     dm = DateMention(document.id, document.published, 0, 0, document.published, "absolute")
-    summary = f"{outlet or 'A document'} publishes" + (f" \u201c{title}\u201d" if title else "")
+    summary = (f"{outlet} publishes" if outlet else "Published:") + (f" \u201c{title}\u201d" if title else "")
     return _Cand(document.id, -1, -1, summary, "publication", dm, interval[0], interval[1],
                  [], [outlet] if outlet else [], names, key_terms(title) - {t for n in names for t in key_terms(n)},
                  kind="publication", own=True)
@@ -538,11 +539,12 @@ def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
     for cand in sorted(cands, key=lambda c: (_width(c), not c.own, c.doc, c.start)):
         assert cand.lo is not None and cand.hi is not None
         day = cand.lo == cand.hi
+        keys: list[tuple[str, ...]] = []
         if day:
             d = cand.lo.isoformat()
-            keys = [("d", d, "n", n) for n in cand.names] + [("d", d, "t", t) for t in cand.terms]
+            keys += [("d", d, "n", n) for n in cand.names] + [("d", d, "t", t) for t in cand.terms]
         else:
-            keys = [(cand.cls, "n", n) for n in cand.names] + [(cand.cls, "t", t) for t in cand.terms]
+            keys += [(cand.cls, "n", n) for n in cand.names] + [(cand.cls, "t", t) for t in cand.terms]
         near = {g for k in keys for g in index.get(k, ())[-MAX_PER_KEY:]}
         best, score = None, 0
         for g in sorted(near):
