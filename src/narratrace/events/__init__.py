@@ -517,7 +517,7 @@ def _shares(cluster: _Group, cand: _Cand) -> bool:
 def _undated_fits(cluster: _Group, cand: _Cand) -> bool:
     if cand.weekday is not None:  # a bare weekday of an undated document: that weekday, one day
         return cluster.lo == cluster.hi and cluster.lo.weekday() == cand.weekday \
-            and cand.kind in cluster.kinds and _same_day_score(cluster, cand) > 0
+            and cand.kind in cluster.kinds and (bool(cluster.names & cand.names) or _same_day_score(cluster, cand) > 0)
     # undated: same class, a shared place (or two shared names) and shared words
     anchored = bool(cluster.places & {norm_name(p) for p in cand.places}) \
         or len(cluster.names & cand.names) >= 2
