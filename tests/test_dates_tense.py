@@ -82,3 +82,21 @@ def test_publication_dates_from_a_filed_line_and_an_abbreviated_month() -> None:
     plain = clean_document(RawDocument(id="p", path="p.txt", content="Cranes stop at Orvel port\n\n" + body,
                                        format="text", encoding="utf-8"))
     assert plain.published is None  # negative: the dateline has no year, nothing else dates it
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The minister spoke on Wednesday, a day after the paper first reported the payments.",
+     [("Wednesday", "2025-10-22"), ("a day after", "2025-10-21")]),
+    ("The fire broke out on 13 August. Two days later it was contained.",
+     [("13 August", "2025-08-13"), ("Two days later", "2025-08-15")]),
+    ("Talks opened on Monday and the deal was signed the next day.",
+     [("Monday", "2025-10-20"), ("the next day", "2025-10-21")]),
+])
+def test_days_counted_from_another_date_of_the_text(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(text, "2025-10-23") == expected
+
+
+@pytest.mark.parametrize("text", ["A day after the vote, nobody spoke.", "He left two days later.",
+                                  "The next day was quiet."])
+def test_a_shift_without_a_day_to_count_from_is_no_date(text: str) -> None:
+    assert _values(text, "2025-10-23") == []

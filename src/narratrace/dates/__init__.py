@@ -518,6 +518,34 @@ _RULES: tuple[_Rule, ...] = tuple((re.compile(p), h) for p, h in (
 ))
 
 
+#: "a day after the paper reported" (the reported thing is a day before the date it hangs on),
+#: "two days later" / "the next day" (a day after the date before it).
+_SHIFT = re.compile(
+    rf"\b(?:(?P<n>(?i:{_NUMW})) days? (?P<rel>after|before)(?= (?:the |a |an |his |her |its |their |it |he |she |they |[A-Z]))"
+    rf"|(?P<n2>(?i:{_NUMW})) days? (?P<rel2>later|earlier)\b|(?i:the) (?:next|following) day\b)")
+
+
+def _shifted(text: str, found: list[DateMention], doc: str) -> list[DateMention]:
+    """Dates counted from another day of the text: the nearest day before the expression, in
+    its sentence for "a day after X", within a few sentences for "two days later"."""
+    out: list[DateMention] = []
+    for m in _SHIFT.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in found):
+            continue
+        window = 80 if m["rel"] else 300
+        lo = max(text.rfind(". ", 0, m.start()), m.start() - window) if m["rel"] else m.start() - window
+        anchor = next((d for d in reversed(found) if lo <= d.start and d.end <= m.start()
+                       and len(d.value) == 10), None)
+        if anchor is None:
+            continue
+        n = _count(m["n"] or m["n2"] or "1")
+        sign = {"after": -1, "before": 1, "later": 1, "earlier": -1}.get(m["rel"] or m["rel2"] or "later", 1)
+        day = date.fromisoformat(anchor.value) + timedelta(days=sign * n)
+        out.append(DateMention(doc=doc, text=m.group(), start=m.start(), end=m.end(),
+                               value=_iso(day), kind="relative"))
+    return out
+
+
 def parse_base_date(value: str | None) -> date | None:
     """ISO ``YYYY-MM-DD`` (a time part is ignored) → date; None stays None.
 
@@ -579,4 +607,5 @@ def extract_dates(document: Document, parsed: Doc | None = None, *, base_date: s
         taken.append((start, end))
         out.append(DateMention(doc=document.id, text=text[start:end], start=start, end=end,
                                value=value, kind=kind))
-    return sorted(out, key=lambda d: (d.start, d.end))
+    out.sort(key=lambda d: (d.start, d.end))
+    return sorted(out + _shifted(text, out, document.id), key=lambda d: (d.start, d.end))
