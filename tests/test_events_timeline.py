@@ -141,3 +141,24 @@ def test_one_name_in_many_articles_on_many_days_merges_by_day():
         dated[d] = [(f"the {i}th day", day)]
     events = _corpus(docs, dated)
     assert len(events) == 30 and all(len(e.docs) == 10 for e in events)
+
+
+def test_a_description_that_ties_two_events_of_one_day_settles_them_into_one():
+    """The greedy pass meets b before c, which ties b to a; the settling pass joins them."""
+    a = _doc("a", "Kesh fighters attacked the Orvel checkpoint on Saturday.", "2025-02-10")
+    b = _doc("b", "The Dorn road was blocked by the assault on Saturday.", "2025-02-10")
+    c = _doc("c", "Kesh fighters closed the Dorn road near Orvel on Saturday.", "2025-02-11")
+    events = _corpus([a, b, c], {d: [("Saturday", "2025-02-08")] for d in "abc"})
+    assert [e.docs for e in events if e.date == "2025-02-08"] == [("a", "b", "c")]
+    two = _corpus([a, b], {d: [("Saturday", "2025-02-08")] for d in "ab"})
+    assert len([e for e in two if e.date == "2025-02-08"]) == 2  # without c nothing ties them
+
+
+def test_the_verb_of_the_dates_clause_decides_the_kind():
+    text = ("The port disruption, which lasted from Saturday, delayed exports, the Harbour Board said "
+            "on Tuesday.")
+    doc = _doc("a", text, "2025-02-12")
+    dates = [DateMention("a", "Saturday", text.index("Saturday"), text.index("Saturday") + 8, "2025-02-08"),
+             DateMention("a", "Tuesday", text.index("Tuesday"), text.index("Tuesday") + 7, "2025-02-11")]
+    rows = event_candidates(doc, dates=dates, mentions=[])
+    assert [(r["lo"], r["kind"]) for r in rows] == [("2025-02-08", "happening"), ("2025-02-11", "statement")]

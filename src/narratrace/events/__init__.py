@@ -204,14 +204,15 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
             else:
                 keys = [(cand.cls, "n", n) for n in cand.names]
                 keys += [(cand.cls, "p", norm_name(p)) for p in cand.places]
-            near = {g for k in keys for g in index.get(k, ())[-MAX_PER_KEY:]}
+            near = {_live(clusters, g) for k in keys for g in index.get(k, ())[-MAX_PER_KEY:]}
             fits = [g for g in sorted(near) if _undated_fits(clusters[g], cand)
                     and (published is None or clusters[g].lo <= published[1])]
             if len(fits) == 1:
                 clusters[fits[0]].add(cand, index, fits[0])
     events: list[Event] = []
     seen: dict[str, int] = {}
-    for cluster in sorted(clusters, key=lambda c: min((x.doc, x.start) for x in c.members)):
+    live = [c for c in clusters if c.into is None]
+    for cluster in sorted(live, key=lambda c: min((x.doc, x.start) for x in c.members)):
         event = _event(cluster.members, outlets)
         n = seen.get(event.id, 0)
         seen[event.id] = n + 1
@@ -358,6 +359,10 @@ def _candidate(document: Document, sent: tuple[int, int], mentions: Sequence[Men
     words += [(m.start(), "=statement") for m in _STATEMENT.finditer(text)]
     words += [(a.cue_start - sent[0], "=statement") for a in inside if a.cue_start is not None]
     words += [(m.start(), "=publication") for m in _PUBLICATION.finditer(text)]
+    # the verb of the date's own clause: "the disruption, which lasted from Saturday, ..., the
+    # chamber said" dates a happening, not the statement
+    words += [(m.start(), "=action") for m in _ACTION.finditer(text)
+              if not (_STATEMENT.fullmatch(m.group()) or _PUBLICATION.fullmatch(m.group()))]
     for pos, name in words:
         if near is None:
             found.append((0, pos, name))
@@ -442,6 +447,7 @@ class _Group:
     context: set[str] = field(default_factory=set)  # names of the members' sentences before
     tokens: set[str] = field(default_factory=set)  # the words of names and context
     own: bool = False  # the publication of a document
+    into: int | None = None  # merged into that event by the settling pass
     outlet: str | None = None  # normalised outlet of the document whose publication this is
     classes: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
@@ -564,7 +570,45 @@ def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
             clusters[-1].add(cand, index, len(clusters) - 1)
         else:
             clusters[best].add(cand, index, best)
+    return _settle(clusters, index)
+
+
+def _settle(clusters: list[_Group], index: dict[tuple[str, ...], list[int]]) -> list[_Group]:
+    """One more pass over the events of one day: the greedy order can start two events for
+    one thing before the description that ties them arrives ("the attack began on Saturday",
+    "the customs system went down on Saturday", "the disruption lasted from Saturday"). An
+    event whose descriptions, taken together, tie to an earlier event of its day joins it."""
+    alive = [True] * len(clusters)
+    for g, group in enumerate(clusters):
+        if group.own or group.lo != group.hi:
+            continue
+        day = group.lo.isoformat()
+        keys = [("d", day, "n", n) for n in group.names] + [("d", day, "t", t) for t in group.terms]
+        near = {h for k in keys for h in index.get(k, ())[-MAX_PER_KEY:] if h < g and alive[h]}
+        whole = _Cand("", 0, 0, "", group.cls, None, group.lo, group.hi, [], [], group.names,
+                      group.terms, kind=Counter(m.kind for m in group.members).most_common(1)[0][0],
+                      context=group.context)
+        best, score = None, 0
+        for h in sorted(near):
+            other = clusters[h]
+            # two events of a day join only when they are of one kind or one class: a summons
+            # and a statement on the same Monday stay two events
+            alike = group.kinds & other.kinds or (group.classes & other.classes) - {"other"}
+            if other.lo == other.hi == group.lo and alike and (s := _same_day_score(other, whole)) > score:
+                best, score = h, s
+        if best is not None:
+            for member in group.members:
+                clusters[best].add(member, index, best)
+            alive[g] = False
+            group.into = best
     return clusters
+
+
+def _live(clusters: list[_Group], g: int) -> int:
+    """The event an index entry points to, after the settling pass merged some."""
+    while (into := clusters[g].into) is not None:
+        g = into
+    return g
 
 
 def _central(cand: _Cand, cluster: list[_Cand]) -> int:
