@@ -162,3 +162,11 @@ def test_the_verb_of_the_dates_clause_decides_the_kind():
              DateMention("a", "Tuesday", text.index("Tuesday"), text.index("Tuesday") + 7, "2025-02-11")]
     rows = event_candidates(doc, dates=dates, mentions=[])
     assert [(r["lo"], r["kind"]) for r in rows] == [("2025-02-08", "happening"), ("2025-02-11", "statement")]
+
+
+def test_an_undated_weekday_joins_the_friday_it_ties_to_best_and_no_other():
+    a = _doc("a", "Marta Quell told the Harbour Board on Friday that Orvel will close the port.", "2025-09-27")
+    d = _doc("d", "Kesh fighters attacked a convoy near Orvel on Friday.", "2025-05-31")
+    b = _doc("b", "Her speech to the Harbour Board on Friday about the port alarmed shipping firms in Orvel.", None)
+    events = _corpus([a, d, b], {"a": [("Friday", "2025-09-26")], "d": [("Friday", "2025-05-30")]})
+    assert [e.docs for e in events if e.date in ("2025-09-26", "2025-05-30")] == [("d",), ("a", "b")]

@@ -207,6 +207,9 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
             near = {_live(clusters, g) for k in keys for g in index.get(k, ())[-MAX_PER_KEY:]}
             fits = [g for g in sorted(near) if _undated_fits(clusters[g], cand)
                     and (published is None or clusters[g].lo <= published[1])]
+            if cand.weekday is not None and len(fits) > 1:  # the one event it ties to best, if one
+                scored = sorted(((_weekday_score(clusters[g], cand), g) for g in fits), reverse=True)
+                fits = [scored[0][1]] if scored[0][0] > scored[1][0] else []
             if len(fits) == 1:
                 clusters[fits[0]].add(cand, index, fits[0])
     events: list[Event] = []
@@ -520,10 +523,23 @@ def _shares(cluster: _Group, cand: _Cand) -> bool:
     return bool(cluster.names & cand.names) or len(cluster.terms & cand.terms) >= MIN_SHARED_TERMS
 
 
+def _weekday_score(cluster: _Group, cand: _Cand) -> int:
+    """How strongly an undated document's "on Friday" ties to an event on a Friday: a shared
+    name (or word of a name) and a shared word, event class or kind; 0: not at all."""
+    names = len(cluster.names & cand.names)
+    near = len(cluster.tokens & _tokens(cand.names | cand.context))
+    terms = len(cluster.terms & cand.terms)
+    action = cand.cls in cluster.classes and cand.cls != "other"
+    same = cand.kind in cluster.kinds
+    if (names or near) and (terms or action or same):
+        return 3 * names + near + 2 * terms + 2 * action + same
+    return 0
+
+
 def _undated_fits(cluster: _Group, cand: _Cand) -> bool:
     if cand.weekday is not None:  # a bare weekday of an undated document: that weekday, one day
         return cluster.lo == cluster.hi and cluster.lo.weekday() == cand.weekday \
-            and cand.kind in cluster.kinds and (bool(cluster.names & cand.names) or _same_day_score(cluster, cand) > 0)
+            and not cluster.own and _weekday_score(cluster, cand) > 0
     # undated: same class, a shared place (or two shared names) and shared words
     anchored = bool(cluster.places & {norm_name(p) for p in cand.places}) \
         or len(cluster.names & cand.names) >= 2
