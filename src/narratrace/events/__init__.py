@@ -176,6 +176,7 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
     for a in attributions:
         attrs_by_doc.setdefault(a.doc, []).append(a)
     outlets = {d: document_outlet(document) for d, document in documents.items()}
+    outlet_keys = {norm_name(o) for o in outlets.values() if o} - {""}
     per_doc: dict[str, tuple[list[_Cand], list[_Cand]]] = {}
     for d, document in documents.items():
         if candidates is not None and d in candidates:
@@ -189,14 +190,14 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
         per_doc[d] = (dated, [c for c in rows if c.date is None])
     dated = [c for d in sorted(per_doc) for c in per_doc[d][0]]
     for c in dated:  # an outlet named in a sentence is a name of it ("the Example Post reported")
-        _add_outlet_names(c, outlets)
+        _add_outlet_names(c, outlets, outlet_keys)
     index: dict[tuple[str, ...], list[int]] = {}
     clusters = _cluster(dated, index, outlets)
     # Undated retellings ("the ambush", "severed ties with X") join the one event they match.
     for doc_id, document in documents.items():
         published = _interval(document.published or "")
         for cand in per_doc[doc_id][1]:
-            _add_outlet_names(cand, outlets)
+            _add_outlet_names(cand, outlets, outlet_keys)
             keys: list[tuple[str, ...]]
             if cand.weekday is not None:
                 keys = [("w", str(cand.weekday), "n", n) for n in cand.names]
@@ -422,17 +423,25 @@ def _publication(document: Document, outlet: str | None) -> _Cand | None:
                  kind="publication", own=True)
 
 
-def _add_outlet_names(cand: _Cand, outlets: Mapping[str, str | None]) -> None:
+#: Outlet names are looked up by their word sequences, up to this many words.
+_MAX_OUTLET_WORDS = 8
+
+
+def _add_outlet_names(cand: _Cand, outlets: Mapping[str, str | None], keys: set[str]) -> None:
     """Outlets of the corpus named in the sentence become names of it; the document's own
-    outlet too when the sentence speaks in the first person ("On Saturday we told you")."""
+    outlet too when the sentence speaks in the first person ("On Saturday we told you").
+    ``keys`` are the normalised outlet names: each run of words of the sentence is looked up,
+    so the cost does not grow with the number of documents."""
     if cand.own:
         return
-    text = f" {norm_name(cand.sentence)} "
-    for doc, outlet in outlets.items():
-        key = norm_name(outlet) if outlet else ""
-        if key and (f" {key} " in text or doc == cand.doc and cand.first_person
-                    and cand.kind in ("statement", "publication")):
-            cand.names.add(key)
+    words = norm_name(cand.sentence).split()
+    for i in range(len(words)):
+        for j in range(i + 1, min(i + _MAX_OUTLET_WORDS, len(words)) + 1):
+            if (run := " ".join(words[i:j])) in keys:
+                cand.names.add(run)
+    own = outlets.get(cand.doc)
+    if own and cand.first_person and cand.kind in ("statement", "publication") and (key := norm_name(own)):
+        cand.names.add(key)
 
 
 @dataclass
