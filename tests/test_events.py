@@ -109,7 +109,8 @@ def test_event_candidates_written_with_each_document_equal_the_corpus_stages_own
     from narratrace import Options, analyze, open_store
     from narratrace.analysis import build_analysis
     from narratrace.events import event_candidates
-    from narratrace.types import DateMention, Mention
+    from narratrace.records import from_row
+    from narratrace.types import Attribution, DateMention, Mention
 
     write_corpus(tmp_path / "c", 6)
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
@@ -121,7 +122,9 @@ def test_event_candidates_written_with_each_document_equal_the_corpus_stages_own
         spans = [tuple(s) for s in store.annotations("sentences", doc=d.id)[0]["spans"]]
         again = event_candidates(d, dates=[DateMention(**r) for r in store.annotations("dates", doc=d.id)],
                                  mentions=[Mention(**r) for r in store.annotations("mentions", doc=d.id)],
-                                 sentences=spans)
+                                 sentences=spans,
+                                 attributions=[from_row(Attribution, r)
+                                               for r in store.annotations("attributions", doc=d.id)])
         assert again == stored[d.id]
     events = build_analysis(store)["events"]
     victim = docs[0].id

@@ -1,7 +1,7 @@
 """Metadata found in the text itself: publication dates, outlet bylines, syndication notes.
 
->>> find_date("Published: May 3, 2024")
-'2024-05-03'
+>>> find_date("Published: May 3, 2024"), find_date("News Network — Health — 05-Jun-2024")
+('2024-05-03', '2024-06-05')
 >>> glued_byline("Example News06-06-2025")
 ('Example News', '2025-06-06')
 """
@@ -40,11 +40,14 @@ _DMY = re.compile(r"(?<!\d)(\d{1,2})([-./])(\d{1,2})\2(\d{4})(?!\d)")
 _YMD_SLASH = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
 _MDY_TEXT = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _DMY_TEXT = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?(\d{{4}})\b", re.I)
+# "05-Jun-2024", "05/Jun/2024": a day and a month abbreviation joined by dashes or slashes.
+_DMY_ABBR = re.compile(rf"(?<![\w-])(\d{{1,2}})([-/])({_MONTH_RE})\2(\d{{4}})\b", re.I)
 
-# A byline keyword in front of a date makes it the publication date (not an event date).
+# A byline keyword in front of a date makes it the publication date (not an event date); a
+# wire's "Filed:" line, often at the foot of the story, is one too.
 DATE_KEYWORD = re.compile(
     r"\b(?:published|posted|date|updated|first\s+published|publié|publicado|veröffentlicht|"
-    r"pubblicato)\b", re.I)
+    r"pubblicato)\b|\bfiled\s*:", re.I)
 
 # An outlet name glued to a DD-MM-YYYY date ("Some Outlet06-06-2025"): what a page gives
 # when the byline's outlet and date sit in adjacent inline elements.
@@ -90,6 +93,10 @@ def find_date(text: str) -> str | None:
             found.append((m.start(), v))
     for m in _DMY_TEXT.finditer(text):
         v = _valid(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        if v:
+            found.append((m.start(), v))
+    for m in _DMY_ABBR.finditer(text):
+        v = _valid(int(m[4]), _MONTHS[m[3].lower()], int(m[1]))
         if v:
             found.append((m.start(), v))
     return min(found)[1] if found else None

@@ -11,9 +11,16 @@ base date: "on Friday", "last week", "earlier this year", "late May", "on May 30
 
 Choices:
 
-* News is past tense: a bare weekday is the most recent such day on or before the base date,
-  and a year-less date or month more than a week after the base date is taken from the
-  previous year — unless its sentence has a future marker ("will", "scheduled", ...).
+* The tense of the clause decides the direction of a bare weekday and of a year-less date. With
+  a parse, the verb the expression hangs on says it: "said on Friday" is past; "will meet on
+  Friday", "would begin on Wednesday", "play away on Sunday" (present tense), "is due on
+  Friday" are future. Without a parse (or where the verb says neither), news is past tense
+  unless a future marker ("will", "would", "scheduled", ...) precedes the expression in its
+  clause.
+* A year-less date ("26 April", "Saturday, 26 April") is placed by the base date in both
+  directions: a written weekday picks the year in which the date falls on that weekday;
+  otherwise the occurrence nearest the base date in the clause's direction (a past clause
+  never lands more than a week after the base date, a future one never before it).
 * Without a base date (``base_date=None`` and no ``document.published``), relative
   expressions are skipped: an unresolved value would be useless to the timeline.
 * ``15/08/2022``: a field over 12 decides the order; when both fields are ≤ 12 the
@@ -28,7 +35,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import PipelineError, UsageError
 from ..types import DateMention, Document
@@ -60,7 +67,7 @@ _DASH = r"\s*[-–—]\s*"
 _QUAL = r"(?:(?:early|mid|late|Early|Mid|Late)[- ]|(?:the )?(?:end|beginning|start|middle) of )"
 _NUMW = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
         r"a couple of|several|a few)"
-_FUTURE = re.compile(r"\b(?:will|shall|is due|are due|scheduled|plans? to|planned|expected to|"
+_FUTURE = re.compile(r"\b(?:will|shall|would|is due|are due|scheduled|plans? to|planned|expected to|"
                      r"set to|upcoming|next|later this|to be held|going to)\b", re.IGNORECASE)
 
 _Candidate = tuple[int, int, str, Kind]
@@ -68,22 +75,80 @@ _Rule = tuple[re.Pattern[str], Callable[["_Ctx", re.Match[str]], "tuple[str, Kin
 
 
 class _Ctx:
-    """What a rule handler needs: the text, the base date and the option."""
+    """What a rule handler needs: the text, its parse (optional), the base date and the option."""
 
-    def __init__(self, text: str, base: date | None, day_first: bool) -> None:
+    def __init__(self, text: str, base: date | None, day_first: bool, parsed: Doc | None = None) -> None:
         self.text = text
         self.base = base
         self.day_first = day_first
+        self.parsed = parsed
 
     def future(self, m: re.Match[str]) -> bool:
-        """True when the clause leading to the match speaks of the future ("will meet on ...").
+        """True when the clause of the match speaks of the future ("will meet on ...").
 
-        Only the words before the expression count, within its sentence: in "said on Tuesday
-        that the sites will be returned" the "will" belongs to the reported clause.
+        The parse decides when it can (:func:`_tense`); otherwise only the words before the
+        expression count, within its sentence: in "said on Tuesday that the sites will be
+        returned" the "will" belongs to the reported clause.
         """
+        tense = self.tense(m)
+        if tense is not None:
+            return tense == "future"
         lo = max(self.text.rfind(". ", 0, m.start()), self.text.rfind("\n", 0, m.start()),
                  m.start() - 80) + 1
         return bool(_FUTURE.search(self.text, max(lo, 0), m.start()))
+
+    def tense(self, m: re.Match[str]) -> Literal["past", "future"] | None:
+        """The direction the parse gives the expression at ``m``; None without a parse."""
+        if self.parsed is None:
+            return None
+        span = self.parsed.char_span(m.start(), m.end(), alignment_mode="expand")
+        return _tense(span.root) if span is not None and len(span) else None
+
+
+#: Verbs whose infinitive complement is still to come ("plans to meet on Friday").
+_PLAN_VERBS = frozenset("plan intend expect schedule set due aim hope prepare go agree promise "
+                        "vow pledge threaten".split())
+_FUTURE_AUX = frozenset({"will", "shall", "would", "'ll", "wo"})
+
+
+def _tense(token: Any) -> Literal["past", "future"] | None:
+    """Past or future for a date token, from the verb it hangs on (a spaCy token; English
+    morphology and dependency labels).
+
+    Future: a will/shall/would auxiliary, a present-tense finite verb ("play away on Sunday",
+    "is due on Friday", "is meeting on Friday"), an infinitive under a verb of planning.
+    Past: a past-tense verb or auxiliary, a perfect ("has said"). None: no verb found, or an
+    imperative or infinitive that says neither.
+    """
+    verb = token
+    for _ in range(8):  # the clause's verb is a few heads up at most
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        if verb.head is verb:
+            return None
+        verb = verb.head
+    else:
+        return None
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    lemmas = {c.lower_ for c in aux} | {c.lemma_.lower() for c in aux}
+    if lemmas & _FUTURE_AUX:
+        return "future"
+    if any("Past" in c.morph.get("Tense") for c in aux) or "have" in lemmas:
+        return "past"
+    if "to" in lemmas:  # infinitive: the governing verb decides
+        head = verb.head
+        if head is not verb and head.lemma_.lower() in _PLAN_VERBS:
+            return "future"
+        return None
+    tense = verb.morph.get("Tense")
+    if "Past" in tense:
+        return "past"
+    forms = verb.morph.get("VerbForm")
+    if "Pres" in tense and "Fin" in forms:
+        return "future"
+    if any("Pres" in c.morph.get("Tense") for c in aux):  # "is meeting", "is scheduled"
+        return "future"
+    return None
 
 
 # --------------------------------------------------------------------------- value helpers
@@ -139,17 +204,28 @@ def _year_range(y: int, qual: str | None) -> tuple[str, Kind]:
 
 
 def _infer_year(ctx: _Ctx, m: re.Match[str], month: int, day: int) -> int | None:
-    """Year of a year-less date: the base year, or the previous one if that is in the future."""
-    assert ctx.base is not None
-    y = ctx.base.year
-    d = _safe_date(y, month, min(day, calendar.monthrange(y, month)[1]))
-    if d is None:
+    """Year of a year-less date, placed by the base date in both directions.
+
+    A written weekday ("Saturday, 26 April") picks the year in which the date is that weekday;
+    otherwise the occurrence nearest the base date wins among those the clause's direction
+    allows: a past clause at most a week after the base date, a future one not before it.
+    """
+    base = ctx.base
+    assert base is not None
+    options = [d for y in (base.year - 1, base.year, base.year + 1)
+               if (d := _safe_date(y, month, min(day, calendar.monthrange(y, month)[1])))]
+    if not options:
         return None
-    if d > ctx.base + timedelta(days=7) and not ctx.future(m):
-        return y - 1
-    if d < ctx.base - timedelta(days=300) and ctx.future(m):
-        return y + 1
-    return y
+    weekday = m.groupdict().get("wd")
+    if weekday:
+        fit = [d for d in options if d.weekday() == _WEEKDAYS[weekday.lower()]]
+        if fit:
+            return min(fit, key=lambda d: abs(d - base)).year
+    if ctx.future(m):
+        allowed = [d for d in options if d >= base - timedelta(days=1)]
+    else:
+        allowed = [d for d in options if d <= base + timedelta(days=7)]
+    return min(allowed or options, key=lambda d: abs(d - base)).year
 
 
 # --------------------------------------------------------------------------- rules
@@ -412,8 +488,9 @@ _RULES: tuple[_Rule, ...] = tuple((re.compile(p), h) for p, h in (
      r"(?![\d/]|\.\d)", _r_numeric),
     (rf"(?:{_WD},? )?(?P<m>{_M}) (?P<d>{_D}),? (?P<y>{_Y})\b", _r_mdy),
     (rf"(?:{_WD},? )?(?:the )?(?P<d>{_D}) (?:of )?(?P<m>{_M}),? (?P<y>{_Y})\b", _r_mdy),
-    (rf"(?:{_WD},? )?(?P<m>{_M}) (?P<d>{_D})\b(?!,? ?\d)(?![-–—/])", _r_md),
-    (rf"(?:{_WD},? )?(?:the )?(?P<d>{_D}) (?:of )?(?P<m>{_M})\b(?!,? ?\d)", _r_md),
+    (rf"(?:(?P<wd>{_WD}),? )?(?P<m>{_M}) (?P<d>{_D})\b(?!,? ?\d)(?![-–—/])", _r_md),
+    (rf"(?:(?P<wd>{_WD}),? )?(?:the )?(?P<d>{_D}) (?:of )?(?P<m>{_M})\b(?!,? ?\d)", _r_md),
+    (rf"(?<![\w-])(?P<d>[0-3]?\d)-(?P<m>{_M})-(?P<y>{_Y})\b", _r_mdy),
     (rf"(?P<m>{_M}) (?P<d>{_D}){_DASH}(?:(?P<m2>{_M}) )?(?P<d2>{_D})\b(?:,? (?P<y>{_Y})\b)?",
      _r_day_range),
     (rf"(?P<d>{_D}){_DASH}(?P<d2>{_D}) (?P<m>{_M})(?P<m2>)?(?:,? (?P<y>{_Y})\b)?", _r_day_range),
@@ -441,6 +518,34 @@ _RULES: tuple[_Rule, ...] = tuple((re.compile(p), h) for p, h in (
 ))
 
 
+#: "a day after the paper reported" (the reported thing is a day before the date it hangs on),
+#: "two days later" / "the next day" (a day after the date before it).
+_SHIFT = re.compile(
+    rf"\b(?:(?P<n>(?i:{_NUMW})) days? (?P<rel>after|before)(?= (?:the |a |an |his |her |its |their |it |he |she |they |[A-Z]))"
+    rf"|(?P<n2>(?i:{_NUMW})) days? (?P<rel2>later|earlier)\b|(?i:the) (?:next|following) day\b)")
+
+
+def _shifted(text: str, found: list[DateMention], doc: str) -> list[DateMention]:
+    """Dates counted from another day of the text: the nearest day before the expression, in
+    its sentence for "a day after X", within a few sentences for "two days later"."""
+    out: list[DateMention] = []
+    for m in _SHIFT.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in found):
+            continue
+        window = 80 if m["rel"] else 300
+        lo = max(text.rfind(". ", 0, m.start()), m.start() - window) if m["rel"] else m.start() - window
+        anchor = next((d for d in reversed(found) if lo <= d.start and d.end <= m.start()
+                       and len(d.value) == 10), None)
+        if anchor is None:
+            continue
+        n = _count(m["n"] or m["n2"] or "1")
+        sign = {"after": -1, "before": 1, "later": 1, "earlier": -1}.get(m["rel"] or m["rel2"] or "later", 1)
+        day = date.fromisoformat(anchor.value) + timedelta(days=sign * n)
+        out.append(DateMention(doc=doc, text=m.group(), start=m.start(), end=m.end(),
+                               value=_iso(day), kind="relative"))
+    return out
+
+
 def parse_base_date(value: str | None) -> date | None:
     """ISO ``YYYY-MM-DD`` (a time part is ignored) → date; None stays None.
 
@@ -461,8 +566,9 @@ def extract_dates(document: Document, parsed: Doc | None = None, *, base_date: s
     """Temporal expressions of ``document`` with normalised values.
 
     ``base_date`` (ISO) defaults to ``document.published``; a malformed ``published`` is
-    treated as missing, a malformed ``base_date`` raises :class:`UsageError`. ``parsed`` is
-    optional and only checked for consistency: the rules work on the text alone.
+    treated as missing, a malformed ``base_date`` raises :class:`UsageError`. ``parsed`` (the
+    spaCy parse of ``document.text``) is optional: the rules work on the text alone, and the
+    parse only tells past from future clauses where a weekday or a year-less date needs it.
 
     >>> t = "Troops withdrew on Friday after clashes on July 24-26, 2024."
     >>> d = Document(id="d", path="-", text=t, source_text=t, published="2025-09-27")
@@ -482,7 +588,7 @@ def extract_dates(document: Document, parsed: Doc | None = None, *, base_date: s
             base = parse_base_date(document.published)
         except UsageError:
             base = None
-    ctx = _Ctx(text, base, day_first)
+    ctx = _Ctx(text, base, day_first, parsed)
     found: list[_Candidate] = []
     for pattern, handler in _RULES:
         body = "body" in pattern.groupindex  # a trigger word before "body" is not the mention
@@ -501,4 +607,5 @@ def extract_dates(document: Document, parsed: Doc | None = None, *, base_date: s
         taken.append((start, end))
         out.append(DateMention(doc=document.id, text=text[start:end], start=start, end=end,
                                value=value, kind=kind))
-    return sorted(out, key=lambda d: (d.start, d.end))
+    out.sort(key=lambda d: (d.start, d.end))
+    return sorted(out + _shifted(text, out, document.id), key=lambda d: (d.start, d.end))

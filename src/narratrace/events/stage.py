@@ -1,6 +1,6 @@
 """The events stage, both halves: the event sentences of each document (found where the
 document is analysed, kept in the store); one event per happening across the corpus, with
-every document that describes it (a greedy merge, order-dependent, so global)."""
+every document that dates it (a greedy merge, order-dependent, so global)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from . import event_candidates, merge_events
 
 def _candidates(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
     found = event_candidates(document, dates=got.dates, mentions=got.mentions,
-                             sentences=got.sentences)
+                             sentences=got.sentences, attributions=got.attributions)
     return {"event_candidates": EventCandidates(document.id, tuple(found))}
 
 
@@ -26,7 +26,7 @@ def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
     return {"events": events}
 
 
-DOC = DocStage("events", requires=("text", "dates", "mentions", "sentences"),
+DOC = DocStage("events", requires=("text", "dates", "mentions", "sentences", "attributions"),
                assigns=("event_candidates",), fn=_candidates, every_document=True)
 CORPUS = CorpusStage("events", requires=("documents", "event_candidates"), assigns=("events",),
                      fn=_merge)
