@@ -85,7 +85,10 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\bwithout\s+warranty\s+of\s+any\s+kind\b",
         r"\bwe\s+do\s+not\s+accept\s+any\s+responsibility\b",
         r"\bthe\s+views\s+(?:and\s+opinions\s+)?expressed\s+(?:in\s+this|here)",
-        r"\b(?:this\s+(?:article|story|content|post)\s+(?:was|is|has\s+been)\s+)?(?:originally|first)\s+(?:published|appeared)\s+(?:by|on|in|at)\b",
+        # a notice opens the line ("Originally published on X", "This story first appeared in
+        # X"); "It first appeared on the blog X on 12 April" in a story is news
+        r"^(?:this\s+(?:article|story|content|post|report|piece)\s+(?:(?:was|is|has\s+been)\s+)?)?"
+        r"(?:originally|first)\s+(?:published|appeared)\s+(?:by|on|in|at)\b",
         r"\b(?:is\s+)?(?:republished|reproduced|syndicated)\s+(?:here\s+)?(?:with|under)\s+(?:permission|a\s+creative\s+commons)",
         # a reprint notice opens with the article itself as subject ("This article is
         # republished from X under ..."); a news sentence about republishing has another subject
