@@ -2,9 +2,20 @@
 
 :func:`extract_citations` finds the sources one document cites (speakers that are outlets,
 officials or documents; "according to X"; "X reported"; credit lines). :func:`trace_origins`
-follows, for each claim family, reprints back to their original and citation chains back to
-the first source, counts the independent origins and flags circular sourcing. Outlets are typed
-by a registry (``narratrace/data/outlets.json``) that users extend with their own file.
+follows, for each claim family, copies and rewrites back to their original and citations and
+relays back to the first source, counts the independent origins, writes down the chain that
+justifies the count, flags circular sourcing with its loop, lists the denials that answer the
+family and the carriers that dropped a hedge (see :mod:`narratrace.provenance._origins`).
+Origins are actors: resolved speakers, the outlet behind an unnamed source, the publisher of
+the original for the narrator's own words ("unnamed outlet (…)" when the text names none),
+never a title or a path. Outlets are typed by a registry (``narratrace/data/outlets.json``)
+that users extend with their own file.
+
+Measured on provenance-dev (37 invented articles, 24 claims with known sourcing), the whole
+pipeline: origins F1 0.42 → 0.73, independent-origin count exact 0.50 → 0.67, circular
+(balanced accuracy) 0.40 → 0.83, denials linked 0.03 → 0.31 (of the denials attached to the
+matched families, 9 of 12 sit in a gold denial sentence), hedge dropped 0.11 → 0.56. Most
+of what is left is claim grouping (a family covers 75% of a claim's carriers) and speakers.
 """
 
 from __future__ import annotations
