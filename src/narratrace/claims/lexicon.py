@@ -41,7 +41,7 @@ DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|refut\w*|dismiss\
 
 #: A statement that something did not happen or is not so ("no evidence", "had nothing to do
 #: with", "never came closer"): with a name shared with an assertion, it answers it.
-NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not (?:true|involved|responsible|accept\w*)|never|"
+NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not (?:true|involved|responsible|accept\w*)|never|"
                       r"no such|did not (?:happen|occur|take place|touch)|"
                       r"no (?:[\w,]+\s+){0,6}?(?:were|was|has been|have been|had been) ever|"
                       r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis)|invent(?:ed|ion)|"

@@ -38,7 +38,7 @@ OWN_FINDING = re.compile(r"\b(?:we|our|us|can (?:now )?reveal|has (?:learned|lea
                          r"confirmed)|have (?:learned|learnt|seen|established|confirmed))\b", re.I)
 #: A narrator passing on what others report: "press reports that ...", "reportedly".
 RELAY_CUE = re.compile(r"\b(?:(?:press|media|news)\s+reports?|reports?\s+(?:that|say|said|suggest\w*|claim\w*)|"
-                       r"reportedly|is said to|are said to|according to (?:reports|media|the press))\b", re.I)
+                       r"reportedly|according to (?:reports|media|the press))\b", re.I)
 #: A source named only as "the press", "media reports", "local media".
 GENERIC_MEDIA = re.compile(r"^(?:the\s+)?(?:\w+\s+)?(?:press|media|reports?|newspapers?|journalists?|"
                            r"outlets?)(?:\s+reports?)?$", re.I)
@@ -156,13 +156,14 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     """``fam`` with its origins, count, chain, circularity, background flag, denials and
     hardening filled in."""
     chain: list[str] = []
-    roots: dict[str, list[Claim]] = {}
+    roots: dict[str, list[Claim]] = {}  # carrier document → its claims in the family
     for claim in members:
-        roots.setdefault(corpus.root(claim.doc), []).append(claim)
-    for doc in sorted({c.doc for c in members}):
-        root = corpus.root(doc)
-        if root != doc:
+        roots.setdefault(claim.doc, []).append(claim)
+    derived_from: dict[str, str] = {}  # a derived carrier → the document it copies or rewrites
+    for doc in sorted(roots):
+        if doc in corpus.parent:
             source_doc, r = corpus.parent[doc]
+            derived_from[doc] = source_doc
             what = _DERIVED.get(r.kind, "a copy")
             credit = f"crediting «{r.credit}»" if r.credit else "without credit" if r.kind == "rewrite" else ""
             chain.append(f"{corpus.label(doc)} is {what} of {corpus.label(source_doc)}"
@@ -171,13 +172,18 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     for root in roots:
         fam_outlets.setdefault(corpus.outlet(root).key, set()).add(root)
 
-    # First hop per carrier (its original): the sources its claims name.
+    # First hop per carrier: the sources its claims name. A derived document's own words are
+    # its source's (the outlet that published what it copies).
     first: dict[str, list[tuple[Source, Claim, list[Source]]]] = {}
     for root, claims in sorted(roots.items()):
         for claim in claims:
-            src, relays = _source(claim, root, corpus)
+            src, relays = _source(claim, corpus.root(root), corpus)
+            if src.type == "narrator" and root in derived_from:
+                parent = corpus.outlet(derived_from[root])
+                if parent.key != corpus.outlet(root).key:
+                    src = dataclasses.replace(parent, type="copied")
             first.setdefault(root, []).append((src, claim, relays))
-    attributed = any(s.type != "narrator" for hops in first.values() for s, _, _ in hops)
+    attributed = any(s.type not in ("narrator", "copied") for hops in first.values() for s, _, _ in hops)
     cited_keys = _cited_keys(first, corpus)
     narrators: set[str] = set()
     names: dict[str, Source] = {}
@@ -202,6 +208,9 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                 src = outlet
                 narrators.add(src.key)
                 chain.append(f"{corpus.label(root)} states it as its own")
+            elif src.type == "copied":
+                src = corpus.outlet(derived_from[root])
+                chain.append(f"{corpus.label(root)} has it from {src.name}")
             else:
                 how = "cites" if src.type != "anonymous" else "quotes an unnamed source, printed by"
                 chain.append(f"{corpus.label(root)} {how} {src.name}")
@@ -258,8 +267,10 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                     break
             if circular_loop:
                 break
+    # an outlet that states the claim as its own finding is an origin, whatever else it cites
+    origins = sorted(set(origins) | narrators)
     if not origins and loops:  # a pure loop: its earliest member stands for it
-        origins = [loops[0][0]]
+        origins = [min(loops[0], key=lambda k: (_first_published(k, fam_outlets, corpus), k))]
     shown = _merge_names([names[k] if k in names else Source(k, k.split(":", 1)[-1], "other")
                           for k in origins], chain)
     unnamed = [s for s in shown if s.type == "media"]
@@ -455,6 +466,11 @@ def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
         typ = {"agency": "outlet"}.get(c.kind, c.kind)
         out.add(corpus.key(c.source, typ))
     return out
+
+
+def _first_published(key: str, fam_outlets: Mapping[str, set[str]], corpus: Corpus) -> str:
+    dates = [p for d in fam_outlets.get(key, ()) if (p := getattr(corpus.documents.get(d), "published", None))]
+    return min(dates) if dates else "9999"
 
 
 def _cited_name(doc: str, key: str, corpus: Corpus) -> str:
