@@ -238,3 +238,19 @@ def test_narrator_restating_an_attributed_claim_relays_it_unless_it_is_its_own_f
 def test_a_name_that_reports_is_cited():
     doc = _doc("d", "Well. The Eastholm Bugle reported it on Monday. It reported nothing else.")
     assert [c.source for c in extract_citations(doc, attributions=[], mentions=[])] == ["Eastholm Bugle"]
+
+
+def test_a_loop_of_rewrites_back_to_the_first_outlet_is_circular_with_one_origin():
+    # blog → paper (credits the blog) → newsletter (retells the paper) → the blog's follow-up
+    # (retells the newsletter, presenting it as confirmation)
+    docs = [_doc("b1", outlet="The Vial", published="2031-02-01"), _doc("p", outlet="The Bugle", published="2031-02-02"),
+            _doc("n", outlet="Circle Weekly", published="2031-02-03"), _doc("b2", outlet="The Vial", published="2031-02-04")]
+    reuse = [Reuse("b1", "p", "rewrite", 0.7, direction="a->b", credit="according to The Vial"),
+             Reuse("p", "n", "rewrite", 0.7, direction="a->b"), Reuse("n", "b2", "rewrite", 0.7, direction="a->b")]
+    attrs = [_said("p1", "p", "The Vial", "outlet", 0, 50)]
+    own = Claim(id="1", doc="b1", text="We have learned that the batch is bad.", start=0, end=40)
+    fam = _traced([own, _c("2", "p", 0, 50, "p1"), _c("3", "n", 0, 50), _c("4", "b2", 0, 50)], docs, attrs, reuse=reuse)
+    assert fam.origins == ("The Vial",) and fam.independent_origins == 1 and fam.circular
+    assert set(fam.circular_loop) == {"The Vial", "The Bugle", "Circle Weekly"}
+    assert "Circle Weekly («b2»)".replace("«b2»", "") not in fam.chain  # chain lines name documents
+    assert any(step.startswith("The Vial") and "has it from Circle Weekly" in step for step in fam.chain)
