@@ -125,8 +125,8 @@ CHUNK_ROWS = 128
 
 def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, seed: int = 0) -> int | None:
     """The smallest of :data:`TILES` for which, in this process's BLAS on the calling thread's
-    settings, ``x @ w`` gives every tile-aligned block of rows the same bits as that block
-    multiplied alone, in every product of a whole number of tiles up to ``chunk`` rows
+    settings, a row of ``x @ w`` gets bits that depend only on the row and its place in its
+    tile of rows (its slot), in every product of a whole number of tiles up to ``chunk`` rows
     (rounded up to a tile), for each matrix ``w`` of ``matrices``; None when none does.
 
     The check is structural (which kernel path a row takes), so random rows stand in for text:
@@ -144,14 +144,20 @@ def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, seed: i
 
 
 def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generator) -> bool:
+    """Every row of ``x`` multiplied at the same place in its tile (its slot) gives the same
+    bits in a product of 1..``tiles`` tiles, whatever the other rows of its tile and of the
+    product are (other rows, some of them zero like the encoder's filler rows)."""
     x = rng.standard_normal((tile * tiles, w.shape[0]), dtype=np.float32)
-    alone = [x[k * tile:(k + 1) * tile] @ w for k in range(tiles)]
-    for n in range(2, tiles + 1):
-        for first in {0, tiles - n}:
-            product = x[first * tile:(first + n) * tile] @ w
-            if not all(np.array_equal(product[k * tile:(k + 1) * tile], alone[first + k])
-                       for k in range(n)):
-                return False
+    others = rng.standard_normal(x.shape, dtype=np.float32)
+    others[::3] = 0
+    alone = np.vstack([x[k * tile:(k + 1) * tile] @ w for k in range(tiles)])
+    slots = np.arange(tile)
+    for n in range(1, tiles + 1):
+        source = rng.integers(0, tiles, size=n * tile) * tile + np.tile(slots, n)  # same slot
+        mine = rng.random(n * tile) < 0.5
+        product = np.where(mine[:, None], x[source], others[:n * tile]) @ w
+        if not np.array_equal(product[mine], alone[source[mine]]):
+            return False
     return True
 
 
@@ -245,49 +251,84 @@ class Encoder:
         The sequences are packed one after another (positions restart for each) and sorted so
         that equal lengths sit together: each run of equal-length sequences attends in one
         stack of products, and a sequence attends only to itself. With a row tile
-        (:attr:`tile`) each sequence starts on a tile boundary (the rows up to the next one
-        are filler that nothing attends to) and the dense products run over chunks of
-        several sequences; without one, every product runs per sequence. Either way a
-        sequence's states do not depend on the sequences packed with it, bit for bit
-        (tested), on one BLAS thread.
+        (:attr:`tile`) the dense products run over chunks of whole tiles holding the rows of
+        many sequences, each row always in the same slot of its tile (a sequence's rows take
+        the slots after one chosen from its own pieces, so the rows of a pack fill the slots
+        evenly; empty slots get a filler row); without one, every product runs per sequence.
+        Either way a sequence's states do not depend on the sequences packed with it, bit
+        for bit (tested), on one BLAS thread.
         """
         lengths = [len(s) for s in sequences]
         if not lengths:
             return np.zeros((layers, 0, self.dim), np.float32)
         if min(lengths) < 1 or max(lengths) > self.max_positions:
             raise ValueError(f"sequences must have 1..{self.max_positions} pieces")
-        tile = self.tile
         # Equal lengths next to each other, so each run attends in one batched product.
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-        slots = [lengths[i] if tile is None else -(-lengths[i] // tile) * tile for i in order]
-        rows = sum(slots)
-        ids = np.zeros(rows, dtype=np.int64)  # filler rows: piece 0 at position 0
-        positions = np.zeros(rows, dtype=np.int64)
-        where = np.empty(sum(lengths), dtype=np.int64)  # row of each piece, in the order given
-        starts = np.concatenate([[0], np.cumsum(lengths)])
-        runs: list[tuple[int, int, int, int]] = []  # (first row, sequences, length, slot)
+        ids = np.fromiter((p for i in order for p in sequences[i]), dtype=np.int64)
+        positions = np.concatenate([np.arange(lengths[i]) for i in order])
+        runs: list[tuple[int, int, int]] = []  # (first piece, sequences, length)
         first = 0
-        for i, slot in zip(order, slots, strict=True):
-            length = lengths[i]
-            ids[first:first + length] = sequences[i]
-            positions[first:first + length] = np.arange(length)
-            where[starts[i]:starts[i] + length] = np.arange(first, first + length)
-            if runs and runs[-1][2] == length:
-                runs[-1] = (runs[-1][0], runs[-1][1] + 1, length, slot)
+        for i in order:
+            if runs and runs[-1][2] == lengths[i]:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1, lengths[i])
             else:
-                runs.append((first, 1, length, slot))
-            first += slot
+                runs.append((first, 1, lengths[i]))
+            first += lengths[i]
         head = self.dim // self.heads
         scale = np.float32(1 / math.sqrt(head))
-        layer = self._layer if tile is None else self._tiled_layer
         # One BLAS thread: how a BLAS splits a product between threads changes the last bits.
         with self._blas.limit(limits=1, user_api="blas"):
-            x = self.embeddings(ids, positions)
-            outputs = []
-            for params in self._layers:
-                x = layer(x, params, runs, head, scale)
-                outputs.append(x)
-        return np.stack(outputs[-layers:])[:, where]
+            if self.tile is None:
+                x = self.embeddings(ids, positions)
+                outputs = []
+                for params in self._layers:
+                    x = self._layer(x, params, runs, head, scale)
+                    outputs.append(x)
+                states = np.stack(outputs[-layers:])
+            else:
+                states = self._tiled_states(sequences, order, ids, positions, runs, layers)
+        # Back to the order given.
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        where = np.empty(len(ids), dtype=np.int64)
+        first = 0
+        for i in order:
+            where[starts[i]:starts[i] + lengths[i]] = np.arange(first, first + lengths[i])
+            first += lengths[i]
+        return states[:, where]
+
+    def _tiled_states(self, sequences: Sequence[Sequence[int]], order: list[int], ids: np.ndarray,
+                      positions: np.ndarray, runs: list[tuple[int, int, int]], layers: int) -> np.ndarray:
+        """:meth:`packed_states` with the row tile: ``[layers, packed rows, dim]``."""
+        import zlib
+
+        tile = self.tile
+        assert tile is not None
+        # Each row's slot: its position plus the sequence's first slot, which comes from the
+        # sequence's pieces alone (so it is the same in any pack).
+        first_slot = np.concatenate([
+            np.full(len(sequences[i]),
+                    zlib.crc32(np.asarray(sequences[i], dtype="<i8").tobytes()) % tile)
+            for i in order])
+        slot = (first_slot + positions) % tile
+        by_slot = np.argsort(slot, kind="stable")
+        counts = np.bincount(slot, minlength=tile)
+        rank = np.arange(len(slot)) - np.repeat(np.cumsum(counts) - counts, counts)
+        dense = np.empty(len(slot), dtype=np.int64)  # the dense row of each packed row
+        dense[by_slot] = rank * tile + slot[by_slot]
+        rows = int(counts.max()) * tile
+        packed_of = np.full(rows, len(slot), dtype=np.int64)  # filler: one past the last row
+        packed_of[dense] = np.arange(len(slot))
+        filler_ids = np.append(ids, 0)
+        filler_positions = np.append(positions, 0)
+        x = self.embeddings(filler_ids[packed_of], filler_positions[packed_of])
+        head = self.dim // self.heads
+        scale = np.float32(1 / math.sqrt(head))
+        outputs = []
+        for params in self._layers:
+            x = self._tiled_layer(x, params, runs, dense, packed_of, head, scale)
+            outputs.append(x)
+        return np.stack(outputs[-layers:])[:, dense]
 
     def _attend(self, qkv: np.ndarray, n: int, length: int, head: int,
                 scale: np.float32) -> np.ndarray:
@@ -302,24 +343,28 @@ class Encoder:
         return (scores @ v).transpose(0, 2, 1, 3).reshape(n, length, self.dim)
 
     def _tiled_layer(self, x: np.ndarray, params: tuple[np.ndarray, ...],
-                     runs: list[tuple[int, int, int, int]], head: int, scale: np.float32) -> np.ndarray:
-        """One post-LayerNorm BERT layer over tile-aligned rows ``x`` (every sequence starts on
-        a tile boundary, ``len(x)`` is whole tiles): the dense products over chunks of
-        :data:`CHUNK_ROWS` rows rounded to whole tiles (:func:`row_tile` checked that a row's
-        bits do not depend on the chunk it is in), attention per run of equal lengths."""
+                     runs: list[tuple[int, int, int]], dense: np.ndarray, packed_of: np.ndarray,
+                     head: int, scale: np.float32) -> np.ndarray:
+        """One post-LayerNorm BERT layer over rows ``x`` laid out in whole tiles (packed row
+        ``r`` is row ``dense[r]``; dense row ``d`` holds packed row ``packed_of[d]``, past the
+        last one for a filler): the dense products over chunks of :data:`CHUNK_ROWS` rows
+        rounded to whole tiles (:func:`row_tile` checked that a row's bits depend only on its
+        slot), attention per run of equal lengths on the packed rows."""
         qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
         assert self.tile is not None
         chunk = -(-CHUNK_ROWS // self.tile) * self.tile
         rows = len(x)
-        qkv = np.empty((rows, 3 * self.dim), np.float32)
+        qkv_dense = np.empty((rows, 3 * self.dim), np.float32)
         for c in range(0, rows, chunk):
-            np.matmul(x[c:c + chunk], qkv_w, out=qkv[c:c + chunk])
+            np.matmul(x[c:c + chunk], qkv_w, out=qkv_dense[c:c + chunk])
+        qkv = qkv_dense[dense]
         qkv += qkv_b
-        att = np.zeros_like(x)  # filler rows stay 0
-        for start, n, length, slot in runs:
-            end = start + n * slot
-            att[start:end].reshape(n, slot, self.dim)[:, :length] = self._attend(
-                qkv[start:end].reshape(n, slot, 3 * self.dim)[:, :length], n, length, head, scale)
+        att = np.zeros((len(dense) + 1, self.dim), np.float32)  # the last row: fillers'
+        for start, n, length in runs:
+            end = start + n * length
+            att[start:end] = self._attend(qkv[start:end], n, length, head, scale) \
+                .reshape(n * length, self.dim)
+        att = att[packed_of]
         out = np.empty_like(x)
         for c in range(0, rows, chunk):
             y = att[c:c + chunk] @ ao_w
@@ -335,7 +380,7 @@ class Encoder:
         return out
 
     def _layer(self, x: np.ndarray, params: tuple[np.ndarray, ...],
-               runs: list[tuple[int, int, int, int]], head: int, scale: np.float32) -> np.ndarray:
+               runs: list[tuple[int, int, int]], head: int, scale: np.float32) -> np.ndarray:
         """One post-LayerNorm BERT layer over packed rows ``x`` without a row tile. Every
         matrix product runs per sequence (a stack of ``[length, dim]`` products per run of
         equal lengths): a BLAS's result for a row depends on where the row sits in the
@@ -345,7 +390,7 @@ class Encoder:
         packed with."""
         qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
         out = np.empty_like(x)
-        for start, n, length, _ in runs:
+        for start, n, length in runs:
             end = start + n * length
             xs = x[start:end].reshape(n, length, self.dim)
             qkv = xs @ qkv_w
