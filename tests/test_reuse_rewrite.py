@@ -46,6 +46,8 @@ def test_credit_found(text: str, names: set[str], expected: str) -> None:
     "According to the Coastal Post, the pier was closed.",
     # The outlet said something: officials say, sources report.
     "The Harbour Lamp said nothing about the pier.",
+    # The story's history: another paper had it first, this text reports something later.
+    "The board met on Monday, two days after the weekly Harbour Lamp first reported the cracks.",
 ])
 def test_credit_not_found(text: str) -> None:
     assert find_credit(_doc("c", text), frozenset({"the harbour lamp", "harbour lamp", "lamp"})) is None

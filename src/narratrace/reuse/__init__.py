@@ -382,7 +382,10 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
     checked = _rewrite_checks(docs, candidates, todo)
     own_names: dict[int, frozenset[str]] = {}
     for pair in todo:
-        if pair in checked and "credit_a" not in candidates[pair]:
+        if pair not in checked:  # evidence cached when the pair was within the bound: not now
+            for field in _EVIDENCE:
+                candidates[pair].pop(field, None)
+        elif "credit_a" not in candidates[pair]:
             candidates[pair].update(_pair_evidence(docs, pair, sentences, own_names))
     # How many candidate texts each document credits: a trace of the story (a fact-check, a
     # round-up) names every outlet in it, a rewrite its source.
@@ -403,15 +406,15 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         if not rewrite and score < options.same_story_threshold:
             continue
         if "passages" not in row:  # aligned once, the first time the pair links
-            row["passages"] = row.get("aligned") or \
-                [list(p) for p in align(a.text, b.text, shingle=SHINGLE).passages]
+            row["passages"] = [list(p) for p in align(a.text, b.text, shingle=SHINGLE).passages]
         completed[(a.id, b.id)] = row
+        passages = (row.get("aligned") or row["passages"]) if retold else row["passages"]
         if rewrite:
             way, by = decide(a, b, credit_in_a=in_a, credit_in_b=in_b,
                              fallback=(row.get("detail", "unknown"), "detail"))
             credit = in_b if way == "a->b" else in_a if way == "b->a" else (in_a or in_b)
             out[(i, j)] = Reuse(a=a.id, b=b.id, kind="rewrite", score=max(score, row.get("share", 0.0)),
-                                passages=tuple(tuple(p) for p in row["passages"]),
+                                passages=tuple(tuple(p) for p in passages),
                                 direction=way, direction_by=by, **_credit_fields(credit))
         else:
             way, by = decide(a, b)
@@ -419,6 +422,10 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                                 passages=tuple(tuple(p) for p in row["passages"]),
                                 direction=way, direction_by=by)
     return out, completed
+
+
+#: The fields of a pair's row that :func:`_pair_evidence` writes.
+_EVIDENCE = ("credit_a", "credit_b", "retold", "aligned", "share", "detail")
 
 
 def _rewrite_checks(docs: Sequence[Document], candidates: Mapping[tuple[int, int], Mapping[str, Any]],

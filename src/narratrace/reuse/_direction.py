@@ -9,6 +9,7 @@ form of a masthead ("the Bugle" for "The Eastholm Bugle") when that is not a gen
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -178,13 +179,17 @@ _AFTER = re.compile(r"(?:,\s+(?:which|who)\s[^,.;!?\n]{1,80},)?\s+(?:has\s+|had\
                     r"warned|claimed|alleged|told\s+(?:its|their)\s+(?:readers|members|listeners|viewers|subscribers))\b",
                     re.IGNORECASE)
 _BEFORE_WINDOW = 60
+# "a day after the sports paper X first reported it": the story's history, not the text's source.
+_HISTORY = re.compile(r"\b(?:after|since|before|until|when|once)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
 # Words that make what lies between a cue and a name a clause, not a description.
 _LINKING = frozenset("by seen from of in on at to that which who whom was were is are had has".split())
 
 
-def find_credit(copy: Document, names: frozenset[str]) -> tuple[str, int, int] | None:
+def find_credit(copy: Document, names: frozenset[str], *, lowered: str | None = None
+                ) -> tuple[str, int, int] | None:
     """The first credit in ``copy``'s text naming one of ``names`` (lower case): the words and
     their span, or None. The copy's syndicator counts too (its words when the text names it).
+    ``lowered``: the copy's text in lower case, when the caller has it.
 
     >>> d = Document(id="c", path="c", source_text="",
     ...              text="Batch X is bad, according to the health website The Open Vial, which says so.")
@@ -196,8 +201,11 @@ def find_credit(copy: Document, names: frozenset[str]) -> tuple[str, int, int] |
     names = frozenset(n for n in names if n)
     if not names:
         return None
-    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    name = re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alt})(?![\w-])", re.IGNORECASE)
+    syndicated = bool(copy.syndicator and outlet_aliases(copy.syndicator) & names)
+    low = copy.text.lower() if lowered is None else lowered
+    if not syndicated and not any(n in low for n in names):
+        return None  # most candidate pairs: the text never names the other
+    name, paren, line = _name_patterns(names)
     text = copy.text
     best: tuple[str, int, int] | None = None
     for cue in _BEFORE.finditer(text):
@@ -214,23 +222,30 @@ def find_credit(copy: Document, names: frozenset[str]) -> tuple[str, int, int] |
             break
     for hit in name.finditer(text):
         after = _AFTER.match(text, hit.end())
-        if after:
+        if after and not _HISTORY.search(text, max(0, hit.start() - 60), hit.start()):
             best = _earlier(best, (text[hit.start():after.end()], hit.start(), after.end()))
             break
-    paren = re.compile(rf"\(\s*(?:{alt})\s*\)", re.IGNORECASE)
     for hit in paren.finditer(text):
         best = _earlier(best, (hit.group(0), hit.start(), hit.end()))
         break
-    line = re.compile(rf"^[ \t]*(?:{alt})[ \t]*[-–|,]?[ \t]*\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}",
-                      re.IGNORECASE | re.MULTILINE)
     for hit in line.finditer(text):
         best = _earlier(best, (hit.group(0).strip(), hit.start() + len(hit.group(0)) - len(hit.group(0).lstrip()),
                                hit.end()))
         break
-    if best is None and copy.syndicator and outlet_aliases(copy.syndicator) & names:
+    if best is None and copy.syndicator and syndicated:
         at = text.find(copy.syndicator)
         best = (copy.syndicator, at, at + len(copy.syndicator)) if at >= 0 else (copy.syndicator, -1, -1)
     return best
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of its argument: compiling is the cost
+def _name_patterns(names: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The name itself, the name in parentheses, a credit line "NAME 06-06-2025"."""
+    alt = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return (re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alt})(?![\w-])", re.IGNORECASE),
+            re.compile(rf"\(\s*(?:{alt})\s*\)", re.IGNORECASE),
+            re.compile(rf"^[ \t]*(?:{alt})[ \t]*[-–|,]?[ \t]*\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}",
+                       re.IGNORECASE | re.MULTILINE))
 
 
 def _earlier(a: tuple[str, int, int] | None, b: tuple[str, int, int]) -> tuple[str, int, int]:

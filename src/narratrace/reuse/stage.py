@@ -78,9 +78,10 @@ def _features(analyses: Sequence[DocAnalysis], ctx: StageContext) -> list[dict[s
 
 
 def _incomplete(document: Document, features: ReuseFeatures) -> bool:
-    """An analysed document stored without a story embedding or sentence vectors (an older
-    store)."""
-    return document.analysed and (features.embedding is None or features.sentence_vectors is None)
+    """An analysed document stored without a story embedding (an older store). A document
+    stored without sentence vectors is not back-filled for them (that would embed it again):
+    its rewrites are found by their credits until it is analysed again."""
+    return document.analysed and features.embedding is None
 
 
 def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
