@@ -142,6 +142,11 @@ def records(i: int) -> dict:
     story_rows = np.stack([_unit(0.64 * _direction(topic) + _direction(f"story{story}|{r}")
                                  + 0.6 * rng.normal(size=DIM) / math.sqrt(DIM)) for r in range(3)])
     narrative = _narrative_vectors(i)
+    if i % 11 == 10:  # a retelling retells the lead too
+        from narratrace.records import unb64
+
+        before = unb64(records(i - 1)["rows"]["reuse_features"][0]["embedding"], "<f4", (3, -1))
+        story_rows = np.stack([_unit(v + 0.3 * rng.normal(size=DIM) / math.sqrt(DIM)) for v in before])
     features = {"doc": doc.id, "signature": b64(np.asarray(signature(doc), dtype="<u4")),
                 "embedding": b64(story_rows), "rows": 3,
                 "claim_vectors": {c: b64(v) for c, v in vectors.items()},
