@@ -15,7 +15,8 @@ stages again, then runs them once more with nothing new.
 The documents: synthetic articles (the made-up people, places and topics of
 ``tests/scale_corpus.py``, prose of made-up words with a Zipf-like frequency; a title, a
 dateline, quoted and reported statements, a denial), every seventh a reprint of the one before
-(a copy link), grouped into stories of 1 to 7 articles. Story and claim vectors
+(a copy link), every eleventh a sentence-by-sentence retelling of the one before (a rewrite,
+by its narrative sentence vectors), grouped into stories of 1 to 7 articles. Story and claim vectors
 are drawn around a topic direction plus a story direction plus noise, so articles of one story
 are near each other, articles of one topic are loosely related (about 3 % of all pairs of lead
 vectors reach the same-story candidate cosine 0.5; 2.7 % on synthetic news and 3.5 % on the
@@ -141,15 +142,38 @@ def records(i: int) -> dict:
                              + 0.5 * rng.normal(size=DIM) / math.sqrt(DIM))
     story_rows = np.stack([_unit(0.64 * _direction(topic) + _direction(f"story{story}|{r}")
                                  + 0.6 * rng.normal(size=DIM) / math.sqrt(DIM)) for r in range(3)])
+    narrative = _narrative_vectors(i)
+    if i % 11 == 10:  # a retelling retells the lead too
+        from narratrace.records import unb64
+
+        before = unb64(records(i - 1)["rows"]["reuse_features"][0]["embedding"], "<f4", (3, -1))
+        story_rows = np.stack([_unit(v + 0.3 * rng.normal(size=DIM) / math.sqrt(DIM)) for v in before])
     features = {"doc": doc.id, "signature": b64(np.asarray(signature(doc), dtype="<u4")),
                 "embedding": b64(story_rows), "rows": 3,
-                "claim_vectors": {c: b64(v) for c, v in vectors.items()}}
+                "claim_vectors": {c: b64(v) for c, v in vectors.items()},
+                "sentence_spans": [list(s) for s in sentences[:len(narrative)]],
+                "sentence_vectors": b64(narrative.astype("<f2"))}
     row = dataclasses.asdict
     return {"doc": doc, "rows": {
         "mentions": [row(m) for m in mentions], "aliases": [], "dates": [row(d) for d in dates],
         "attributions": [row(a) for a in attributions], "claims": [row(c) for c in claims],
         "citations": [], "sentences": [{"spans": [list(s) for s in sentences]}],
         "reuse_features": [features]}}
+
+
+def _narrative_vectors(i: int) -> np.ndarray:
+    """Vectors of the narrative sentences rewrites are aligned on: four statements of the
+    story (shared, in order, by its articles) and four of the article's own; every eleventh
+    article retells the one before sentence by sentence (an uncredited rewrite)."""
+    if i % 11 == 10:
+        rng = np.random.default_rng(i)
+        return np.stack([_unit(v + 0.3 * rng.normal(size=DIM) / math.sqrt(DIM))
+                         for v in _narrative_vectors(i - 1)])
+    rng = np.random.default_rng(i)
+    rows = [_unit(_direction(f"story{story_of(i)}|s{k}") + 0.5 * rng.normal(size=DIM) / math.sqrt(DIM))
+            for k in range(4)]
+    rows += [_unit(rng.normal(size=DIM)) for _ in range(4)]
+    return np.stack(rows)
 
 
 def fill(store, start: int, stop: int) -> None:

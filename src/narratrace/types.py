@@ -374,6 +374,10 @@ class ReuseFeatures:
     embedding: str | None = None
     rows: int | None = None
     claim_vectors: Mapping[str, str] | None = None
+    #: The narrative sentences rewrites are aligned on: their spans and their vectors
+    #: (``float16[len(sentence_spans), EMBEDDING_DIM]``, base64).
+    sentence_spans: tuple[tuple[int, int], ...] | None = None
+    sentence_vectors: str | None = None
 
 
 # --------------------------------------------------------------------------- per-document result

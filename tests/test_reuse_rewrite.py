@@ -1,0 +1,173 @@
+"""Rewrites (#15): credited and uncredited retellings, their direction and credit span, and
+independent coverage that must stay ``same_story``. No model: sentence vectors are made here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narratrace.reuse import align_sentences, find_credit, find_reuse, source_names
+from narratrace.reuse._direction import decide, masthead_names
+from narratrace.reuse._rewrite import detail_direction, is_rewrite, narrative_sentences
+from narratrace.types import Document
+
+DIM = 16
+
+
+def _doc(id_: str, text: str, *, source: str = "", outlet: str | None = None,
+         published: str | None = None) -> Document:
+    return Document(id=id_, path=id_, text=text, source_text=source or text, outlet=outlet,
+                    published=published)
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    ("The pier closed, according to the local weekly The Harbour Lamp, on Friday.",
+     {"the harbour lamp", "harbour lamp"}, "according to the local weekly The Harbour Lamp"),
+    ("The Harbour Lamp reported on Friday that the pier was closed.", {"harbour lamp"},
+     "The Harbour Lamp reported"),
+    ("The Lamp, which is read by most fishermen, warned that the pier was closed.", {"lamp"},
+     "The Lamp, which is read by most fishermen, warned"),
+    ("This story first appeared in Harbour Lamp and is reproduced here.", {"harbour lamp"},
+     "first appeared in Harbour Lamp"),
+    ("PORTBRIDGE, May 3 (HLN) - The pier was closed.", {"hln"}, "(HLN)"),
+])
+def test_credit_found(text: str, names: set[str], expected: str) -> None:
+    credit = find_credit(_doc("c", text), frozenset(names))
+    assert credit is not None and credit[0] == expected
+    assert text[credit[1]:credit[2]] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # The outlet as the recipient of a statement, not as a source.
+    "The harbour master told The Harbour Lamp that the pier was closed.",
+    # The source's own words ("seen by X") reproduced in a copy are not a credit.
+    "The pier is closed, according to a report from the engineers seen by The Harbour Lamp.",
+    # Another outlet is credited.
+    "According to the Coastal Post, the pier was closed.",
+    # The outlet said something: officials say, sources report.
+    "The Harbour Lamp said nothing about the pier.",
+    # The story's history: another paper had it first, this text reports something later.
+    "The board met on Monday, two days after the weekly Harbour Lamp first reported the cracks.",
+])
+def test_credit_not_found(text: str) -> None:
+    assert find_credit(_doc("c", text), frozenset({"the harbour lamp", "harbour lamp", "lamp"})) is None
+
+
+def test_masthead_names_come_from_the_removed_header() -> None:
+    source = ("Pier closed after storm\n\nThe Harbour Lamp - news from the quay\nPosted 3 May 2025\n"
+              "SPORT\n\nThe pier was closed on Friday after the storm damaged its supports.")
+    doc = _doc("h", "The pier was closed on Friday after the storm damaged its supports.", source=source)
+    assert masthead_names(doc) == {"the harbour lamp", "harbour lamp", "lamp"}
+    assert source_names(_doc("o", "x", outlet="The Coastal Times")) >= {"the coastal times", "coastal times"}
+    assert "times" not in source_names(_doc("o", "x", outlet="The Coastal Times"))
+
+
+def test_align_sentences_keeps_order_and_rejects_crossing() -> None:
+    e = np.eye(4, dtype=np.float32)
+    assert align_sentences(e, e) == [(0, 0), (1, 1), (2, 2), (3, 3)]
+    assert len(align_sentences(e, e[::-1])) == 1  # reversed order: one pair, not four
+    assert align_sentences(e, np.zeros((3, 4), dtype=np.float32)) == []
+    assert align_sentences(e, np.zeros((0, 4), dtype=np.float32)) == []
+
+
+@pytest.mark.parametrize("aligned, na, nb, expected", [
+    (7, 14, 18, True), (5, 12, 30, True), (5, 15, 20, False), (4, 8, 8, False), (0, 0, 0, False),
+])
+def test_is_rewrite(aligned: int, na: int, nb: int, expected: bool) -> None:
+    assert is_rewrite(aligned, na, nb) is expected
+
+
+def test_narrative_sentences_skip_quotes_and_fragments() -> None:
+    text = ('Read more. The harbour board closed the old pier on Friday after the storm. '
+            '"We will not reopen it until the engineers have checked every pile," the chair said.')
+    got = [text[s:e] for s, e in narrative_sentences(text)]
+    assert got == ["The harbour board closed the old pier on Friday after the storm."]
+
+
+def test_detail_direction_needs_a_clear_margin() -> None:
+    full = "On 3 May the Harbour Board closed Pier 7 in Portbridge, engineer Ida Vell said."
+    thin = "The board closed a pier, an engineer said."
+    assert detail_direction(full, thin, [(0, len(full), 0, len(thin))]) == "a->b"
+    assert detail_direction(thin, full, [(0, len(thin), 0, len(full))]) == "b->a"
+    assert detail_direction(full, full, [(0, len(full), 0, len(full))]) == "unknown"
+
+
+def test_decide_prefers_dates_then_credit_then_fallback() -> None:
+    early = _doc("a", "x", published="2025-05-03")
+    late = _doc("b", "x", published="2025-05-04")
+    undated = _doc("c", "x")
+    assert decide(early, late, credit_in_a=("X", 0, 1)) == ("a->b", "dates")
+    assert decide(undated, early, credit_in_a=("X", 0, 1)) == ("b->a", "credit")
+    assert decide(undated, early, fallback=("a->b", "detail")) == ("a->b", "detail")
+    assert decide(undated, early) == ("unknown", "")
+
+
+# --------------------------------------------------------------------------- whole pairs
+
+def _unit(rng: np.random.Generator, n: int) -> np.ndarray:
+    v = rng.normal(size=(n, DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for part in text.split(". "):
+        spans.append((pos, pos + len(part) + 1))
+        pos += len(part) + 2
+    return spans
+
+
+def _body(prefix: str, n: int) -> str:
+    """``n`` sentences of made-up words: two bodies share no shingle."""
+    rng = np.random.default_rng(sum(map(ord, prefix)))
+    words = ["".join(rng.choice(list("bdfgklmnprstvz")) + rng.choice(list("aeiou")) for _ in range(3))
+             for _ in range(12 * n)]
+    return ". ".join(" ".join(words[12 * k:12 * k + 12]).capitalize() for k in range(n)) + "."
+
+
+def _pair_corpus(shared: np.ndarray, b_vectors: np.ndarray, *, b_text: str, b_outlet: str | None,
+                 b_published: str | None) -> list:
+    rng = np.random.default_rng(1)
+    a = _doc("a", _body("Alpha", len(shared)), outlet="Harbour Lamp", published="2025-05-03",
+             source="Pier story\n\nHarbour Lamp - quay news\n\n" + _body("Alpha", len(shared)))
+    b = _doc("b", b_text, outlet=b_outlet, published=b_published)
+    lead = _unit(rng, 1)
+    embeddings = {"a": np.repeat(lead, 3, axis=0), "b": np.repeat(lead, 3, axis=0)}
+    sentences = {"a": (shared, _sentences(a.text)), "b": (b_vectors, _sentences(b.text)[:len(b_vectors)])}
+    return find_reuse([a, b], embeddings=embeddings, sentences=sentences, entities={"a": set(), "b": set()},
+                      dates={"a": set(), "b": set()})
+
+
+def test_uncredited_rewrite_is_found_with_direction() -> None:
+    rng = np.random.default_rng(0)
+    shared = _unit(rng, 10)
+    paraphrased = shared[:8] + 0.15 * _unit(rng, 8)
+    paraphrased /= np.linalg.norm(paraphrased, axis=1, keepdims=True)
+    links = _pair_corpus(shared, paraphrased, b_text=_body("Beta", 8), b_outlet="Coastal Post",
+                         b_published="2025-05-05")
+    assert [(r.kind, r.direction, r.direction_by, r.credit) for r in links] == \
+        [("rewrite", "a->b", "dates", None)]
+    assert len(links[0].passages) == 8
+
+
+def test_credited_rewrite_keeps_its_credit_span() -> None:
+    rng = np.random.default_rng(0)
+    text = "The pier closed, according to the weekly Harbour Lamp, on Friday. " + _body("Beta", 4)
+    links = _pair_corpus(_unit(rng, 10), _unit(rng, 5), b_text=text, b_outlet="Coastal Post", b_published=None)
+    assert len(links) == 1
+    link = links[0]
+    assert (link.kind, link.direction, link.direction_by) == ("rewrite", "a->b", "credit")
+    assert link.credit == "according to the weekly Harbour Lamp"
+    assert text[link.credit_start:link.credit_end] == link.credit
+
+
+def test_independent_coverage_stays_same_story() -> None:
+    """Two reports of one event share the story but neither retells the other in order nor
+    credits it: at most ``same_story``, never ``rewrite`` (regression for #15)."""
+    rng = np.random.default_rng(0)
+    shared = _unit(rng, 10)
+    # Three statements in common (the press conference), in another order; the rest their own.
+    b_vectors = np.concatenate([shared[[6, 2, 4]], _unit(rng, 7)])
+    links = _pair_corpus(shared, b_vectors, b_text=_body("Beta", 10), b_outlet="Coastal Post",
+                         b_published="2025-05-03")
+    assert all(r.kind == "same_story" for r in links), links
