@@ -129,11 +129,11 @@ def test_summary_counts_and_plurals():
     from narratrace.cli.analyze import _findings
 
     analysis = {"entities": [1, 2], "attributions": [], "dates": [1],
-                "reuse": [{"kind": "copy"}, {"kind": "same_story"}],
+                "reuse": [{"kind": "copy"}, {"kind": "rewrite"}, {"kind": "same_story"}],
                 "claim_families": [{"docs": ["a", "b"]}, {"docs": ["a"]}, {"docs": ["c"]}],
                 "events": [], "narratives": [{"doc": "a", "narrative": "X"}]}
     line = _findings(analysis)
-    assert "1 copy and 1 same-story link" in line
+    assert "1 copy, 1 rewrite and 1 same-story link" in line
     assert "3 claim families (1 across documents)" in line  # the report's count first
     assert "1 document with a narrative" in line and "1 date," in line
     assert plural(2, "copy", "copies") == "2 copies"

@@ -214,7 +214,7 @@ def _write_table(analysis: dict[str, Any], table: str, path: Path, fmt: str) -> 
 
 
 def provenance_graph(analysis: dict[str, Any]) -> Any:
-    """Documents, outlets, speakers and cited sources; edges reprints / same_story / quotes /
+    """Documents, outlets, speakers and cited sources; edges reprints / rewrites / same_story / quotes /
     cites / publishes. Node and edge attributes are plain strings and numbers (GraphML-safe)."""
     import networkx as nx
 
@@ -229,7 +229,7 @@ def provenance_graph(analysis: dict[str, Any]) -> Any:
     for reuse in analysis.get("reuse", []):
         a, b = f"doc:{reuse['a']}", f"doc:{reuse['b']}"
         src, dst = (b, a) if reuse.get("direction") == "b->a" else (a, b)
-        kind = "same_story" if reuse["kind"] == "same_story" else "reprints"
+        kind = {"same_story": "same_story", "rewrite": "rewrites"}.get(reuse["kind"], "reprints")
         graph.add_edge(dst, src, kind=kind, score=float(reuse["score"]), reuse=reuse["kind"])
     for attr in analysis.get("attributions", []):
         speaker = attr["speaker"]
