@@ -40,7 +40,7 @@ OWN_FINDING = re.compile(r"\b(?:we|our|us|can (?:now )?reveal|has (?:learned|lea
 RELAY_CUE = re.compile(r"\b(?:(?:press|media|news)\s+reports?|reports?\s+(?:that|say|said|suggest\w*|claim\w*)|"
                        r"reportedly|according to (?:reports|media|the press))\b", re.I)
 #: A source named only as "the press", "media reports", "local media".
-GENERIC_MEDIA = re.compile(r"^(?:the\s+)?(?:\w+\s+)?(?:press|media|reports?|newspapers?|journalists?|"
+GENERIC_MEDIA = re.compile(r"^(?:the\s+)?(?:\w+\s+)?(?:press|media|reports?|accounts?|newspapers?|journalists?|"
                            r"outlets?)(?:\s+reports?)?$", re.I)
 #: A source described, not named: "a person inside the club", "an official", "sources close to".
 UNNAMED = re.compile(r"^(?:a|an|one|two|three|several|some|the)\s+(?:\w+\s+){0,2}?(?:person|people|source|"
@@ -257,6 +257,8 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             if circular_loop:
                 break
             for k in sorted(keys - {own_key}):
+                if k not in names or _outletish(names[k]):
+                    continue  # an outlet passing on its source is a relay, not a confirmation
                 reach = _reach(k, edges) - {k}
                 hit = sorted(reach & cited)
                 if hit:
@@ -466,6 +468,11 @@ def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
         typ = {"agency": "outlet"}.get(c.kind, c.kind)
         out.add(corpus.key(c.source, typ))
     return out
+
+
+def _outletish(src: Source) -> bool:
+    return src.key.startswith(("outlet:", "doc:", "media:")) or src.type in ("outlet", "anonymous", "media") \
+        or src.type.startswith(("agency/", "outlet/"))
 
 
 def _first_published(key: str, fam_outlets: Mapping[str, set[str]], corpus: Corpus) -> str:
