@@ -136,8 +136,8 @@ def detail_direction(text_a: str, text_b: str,
     3 and the other at most a third as many. ``pairs`` are aligned character spans
     ``(a_start, a_end, b_start, b_end)``.
 
-    >>> a = "On 30 May soldiers in Koulikoro found a phone and Ukrainian papers, Bamada said."
-    >>> b = "Soldiers found a phone and some papers in Koulikoro, it said."
+    >>> a = "On 30 May soldiers in Varnholt found a phone and Velmari papers, the Ledger said."
+    >>> b = "Soldiers found a phone and some papers in Varnholt, it said."
     >>> detail_direction(a, b, [(0, len(a), 0, len(b))]), detail_direction(b, a, [(0, len(b), 0, len(a))])
     ('a->b', 'b->a')
     """
