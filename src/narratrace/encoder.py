@@ -353,7 +353,7 @@ class Encoder:
         last one for a filler): the dense products over chunks of :data:`CHUNK_ROWS` rows
         rounded to whole tiles (:func:`row_tile` checked that a row's bits depend only on its
         slot), attention per run of equal lengths on the packed rows."""
-        qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
+        qkv_w, qkv_b = params[:2]
         assert self.tile is not None
         chunk = -(-CHUNK_ROWS // self.tile) * self.tile
         rows = len(x)
@@ -370,17 +370,24 @@ class Encoder:
         att = att[packed_of]
         out = np.empty_like(x)
         for c in range(0, rows, chunk):
-            y = att[c:c + chunk] @ ao_w
-            y += ao_b
-            y += x[c:c + chunk]
-            h = layer_norm(y, ln1_w, ln1_b, self.eps)
-            inner = h @ in_w
-            inner += in_b
-            y = gelu(inner) @ out_w
-            y += out_b
-            y += h
-            out[c:c + chunk] = layer_norm(y, ln2_w, ln2_b, self.eps)
+            out[c:c + chunk] = self._feed_forward(att[c:c + chunk], x[c:c + chunk], params)
         return out
+
+    def _feed_forward(self, att: np.ndarray, x: np.ndarray, params: tuple[np.ndarray, ...]) -> np.ndarray:
+        """The rest of a layer after attention, on rows (or a stack of sequences) ``x`` and
+        their attention output ``att``: output projection and residual, LayerNorm, the GELU
+        feed-forward and residual, LayerNorm."""
+        _, _, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
+        y = att @ ao_w
+        y += ao_b
+        y += x
+        h = layer_norm(y, ln1_w, ln1_b, self.eps)
+        inner = h @ in_w
+        inner += in_b
+        y = gelu(inner) @ out_w
+        y += out_b
+        y += h
+        return layer_norm(y, ln2_w, ln2_b, self.eps)
 
     def _layer(self, x: np.ndarray, params: tuple[np.ndarray, ...],
                runs: list[tuple[int, int, int]], head: int, scale: np.float32) -> np.ndarray:
@@ -391,7 +398,7 @@ class Encoder:
         OpenBLAS: different last bits for the same row at another offset or in a product of
         another size, measured here), so a sequence's states are the same bits whatever it is
         packed with."""
-        qkv_w, qkv_b, ao_w, ao_b, ln1_w, ln1_b, in_w, in_b, out_w, out_b, ln2_w, ln2_b = params
+        qkv_w, qkv_b = params[:2]
         out = np.empty_like(x)
         for start, n, length in runs:
             end = start + n * length
@@ -399,16 +406,7 @@ class Encoder:
             qkv = xs @ qkv_w
             qkv += qkv_b
             att = np.ascontiguousarray(self._attend(qkv, n, length, head, scale))
-            y = att @ ao_w
-            y += ao_b
-            y += xs
-            h = layer_norm(y, ln1_w, ln1_b, self.eps)
-            inner = h @ in_w
-            inner += in_b
-            y = gelu(inner) @ out_w
-            y += out_b
-            y += h
-            out[start:end] = layer_norm(y, ln2_w, ln2_b, self.eps).reshape(n * length, self.dim)
+            out[start:end] = self._feed_forward(att, xs, params).reshape(n * length, self.dim)
         return out
 
     def sentence_vectors(self, texts: Sequence[str], *, pack: int = 4096) -> np.ndarray:
