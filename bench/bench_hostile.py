@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _peak import reset_high_water, status_kib
+
 _SENTENCE = ("The harbour authority said on {n} May that the ferry to Lindholm would resume, "
              "and the union denied it; \"we were not consulted\", its leader said. ")
 
@@ -90,27 +92,6 @@ GROUPS = [
 ]
 
 
-def _status_kib(field: str) -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return float(line.split()[1])
-    except OSError:  # not Linux: no figure
-        pass
-    return 0.0
-
-
-def _reset_high_water() -> None:
-    # Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so the peak measured
-    # next is the case's own (not the writing of its input).
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-    except OSError:
-        pass
-
-
 def _child(case: str, total: int) -> None:
     from narratrace import Options, analyze
     from narratrace.ingest import iter_inputs
@@ -120,8 +101,8 @@ def _child(case: str, total: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = make(case, Path(tmp), total)
-        _reset_high_water()
-        start_kib = _status_kib("VmRSS")
+        reset_high_water()
+        start_kib = status_kib("VmRSS")
         t0 = time.perf_counter()
         if case.endswith("(analyze)"):
             class Echo:
@@ -140,7 +121,7 @@ def _child(case: str, total: int) -> None:
             kept = sum(not hasattr(i, "reason") for i in items)
             rejected = len(items) - kept
         seconds = time.perf_counter() - t0
-        print(json.dumps({"seconds": seconds, "peak_mib": (_status_kib("VmHWM") - start_kib) / 1024,
+        print(json.dumps({"seconds": seconds, "peak_mib": (status_kib("VmHWM") - start_kib) / 1024,
                           "kept": kept, "rejected": rejected}))
 
 

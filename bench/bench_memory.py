@@ -25,12 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _peak import high_water_kib, reset_high_water
 
 # A Zipf-ish vocabulary of made-up words: documents share common words but not their leads,
 # as news does (a corpus of near-identical texts would measure the reuse stage's pair count).
@@ -63,28 +64,6 @@ def _write(folder: Path, n: int) -> int:
     return words
 
 
-def _high_water() -> float:
-    """Peak RSS of this process in KiB since the last :func:`_reset_high_water`."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return float(line.split()[1])
-    except OSError:
-        pass
-    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # peak since start
-
-
-def _reset_high_water() -> None:
-    # Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so the next phase's peak
-    # is its own. Elsewhere the peaks stay cumulative (each is then a running maximum).
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-    except OSError:
-        pass
-
-
 def _child(folder: str, models: bool) -> None:
     """Run analyze in this process and print peaks (KiB) as JSON."""
     import numpy as np
@@ -113,12 +92,12 @@ def _child(folder: str, models: bool) -> None:
 
     def hook(phase: str, n: int, total: int | None) -> None:
         if phase == "read":  # the high-water mark at the last input read is pass 1's peak
-            peaks["pass1"] = _high_water()
+            peaks["pass1"] = high_water_kib()
             peaks["t_pass1"] = time.perf_counter() - t0
         if phase == "corpus" and "documents" not in peaks:
-            peaks["documents"] = max(peaks.get("pass1", 0.0), _high_water())
+            peaks["documents"] = max(peaks.get("pass1", 0.0), high_water_kib())
             peaks["t_documents"] = time.perf_counter() - t0
-            _reset_high_water()
+            reset_high_water()
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.sqlite")
@@ -126,7 +105,7 @@ def _child(folder: str, models: bool) -> None:
         # workers=1: everything in this process, so that its RSS is the whole footprint
         summary = analyze([folder], store=store, options=Options(quiet=True, workers=1),
                           progress=hook)
-        peaks["corpus"] = _high_water()
+        peaks["corpus"] = high_water_kib()
         peaks["t_total"] = time.perf_counter() - t0
         peaks["docs"] = summary.documents
     print(json.dumps(peaks))

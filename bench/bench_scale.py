@@ -50,6 +50,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from _peak import high_water_kib, reset_high_water  # noqa: E402
 from scale_corpus import _MONTHS, _PEOPLE, _PLACES, _TOPICS  # noqa: E402
 
 DIM = 384
@@ -186,16 +187,6 @@ def fill(store, start: int, stop: int) -> None:
                 store.replace_annotations(rec["doc"].id, name, rows)
 
 
-def _high_water_kib() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        return next(float(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
-
-
-def _reset_high_water() -> None:
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-        fh.write("5")
-
-
 def _child(path: str, full: bool) -> None:
     """One corpus run on the store at ``path``; prints JSON (cpu s, wall s, peak MiB)."""
     from narratrace import Options, open_store
@@ -203,11 +194,11 @@ def _child(path: str, full: bool) -> None:
     from narratrace.run.corpus import run_corpus_stages
 
     store = open_store(path)
-    _reset_high_water()
+    reset_high_water()
     t0, c0 = time.perf_counter(), time.process_time()
     run = run_corpus_stages(store, options=Options(quiet=True, incremental=not full))
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
-    peak = _high_water_kib() / 1024
+    peak = high_water_kib() / 1024
     t1, c1 = time.perf_counter(), time.process_time()
     n = len(json.dumps(build_analysis(store)))
     out = {"cpu": cpu, "wall": wall, "peak": peak, "new": run.new, "docs": run.documents,
