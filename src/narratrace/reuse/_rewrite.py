@@ -41,7 +41,6 @@ _SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])
 # Specific tokens: numbers, and capitalised words that do not start the sentence.
 _NUMBER = re.compile(r"\d+")
 _CAPITAL = re.compile(r"(?<=\s)[A-Z]\w+")
-_TOKEN = re.compile(r"\w+")
 
 
 def _quote_share(sentence: str) -> float:
@@ -161,4 +160,4 @@ def _plain(text: str) -> str:
 
 
 def _vocabulary(text: str) -> set[str]:
-    return {t.lower() for t in _NUMBER.findall(text)} | {t.lower() for t in _TOKEN.findall(text)}
+    return {t.lower() for t in _NUMBER.findall(text)} | {t.lower() for t in _WORDS.findall(text)}
