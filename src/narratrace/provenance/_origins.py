@@ -184,7 +184,7 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                     src = dataclasses.replace(parent, type="copied")
             first.setdefault(root, []).append((src, claim, relays))
     attributed = any(s.type not in ("narrator", "copied") for hops in first.values() for s, _, _ in hops)
-    cited_keys = _cited_keys(first, corpus)
+    cited_keys = {s.key for hops in first.values() for s, _, _ in hops if s.key}
     narrators: set[str] = set()
     names: dict[str, Source] = {}
     edges: dict[str, set[str]] = {}
@@ -387,13 +387,12 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
 
 _BACK_TO_OUTLET = re.compile(r"^(?:the\s+)?(?:paper|newspaper|outlet|daily|tabloid|site|website|blog|agency|"
                              r"broadcaster|channel|station|magazine|newsletter)$", re.I)
-_DESCRIPTION_STOP = frozenset("the a an its their his her of and 's".split())
 
 
 def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source | None:
     """The one entity of the document whose name holds every word of a description ("the fire
     service" → "County Fire and Rescue Service")."""
-    words = {w for w in norm_name(description).split() if w not in _DESCRIPTION_STOP}
+    words = {w for w in norm_name(description).split() if w not in _STOP}
     if not words:
         return None
     found: dict[str, Entity] = {}
@@ -402,7 +401,7 @@ def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source |
             found[e.id] = e
     if not found:
         # "the skipper of the trawler": the one person of the document called by that head word
-        head = next((w for w in norm_name(description).split() if w not in _DESCRIPTION_STOP), "")
+        head = next((w for w in norm_name(description).split() if w not in _STOP), "")
         for _, e in corpus.doc_entities.get(attr.doc, ()):
             if e.type == "person" and head and any(head in norm_name(r).split() for r in e.roles):
                 found[e.id] = e
@@ -456,10 +455,6 @@ def _cited_in(claim: Claim, corpus: Corpus) -> Source | None:
             typ = corpus._outlet_type(c.source) if c.kind in ("agency", "outlet") else c.kind
             return Source(corpus.key(c.source, typ), c.source, typ)
     return None
-
-
-def _cited_keys(first: Mapping[str, list[tuple[Source, Claim, list[Source]]]], corpus: Corpus) -> set[str]:
-    return {s.key for hops in first.values() for s, _, _ in hops if s.key}
 
 
 def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
@@ -559,7 +554,8 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
-_STOP = frozenset("the a an of and de du la le el al for in on".split())
+#: Words that do not tell one name or description from another.
+_STOP = frozenset("the a an its their his her 's of and de du la le el al for in on".split())
 
 
 def _hardening(members: Sequence[Claim], corpus: Corpus) -> tuple[Hardening, ...]:
