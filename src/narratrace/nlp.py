@@ -66,10 +66,18 @@ def load_spacy(lang: str = "en") -> Language:
     import spacy
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError as exc:  # pragma: no cover - depends on the environment
         raise ModelNotFoundError(f"The spaCy model package {name!r} is not installed. "
                                  "Run `make demo` (or `pip install -e .`) to install it.") from exc
+    from spacy.util import compile_infix_regex
+
+    # A closing quotation mark run into the next word ("... a simple device,”Marek explained"):
+    # split it off, or the speaker's name becomes one token with the end of the quotation.
+    infixes = list(nlp.Defaults.infixes or ()) + [r"(?<=[^\W\d_])[,.!?;:](?=[”»])",
+                                                  r"(?<=[,.!?;:])[”»](?=[^\W\d_])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int = 25,

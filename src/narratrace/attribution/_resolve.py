@@ -64,6 +64,9 @@ publication magazine weekly portal station journal média journal quotidien cha�
 # Nouns that stand for a document or report of an outlet or organisation.
 REPORT_ROLES = frozenset("report study survey dossier document article investigation story "
                          "rapport étude enquête".split())
+# Verbs by which an organisation puts a report out.
+_PUBLISH_VERBS = frozenset("issue publish release produce compile commission unveil "
+                           "publier".split())
 # Nouns that stand for an organisation.
 ORG_ROLES = frozenset("""
 ministry department embassy mission office committee commission council court police army
@@ -124,6 +127,8 @@ class Resolver:
     gender: dict[str, str] = field(default_factory=dict)
     starts: list[int] = field(default_factory=list)  # of ``named``, for bisection
     longest: dict[str, str] = field(default_factory=dict)  # last name -> longest person name
+    qstarts: list[int] = field(default_factory=list)  # of ``quotes``, for bisection
+    publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
 
     # ------------------------------------------------------------------ building
 
@@ -172,7 +177,9 @@ class Resolver:
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
             named.append(_Named(m.start, m.end, m.text, m.type, bisect.bisect_left(breaks, m.start),
                                 subject, quoted, title, frozenset(kind_words)))
-        resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named])
+        resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
+                       qstarts=qstarts)
+        resolver.publishers = resolver._find_publishers()
         for n in named:
             if n.type == "person" and not n.quoted:
                 name = _clean_name(n.text)
@@ -186,6 +193,51 @@ class Resolver:
                 elif words & _MALE_TITLES:
                     resolver.gender.setdefault(_key(n.text), "m")
         return resolver
+
+    def _named_at(self, tok: Token) -> _Named | None:
+        k = bisect.bisect_right(self.starts, tok.idx) - 1
+        return self.named[k] if k >= 0 and self.named[k].start <= tok.idx < self.named[k].end else None
+
+    def _find_publishers(self) -> list[tuple[int, _Named]]:
+        """Who put out a report, and where the text says so: the named subject of a
+        publishing verb ("X issued a study", "X and Y released their ..."), the agent of a
+        report noun ("a report by X", "a report published by X", "X's report", "an X study")."""
+        out: list[tuple[int, _Named]] = []
+
+        def named(tok: Token) -> _Named | None:
+            n = self._named_at(tok)
+            return n if n is not None and not n.quoted and n.type in ("organisation", "outlet", "group") \
+                else None
+
+        for tok in self.doc:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ == "VERB" and lemma in _PUBLISH_VERBS:
+                for c in tok.children:
+                    if c.dep_ == "nsubj" and (n := named(c)) is not None:
+                        out.append((tok.idx, n))
+            elif tok.pos_ == "NOUN" and lemma in REPORT_ROLES:
+                agents = [c for c in tok.children if c.dep_ in ("poss", "compound")]
+                for c in tok.children:
+                    if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
+                        agents += [g for g in c.children if g.dep_ == "pobj"]
+                    elif c.dep_ == "acl":
+                        agents += [g for a in c.children if a.dep_ == "agent" for g in a.children
+                                   if g.dep_ == "pobj"]
+                for a in agents:
+                    if (n := named(a)) is not None:
+                        out.append((tok.idx, n))
+                        break
+        return out
+
+    def _publisher_before(self, at: int) -> _Named | None:
+        para = self.para(at)
+        for pos, n in reversed(self.publishers):
+            if pos >= at:
+                continue
+            if para - self.para(pos) > _FAR or at - pos > _FAR_CHARS:
+                return None
+            return n
+        return None
 
     def para(self, at: int) -> int:
         return bisect.bisect_left(self.breaks, at)
@@ -235,6 +287,13 @@ class Resolver:
             if definite and lemma in ("government", "administration", "regime", "authority",
                                       "gouvernement"):
                 return self._government_role(start)
+            # "Pentagon officials", "officials of the Energy Ministry": the organisation
+            # speaks through them, as a country's officials are its government
+            lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+            orgs = [n for n in self.named[lo:hi] if n.end <= end and n.type == "organisation"]
+            if orgs and head.tag_ in ("NNS", "NNPS"):
+                org = orgs[-1]
+                return Actor(_clean_name(org.text), "organisation", "description", org.start, org.end)
         if lowers & _ANONYMOUS_WORDS or lemma in _ANONYMOUS_HEADS or head.lower_ in _ANONYMOUS_HEADS:
             return Actor(_clean_description(self.text[start:end]), "anonymous", "description",
                          None, None)
@@ -269,9 +328,10 @@ class Resolver:
         for child in apposed:  # "Varenia's deputy envoy, Ivo Marek,"
             if child.dep_ == "appos":
                 k = bisect.bisect_right(self.starts, child.idx) - 1
-                if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and \
-                        self.named[k].type == "person":
-                    return self.named[k]
+                if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and (
+                        self.named[k].type == "person" or self.named[k].type == "organisation"
+                        and _person_shaped(_clean_name(self.named[k].text))):
+                    return self.named[k]  # "the mission's head, Ivo Marek" (tagged ORG)
         lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
         inside = [n for n in self.named[lo:hi] if n.end <= end]
         if not inside:
@@ -290,7 +350,8 @@ class Resolver:
     def _named_actor(self, m: _Named, start: int, end: int, head: Token) -> Actor | None:
         gaz = load_gazetteer()
         role = _role(self.text[start:end], m.text, m.title)
-        if m.type == "person":
+        if m.type == "person" or m.type == "organisation" and head.lemma_.lower() in PERSON_ROLES \
+                and _person_shaped(_clean_name(m.text)):
             return Actor(self.full_name(m), "person", "name", m.start, m.end, role=role)
         if m.type == "outlet" or m.kind_words & OUTLET_ROLES and m.type in ("organisation", "group"):
             return Actor(_clean_name(m.text), "outlet", "name", m.start, m.end)
@@ -354,10 +415,20 @@ class Resolver:
             k += 1
         return None
 
+    def _quote_at(self, at: int) -> int:
+        """The index of the quotation that holds char ``at``, else -1."""
+        k = bisect.bisect_right(self.qstarts, at) - 1
+        return k if k >= 0 and self.quotes[k][0] < at < self.quotes[k][1] else -1
+
     def _said_before(self, at: int, pred: Callable[[_Said], bool], window: int = 0) -> _Said | None:
+        """The last speaker before ``at``; one quoted inside somebody's words ("NASA admits
+        ..." in a report's quotation) is not the passage's speaker outside them."""
         para, far = self.para(at), window or _FAR
+        here = self._quote_at(at)
         for s in reversed(self.said):
             if s.at >= at:
+                continue
+            if (q := self._quote_at(s.at)) >= 0 and q != here:
                 continue
             if para - s.para > far or at - s.at > _FAR_CHARS:
                 return None
@@ -466,6 +537,11 @@ class Resolver:
 
         for n in (self._before(start, titled), self._after(end, titled)):
             actor = self._actor_of(n, "role noun") if n is not None else None
+            if actor is not None:
+                return actor
+        if report and (n := self._publisher_before(start)) is not None:
+            # "The report said": the report the text last said someone put out
+            actor = self._actor_of(n, "role noun")
             if actor is not None:
                 return actor
         said = self._said_before(start, lambda s: s.actor.type in types and (

@@ -24,7 +24,8 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
     left = head.i
     right = head.i
     for child in head.lefts:
-        if child.dep_ not in _CUT_DEPS:
+        # "Department of Energy officials": a name before the head is part of the source
+        if child.dep_ not in _CUT_DEPS or child.dep_ == "nmod" and child.pos_ == "PROPN":
             left = min(left, child.left_edge.i)
     for child in head.rights:
         if child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
