@@ -65,21 +65,23 @@ class _Cand:
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in _SUBJ:
-            if child.dep_.startswith("nsubjpass") or child.dep_ == "nsubj:pass":
-                for agent in verb.children:  # "it was reported by X"
-                    if agent.dep_ == "agent":
-                        for pobj in agent.children:
-                            if pobj.dep_ == "pobj":
-                                return pobj
-                return None
-            # "Borges, who predicted ...": the source as written is "who" (as PolNeAR marks
-            # it); ``extract`` resolves it to the noun the clause hangs on.
-            if child.lower_ in ("it", "there") and any(c.dep_ == "ccomp" for c in verb.children) \
-                    and child.dep_ == "nsubj" and verb.lemma_ in ("seem", "appear"):
-                return None
-            return _past_dateline(child, verb)
+    subjects = [c for c in verb.children if c.dep_ in _SUBJ]
+    if len(subjects) > 1:  # "..., which the politician claims to be ...": both made subjects
+        subjects.sort(key=lambda c: c.lower_ in _RELATIVE)
+    for child in subjects:
+        if child.dep_.startswith("nsubjpass") or child.dep_ == "nsubj:pass":
+            for agent in verb.children:  # "it was reported by X"
+                if agent.dep_ == "agent":
+                    for pobj in agent.children:
+                        if pobj.dep_ == "pobj":
+                            return pobj
+            return None
+        # "Borges, who predicted ...": the source as written is "who" (as PolNeAR marks
+        # it); ``extract`` resolves it to the noun the clause hangs on.
+        if child.lower_ in ("it", "there") and any(c.dep_ == "ccomp" for c in verb.children) \
+                and child.dep_ == "nsubj" and verb.lemma_ in ("seem", "appear"):
+            return None
+        return _past_dateline(child, verb)
     # "..., adding that ...", "saying ...": participles share the main verb's subject.
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
         if not verb.doc[verb.i - 1].is_punct:
@@ -92,9 +94,28 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         if node.pos_ in ("VERB", "AUX") and depth < 2:
             return _subject(node, depth + 1)
         return None
+    if verb.dep_ == "conj" and (hung := _hung_name(verb)) is not None:
+        return hung
     if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head, depth + 1)
     return None
+
+
+def _hung_name(verb: Token) -> Token | None:
+    """"... troops at the border - something which Ivo Marek, an army chief, said he had
+    not seen": the parser hung the name on "something" and made "said" a second verb of the
+    sentence. A person's name right before the verb (past its apposition) is its subject."""
+    i = verb.i - 1
+    while i > verb.sent.start and verb.doc[i].is_punct:
+        i -= 1
+    node = verb.doc[i]
+    while node.i >= verb.sent.start and not (node.pos_ == "PROPN" and node.ent_type_ == "PERSON"):
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i or node.head.i > verb.i:
+            return None
+        node = node.head
+    if node.i < verb.sent.start or node.dep_ not in ("relcl", "appos", "dep", "npadvmod"):
+        return None
+    return node
 
 
 #: A wire dateline opening a sentence: "PORT CITY, Country, May 19 (AGENCY) - ".

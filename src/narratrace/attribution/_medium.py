@@ -14,7 +14,7 @@ television tv radio conversation call phone email e-mail event webinar translati
 newsletter livestream stream broadcast appearance
 entretien déclaration communiqué discours conférence rapport lettre message publication
 """.split())
-_PLATFORMS = frozenset("""
+PLATFORMS = frozenset("""
 telegram twitter x facebook instagram youtube vk vkontakte tiktok weibo linkedin rumble
 gab truth
 """.split())
@@ -47,7 +47,7 @@ def _known_outlet(text: str) -> bool:
 
 
 def _is_medium_np(tok: Token) -> bool:
-    return (tok.lemma_.lower() in _MEDIUM_NOUNS or tok.lower_ in _PLATFORMS
+    return (tok.lemma_.lower() in _MEDIUM_NOUNS or tok.lower_ in PLATFORMS
             or tok.ent_type_ in _MEDIA_LABELS or tok.lower_ in _AUDIENCE)
 
 
@@ -83,7 +83,7 @@ def find_medium(cue: Token | None, sent_tokens: list[Token], *, exclude: tuple[i
         if exclude[0] <= tok.idx < exclude[1]:
             continue
         if tok.dep_ in ("pobj", "obl") and tok.head.lower_ in _PREPS - {"to", "with", "à"} | {"in", "at", "on"} \
-                and (tok.lemma_.lower() in _MEDIUM_NOUNS or tok.lower_ in _PLATFORMS):
+                and (tok.lemma_.lower() in _MEDIUM_NOUNS or tok.lower_ in PLATFORMS):
             if tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
                 return _np_text(tok)
             if tok.dep_ == "obl":
