@@ -4,7 +4,8 @@ Quote marks are ambiguous: a straight ``'`` or a curly ``’`` is usually an apo
 (``Mali's``, ``Jama'at``, ``don’t``), a straight ``"`` opens or closes, and an unbalanced
 mark must never swallow the rest of the article. So a quote never crosses a paragraph
 break unless the next paragraph opens with a quote mark again (the news convention for
-a quote running over several paragraphs), and single-quote pairs are only taken where
+a quote running over several paragraphs; one that ends its paragraph in whole sentences ends
+there), and single-quote pairs are only taken where
 the marks sit at word boundaries.
 """
 
@@ -70,6 +71,12 @@ def _scan(text: str, opens: str, closes: str, straight: str, single: bool) -> li
                 while j < n and text[j] in "\n \t\u00a0":
                     j += 1
                 if not (j < n and (text[j] in opens or text[j] == straight)):
+                    # A quotation that runs to the end of its paragraph in whole sentences
+                    # goes on after a line of page furniture ("Read more"): it ends here.
+                    inner = text[open_at + 1:i].rstrip()
+                    if not single and len(inner.split()) >= 4 and inner[-1:] in ".!?…":
+                        quotes.append(Quote(open_at, open_at + 1 + len(inner), open_at + 1,
+                                            open_at + 1 + len(inner), single))
                     open_at = None
                 else:
                     i = j + 1  # skip the re-opening mark
