@@ -24,6 +24,7 @@ RemovedKind = Literal[
     "credit",  # photo credits
     "subscribe",  # subscribe / newsletter prompts
     "title_repeat",  # the title repeated in the body
+    "heading",  # a sub-heading run into the paragraph under it ("...on FundingThe minister")
     "navigation",  # menus, breadcrumbs, link lists
     "share",  # share buttons, social handles
     "byline",  # outlet/date lines that were turned into metadata

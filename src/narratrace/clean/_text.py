@@ -87,6 +87,7 @@ class Line:
     wall: RemovedKind | None = None  # "related"/"comments" heading
     key: str = ""
     glued_teaser: bool = False
+    glued_at: int = 0  # where the sentence starts after a heading run into it ("...LawnThe")
 
 
 @dataclass(slots=True)
@@ -156,12 +157,13 @@ def _featurise(line: Line, boilerplate: frozenset[str]) -> None:
         line.kind = "other"  # leaked markup or template code, not prose
     # A teaser is a headline and a sentence or two; a headline glued to a whole paragraph
     # ("...the AbyssAccording to ClimateWatch, ...") is a sub-heading run into article text.
-    if line.kind is None and (g := _GLUED_TEASER.match(t)) and not g[1].endswith(" ") \
-            and _n_words(t[g.end(1):]) < GLUED_PARAGRAPH_WORDS:
+    if line.kind is None and (g := _GLUED_TEASER.match(t)) and not g[1].endswith(" "):
         head = [w for w in _WORD.findall(g[1]) if not w.isdigit()]
         if len(head) >= 4 and sum(w[0].isupper() for w in head) / len(head) >= 0.6 \
                 and g[1][-1] != " " and not g[1][-1].isupper():
-            line.kind, line.glued_teaser = "related", True
+            line.glued_at = g.end(1)
+            if _n_words(t[g.end(1):]) < GLUED_PARAGRAPH_WORDS:
+                line.kind, line.glued_teaser = "related", True
     if line.wall is not None and n <= 6 and not re.search(r":\s*\S", t):
         line.weight = -WALL_PENALTY  # a bare heading: a wall
         return
@@ -487,6 +489,12 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
 
         else:
             kind = "navigation" if line.n_words <= 10 else "other"
+        if line.glued_at and i <= idx <= j and (kind is None or line.glued_teaser and _in_prose(lines, idx)):
+            # A sub-heading run into its paragraph (a teaser sits among teasers, this one
+            # among the article's paragraphs): the heading goes, the paragraph stays.
+            removed.append(Removed("heading", line.start, line.start + line.glued_at))
+            kept.append((line.start + line.glued_at, line.end))
+            continue
         if kind is None:
             kept.append((line.start, line.end))
             continue
@@ -502,6 +510,14 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     if not kept:
         return None
     return kept, _finish(res, removed)
+
+
+def _in_prose(lines: list[Line], idx: int) -> bool:
+    """Line ``idx`` sits between two paragraphs of article prose."""
+    def prose(k: int) -> bool:
+        return 0 <= k < len(lines) and lines[k].sentence and lines[k].kind is None \
+            and not lines[k].glued_teaser and lines[k].wall is None
+    return prose(idx - 1) and (idx + 1 == len(lines) or prose(idx + 1))
 
 
 def choose_outlet(publisher: str | None, credits: list[tuple[CreditKind, str]],

@@ -54,7 +54,7 @@ MAX_SAID = 50
 ENTITY_TYPES = {"person", "organisation", "outlet", "place", "group", "government", "other"}
 _EVENT_KINDS = ("happening", "statement", "publication")
 _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "credit", "subscribe",
-                  "title_repeat", "navigation", "share", "byline", "repeated", "other"}
+                  "title_repeat", "heading", "navigation", "share", "byline", "repeated", "other"}
 
 
 # --------------------------------------------------------------------------- coercion
