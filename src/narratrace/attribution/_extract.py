@@ -16,7 +16,7 @@ from ..nlp import doc_text
 from ..types import Actor, Attribution, AttributionKind, Document, Mention, Speaker, Stance
 from ._cues import LEXICONS, Lexicon, cue_patterns
 from ._hedges import says_no_evidence, split_hedges
-from ._medium import find_medium
+from ._medium import MEDIUM_NOUNS, find_medium
 from ._quotes import Quote, find_quotes, strip_marks
 from ._resolve import Resolver
 from ._speaker import source_span
@@ -615,6 +615,8 @@ def _quote_cue(doc: Doc, q: Quote, lex: Lexicon, text: str) -> tuple[Token, Toke
                     break
                 if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
                     return tok, _subject(tok)
+            if first.lower_ in ("read", "reads") and (text_by := _read_by(first)) is not None:
+                return first, text_by
     # Before: "X said: “…”" / "X told Sputnik, “…”" / "..., adding,\n\n“…”"
     j = q.start
     while j > 0 and text[j - 1].isspace():
@@ -630,6 +632,22 @@ def _quote_cue(doc: Doc, q: Quote, lex: Lexicon, text: str) -> tuple[Token, Toke
                     break
                 if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
                     return tok, _subject(tok)
+    return None
+
+
+def _read_by(verb: Token) -> Token | None:
+    """"“…,” read a statement from the ministry": the text that "read" it (the parser often
+    takes "read" for a noun), or who wrote that text ("a post by X", "a statement from X")."""
+    for tok in verb.doc[verb.i + 1:min(len(verb.doc), verb.i + 4)]:
+        if tok.lemma_.lower() in MEDIUM_NOUNS and tok.pos_ == "NOUN":
+            for prep in [*tok.children, *verb.children]:
+                if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            return obj
+            return tok
+        if tok.is_punct:
+            return None
     return None
 
 

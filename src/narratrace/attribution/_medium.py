@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 # Nouns that name a channel of speech, as the object of in/at/on/during/via.
-_MEDIUM_NOUNS = frozenset("""
+MEDIUM_NOUNS = frozenset("""
 interview statement report speech address post tweet briefing conference press letter
 video broadcast op-ed oped article column editorial blog podcast message interview
 session meeting summit forum hearing testimony debate rally remarks communique communiqué
@@ -47,7 +47,7 @@ def _known_outlet(text: str) -> bool:
 
 
 def _is_medium_np(tok: Token) -> bool:
-    return (tok.lemma_.lower() in _MEDIUM_NOUNS or tok.lower_ in PLATFORMS
+    return (tok.lemma_.lower() in MEDIUM_NOUNS or tok.lower_ in PLATFORMS
             or tok.ent_type_ in _MEDIA_LABELS or tok.lower_ in _AUDIENCE)
 
 
@@ -83,7 +83,7 @@ def find_medium(cue: Token | None, sent_tokens: list[Token], *, exclude: tuple[i
         if exclude[0] <= tok.idx < exclude[1]:
             continue
         if tok.dep_ in ("pobj", "obl") and tok.head.lower_ in _PREPS - {"to", "with", "à"} | {"in", "at", "on"} \
-                and (tok.lemma_.lower() in _MEDIUM_NOUNS or tok.lower_ in PLATFORMS):
+                and (tok.lemma_.lower() in MEDIUM_NOUNS or tok.lower_ in PLATFORMS):
             if tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
                 return _np_text(tok)
             if tok.dep_ == "obl":

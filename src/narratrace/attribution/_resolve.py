@@ -130,6 +130,7 @@ class Resolver:
     longest: dict[str, str] = field(default_factory=dict)  # last name -> longest person name
     qstarts: list[int] = field(default_factory=list)  # of ``quotes``, for bisection
     publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
+    coalitions: list[tuple[int, _Named]] = field(default_factory=list)  # organisations acting together
 
     # ------------------------------------------------------------------ building
 
@@ -212,6 +213,9 @@ class Resolver:
 
         for tok in self.doc:
             lemma = tok.lemma_.lower()
+            if tok.dep_ == "nsubj" and (n := named(tok)) is not None and \
+                    sum(named(c) is not None for c in tok.conjuncts) >= 1:
+                self.coalitions.append((tok.idx, n))  # "X, Y and Z issued ...": several at once
             if tok.pos_ == "VERB" and lemma in _PUBLISH_VERBS:
                 for c in tok.children:
                     if c.dep_ == "nsubj" and (n := named(c)) is not None:
@@ -231,8 +235,11 @@ class Resolver:
         return out
 
     def _publisher_before(self, at: int) -> _Named | None:
+        return self._before_in(self.publishers, at)
+
+    def _before_in(self, found: list[tuple[int, _Named]], at: int) -> _Named | None:
         para = self.para(at)
-        for pos, n in reversed(self.publishers):
+        for pos, n in reversed(found):
             if pos >= at:
                 continue
             if para - self.para(pos) > _FAR or at - pos > _FAR_CHARS:
@@ -288,16 +295,17 @@ class Resolver:
             if definite and lemma in ("government", "administration", "regime", "authority",
                                       "gouvernement"):
                 return self._government_role(start)
-            # "Pentagon officials", "officials of the Energy Ministry": the organisation
-            # speaks through them, as a country's officials are its government
-            lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
-            orgs = [n for n in self.named[lo:hi] if n.end <= end and n.type == "organisation"]
-            if orgs and head.tag_ in ("NNS", "NNPS"):
-                org = orgs[-1]
-                return Actor(_clean_name(org.text), "organisation", "description", org.start, org.end)
         if lowers & _ANONYMOUS_WORDS or lemma in _ANONYMOUS_HEADS or head.lower_ in _ANONYMOUS_HEADS:
             return Actor(_clean_description(self.text[start:end]), "anonymous", "description",
                          None, None)
+        if head.tag_ in ("NNS", "NNPS") and (lemma in GOV_NOUNS or lemma in PERSON_ROLES):
+            # "Pentagon officials", "analysts at the Example Institute": the organisation
+            # speaks through them, as a country's officials are its government
+            lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+            orgs = [n for n in self.named[lo:hi] if n.end <= end and n.type in ("organisation", "outlet")]
+            if orgs:
+                org = orgs[-1]
+                return Actor(_clean_name(org.text), org.type, "description", org.start, org.end)  # type: ignore[arg-type]
         if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
             return own
         if definite and head.pos_ in ("NOUN", "PROPN"):
@@ -308,7 +316,19 @@ class Resolver:
             if lemma in REPORT_ROLES:
                 return self._typed_role(start, end, ("outlet", "organisation"), lemma, report=True)
             if lemma in ORG_ROLES:
+                if head.tag_ == "NNS" and (n := self._before_in(self.coalitions, start)) is not None \
+                        and (actor := self._actor_of(n, "role noun")) is not None:
+                    return actor  # "X, Y and Z issued ... the groups said": the first of them
                 return self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
+        if head.pos_ == "NOUN" and lemma in PERSON_ROLES and head.tag_ == "NN" and (
+                said := self._said_before(start, lambda s: s.actor.how == "description" and
+                                          lemma in s.actor.name.lower().split(), 2)) is not None:
+            # "A spokesperson for the ministry said ... ‘…,’ a spokesperson told a paper": the
+            # same described speaker again
+            a = said.actor
+            at = self.text.find(a.name, said.at, said.at + len(a.name) + 40)  # the description
+            return Actor(a.name, a.type, "role noun", at if at >= 0 else a.start,
+                         at + len(a.name) if at >= 0 else a.end, role=a.role)
         if head.pos_ in ("NOUN",) and (lemma in PERSON_ROLES or lemma in ("official", "officer")):
             # "a senior diplomat", "two officials": a description kept whole
             typ: ActorType = "anonymous" if head.tag_ in ("NNS",) or lemma == "official" else "person"

@@ -12,6 +12,11 @@ from ..nlp import doc_text
 
 # "a spokesman for the ministry": the person is described by whom they speak for
 _SPOKES = frozenset("spokesman spokeswoman spokesperson representative envoy adviser advisor".split())
+# "analysts at the Example Institute", "a researcher from Varn University": people described
+# by where they work
+_MEMBERS = frozenset("""analyst researcher expert scientist official officer economist professor
+student lecturer fellow staff employee engineer spokesman spokeswoman spokesperson diplomat
+""".split())
 _CUT_DEPS = frozenset(["case", "mark", "relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep", "acl:relcl",
                        "nmod"])
 
@@ -31,6 +36,8 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
                 (child.dep_ in ("prep", "nmod") and child.text.lower() in ("of", "by", "de", "du", "des")) or \
                 (child.dep_ == "prep" and child.lower_ == "for" and head.lemma_.lower() in _SPOKES) or \
+                (child.dep_ == "prep" and child.lower_ in ("at", "from", "with") and
+                 head.lemma_.lower() in _MEMBERS and any(t.pos_ == "PROPN" for t in child.subtree)) or \
                 (child.pos_ == "PROPN" and child.left_edge.i == right + 1):  # "le journal Le Monde"
             right = max(right, child.right_edge.i)
         else:
