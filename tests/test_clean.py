@@ -152,6 +152,26 @@ def test_subheading_and_short_paragraph_inside_article_are_kept() -> None:
     assert "Nobody objected." in doc.text
 
 
+def test_a_subheading_run_into_its_paragraph_is_cut_and_the_paragraph_kept() -> None:
+    glued = ("Engineers Say The Supports Cannot Be SavedThe harbour engineer said the corrosion "
+             "had spread to every support and the pier could not be repaired.")
+    body = [ARTICLE[0], ARTICLE[1], glued, ARTICLE[2], ARTICLE[3]]
+    doc = clean_document(raw(_page(NAV, "Pier Closes For Repairs", body)))
+    assert "The harbour engineer said the corrosion had spread" in doc.text
+    assert "Cannot Be Saved" not in doc.text
+    heading = [r for r in doc.removed if r.kind == "heading"]
+    assert [doc.source_text[r.start:r.end] for r in heading] == ["Engineers Say The Supports Cannot Be Saved"]
+
+
+def test_glued_teasers_among_teasers_are_still_related_stories() -> None:
+    teasers = ["Another Story About The Old Town HallThe council is still arguing about the roof.",
+               "A Third Story About The Night MarketTraders say the new rules are confusing."]
+    doc = clean_document(raw(_page(NAV, "Pier Closes For Repairs", ARTICLE, "Related", teasers)))
+    assert "still arguing about the roof" not in doc.text
+    assert "new rules are confusing" not in doc.text
+    assert not any(r.kind == "heading" for r in doc.removed)
+
+
 def test_inline_related_box_does_not_cut_the_article() -> None:
     body = [ARTICLE[0], ARTICLE[1], "Related", "Some Headline Of Another Story",
             "Second Headline Of Another Story", ARTICLE[2], ARTICLE[3],

@@ -274,3 +274,109 @@ def test_linear_structures_on_a_long_document(nlp) -> None:
     assert len(atts) >= 300
     for a in atts:
         assert a.content == text[a.start:a.end]
+
+
+# ------------------------------------------------------------------ reports, channels, organisations
+
+def test_the_report_is_who_the_text_says_put_it_out(nlp) -> None:
+    text = ("The Harbour Institute and the Coastal League issued their annual survey on Monday.\n\n"
+            "Officials at the Port Authority welcomed it.\n\n"
+            "\u201cThe Port Authority admits the gauges are old. Sea levels rose,\u201d the report said.\n\n"
+            "It also stated that the dredging had failed.")
+    atts = _run(nlp, text)
+    assert _actor(_one(atts, "Sea levels rose"))[:2] == ("Harbour Institute", "organisation")
+    # a speaker quoted inside the report's words is not the passage's speaker outside them
+    assert _actor(_one(atts, "dredging had failed"))[0] == "Harbour Institute"
+
+
+def test_a_report_by_someone_is_theirs(nlp) -> None:
+    text = ("A study by the Tarn Foundation was published on Monday.\n\n"
+            "The study said the river had dried up twice.")
+    assert _actor(_one(_run(nlp, text), "river had dried up"))[0] == "Tarn Foundation"
+
+
+def test_the_groups_after_several_organisations_acted_together(nlp) -> None:
+    text = ("The Harbour Institute, the Coastal League and the Delta Trust published a joint review.\n\n"
+            "The groups said the dredging had failed.")
+    assert _actor(_one(_run(nlp, text), "dredging had failed"))[0] == "Harbour Institute"
+
+
+def test_a_channel_is_named_by_its_name_not_its_platform(nlp) -> None:
+    text = "The claim is also made by the Grey Owl Telegram and YouTube channel, which says the minister is ill."
+    atts = _run(nlp, text)
+    assert all(a.speaker.actor is None or a.speaker.actor.name not in ("YouTube", "Telegram") for a in atts)
+    assert any(a.speaker.actor is not None and a.speaker.actor.name == "Grey Owl" for a in atts)
+    # negative: a channel named only by its platform has no owner to name
+    for a in _run(nlp, "The Telegram channel said the bridge had been hit."):
+        assert a.speaker.actor is None or a.speaker.actor.name != "Telegram"
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Department of Coastal Affairs officials warned that the levees were weak.", "Department of Coastal Affairs"),
+    ("Analysts at the Harbour Institute believe the levees are weak.", "Harbour Institute"),
+])
+def test_officials_or_analysts_of_an_organisation_speak_for_it(nlp, text: str, org: str) -> None:
+    assert _actor(_one(_run(nlp, text), "levees"))[0] == org
+
+
+def test_unnamed_officials_of_an_organisation_stay_anonymous(nlp) -> None:
+    text = "Two unnamed Harbour Institute officials said the levees were weak."
+    assert _actor(_one(_run(nlp, text), "levees"))[1] == "anonymous"
+
+
+def test_a_role_nouns_apposed_name_tagged_as_an_organisation_is_the_person(nlp) -> None:
+    text = ("In a letter to the council, the delegation\u2019s head, Vassel Ordan, said that the "
+            "harbour would close.")
+    a = _one(_run(nlp, text), "harbour would close")
+    assert _actor(a) is not None and _actor(a)[:2] == ("Vassel Ordan", "person")
+
+
+def test_a_spokesperson_again_is_the_same_described_speaker(nlp) -> None:
+    text = ("A spokesperson for the Department of Harbours said the levees had been inspected.\n\n"
+            "\u201cWe have spent record sums on the levees and will spend more next year,\u201d a "
+            "spokesperson told the Coastal Gazette.")
+    a = _one(_run(nlp, text), "record sums")
+    assert a.speaker.actor is not None
+    assert a.speaker.actor.name == "A spokesperson for the Department of Harbours"
+    assert text[a.speaker.start:a.speaker.end] == a.speaker.actor.name  # the description it repeats
+
+
+def test_a_quotation_read_by_a_text_is_its_authors(nlp) -> None:
+    text = ("\u201cMany people now learn about the floods from short videos,\u201d read a post "
+            "Friday by the Coastal League, a charity.")
+    a = _one(_run(nlp, text), "short videos")
+    assert _actor(a) is not None and _actor(a)[0] == "Coastal League"
+
+
+# ------------------------------------------------------------------ parser slips
+
+def test_a_relative_pronoun_made_a_second_subject_yields_to_the_real_one(nlp) -> None:
+    text = ("Ordan has denied the plan, but has bragged about his policy of pushing the council "
+            "into new spending, which the former mayor claims to be a fight for the town.")
+    a = _one(_run(nlp, text), "a fight for the town")
+    assert a.speaker.text.lower() != "which" and a.speaker.actor is not None
+
+
+def test_a_name_hung_elsewhere_before_a_coordinated_cue_is_its_subject(nlp) -> None:
+    text = ("Varenia has massed troops at the border - something which Lena Korva, chief of the "
+            "general staff, said she had not seen in forty years.")
+    a = _one(_run(nlp, text), "had not seen")
+    assert _actor(a) is not None and _actor(a)[0] == "Lena Korva"
+
+
+def test_a_closing_quote_run_into_the_name_is_split_off(nlp) -> None:
+    text = ("\u201cThey can come, but it is not a very complex device,\u201dMarek explained, "
+            "adding that nothing was certain.")
+    a = _one(_run(nlp, text), "complex device")
+    assert _actor(a) is not None and _actor(a)[0] == "Marek"
+
+
+def test_a_quotation_cut_by_page_furniture_goes_on_with_its_speaker(nlp) -> None:
+    text = ("Lena Korva said: \u201cThe storm was a shock. We had never seen anything like it.\n\n"
+            "Most read\n\n"
+            "\u201cBut the real damage will come from the next flood.\u201d")
+    a = _one(_run(nlp, text), "real damage")
+    assert _actor(a) is not None and _actor(a)[0] == "Lena Korva"
+    # negative: an unclosed mark in mid-sentence does not make a quotation
+    text = "Lena Korva said the \u201cplan was fine and\n\nThe council met on Monday to vote."
+    assert not any("council met" in a.content for a in _run(nlp, text))

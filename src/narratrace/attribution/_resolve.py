@@ -276,10 +276,12 @@ class Resolver:
             return self._pronoun(start, "thing", lower)
         if lower in _PLURAL_PRONOUNS:
             return self._pronoun(start, "plural", lower)
+        lemma = head.lemma_.lower()
+        if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
+            return own
         inside = self._mention_at(head, start, end)
         if inside is not None:
             return self._named_actor(inside, start, end, head)
-        lemma = head.lemma_.lower()
         words = [t for t in self.doc.char_span(start, end, alignment_mode="expand") or [head]]
         lowers = {t.lower_ for t in words}
         definite = any(t.lower_ in ("the", "le", "la", "l'", "l’") or t.dep_ == "poss" for t in words
@@ -306,8 +308,6 @@ class Resolver:
             if orgs:
                 org = orgs[-1]
                 return Actor(_clean_name(org.text), org.type, "description", org.start, org.end)  # type: ignore[arg-type]
-        if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
-            return own
         if definite and head.pos_ in ("NOUN", "PROPN"):
             if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
                 return self._person_role(start, end, lemma, head)
@@ -344,7 +344,7 @@ class Resolver:
         words = [t for t in head.lefts if t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod")]
         if not words:
             return None
-        lo = words[0].i
+        lo = min(w.left_edge.i for w in words)
         names = [t for t in self.doc[lo:head.i] if t.pos_ == "PROPN"]
         if any(t.lower_ in PLATFORMS for t in names[:1]) or not names:
             return None  # "the Telegram channel": the platform, not an owner
@@ -353,6 +353,8 @@ class Resolver:
             if t.lower_ in PLATFORMS:
                 break
             keep.append(t)
+        if len(keep) == len(names):
+            return None  # no platform named: the mention, if any, names the outlet
         if not keep or exact_key(keep[0].text) in load_gazetteer().demonyms:
             return None
         a, b = keep[0].idx, keep[-1].idx + len(keep[-1].text)
