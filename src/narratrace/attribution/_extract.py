@@ -44,6 +44,7 @@ _NO_OBJECT = frozenset("say tell add ask answer reply respond write post tweet q
 # Verbs that evaluate their subject without a source: "X seemed to ...", "X appears unfazed".
 _RAISING = frozenset("seem appear look sound paraître sembler".split())
 _RELATIVE = frozenset(["who", "which", "that", "qui"])
+_REFLEXIVE = frozenset("himself herself themselves itself myself ourselves yourself".split())
 _SUBJ = ("nsubj", "nsubjpass", "nsubj:pass", "csubj")
 _CONTENT_DEPS = ("ccomp",)
 _MIN_ORPHAN_WORDS = 6  # a cue-less quote shorter than this is a scare quote or a title
@@ -68,6 +69,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in _SUBJ]
     if len(subjects) > 1:  # "..., which the politician claims to be ...": both made subjects
         subjects.sort(key=lambda c: c.lower_ in _RELATIVE)
+        a, b = subjects[0], subjects[1]
+        if a.pos_ == "NOUN" and b.pos_ == "PROPN" and b.i == a.i + 2 and a.nbor().text == ",":
+            subjects = [b]  # "wrote another reader, Ivo_M.": the name in apposition
     for child in subjects:
         if child.dep_.startswith("nsubjpass") or child.dep_ == "nsubj:pass":
             for agent in verb.children:  # "it was reported by X"
@@ -180,6 +184,8 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if tok.pos_ not in ("VERB", "AUX") or not tok.is_alpha:
             continue
         lemma = tok.lemma_.lower()
+        if lemma in ("call", "name", "style") and any(c.lower_ in _REFLEXIVE for c in tok.children):
+            continue  # "a reader calling himself X": a name, not a statement
         pos = "A" if tok.pos_ == "AUX" else "V"
         known = lemma in lex.speech or (with_cognition and lemma in lex.cognition)
         content: Token | None = None
@@ -614,7 +620,7 @@ def _quote_cue(doc: Doc, q: Quote, lex: Lexicon, text: str) -> tuple[Token, Toke
                 if tok.text in ("“", '"', "«", "‘") or (tok.is_sent_start and tok.i > first.i):
                     break
                 if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
-                    return tok, _subject(tok)
+                    return tok, _subject(tok) or _inverted_subject(tok)
             if first.lower_ in ("read", "reads") and (text_by := _read_by(first)) is not None:
                 return first, text_by
     # Before: "X said: “…”" / "X told Sputnik, “…”" / "..., adding,\n\n“…”"
@@ -632,6 +638,18 @@ def _quote_cue(doc: Doc, q: Quote, lex: Lexicon, text: str) -> tuple[Token, Toke
                     break
                 if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
                     return tok, _subject(tok)
+    return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """"“…,” replied Ivo_M." with the name parsed as the verb's object: after a quotation
+    the noun phrase right after the cue is who spoke."""
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "attr", "oprd", "npadvmod", "dative") and child.pos_ in ("NOUN", "PROPN") \
+                and all(t.dep_ in ("det", "amod", "compound", "poss", "nummod") for t in
+                        verb.doc[verb.i + 1:child.i]):
+            return child
+        break
     return None
 
 

@@ -35,6 +35,7 @@ from ..entities import exact_key, load_gazetteer
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
+from ._speaker import handle_of
 
 _PERSON_PRONOUNS = frozenset("he she him her his hers il elle lui".split())
 _FEMALE = frozenset("she her hers elle".split())
@@ -55,6 +56,9 @@ editor activist student photographer creator commentator columnist blogger write
 politician MP lawmaker investigator inspector negotiator resident witness survivor doctor
 teacher soldier colonel major captain lieutenant sergeant admiral marshal veteran spy agent
 source insider aide ally critic observer member president-elect ex-president
+commissioner commodore skipper nurse worker employee manager coordinator superintendent
+chairperson councillor councilor trustee campaigner organiser organizer protester
+commenter reader user poster viewer listener follower subscriber fan
 ministre président porte-parole ambassadeur député sénateur
 """.split())
 # Nouns that stand for an outlet.
@@ -78,6 +82,8 @@ ministère ambassade armée
 # Nouns that, with a country, stand for its government.
 GOV_NOUNS = frozenset("government administration authorities authority officials regime "
                       "leadership cabinet representatives diplomats gouvernement autorités".split())
+# A screen name: letters with an underscore or digits inside ("Ivo_M", "Owl77", "Dr_Nope").
+_HANDLE = re.compile(r"^@?[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9_]+|[0-9]+[A-Za-z0-9_]*)\.?$")
 _ANONYMOUS_WORDS = frozenset("unnamed anonymous unidentified undisclosed".split())
 _ANONYMOUS_HEADS = frozenset("source sources insider insiders".split())
 _TITLES = re.compile(r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|gen|col|sen|rep|gov|pres)\.?\s+)+",
@@ -279,6 +285,14 @@ class Resolver:
         lemma = head.lemma_.lower()
         if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
             return own
+        if _HANDLE.match(head.text) and head.pos_ in ("NOUN", "PROPN"):
+            # "“…,” posted Ivo_M.": a screen name, one person's account
+            h0 = head.idx
+            h1 = h0 + len(head.text.rstrip("."))
+            return Actor(self.text[h0:h1], "person", "name", h0, h1)
+        if (handle := handle_of(head)) is not None:  # "a commenter calling himself Ivo_M"
+            h0, h1 = handle.idx, handle.idx + len(handle.text)
+            return Actor(_clean_name(self.text[h0:h1]), "person", "name", h0, h1)
         inside = self._mention_at(head, start, end)
         if inside is not None:
             return self._named_actor(inside, start, end, head)

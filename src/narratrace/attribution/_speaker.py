@@ -21,6 +21,19 @@ _CUT_DEPS = frozenset(["case", "mark", "relcl", "acl", "appos", "punct", "cc", "
                        "nmod"])
 
 
+def handle_of(head: Token) -> Token | None:
+    """The name a person goes by, given in the phrase: "a commenter calling himself X",
+    "a reader signing as X", "a user named X"."""
+    for acl in head.rights:
+        if acl.dep_ == "acl" and acl.lemma_.lower() in ("call", "sign", "name", "go"):
+            names = [c for c in acl.children if c.dep_ in ("oprd", "dobj", "attr") and c.pos_ == "PROPN"]
+            names += [g for p in acl.children if p.dep_ == "prep" and p.lower_ in ("as", "by")
+                      for g in p.children if g.dep_ == "pobj" and g.pos_ == "PROPN"]
+            if names:
+                return names[0]
+    return None
+
+
 def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
     """Char span of the noun phrase headed by ``head``, without relative clauses or appositions.
 
@@ -33,7 +46,9 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
         if child.dep_ not in _CUT_DEPS or child.dep_ == "nmod" and child.pos_ == "PROPN":
             left = min(left, child.left_edge.i)
     for child in head.rights:
-        if child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
+        if handle_of(head) is not None and child.dep_ == "acl":  # "a commenter calling himself X"
+            right = max(right, child.right_edge.i)
+        elif child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
                 (child.dep_ in ("prep", "nmod") and child.text.lower() in ("of", "by", "de", "du", "des")) or \
                 (child.dep_ == "prep" and child.lower_ == "for" and head.lemma_.lower() in _SPOKES) or \
                 (child.dep_ == "prep" and child.lower_ in ("at", "from", "with") and
