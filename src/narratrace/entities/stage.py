@@ -63,10 +63,39 @@ def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution])
     return out
 
 
+def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribution]) -> list[Mention]:
+    """Mentions the tagger missed that a speaker was resolved to ("Tobiah Quell, who chairs
+    the forum, said ..." with no PERSON tag): each becomes a mention of its actor, so the
+    speaker has an entity like any other and merges with the same name elsewhere.
+
+    >>> from narratrace.types import Actor, Speaker
+    >>> actor = Actor("Ivo Marek", "person", "name", 0, 9)
+    >>> a = Attribution("a", "d", "indirect", Speaker("Ivo Marek", 0, 9, actor=actor), "say", "x", 20, 21)
+    >>> [(m.text, m.type) for m in speaker_mentions([], [a])]
+    [('Ivo Marek', 'person')]
+    """
+    by_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        by_doc[m.doc].append((m.start, m.end))
+    out: dict[tuple[str, int, int], Mention] = {}
+    for a in attributions:
+        actor = a.speaker.actor
+        if actor is None or actor.start is None or actor.end is None or \
+                actor.type not in ("person", "organisation", "outlet", "group") or actor.how == "description":
+            continue
+        if any(s < actor.end and actor.start < e for s, e in by_doc.get(a.doc, ())):
+            continue
+        out.setdefault((a.doc, actor.start, actor.end),
+                       Mention(a.doc, actor.start, actor.end, actor.name, actor.type, "SPEAKER"))
+    return [out[k] for k in sorted(out)]
+
+
 def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
     aliases = [(a.short, a.long) for a in ctx.read("aliases")]
-    entities = speaking_actors(merge_entities(ctx.read("mentions"), aliases=aliases),
-                               ctx.read("attributions"))
+    attributions = list(ctx.read("attributions"))
+    mentions = list(ctx.read("mentions"))
+    mentions += speaker_mentions(mentions, attributions)
+    entities = speaking_actors(merge_entities(mentions, aliases=aliases), attributions)
     # A government's speaking mentions point at the government, not the place.
     spans = {(m.doc, m.start, m.end): e.id
              for e in sorted(entities, key=lambda e: e.type == "government") for m in e.mentions}
