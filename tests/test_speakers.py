@@ -380,3 +380,44 @@ def test_a_quotation_cut_by_page_furniture_goes_on_with_its_speaker(nlp) -> None
     # negative: an unclosed mark in mid-sentence does not make a quotation
     text = "Lena Korva said the \u201cplan was fine and\n\nThe council met on Monday to vote."
     assert not any("council met" in a.content for a in _run(nlp, text))
+
+
+# ------------------------------------------------------------------ comment threads, generic nouns
+
+@pytest.mark.parametrize("text, name", [
+    ("\u201cNobody plays like that by accident,\u201d wrote a commenter calling himself Owl77.", "Owl77"),
+    ("\u201cDo not convict anyone yet. The mayor says a lot of things,\u201d replied NonnaVerde.", "NonnaVerde"),
+    ("\u201cThe keeper has a family. It does not excuse it,\u201d wrote another reader, Tifo_Est.", "Tifo_Est"),
+    ("\u201cStop buying the shirts. Hit them where it hurts,\u201d posted Marta_K.", "Marta_K"),
+])
+def test_comment_thread_speakers_are_the_screen_names(nlp, text: str, name: str) -> None:
+    atts = _run(nlp, text)
+    assert len(atts) == 1  # "calling himself X" is a name, not a second statement
+    assert _actor(atts[0]) is not None and _actor(atts[0])[0] == name
+
+
+def test_a_clause_is_no_speaker_the_name_hung_on_it_is(nlp) -> None:
+    text = ("Speaking to the Gazette from his bed at Varn General Hospital, Ivo Marek, 52, "
+            "described the last minutes of the boat. The cutter had followed them, he said.")
+    a = _one(_run(nlp, text), "cutter had followed")
+    assert _actor(a) is not None and _actor(a)[0] == "Ivo Marek"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tarn Laboratories denied any coordination on Monday. The company said its prices were "
+     "set independently.", "Tarn Laboratories"),
+    ("The Varn Competition Authority opened an inquiry on Monday. The authority said the "
+     "companies may have coordinated prices.", "Varn Competition Authority"),
+    ("The Varn Medicines Agency inspected the plant on Monday. The agency said there had been "
+     "no contamination.", "Varn Medicines Agency"),
+])
+def test_a_generic_noun_is_the_organisation_the_passage_is_about(nlp, text: str, name: str) -> None:
+    a = _one(_run(nlp, text), text.split(" said ")[1][:20])
+    assert _actor(a) is not None and _actor(a)[0] == name
+
+
+def test_the_company_is_not_an_organisation_that_never_spoke_or_was_named_so(nlp) -> None:
+    text = ("Officials from the Varn Medicines Agency visited on Monday. The company said its "
+            "prices were set independently.")
+    a = _one(_run(nlp, text), "prices were set")
+    assert _actor(a) is None or _actor(a)[0] != "Varn Medicines Agency"

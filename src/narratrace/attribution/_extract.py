@@ -73,6 +73,10 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         if a.pos_ == "NOUN" and b.pos_ == "PROPN" and b.i == a.i + 2 and a.nbor().text == ",":
             subjects = [b]  # "wrote another reader, Ivo_M.": the name in apposition
     for child in subjects:
+        if child.dep_ == "csubj":
+            # "Speaking to the paper from his bed, Ivo Marek, 52, described ...": a clause is
+            # no speaker; the name the parser hung on the clause is
+            return _stray_subject(verb)
         if child.dep_.startswith("nsubjpass") or child.dep_ == "nsubj:pass":
             for agent in verb.children:  # "it was reported by X"
                 if agent.dep_ == "agent":
@@ -1207,7 +1211,8 @@ def _stray_subject(verb: Token) -> Token | None:
     for tok in reversed(verb.doc[verb.sent.start:verb.i]):
         if tok.pos_ in ("VERB", "AUX"):
             return None
-        if tok.pos_ == "PROPN" and tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") and \
+        if tok.pos_ == "PROPN" and (tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or
+                                    not tok.ent_type_ and tok.dep_ == "appos") and \
                 tok.dep_ in ("conj", "appos", "npadvmod", "dep", "nsubj"):
             return tok
     return None

@@ -76,9 +76,12 @@ _PUBLISH_VERBS = frozenset("issue publish release produce compile commission unv
 ORG_ROLES = frozenset("""
 ministry department embassy mission office committee commission council court police army
 military company firm group organization organisation campaign party foundation institute
-institution alliance union coalition bloc service directorate bureau agency
+institution alliance union coalition bloc service directorate bureau agency manufacturer
 ministère ambassade armée
 """.split())
+# Nouns any organisation may be called: "the company" is the passage's organisation even when
+# its name does not say "company".
+_GENERIC_ORG = frozenset("company firm organisation organization group manufacturer".split())
 # Nouns that, with a country, stand for its government.
 GOV_NOUNS = frozenset("government administration authorities authority officials regime "
                       "leadership cabinet representatives diplomats gouvernement autorités".split())
@@ -309,8 +312,8 @@ class Resolver:
                 return Actor(f"Government of {country}", "government", "description",
                              start, end, role=None)
             if definite and lemma in ("government", "administration", "regime", "authority",
-                                      "gouvernement"):
-                return self._government_role(start)
+                                      "gouvernement") and (gov := self._government_role(start)) is not None:
+                return gov
         if lowers & _ANONYMOUS_WORDS or lemma in _ANONYMOUS_HEADS or head.lower_ in _ANONYMOUS_HEADS:
             return Actor(_clean_description(self.text[start:end]), "anonymous", "description",
                          None, None)
@@ -325,8 +328,12 @@ class Resolver:
         if definite and head.pos_ in ("NOUN", "PROPN"):
             if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
                 return self._person_role(start, end, lemma, head)
+            if lemma in OUTLET_ROLES and lemma in ORG_ROLES:  # "the agency": news or not
+                return self._typed_role(start, end, ("outlet", "organisation", "group"), lemma)
             if lemma in OUTLET_ROLES:
                 return self._typed_role(start, end, ("outlet",), lemma)
+            if lemma in ("authority", "authorities"):  # "the authority" of a named one
+                return self._typed_role(start, end, ("organisation", "group"), "authority")
             if lemma in REPORT_ROLES:
                 return self._typed_role(start, end, ("outlet", "organisation"), lemma, report=True)
             if lemma in ORG_ROLES:
@@ -593,7 +600,7 @@ class Resolver:
 
         def ok(n: _Named) -> bool:
             return n.type in types and not n.quoted and (
-                report or lemma in OUTLET_ROLES or lemma in n.text.lower())
+                report or lemma in n.text.lower() or lemma in OUTLET_ROLES and n.type == "outlet")
 
         for n in (self._before(start, titled), self._after(end, titled)):
             actor = self._actor_of(n, "role noun") if n is not None else None
@@ -606,7 +613,8 @@ class Resolver:
                 return actor
         said = self._said_before(start, lambda s: s.actor.type in types and (
             s.actor.how != "description" or lemma in s.actor.name.lower().split()) and (
-            report or lemma in OUTLET_ROLES or lemma in s.actor.name.lower()), _WINDOW_PARAGRAPHS)
+            report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and s.actor.how != "description"
+            or lemma in OUTLET_ROLES and s.actor.type == "outlet"), _WINDOW_PARAGRAPHS)
         if said is not None:
             a = said.actor
             return Actor(a.name, a.type, "role noun", a.start, a.end)
@@ -681,6 +689,9 @@ committee institute foundation university inc ltd corp company association union
 department court network tv radio service services guard command center centre fund
 embassy mission consulate parliament assembly senate congress government administration
 forum alliance federation movement front brigade battalion police media press
+hospital clinic school university college academy church airport station prison hotel museum
+library laboratories labs pharma pharmaceuticals industries holdings systems technologies
+motors airlines airways energy partners capital solutions networks foods authority
 """.split())
 
 
@@ -694,5 +705,5 @@ def _person_shaped(name: str) -> bool:
 
 
 def _looks_org(words: list[Token]) -> bool:
-    return any(t.lower_ in ORG_ROLES or t.lower_ in OUTLET_ROLES or t.is_upper and len(t) > 1
-               for t in words)
+    return any(t.lower_ in ORG_ROLES or t.lower_ in OUTLET_ROLES or t.lower_ in _ORG_WORDS
+               or t.is_upper and len(t) > 1 for t in words)
