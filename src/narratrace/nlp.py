@@ -76,7 +76,8 @@ def load_spacy(lang: str = "en") -> Language:
     # split it off, or the speaker's name becomes one token with the end of the quotation.
     infixes = list(nlp.Defaults.infixes or ()) + [r"(?<=[^\W\d_])[,.!?;:](?=[”»])",
                                                   r"(?<=[,.!?;:])[”»](?=[^\W\d_])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp
 
 
