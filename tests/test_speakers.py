@@ -421,3 +421,11 @@ def test_the_company_is_not_an_organisation_that_never_spoke_or_was_named_so(nlp
             "prices were set independently.")
     a = _one(_run(nlp, text), "prices were set")
     assert _actor(a) is None or _actor(a)[0] != "Varn Medicines Agency"
+
+
+def test_claims_raised_about_something_are_a_statement_of_who_raised_them(nlp) -> None:
+    text = "The envoy Ivo Marek raised alarming claims about Varenia's covert operations in the south."
+    a = _one(_run(nlp, text), "covert operations")
+    assert _actor(a) is not None and _actor(a)[0] == "Ivo Marek"
+    # negative: a claim about something nobody put forward is no statement
+    assert not _run(nlp, "The claims about the covert operations filled the front pages.")

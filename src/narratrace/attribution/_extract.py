@@ -520,6 +520,11 @@ def _noun_statement_cands(doc: Doc) -> list[_Cand]:
             # "dismissed claims from X that ...": the parser hangs the clause on the verb
             clause = next((c for c in tok.head.children if that_clause(c)
                            and c.left_edge.i == tok.right_edge.i + 1), None)
+        if clause is None and tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in _PUT_FORWARD:
+            # "X raised claims about Y's covert operations": what the claims are about
+            clause = next((g for p in tok.children if p.dep_ == "prep" and
+                           p.lower_ in ("about", "regarding", "concerning") for g in p.children
+                           if g.dep_ == "pobj"), None)
         if clause is None:
             continue
         src: Token | None = None
