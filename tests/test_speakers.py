@@ -319,6 +319,12 @@ def test_officials_or_analysts_of_an_organisation_speak_for_it(nlp, text: str, o
     assert _actor(_one(_run(nlp, text), "levees"))[0] == org
 
 
+def test_critics_of_an_organisation_do_not_speak_for_it(nlp) -> None:
+    text = "Critics of the Harbour Institute said the levees were weak."
+    a = _one(_run(nlp, text), "levees")
+    assert _actor(a) is None or _actor(a)[0] != "Harbour Institute"
+
+
 def test_unnamed_officials_of_an_organisation_stay_anonymous(nlp) -> None:
     text = "Two unnamed Harbour Institute officials said the levees were weak."
     assert _actor(_one(_run(nlp, text), "levees"))[1] == "anonymous"

@@ -73,10 +73,10 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         if a.pos_ == "NOUN" and b.pos_ == "PROPN" and b.i == a.i + 2 and a.nbor().text == ",":
             subjects = [b]  # "wrote another reader, Ivo_M.": the name in apposition
     for child in subjects:
-        if child.dep_ == "csubj":
+        if child.dep_ == "csubj" and (stray := _stray_subject(verb)) is not None:
             # "Speaking to the paper from his bed, Ivo Marek, 52, described ...": a clause is
             # no speaker; the name the parser hung on the clause is
-            return _stray_subject(verb)
+            return stray
         if child.dep_.startswith("nsubjpass") or child.dep_ == "nsubj:pass":
             for agent in verb.children:  # "it was reported by X"
                 if agent.dep_ == "agent":

@@ -79,6 +79,10 @@ military company firm group organization organisation campaign party foundation 
 institution alliance union coalition bloc service directorate bureau agency manufacturer
 ministère ambassade armée
 """.split())
+# People who speak for the organisation they work at ("Pentagon officials", "analysts at X");
+# critics, residents or supporters of X do not.
+_SPEAK_FOR = frozenset("""official analyst researcher expert scientist economist engineer staff
+employee spokesperson spokesman spokeswoman diplomat officer representative investigator""".split())
 # Nouns any organisation may be called: "the company" is the passage's organisation even when
 # its name does not say "company".
 _GENERIC_ORG = frozenset("company firm organisation organization group manufacturer".split())
@@ -317,7 +321,7 @@ class Resolver:
         if lowers & _ANONYMOUS_WORDS or lemma in _ANONYMOUS_HEADS or head.lower_ in _ANONYMOUS_HEADS:
             return Actor(_clean_description(self.text[start:end]), "anonymous", "description",
                          None, None)
-        if head.tag_ in ("NNS", "NNPS") and (lemma in GOV_NOUNS or lemma in PERSON_ROLES):
+        if head.tag_ in ("NNS", "NNPS") and (lemma in GOV_NOUNS or lemma in _SPEAK_FOR):
             # "Pentagon officials", "analysts at the Example Institute": the organisation
             # speaks through them, as a country's officials are its government
             lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
