@@ -436,9 +436,3 @@ def test_claims_raised_about_something_are_a_statement_of_who_raised_them(nlp) -
     # negative: a claim about something nobody put forward is no statement
     assert not _run(nlp, "The claims about the covert operations filled the front pages.")
 
-
-def test_a_report_told_to_a_paper_after_its_content(nlp) -> None:
-    text = ("Three Varn players were paid to lose the home match against Kaskel, an official "
-            "of the club has told the Gazette.")
-    a = _one(_run(nlp, text), "paid to lose")
-    assert a.speaker.text.startswith("an official")

@@ -298,9 +298,7 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
     Tuesday.": a cue closing its sentence whose content the parser lost. The content is the
     clause before the comma that opens the subject, in the cue's paragraph."""
     subj = next((c for c in verb.children if c.dep_ in _SUBJ and c.i < verb.i), None)
-    addressed = verb.lemma_.lower() in ("tell", "inform", "brief", "assure")  # "..., X told Y."
-    if subj is None or any(c.i > verb.i and c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "conj") and
-                           not (addressed and c.dep_ in ("dobj", "obj") and c.pos_ in ("PROPN", "NOUN", "PRON"))
+    if subj is None or any(c.i > verb.i and c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "conj")
                            for c in verb.children):
         return None
     doc = verb.doc

@@ -58,7 +58,7 @@ teacher soldier colonel major captain lieutenant sergeant admiral marshal vetera
 source insider aide ally critic observer member president-elect ex-president
 commissioner commodore skipper nurse worker employee manager coordinator superintendent
 chairperson councillor councilor trustee campaigner organiser organizer protester
-commenter reader user poster viewer listener follower subscriber fan
+commenter reader user poster viewer listener follower subscriber fan person
 ministre président porte-parole ambassadeur député sénateur
 """.split())
 # Nouns that stand for an outlet.

@@ -16,6 +16,7 @@ _SPOKES = frozenset("spokesman spokeswoman spokesperson representative envoy adv
 # by where they work
 _MEMBERS = frozenset("""analyst researcher expert scientist official officer economist professor
 student lecturer fellow staff employee engineer spokesman spokeswoman spokesperson diplomat
+person people nurse doctor worker executive source insider resident witness member
 """.split())
 _CUT_DEPS = frozenset(["case", "mark", "relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep", "acl:relcl",
                        "nmod"])
@@ -51,7 +52,7 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
         elif child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
                 (child.dep_ in ("prep", "nmod") and child.text.lower() in ("of", "by", "de", "du", "des")) or \
                 (child.dep_ == "prep" and child.lower_ == "for" and head.lemma_.lower() in _SPOKES) or \
-                (child.dep_ == "prep" and child.lower_ in ("at", "from", "with") and
+                (child.dep_ == "prep" and child.lower_ in ("at", "from", "with", "inside", "within") and
                  head.lemma_.lower() in _MEMBERS and any(t.pos_ == "PROPN" for t in child.subtree)) or \
                 (child.pos_ == "PROPN" and child.left_edge.i == right + 1):  # "le journal Le Monde"
             right = max(right, child.right_edge.i)
