@@ -14,8 +14,16 @@ from dataclasses import dataclass
 
 from ..types import RemovedKind
 
-__all__ = ["LinePattern", "LINE_PATTERNS", "TAIL_HEADINGS", "SOCIAL_WORDS", "match_line",
+__all__ = ["LinePattern", "LINE_PATTERNS", "PHOTO_CREDIT", "TAIL_HEADINGS", "SOCIAL_WORDS", "match_line",
            "tail_heading"]
+
+
+# Photo agencies and picture libraries whose name alone makes a credit line.
+PHOTO_AGENCIES = (r"AP|Associated\s+Press|Reuters|AFP|Getty(?:\s+Images)?|EPA(?:-EFE)?|Shutterstock|iStock"
+                  r"|Alamy|Bloomberg|PA(?:\s+Images)?|dpa|Xinhua|Anadolu|SIPA|ZUMA(?:\s+Press)?|Corbis")
+PHOTO_CREDIT = re.compile(
+    rf"^(?:[\w.'-]+(?:\s+[\w.'-]+){{0,3}}\s*[,/|]\s*|[\w.'-]+(?:\s+[\w.'-]+){{0,5}}\s+via\s+)?(?:{PHOTO_AGENCIES})(?:\s+(?:file|photo|via\s+\w+(?:\s+\w+)?))?"
+    rf"(?:\s*[,/|]\s*(?:{PHOTO_AGENCIES}|[\w.'-]+(?:\s+[\w.'-]+){{0,3}}))?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +115,8 @@ LINE_PATTERNS: list[LinePattern] = [
     # "disclaimer" is kept for legal and syndication notices, which name who is responsible
     # for the text (the report shows them as such).
     *_p("other", 60,
-        r"\bcookies?\b.{0,120}\b(?:consent|agree|accept|browsing|experience|preferences|policy|use\s+of)\b",
+        r"\bcookies?\b.{0,120}\b(?:consent|agree|accept|browsing|experience|preferences|policy|use\s+of|"
+        r"esperienza|experiencia|exp[ée]rience|erfahrung|navigazione|navegaci[óo]n|naviguer)\b",
         r"\b(?:we|this\s+(?:site|website))(?:\s+and\s+our\s+partners)?\s+uses?\s+cookies\b",
         r"^(?:[\w ]{2,30}\s+)?uses?\s+cookies\b",
         ),
@@ -124,6 +133,37 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:continue\s+reading|story\s+continues)\s+(?:below|after)",
         r"^(?:play\s+now|watch\s+(?:now|live)|listen\s+(?:now|live))$",
         r"^(?:スポンサードリンク|広告|广告|赞助)$",
+        ),
+    # Sign-up boxes, comment forms and site terms: the site speaking to its reader ("your
+    # inbox", "our privacy policy", "by submitting this form"), which a news sentence about
+    # newsletters or privacy does not do in one short line.
+    *_p("subscribe", 40,
+        r"\bunsubscribe\b", r"\bopt[\s-]?in\s+(?:box|here|below)\b",
+        r"^(?=.*\byour\s+(?:inbox|mailbox|letterbox)\b)(?=.*\b(?:our|we|latest|delivered|sign\s+up|subscri\w*|newsletters?|news)\b)",
+        r"\b(?:activate|confirm|manage|processing)\s+your\s+subscription\b",
+        r"\bsuccess?fully\s+(?:subscribed|signed\s+up|registered)\b",
+        r"^(?:get|receive)\s+(?:\w+\s+){0,4}(?:news|alerts|updates|stories|headlines)\b.{0,80}"
+        r"(?:\b(?:delivered|inbox|every\s+(?:day|morning|week)|daily|weekly|and\s+more)\b|[+!])",
+        r"^get\s+.{0,60}\bdelivered\s+(?:to|through|straight)\b",
+        r"^(?:stay|keep)\s+up\s+to\s+date\s+with\b",
+        ),
+    *_p("comments", 60,
+        r"\bby\s+(?:submitting|sending|posting)\s+(?:this|a|your)\s+(?:form|comment)\b",
+        r"\bsave\s+my\s+name,?\s+e-?mail\b",
+        r"\b(?:revoke|withdraw)\s+(?:this|your)\s+consent\b",
+        r"\byour\s+personal\s+data\s+will\b",
+        r"\bcan\s+be\s+found\s+in\s+our\s+(?:data\s+protection|privacy)\s+(?:policy|notice|statement)\b",
+        r"\b(?:comments?|coment[áa]rios?|commentaires?|kommentare?|commenti)\b.{0,100}"
+        r"\b(?:moderat\w*|moderador\w*|mod[ée]r\w*|approved|aprovad\w*|approuv\w*)\b",
+        r"\b(?:be\s+mindful\s+of|subject\s+to|comply\s+with)\s+our\s+community\s+(?:rules|guidelines|standards)\b",
+        r"^community\s+(?:rules|guidelines|standards)\s+apply\b",
+        r"^(?:you\s+must\s+be|devi\s+essere)\s+(?:logged\s+in|connesso)\b",
+        ),
+    *_p("disclaimer", 60,
+        r"\b(?:registration\s+on|use\s+of)\s+this\s+(?:site|website)\s+constitutes\s+acceptance\b",
+        r"\b(?:the\s+material|the\s+content|no\s+part)\b.{0,60}\bmay\s+not\s+be\s+(?:re)?produced\b",
+        r"^this\s+document\s+is\s+subject\s+to\s+copyright\b",
+        r"\bmay\s+earn\s+(?:a\s+)?commission\b",
         ),
     *_p("subscribe", 12, r"\bsubscribe\s+(?:to|now|today|for)\b", r"\bnewsletters?\b"),
     *_p("subscribe", 30,
@@ -153,6 +193,14 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\((?:image|photo|picture|pic|credit|source|foto|bild)s?\s*:[^)]{0,60}\)\s*$",
         # "<description>. Photo: Agency": a caption ending in its credit
         r"[.!?]\s+(?:photo|image|picture|foto|bild)s?\s*(?:credit)?\s*:\s*[\w&./' -]{1,40}$",
+        # "... a hunter killed a rabbitCredit: Agency": the credit glued to its caption
+        r"(?:[.!?]\s+|[a-z)])credit\s*:\s*[\w&./' -]{1,40}$",
+        # "... over the city. (Agency/Jane Doe)", "(Photo by Jane Doe/Agency)", "(AP)"
+        r"\((?:photo|image|picture)s?\s+(?:by|courtesy(?:\s+of)?)\s[^)]{1,60}\)\s*$",
+        r"\([A-Z][\w .&'-]{1,40}/[A-Z][\w ./&'-]{1,60}\)\s*$",
+        rf"[.!?]['\"”’]?\s*\((?:{PHOTO_AGENCIES})(?:\s+(?:photo|file))?\)\s*$",
+        # "... at the Capitol.Jane Doe / Agency file"
+        rf"\s/\s*(?:{PHOTO_AGENCIES})(?:\s+(?:file|photo))?\s*$",
         ),
     *_p("navigation", 10,
         r"^(?:home|menu|main\s+menu|search|close|back|next|previous|more|open|toggle\s+navigation|navigation|sections?)$",

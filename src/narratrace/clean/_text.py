@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..types import Removed, RemovedKind
-from ._lexicon import SOCIAL_WORDS, match_line, tail_heading
+from ._lexicon import PHOTO_CREDIT, SOCIAL_WORDS, match_line, tail_heading
 from ._meta import (DATE_KEYWORD, CreditKind, acronym_of, copyright_holder, dateline_date, expand_acronym,
                     find_date,
                     glued_byline, has_outlet_word, is_tagline, known_outlet, line_credits, masthead_name,
@@ -66,6 +66,13 @@ TITLE_MAX_WORDS = 30
 # Zyte renderings glued lines up to 40 words are mostly teasers (54 of 81); past it, as many
 # are article paragraphs as teasers, and losing a paragraph costs more than keeping a teaser.
 GLUED_PARAGRAPH_WORDS = 40
+# Numbered lists and tables (see _mark_lists): three items in sequence make a list; twelve
+# short cells, two in five of them numbers, make a table (a menu has no numeric cells).
+LIST_MIN_ITEMS = 3
+# A caption is one or two sentences; a longer line above a credit is a paragraph.
+CAPTION_MAX_WORDS = 60
+TABLE_MIN_CELLS = 12
+TABLE_CELL_WORDS = 6
 # Mastheads ("Example Ledger | World") sit among the first lines of a page, above the article.
 HEAD_LINES = 8
 # Lines above the article block searched for its title (page renderings put the byline, date,
@@ -87,6 +94,7 @@ class Line:
     wall: RemovedKind | None = None  # "related"/"comments" heading
     key: str = ""
     glued_teaser: bool = False
+    listed: bool = False  # an item of a numbered list or a cell of a table
 
 
 @dataclass(slots=True)
@@ -180,6 +188,65 @@ def _featurise(line: Line, boilerplate: frozenset[str]) -> None:
         line.weight = -SHORT_PENALTY
 
 
+_ITEM_NUMBER = re.compile(r"^(\d{1,3})(?:[.)]|[aoºª°]\b)\s*\S")
+_CELL = re.compile(r"^[-+]?[\d.,:%/]+$")
+
+
+def _mark_lists(lines: list[Line]) -> None:
+    """Numbered lists ("1) ...", "2) ...") and tables (a run of short cells, many of them
+    numbers) are content of the article: menus are neither numbered in sequence nor numeric.
+    Their short lines cost nothing instead of SHORT_PENALTY, so the article block reaches
+    across them; they count as short lines, never as prose, where a wall is weighed."""
+    run: list[int] = []
+    for idx, line in enumerate(lines):
+        m = _ITEM_NUMBER.match(line.text)
+        if m is None or line.sentence:
+            if idx - (run[-1] if run else idx) > 1:  # one unnumbered line may sit between items
+                _list_run(lines, run)
+                run = []
+            continue
+        if run and int(m[1]) != int(_ITEM_NUMBER.match(lines[run[-1]].text)[1]) + 1:  # type: ignore[index]
+            _list_run(lines, run)
+            run = []
+        run.append(idx)
+    _list_run(lines, run)
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and not lines[end].sentence and lines[end].n_words <= TABLE_CELL_WORDS \
+                and lines[end].kind is None and lines[end].wall is None:
+            end += 1
+        cells = lines[start:end]
+        if len(cells) >= TABLE_MIN_CELLS and sum(bool(_CELL.match(c.text)) for c in cells) >= 0.4 * len(cells):
+            for c in cells:
+                c.weight, c.listed = max(c.weight, 0.0), True
+        start = end + 1
+
+
+def _mark_captions(lines: list[Line]) -> None:
+    """A line followed by a bare photo credit ("Jane Doe, Agency", "Agency / Getty Images")
+    is the photo's caption when the article goes on after it: both go. Under the last
+    paragraph a bare agency name credits the story, not a photo."""
+    for idx in range(1, len(lines)):
+        line, prev = lines[idx], lines[idx - 1]
+        if line.n_words > 12 or line.sentence or not PHOTO_CREDIT.match(line.text):
+            continue
+        line.kind, line.weight = "credit", -LEXICON_PENALTY
+        goes_on = any(nxt.sentence for nxt in lines[idx + 1:idx + 4])
+        if goes_on and prev.kind is None and prev.wall is None and prev.n_words <= CAPTION_MAX_WORDS:
+            prev.kind, prev.weight = "caption", -LEXICON_PENALTY
+
+
+def _list_run(lines: list[Line], run: list[int]) -> None:
+    if len(run) < LIST_MIN_ITEMS:
+        return
+    for idx in run:
+        line = lines[idx]
+        if line.kind is None or line.glued_teaser:
+            line.kind, line.glued_teaser, line.listed = None, False, True
+            line.weight = max(line.weight, 0.0)
+
+
 def _best_block(lines: list[Line]) -> tuple[int, int] | None:
     """Indices [i, j] of the best run of lines (maximum-sum subarray), cut at the first wall
     that follows a substantial part of the article."""
@@ -223,7 +290,7 @@ def _article_follows(lines: list[Line], wall: int, j: int) -> bool:
     for line in lines[wall + 1:j + 1]:
         if line.wall is not None or line.kind is not None:
             continue
-        if line.weight > 0:
+        if line.weight > 0 and not line.listed:
             prose += 1
         else:
             short += 1
@@ -408,6 +475,8 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     lines = split_lines(source)
     for line in lines:
         _featurise(line, boilerplate)
+    _mark_lists(lines)
+    _mark_captions(lines)
     block = _best_block(lines)
     if block is None:
         return None
@@ -471,7 +540,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
         elif line.key in boilerplate and (not (i <= idx <= j and line.sentence) or idx in furniture):
             kind = "repeated"
         elif i <= idx <= j:
-            if line.sentence or line.weight > 0:
+            if (line.sentence or line.weight > 0) and not line.listed:
                 after_wall = None
                 kind = None
             elif after_wall is not None:  # headlines listed under an inline "Related" box
