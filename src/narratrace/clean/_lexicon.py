@@ -52,7 +52,10 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^(?:recommended|suggested|editor'?s\s+picks?|top\s+stories|trending(?:\s+now)?|around\s+the\s+web|from\s+the\s+web|sponsored\s+(?:links|stories|content))\b.{0,30}$",
         r"^(?:most\s+)?(?:popular|read|viewed|shared|discussed|commented)(?:\s+(?:stories|articles|now|today|news))?\s*:?$",
         r"^(?:the\s+)?(?:latest|recent|our\s+latest|other)\s+(?:\w+\s+)?(?:news|stories|articles|posts|headlines)\s*:?$",
-        r"^up\s+next\s*:?$",
+        r"^(?:up\s+next|next\s+up)(?:\s+(?:in|on)\b.{0,30})?\s*:?$",
+        r"^(?:most\s+(?:read|popular|viewed|shared|watched)|popular|trending)\s+(?:in|on|from)\s+.{1,30}$",
+        r"^(?:read|watch)\s+(?:this|these)\s+next\s*:?$",
+        r"^explore\s+further\s*:?$",
         # "More Example Ledger", "Elsewhere on Example Ledger", "Want more stories like this?"
         r"^more\s+(?:from\s+)?(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*:?$",
         r"^(?:elsewhere\s+on|also\s+on|more\s+on)\b.{0,40}$",
@@ -72,8 +75,17 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^(?:join|start)\s+the\s+(?:conversation|discussion)\b.{0,20}$",
         r"^no\s+comments?\s+yet\b.{0,20}$",
         r"^be\s+the\s+first\s+to\s+comment\b.{0,20}$",
+        # "6 thoughts on “Headline”", "12 responses to Headline": the comment thread's heading
+        r"^\d+\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?)\s+(?:on|to)\s.{1,120}$",
 
         r"^(?:commentaires|kommentare|comentarios|coment[áa]rios|commenti)\s*:?$",
+        ),
+    # An author's or a company's box under the article ("About Jane Doe", "About this
+    # article", "Über Jane Doe"): a name, not a topic ("About the study" is a sub-heading).
+    *_p("other", 8,
+        r"^(?:about|[üu]ber|sobre|[àa]\s+propos\s+d[eu']|a\s+proposito\s+di|acerca\s+de)\s+"
+        r"(?:the\s+authors?|this\s+(?:article|statement|story|report|author)|"
+        r"(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]*){0,3}))$",
         ),
     # the comment form of the commonest publishing software
     *_p("comments", 20,
@@ -145,8 +157,10 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:get|receive)\s+(?:\w+\s+){0,4}(?:news|alerts|updates|stories|headlines)\b.{0,80}"
         r"(?:\b(?:delivered|inbox|every\s+(?:day|morning|week)|daily|weekly|and\s+more)\b|[+!])",
         r"^get\s+.{0,60}\bdelivered\s+(?:to|through|straight)\b",
-        r"^(?:stay|keep)\s+up\s+to\s+date\s+with\b",
+        r"^(?:stay|keep)\s+up\s+to\s+date\b", r"\bhold\s+(?:ctrl|cmd|shift)\b.{0,30}\bselect\b",
+        r"\biframe\b",
         ),
+    *_p("subscribe", 100, r"\bwe\s+(?:will\s+)?send\s+(?:you\s+)?(?:our\s+)?newsletters?\b"),
     *_p("comments", 60,
         r"\bby\s+(?:submitting|sending|posting)\s+(?:this|a|your)\s+(?:form|comment)\b",
         r"\bsave\s+my\s+name,?\s+e-?mail\b",

@@ -59,6 +59,7 @@ LEXICON_PENALTY = 6.0
 WALL_PENALTY = 30.0
 CUT_WORDS = 60
 FOLLOW_WINDOW = 12
+RESUME_LINES = 4
 MIN_SENTENCE_WORDS = 6
 LONG_LINE_WORDS = 15
 TITLE_MAX_WORDS = 30
@@ -69,6 +70,9 @@ GLUED_PARAGRAPH_WORDS = 40
 # Numbered lists and tables (see _mark_lists): three items in sequence make a list; twelve
 # short cells, two in five of them numbers, make a table (a menu has no numeric cells).
 LIST_MIN_ITEMS = 3
+# A short line (at most REPEAT_MAX_WORDS words) shown REPEAT_MIN times in one page is its furniture.
+REPEAT_MIN = 3
+REPEAT_MAX_WORDS = 8
 # A caption is one or two sentences; a longer line above a credit is a paragraph.
 CAPTION_MAX_WORDS = 60
 TABLE_MIN_CELLS = 12
@@ -95,6 +99,7 @@ class Line:
     key: str = ""
     glued_teaser: bool = False
     listed: bool = False  # an item of a numbered list or a cell of a table
+    repeats: bool = False  # a short line the document itself shows three times or more
 
 
 @dataclass(slots=True)
@@ -237,6 +242,22 @@ def _mark_captions(lines: list[Line]) -> None:
             prev.kind, prev.weight = "caption", -LEXICON_PENALTY
 
 
+def _mark_repeats(lines: list[Line]) -> None:
+    """A short line the page shows three times or more (a share bar under every teaser, a
+    series label over each item, digits folded) is the page's furniture: it costs what a
+    lexicon line costs, though it stays when it sits inside the article (a speaker's name
+    in a transcript recurs too)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if not line.sentence and line.n_words <= REPEAT_MAX_WORDS and line.key:
+            counts[line.key] = counts.get(line.key, 0) + 1
+    for line in lines:
+        if counts.get(line.key, 0) >= REPEAT_MIN and line.kind is None and line.wall is None \
+                and not line.listed and not line.sentence and line.n_words <= REPEAT_MAX_WORDS:
+            line.repeats = True
+            line.weight = min(line.weight, -LEXICON_PENALTY)
+
+
 def _list_run(lines: list[Line], run: list[int]) -> None:
     if len(run) < LIST_MIN_ITEMS:
         return
@@ -285,11 +306,22 @@ def _best_end(lines: list[Line], i: int, stop: int) -> int:
 def _article_follows(lines: list[Line], wall: int, j: int) -> bool:
     """Whether the lines after an inline wall read as the rest of the article: within the next
     FOLLOW_WINDOW plain lines, mostly paragraphs rather than teaser headlines with their date
-    and source lines. Lexicon lines (captions, share bars) and further walls are skipped."""
+    and source lines. Lexicon lines (captions, share bars) and further walls are skipped.
+    Paragraphs parted by one recurring short line ("Share | Save" under each) are teasers.
+    A box of bare headlines longer than the window is inline too when, right after it, the
+    article resumes with RESUME_LINES paragraphs in a row (a tail of teasers alternates
+    headlines and single sentences; comments and author boxes never resume the article)."""
+    if lines[wall].wall == "related" and _resumes(lines, wall, j):
+        return True
     prose = short = 0
+    seps: dict[str, int] = {}
     for line in lines[wall + 1:j + 1]:
         if line.wall is not None or line.kind is not None:
             continue
+        if line.repeats:
+            seps[line.key] = seps.get(line.key, 0) + 1
+            if seps[line.key] >= 2:
+                return False
         if line.weight > 0 and not line.listed:
             prose += 1
         else:
@@ -297,6 +329,20 @@ def _article_follows(lines: list[Line], wall: int, j: int) -> bool:
         if prose + short >= FOLLOW_WINDOW:
             break
     return prose >= 2 and prose >= short
+
+
+def _resumes(lines: list[Line], wall: int, j: int) -> bool:
+    seen = run = 0
+    for line in lines[wall + 1:j + 1]:
+        if line.wall is not None or (seen >= 2 * FOLLOW_WINDOW and run == 0):
+            return False
+        if line.kind is not None:
+            continue
+        seen += 1
+        run = run + 1 if line.sentence and not line.listed else 0
+        if run >= RESUME_LINES:
+            return True
+    return False
 
 
 def _norm(text: str) -> str:
@@ -427,10 +473,14 @@ def _find_title(lines: list[Line], i: int, given: str | None,
             k := _title_by_masthead(lines, masthead, i)) is not None:
         return lines[k].text, {_norm(lines[k].text)}
     seen: dict[str, int] = {}
-    for line in head:
-        if 2 <= line.n_words <= TITLE_MAX_WORDS and not line.sentence:
+    # A headline read as a sentence (long, lower-case words) is still one when the page shows
+    # it twice in a row at the article's top (h1 and og title), without a closing full stop.
+    top = [ln for k, ln in enumerate(lines[i:i + 2]) if ln.sentence and not re.search(
+        r"[.!?;,:]['\"”’»)]*$", ln.text) and (k == 0 or _norm(ln.text) == _norm(lines[i].text))]
+    for line in [*head, *top[1:]]:
+        if 2 <= line.n_words <= TITLE_MAX_WORDS and (not line.sentence or line in top):
             seen[_norm(line.text)] = seen.get(_norm(line.text), 0) + 1
-    for line in reversed(head):  # a line shown twice just above the article: h1 + og title
+    for line in reversed([*head, *top[1:]]):  # a line shown twice just above the article: h1 + og title
         if seen.get(_norm(line.text), 0) >= 2 and line.kind is None:
             return line.text, {_norm(line.text)}
     if (k := _standalone_headline(lines, i, source)) is not None and k != masthead:
@@ -477,6 +527,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
         _featurise(line, boilerplate)
     _mark_lists(lines)
     _mark_captions(lines)
+    _mark_repeats(lines)
     block = _best_block(lines)
     if block is None:
         return None
