@@ -87,6 +87,17 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"(?:the\s+authors?|this\s+(?:article|statement|story|report|author)|"
         r"(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]*){0,3}))$",
         ),
+    # The author's line under the article: a bio ("Jane Doe is a reporter for Example News")
+    # or a way to reach them ("Email Jane at ...", "Jane Doe may be reached at ...").
+    *_p("other", 30,
+        r"^(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]+){0,3})(?:\s+\([^)]{1,60}\))?\s+(?:is|was|has\s+been)\s+"
+        r"(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:reporter|writer|correspondent|editor|journalist|columnist|contributor|"
+        r"producer|intern|fellow)\b(?:\s+(?:for|at|with|of)\b.{0,80})?[.!]?$",
+        r"\b(?:may|can)\s+be\s+reached\s+(?:at|by|on)\b",
+        r"^(?:have|got)\s+a\s+(?:news\s+)?tip\b",
+        r"^(?:email|e-mail|contact|reach|follow)\s+(?:the\s+(?:author|reporters?|writer)|(?-i:[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,2}))"
+        r"\s+(?:at|on|via)\b.{0,80}(?:@|\btwitter\b|https?://)",
+        ),
     # the comment form of the commonest publishing software
     *_p("comments", 20,
         r"^your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,60}$",

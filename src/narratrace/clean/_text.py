@@ -70,6 +70,9 @@ GLUED_PARAGRAPH_WORDS = 40
 # Numbered lists and tables (see _mark_lists): three items in sequence make a list; twelve
 # short cells, two in five of them numbers, make a table (a menu has no numeric cells).
 LIST_MIN_ITEMS = 3
+# Three headlines ending in an ellipsis within four lines of each other are a list of links.
+TRUNCATED_RUN = 3
+TRUNCATED_MAX_WORDS = 16
 # A short line (at most REPEAT_MAX_WORDS words) shown REPEAT_MIN times in one page is its furniture.
 REPEAT_MIN = 3
 REPEAT_MAX_WORDS = 8
@@ -256,6 +259,21 @@ def _mark_repeats(lines: list[Line]) -> None:
                 and not line.listed and not line.sentence and line.n_words <= REPEAT_MAX_WORDS:
             line.repeats = True
             line.weight = min(line.weight, -LEXICON_PENALTY)
+
+
+_TRUNCATED = re.compile(r"(?:\.{2,}|…)['\"”’»)]*$")
+
+
+def _mark_truncated(lines: list[Line]) -> None:
+    """Headlines cut short with an ellipsis ("Council votes to close the..."), three or more
+    among neighbouring lines, are a list of links to other stories. An article may trail off
+    once; it does not end line after line that way."""
+    cut = [idx for idx, ln in enumerate(lines)
+           if ln.n_words <= TRUNCATED_MAX_WORDS and _TRUNCATED.search(ln.text) and ln.kind is None]
+    for k, idx in enumerate(cut):
+        near = [o for o in cut[max(0, k - 2):k + 3] if abs(o - idx) <= 2 * (TRUNCATED_RUN - 1)]
+        if len(near) >= TRUNCATED_RUN:
+            lines[idx].kind, lines[idx].weight = "related", -LEXICON_PENALTY
 
 
 def _list_run(lines: list[Line], run: list[int]) -> None:
@@ -528,6 +546,7 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     _mark_lists(lines)
     _mark_captions(lines)
     _mark_repeats(lines)
+    _mark_truncated(lines)
     block = _best_block(lines)
     if block is None:
         return None
