@@ -87,17 +87,6 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"(?:the\s+authors?|this\s+(?:article|statement|story|report|author)|"
         r"(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]*){0,3}))$",
         ),
-    # The author's line under the article: a bio ("Jane Doe is a reporter for Example News")
-    # or a way to reach them ("Email Jane at ...", "Jane Doe may be reached at ...").
-    *_p("other", 30,
-        r"^(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]+){0,3})(?:\s+\([^)]{1,60}\))?\s+(?:is|was|has\s+been)\s+"
-        r"(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:reporter|writer|correspondent|editor|journalist|columnist|contributor|"
-        r"producer|intern|fellow)\b(?:\s+(?:for|at|with|of)\b.{0,80})?[.!]?$",
-        r"\b(?:may|can)\s+be\s+reached\s+(?:at|by|on)\b",
-        r"^(?:have|got)\s+a\s+(?:news\s+)?tip\b",
-        r"^(?:email|e-mail|contact|reach|follow)\s+(?:the\s+(?:author|reporters?|writer)|(?-i:[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,2}))"
-        r"\s+(?:at|on|via)\b.{0,80}(?:@|\btwitter\b|https?://)",
-        ),
     # the comment form of the commonest publishing software
     *_p("comments", 20,
         r"^your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,60}$",
@@ -165,7 +154,7 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?=.*\byour\s+(?:inbox|mailbox|letterbox)\b)(?=.*\b(?:our|we|latest|delivered|sign\s+up|subscri\w*|newsletters?|news)\b)",
         r"\b(?:activate|confirm|manage|processing)\s+your\s+subscription\b",
         r"\bsuccess?fully\s+(?:subscribed|signed\s+up|registered)\b",
-        r"^(?:get|receive)\s+(?:\w+\s+){0,4}(?:news|alerts|updates|stories|headlines)\b.{0,80}"
+        r"^(?:get|receive)\s+(?:[\w'’]+\s+){0,4}(?:news|alerts|updates|stories|headlines)\b.{0,80}"
         r"(?:\b(?:delivered|inbox|every\s+(?:day|morning|week)|daily|weekly|and\s+more)\b|[+!])",
         r"^get\s+.{0,60}\bdelivered\s+(?:to|through|straight)\b",
         r"^(?:stay|keep)\s+up\s+to\s+date\b", r"\bhold\s+(?:ctrl|cmd|shift)\b.{0,30}\bselect\b",
@@ -189,6 +178,17 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\b(?:the\s+material|the\s+content|no\s+part)\b.{0,60}\bmay\s+not\s+be\s+(?:re)?produced\b",
         r"^this\s+document\s+is\s+subject\s+to\s+copyright\b",
         r"\bmay\s+earn\s+(?:a\s+)?commission\b",
+        ),
+    # The author's line under the article: a bio ("Jane Doe is a reporter for Example News")
+    # or a way to reach them ("Email Jane at ...", "Jane Doe may be reached at ...").
+    *_p("other", 30,
+        r"^(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]+){0,3})(?:\s+\([^)]{1,60}\))?\s+(?:is|was|has\s+been)\s+"
+        r"(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:reporter|writer|correspondent|editor|journalist|columnist|contributor|"
+        r"producer|intern|fellow)\b(?:\s+(?:for|at|with|of)\b.{0,80})?[.!]?$",
+        r"\b(?:may|can)\s+be\s+reached\s+(?:at|by|on)\b",
+        r"^(?:have|got)\s+a\s+(?:news\s+)?tip\b",
+        r"^(?:email|e-mail|contact|reach|follow)\s+(?:the\s+(?:author|reporters?|writer)|(?-i:[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,2}))"
+        r"\s+(?:at|on|via)\b.{0,80}(?:@|\btwitter\b|https?://)",
         ),
     *_p("subscribe", 12, r"\bsubscribe\s+(?:to|now|today|for)\b", r"\bnewsletters?\b"),
     *_p("subscribe", 30,
@@ -219,7 +219,7 @@ LINE_PATTERNS: list[LinePattern] = [
         # "<description>. Photo: Agency": a caption ending in its credit
         r"[.!?]\s+(?:photo|image|picture|foto|bild)s?\s*(?:credit)?\s*:\s*[\w&./' -]{1,40}$",
         # "... a hunter killed a rabbitCredit: Agency": the credit glued to its caption
-        r"(?:[.!?]\s+|[a-z)])credit\s*:\s*[\w&./' -]{1,40}$",
+        r"(?:[.!?]\s*|[a-z)])credit\s*:\s*[\w&./' -]{1,40}$",
         # "... over the city. (Agency/Jane Doe)", "(Photo by Jane Doe/Agency)", "(AP)"
         r"\((?:photo|image|picture)s?\s+(?:by|courtesy(?:\s+of)?)\s[^)]{1,60}\)\s*$",
         r"\([A-Z][\w .&'-]{1,40}/[A-Z][\w ./&'-]{1,60}\)\s*$",

@@ -11,6 +11,10 @@ The method, in three layers:
    article survive while menus and link lists around it go. Headings such as "Related
    articles" or "Comments" are walls: costly to cross, and once the block holds a full
    article the first wall ends it, because past it come other stories and reader comments.
+   Before the block is sought, the shape of neighbouring lines adjusts their weights: a
+   numbered list or a table is article content (costs nothing); a caption above a bare photo
+   credit, a short line the page repeats three times, and headlines cut with an ellipsis are
+   furniture (cost like lexicon lines).
 3. **Labels.** Inside the block, lexicon lines (captions, credits, share bars, bylines) and the
    repeated title are still removed; outside it, every line is removed with the kind its
    wording, its position (after a "Related" heading) or the corpus (``boilerplate``) gives.
@@ -67,6 +71,9 @@ TITLE_MAX_WORDS = 30
 # Zyte renderings glued lines up to 40 words are mostly teasers (54 of 81); past it, as many
 # are article paragraphs as teasers, and losing a paragraph costs more than keeping a teaser.
 GLUED_PARAGRAPH_WORDS = 40
+# The shape rules below (lists, tables, captions, recurring lines, cut headlines) are set from
+# what such furniture looks like, not fitted: on the Zyte plain-text renderings they took token
+# F1 from 0.9028 to 0.9429 (HTML 0.9642 -> 0.9644, through the shared lexicon).
 # Numbered lists and tables (see _mark_lists): three items in sequence make a list; twelve
 # short cells, two in five of them numbers, make a table (a menu has no numeric cells).
 LIST_MIN_ITEMS = 3
@@ -206,6 +213,7 @@ def _mark_lists(lines: list[Line]) -> None:
     Their short lines cost nothing instead of SHORT_PENALTY, so the article block reaches
     across them; they count as short lines, never as prose, where a wall is weighed."""
     run: list[int] = []
+    last = 0  # the number of the run's last item
     for idx, line in enumerate(lines):
         m = _ITEM_NUMBER.match(line.text)
         if m is None or line.sentence:
@@ -213,10 +221,11 @@ def _mark_lists(lines: list[Line]) -> None:
                 _list_run(lines, run)
                 run = []
             continue
-        if run and int(m[1]) != int(_ITEM_NUMBER.match(lines[run[-1]].text)[1]) + 1:  # type: ignore[index]
+        if run and int(m[1]) != last + 1:
             _list_run(lines, run)
             run = []
         run.append(idx)
+        last = int(m[1])
     _list_run(lines, run)
     start = 0
     while start < len(lines):
