@@ -136,7 +136,7 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:privacy(?:\s+policy)?|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|cookie\s+(?:policy|settings|preferences)|ad\s*choices|accept(?:\s+all)?(?:\s+cookies)?|manage\s+(?:cookies|preferences)|about\s+us|contact\s+us|advertise(?:\s+with\s+us)?)(?:\s*[|·•,/]\s*[\w' ]{1,25})*\s*$",
         ),
     *_p("promo", 25,
-        r"\bdownload\s+(?:\w+\s+){0,3}app\b",
+        r"\bdownload\s+(?:\w+\s+){0,5}app\b",
         r"\b(?:app[\s-]?store|google[\s-]?play|play[\s-]?store)",
         r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|ads|promoted|partner\s+content|anzeige|publicité|publicidad|pubblicità)\s*:?$",
         r"^(?:try|get|explore)\s+(?:our|the)\b.{0,40}\b(?:features?|app|premium|offer|free)\b",

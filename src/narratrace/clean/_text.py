@@ -87,6 +87,9 @@ REPEAT_MAX_WORDS = 8
 CAPTION_MAX_WORDS = 60
 TABLE_MIN_CELLS = 12
 TABLE_CELL_WORDS = 6
+# Leaked markup: three hits make a line template code, and at least one every MARKUP_WORDS
+# words (a 180-word paragraph with two "{link}" placeholders in it is prose).
+MARKUP_WORDS = 20
 # Mastheads ("Example Ledger | World") sit among the first lines of a page, above the article.
 HEAD_LINES = 8
 # Lines above the article block searched for its title (page renderings put the byline, date,
@@ -175,7 +178,7 @@ def _featurise(line: Line, boilerplate: frozenset[str]) -> None:
         n >= LONG_LINE_WORDS and (lower >= 0.4 or cjk))
     line.wall = tail_heading(t, n)
     line.kind = match_line(t, n) or ("share" if _is_social(t) else None)
-    if line.kind is None and len(_MARKUP.findall(t)) >= 3:
+    if line.kind is None and len(_MARKUP.findall(t)) >= max(3, n / MARKUP_WORDS):
         line.kind = "other"  # leaked markup or template code, not prose
     # A teaser is a headline and a sentence or two; a headline glued to a whole paragraph
     # ("...the AbyssAccording to ClimateWatch, ...") is a sub-heading run into article text.
@@ -193,6 +196,10 @@ def _featurise(line: Line, boilerplate: frozenset[str]) -> None:
         line.wall = None
     if line.kind is not None:
         line.weight = -LEXICON_PENALTY
+    elif line.key in boilerplate and _SENT_BREAK.search(t):
+        # a recurring paragraph of several sentences (an outlet's note) weighs against the
+        # article as much as it would count for it: the block does not reach across it
+        line.weight = -float(n)
     elif line.key in boilerplate:
         line.weight = 0.0 if line.sentence else -SHORT_PENALTY
     elif line.sentence:
@@ -595,11 +602,13 @@ def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),
     res.outlet, res.syndicator = choose_outlet(
         publisher or (mast[1] if mast else None) or holder, credits, source)
     # Corpus lines at the block's edges are the outlet's furniture even when they are
-    # paragraphs (an editor's note under every article); inside the article, a recurring
-    # sentence stays text.
+    # paragraphs (an editor's note under every article, with its promo and copyright lines,
+    # which go anyway, around it); inside the article, a recurring sentence stays text.
     furniture: set[int] = set()
     for run in (range(i, j + 1), range(j, i - 1, -1)):
         for idx in run:
+            if lines[idx].kind is not None or lines[idx].wall is not None:
+                continue
             if lines[idx].key not in boilerplate:
                 break
             furniture.add(idx)
