@@ -47,7 +47,7 @@ def page(*parts: list[str] | str) -> str:
     ("Note: all comments are moderated before they appear.", "comments"),
     ("Registration on or use of this site constitutes acceptance of our User Agreement.", "disclaimer"),
     ("The material on this site may not be reproduced without prior written permission.", "disclaimer"),
-    ("Example Ledger may earn a commission on products bought through these links.", "disclaimer"),
+    ("We may earn a commission on products bought through these links.", "disclaimer"),
     ("Utilizziamo i cookie per darti la migliore esperienza sul nostro sito.", "other"),
     ("A ferry leaves the old pier at dawn on Monday.Credit: Example Agency", "caption"),
     ("The pier supports after the storm. (Example Agency/Jane Doe)", "caption"),
@@ -82,6 +82,9 @@ def test_more_tail_headings(line: str, kind: str) -> None:
     "About the study",
     "About 300 people attended.",
     "Moderators said the comments had been left by a single account.",
+    "Public comments on the harbour plan were approved by the board on Monday.",
+    "Influencers may earn a commission on each sale, the regulator said.",
+    "The widget loads inside an iframe on partner sites, the company said.",
 ])
 def test_news_sentences_are_not_site_speech(line: str) -> None:
     n = len(line.split())

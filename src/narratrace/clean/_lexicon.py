@@ -158,7 +158,7 @@ LINE_PATTERNS: list[LinePattern] = [
         r"(?:\b(?:delivered|inbox|every\s+(?:day|morning|week)|daily|weekly|and\s+more)\b|[+!])",
         r"^get\s+.{0,60}\bdelivered\s+(?:to|through|straight)\b",
         r"^(?:stay|keep)\s+up\s+to\s+date\b", r"\bhold\s+(?:ctrl|cmd|shift)\b.{0,30}\bselect\b",
-        r"\biframe\b",
+        r"^this\s+iframe\b",
         ),
     *_p("subscribe", 100, r"\bwe\s+(?:will\s+)?send\s+(?:you\s+)?(?:our\s+)?newsletters?\b"),
     *_p("comments", 60,
@@ -167,8 +167,12 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\b(?:revoke|withdraw)\s+(?:this|your)\s+consent\b",
         r"\byour\s+personal\s+data\s+will\b",
         r"\bcan\s+be\s+found\s+in\s+our\s+(?:data\s+protection|privacy)\s+(?:policy|notice|statement)\b",
-        r"\b(?:comments?|coment[áa]rios?|commentaires?|kommentare?|commenti)\b.{0,100}"
-        r"\b(?:moderat\w*|moderador\w*|mod[ée]r\w*|approved|aprovad\w*|approuv\w*)\b",
+        # the site on its own comments ("all comments are moderated", "we are moderating all
+        # comments"); "comments on the plan were approved" is news
+        r"\bcomments?\s+(?:are|is|will\s+be|must\s+be)\s+(?:\w+\s+){0,3}(?:moderated|approved|reviewed)\b",
+        r"\bmoderating\s+(?:all\s+)?(?:reader\s+)?comments\b",
+        r"\b(?:coment[áa]rios?|commentaires?|kommentare?|commenti)\b.{0,100}"
+        r"\b(?:moderador\w*|mod[ée]rat\w*|moderi\w*|moderat\w*|aprovad\w*|approuv\w*)\b",
         r"\b(?:be\s+mindful\s+of|subject\s+to|comply\s+with)\s+our\s+community\s+(?:rules|guidelines|standards)\b",
         r"^community\s+(?:rules|guidelines|standards)\s+apply\b",
         r"^(?:you\s+must\s+be|devi\s+essere)\s+(?:logged\s+in|connesso)\b",
@@ -177,7 +181,8 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\b(?:registration\s+on|use\s+of)\s+this\s+(?:site|website)\s+constitutes\s+acceptance\b",
         r"\b(?:the\s+material|the\s+content|no\s+part)\b.{0,60}\bmay\s+not\s+be\s+(?:re)?produced\b",
         r"^this\s+document\s+is\s+subject\s+to\s+copyright\b",
-        r"\bmay\s+earn\s+(?:a\s+)?commission\b",
+        # "We may earn a commission", "X has affiliate partnerships and may earn commission"
+        r"\b(?:we|this\s+(?:site|website)|and)\s+may\s+(?:earn|receive)\s+(?:a\s+)?(?:small\s+)?(?:affiliate\s+)?commissions?\b",
         ),
     # The author's line under the article: a bio ("Jane Doe is a reporter for Example News")
     # or a way to reach them ("Email Jane at ...", "Jane Doe may be reached at ...").
