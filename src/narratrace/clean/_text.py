@@ -63,6 +63,8 @@ LEXICON_PENALTY = 6.0
 WALL_PENALTY = 30.0
 CUT_WORDS = 60
 FOLLOW_WINDOW = 12
+# An inline box of headlines longer than FOLLOW_WINDOW is still inline when this many
+# paragraphs in a row follow it within twice the window (see _resumes).
 RESUME_LINES = 4
 MIN_SENTENCE_WORDS = 6
 LONG_LINE_WORDS = 15
@@ -75,8 +77,11 @@ GLUED_PARAGRAPH_WORDS = 40
 # what such furniture looks like, not fitted: on the Zyte plain-text renderings they took token
 # F1 from 0.9028 to 0.9431 (HTML 0.9642 -> 0.9646, through the shared lexicon).
 # Numbered lists and tables (see _mark_lists): three items in sequence make a list; twelve
-# short cells, two in five of them numbers, make a table (a menu has no numeric cells).
+# short cells (at most six words), two in five of them numbers, make a table (a menu has no
+# numeric cells).
 LIST_MIN_ITEMS = 3
+TABLE_MIN_CELLS = 12
+TABLE_CELL_WORDS = 6
 # Three headlines ending in an ellipsis within four lines of each other are a list of links.
 TRUNCATED_RUN = 3
 TRUNCATED_MAX_WORDS = 16
@@ -85,8 +90,6 @@ REPEAT_MIN = 3
 REPEAT_MAX_WORDS = 8
 # A caption is one or two sentences; a longer line above a credit is a paragraph.
 CAPTION_MAX_WORDS = 60
-TABLE_MIN_CELLS = 12
-TABLE_CELL_WORDS = 6
 # Leaked markup: three hits make a line template code, and at least one every MARKUP_WORDS
 # words (a 180-word paragraph with two "{link}" placeholders in it is prose).
 MARKUP_WORDS = 20
