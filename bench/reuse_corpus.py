@@ -15,6 +15,14 @@ then one of these edits:
 
 Positives are all pairs within one group (original + its copies); every other pair is a
 negative.
+
+With ``furniture=True`` the corpus is shaped like a crawl of many outlets of unequal size
+(Zipf-distributed, so several hold under 5% of the documents), and every article of an outlet
+ends with that outlet's own note (an editor's note, a funding line, an author blurb: a
+paragraph, not a menu line). Unrelated articles of one outlet then share a paragraph, which
+on short articles (``words``: originals cut to about that many words) is a large share of
+their text. :func:`raw_documents` gives the corpus as raw inputs (a URL on the outlet's site
+each) for the cleaning stage, so that the copy detector sees what cleaning leaves.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from narratrace.reuse._minhash import shingle_set  # noqa: E402
-from narratrace.types import Document  # noqa: E402
+from narratrace.types import Document, RawDocument  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEMEVAL = SHARED / "data/semeval2025-task10/EN/train/raw-documents"
@@ -58,12 +66,28 @@ _FOOTERS = ("Subscribe to {outlet} to get the day's top stories straight to your
             "Download the {outlet} app for breaking news alerts on your phone.")
 
 
+# A crawl of many outlets (furniture=True): invented names, each with its own closing note.
+_FIRST = ("Morning", "Coastline", "Meridian", "Northgate", "Valley", "Harbor", "Capital", "Lakeside",
+          "Prairie", "Summit", "Riverside", "Granite")
+_LAST = ("Ledger", "Post", "Herald", "Wire", "Courier")
+_NOTES = ("Editor's note: {outlet} is supported by readers like you. Our reporters cover the region "
+          "without fear or favour, and every donation, however small, keeps the newsroom open for "
+          "another year.",
+          "{outlet} is a nonprofit newsroom. This story was produced with support from our members and "
+          "from local foundations, which have no say over what we report or how we report it.",
+          "About the author: our staff writers at {outlet} have covered city hall, the courts and the "
+          "schools of the valley for more than twenty years. Send tips and corrections to our news desk.",
+          "Correction policy: {outlet} corrects errors of fact promptly and notes every change at the "
+          "foot of the article. If you see something that needs fixing, tell us and we will look into it.")
+
+
 @dataclass
 class Corpus:
     documents: list[Document]
     positives: set[tuple[str, str]]
     kind: dict[str, str] = field(default_factory=dict)  # doc id -> original / edit / distractor
     source: dict[str, str] = field(default_factory=dict)  # doc id -> source name
+    outlet: dict[str, str] = field(default_factory=dict)  # doc id -> outlet name
 
 
 # --------------------------------------------------------------------------- originals
@@ -144,11 +168,39 @@ def originals(sources: Sequence[str] = ("semeval", "zyte", "synthetic"), *, synt
 _SENT = re.compile(r"(?<=[.!?])\s+")
 
 
-def _wrap(text: str, outlet: str, rng: np.random.Generator) -> str:
+def _wrap(text: str, outlet: str, rng: np.random.Generator, note: str | None = None) -> str:
     year = int(rng.integers(2019, 2026))
     head = [h.format(outlet=outlet) for h in rng.choice(_HEADERS, rng.integers(1, 4), replace=False)]
     foot = [f.format(outlet=outlet, year=year) for f in rng.choice(_FOOTERS, rng.integers(1, 4), replace=False)]
-    return "\n".join(head + [text] + foot)
+    body = [text, "", note] if note else [text]
+    return "\n".join(head + body + foot)
+
+
+def crawl_outlets(n: int = 40) -> list[str]:
+    """``n`` invented outlet names (at most 60)."""
+    return [f"The {a} {b}" for b in _LAST for a in _FIRST][:n]
+
+
+def outlet_note(outlet: str) -> str:
+    """The note a crawl outlet puts under each of its articles (its name filled in)."""
+    return _NOTES[crawl_outlets(60).index(outlet) % len(_NOTES)].format(outlet=outlet)
+
+
+def shorten(text: str, words: int) -> str:
+    """``text`` cut at the first sentence end past ``words`` words."""
+    kept: list[str] = []
+    for s in _sentences(text):
+        kept.append(s)
+        if len(" ".join(kept).split()) >= words:
+            break
+    return " ".join(kept)
+
+
+def raw_documents(corpus: Corpus) -> list[RawDocument]:
+    """The corpus as raw text inputs, each with a URL on its outlet's site."""
+    return [RawDocument(id=d.id, path=f"{d.id}.txt", content=d.source_text, format="text", encoding="utf-8",
+                        url=f"https://www.{re.sub(r'[^a-z]+', '', corpus.outlet[d.id].lower())}.example/{d.id}")
+            for d in corpus.documents]
 
 
 def _light_edits(text: str, rng: np.random.Generator, rate: float) -> str:
@@ -197,26 +249,45 @@ def edit(text: str, how: str, rng: np.random.Generator) -> str:
 
 
 def build(texts: dict[str, list[str]], *, copies: tuple[int, int] = (1, 3),
-          distractor_share: float = 0.3, seed: int = 0) -> Corpus:
-    """Wrap originals, add edited copies to ``1 - distractor_share`` of them."""
+          distractor_share: float = 0.3, seed: int = 0, furniture: bool = False,
+          words: int | None = None) -> Corpus:
+    """Wrap originals, add edited copies to ``1 - distractor_share`` of them.
+
+    ``furniture``: a crawl of 40 outlets of Zipf-distributed size, each article closing with
+    its outlet's note; ``words``: originals cut to about that many words first."""
     rng = np.random.default_rng(seed)
     corpus = Corpus([], set())
+    outlets = crawl_outlets() if furniture else list(_OUTLETS)
+    weights = 1 / np.arange(1, len(outlets) + 1)
+    note = {o: outlet_note(o) for o in outlets} if furniture else {}
+
+    def pick(exclude: str | None = None) -> str:
+        names = [o for o in outlets if o != exclude]
+        if not furniture:  # uniform, drawn as before (the pinned corpora stay the same)
+            return str(rng.choice(names))
+        w = weights[[outlets.index(o) for o in names]]
+        return str(rng.choice(names, p=w / w.sum()))
+
     for source, items in texts.items():
         for g, text in enumerate(items):
+            if words is not None:
+                text = shorten(text, words)
             group = f"{source[:3]}{g:05d}"
-            outlet = str(rng.choice(_OUTLETS))
-            members = [(f"{group}-orig", _wrap(text, outlet, rng), "original")]
+            outlet = pick()
+            members = [(f"{group}-orig", _wrap(text, outlet, rng, note.get(outlet)), "original", outlet)]
             if rng.random() >= distractor_share:
                 for c in range(int(rng.integers(copies[0], copies[1] + 1))):
                     how = str(rng.choice(EDITS))
-                    other = str(rng.choice([o for o in _OUTLETS if o != outlet]))
-                    members.append((f"{group}-c{c}", _wrap(edit(text, how, rng), other, rng), how))
+                    other = pick(outlet)
+                    members.append((f"{group}-c{c}", _wrap(edit(text, how, rng), other, rng, note.get(other)),
+                                    how, other))
             else:
-                members[0] = (members[0][0], members[0][1], "distractor")
-            for doc_id, body, kind in members:
+                members[0] = (members[0][0], members[0][1], "distractor", outlet)
+            for doc_id, body, kind, where in members:
                 corpus.documents.append(Document(id=doc_id, path=doc_id, text=body, source_text=body))
                 corpus.kind[doc_id] = kind
                 corpus.source[doc_id] = source
+                corpus.outlet[doc_id] = where
             ids = sorted(m[0] for m in members)
             corpus.positives.update(combinations(ids, 2))
     return corpus

@@ -20,7 +20,7 @@ from ..types import Document, RawDocument, Removed, RemovedKind
 from ._html import extract_html, filter_extracted, render_html
 from ._lexicon import match_line, tail_heading
 from ._meta import CreditKind, copyright_holder, line_credits, same_name
-from ._signature import LineCounts, boilerplate_lines, line_signatures
+from ._signature import LineCounts, boilerplate_lines, document_boilerplate, line_signatures, outlet_scope
 from ._text import choose_outlet, clean_text, is_path_like, split_lines
 
 __all__ = ["LineCounts", "boilerplate_lines", "clean_document", "line_signatures"]
@@ -90,8 +90,9 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
     """Clean one raw document into a :class:`Document` (article text plus metadata).
 
     ``boilerplate`` holds line keys from :func:`boilerplate_lines` (lines many documents of
-    the corpus share); such lines are removed as ``repeated`` unless they are sentences in the
-    middle of the article. Raises :class:`CleaningError` when no article text is found.
+    the corpus, or of this document's outlet, share); such lines are removed as ``repeated``
+    unless they are sentences in the middle of the article. Raises :class:`CleaningError`
+    when no article text is found.
     ``language`` is left to the pipeline.
     """
     if raw.format == "html":
@@ -110,6 +111,8 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
                 encoding_confidence=raw.encoding_confidence)
     else:
         source = raw.content
+    if boilerplate:
+        boilerplate = document_boilerplate(boilerplate, outlet_scope(raw))
     result = clean_text(source, boilerplate=boilerplate, title=raw.title)
     if boilerplate and (result is None or not _cut(source, result[1].removed)):
         # Corpus evidence never removes a whole article: in a templated corpus (short reports

@@ -14,8 +14,16 @@ from dataclasses import dataclass
 
 from ..types import RemovedKind
 
-__all__ = ["LinePattern", "LINE_PATTERNS", "TAIL_HEADINGS", "SOCIAL_WORDS", "match_line",
+__all__ = ["LinePattern", "LINE_PATTERNS", "PHOTO_CREDIT", "TAIL_HEADINGS", "SOCIAL_WORDS", "match_line",
            "tail_heading"]
+
+
+# Photo agencies and picture libraries whose name alone makes a credit line.
+PHOTO_AGENCIES = (r"AP|Associated\s+Press|Reuters|AFP|Getty(?:\s+Images)?|EPA(?:-EFE)?|Shutterstock|iStock"
+                  r"|Alamy|Bloomberg|PA(?:\s+Images)?|dpa|Xinhua|Anadolu|SIPA|ZUMA(?:\s+Press)?|Corbis")
+PHOTO_CREDIT = re.compile(
+    rf"^(?:[\w.'-]+(?:\s+[\w.'-]+){{0,3}}\s*[,/|]\s*|[\w.'-]+(?:\s+[\w.'-]+){{0,5}}\s+via\s+)?(?:{PHOTO_AGENCIES})(?:\s+(?:file|photo|via\s+\w+(?:\s+\w+)?))?"
+    rf"(?:\s*[,/|]\s*(?:{PHOTO_AGENCIES}|[\w.'-]+(?:\s+[\w.'-]+){{0,3}}))?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +52,10 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^(?:recommended|suggested|editor'?s\s+picks?|top\s+stories|trending(?:\s+now)?|around\s+the\s+web|from\s+the\s+web|sponsored\s+(?:links|stories|content))\b.{0,30}$",
         r"^(?:most\s+)?(?:popular|read|viewed|shared|discussed|commented)(?:\s+(?:stories|articles|now|today|news))?\s*:?$",
         r"^(?:the\s+)?(?:latest|recent|our\s+latest|other)\s+(?:\w+\s+)?(?:news|stories|articles|posts|headlines)\s*:?$",
-        r"^up\s+next\s*:?$",
+        r"^(?:up\s+next|next\s+up)(?:\s+(?:in|on)\b.{0,30})?\s*:?$",
+        r"^(?:most\s+(?:read|popular|viewed|shared|watched)|popular|trending)\s+(?:in|on|from)\s+.{1,30}$",
+        r"^(?:read|watch)\s+(?:this|these)\s+next\s*:?$",
+        r"^explore\s+further\s*:?$",
         # "More Example Ledger", "Elsewhere on Example Ledger", "Want more stories like this?"
         r"^more\s+(?:from\s+)?(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*:?$",
         r"^(?:elsewhere\s+on|also\s+on|more\s+on)\b.{0,40}$",
@@ -64,8 +75,17 @@ TAIL_HEADINGS: list[LinePattern] = [
         r"^(?:join|start)\s+the\s+(?:conversation|discussion)\b.{0,20}$",
         r"^no\s+comments?\s+yet\b.{0,20}$",
         r"^be\s+the\s+first\s+to\s+comment\b.{0,20}$",
+        # "6 thoughts on “Headline”", "12 responses to Headline": the comment thread's heading
+        r"^\d+\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?)\s+(?:on|to)\s.{1,120}$",
 
         r"^(?:commentaires|kommentare|comentarios|coment[áa]rios|commenti)\s*:?$",
+        ),
+    # An author's or a company's box under the article ("About Jane Doe", "About this
+    # article", "Über Jane Doe"): a name, not a topic ("About the study" is a sub-heading).
+    *_p("other", 8,
+        r"^(?:about|[üu]ber|sobre|[àa]\s+propos\s+d[eu']|a\s+proposito\s+di|acerca\s+de)\s+"
+        r"(?:the\s+authors?|this\s+(?:article|statement|story|report|author)|"
+        r"(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]*){0,3}))$",
         ),
     # the comment form of the commonest publishing software
     *_p("comments", 20,
@@ -107,7 +127,8 @@ LINE_PATTERNS: list[LinePattern] = [
     # "disclaimer" is kept for legal and syndication notices, which name who is responsible
     # for the text (the report shows them as such).
     *_p("other", 60,
-        r"\bcookies?\b.{0,120}\b(?:consent|agree|accept|browsing|experience|preferences|policy|use\s+of)\b",
+        r"\bcookies?\b.{0,120}\b(?:consent|agree|accept|browsing|experience|preferences|policy|use\s+of|"
+        r"esperienza|experiencia|exp[ée]rience|erfahrung|navigazione|navegaci[óo]n|naviguer)\b",
         r"\b(?:we|this\s+(?:site|website))(?:\s+and\s+our\s+partners)?\s+uses?\s+cookies\b",
         r"^(?:[\w ]{2,30}\s+)?uses?\s+cookies\b",
         ),
@@ -115,7 +136,7 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:privacy(?:\s+policy)?|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|cookie\s+(?:policy|settings|preferences)|ad\s*choices|accept(?:\s+all)?(?:\s+cookies)?|manage\s+(?:cookies|preferences)|about\s+us|contact\s+us|advertise(?:\s+with\s+us)?)(?:\s*[|·•,/]\s*[\w' ]{1,25})*\s*$",
         ),
     *_p("promo", 25,
-        r"\bdownload\s+(?:\w+\s+){0,3}app\b",
+        r"\bdownload\s+(?:\w+\s+){0,5}app\b",
         r"\b(?:app[\s-]?store|google[\s-]?play|play[\s-]?store)",
         r"^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|ads|promoted|partner\s+content|anzeige|publicité|publicidad|pubblicità)\s*:?$",
         r"^(?:try|get|explore)\s+(?:our|the)\b.{0,40}\b(?:features?|app|premium|offer|free)\b",
@@ -124,6 +145,55 @@ LINE_PATTERNS: list[LinePattern] = [
         r"^(?:continue\s+reading|story\s+continues)\s+(?:below|after)",
         r"^(?:play\s+now|watch\s+(?:now|live)|listen\s+(?:now|live))$",
         r"^(?:スポンサードリンク|広告|广告|赞助)$",
+        ),
+    # Sign-up boxes, comment forms and site terms: the site speaking to its reader ("your
+    # inbox", "our privacy policy", "by submitting this form"), which a news sentence about
+    # newsletters or privacy does not do in one short line.
+    *_p("subscribe", 40,
+        r"\bunsubscribe\b", r"\bopt[\s-]?in\s+(?:box|here|below)\b",
+        r"^(?=.*\byour\s+(?:inbox|mailbox|letterbox)\b)(?=.*\b(?:our|we|latest|delivered|sign\s+up|subscri\w*|newsletters?|news)\b)",
+        r"\b(?:activate|confirm|manage|processing)\s+your\s+subscription\b",
+        r"\bsuccess?fully\s+(?:subscribed|signed\s+up|registered)\b",
+        r"^(?:get|receive)\s+(?:[\w'’]+\s+){0,4}(?:news|alerts|updates|stories|headlines)\b.{0,80}"
+        r"(?:\b(?:delivered|inbox|every\s+(?:day|morning|week)|daily|weekly|and\s+more)\b|[+!])",
+        r"^get\s+.{0,60}\bdelivered\s+(?:to|through|straight)\b",
+        r"^(?:stay|keep)\s+up\s+to\s+date\b", r"\bhold\s+(?:ctrl|cmd|shift)\b.{0,30}\bselect\b",
+        r"^this\s+iframe\b",
+        ),
+    *_p("subscribe", 100, r"\bwe\s+(?:will\s+)?send\s+(?:you\s+)?(?:our\s+)?newsletters?\b"),
+    *_p("comments", 60,
+        r"\bby\s+(?:submitting|sending|posting)\s+(?:this|a|your)\s+(?:form|comment)\b",
+        r"\bsave\s+my\s+name,?\s+e-?mail\b",
+        r"\b(?:revoke|withdraw)\s+(?:this|your)\s+consent\b",
+        r"\byour\s+personal\s+data\s+will\b",
+        r"\bcan\s+be\s+found\s+in\s+our\s+(?:data\s+protection|privacy)\s+(?:policy|notice|statement)\b",
+        # the site on its own comments ("all comments are moderated", "we are moderating all
+        # comments"); "comments on the plan were approved" is news
+        r"\bcomments?\s+(?:are|is|will\s+be|must\s+be)\s+(?:\w+\s+){0,3}(?:moderated|approved|reviewed)\b",
+        r"\bmoderating\s+(?:all\s+)?(?:reader\s+)?comments\b",
+        r"\b(?:coment[áa]rios?|commentaires?|kommentare?|commenti)\b.{0,100}"
+        r"\b(?:moderador\w*|mod[ée]rat\w*|moderi\w*|moderat\w*|aprovad\w*|approuv\w*)\b",
+        r"\b(?:be\s+mindful\s+of|subject\s+to|comply\s+with)\s+our\s+community\s+(?:rules|guidelines|standards)\b",
+        r"^community\s+(?:rules|guidelines|standards)\s+apply\b",
+        r"^(?:you\s+must\s+be|devi\s+essere)\s+(?:logged\s+in|connesso)\b",
+        ),
+    *_p("disclaimer", 60,
+        r"\b(?:registration\s+on|use\s+of)\s+this\s+(?:site|website)\s+constitutes\s+acceptance\b",
+        r"\b(?:the\s+material|the\s+content|no\s+part)\b.{0,60}\bmay\s+not\s+be\s+(?:re)?produced\b",
+        r"^this\s+document\s+is\s+subject\s+to\s+copyright\b",
+        # "We may earn a commission", "X has affiliate partnerships and may earn commission"
+        r"\b(?:we|this\s+(?:site|website)|and)\s+may\s+(?:earn|receive)\s+(?:a\s+)?(?:small\s+)?(?:affiliate\s+)?commissions?\b",
+        ),
+    # The author's line under the article: a bio ("Jane Doe is a reporter for Example News")
+    # or a way to reach them ("Email Jane at ...", "Jane Doe may be reached at ...").
+    *_p("other", 30,
+        r"^(?-i:[A-ZÀ-ÖØ-Þ][\w.'-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]+){0,3})(?:\s+\([^)]{1,60}\))?\s+(?:is|was|has\s+been)\s+"
+        r"(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:reporter|writer|correspondent|editor|journalist|columnist|contributor|"
+        r"producer|intern|fellow)\b(?:\s+(?:for|at|with|of)\b.{0,80})?[.!]?$",
+        r"\b(?:may|can)\s+be\s+reached\s+(?:at|by|on)\b",
+        r"^(?:have|got)\s+a\s+(?:news\s+)?tip\b",
+        r"^(?:email|e-mail|contact|reach|follow)\s+(?:the\s+(?:author|reporters?|writer)|(?-i:[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,2}))"
+        r"\s+(?:at|on|via)\b.{0,80}(?:@|\btwitter\b|https?://)",
         ),
     *_p("subscribe", 12, r"\bsubscribe\s+(?:to|now|today|for)\b", r"\bnewsletters?\b"),
     *_p("subscribe", 30,
@@ -153,6 +223,14 @@ LINE_PATTERNS: list[LinePattern] = [
         r"\((?:image|photo|picture|pic|credit|source|foto|bild)s?\s*:[^)]{0,60}\)\s*$",
         # "<description>. Photo: Agency": a caption ending in its credit
         r"[.!?]\s+(?:photo|image|picture|foto|bild)s?\s*(?:credit)?\s*:\s*[\w&./' -]{1,40}$",
+        # "... a hunter killed a rabbitCredit: Agency": the credit glued to its caption
+        r"(?:[.!?]\s*|[a-z)])credit\s*:\s*[\w&./' -]{1,40}$",
+        # "... over the city. (Agency/Jane Doe)", "(Photo by Jane Doe/Agency)", "(AP)"
+        r"\((?:photo|image|picture)s?\s+(?:by|courtesy(?:\s+of)?)\s[^)]{1,60}\)\s*$",
+        r"\([A-Z][\w .&'-]{1,40}/[A-Z][\w ./&'-]{1,60}\)\s*$",
+        rf"[.!?]['\"”’]?\s*\((?:{PHOTO_AGENCIES})(?:\s+(?:photo|file))?\)\s*$",
+        # "... at the Capitol.Jane Doe / Agency file"
+        rf"\s/\s*(?:{PHOTO_AGENCIES})(?:\s+(?:file|photo))?\s*$",
         ),
     *_p("navigation", 10,
         r"^(?:home|menu|main\s+menu|search|close|back|next|previous|more|open|toggle\s+navigation|navigation|sections?)$",

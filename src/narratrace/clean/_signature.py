@@ -2,6 +2,11 @@
 
 A line that many documents of one crawl share (a site's menu, its newsletter prompt, a
 syndication service's disclaimer) is boilerplate even when its wording is not in a lexicon.
+Furniture of one outlet (an editor's note under each of its articles) is counted per outlet
+too: a line in at least ``OUTLET_SHARE`` of an outlet's documents (and in ``min_docs``) is
+that outlet's boilerplate even when the outlet is a small part of the corpus. The outlet of
+a raw document is its stated outlet, else its URL's host, else a copyright holder its text
+names (:func:`outlet_scope`); documents with none are counted corpus-wide only.
 A corpus is counted in a :class:`LineCounts` (64-bit hashes in numpy arrays, ~12 bytes per
 distinct line instead of a ``Counter`` of strings); counts of several workers merge, and a
 plain ``Counter`` is still accepted by :func:`boilerplate_lines`.
@@ -22,17 +27,28 @@ import numpy as np
 
 from ..types import RawDocument
 
-__all__ = ["LineCounts", "line_key", "line_signatures", "boilerplate_lines", "MAX_KEY_WORDS"]
+__all__ = ["LineCounts", "line_key", "line_signatures", "boilerplate_lines", "MAX_KEY_WORDS",
+           "outlet_scope", "document_boilerplate"]
 
 # Lines up to this many words get a key: an outlet's furniture runs to whole paragraphs (an
 # editor's note, a funding statement, an author blurb appended to every article). Syndicated
 # copies of one story share long paragraphs too, but together with their neighbours, which
 # keeps them article text (see :func:`boilerplate_lines`); longer lines are never furniture.
 MAX_KEY_WORDS = 120
+# A line must be in at least this many documents to be boilerplate (``boilerplate_lines``'s
+# default ``min_docs``; outlet signatures seen fewer times drop their strings early).
+MIN_DOCS = 3
 # A line must also be in at least this share of the corpus (with small corpora ``min_docs``
 # dominates): a story syndicated to 3 of 300 documents stays article text.
 MIN_SHARE = 0.05
 _CONTEXT = "\x00"  # separates a line key from the digest of a neighbouring line
+# A line in this share of one outlet's documents (and in ``min_docs`` of them) is the outlet's
+# furniture: "many articles of one outlet" carry it. On bench/bench_furniture.py's crawl (short
+# articles) a half and a quarter both leave the note only under articles of outlets with one or
+# two articles (10 of 280); the half is kept, as the stricter. A story the outlet ran several
+# times loses at most the recurring lines at its edges, never all of it (see clean_document).
+OUTLET_SHARE = 0.5
+_SCOPE = "\x01"  # separates an outlet from a line key: "outlet\x01key"; "outlet\x01" counts its documents
 
 
 def line_key(text: str) -> str:
@@ -44,6 +60,50 @@ def line_key(text: str) -> str:
 def _prose(line: str) -> bool:
     """A sentence of running text: enough words and closing punctuation."""
     return len(line.split()) >= 6 and bool(re.search(r"[.!?…]['\"”’»)]*$", line))
+
+
+def outlet_scope(raw: RawDocument) -> str | None:
+    """The outlet a raw document's lines are counted under: the outlet it states, else its
+    URL's host, else the holder of a copyright line in its text; None when nothing says.
+
+    >>> from narratrace.types import RawDocument
+    >>> outlet_scope(RawDocument("d", "p", "A story.", "text", "utf-8", url="https://www.example.org/a"))
+    'example org'
+    >>> outlet_scope(RawDocument("d", "p", "A story.\\n© 2031 Example Ledger Ltd.", "text", "utf-8"))
+    'example ledger'
+    """
+    from ._html import render_html
+
+    return _scope(raw, render_html(raw.content) if raw.format == "html" else raw.content)
+
+
+def _scope(raw: RawDocument, text: str) -> str | None:
+    from ._meta import copyright_holder
+
+    name = raw.outlet
+    if not name and raw.url and (m := _HOST.match(raw.url)):
+        name = m[1]
+    if not name:
+        name = next((h for ln in text.splitlines() if len(ln.split()) <= 25
+                     and (h := copyright_holder(ln)) is not None), None)
+    # folded like a line key, digits kept: "site7.example" and "site9.example" are two outlets
+    key = re.sub(r"[\W_]+", " ", name.lower()).strip() if name else ""
+    return key or None
+
+
+_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\d?\.)?([^/:?#]+)", re.I)
+
+
+def document_boilerplate(boilerplate: frozenset[str], scope: str | None) -> frozenset[str]:
+    """The keys of ``boilerplate`` that apply to a document of outlet ``scope``: the corpus-wide
+    ones and that outlet's own.
+
+    >>> sorted(document_boilerplate(frozenset({"menu", "ledger\\x01a note", "post\\x01other"}), "ledger"))
+    ['a note', 'menu']
+    """
+    prefix = f"{scope}{_SCOPE}" if scope else None
+    return frozenset(k[len(prefix):] if prefix and k.startswith(prefix) else k
+                     for k in boilerplate if _SCOPE not in k or (prefix and k.startswith(prefix)))
 
 
 def _digest(key: str) -> str:
@@ -75,6 +135,9 @@ def line_signatures(raw: RawDocument) -> Counter[str]:
             for nb in (idx - 1, idx + 1):
                 if 0 <= nb < len(lines) and _prose(lines[nb]):
                     keys.add(f"{key}{_CONTEXT}{_digest(line_key(lines[nb]))}")
+    if (scope := _scope(raw, text)) is not None:  # the outlet's signatures (no context keys:
+        keys |= {f"{scope}{_SCOPE}{k}" for k in keys if _CONTEXT not in k}  # see boilerplate_lines)
+        keys.add(f"{scope}{_SCOPE}")  # the outlet's document count
     return Counter(keys)
 
 
@@ -116,6 +179,7 @@ class LineCounts:
         self._pending: list[int] = []  # hashes added since the last merge
         self._pending_keys: dict[int, str] = {}
         self._keys: dict[int, str] = {}  # hash -> signature, for those that may be boilerplate
+        self._outlet_of: dict[int, int] = {}  # kept outlet signature -> its outlet's counter
 
     def add(self, signatures: Iterable[str]) -> None:
         """Count one document's signatures (each distinct one once)."""
@@ -157,8 +221,17 @@ class LineCounts:
                              "in a Counter to ask for rarer lines.")
         self._merge()
         idx = np.flatnonzero(self._counts >= max(need, 1))
-        return {self._keys[int(h)]: int(c) for h, c in zip(self._hashes[idx], self._counts[idx],
-                                                             strict=True)}
+        # An outlet signature under its outlet's floor has no string kept (see _floors).
+        return {self._keys[h]: c for h, c in zip(self._hashes[idx].tolist(), self._counts[idx].tolist(),
+                                                   strict=True) if h in self._keys}
+
+    def outlet_signatures(self) -> dict[str, int]:
+        """``{signature: documents}`` for the outlet signatures still kept, each outlet's
+        document counter (``"outlet\\x01"``) among them."""
+        self._merge()
+        kept = np.fromiter(self._outlet_of, dtype=np.uint64, count=len(self._outlet_of))
+        counts = self._counts[np.searchsorted(self._hashes, kept)]
+        return {self._keys[h]: int(c) for h, c in zip(kept.tolist(), counts.tolist(), strict=True)}
 
     def _floor(self) -> float:
         # One under the share of the documents seen so far, so that float rounding can never
@@ -184,20 +257,39 @@ class LineCounts:
         self._counts = np.insert(self._counts, pos[miss], counts[miss])
         # Keep the strings that may still be boilerplate: the newly counted ones that reach
         # the floor, and of those kept before, the ones the (rising) floor has not passed.
-        floor = self._floor()
-        now = self._counts[np.searchsorted(self._hashes, hashes)]
-        for h in hashes[now >= floor].tolist():
-            if h in keys:
-                self._keys[h] = keys[h]
+        # An outlet's signature has its outlet's floor (see _floors).
+        named = np.fromiter((h for h in hashes.tolist() if h in keys), dtype=np.uint64)
+        outlets = {h: _hash64(keys[h].split(_SCOPE, 1)[0] + _SCOPE) for h in named.tolist()
+                   if _SCOPE in keys[h]}
+        now = self._counts[np.searchsorted(self._hashes, named)]
+        for h in named[now >= self._floors(named, outlets)].tolist():
+            self._keys[h] = keys[h]
+            if h in outlets:
+                self._outlet_of[h] = outlets[h]
         if self._keys:
             kept = np.fromiter(self._keys, dtype=np.uint64, count=len(self._keys))
-            low = kept[self._counts[np.searchsorted(self._hashes, kept)] < floor]
-            for h in low.tolist():
+            counts = self._counts[np.searchsorted(self._hashes, kept)]
+            for h in kept[counts < self._floors(kept, self._outlet_of)].tolist():
                 del self._keys[h]
+                self._outlet_of.pop(h, None)
+
+    def _floors(self, hashes: np.ndarray, outlets: dict[int, int]) -> np.ndarray:
+        """The count under which each signature can no longer become boilerplate unless it
+        occurs again: the corpus floor, or for an outlet's signature the larger of
+        ``OUTLET_SHARE`` of that outlet's documents and ``MIN_DOCS``, less one."""
+        floors = np.full(len(hashes), self._floor())
+        scoped = [(k, o) for k, h in enumerate(hashes.tolist()) if (o := outlets.get(h)) is not None]
+        if scoped:
+            idx = np.fromiter((k for k, _ in scoped), dtype=np.int64, count=len(scoped))
+            counters = np.fromiter((o for _, o in scoped), dtype=np.uint64, count=len(scoped))
+            pos = np.minimum(np.searchsorted(self._hashes, counters), len(self._hashes) - 1)
+            docs = np.where(self._hashes[pos] == counters, self._counts[pos], 0)
+            floors[idx] = np.maximum(OUTLET_SHARE * docs, MIN_DOCS) - 1
+        return floors
 
 
 def boilerplate_lines(counts: Counter[str] | LineCounts, n_docs: int, *,
-                      min_docs: int = 3) -> frozenset[str]:
+                      min_docs: int = MIN_DOCS) -> frozenset[str]:
     """Keys seen in at least ``min_docs`` documents and in at least 5% of ``n_docs``, except
     sentences that recur together with a neighbouring sentence that often (a story several
     outlets reprinted keeps its article text; in a corpus of 30 documents, three copies of a
@@ -210,8 +302,16 @@ def boilerplate_lines(counts: Counter[str] | LineCounts, n_docs: int, *,
         return frozenset()
     need = max(min_docs, math.ceil(MIN_SHARE * n_docs))
     if isinstance(counts, LineCounts):
-        frequent = set(counts.at_least(need))
+        frequent = {k for k in counts.at_least(need) if _SCOPE not in k}
+        scoped = counts.outlet_signatures()
     else:
-        frequent = {k for k, c in counts.items() if c >= need}
+        frequent = {k for k, c in counts.items() if c >= need and _SCOPE not in k}
+        scoped = {k: c for k, c in counts.items() if _SCOPE in k}
+    docs = {k[:-1]: c for k, c in scoped.items() if k.endswith(_SCOPE)}
+    frequent |= {k for k, c in scoped.items() if not k.endswith(_SCOPE) and
+                 c >= max(min_docs, math.ceil(OUTLET_SHARE * docs.get(k.split(_SCOPE, 1)[0], 0)))}
+    # Across outlets, a stretch of sentences that recurs together is a reprinted story; within
+    # one outlet, a stretch in half its articles is its furniture (a note with its footer),
+    # removed only at the article's edges (see clean_text).
     shared = {k.split(_CONTEXT, 1)[0] for k in frequent if _CONTEXT in k}
     return frozenset(k for k in frequent if _CONTEXT not in k and k not in shared)

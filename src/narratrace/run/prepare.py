@@ -14,7 +14,8 @@ from ..types import Document, RawDocument, Rejected
 
 def prepare_documents(raws: Sequence[RawDocument], *, options: Options,
                       boilerplate: frozenset[str] | None = None) -> tuple[list[Document], list[Rejected]]:
-    """Clean raw inputs using corpus-level evidence (lines repeated across documents).
+    """Clean raw inputs using corpus-level evidence (lines repeated across the documents, or
+    across the documents of one outlet: its furniture, removed as ``repeated``).
 
     ``boilerplate`` (from :func:`~narratrace.clean.boilerplate_lines`) may be computed over a
     larger set than ``raws``, as :func:`~narratrace.analyze` does when it cleans a corpus chunk
