@@ -36,7 +36,11 @@ MAX_SENTENCES = 48
 MIN_WORDS = 6
 #: A claim with at least this share of its sentence's words lies inside it gives the sentence
 #: its vector (:func:`claim_stand_ins`): the two texts differ only by quotation marks, a
-#: dateline or a speaker tag, and one text is embedded instead of two.
+#: dateline or a speaker tag, and one text is embedded instead of two. On the first 40 SemEval-2025
+#: EN training articles 0.9 spared 6.7 % of the encoder's word pieces, 0.8 10.4 %; both left the
+#: provenance development corpus's analysis and the seeds' links as they were (the seed rewrite
+#: aligned 8 and 9 sentences instead of 7). 0.9, since a sentence standing for the claim's
+#: content alone aligns more easily, and a false rewrite hides an independent origin.
 NEAR = 0.9
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
