@@ -3,12 +3,15 @@ independent coverage that must stay ``same_story``. No model: sentence vectors a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 
 from narratrace.reuse import align_sentences, find_credit, find_reuse, source_names
 from narratrace.reuse._direction import decide, masthead_names
-from narratrace.reuse._rewrite import detail_direction, is_rewrite, narrative_sentences
+from narratrace.records import unb64
+from narratrace.reuse._rewrite import claim_stand_ins, detail_direction, is_rewrite, narrative_sentences
 from narratrace.types import Document
 
 DIM = 16
@@ -171,3 +174,75 @@ def test_independent_coverage_stays_same_story() -> None:
     links = _pair_corpus(shared, b_vectors, b_text=_body("Beta", 10), b_outlet="Coastal Post",
                          b_published="2025-05-03")
     assert all(r.kind == "same_story" for r in links), links
+
+
+# --------------------------------------------------------------------------- shared vectors (#17)
+
+_PIER = ("The harbour board voted on Monday to close the old pier for repairs for at least a "
+         "month, Quist said. Engineers found cracks in three of the supports last week. The "
+         "inspectors hired by the council said that the cracks in the supports were deeper than "
+         "anyone expected.")
+_PIER_CLAIMS = ("The harbour board voted on Monday to close the old pier for repairs for at least a month",
+                "Engineers found cracks in three of the supports last week.",
+                "the cracks in the supports were deeper than anyone expected")
+
+
+def _spans(text: str, parts: Sequence[str]) -> list[tuple[int, int]]:
+    return [(text.index(p), text.index(p) + len(p)) for p in parts]
+
+
+@pytest.mark.parametrize("near, expected", [(0.9, [0, 1, None]), (1.0, [None, 1, None]),
+                                            (0.5, [0, 1, 2])])
+def test_claim_stand_ins_need_nearly_all_of_the_sentence(near: float, expected: list[int | None]) -> None:
+    sentences = narrative_sentences(_PIER)
+    claims = [(s, e, k) for k, (s, e) in enumerate(_spans(_PIER, _PIER_CLAIMS))]
+    assert claim_stand_ins(sentences, claims, _PIER, near=near) == expected
+
+
+def test_claim_stand_ins_negative_cases() -> None:
+    text = "The board met on Monday. The pier was closed on Friday after the storm."
+    first, second = (0, 24), (25, len(text))
+    # A claim across two sentences stands for neither; no claim, no stand-in.
+    assert claim_stand_ins([first, second], [(4, 40, 0)], text, near=0.1) == [None, None]
+    assert claim_stand_ins([first, second], [], text) == [None, None]
+    # Of two claims inside one sentence the longer stands in.
+    assert claim_stand_ins([second], [(25, 37, 0), (25, len(text) - 1, 1)], text, near=0.2) == [1]
+
+
+def test_issue17_a_sentence_that_is_nearly_a_claim_is_embedded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reuse features embed a narrative sentence only when no claim of the document stands
+    for it; the claims' own vectors do not change."""
+    import zlib
+
+    from narratrace import nlp
+    from narratrace.reuse.stage import reuse_features
+    from narratrace.types import Claim
+
+    def fake(texts: list[str]) -> np.ndarray:
+        out = np.stack([np.random.default_rng(zlib.crc32(t.encode())).standard_normal(384)
+                        for t in texts]).astype(np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    seen: list[str] = []
+    monkeypatch.setattr(nlp, "embed", lambda texts: seen.extend(texts) or fake(texts))
+    # The lead (the story sentences, embedded anyway), then the sentences under test.
+    text = ("A storm hit the coast of Elva on Sunday night. Waves broke over the harbour wall for "
+            "hours. Most boats had been moved inland by Saturday. " + _PIER)
+    doc = Document(id="p", path="p", text=text, source_text=text, title="Pier closed")
+    claims = [Claim(id=f"c{k}", doc="p", text=text[s:e], start=s, end=e)
+              for k, (s, e) in enumerate(_spans(text, _PIER_CLAIMS))]
+    spans = narrative_sentences(text)
+    sentences = [text[s:e] for s, e in spans]
+    assert len(sentences) == 6 and sentences[3:] == [_PIER[s:e] for s, e in narrative_sentences(_PIER)]
+    for near, own in ((0.9, [sentences[5]]), (1.0, [sentences[3], sentences[5]])):
+        seen.clear()
+        (features,) = reuse_features([(doc, claims)], near=near)
+        assert features.sentence_spans == tuple(spans)
+        assert [t for t in seen if t in sentences[3:] and t not in _PIER_CLAIMS] == own
+        assert len(seen) == len(set(seen)) == 4 + len(claims) + len(own)  # each text once
+        stood = _PIER_CLAIMS[0] if near < 1 else sentences[3]
+        expected = fake([*sentences[:3], stood, _PIER_CLAIMS[1], sentences[5]])
+        got = unb64(features.sentence_vectors or "", "<f2", (6, -1))
+        assert np.array_equal(got, expected.astype("<f2"))
+        for claim, vector in zip(claims, fake(list(_PIER_CLAIMS)), strict=True):
+            assert np.array_equal(unb64((features.claim_vectors or {})[claim.id], "<f4", (-1,)), vector)

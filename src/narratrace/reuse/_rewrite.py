@@ -34,6 +34,14 @@ MIN_SHARE = 0.4
 #: Sentences kept per document (the first ones): bounds storage and the alignment's cost.
 MAX_SENTENCES = 48
 MIN_WORDS = 6
+#: A claim with at least this share of its sentence's words lies inside it gives the sentence
+#: its vector (:func:`claim_stand_ins`): the two texts differ only by quotation marks, a
+#: dateline or a speaker tag, and one text is embedded instead of two. On the first 40 SemEval-2025
+#: EN training articles 0.9 spared 6.7 % of the encoder's word pieces, 0.8 10.4 %; both left the
+#: provenance development corpus's analysis and the seeds' links as they were (the seed rewrite
+#: aligned 8 and 9 sentences instead of 7). 0.9, since a sentence standing for the claim's
+#: content alone aligns more easily, and a false rewrite hides an independent origin.
+NEAR = 0.9
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 _QUOTED = re.compile(r"[\"“‘'][^\"“”]{20,}?[\"”’']")
@@ -71,6 +79,37 @@ def narrative_sentences(text: str, spans: Sequence[tuple[int, int]] = ()) -> lis
         out.append((start + lead, start + lead + len(sentence)))
         if len(out) >= MAX_SENTENCES:
             break
+    return out
+
+
+def claim_stand_ins(spans: Sequence[tuple[int, int]], claims: Sequence[tuple[int, int, int]],
+                    text: str, *, near: float = NEAR) -> list[int | None]:
+    """For each sentence span, the claim whose vector can stand for the sentence's, or None:
+    the longest claim lying inside the sentence with at least ``near`` of its words (the
+    sentence without its quotation marks, a dateline or a closing "…, she said"). ``claims``
+    are ``(start, end, key)`` character spans of ``text``; the key is returned.
+
+    >>> text = '"The council voted on Monday to close the old bridge," the mayor said. The bridge opened in 1890.'
+    >>> claims = [(1, 52, 7), (71, 97, 8)]
+    >>> claim_stand_ins([(0, 70), (71, 97)], claims, text)
+    [None, 8]
+    >>> claim_stand_ins([(0, 70), (71, 97)], claims, text, near=0.7)
+    [7, 8]
+    """
+    by_start = sorted(claims)
+    starts = [c[0] for c in by_start]
+    out: list[int | None] = []
+    for start, end in spans:
+        needed = near * len(_WORDS.findall(text, start, end))
+        best: tuple[int, int] | None = None  # (words, key)
+        for c_start, c_end, key in by_start[bisect.bisect_left(starts, start):]:
+            if c_start >= end:
+                break
+            if c_end <= end:
+                n = len(_WORDS.findall(text, c_start, c_end))
+                if n >= needed and (best is None or n > best[0]):
+                    best = (n, key)
+        out.append(best[1] if best else None)
     return out
 
 

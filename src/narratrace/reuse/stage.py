@@ -25,32 +25,49 @@ from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Claim, DocAnalysis, Document, ReuseFeatures
 from . import (NUM_PERM, REWRITE_NEIGHBOURS, STORY_CANDIDATE, STORY_NEIGHBOURS, signature,
                story_sentences, update_reuse)
-from ._rewrite import narrative_sentences
+from ._rewrite import NEAR, claim_stand_ins, narrative_sentences
 
 
 def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
-                   sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None
-                   ) -> list[ReuseFeatures]:
+                   sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+                   near: float = NEAR) -> list[ReuseFeatures]:
     """The sketches of several documents, with one embedder call for all of them: the
     embedder sorts its inputs by length, so a group's batches pad far less than one
     document's (6.1 s vs 10.4 s for the same 920 texts of 80 news articles, measured here).
     Story sentences, claims and the narrative sentences rewrites are aligned on
     (:func:`~narratrace.reuse._rewrite.narrative_sentences` of the document's sentence spans,
     ``sentences`` by document id; split here when absent) go through the embedder together,
-    and their vectors are stored so that an incremental run never embeds an old text again."""
+    and their vectors are stored so that an incremental run never embeds an old text again.
+
+    Each text is embedded once: a narrative sentence that is nearly one of the document's
+    claims (:func:`~narratrace.reuse._rewrite.claim_stand_ins` at ``near``: the claim is the
+    sentence without quotation marks, a dateline or a speaker tag) takes that claim's vector,
+    and equal texts share one. On the first 40 SemEval-2025 EN training articles the encoder
+    read 1,053 texts (30,716 word pieces) instead of 1,121 (32,928); the claims' vectors are
+    unchanged, and the provenance development corpus's analysis was identical."""
     signatures = [b64(np.asarray(signature(document), dtype="<u4")) for document, _ in items]
     texts: list[str] = []
-    spans: list[tuple[int, int, int]] = []  # per analysed document: (index, first text, n sentences)
+    # Per analysed document: (index, first text, story sentences, the text of each sentence).
+    plans: list[tuple[int, int, int, list[int]]] = []
     narrative: dict[int, list[tuple[int, int]]] = {}
     for index, (document, claims) in enumerate(items):
         if document.analysed:
             story = story_sentences(document)
-            spans.append((index, len(texts), len(story)))
+            first = len(texts)
             texts.extend(story)
             texts.extend(c.text for c in claims)
-            narrative[index] = narrative_sentences(
+            own = narrative[index] = narrative_sentences(
                 document.text, (sentences or {}).get(document.id, ()))
-            texts.extend(document.text[a:b] for a, b in narrative[index])
+            rows = []
+            for (a, b), claim in zip(own, claim_stand_ins(
+                    own, [(c.start, c.end, k) for k, c in enumerate(claims)], document.text,
+                    near=near), strict=True):
+                if claim is None:
+                    rows.append(len(texts))
+                    texts.append(document.text[a:b])
+                else:
+                    rows.append(first + len(story) + claim)
+            plans.append((index, first, len(story), rows))
     # Each distinct text once (a lead sentence that is also a claim, a reprint's claims): a
     # text's vector does not depend on what it is embedded with, so this changes no vector.
     unique = list(dict.fromkeys(texts))
@@ -58,16 +75,14 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
     vectors = np.asarray(nlp.embed(unique), dtype="<f4")[[where[t] for t in texts]] \
         if texts else np.zeros((0, EMBEDDING_DIM), dtype="<f4")
     out = [ReuseFeatures(document.id, sig) for (document, _), sig in zip(items, signatures, strict=True)]
-    for index, first, n in spans:
+    for index, first, n, rows in plans:
         claims = items[index][1]
-        at = first + n + len(claims)
-        own = narrative[index]
         out[index] = ReuseFeatures(
             out[index].doc, out[index].signature, embedding=b64(vectors[first:first + n]), rows=n,
             claim_vectors={c.id: b64(v) for c, v in
-                           zip(claims, vectors[first + n:at], strict=True)},
-            sentence_spans=tuple(own),
-            sentence_vectors=b64(np.asarray(vectors[at:at + len(own)], dtype="<f2")))
+                           zip(claims, vectors[first + n:first + n + len(claims)], strict=True)},
+            sentence_spans=tuple(narrative[index]),
+            sentence_vectors=b64(np.asarray(vectors[rows], dtype="<f2")))
     return out
 
 
