@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from narratrace.analysis import build_analysis
+from narratrace.claims import NEIGHBOURS
 from narratrace.run.corpus import CorpusRun, run_corpus_stages
 from narratrace.options import Options
 from narratrace.records import b64 as _b64
@@ -143,6 +144,13 @@ def test_synthetic_corpus_exercises_every_stage(tmp_path, corpus):
                             story_pairs=run.story_pairs, claim_pairs=run.claim_pairs,
                             backfilled=30)
     assert run.copy_checks and run.story_pairs and run.claim_pairs
+    # Claims fill their NEIGHBOURS-long lists: the incremental runs below update bounded
+    # neighbour lists (new claims push old ones out), not just add pairs (issue #19).
+    listed: dict[str, int] = {}
+    for p in store.pairs("claim"):
+        listed[p["a"]] = listed.get(p["a"], 0) + p["by_a"]
+        listed[p["b"]] = listed.get(p["b"], 0) + p["by_b"]
+    assert max(listed.values()) == NEIGHBOURS
     assert run_corpus_stages(store).backfilled == 0
 
 
