@@ -239,7 +239,9 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
     Each new row is compared with every row, exactly (blocks of at most
     :data:`EXACT_BUDGET` dot products): its own ``k`` best, and every old row it enters the
     ``k`` best of, whose list then drops its last. Pairs between old rows are taken from
-    ``old`` (with their cosines), so the work is O(new rows * n). While ``old`` came from
+    ``old`` (with their cosines), so the work is O(new rows * n); pairs of ``old`` with a
+    row given as new are searched again (an old row whose vector did not change re-enters the
+    same lists). While ``old`` came from
     an exhaustive search (n <= ``CELL * PROBE``) the result is :func:`nearest_lists` of
     every row, up to float32 rounding at a list's ``k``-th place; past that, the old lists
     are the index's and the updates exact.
@@ -251,16 +253,18 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
     """
     n = len(vectors)
     new = np.unique(np.asarray(list(new_rows), dtype=np.int64))
+    fresh = np.zeros(n, dtype=bool)
+    fresh[new] = True
     lists: dict[int, list[tuple[float, int]]] = {}
     for (i, j), (cos, by_i, by_j) in old.items():
+        if fresh[i] or fresh[j]:  # searched again (an old row given as new re-enters as one)
+            continue
         if by_i:
             lists.setdefault(i, []).append((cos, j))
         if by_j:
             lists.setdefault(j, []).append((cos, i))
     if len(new) and n >= 2 and k >= 1:
         mat = np.ascontiguousarray(vectors, dtype=np.float32)
-        fresh = np.zeros(n, dtype=bool)
-        fresh[new] = True
         step = max(1, EXACT_BUDGET // n)
         for lo in range(0, len(new), step):
             q = new[lo:lo + step]
