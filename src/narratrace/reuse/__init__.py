@@ -447,7 +447,7 @@ def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np
                                                      threshold=STORY_CANDIDATE).items():
         key = (ids[r], ids[c])
         stored = None if fresh & set(key) else cached.get(key)
-        row = dict(stored) if stored is not None else {"a": key[0], "b": key[1]}
+        row: dict[str, Any] = dict(stored) if stored is not None else {"a": key[0], "b": key[1]}
         row.update(cos=cos, by_a=by_a, by_b=by_b)
         candidates[(have[r], have[c])] = row
     return candidates

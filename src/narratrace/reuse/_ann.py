@@ -271,8 +271,8 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
             sims = mat[q] @ mat.T
             sims[np.arange(len(q)), q] = -np.inf  # not itself
             rr, cc = np.nonzero(sims >= threshold - 1e-4)
-            qq, cc, cos = _confirm(vectors, q[rr], cc, n, threshold)  # every one, best first
-            for x, r, c in zip(qq.tolist(), cc.tolist(), cos.tolist(), strict=True):
+            qq, cc, found = _confirm(vectors, q[rr], cc, n, threshold)  # all, best first
+            for x, r, c in zip(qq.tolist(), cc.tolist(), found.tolist(), strict=True):
                 lists.setdefault(x, [])
                 if len(lists[x]) < k:  # a new row's own k best (they come best first)
                     lists[x].append((c, r))
