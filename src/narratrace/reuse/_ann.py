@@ -55,10 +55,17 @@ def nearest_pairs(vectors: np.ndarray, rows: Sequence[int] | None = None, *, k: 
     >>> [(i, j) for i, j, _ in nearest_pairs(v, [2], k=5, threshold=0.5)]
     [(2, 3)]
     """
+    return _pairs(*_nearest(vectors, rows, k=k, threshold=threshold, cell=cell, probe=probe))
+
+
+def _nearest(vectors: np.ndarray, rows: Sequence[int] | None, *, k: int, threshold: float,
+             cell: int = CELL, probe: int = PROBE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The confirmed ``(query, row, cosine)`` arrays of :func:`nearest_pairs`."""
     n = len(vectors)
     queries = np.arange(n) if rows is None else np.unique(np.asarray(list(rows), dtype=np.int64))
     if n < 2 or not len(queries) or k < 1:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
     mat = np.ascontiguousarray(vectors, dtype=np.float32)
     cells = max(1, -(-n // cell))
     if cells <= probe:  # exhaustive: one cell holding everything
@@ -68,8 +75,8 @@ def nearest_pairs(vectors: np.ndarray, rows: Sequence[int] | None = None, *, k: 
         centroids = _kmeans(mat, cells)
         members = _assign(mat, centroids)
         probes = _probe(mat[queries], centroids, probe)
-    q_idx, c_idx, sims = _search(mat, queries, probes, members, k, threshold)
-    return _pairs(*_confirm(vectors, q_idx, c_idx, k, threshold))
+    q_idx, c_idx, _ = _search(mat, queries, probes, members, k, threshold)
+    return _confirm(vectors, q_idx, c_idx, k, threshold)
 
 
 def _kmeans(mat: np.ndarray, cells: int) -> np.ndarray:
@@ -196,21 +203,7 @@ def nearest_lists(vectors: np.ndarray, *, k: int, threshold: float) -> Lists:
     >>> sorted((p, round(c, 2), x, y) for p, (c, x, y) in nearest_lists(v, k=1, threshold=0.5).items())
     [((0, 1), 0.96, True, True), ((1, 3), 0.8, False, True), ((2, 3), 0.8, True, False)]
     """
-    n = len(vectors)
-    if n < 2 or k < 1:
-        return {}
-    mat = np.ascontiguousarray(vectors, dtype=np.float32)
-    queries = np.arange(n)
-    cells = max(1, -(-n // CELL))
-    if cells <= PROBE:
-        members = [queries]
-        probes = np.zeros((n, 1), dtype=np.int64)
-    else:
-        centroids = _kmeans(mat, cells)
-        members = _assign(mat, centroids)
-        probes = _probe(mat, centroids, PROBE)
-    q, c, _ = _search(mat, queries, probes, members, k, threshold)
-    return _lists(*_confirm(vectors, q, c, k, threshold))
+    return _lists(*_nearest(vectors, None, k=k, threshold=threshold))
 
 
 def _lists(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> Lists:
