@@ -15,10 +15,10 @@ from typing import Any
 
 from .. import nlp
 from ..records import kind, unb64
-from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..reuse import neighbour_lists
+from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
-from . import NEIGHBOURS, RELATED, STORY, claim_matrix, claim_neighbours, extract_claims, group_claims
+from . import NEIGHBOURS, RELATED, STORY, claim_matrix, extract_claims, group_claims
 
 
 def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
