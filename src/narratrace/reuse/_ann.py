@@ -246,6 +246,8 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
     """
     n = len(vectors)
     new = np.unique(np.asarray(list(new_rows), dtype=np.int64))
+    if not len(new):
+        return dict(old)  # nothing added: every list stays
     fresh = np.zeros(n, dtype=bool)
     fresh[new] = True
     lists: dict[int, list[tuple[float, int]]] = {}
