@@ -216,7 +216,7 @@ class ReuseUpdate:
     copies: dict[tuple[str, str], dict[str, Any] | None]  # copy checks done now: link row or None
     stories: dict[tuple[str, str], dict[str, Any]]  # same-story candidate rows new or changed now
     checked: int = 0  # copy candidates verified exactly in this call
-    dropped: tuple[tuple[str, str], ...] = ()  # stored same-story candidates that are no longer
+    dropped: tuple[tuple[str, str], ...] = ()  # stored same-story candidates no list holds now
 
 
 def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None = None,
