@@ -117,6 +117,35 @@ def test_updated_lists_are_a_full_search_of_the_grown_rows(k, threshold, added):
     assert neighbour_lists(vectors, new.tolist(), old, k=k, threshold=threshold) == want
 
 
+def test_past_the_exhaustive_size_new_rows_get_their_exact_lists_and_old_pairs_only_go():
+    """Issue #19, the bound where a grown store may differ from a fresh run: past CELL * PROBE
+    rows a full search uses the index, while an update gives every new row its exact k best
+    and only drops old pairs (entrants push them out), never inventing one."""
+    k, threshold = 4, 0.7
+    vectors = _clustered(CELL * PROBE + 300, 30, dim=24, noise=0.5, seed=9)
+    new = np.sort(np.random.default_rng(10).choice(len(vectors), size=60, replace=False))
+    old = _split_lists(vectors, new, k, threshold)
+    got = update_lists(vectors, new.tolist(), old, k=k, threshold=threshold)
+    sims = vectors[new].astype(np.float64) @ vectors.astype(np.float64).T
+    fresh = set(new.tolist())
+    for x, row in zip(new.tolist(), sims, strict=True):
+        row[x] = -np.inf
+        best = sorted((c for c in np.nonzero(row >= threshold)[0].tolist()),
+                      key=lambda c: (-row[c], c))[:k]
+        listed = {j if i == x else i for (i, j), (_, by_i, by_j) in got.items()
+                  if (i == x and by_i) or (j == x and by_j)}
+        assert listed == set(best)
+    assert any(len(set(p) & fresh) == 1 for p in got)
+    assert all(cos >= threshold for cos, _, _ in got.values())
+    counts = np.zeros(len(vectors), dtype=int)
+    for (i, j), (_, by_i, by_j) in got.items():
+        counts[i] += by_i
+        counts[j] += by_j
+    assert counts.max() == k
+    assert {p for p in got if not set(p) & fresh} <= set(old)
+    assert {p for p in got if not set(p) & fresh} != set(old)  # entrants pushed some out
+
+
 def test_lists_say_which_side_chose_a_pair_and_pairs_match_nearest_pairs():
     vectors = _clustered(200, 4, noise=0.7, seed=7)
     lists = nearest_lists(vectors, k=4, threshold=0.4)
