@@ -376,10 +376,17 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
     todo = [key for key in sorted(candidates) if key not in found]
     if not todo:
         return out, rows
-    pos = {i: k for k, i in enumerate(have)}
-    lead = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
-                        np.array([(pos[i], pos[j]) for i, j in todo]),
-                        floor=options.same_story_threshold)
+    # The lead term is a pure function of the two leads: computed once per pair, kept in its row.
+    need = [key for key in todo if "lead" not in candidates[key]]
+    if need:
+        pos = {i: k for k, i in enumerate(have)}
+        raw = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
+                           np.array([(pos[i], pos[j]) for i, j in need]))
+        for key, value in zip(need, raw.tolist(), strict=True):
+            candidates[key]["lead"] = value
+    floor = options.same_story_threshold
+    lead = [x if 0.6 * x + _CORROBORATION >= floor - 1e-9 else -1.0  # as story_scores prunes
+            for x in (float(candidates[key]["lead"]) for key in todo)]
     checked = _rewrite_checks(docs, candidates, todo)
     own_names: dict[int, frozenset[str]] = {}
     for pair in todo:
@@ -395,7 +402,7 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         row = candidates[(i, j)]
         credited[i] += row.get("credit_a") is not None
         credited[j] += row.get("credit_b") is not None
-    for (i, j), emb in zip(todo, lead.tolist(), strict=True):
+    for (i, j), emb in zip(todo, lead, strict=True):
         row = candidates[(i, j)]
         a, b = docs[i], docs[j]
         score = _combine(emb, names[a.id], names[b.id], when[a.id], when[b.id], idf) if emb >= 0 else 0.0

@@ -3,7 +3,8 @@ one vector per claim), computed where the document is analysed; copies and same-
 across the corpus, merged from the sketches.
 
 Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates;
-every same-story candidate, with its credits, sentence alignment and passages once computed):
+every same-story candidate, with its lead term, credits, sentence alignment and passages once
+computed):
 each is a pure function of the two documents, so it stays valid while both are stored; only
 pairs with a new document are computed. Copy candidates are found again over every document
 on each run (a sort over every signature's LSH bands, linear in the corpus); same-story
