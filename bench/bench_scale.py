@@ -10,7 +10,8 @@ fresh subprocess (CPU seconds of the process, wall seconds, peak RSS of the run 
 ``cpu = a * n ** b`` by least squares on logs. Sizes alternate across repeats (1k, 5k, 20k,
 1k, 5k, …) so a busy machine spreads its noise over all of them; medians and spreads are printed.
 The incremental case adds ``--add`` documents to the middle size's store and runs the corpus
-stages again, then runs them once more with nothing new.
+stages again, then runs them once more with nothing new; the CPU of each corpus stage is
+printed for the full and the incremental runs.
 
 The documents: synthetic articles (the made-up people, places and topics of
 ``tests/scale_corpus.py``, prose of made-up words with a Zipf-like frequency; a title, a
@@ -193,17 +194,32 @@ def _child(path: str, full: bool) -> None:
     from narratrace.analysis import build_analysis
     from narratrace.run.corpus import run_corpus_stages
 
+    from narratrace.registry import CORPUS_STAGES
+
+    stages_cpu: dict[str, float] = {}
+
+    def timed(stage):
+        def fn(ctx):
+            c = time.process_time()
+            try:
+                return stage.fn(ctx)
+            finally:
+                stages_cpu[stage.name] = time.process_time() - c
+        return dataclasses.replace(stage, fn=fn)
+
     store = open_store(path)
     reset_high_water()
     t0, c0 = time.perf_counter(), time.process_time()
-    run = run_corpus_stages(store, options=Options(quiet=True, incremental=not full))
+    run = run_corpus_stages(store, options=Options(quiet=True, incremental=not full),
+                            stages=[timed(s) for s in CORPUS_STAGES])
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
     peak = high_water_kib() / 1024
     t1, c1 = time.perf_counter(), time.process_time()
     n = len(json.dumps(build_analysis(store)))
+    stages_cpu["rest"] = cpu - sum(stages_cpu.values())  # reading documents, back-fills, writes
     out = {"cpu": cpu, "wall": wall, "peak": peak, "new": run.new, "docs": run.documents,
            "analysis_cpu": time.process_time() - c1, "analysis_wall": time.perf_counter() - t1,
-           "analysis_mib": n / 2**20}
+           "analysis_mib": n / 2**20, "stages": stages_cpu}
     store.close()
     print(json.dumps(out))
 
@@ -315,12 +331,17 @@ def main() -> None:
                 inc.append(_measure(grown, full=False))
                 none.append(_measure(grown, full=False))
             full_cpu = statistics.median(r["cpu"] for r in runs[mid])
-            for label, rs in ((f"{args.add} new into {mid}", inc), ("nothing new", none)):
+            for label, rs in ((f"full run of {mid}", runs[mid]), (f"{args.add} new into {mid}", inc),
+                              ("nothing new", none)):
                 cpu = [r["cpu"] for r in rs]
-                print(f"incremental, {label}: corpus stages {statistics.median(cpu):.1f} s CPU "
-                      f"({min(cpu):.1f}-{max(cpu):.1f}) = {statistics.median(cpu) / full_cpu:.2f}x "
-                      f"the full corpus run; analysis.json "
-                      f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s")
+                if rs is not runs[mid]:
+                    print(f"incremental, {label}: corpus stages {statistics.median(cpu):.1f} s CPU "
+                          f"({min(cpu):.1f}-{max(cpu):.1f}) = {statistics.median(cpu) / full_cpu:.2f}x "
+                          f"the full corpus run; analysis.json "
+                          f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s")
+                print(f"  CPU by stage ({label}, median s): " + ", ".join(
+                    f"{name} {statistics.median(r['stages'][name] for r in rs):.1f}"
+                    for name in rs[0]["stages"]))
             grown.unlink(missing_ok=True)
     if args.recall:
         _recall(sizes[len(sizes) // 2])

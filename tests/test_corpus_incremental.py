@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from narratrace.analysis import build_analysis
+from narratrace.claims import NEIGHBOURS
 from narratrace.run.corpus import CorpusRun, run_corpus_stages
 from narratrace.options import Options
 from narratrace.records import b64 as _b64
@@ -143,6 +144,13 @@ def test_synthetic_corpus_exercises_every_stage(tmp_path, corpus):
                             story_pairs=run.story_pairs, claim_pairs=run.claim_pairs,
                             backfilled=30)
     assert run.copy_checks and run.story_pairs and run.claim_pairs
+    # Claims fill their NEIGHBOURS-long lists: the incremental runs below update bounded
+    # neighbour lists (new claims push old ones out), not just add pairs (issue #19).
+    listed: dict[str, int] = {}
+    for p in store.pairs("claim"):
+        listed[p["a"]] = listed.get(p["a"], 0) + p["by_a"]
+        listed[p["b"]] = listed.get(p["b"], 0) + p["by_b"]
+    assert max(listed.values()) == NEIGHBOURS
     assert run_corpus_stages(store).backfilled == 0
 
 
@@ -200,8 +208,29 @@ def test_nothing_new_changes_nothing_and_compares_nothing(tmp_path, corpus):
     run_corpus_stages(store)
     before = _snapshot(store)
     again = run_corpus_stages(store)
-    assert (again.new, again.gone, again.copy_checks, again.claim_pairs) == (0, 0, 0, 0)
+    assert (again.new, again.gone, again.copy_checks, again.claim_pairs, again.story_pairs) \
+        == (0, 0, 0, 0, 0)
     assert _snapshot(store) == before
+
+
+def test_back_filled_old_documents_are_compared_again_and_equal_a_full_run(tmp_path, corpus):
+    """Issue #19: an old document back-filled in a later run (its event candidates lost here,
+    as a failed stage leaves them) is searched again like a new one; its items re-enter the
+    neighbour lists they were in, and the result is the full run's."""
+    grown = _store(tmp_path, "grown", [corpus[i] for i in range(16)])
+    run_corpus_stages(grown)
+    with grown.transaction():
+        for doc in ("d002", "d009"):
+            grown.replace_annotations(doc, "event_candidates", [])
+    for i in range(16, 20):
+        _add(grown, corpus[i])
+    second = run_corpus_stages(grown)
+    assert (second.new, second.backfilled) == (4, 6)
+    fresh = _store(tmp_path, "fresh", [corpus[i] for i in range(20)])
+    run_corpus_stages(fresh)
+    assert _snapshot(grown) == _snapshot(fresh)
+    for kind in ("copy", "story", "claim"):
+        assert grown.pairs(kind) == fresh.pairs(kind), kind
 
 
 def test_not_incremental_forgets_the_cache_and_gives_the_same_result(tmp_path, corpus):

@@ -233,8 +233,10 @@ def test_pairs_upsert_order_and_drop_by_document(store):
     assert [p["v"] for p in store.pairs("copy")] == [2] and store.pairs("claim") == []
     assert store.corpus_docs() == {"a", "b"}
     store.upsert_document(_doc(1, id="B"))
+    store.add_corpus_docs(["B"])
     store.delete_document("B")
     assert store.pairs("copy") == []
+    assert "B" in store.corpus_docs()  # the next corpus run sees it gone
     store.drop_pairs()
     assert store.corpus_docs() == set() and store.pairs("kind-never-written") == []
 

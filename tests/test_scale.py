@@ -16,7 +16,8 @@ import pytest
 from narratrace.analysis import build_analysis, stream_analysis, write_analysis
 from narratrace.claims import claim_neighbours
 from narratrace.reuse import nearest_pairs, story_candidates
-from narratrace.reuse._ann import CELL, PROBE
+from narratrace.reuse import neighbour_lists
+from narratrace.reuse._ann import CELL, EXACT_BUDGET, PROBE, nearest_lists, update_lists
 from narratrace.run.corpus import run_corpus_stages
 from test_corpus_incremental import _doc_records, _store
 
@@ -91,6 +92,86 @@ def test_the_index_does_not_depend_on_the_order_of_the_rows():
     shuffled = {tuple(sorted((int(perm[i]), int(perm[j]))))
                 for i, j, _ in nearest_pairs(vectors[perm], k=4, threshold=0.7)}
     assert got and got == shuffled
+
+
+def _split_lists(vectors: np.ndarray, new: np.ndarray, k: int, threshold: float):
+    """The lists of the rows not in ``new``, found over those rows alone, in full-row indices."""
+    old_rows = np.setdiff1d(np.arange(len(vectors)), new)
+    sub = nearest_lists(vectors[old_rows], k=k, threshold=threshold)
+    return {(int(old_rows[i]), int(old_rows[j])): v for (i, j), v in sub.items()}
+
+
+@pytest.mark.parametrize("k, threshold, added", [(3, 0.5, 40), (8, 0.3, 1), (2, 0.6, 150)])
+def test_updated_lists_are_a_full_search_of_the_grown_rows(k, threshold, added):
+    """Issue #19: adding rows updates the stored lists to exactly what a search of every row
+    finds, where the k bound binds (rows with far more than k candidates) and new rows sort
+    anywhere among the old."""
+    vectors = _clustered(300, 5, noise=0.5, seed=5)
+    new = np.sort(np.random.default_rng(6).choice(300, size=added, replace=False))
+    old = _split_lists(vectors, new, k, threshold)
+    want = nearest_lists(vectors, k=k, threshold=threshold)
+    sims = vectors @ vectors.T
+    assert ((sims >= threshold).sum(axis=1) - 1).max() > 3 * k, "the k bound must bind"
+    assert old != want  # new rows displace old pairs, and add their own
+    assert update_lists(vectors, new.tolist(), old, k=k, threshold=threshold) == want
+    assert neighbour_lists(vectors, new.tolist(), old, k=k, threshold=threshold) == want
+
+
+def test_past_the_exhaustive_size_new_rows_get_their_exact_lists_and_old_pairs_only_go():
+    """Issue #19, the bound where a grown store may differ from a fresh run: past CELL * PROBE
+    rows a full search uses the index, while an update gives every new row its exact k best
+    and only drops old pairs (entrants push them out), never inventing one."""
+    k, threshold = 4, 0.7
+    vectors = _clustered(CELL * PROBE + 300, 30, dim=24, noise=0.5, seed=9)
+    new = np.sort(np.random.default_rng(10).choice(len(vectors), size=60, replace=False))
+    old = _split_lists(vectors, new, k, threshold)
+    got = update_lists(vectors, new.tolist(), old, k=k, threshold=threshold)
+    sims = vectors[new].astype(np.float64) @ vectors.astype(np.float64).T
+    fresh = set(new.tolist())
+    for x, row in zip(new.tolist(), sims, strict=True):
+        row[x] = -np.inf
+        best = sorted((c for c in np.nonzero(row >= threshold)[0].tolist()),
+                      key=lambda c: (-row[c], c))[:k]
+        listed = {j if i == x else i for (i, j), (_, by_i, by_j) in got.items()
+                  if (i == x and by_i) or (j == x and by_j)}
+        assert listed == set(best)
+    assert any(len(set(p) & fresh) == 1 for p in got)
+    assert all(cos >= threshold for cos, _, _ in got.values())
+    counts = np.zeros(len(vectors), dtype=int)
+    for (i, j), (_, by_i, by_j) in got.items():
+        counts[i] += by_i
+        counts[j] += by_j
+    assert counts.max() == k
+    assert {p for p in got if not set(p) & fresh} <= set(old)
+    assert {p for p in got if not set(p) & fresh} != set(old)  # entrants pushed some out
+
+
+def test_lists_say_which_side_chose_a_pair_and_pairs_match_nearest_pairs():
+    vectors = _clustered(200, 4, noise=0.7, seed=7)
+    lists = nearest_lists(vectors, k=4, threshold=0.4)
+    pairs = nearest_pairs(vectors, k=4, threshold=0.4)
+    assert [(i, j, c) for (i, j), (c, _, _) in sorted(lists.items())] == pairs
+    chosen: dict[int, int] = {}
+    for (i, j), (_, by_i, by_j) in lists.items():
+        assert by_i or by_j
+        chosen[i] = chosen.get(i, 0) + by_i
+        chosen[j] = chosen.get(j, 0) + by_j
+    assert max(chosen.values()) == 4  # each row lists at most k, and the bound is reached
+
+
+def test_no_new_rows_keep_the_lists_and_a_large_update_searches_everything(monkeypatch):
+    from narratrace.reuse import _ann
+
+    vectors = _clustered(120, 3, seed=8)
+    lists = nearest_lists(vectors, k=3, threshold=0.5)
+    assert update_lists(vectors, [], lists, k=3, threshold=0.5) == lists
+    # No stored lists (a run after deletions): every row is searched.
+    assert neighbour_lists(vectors, [5], None, k=3, threshold=0.5) == lists
+    # Stored lists are used while new rows x rows fits the budget, and ignored past it.
+    assert 10 * 120 <= EXACT_BUDGET
+    assert neighbour_lists(vectors, range(10), {}, k=3, threshold=0.5) != lists
+    monkeypatch.setattr(_ann, "EXACT_BUDGET", 10 * 120 - 1)
+    assert neighbour_lists(vectors, range(10), {}, k=3, threshold=0.5) == lists
 
 
 def test_streamed_analysis_is_the_dict_written_out(tmp_path: Path):

@@ -1,9 +1,10 @@
 """The claims stage, both halves: check-worthy propositions per document (with the sentence
 spans the later stages share); claims grouped into families across the corpus.
 
-Claim neighbours (cosine >= ``RELATED``, at most ``NEIGHBOURS`` per claim) come from a bounded
-nearest-neighbour index over every stored claim, rebuilt on each run (linear in the claims);
-the families are recomputed from them, since they are global.
+Claim neighbours (cosine >= ``STORY``, at most ``NEIGHBOURS`` per claim) are stored as pairs:
+a full run searches them for every claim in a bounded nearest-neighbour index, an incremental
+run only for the claims of new documents; the families are recomputed from them, since they
+are global.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from .. import nlp
 from ..records import kind, unb64
+from ..reuse import neighbour_lists
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
-from . import NEIGHBOURS, RELATED, STORY, claim_matrix, claim_neighbours, extract_claims, group_claims
+from . import NEIGHBOURS, RELATED, STORY, claim_matrix, extract_claims, group_claims
 
 
 def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -34,19 +36,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
     vectors = _claim_vectors(ctx.read("reuse_features"), claims)
-    # Neighbours over every claim, in id order, each run: the index is fitted to the whole
-    # corpus (linear: a bounded number of neighbours per claim), so the families are the ones a
-    # full run finds; nothing pairwise is stored.
-    order = sorted(range(len(claims)), key=lambda k: claims[k].id)
-    neighbours: dict[tuple[str, str], float] = {}
-    found = 0
-    if claims:
-        matrix = claim_matrix([claims[k] for k in order], vectors)
-        for i, j, sim in claim_neighbours(matrix, threshold=min(RELATED, STORY)):
-            a, b = claims[order[i]], claims[order[j]]
-            neighbours[(a.id, b.id)] = sim
-            found += a.doc in ctx.new or b.doc in ctx.new
-    ctx.counts["claim_pairs"] = found
+    neighbours = _neighbours(ctx, claims, vectors)
     # Names only matter for claims with a neighbour (a claim without one is its own family).
     paired = {c for pair in neighbours for c in pair}
     entities_by_claim: dict[str, set[str]] = {}
@@ -74,6 +64,40 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
         ctx.store.replace_annotations(doc, "claims", [spec.to_row(c) for c in by_doc[doc]])
     ctx.forget("claims")
     return {"grouped_claims": grouped, "families": families}
+
+
+def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
+                vectors: Mapping[str, Any]) -> dict[tuple[str, str], float]:
+    """Candidate links ``(id_a, id_b) -> cosine`` (``id_a < id_b``), kept in the store as
+    pairs with the side(s) that list each among their ``NEIGHBOURS`` best: a run after
+    documents were added searches only their claims and updates the lists they enter
+    (:func:`narratrace.reuse.neighbour_lists`); the result is a full run's wherever the full
+    search is exhaustive. A run after documents were deleted searches every claim again."""
+    order = sorted(range(len(claims)), key=lambda k: claims[k].id)
+    ids = [claims[k].id for k in order]
+    pos = {claim: p for p, claim in enumerate(ids)}
+    doc_of = {c.id: c.doc for c in claims}
+    stored = {} if ctx.full else {(p["a"], p["b"]): p for p in ctx.store.pairs("claim")}
+    new_rows = [p for p, claim in enumerate(ids) if doc_of[claim] in ctx.new]
+    old = None
+    if not ctx.gone and not ctx.full and len(new_rows) < len(ids):
+        old = {(pos[a], pos[b]): (p["cos"], p["by_a"], p["by_b"]) for (a, b), p in stored.items()
+               if a in pos and b in pos}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    if claims and (new_rows or old is None):
+        matrix = claim_matrix([claims[k] for k in order], vectors)
+        lists = neighbour_lists(matrix, new_rows, old, k=NEIGHBOURS, threshold=min(RELATED, STORY))
+        for (i, j), (cos, by_a, by_b) in lists.items():
+            a, b = ids[i], ids[j]
+            rows[(a, b)] = {"a": a, "b": b, "doc_a": doc_of[a], "doc_b": doc_of[b], "cos": cos,
+                            "by_a": by_a, "by_b": by_b}
+    else:
+        rows = stored
+    changed = [row for key, row in sorted(rows.items()) if stored.get(key) != row]
+    ctx.store.drop_pair_keys("claim", [key for key in stored if key not in rows])
+    ctx.store.put_pairs("claim", changed)
+    ctx.counts["claim_pairs"] = len(changed)
+    return {key: row["cos"] for key, row in rows.items()}
 
 
 def _claim_vectors(features: Sequence[ReuseFeatures], claims: Sequence[Claim]) -> dict[str, Any]:
@@ -120,4 +144,4 @@ CORPUS = CorpusStage("claim_families",
                      requires=("documents", "claims", "reuse_features", "entities",
                                "entity_spans_by_doc", "linked_attributions", "reuse"),
                      assigns=("grouped_claims", "families"), fn=_families,
-                     stamp=f"claims {RELATED} {STORY} k{NEIGHBOURS}")
+                     stamp=f"claims {RELATED} {STORY} k{NEIGHBOURS} kept")

@@ -39,7 +39,7 @@ from ..errors import UsageError
 from ..options import Options
 from ..types import Document, Reuse, ReuseKind
 from ._align import Alignment, align
-from ._ann import nearest_pairs
+from ._ann import nearest_pairs, neighbour_lists
 from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (band_keys, candidate_pairs, estimate_jaccard, lsh_params, merge, minhash,
                        shingle_set)
@@ -49,7 +49,7 @@ from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names
 
 __all__ = ["signature", "find_reuse", "update_reuse", "ReuseUpdate", "copy_candidates",
            "story_candidates", "embed_for_story", "align", "direction", "merge",
-           "estimate_jaccard", "Alignment", "story_sentences", "nearest_pairs", "story_scores",
+           "estimate_jaccard", "Alignment", "story_sentences", "nearest_pairs", "neighbour_lists", "story_scores",
            "align_sentences", "narrative_sentences", "find_credit", "source_names"]
 
 NUM_PERM = 128
@@ -214,8 +214,9 @@ class ReuseUpdate:
 
     links: list[Reuse]
     copies: dict[tuple[str, str], dict[str, Any] | None]  # copy checks done now: link row or None
-    stories: dict[tuple[str, str], dict[str, Any]]  # same-story links aligned now
+    stories: dict[tuple[str, str], dict[str, Any]]  # same-story candidate rows new or changed now
     checked: int = 0  # copy candidates verified exactly in this call
+    dropped: tuple[tuple[str, str], ...] = ()  # stored same-story candidates no list holds now
 
 
 def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None = None,
@@ -226,19 +227,21 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
                  dates: Mapping[str, set[str]] | None = None,
                  embeddings: Mapping[str, np.ndarray] | None = None,
                  sentences: Mapping[str, tuple[np.ndarray, Sequence[tuple[int, int]]]] | None = None,
-                 options: Options = Options()) -> ReuseUpdate:
+                 options: Options = Options(), deleted: bool = False) -> ReuseUpdate:
     """:func:`find_reuse` over ``documents``, given the pairs an earlier run compared.
 
     ``copies`` maps a pair ``(a, b)``, ``a < b``, to its exact copy check (a ``Reuse`` row or
-    None) and ``stories`` holds the same-story links already aligned (rows with ``passages``
-    and ``direction``), among the documents not in ``new`` (``new=None``: every document is
-    new, a full run). Both are pure functions of the two texts, so they stay valid while the
-    documents do. Candidates are found over every document (copies: LSH over every signature;
-    same story: the bounded index of :func:`story_candidates`, fitted to the corpus), so they
-    are the full run's; only the costly part is skipped for pairs done before (exact copy
-    checks, alignments). Every candidate is scored again, in bulk, because a same-story score
-    depends on the corpus (name IDF, canonical entities). The links equal a full run over
-    ``documents``.
+    None) and ``stories`` holds every same-story candidate an earlier run found (rows with its
+    cosine, and its credits, sentence alignment and passages once computed), among the
+    documents not in ``new`` (``new=None``: every document is new, a full run). Both are pure
+    functions of the two texts, so they stay valid while the documents do. Copy candidates are
+    found over every document (LSH over every signature: the full run's); same-story
+    candidates only for the new documents (:func:`_story_candidates`: the full run's wherever
+    its search is exhaustive); the costly part is skipped for pairs done before (exact copy
+    checks, alignments). Every candidate is scored again, in
+    bulk, because a same-story score depends on the corpus (name IDF, canonical entities).
+    ``deleted``: documents were deleted since ``stories`` was found, so every document is
+    searched again (the stored rows still spare the costly part).
     """
     docs = sorted(documents, key=lambda d: d.id)
     ids = [d.id for d in docs]
@@ -281,10 +284,14 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
             done[key] = row
         if row is not None:
             found[(i, j)] = _reuse_from_row(row)
-    story, completed = _same_story(docs, found, entities, dates, embeddings, options,
-                                   fresh=fresh, cached=stories, sentences=sentences or {})
+    story, rows = _same_story(docs, found, entities, dates, embeddings, options,
+                              fresh=fresh, cached=stories, sentences=sentences or {},
+                              deleted=deleted)
     found.update(story)
-    return ReuseUpdate([found[k] for k in sorted(found)], done, completed, checked=len(done))
+    changed = {key: row for key, row in rows.items() if stories.get(key) != row}
+    dropped = tuple(key for key in stories if key not in rows)
+    return ReuseUpdate([found[k] for k in sorted(found)], done, changed, checked=len(done),
+                       dropped=dropped)
 
 
 def copy_candidates(sigs: np.ndarray) -> np.ndarray:
@@ -345,7 +352,8 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                 entities: Mapping[str, set[str]] | None, dates: Mapping[str, set[str]] | None,
                 embeddings: Mapping[str, np.ndarray] | None, options: Options, *,
                 fresh: set[str], cached: Mapping[tuple[str, str], Mapping[str, Any]],
-                sentences: Mapping[str, tuple[np.ndarray, Sequence[tuple[int, int]]]]
+                sentences: Mapping[str, tuple[np.ndarray, Sequence[tuple[int, int]]]],
+                deleted: bool = False
                 ) -> tuple[dict[tuple[int, int], Reuse], dict[tuple[str, str], dict[str, Any]]]:
     """Same-story and rewrite links among the candidates of the story index.
 
@@ -362,23 +370,23 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
     names, when = _story_features([docs[i] for i in have], entities, dates)
     df = Counter(n for i in have for n in names[docs[i].id])
     idf = {n: math.log((len(have) + 1) / (c + 0.5)) for n, c in df.items()}
-    # Candidates over every document, each run: the index is fitted to the whole corpus, so the
-    # candidates are the ones a full run finds. What a pair costs (its alignment) is cached.
-    candidates: dict[tuple[int, int], dict[str, Any]] = {}
-    for r, c, cos in story_candidates(vectors):
-        i, j = sorted((have[r], have[c]))
-        key = (docs[i].id, docs[j].id)
-        old = None if fresh & set(key) else cached.get(key)
-        candidates[(i, j)] = dict(old) if old is not None else {"a": key[0], "b": key[1], "cos": cos}
-    completed: dict[tuple[str, str], dict[str, Any]] = {}
+    candidates = _story_candidates(docs, have, vectors, fresh, cached, deleted=deleted)
+    rows = {(row["a"], row["b"]): row for row in candidates.values()}
     out: dict[tuple[int, int], Reuse] = {}
     todo = [key for key in sorted(candidates) if key not in found]
     if not todo:
-        return out, completed
-    pos = {i: k for k, i in enumerate(have)}
-    lead = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
-                        np.array([(pos[i], pos[j]) for i, j in todo]),
-                        floor=options.same_story_threshold)
+        return out, rows
+    # The lead term is a pure function of the two leads: computed once per pair, kept in its row.
+    need = [key for key in todo if "lead" not in candidates[key]]
+    if need:
+        pos = {i: k for k, i in enumerate(have)}
+        raw = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
+                           np.array([(pos[i], pos[j]) for i, j in need]))
+        for key, value in zip(need, raw.tolist(), strict=True):
+            candidates[key]["lead"] = value
+    floor = options.same_story_threshold
+    lead = [x if 0.6 * x + _CORROBORATION >= floor - 1e-9 else -1.0  # as story_scores prunes
+            for x in (float(candidates[key]["lead"]) for key in todo)]
     checked = _rewrite_checks(docs, candidates, todo)
     own_names: dict[int, frozenset[str]] = {}
     for pair in todo:
@@ -394,7 +402,7 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         row = candidates[(i, j)]
         credited[i] += row.get("credit_a") is not None
         credited[j] += row.get("credit_b") is not None
-    for (i, j), emb in zip(todo, lead.tolist(), strict=True):
+    for (i, j), emb in zip(todo, lead, strict=True):
         row = candidates[(i, j)]
         a, b = docs[i], docs[j]
         score = _combine(emb, names[a.id], names[b.id], when[a.id], when[b.id], idf) if emb >= 0 else 0.0
@@ -407,7 +415,6 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
             continue
         if "passages" not in row:  # aligned once, the first time the pair links
             row["passages"] = [list(p) for p in align(a.text, b.text, shingle=SHINGLE).passages]
-        completed[(a.id, b.id)] = row
         passages = (row.get("aligned") or row["passages"]) if retold else row["passages"]
         if rewrite:
             way, by = decide(a, b, credit_in_a=in_a, credit_in_b=in_b,
@@ -421,7 +428,36 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
             out[(i, j)] = Reuse(a=a.id, b=b.id, kind="same_story", score=score,
                                 passages=tuple(tuple(p) for p in row["passages"]),
                                 direction=way, direction_by=by)
-    return out, completed
+    return out, rows
+
+
+def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np.ndarray,
+                      fresh: set[str], cached: Mapping[tuple[str, str], Mapping[str, Any]], *,
+                      deleted: bool = False) -> dict[tuple[int, int], dict[str, Any]]:
+    """Same-story candidates by document index pair: each a row with its cosine, the sides
+    that list it among their ``STORY_NEIGHBOURS`` best (``by_a``, ``by_b``) and what earlier
+    runs computed for it (``cached``, rows of pairs of documents not in ``fresh``).
+
+    Only the new documents are searched while the cached rows hold every earlier candidate
+    (:func:`neighbour_lists`): the candidates are a full run's wherever the full search is
+    exhaustive.
+    """
+    ids = [docs[i].id for i in have]
+    pos = {doc: r for r, doc in enumerate(ids)}
+    query = [r for r, doc in enumerate(ids) if doc in fresh]
+    old = None
+    if not deleted and len(query) < len(ids):
+        old = {(pos[a], pos[b]): (float(row["cos"]), bool(row.get("by_a")), bool(row.get("by_b")))
+               for (a, b), row in cached.items() if a in pos and b in pos and not fresh & {a, b}}
+    candidates: dict[tuple[int, int], dict[str, Any]] = {}
+    for (r, c), (cos, by_a, by_b) in neighbour_lists(vectors, query, old, k=STORY_NEIGHBOURS,
+                                                     threshold=STORY_CANDIDATE).items():
+        key = (ids[r], ids[c])
+        stored = None if fresh & set(key) else cached.get(key)
+        row: dict[str, Any] = dict(stored) if stored is not None else {"a": key[0], "b": key[1]}
+        row.update(cos=cos, by_a=by_a, by_b=by_b)
+        candidates[(have[r], have[c])] = row
+    return candidates
 
 
 #: The fields of a pair's row that :func:`_pair_evidence` writes.

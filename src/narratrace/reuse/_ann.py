@@ -36,6 +36,10 @@ ROUNDS = 6
 SAMPLE_PER_CELL = 40
 #: Queries compared with one cell at a time (memory O(block * cell)).
 BLOCK = 512
+#: An incremental run compares its new items with every item in blocks of at most this many
+#: dot products (a block's similarity matrix: 80 MB of float32); callers search everything
+#: again, like a full run, when new items x items is more than this.
+EXACT_BUDGET = 20_000_000
 
 
 def nearest_pairs(vectors: np.ndarray, rows: Sequence[int] | None = None, *, k: int,
@@ -51,10 +55,17 @@ def nearest_pairs(vectors: np.ndarray, rows: Sequence[int] | None = None, *, k: 
     >>> [(i, j) for i, j, _ in nearest_pairs(v, [2], k=5, threshold=0.5)]
     [(2, 3)]
     """
+    return _pairs(*_nearest(vectors, rows, k=k, threshold=threshold, cell=cell, probe=probe))
+
+
+def _nearest(vectors: np.ndarray, rows: Sequence[int] | None, *, k: int, threshold: float,
+             cell: int = CELL, probe: int = PROBE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The confirmed ``(query, row, cosine)`` arrays of :func:`nearest_pairs`."""
     n = len(vectors)
     queries = np.arange(n) if rows is None else np.unique(np.asarray(list(rows), dtype=np.int64))
     if n < 2 or not len(queries) or k < 1:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
     mat = np.ascontiguousarray(vectors, dtype=np.float32)
     cells = max(1, -(-n // cell))
     if cells <= probe:  # exhaustive: one cell holding everything
@@ -64,8 +75,8 @@ def nearest_pairs(vectors: np.ndarray, rows: Sequence[int] | None = None, *, k: 
         centroids = _kmeans(mat, cells)
         members = _assign(mat, centroids)
         probes = _probe(mat[queries], centroids, probe)
-    q_idx, c_idx, sims = _search(mat, queries, probes, members, k, threshold)
-    return _confirm(vectors, q_idx, c_idx, sims, k, threshold)
+    q_idx, c_idx, _ = _search(mat, queries, probes, members, k, threshold)
+    return _confirm(vectors, q_idx, c_idx, k, threshold)
 
 
 def _kmeans(mat: np.ndarray, cells: int) -> np.ndarray:
@@ -149,11 +160,12 @@ def _search(mat: np.ndarray, queries: np.ndarray, probes: np.ndarray, members: l
     return np.concatenate(q_out), np.concatenate(c_out), np.concatenate(s_out)
 
 
-def _confirm(vectors: np.ndarray, q: np.ndarray, c: np.ndarray, sims: np.ndarray, k: int,
-             threshold: float) -> list[tuple[int, int, float]]:
-    """Exact float64 cosines, the ``k`` best per query (ties by index), pairs once each."""
+def _confirm(vectors: np.ndarray, q: np.ndarray, c: np.ndarray, k: int, threshold: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact float64 cosines, the ``k`` best per query (ties by index): ``(query, row,
+    cosine)`` arrays, sorted by query, most similar first."""
     if not len(q):
-        return []
+        return q, c, np.zeros(0)
     # In blocks: gathering both rows of every candidate in float64 at once took 6 KiB a pair.
     cos = np.empty(len(q))
     for lo in range(0, len(q), BLOCK * 32):
@@ -165,11 +177,106 @@ def _confirm(vectors: np.ndarray, q: np.ndarray, c: np.ndarray, sims: np.ndarray
     order = np.lexsort((c, -cos, q))  # by query, most similar first, ties by index
     q, c, cos = q[order], c[order], cos[order]
     first = np.searchsorted(q, q, side="left")
-    rank = np.arange(len(q)) - first
-    keep = rank < k
-    q, c, cos = q[keep], c[keep], cos[keep]
+    keep = np.arange(len(q)) - first < k
+    return q[keep], c[keep], cos[keep]
+
+
+def _pairs(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> list[tuple[int, int, float]]:
+    """Each chosen pair once, ``(i, j, cosine)`` with ``i < j``, sorted."""
+    if not len(q):
+        return []
     lo, hi = np.minimum(q, c), np.maximum(q, c)
-    pairs = np.stack([lo, hi], axis=1)
-    pairs, at = np.unique(pairs, axis=0, return_index=True)
+    pairs, at = np.unique(np.stack([lo, hi], axis=1), axis=0, return_index=True)
     return [(int(i), int(j), float(x)) for (i, j), x in zip(pairs.tolist(), cos[at].tolist(),
                                                              strict=True)]
+
+
+#: ``{(i, j): (cosine, i lists j, j lists i)}``, ``i < j``: every pair some row lists among
+#: its ``k`` best, and which side listed it (what :func:`update_lists` needs to go on).
+Lists = dict[tuple[int, int], tuple[float, bool, bool]]
+
+
+def nearest_lists(vectors: np.ndarray, *, k: int, threshold: float) -> Lists:
+    """:func:`nearest_pairs` of every row, with the side(s) that chose each pair.
+
+    >>> v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    >>> sorted((p, round(c, 2), x, y) for p, (c, x, y) in nearest_lists(v, k=1, threshold=0.5).items())
+    [((0, 1), 0.96, True, True), ((1, 3), 0.8, False, True), ((2, 3), 0.8, True, False)]
+    """
+    return _lists(*_nearest(vectors, None, k=k, threshold=threshold))
+
+
+def _lists(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> Lists:
+    out: Lists = {}
+    for i, j, x in zip(q.tolist(), c.tolist(), cos.tolist(), strict=True):
+        key = (min(i, j), max(i, j))
+        _, by_lo, by_hi = out.get(key, (x, False, False))
+        out[key] = (x, by_lo or i < j, by_hi or i > j)
+    return out
+
+
+def neighbour_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists | None, *, k: int,
+                    threshold: float) -> Lists:
+    """The lists of every row: :func:`update_lists` of ``old`` when given and the new rows
+    are few enough (new rows x rows within :data:`EXACT_BUDGET`), else :func:`nearest_lists`
+    (a full run, or one that deleted rows: a list that lost a row takes its next best)."""
+    if old is None or len(set(new_rows)) * len(vectors) > EXACT_BUDGET:
+        return nearest_lists(vectors, k=k, threshold=threshold)
+    return update_lists(vectors, new_rows, old, k=k, threshold=threshold)
+
+
+def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k: int,
+                 threshold: float) -> Lists:
+    """:func:`nearest_lists` after ``new_rows`` were added to the rows ``old`` was found over.
+
+    Each new row is compared with every row, exactly (blocks of at most
+    :data:`EXACT_BUDGET` dot products): its own ``k`` best, and every old row it enters the
+    ``k`` best of, whose list then drops its last. Pairs between old rows are taken from
+    ``old`` (with their cosines), so the work is O(new rows * n); pairs of ``old`` with a
+    row given as new are searched again (an old row whose vector did not change re-enters the
+    same lists). While ``old`` came from
+    an exhaustive search (n <= ``CELL * PROBE``) the result is :func:`nearest_lists` of
+    every row, up to float32 rounding at a list's ``k``-th place; past that, the old lists
+    are the index's and the updates exact.
+
+    >>> v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    >>> update_lists(v, [3], nearest_lists(v[:3], k=1, threshold=0.5), k=1,
+    ...              threshold=0.5) == nearest_lists(v, k=1, threshold=0.5)
+    True
+    """
+    n = len(vectors)
+    new = np.unique(np.asarray(list(new_rows), dtype=np.int64))
+    if not len(new):
+        return dict(old)  # nothing added: every list stays
+    fresh = np.zeros(n, dtype=bool)
+    fresh[new] = True
+    lists: dict[int, list[tuple[float, int]]] = {}
+    for (i, j), (cos, by_i, by_j) in old.items():
+        if fresh[i] or fresh[j]:  # searched again (an old row given as new re-enters as one)
+            continue
+        if by_i:
+            lists.setdefault(i, []).append((cos, j))
+        if by_j:
+            lists.setdefault(j, []).append((cos, i))
+    if len(new) and n >= 2 and k >= 1:
+        mat = np.ascontiguousarray(vectors, dtype=np.float32)
+        step = max(1, EXACT_BUDGET // n)
+        for lo in range(0, len(new), step):
+            q = new[lo:lo + step]
+            sims = mat[q] @ mat.T
+            sims[np.arange(len(q)), q] = -np.inf  # not itself
+            rr, cc = np.nonzero(sims >= threshold - 1e-4)
+            qq, cc, found = _confirm(vectors, q[rr], cc, n, threshold)  # all, best first
+            for x, r, c in zip(qq.tolist(), cc.tolist(), found.tolist(), strict=True):
+                lists.setdefault(x, [])
+                if len(lists[x]) < k:  # a new row's own k best (they come best first)
+                    lists[x].append((c, r))
+                if not fresh[r]:  # an old row it may enter the list of
+                    lists.setdefault(r, []).append((c, x))
+    out: Lists = {}
+    for i, chosen in lists.items():
+        for cos, j in sorted(chosen, key=lambda t: (-t[0], t[1]))[:k]:
+            key = (min(i, j), max(i, j))
+            _, by_lo, by_hi = out.get(key, (cos, False, False))
+            out[key] = (cos, by_lo or i < j, by_hi or i > j)
+    return out

@@ -3,13 +3,14 @@ one vector per claim), computed where the document is analysed; copies and same-
 across the corpus, merged from the sketches.
 
 Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates;
-the alignment of each same-story link): each is a pure function of the two documents, so it
-stays valid while both are stored; only pairs with a new document are computed again.
-Candidates are found again over every document on each run (copies: a sort over every
-signature's LSH bands; same story: a bounded nearest-neighbour index, at most
-``STORY_NEIGHBOURS`` per document within ``STORY_CANDIDATE``), both linear in the corpus, and
-same-story scores depend on corpus-wide name IDF and canonical entities, so they are redone
-(in bulk).
+every same-story candidate, with its lead term, credits, sentence alignment and passages once
+computed):
+each is a pure function of the two documents, so it stays valid while both are stored; only
+pairs with a new document are computed. Copy candidates are found again over every document
+on each run (a sort over every signature's LSH bands, linear in the corpus); same-story
+candidates (at most ``STORY_NEIGHBOURS`` per document within ``STORY_CANDIDATE``) are searched
+only for new documents. Same-story scores depend on corpus-wide name IDF and canonical
+entities, so they are redone (in bulk).
 """
 
 from __future__ import annotations
@@ -131,9 +132,12 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
         sentences=sentences,
         dates=dates, options=ctx.options,
         copies={(p["a"], p["b"]): p["link"] for p in ctx.store.pairs("copy")},
-        stories={(p["a"], p["b"]): p for p in ctx.store.pairs("story")})
+        stories={(p["a"], p["b"]): {k: v for k, v in p.items() if k not in ("doc_a", "doc_b")}
+                 for p in ctx.store.pairs("story")},
+        deleted=bool(ctx.gone))
     ctx.store.put_pairs("copy", [{"a": a, "b": b, "doc_a": a, "doc_b": b, "link": link}
                                  for (a, b), link in sorted(update.copies.items())])
+    ctx.store.drop_pair_keys("story", update.dropped)
     ctx.store.put_pairs("story", [{**row, "doc_a": a, "doc_b": b}
                                   for (a, b), row in sorted(update.stories.items())])
     ctx.counts["copy_checks"], ctx.counts["story_pairs"] = update.checked, len(update.stories)
@@ -144,5 +148,5 @@ DOC = DocStage("reuse", requires=("text", "claims", "sentences"), assigns=("reus
                batch_fn=_features, every_document=True, incomplete=_incomplete)
 CORPUS = CorpusStage("reuse", requires=("documents", "reuse_features", "dates", "entity_spans"),
                      assigns=("reuse",), fn=_reuse,
-                     stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE} k{STORY_NEIGHBOURS}; "
+                     stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE} k{STORY_NEIGHBOURS} kept; "
                            f"rewrite k{REWRITE_NEIGHBOURS}")

@@ -8,15 +8,26 @@ were added does not start over:
 * **pairwise work is cached in the store** (``pairs`` table) by the stages that compare pairs
   (reuse, claim families): each pair is a pure function of its two items, so it stays valid
   while both are stored; a deleted or replaced document takes its pairs with it;
-* **the rest is recomputed from those pairs**, because it is global by definition;
+* **only new items are searched for neighbours**: same-story candidates and claim neighbours
+  are kept as bounded neighbour lists (each pair with the side that lists it), and a run
+  after documents were added compares only their items with every item and updates the lists
+  they enter (:func:`narratrace.reuse.neighbour_lists`); a run after a deletion searches every
+  item again, since a list that lost an item takes its next best;
+* **the rest is recomputed from those pairs**, because it is global by definition (entity
+  merge, same-story scores, family clustering, origins, events: most of an incremental run's
+  CPU, ``bench/bench_scale.py`` prints it by stage);
 * **writes touch only what changed**: per-document rows the corpus stages rewrite (linked
   speakers, claim families) are rewritten only for documents whose rows differ;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
   per-document stage existed, or a document whose stage failed) is back-filled first by running
   that kind's own per-document stage on the stored records it requires.
 
-The result equals a full run over the same documents (``tests/test_corpus_incremental.py``);
-``Options(incremental=False)`` forgets the cached pairs and recomputes everything. The whole
+The result equals a full run over the same documents (``tests/test_corpus_incremental.py``)
+while the full run's neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
+a kind: documents with a story embedding, or claims); past that a full run searches an
+approximate index, and a grown store holds its lists updated exactly, so the two may differ
+in the pairs the index misses. ``Options(incremental=False)`` forgets the cached pairs and
+recomputes everything. The whole
 update is one transaction, so a crash leaves the previous corpus results intact.
 """
 
@@ -48,8 +59,8 @@ class CorpusRun:
     gone: int  # documents deleted or replaced since the last run (their pairs dropped)
     full: bool  # cached pairs were forgotten and everything recomputed
     copy_checks: int = 0  # LSH candidates verified exactly in this run
-    story_pairs: int = 0  # same-story links aligned in this run (stored for the next)
-    claim_pairs: int = 0  # claim-neighbour pairs with a claim of a new document
+    story_pairs: int = 0  # same-story candidate pairs stored or changed in this run
+    claim_pairs: int = 0  # claim-neighbour pairs stored or changed in this run
     backfilled: int = 0  # document kinds computed here for documents stored without them
 
 
@@ -90,7 +101,8 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
 
     ctx = CorpusContext(store=store, options=options, documents=documents, new=new, gone=gone,
                         full=full)
-    backfilled = _backfill(ctx, {r for s in stages for r in s.requires})
+    backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
+    ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     corpus_kinds = set(names(scope="corpus"))
     for stage in stages:
         products = stage.fn(ctx)
@@ -110,10 +122,12 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
 
 
 def _backfill(ctx: CorpusContext, wanted: set[str],
-              stages: Sequence[DocStage] = DOC_STAGES) -> int:
+              stages: Sequence[DocStage] = DOC_STAGES) -> tuple[int, set[str]]:
     """Run the per-document stage of each wanted one-row-per-document kind on the stored
-    documents that lack it (or hold an incomplete one), from the stored records it requires."""
+    documents that lack it (or hold an incomplete one), from the stored records it requires.
+    Returns how many kinds were computed, and for which documents."""
     done = 0
+    which: set[str] = set()
     for stage in stages:
         kinds = [k for k in stage.assigns if k in wanted and kind(k).one]
         if not kinds or "parse" in stage.requires:
@@ -139,10 +153,11 @@ def _backfill(ctx: CorpusContext, wanted: set[str],
                         ctx.store.replace_annotations(document.id, name,
                                                       [kind(name).to_row(out[name])])
             done += len(chunk)
+            which.update(d.id for d in chunk)
         if todo:  # re-read only what was rewritten; the stages reuse the rows read above
             for name in kinds:
                 ctx.forget(name)
-    return done
+    return done, which
 
 
 def _stored_analysis(ctx: CorpusContext, document: Document, requires: Sequence[str]) -> DocAnalysis:

@@ -53,7 +53,8 @@ class Store(Protocol):
         ...
 
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document and all its annotations (a changed file replaces its old version)."""
+        """Remove a document, its annotations and its pairs (a changed file replaces its old
+        version); its corpus mark stays for the next corpus run to see it gone."""
         ...
 
     def count_documents(self) -> int: ...
@@ -74,6 +75,10 @@ class Store(Protocol):
 
     def drop_pairs(self, docs: Iterable[str] | None = None) -> None:
         """Forget the pairs (and corpus marks) of ``docs``; ``None`` forgets all of them."""
+        ...
+
+    def drop_pair_keys(self, kind: str, keys: Iterable[tuple[str, str]]) -> None:
+        """Forget the pairs ``(a, b)`` of ``kind`` (a neighbour list moved on past them)."""
         ...
 
     def corpus_docs(self) -> set[str]: ...

@@ -231,7 +231,9 @@ class PostgresStore:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = %s", (doc_id,))
             self._execute("DELETE FROM documents WHERE id = %s", (doc_id,))
-            self.drop_pairs([doc_id])
+            # Its pairs go; its corpus mark stays, so the next corpus run counts it as gone
+            # (neighbour lists that held it are searched again).
+            self._execute("DELETE FROM pairs WHERE doc_a = %s OR doc_b = %s", (doc_id, doc_id))
 
     # ------------------------------------------------------------------ corpus-stage state
     def put_pairs(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -257,6 +259,11 @@ class PostgresStore:
             if ids:
                 self._execute("DELETE FROM pairs WHERE doc_a = ANY(%s) OR doc_b = ANY(%s)", (ids, ids))
                 self._execute("DELETE FROM corpus_docs WHERE doc = ANY(%s)", (ids,))
+
+    def drop_pair_keys(self, kind: str, keys: Iterable[tuple[str, str]]) -> None:
+        with self.transaction():
+            self._executemany("DELETE FROM pairs WHERE kind = %s AND a = %s AND b = %s",
+                              [(kind, a, b) for a, b in keys])
 
     def corpus_docs(self) -> set[str]:
         return {row[0] for row in self._execute("SELECT doc FROM corpus_docs")}

@@ -178,17 +178,18 @@ class SQLiteStore:
         with self.transaction():
             self._execute("DELETE FROM annotations WHERE doc = ?", (doc_id,))
             self._execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-            self.drop_pairs([doc_id])
+            # Its pairs go; its corpus mark stays, so the next corpus run counts it as gone
+            # (neighbour lists that held it are searched again).
+            self._execute("DELETE FROM pairs WHERE doc_a = ? OR doc_b = ?", (doc_id, doc_id))
 
     # ------------------------------------------------------------------ corpus-stage state
     def put_pairs(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
         with self.transaction():
-            for row in rows:
-                self._execute("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, a, b) "
-                              "DO UPDATE SET doc_a=excluded.doc_a, doc_b=excluded.doc_b, "
-                              "data=excluded.data",
-                              (kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
-                               json.dumps(row, ensure_ascii=False)))
+            self._execute_many("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, a, b) "
+                               "DO UPDATE SET doc_a=excluded.doc_a, doc_b=excluded.doc_b, "
+                               "data=excluded.data",
+                               ((kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
+                                 json.dumps(row, ensure_ascii=False)) for row in rows))
 
     def pairs(self, kind: str) -> list[dict[str, Any]]:
         cur = self._db.execute("SELECT data FROM pairs WHERE kind = ? ORDER BY a, b", (kind,))
@@ -203,6 +204,11 @@ class SQLiteStore:
             for doc in docs:
                 self._execute("DELETE FROM pairs WHERE doc_a = ? OR doc_b = ?", (doc, doc))
                 self._execute("DELETE FROM corpus_docs WHERE doc = ?", (doc,))
+
+    def drop_pair_keys(self, kind: str, keys: Iterable[tuple[str, str]]) -> None:
+        with self.transaction():
+            self._execute_many("DELETE FROM pairs WHERE kind = ? AND a = ? AND b = ?",
+                               ((kind, a, b) for a, b in keys))
 
     def corpus_docs(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT doc FROM corpus_docs")}
