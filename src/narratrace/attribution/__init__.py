@@ -18,7 +18,7 @@ tool's attributions match a gold statement (80.8% at first, judged by hand), fal
 hedges 17 -> 0, denial precision 5/10 -> 6/7. The last step is reports (who put them out),
 channels named apart from their platforms, organisations' officials, comment threads, parser
 slips and sub-headings run into their paragraphs (see ``tests/test_speakers.py``).
-PolNeAR dev with ``scope="all"``: overlap F1 0.798 -> 0.806, source accuracy 0.876 -> 0.879.
+PolNeAR dev with ``scope="all"``: overlap F1 0.798 -> 0.806, source accuracy 0.876 -> 0.878.
 Time is linear in document length (``bench/bench_attribution.py --long``: exponent 0.94).
 """
 
