@@ -69,10 +69,12 @@ def analyze_cli(
         store = open_store(db or f"sqlite:///{out / 'narratrace.sqlite'}")
         with progress_hook(quiet=quiet) as hook:
             summary = analyze(paths, store=store, options=options, progress=hook)
-        analysis = build_analysis(store)
-        json_path = write_analysis(analysis, out / "analysis.json")
-        report_path = out / "report.html"
-        write_text_atomic(report_path, render_report(analysis))
+            hook("write", 0, 1)
+            analysis = build_analysis(store)
+            json_path = write_analysis(analysis, out / "analysis.json")
+            report_path = out / "report.html"
+            write_text_atomic(report_path, render_report(analysis))
+            hook("write", 1, 1)
         store.close()
     except NarratraceError as exc:
         raise fail(exc) from exc
