@@ -261,4 +261,4 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-__all__ = ["MAX_ANALYSED_CHARS", "RunSummary", "analyze"]
+__all__ = ["MAX_ANALYSED_CHARS", "RunSummary", "analyze", "announced"]
