@@ -98,7 +98,7 @@ def classify_narratives(document: Document, *, model: NarrativeModel,
 def label_cues(model: NarrativeModel, narrative: str, subnarrative: str | None) -> Cues:
     """What a sentence must mention to be a label's evidence: the strongest terms of the
     label's head (the subnarrative's when there is one) and the words of its name
-    (:func:`cue_terms`), less those that many labels share (:func:`specific_cues`: "ukraine"
+    (:func:`cue_terms`), less those that many narratives share (:func:`specific_cues`: "ukraine"
     says a sentence is about the war, not that it calls Ukraine a Nazi state). Cached on the
     model."""
     if "cues" not in model._cache:

@@ -217,24 +217,35 @@ def cue_terms(head_weights: np.ndarray, vocabulary: Mapping[str, int], labels: I
     return frozenset(str(names[k]) for k in best), frozenset(stems)
 
 
-#: A cue shared by more than this share of all labels (e.g. "ukraine", "climate") says which
-#: domain a sentence is about, not which label: it does not count.
+#: A cue shared by more than this share of the narratives (e.g. "ukraine", "climate") says
+#: which domain a sentence is about, not which label: it does not count.
 MAX_CUE_SHARE = 0.1
 
 
 
 def specific_cues(raw: Mapping[str, Cues], *, max_share: float = MAX_CUE_SHARE) -> dict[str, Cues]:
-    """Each label's cues without those that more than ``max_share`` of the labels share.
+    """Each label's cues without those that more than ``max_share`` of the narratives share
+    (a narrative and its subnarratives count once: "<narrative>: <sub>" belongs to the
+    narrative before the second colon).
 
-    >>> raw = {f"L{i}": (frozenset({"war", f"t{i}"}), frozenset({"ukrai"})) for i in range(20)}
-    >>> specific_cues(raw)["L3"]
-    (frozenset({'t3'}), frozenset())
+    >>> raw = {f"N{i}": (frozenset({"war", f"t{i}"}), frozenset({"ukrai"})) for i in range(20)}
+    >>> raw["N3: Sub"] = (frozenset({"t3", "x"}), frozenset())
+    >>> specific_cues(raw)["N3"], specific_cues(raw)["N3: Sub"]
+    ((frozenset({'t3'}), frozenset()), (frozenset({'t3', 'x'}), frozenset()))
     """
-    limit = max(1, int(max_share * len(raw)))
-    terms = Counter(t for cues in raw.values() for t in cues[0])
-    stems = Counter(t for cues in raw.values() for t in cues[1])
-    return {label: (frozenset(t for t in cues[0] if terms[t] <= limit),
-                    frozenset(t for t in cues[1] if stems[t] <= limit))
+    def family(label: str) -> str:
+        return ":".join(label.split(":")[:2])
+
+    families: dict[str, tuple[set[str], set[str]]] = {}
+    for label, (terms, stems) in raw.items():
+        seen = families.setdefault(family(label), (set(), set()))
+        seen[0].update(terms)
+        seen[1].update(stems)
+    limit = max(1, int(max_share * len(families)))
+    term_count = Counter(t for terms, _ in families.values() for t in terms)
+    stem_count = Counter(t for _, stems in families.values() for t in stems)
+    return {label: (frozenset(t for t in cues[0] if term_count[t] <= limit),
+                    frozenset(t for t in cues[1] if stem_count[t] <= limit))
             for label, cues in raw.items()}
 
 
@@ -245,10 +256,12 @@ def has_cue(text: str, cues: Cues) -> bool:
     False
     >>> has_cue("Nazis, they said.", (frozenset(), frozenset({"nazis"[:5]})))
     True
+    >>> has_cue("Western aid", (frozenset(), frozenset({"west"})))  # a 4-letter name word
+    True
     """
     terms, stems = cues
     for word in _WORD.findall(text.lower()):
-        if word in terms or (len(word) >= 5 and word[:5] in stems):
+        if word in terms or any(word.startswith(stem) for stem in stems):
             return True
     return False
 
