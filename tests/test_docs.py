@@ -127,6 +127,22 @@ def test_the_readme_demo_session_reproduces(demo_out):
 
 
 @pytest.mark.model
+@pytest.mark.slow
+def test_the_demo_shows_every_view_with_content(demo_out):
+    """Issue #17, item 7: the first run fills the narratives and framing views too."""
+    import json
+
+    out, (code, _) = demo_out
+    assert code == 0
+    analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    narrated = {n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"}
+    assert len(narrated) >= 2 and analysis["framing"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    tab = page[page.index('id="narratives"'):]
+    assert "No narrative labels." not in tab and "CC: " in tab and "Entity framing" in tab
+
+
+@pytest.mark.model
 def test_the_readme_session_on_bad_inputs_reproduces(tmp_path, monkeypatch):
     """`narratrace analyze examples/bad --out bad-out`, run as the README shows it."""
     monkeypatch.chdir(ROOT)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 
 import pytest
 
@@ -105,6 +106,62 @@ def test_empty_tables_have_headers_and_typed_columns(tmp_path, fmt):
             assert "null" not in {str(f.type) for f in schema}
     cols, _ = table_rows(empty, "attributions")
     assert "speaker_name" in cols and "speaker_entity" in cols
+
+
+def _without_pyarrow(monkeypatch) -> None:
+    """Make ``import pyarrow`` fail as it does in the run time's venv (no [parquet] extra)."""
+    for name in ("pyarrow", "pyarrow.parquet"):
+        monkeypatch.setitem(sys.modules, name, None)  # None in sys.modules: ImportError
+
+
+def _stored(tmp_path) -> str:
+    from narratrace.store import open_store
+
+    path = tmp_path / "s.sqlite"
+    open_store(f"sqlite:///{path}").close()
+    return str(path)
+
+
+def test_parquet_without_pyarrow_names_the_extra(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+    from narratrace.errors import UsageError
+    from narratrace.export import export
+    from narratrace.store import open_store
+
+    store = _stored(tmp_path)
+    _without_pyarrow(monkeypatch)
+    result = CliRunner().invoke(app, ["export", store, "--format", "parquet",
+                                      "--out", str(tmp_path / "tables")])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "pyarrow" in message and "[parquet] extra" in message and "--format csv" in message
+    assert not (tmp_path / "tables").exists()  # refused before anything is written
+    opened = open_store(f"sqlite:///{store}")
+    try:
+        with pytest.raises(UsageError, match=r"\[parquet\]") as caught:
+            export(opened, fmt="parquet", out=tmp_path / "lib")
+    finally:
+        opened.close()
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "graphml", "gexf", "stix"])
+def test_other_exports_work_without_pyarrow(tmp_path, monkeypatch, fmt):
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+
+    store = _stored(tmp_path)
+    _without_pyarrow(monkeypatch)
+    out = tmp_path / ("tables" if fmt == "csv" else f"out.{fmt}")
+    result = CliRunner().invoke(app, ["export", store, "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    else:  # an empty store: no JSONL record, the other formats still have their frame
+        assert out.is_file() and (fmt == "jsonl" or out.stat().st_size > 0)
 
 
 # ----------------------------------------------------------------------------- STIX 2.1

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -85,26 +84,57 @@ class _Rate(TextColumn):
         super().__init__("")
 
     def render(self, task):  # type: ignore[no-untyped-def]
+        if task.total is not None and task.total <= 1:
+            return ""  # one step (a corpus stage, the output files): no rate to speak of
         speed = task.finished_speed or task.speed
         return f"{speed:,.1f}/s" if speed else ""
 
 
+#: What each corpus stage does, for its progress line (by the stage's name).
+CORPUS_STEPS = {"entities": "entities merged across documents",
+                "speakers": "speakers linked to entities",
+                "reuse": "text reuse (copies, rewrites, same story)",
+                "claim_families": "claim families", "origins": "claim origins",
+                "events": "events"}
+
+
+def phase_label(phase: str, total: int | None) -> str:
+    """The progress line's words for one phase of a run (see :func:`narratrace.analyze`).
+
+    >>> phase_label("models", None), phase_label("workers", 4), phase_label("workers", None)
+    ('loading models', 'starting 4 worker processes (each loads its models)', 'starting Dask workers')
+    >>> phase_label("corpus:claim_families", 1), phase_label("corpus:new_stage", 1)
+    ('corpus: claim families', 'corpus: new_stage')
+    """
+    if phase == "workers":
+        if total is None:
+            return "starting Dask workers"
+        return f"starting {plural(total, 'worker process', 'worker processes')} (each loads its models)"
+    if phase.startswith("corpus:"):
+        name = phase.removeprefix("corpus:")
+        return f"corpus: {CORPUS_STEPS.get(name, name)}"
+    return {"read": "reading inputs", "models": "loading models",
+            "analyse": "analysing documents",
+            "write": "writing analysis.json and report.html"}.get(phase, phase)
+
+
 @contextmanager
-def progress_hook(*, quiet: bool) -> Iterator[Callable[[str, int, int | None], None]]:
-    """A progress callback drawing rich bars with counts and rates; silent off a terminal."""
-    if quiet or not sys.stderr.isatty():
+def progress_hook(*, quiet: bool, on: Console | None = None
+                  ) -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress callback drawing one rich line per phase, named before its wait, with counts,
+    rates and an ETA; on standard error (``on``: another console), silent off a terminal."""
+    on = on or err_console()
+    if quiet or not on.is_terminal:
         yield lambda phase, n, total: None
         return
-    labels = {"read": "reading inputs", "analyse": "analysing documents",
-              "corpus": "corpus stages (claim families, reuse, provenance, narratives)"}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   MofNCompleteColumn(), _Rate(), TimeElapsedColumn(), TimeRemainingColumn(),
-                  console=err_console(), transient=False) as progress:
+                  console=on, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 
         def hook(phase: str, n: int, total: int | None) -> None:
             if phase not in tasks:
-                tasks[phase] = progress.add_task(labels.get(phase, phase), total=total)
+                tasks[phase] = progress.add_task(phase_label(phase, total), total=total)
             elif total is not None:
                 progress.update(tasks[phase], total=total)
             progress.advance(tasks[phase], n)

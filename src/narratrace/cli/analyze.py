@@ -69,10 +69,12 @@ def analyze_cli(
         store = open_store(db or f"sqlite:///{out / 'narratrace.sqlite'}")
         with progress_hook(quiet=quiet) as hook:
             summary = analyze(paths, store=store, options=options, progress=hook)
-        analysis = build_analysis(store)
-        json_path = write_analysis(analysis, out / "analysis.json")
-        report_path = out / "report.html"
-        write_text_atomic(report_path, render_report(analysis))
+            hook("write", 0, 1)
+            analysis = build_analysis(store)
+            json_path = write_analysis(analysis, out / "analysis.json")
+            report_path = out / "report.html"
+            write_text_atomic(report_path, render_report(analysis))
+            hook("write", 1, 1)
         store.close()
     except NarratraceError as exc:
         raise fail(exc) from exc
@@ -125,8 +127,10 @@ def _findings(analysis: dict) -> str:
     >>> _findings({"entities": [1], "attributions": [{"stance": "denies"}], "dates": [],
     ...            "reuse": [{"kind": "copy"}], "claim_families": [{"docs": ["a"]}],
     ...            "events": [], "narratives": []})
-    'found 1 entity, 1 attribution (1 denial), 0 dates, 1 copy, 0 rewrites and 0 same-story links, 1 claim family (0 across documents), 0 events, 0 documents with a narrative'
+    'found 1 entity, 1 attribution (1 denial), 0 dates, 1 copy, 0 rewrites and 0 same-story links, 1 claim family (0 across documents), 0 events, 0 documents with a narrative (0 as a finding)'
     """
+    from ..narratives import finding_thresholds
+
     attributions = analysis["attributions"]
     denials = sum(a.get("stance") == "denies" for a in attributions)
     reuse = analysis["reuse"]
@@ -134,11 +138,14 @@ def _findings(analysis: dict) -> str:
     rewrites = sum(r["kind"] == "rewrite" for r in reuse)
     families = analysis["claim_families"]
     across = sum(len(f.get("docs", ())) > 1 for f in families)
-    narrated = len({n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"})
+    narrated = {n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"}
+    thresholds = finding_thresholds()
+    found = len({n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"
+                 and thresholds.narrative(n["narrative"], n.get("score"), n.get("evidence") or ())})
     return (f"found {plural(len(analysis['entities']), 'entity', 'entities')}, "
             f"{plural(len(attributions), 'attribution')} ({plural(denials, 'denial')}), "
             f"{plural(len(analysis['dates']), 'date')}, {plural(copies, 'copy', 'copies')}, "
             f"{plural(rewrites, 'rewrite')} and {plural(len(reuse) - copies - rewrites, 'same-story link')}, "
             f"{plural(len(families), 'claim family', 'claim families')} ({across:,} across "
             f"documents), {plural(len(analysis['events']), 'event')}, "
-            f"{plural(narrated, 'document')} with a narrative")
+            f"{plural(len(narrated), 'document')} with a narrative ({found:,} as a finding)")

@@ -54,7 +54,9 @@ def eval_semeval(
     out: Path = typer.Option(..., "--out", help="Folder for subtask-1/2 prediction files."),
 ) -> None:
     """Predict narratives and entity roles in the official SemEval-2025 Task 10 formats;
-    print samples-F1 (coarse, fine), main-role accuracy and exact match when gold is present."""
+    print samples-F1 (coarse, fine), main-role accuracy and exact match when gold is present,
+    and how often a label or main role is right: all of them (``*_precision``) and those the
+    report shows as findings (``*_finding_precision``, calibrated thresholds)."""
     from ..evaluation.splits import training_split_warning
     from ..narratives import load_model, predict_semeval
 

@@ -23,13 +23,16 @@ from ..errors import UsageError
 from ..types import Document, Framing, NarrativeLabel
 from . import _semeval
 from ._features import split_sentences
+from ._findings import (Cues, FindingThresholds, cue_terms, finding_thresholds, has_cue,
+                        specific_cues)
 from ._framing import mention_features, mention_vectors
 from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, decide_roles,
                      frame_scores, frame_scores_contextual, framing_encoder,
                      has_contextual_heads, load_model, official_labels, score_documents)
 
 __all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narratives",
-           "frame_entities", "train", "predict_semeval", "FRAMED_TYPES"]
+           "frame_entities", "train", "predict_semeval", "FRAMED_TYPES", "FindingThresholds",
+           "finding_thresholds", "label_cues"]
 
 # Entity types worth framing in a full pipeline run: the SemEval annotations frame people,
 # organisations, countries/places and groups, never outlets or dates.
@@ -58,7 +61,10 @@ def classify_narratives(document: Document, *, model: NarrativeModel,
 
     ``sentences`` are ``(start, end)`` spans into ``document.text`` (e.g. from the parser); a
     regex splitter is used when they are not given. Evidence sentences are those whose own
-    TF-IDF vector scores highest under the label's linear head (positive contributions only).
+    TF-IDF vector scores highest under the label's linear head (positive contributions only)
+    among the sentences that mention one of the label's cues (:func:`label_cues`): a sentence
+    that says nothing of the label is never its evidence, and a label without such a sentence
+    has none (and so is no finding: :class:`FindingThresholds`).
     ``scores`` (from :func:`score_documents`) saves scoring the text again when the caller
     already has them.
     """
@@ -81,10 +87,33 @@ def classify_narratives(document: Document, *, model: NarrativeModel,
         evidence: tuple[tuple[int, int], ...] = ()
         if x is not None:
             contrib = x @ head.weights[row]
-            best = [int(k) for k in np.argsort(-contrib)[:EVIDENCE_SENTENCES] if contrib[k] > 0]
-            evidence = tuple(spans[k] for k in sorted(best))
+            cues = label_cues(model, narrative, sub)
+            cued = [int(k) for k in np.argsort(-contrib) if contrib[k] > 0
+                    and has_cue(document.text[spans[k][0]:spans[k][1]], cues)]
+            evidence = tuple(spans[k] for k in sorted(cued[:EVIDENCE_SENTENCES]))
         out.append(NarrativeLabel(document.id, narrative, sub, round(score, 4), evidence))
     return out
+
+
+def label_cues(model: NarrativeModel, narrative: str, subnarrative: str | None) -> Cues:
+    """What a sentence must mention to be a label's evidence: the strongest terms of the
+    label's head (the subnarrative's when there is one) and the words of its name
+    (:func:`cue_terms`), less those that many narratives share (:func:`specific_cues`: "ukraine"
+    says a sentence is about the war, not that it calls Ukraine a Nazi state). Cached on the
+    model."""
+    if "cues" not in model._cache:
+        vocabulary = model.doc_tfidf.vocabulary
+        idf = model.doc_tfidf.idf
+        raw = {name: cue_terms(model.heads["coarse"].weights[j].astype(np.float32),
+                               vocabulary, [name], idf=idf)
+               for j, name in enumerate(model.narratives)}
+        raw.update({name: cue_terms(model.heads["fine"].weights[k].astype(np.float32),
+                                    vocabulary, [name], idf=idf)
+                    for k, name in enumerate(model.subnarratives)})
+        model._cache["cues"] = specific_cues(raw)
+    cues: dict[str, Cues] = model._cache["cues"]
+    label = narrative if subnarrative is None else f"{narrative}: {subnarrative}"
+    return cues.get(label, cues.get(narrative, (frozenset(), frozenset())))
 
 
 def _mention_tuple(m: Any) -> tuple[int, int, str, str | None]:
@@ -204,6 +233,7 @@ def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel,
     listed = data_dir / _semeval.MENTIONS_FILE
     source = listed if listed.is_file() else gold_frames if gold_frames.is_file() else None
     framed: list[_semeval.FramingRow] = []
+    role_scores: list[float] = []
     if source is not None:
         wanted = [r for r in _semeval.read_framing(source, texts=texts) if r.doc in texts]
         by_doc: dict[str, list[_semeval.FramingRow]] = {}
@@ -215,6 +245,7 @@ def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel,
                            max_contextual=len(doc_rows))  # a short list: frame all in context
             framed.extend(_semeval.FramingRow(r.doc, r.mention, r.start, r.end, main, fine)
                           for r, (main, fine, _) in zip(doc_rows, roles))
+            role_scores.extend(p for _, _, p in roles)
     _semeval.write_lines(out_dir / _semeval.FRAMING_PREDICTIONS,
                          (_semeval.format_framing(r) for r in framed))
     result["mentions"] = len(framed)
@@ -225,7 +256,46 @@ def predict_semeval(data_dir: Path, out_dir: Path, *, model: NarrativeModel,
         result.update(_semeval.narrative_scores(
             gold, preds, coarse_classes=[*model.narratives, OTHER],
             fine_classes=[*model.subnarratives, OTHER]))
+        result.update(_narrative_findings(model, texts, scores_of, gold))
     if gold_frames.is_file():
         gold_rows = [r for r in _semeval.read_framing(gold_frames, texts=texts) if r.doc in texts]
         result.update(_semeval.framing_scores(gold_rows, framed))
+        result.update(_role_findings(model, framed, role_scores, gold_rows))
     return result
+
+
+def _precision(rows: list[tuple[bool, bool]]) -> dict[str, Any]:
+    """Counts and precision of ``(right, finding)`` predictions: all of them, and the findings."""
+    found = [right for right, finding in rows if finding]
+    return {"predicted": len(rows),
+            "precision": round(sum(r for r, _ in rows) / len(rows), 4) if rows else None,
+            "findings": len(found),
+            "finding_precision": round(sum(found) / len(found), 4) if found else None}
+
+
+def _narrative_findings(model: NarrativeModel, texts: dict[str, str],
+                        scores_of: dict[str, DocScores],
+                        gold: dict[str, _semeval.GoldNarratives]) -> dict[str, Any]:
+    """How often a narrative label is right (its narrative among the article's gold ones), for
+    every label and for those shown as findings (:class:`FindingThresholds`, cued evidence)."""
+    thresholds = FindingThresholds.from_meta(model.meta)
+    rows = []
+    for doc_id, text in texts.items():
+        if doc_id not in gold:
+            continue
+        document = Document(doc_id, doc_id, text, text, language="en")
+        for label in classify_narratives(document, model=model, scores=scores_of[doc_id]):
+            if label.narrative != OTHER:
+                rows.append((label.narrative in gold[doc_id].coarse,
+                             thresholds.narrative(label.narrative, label.score, label.evidence)))
+    return {f"narrative_labels_{k}": v for k, v in _precision(rows).items()}
+
+
+def _role_findings(model: NarrativeModel, framed: list[_semeval.FramingRow],
+                   scores: list[float], gold_rows: list[_semeval.FramingRow]) -> dict[str, Any]:
+    """How often a framed mention's main role is right, for all and for the findings."""
+    thresholds = FindingThresholds.from_meta(model.meta)
+    truth = {(r.doc, r.start, r.end): r.main_role for r in gold_rows}
+    rows = [(truth.get((r.doc, r.start, r.end)) == r.main_role, thresholds.role(r.main_role, p))
+            for r, p in zip(framed, scores) if (r.doc, r.start, r.end) in truth]
+    return {f"main_roles_{k}": v for k, v in _precision(rows).items()}

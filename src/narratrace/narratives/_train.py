@@ -46,6 +46,7 @@ from ._features import Tfidf, sklearn_vectorizer
 from . import _finetune as finetune
 from ._finetune import Deltas, Window
 from ._framing import mention_features, mention_vectors, piece_windows
+from ._findings import calibrate
 from ._priors import fit_priors, leave_article_out
 from ._model import (OTHER, DocScores, Head, NarrativeModel, decide, decide_roles,
                      official_labels, sigmoid, softmax, top_narrative)
@@ -368,18 +369,14 @@ class _Contextual:
                     [(self.rows[k].start, self.rows[k].end) for k in ks], encoder=encoder)
         return out
 
-    def evaluate(self, m: _Mentions, train: np.ndarray, idx: np.ndarray, deltas: Deltas,
-                 heads: dict[str, Head]) -> tuple[int, int]:
+    def predict(self, m: _Mentions, train: np.ndarray, idx: np.ndarray, deltas: Deltas,
+                heads: dict[str, Head]) -> list[tuple[str, tuple[str, ...], float]]:
+        """``(main role, fine roles, P(main role))`` of mentions ``idx``, as the pipeline
+        frames them."""
         x = np.hstack([self.vectors(deltas, idx), _contextual_extra(m, train, idx)])
         pm, pr = softmax(heads["main_ctx"].scores(x)), softmax(heads["roles_ctx"].scores(x))
-        main_ok = exact = 0
-        for row, i in enumerate(idx):
-            main, fine, _ = decide_roles(pm[row], pr[row], main_roles=m.main_roles,
-                                         fine_roles=m.fine_roles, taxonomy=m.taxonomy,
-                                         extra=1.01)
-            main_ok += main == m.rows[i].main_role
-            exact += set(fine) == set(m.rows[i].fine_roles)
-        return main_ok, exact
+        return [decide_roles(pm[row], pr[row], main_roles=m.main_roles, fine_roles=m.fine_roles,
+                             taxonomy=m.taxonomy, extra=1.01) for row in range(len(idx))]
 
 
 def _contextual(rows: list[S.FramingRow], texts: dict[str, str],
@@ -393,6 +390,111 @@ def _contextual(rows: list[S.FramingRow], texts: dict[str, str],
     except (ModelNotFoundError, ImportError) as exc:
         say(f"framing: no contextual heads ({exc})")
         return None
+
+
+def _narrative_cv(data: _Docs, folds: int, seed: int, say: Callable[[str], None],
+                  ) -> tuple[list[np.ndarray], dict[int, DocScores], list[dict[str, float]]]:
+    """Nested CV for honest narrative metrics: the outer folds, each article's scores from the
+    heads of the other folds, and each outer fold's thresholds (tuned on its training part)."""
+    all_idx = np.arange(len(data.ids))
+    outer = _folds(len(data.ids), folds, seed)
+    preds_scores: dict[int, DocScores] = {}
+    fold_th = []
+    for n, te in enumerate(outer, 1):
+        tr = np.setdiff1d(all_idx, te)
+        th = tune_thresholds(data, tr, _oof_scores(data, tr, max(2, folds - 1), seed))
+        tfidf, heads = fit_documents(data, tr)
+        fold_th.append(th)
+        for i, s in zip(te, _score(tfidf, heads, [data.texts[i] for i in te])):
+            preds_scores[int(i)] = s
+        say(f"narratives: outer fold {n}/{folds} done")
+    return outer, preds_scores, fold_th
+
+
+def _narrative_findings(data: _Docs, outer: list[np.ndarray], scores: dict[int, DocScores],
+                        fold_th: list[dict[str, float]]) -> list[tuple[str, float, bool]]:
+    """``(narrative, score, right)`` of every narrative label the nested CV predicted (its
+    narrative among the article's gold narratives), for the finding thresholds."""
+    rows = []
+    for n, te in enumerate(outer):
+        for i in te:
+            for narrative, _, score in decide(scores[int(i)], narratives=data.narratives,
+                                              subnarratives=data.subnarratives,
+                                              thresholds=fold_th[n]):
+                if narrative != OTHER:
+                    rows.append((narrative, score, narrative in data.gold[i].coarse))
+    return rows
+
+
+def _framing_cv(ment: _Mentions, ctx: _Contextual | None, folds: int, seed: int,
+                say: Callable[[str], None]) -> tuple[int, int, int, int, list[tuple[str, float, bool]]]:
+    """Framing CV grouped by article: main-role and exact-match hits of the TF-IDF heads and
+    of the contextual heads, and ``(main role, P(main role), right)`` of each contextual
+    prediction (for the finding thresholds)."""
+    midx = np.arange(len(ment.rows))
+    main_ok = exact = ctx_main = ctx_exact = 0
+    role_rows: list[tuple[str, float, bool]] = []
+    for n, te in enumerate(_mention_folds(ment, midx, folds, seed), 1):
+        tr = np.setdiff1d(midx, te)
+        extra = _tune_extra(ment, tr, max(2, folds - 1), seed)
+        tfidf, heads = fit_mentions(ment, tr)
+        a, e = _mention_eval(ment, te, tfidf, heads, extra)
+        main_ok, exact = main_ok + a, exact + e
+        if ctx is not None:
+            for i, (main, fine, p) in zip(te, ctx.predict(ment, tr, te, *ctx.fit(ment, tr, seed))):
+                gold = ment.rows[i]
+                ctx_main += main == gold.main_role
+                ctx_exact += set(fine) == set(gold.fine_roles)
+                role_rows.append((main, p, main == gold.main_role))
+            say(f"framing: outer fold {n}/{folds} fine-tuned")
+    return main_ok, exact, ctx_main, ctx_exact, role_rows
+
+
+def _findings(narrative_rows: list[tuple[str, float, bool]],
+              role_rows: list[tuple[str, float, bool]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The finding thresholds (``thresholds.findings``) and what they kept in CV (metrics)."""
+    narratives, roles = calibrate(narrative_rows), calibrate(role_rows)
+    thresholds = {"narratives": narratives["thresholds"], "roles": roles["thresholds"]}
+    return thresholds, {"narratives": narratives, "roles": roles}
+
+
+def calibrate_findings(data_dir: Path, model_dir: Path, *, folds: int = 5, seed: int = 0,
+                       framing: bool = True,
+                       progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Calibrate the finding thresholds of the model in ``model_dir`` (trained on
+    ``data_dir`` with these folds and seed) by the cross-validation :func:`train` runs, and
+    write them into its metadata; the arrays are not touched. Returns the findings metrics.
+    ``framing=False`` calibrates the narratives only (minutes; the framing CV fine-tunes the
+    encoder five times) and keeps the roles' thresholds the metadata has."""
+    from ._model import META
+
+    say = progress or (lambda _msg: None)
+    data_dir, model_dir = Path(data_dir), Path(model_dir)
+    texts = S.read_documents(data_dir)
+    gold = {k: v for k, v in S.read_narratives(data_dir / S.NARRATIVES_FILE).items() if k in texts}
+    narratives, subnarratives = label_lists(data_dir, gold)
+    ids = sorted(gold)
+    data = _Docs(ids, [texts[i] for i in ids], gold, narratives, subnarratives)
+    outer, preds_scores, fold_th = _narrative_cv(data, folds, seed, say)
+    role_rows: list[tuple[str, float, bool]] = []
+    if framing:
+        rows = [r for r in S.read_framing(data_dir / S.FRAMING_FILE, texts=texts)
+                if r.doc in gold and r.main_role]
+        ment = _Mentions(rows, texts, role_taxonomy(data_dir),
+                         {ids[i]: preds_scores[i].coarse for i in range(len(ids))})
+        role_rows = _framing_cv(ment, _contextual(rows, texts, say), folds, seed, say)[4]
+    path = model_dir / META
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    thresholds, findings = _findings(_narrative_findings(data, outer, preds_scores, fold_th),
+                                     role_rows)
+    if not framing:  # keep what the metadata has for the roles
+        old = meta["thresholds"].get("findings") or {}
+        thresholds["roles"] = old.get("roles", {})
+        findings["roles"] = meta.get("metrics", {}).get("findings", {}).get("roles", {})
+    meta["thresholds"]["findings"] = thresholds
+    meta.setdefault("metrics", {})["findings"] = findings
+    path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return findings
 
 
 # --------------------------------------------------------------------------- entry point
@@ -418,20 +520,9 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
     data = _Docs(ids, [texts[i] for i in ids], gold, narratives, subnarratives)
     all_idx = np.arange(len(ids))
 
-    # Nested CV for honest narrative metrics.
-    outer = _folds(len(ids), folds, seed)
-    preds_scores: dict[int, DocScores] = {}
-    fold_th = []
-    for n, te in enumerate(outer, 1):
-        tr = np.setdiff1d(all_idx, te)
-        th = tune_thresholds(data, tr, _oof_scores(data, tr, max(2, folds - 1), seed))
-        tfidf, heads = fit_documents(data, tr)
-        scores = _score(tfidf, heads, [data.texts[i] for i in te])
-        fold_th.append(th)
-        for i, s in zip(te, scores):
-            preds_scores[int(i)] = s
-        say(f"narratives: outer fold {n}/{folds} done")
+    outer, preds_scores, fold_th = _narrative_cv(data, folds, seed, say)
     cv_pred = {}
+    narrative_rows = _narrative_findings(data, outer, preds_scores, fold_th)
     for n, te in enumerate(outer):
         for i in te:
             c, f = official_labels(decide(preds_scores[int(i)], narratives=narratives,
@@ -454,22 +545,13 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
         if frame_path.is_file() else []
     framing_cv: dict[str, Any] = {"mentions": len(rows)}
     priors = deltas = None
+    role_rows: list[tuple[str, float, bool]] = []
     if len(rows) >= 2 * folds:
         oof_coarse = {ids[i]: preds_scores[int(i)].coarse for i in all_idx}
         ment = _Mentions(rows, texts, taxonomy, oof_coarse)
         ctx = _contextual(rows, texts, say)
         midx = np.arange(len(rows))
-        main_ok = exact = ctx_main = ctx_exact = 0
-        for n, te in enumerate(_mention_folds(ment, midx, folds, seed), 1):
-            tr = np.setdiff1d(midx, te)
-            extra = _tune_extra(ment, tr, max(2, folds - 1), seed)
-            tfidf, heads = fit_mentions(ment, tr)
-            a, e = _mention_eval(ment, te, tfidf, heads, extra)
-            main_ok, exact = main_ok + a, exact + e
-            if ctx is not None:
-                a, e = ctx.evaluate(ment, tr, te, *ctx.fit(ment, tr, seed))
-                ctx_main, ctx_exact = ctx_main + a, ctx_exact + e
-                say(f"framing: outer fold {n}/{folds} fine-tuned")
+        main_ok, exact, ctx_main, ctx_exact, role_rows = _framing_cv(ment, ctx, folds, seed, say)
         majority = float(np.bincount(ment.y_main).max() / len(rows))
         tfidf_cv = {"main_role_accuracy": round(main_ok / len(rows), 4),
                     "exact_match_ratio": round(exact / len(rows), 4)}
@@ -495,16 +577,18 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
                                        np.zeros(len(ment_roles), np.float32))}
         thresholds["extra_role"] = 1.01
 
+    finding_thresholds, findings = _findings(narrative_rows, role_rows)
     metrics = {"narratives": {**narrative_cv, "domain_accuracy": round(domain_acc, 4),
                               "fold_thresholds": fold_th},
-               "framing": framing_cv, "folds": folds, "seed": seed,
+               "framing": framing_cv, "findings": findings, "folds": folds, "seed": seed,
                "protocol": "nested k-fold CV: thresholds tuned on inner out-of-fold scores of "
                            "each outer training part; framing folds grouped by article"}
     meta = {"format": 1, "trained": date.today().isoformat(),
             "data": {"dir": data_dir.name, "articles": len(ids), "mentions": len(rows)},
             "narratives": narratives, "subnarratives": subnarratives,
             "main_roles": list(taxonomy), "fine_roles": [r for m in taxonomy for r in taxonomy[m]],
-            "role_taxonomy": taxonomy, "thresholds": thresholds, "metrics": metrics,
+            "role_taxonomy": taxonomy, "thresholds": {**thresholds, "findings": finding_thresholds},
+            "metrics": metrics,
             "train_seconds": round(time.perf_counter() - t0, 1)}
     model = NarrativeModel(doc_tfidf=doc_tfidf, mention_tfidf=mention_tfidf,
                            heads={**doc_heads, **mention_heads}, meta=meta, priors=priors,

@@ -405,6 +405,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
                  "stance": as_str(a.get("stance")) or "asserts", "hedges": list(a.get("hedges") or ()),
                  "medium": a.get("medium"), "speaker_text": as_str(sp.get("text"))})
 
+    from ..narratives import finding_thresholds
+
+    findings = finding_thresholds()  # below its threshold a label or role is no finding
     n_framing = 0
     for f in store.annotations("framing"):
         n_framing += 1
@@ -413,7 +416,8 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
             idx.framing.setdefault(framed, []).append(
                 {"doc": as_str(f.get("doc")), "start": f.get("start"), "end": f.get("end"),
                  "mention": as_str(f.get("entity")), "main_role": as_str(f.get("main_role")),
-                 "fine_roles": list(f.get("fine_roles") or ()), "score": f.get("score")})
+                 "fine_roles": list(f.get("fine_roles") or ()), "score": f.get("score"),
+                 "note": findings.role_note(as_str(f.get("main_role")), f.get("score"))})
 
     n_claims = 0
     for c in store.annotations("claims"):
@@ -473,7 +477,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
         n_narratives += 1
         idx.narratives_by_doc.setdefault(as_str(n.get("doc")), []).append(
             {"narrative": as_str(n.get("narrative")), "subnarrative": n.get("subnarrative"),
-             "score": n.get("score")})
+             "score": n.get("score"),
+             "note": findings.narrative_note(as_str(n.get("narrative")), n.get("score"),
+                                             _list(n.get("evidence")))})
 
     idx.counts = {"documents": len(idx.docs),
                   "analysed": sum(1 for d in idx.docs.values() if d["analysed"]),

@@ -456,6 +456,8 @@ def model_quality() -> dict[str, Any] | None:
             "majority": _float(framing.get("majority_main_role_accuracy")),
             "exact_match": _float(framing.get("exact_match_ratio")),
             "mentions": _int(framing.get("mentions")),
+            "target_precision": _float(((metrics or {}).get("findings") or {})
+                                       .get("narratives", {}).get("target_precision")),
             # named, not linked: the report links only inside itself and to the articles
             "card": "narratrace/narratives/MODEL_CARD.md"}
 
@@ -618,36 +620,51 @@ def _citations(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]
 
 
 def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+    """Each document's narrative labels, findings first: a label below its calibrated
+    threshold, or without a cued evidence sentence, is kept with ``finding`` False."""
+    from ..narratives import finding_thresholds
+
+    thresholds = finding_thresholds()
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for n in _items(analysis, "narratives"):
         doc = _str(n.get("doc"))
         text = docs.text.get(doc, "")
         evidence = []
-        for ev in n.get("evidence") or []:
-            if isinstance(ev, (list, tuple)) and len(ev) >= 2:
-                piece = _excerpt(text, _int(ev[0]), _int(ev[1]))
-                if piece:
-                    evidence.append(piece)
-        by_doc[doc].append({"narrative": _str(n.get("narrative")),
-                            "subnarrative": _str(n.get("subnarrative")),
-                            "score": _float(n.get("score")), "evidence": evidence})
+        spans = [ev for ev in n.get("evidence") or [] if isinstance(ev, (list, tuple)) and len(ev) >= 2]
+        for ev in spans:
+            piece = _excerpt(text, _int(ev[0]), _int(ev[1]))
+            if piece:
+                evidence.append(piece)
+        narrative, score = _str(n.get("narrative")), _float(n.get("score"))
+        note = thresholds.narrative_note(narrative, score, spans)
+        by_doc[doc].append({"narrative": narrative, "subnarrative": _str(n.get("subnarrative")),
+                            "score": score, "evidence": evidence, "finding": note is None,
+                            "note": note})
     out = []
     for doc, labels in by_doc.items():
-        labels.sort(key=lambda r: -(r["score"] or 0.0))
+        labels.sort(key=lambda r: (not r["finding"], -(r["score"] or 0.0)))
         out.append({"doc": docs.ref(doc), "labels": labels})
     return out
 
 
 def _framing(analysis: Mapping[str, Any], docs: _Docs,
              names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Framed mentions; ``finding`` False when P(main role) is below the role's calibrated
+    threshold (shown as such, after the findings)."""
+    from ..narratives import finding_thresholds
+
+    thresholds = finding_thresholds()
     rows = []
     for f in _items(analysis, "framing"):
         doc, entity = _str(f.get("doc")), _str(f.get("entity"))
+        role, score = _str(f.get("main_role")), _float(f.get("score"))
+        note = thresholds.role_note(role, score)
         rows.append({"doc": docs.ref(doc), "entity": names.get(entity) or entity,
-                     "role": _str(f.get("main_role")), "fine": _strs(f.get("fine_roles")),
-                     "score": _float(f.get("score")),
+                     "role": role, "fine": _strs(f.get("fine_roles")), "score": score,
+                     "finding": note is None, "note": note,
                      "excerpt": _excerpt(docs.text.get(doc, ""), _int(f.get("start")),
                                          _int(f.get("end")))})
+    rows.sort(key=lambda r: not r["finding"])  # stable: findings first, each in stored order
     return rows
 
 

@@ -7,18 +7,21 @@ the corpus results up to date (:mod:`.corpus`). Nothing here runs in a worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import NarratraceError, StoreError
 from ..options import Options
-from ..stage import Models, StageContext
+from ..registry import CORPUS_STAGES
+from ..stage import CorpusContext, CorpusStage, Models, StageContext
 from ..store import Store
 from ..types import Document, RawDocument, Rejected
 from .corpus import run_corpus_stages
 from .engines import engine
+from .engines.processes import cpu_cores, local_workers
 from .plan import ProgressHook, fresh_inputs, plan_inputs
 from .prepare import prepare_documents
 from .writer import save_analysis, save_rejected
@@ -59,6 +62,12 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     transaction (the per-document completion marker); a changed input at the path of a stored
     document replaces it. Inputs are read twice (ids and repeated lines first, then chunk by
     chunk), so memory does not grow with the corpus during the per-document phase.
+
+    ``progress(phase, advance, total)`` is told, in order and before each wait: ``read``
+    (inputs planned), ``models`` (models loaded in this process; ``total`` is set when they
+    are), ``workers`` (``total``: the worker processes starting, None when a Dask cluster
+    decides; done when the first result is back), ``analyse`` (documents analysed) and
+    ``corpus:NAME`` for each corpus stage (0 of 1 when it starts, 1 when it ends).
     """
     tick = progress or (lambda phase, n, total: None)
     runner = engine(options.engine)
@@ -66,7 +75,11 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     summary = RunSummary(inputs=plan.inputs, duplicates=plan.duplicates, skipped=plan.skipped,
                          rejected=list(plan.rejected))
     save_rejected(store, plan.rejected)
-    context = StageContext(options=options, models=_models(plan.todo, summary))
+    workers = _workers_started(options, plan.todo)
+    loads = _ModelLoads(tick, in_this_process=workers == 0)
+    context = StageContext(options=options, models=loads.narratives(plan.todo, summary))
+    if not loads.in_this_process:
+        loads.done()  # workers load the rest themselves
 
     def rejected(item: Rejected) -> None:
         summary.rejected.append(item)
@@ -83,10 +96,17 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
                 summary.rejected.extend(refused)
                 save_rejected(store, refused)
             if documents:
+                loads.for_documents(documents, options)
                 yield documents
 
+    if workers != 0:
+        tick("workers", 0, workers)
     tick("analyse", 0, plan.todo)
+    waiting = workers != 0
     for analysis, problems in runner.map(chunks(), context, todo=plan.todo):
+        if waiting:  # the first result is back: the workers are up
+            tick("workers", workers or 1, workers or 1)
+            waiting = False
         if analysis is None:  # lost by the engine: store the reasons, not the documents
             summary.rejected.extend(problems)
             save_rejected(store, problems)
@@ -106,9 +126,87 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
         summary.warnings.extend(problems)
         summary.documents += 1
         tick("analyse", 1, plan.todo)
-    tick("corpus", 0, None)
-    run_corpus_stages(store, options=options)
+    run_corpus_stages(store, options=options, stages=announced(CORPUS_STAGES, tick))
     return summary
+
+
+def announced(stages: Sequence[CorpusStage], tick: ProgressHook) -> tuple[CorpusStage, ...]:
+    """The corpus stages, each telling ``tick`` its name when it starts and ends
+    (``corpus:NAME``, 0 then 1 of 1); what they compute is unchanged.
+
+    >>> seen = []
+    >>> stage = CorpusStage("events", requires=(), assigns=(), fn=lambda ctx: {})
+    >>> announced([stage], lambda *a: seen.append(a))[0].fn(None), seen
+    ({}, [('corpus:events', 0, 1), ('corpus:events', 1, 1)])
+    """
+    def telling(stage: CorpusStage) -> CorpusStage:
+        def fn(ctx: CorpusContext) -> Mapping[str, Any]:
+            tick(f"corpus:{stage.name}", 0, 1)
+            products = stage.fn(ctx)
+            tick(f"corpus:{stage.name}", 1, 1)
+            return products
+
+        return replace(stage, fn=fn)
+
+    return tuple(telling(stage) for stage in stages)
+
+
+def _workers_started(options: Options, todo: int) -> int | None:
+    """How many worker processes the engine starts for ``todo`` documents, for the progress
+    line: 0 when this process analyses them (the engines' rule), None when a Dask cluster
+    decides."""
+    if not todo:
+        return 0
+    if options.engine == "local":
+        n = local_workers(options, todo)
+        return n if n > 1 else 0
+    if options.engine == "processes":
+        return options.workers or cpu_cores()
+    return None
+
+
+class _ModelLoads:
+    """Loads models where the wait would otherwise be silent, telling ``tick`` (phase
+    ``models``): the narrative model; and when this process analyses the documents, the
+    sentence encoder and each language's spaCy pipeline before the first chunk that needs
+    them (the stages would load the same cached objects on first use; workers load their own).
+    """
+
+    def __init__(self, tick: ProgressHook, *, in_this_process: bool) -> None:
+        self.tick, self.in_this_process = tick, in_this_process
+        self.loaded: set[str] = set()
+
+    def _load(self, name: str, load: Callable[[], Any]) -> Any:
+        if not self.loaded:
+            self.tick("models", 0, None)
+        self.loaded.add(name)
+        result = load()
+        self.tick("models", 1, None)
+        return result
+
+    def narratives(self, todo: int, summary: RunSummary) -> Models:
+        """The run's :class:`Models` (:func:`_models`), loaded under the ``models`` phase."""
+        return self._load("narratives", lambda: _models(todo, summary)) if todo else Models()
+
+    def for_documents(self, documents: Sequence[Document], options: Options) -> None:
+        """In this process only: the encoder and the spaCy pipelines ``documents`` need."""
+        if not self.in_this_process:
+            return
+        from .. import nlp
+
+        wanted = ["encoder", *sorted({d.language for d in documents
+                                      if d.language in options.languages})]
+        missing = [name for name in wanted if name not in self.loaded]
+        for name in missing:
+            self._load(name, nlp.load_embedder if name == "encoder"
+                       else partial(nlp.load_spacy, name))
+        if missing:
+            self.done()
+
+    def done(self) -> None:
+        """Mark the ``models`` phase complete (its total: the models loaded so far)."""
+        if self.loaded:
+            self.tick("models", 0, len(self.loaded))
 
 
 def _not_analysed(document: Document, options: Options) -> Rejected:
@@ -163,4 +261,4 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-__all__ = ["MAX_ANALYSED_CHARS", "RunSummary", "analyze"]
+__all__ = ["MAX_ANALYSED_CHARS", "RunSummary", "analyze", "announced"]

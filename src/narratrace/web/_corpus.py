@@ -21,6 +21,7 @@ from ..report import (MAX_GRAPH_NODES, EvidenceIndex, Graph, Links, as_str, buil
                       corpus_graph, doc_ref, entity_ref, family_card, family_graph, key_findings,
                       narratives_over_time, quote_path, rests_on)
 from ..errors import ReadOnlyStoreError
+from ..narratives import finding_thresholds
 from ..store import Store, open_store
 
 #: Page sizes: lists are paginated so no page renders more than this many rows.
@@ -157,8 +158,10 @@ class Corpus:
         family_rows = [self._family_row(fid) for fid in idx.families_by_doc.get(doc_id, ())]
         reuse = [dict(r, other=self.doc_ref(r["other"])) for r in idx.reuse_by_doc.get(doc_id, ())]
         framing = store.annotations("framing", doc=doc_id)
+        findings = finding_thresholds()
         for f in framing:
             f["entity_ref"] = self.entity_ref(as_str(f.get("entity")))
+            f["note"] = findings.role_note(as_str(f.get("main_role")), f.get("score"))
         return {
             "id": doc.id, "path": doc.path, "title": doc.title, "outlet": doc.outlet,
             "syndicator": doc.syndicator, "url": doc.url, "published": doc.published,

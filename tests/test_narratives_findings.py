@@ -1,0 +1,140 @@
+"""Honest confidence (issue #17, item 2): a narrative label or a framing role is a finding only
+at or above a threshold calibrated for precision in cross-validation; below it, it is kept and
+shown as such; evidence sentences mention the label."""
+
+from __future__ import annotations
+
+import pytest
+
+from narratrace.narratives import FindingThresholds, finding_thresholds
+from narratrace.narratives._findings import (TARGET_PRECISION, calibrate, has_cue, name_words,
+                                             precision_threshold)
+
+
+@pytest.mark.parametrize("scores,correct,target,support,expected", [
+    ([0.9, 0.8, 0.7, 0.6], [1, 1, 0, 0], 0.6, 2, 0.7),     # 2/3 right at 0.7, 2/4 at 0.6
+    ([0.9, 0.8, 0.7, 0.6], [1, 1, 0, 0], 0.6, 4, None),    # not enough predictions
+    ([0.9, 0.8, 0.7], [0, 0, 0], 0.1, 1, None),            # never right: never a finding
+    ([0.5, 0.5, 0.4], [1, 0, 1], 0.6, 1, 0.4),             # ties move together: 0.5 is 1/2
+    ([], [], 0.7, 1, None),
+])
+def test_precision_threshold(scores, correct, target, support, expected):
+    assert precision_threshold(scores, correct, target=target, min_support=support) == expected
+
+
+def test_calibrate_keeps_only_what_reached_the_target():
+    rows = [("a", 0.9, True)] * 8 + [("a", 0.3, False)] * 8 + [("b", 0.9, False)] * 20
+    out = calibrate(rows, target=0.7, min_support=5)
+    assert out["thresholds"] == {"a": 0.9, "b": None}
+    assert out["kept"] == {"a": 8, "b": 0} and out["precision"] == {"a": 1.0}
+    assert out["predicted"] == {"a": 16, "b": 20}
+
+
+def test_uncalibrated_or_unknown_is_never_a_finding():
+    nothing = FindingThresholds()
+    assert not nothing.narrative("URW: Anything", 0.99, [(0, 5)])
+    assert not nothing.role("Antagonist", 0.99)
+    some = FindingThresholds({"CC: A": 0.3}, {"Innocent": 0.5}, calibrated=True)
+    assert some.narrative("CC: A", 0.3, [(0, 5)]) and not some.narrative("CC: B", 0.9, [(0, 5)])
+    assert not some.narrative("CC: A", 0.9, [])  # no cued evidence: no finding
+    assert some.role("Innocent", 0.5) and not some.role("Innocent", 0.49)
+
+
+def test_the_shipped_model_is_calibrated_for_precision():
+    from narratrace.narratives import load_model
+
+    model = load_model()
+    thresholds = finding_thresholds()
+    assert thresholds.calibrated
+    assert set(thresholds.narratives) <= set(model.narratives)
+    assert set(thresholds.roles) <= set(model.main_roles)
+    assert any(t is not None for t in thresholds.narratives.values())
+    findings = model.metrics["findings"]
+    for kind in ("narratives", "roles"):
+        cal = findings[kind]
+        if kind == "roles" and not cal:
+            continue  # not calibrated yet: see the xfail below
+        assert cal["target_precision"] == TARGET_PRECISION
+        for key, t in cal["thresholds"].items():
+            if t is not None:  # what a threshold keeps reached the target in CV
+                assert cal["precision"][key] >= TARGET_PRECISION
+                assert cal["kept"][key] >= cal["min_support"]
+
+
+@pytest.mark.xfail(strict=True, reason="the roles' calibration (narratives._train."
+                   "calibrate_findings: the framing CV fine-tunes the encoder five times) has "
+                   "not been run on the shipped model yet; until then no role is a finding")
+def test_every_main_role_is_calibrated():
+    from narratrace.narratives import load_model
+
+    assert set(finding_thresholds().roles) == set(load_model().main_roles)
+
+
+def test_cues():
+    assert {"nuclear", "weapons"} <= name_words("URW: Amplifying war-related fears: Nuclear weapons")
+    cues = (frozenset({"tank"}), frozenset({"nucle", "weapo"}))
+    assert has_cue("A nuclear plant was shelled.", cues)
+    assert has_cue("Weaponry arrived.", cues)
+    assert not has_cue("The harvest festival opened on Sunday.", cues)
+    assert not has_cue("Tanks and more.", (frozenset({"tank"}), frozenset()))  # whole words
+
+
+ARTICLE = ("Fears grow over the Valmora power station\n\n"
+           "Officials in Valmora warned on Tuesday that shelling near the nuclear power station "
+           "could cause a disaster across Europe. NATO allies said the risk of a wider war was "
+           "growing. The town council met to discuss its budget for the new library. "
+           "Residents queued for bread in the morning. Russia and Ukraine traded accusations "
+           "over the attack on the plant, and Western leaders warned of escalation.")
+
+
+@pytest.mark.model
+def test_every_evidence_sentence_mentions_its_label():
+    from narratrace.narratives import classify_narratives, label_cues, load_model
+    from narratrace.types import Document
+
+    model = load_model()
+    doc = Document("d1", "d1.txt", ARTICLE, ARTICLE, language="en")
+    labels = [label for label in classify_narratives(doc, model=model) if label.narrative != "Other"]
+    assert labels  # the article is about war fears: the model labels it
+    for label in labels:
+        cues = label_cues(model, label.narrative, label.subnarrative)
+        for start, end in label.evidence:
+            assert has_cue(ARTICLE[start:end], cues), (label, ARTICLE[start:end])
+        assert all("library" not in ARTICLE[s:e] and "bread" not in ARTICLE[s:e]
+                   for s, e in label.evidence)
+
+
+def _analysis():
+    text = "Officials warned of war. Lunch was served."
+    return {"documents": [{"id": "d1", "path": "a.txt", "title": "A", "text": text,
+                           "source_text": text, "language": "en", "analysed": True}],
+            "narratives": [
+                {"doc": "d1", "narrative": "URW: Sure", "subnarrative": None, "score": 0.9,
+                 "evidence": [[0, 24]]},
+                {"doc": "d1", "narrative": "URW: Weak", "subnarrative": None, "score": 0.2,
+                 "evidence": [[0, 24]]}],
+            "entities": [{"id": "e1", "name": "Officials", "type": "group"}],
+            "framing": [
+                {"doc": "d1", "entity": "Officials", "start": 0, "end": 9,
+                 "main_role": "Antagonist", "fine_roles": ["Instigator"], "score": 0.95},
+                {"doc": "d1", "entity": "Officials", "start": 0, "end": 9,
+                 "main_role": "Innocent", "fine_roles": ["Victim"], "score": 0.4}]}
+
+
+def test_report_shows_below_threshold_labels_as_such(monkeypatch):
+    import narratrace.narratives as narratives
+    from narratrace.report import render_report
+
+    monkeypatch.setattr(narratives, "finding_thresholds", lambda: FindingThresholds(
+        {"URW: Sure": 0.5, "URW: Weak": 0.5}, {"Antagonist": 0.9, "Innocent": 0.9},
+        calibrated=True))
+    page = render_report(_analysis())
+    tab = page[page.index('id="narratives"'):]
+    sure, weak = tab.index("URW: Sure"), tab.index("URW: Weak")
+    assert sure < weak  # findings first
+    assert "below threshold" not in tab[sure:weak]
+    assert "below threshold: not a finding" in tab[weak:weak + 300]
+    rows = tab[tab.index("Entity framing"):]
+    antagonist, innocent = rows.index(">Antagonist"), rows.index(">Innocent")
+    assert antagonist < innocent and "below threshold" in rows[innocent:innocent + 80]
+    assert "below threshold" not in rows[antagonist:innocent]
