@@ -174,6 +174,7 @@ def _csv_rows(text: str, dialect: type[csv.Dialect]) -> Iterator[_Row]:
     """
     strict = type("_Strict", (dialect,), {"strict": True})
     buf = io.StringIO(text, newline="")
+    loose = io.StringIO(text, newline="")  # made once: a StringIO copies its text
     pos, line = 0, 1  # where the strict reading (re)starts: offset and physical line
     while pos < len(text):
         buf.seek(pos)
@@ -186,7 +187,7 @@ def _csv_rows(text: str, dialect: type[csv.Dialect]) -> Iterator[_Row]:
                 return
             except csv.Error as exc:
                 at = _line_start(text, pos, before)
-                cells, span = _lenient_row(text, at, dialect)
+                cells, span = _lenient_row(loose, at, dialect)
                 if span > 1:
                     to = ("to the end of the file" if _line_start(text, at, span) >= len(text)
                           else f"to line {line + before + span - 1:,}")
@@ -213,9 +214,9 @@ def _line_start(text: str, pos: int, lines: int) -> int:
     return pos
 
 
-def _lenient_row(text: str, at: int, dialect: type[csv.Dialect]) -> tuple[list[str], int]:
-    """The row at offset ``at`` read as the csv module does by default, and its line count."""
-    buf = io.StringIO(text, newline="")
+def _lenient_row(buf: io.StringIO, at: int, dialect: type[csv.Dialect]) -> tuple[list[str], int]:
+    """The row at offset ``at`` of ``buf`` read as the csv module does by default, and its
+    line count."""
     buf.seek(at)
     reader = csv.reader(buf, dialect=dialect)
     return next(reader, []), max(1, reader.line_num)
