@@ -70,6 +70,14 @@ def test_raw_nul_bytes_in_a_text_file_are_dropped_with_a_warning(tmp_path: Path,
                                   f"(the first at byte {first:,})")
 
 
+def test_a_zero_filled_file_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\x00" * 8192)
+    (out,) = read(path)
+    assert isinstance(out, Rejected)
+    assert out.reason.startswith("only NUL bytes (8,192): a zero-filled file")
+
+
 def test_raw_nul_bytes_in_a_latin1_html_page_keep_its_accented_text(tmp_path: Path) -> None:
     page = f"<html><body><h1>Valbonne</h1><p>{GOOD[4]}</p><p>{GOOD[0]}</p></body></html>"
     data = page.encode("latin-1")

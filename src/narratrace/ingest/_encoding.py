@@ -331,6 +331,9 @@ def decode_stray_nuls(data: bytes, *, html: bool = False) -> StrayNuls:
     """
     refused = LooksBinary("looks binary (contains NUL bytes); is it really a text file?")
     count = data.count(b"\x00")
+    if count == len(data):
+        raise InputError(f"only NUL bytes ({count:,}): a zero-filled file, as a crash or a failed "
+                         "copy leaves; nothing to analyse")
     stray = data.rstrip(b"\x00").count(b"\x00")
     if not count or stray > max(4, _MAX_STRAY_NUL_SHARE * len(data)):
         raise refused
