@@ -27,8 +27,11 @@ phase, total):
     wall seconds              1/15/33  5/97/137 30/460/823 (CPU of the per-document phase:
                                                   4.7 s at 1k, 17.7 s at 4k: linear)
 
-With the real models (``--layout news --models``), 1k documents: per-document phase 616 MiB,
-corpus stages 763 MiB.
+With the real models (``--layout news --models``, same box):
+
+    --layout news --models    500      1k
+    per-document phase        614 MiB  616 MiB
+    corpus stages alone       722 MiB  763 MiB
 
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
