@@ -29,9 +29,10 @@ phase, total):
 
 With the real models (``--layout news --models``, same box):
 
-    --layout news --models    500      1k
-    per-document phase        614 MiB  616 MiB
-    corpus stages alone       722 MiB  763 MiB
+    --layout news --models    500      1k       2k
+    per-document phase        614 MiB  616 MiB  620 MiB (flat)
+    corpus stages alone       722 MiB  763 MiB  1015 MiB (1.33x from 1k to 2k: not flat)
+    wall seconds, total       376      1815     786 (1k ran under four times the load)
 
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
