@@ -5,8 +5,9 @@
 
 Each case runs in its own subprocess (so peaks do not mix) and reads about ``--mb`` MB with
 ``iter_inputs``: the baseline is the same size of good JSON Lines; the hostile cases are one CSV
-cell of that size, semicolon CSV, JSON Lines with a raw NUL byte every tenth line, JSON with a
-lone surrogate in every tenth record, and a named pipe (rejected without being opened). The
+cell of that size, semicolon CSV, JSON Lines with a raw NUL byte every tenth line, CSV with a
+raw NUL byte in every tenth row, CSV with a quote that never closes in every tenth row (each
+rejected alone, the rows after it read), JSON with a lone surrogate in every tenth record, and a named pipe (rejected without being opened). The
 last case runs ``analyze`` (its per-document stages replaced by a stand-in: the model stages
 are benchmarked elsewhere) on a document over the 1,000,000-character limit beside good ones:
 the run pays for reading and cleaning it once, then rejects it. Ratios near 1 mean the hostile
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import subprocess
@@ -61,6 +63,15 @@ def make(case: str, folder: Path, total: int) -> list[Path]:
         lines = [json.dumps({"text": t}).encode() for t in _records(total)]
         path.write_bytes(b"\n".join(line[:-2] + b"\x00\"}" if i % 10 == 0 else line
                                     for i, line in enumerate(lines)))
+    elif case in ("NUL bytes in CSV", "unclosed quotes in CSV"):
+        path = folder / "damaged.csv"
+        buf = io.StringIO(newline="")
+        csv.writer(buf, lineterminator="\n").writerows([["title", "text"], *[["t", r] for r in _records(total)]])
+        rows = buf.getvalue().split("\n")  # each record is one line (no newline inside)
+        damage = (lambda row: row[:-9] + "\x00" + row[-9:]) if case.startswith("NUL") else \
+            (lambda row: row.replace(',"', ',"Unclosed ', 1).rstrip('"'))
+        path.write_text("\n".join(damage(row) if i % 10 == 0 and row else row
+                                  for i, row in enumerate(rows)), encoding="utf-8")
     elif case == "lone surrogates in JSON":
         path = folder / "sur.json"
         path.write_text(json.dumps([{"text": t + ("\ud800" if i % 10 == 0 else "")}
@@ -86,7 +97,8 @@ def make(case: str, folder: Path, total: int) -> list[Path]:
 #: Groups of cases, each against its first (the baseline of the same size).
 GROUPS = [
     ["baseline (good JSON Lines)", "one huge CSV cell", "semicolon CSV",
-     "NUL bytes in JSON Lines", "lone surrogates in JSON", "named pipe"],
+     "NUL bytes in JSON Lines", "NUL bytes in CSV", "unclosed quotes in CSV",
+     "lone surrogates in JSON", "named pipe"],
     ["baseline: 1 MB of 2,000-character articles (analyze)",
      "one article over 1,000,000 characters (analyze)"],
 ]

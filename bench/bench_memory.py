@@ -1,6 +1,6 @@
 """Peak memory of ``analyze`` from 1k to 100k synthetic documents, in one run (issue #7).
 
-    python bench/bench_memory.py [--sizes 1000,10000,100000] [--models]
+    python bench/bench_memory.py [--sizes 1000,10000,100000] [--models] [--layout jsonl|news|files|tiny]
 
 Each size runs in its own subprocess (so peaks do not mix) over a folder of generated articles
 and reports the peak RSS of each phase: pass 1 (ids, paths and repeated-line counts), the
@@ -15,6 +15,25 @@ grow with the corpus. Peak RSS on the shared 2-core dev box (blank spaCy, hashed
     LineCounts, hashed ids    335 MiB  336 MiB  349 MiB (pass 1 alone: 285 MiB at 1k, 347 at 100k)
     corpus stages alone       317 MiB  447 MiB  1432 MiB (not flat: they hold the index)
 
+The default layout's made-up words are recognised as no language, so the language stages do
+not run on them; ``--layout news`` (real-shaped English articles) is the one that exercises
+every per-document stage. One ~300-byte file per item (``--layout tiny``, issue #18's "10,000
+tiny files"), stand-in models, same box under heavy load (wall seconds: pass 1, per-document
+phase, total):
+
+    --layout tiny             1k       5k       10k
+    per-document phase        326 MiB  365 MiB  369 MiB (1.13x for 10x the files)
+    corpus stages alone       521 MiB  656 MiB  982 MiB
+    wall seconds              1/15/33  5/97/137 30/460/823 (CPU of the per-document phase:
+                                                  4.7 s at 1k, 17.7 s at 4k: linear)
+
+With the real models (``--layout news --models``, same box):
+
+    --layout news --models    500      1k       2k
+    per-document phase        614 MiB  616 MiB  620 MiB (flat)
+    corpus stages alone       722 MiB  763 MiB  1015 MiB (1.33x from 1k to 2k: not flat)
+    wall seconds, total       376      1815     786 (1k ran under four times the load)
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.
@@ -23,6 +42,7 @@ bench measures the pipeline's own memory, not the models'. ``--models`` uses the
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import subprocess
@@ -32,6 +52,7 @@ import time
 from pathlib import Path
 
 from _peak import high_water_kib, reset_high_water
+from bench_scale import article as news_article
 
 # A Zipf-ish vocabulary of made-up words: documents share common words but not their leads,
 # as news does (a corpus of near-identical texts would measure the reuse stage's pair count).
@@ -52,13 +73,31 @@ def _article(i: int) -> str:
     return title + "\n\n" + "\n\n".join(paras) + "\n"
 
 
-def _write(folder: Path, n: int) -> int:
+def _tiny(i: int) -> str:
+    """A short item (a title and two sentences, ~300 bytes): what a folder of scraped
+    snippets or a feed saved one item per file holds."""
+    rng = random.Random(i)
+    return (_sentence(rng, 6).rstrip(".") + "\n\n" + _sentence(rng, 14) + " "
+            + f"\"{_sentence(rng, 8)}\" the spokesperson said on May {rng.randint(1, 28)}, 2025.\n")
+
+
+def _write(folder: Path, n: int, layout: str = "jsonl") -> int:
+    if layout in ("files", "tiny"):  # one .txt file per document, 1,000 to a folder
+        words = 0
+        for i in range(n):
+            sub = folder / f"d{i // 1000:04d}"
+            if i % 1000 == 0:
+                sub.mkdir()
+            text = _article(i) if layout == "files" else _tiny(i)
+            words += len(text.split())
+            (sub / f"item{i:06d}.txt").write_text(text, encoding="utf-8")
+        return words
     # JSONL shards of 1,000: 100k loose files would measure the file system, not narratrace.
     words = 0
     for shard in range(0, n, 1000):
         with open(folder / f"shard_{shard // 1000:04d}.jsonl", "w", encoding="utf-8") as fh:
             for i in range(shard, min(n, shard + 1000)):
-                text = _article(i)
+                text = _article(i) if layout == "jsonl" else news_article(i)
                 words += len(text.split())
                 fh.write(json.dumps({"title": f"Report {i}", "text": text}) + "\n")
     return words
@@ -73,6 +112,7 @@ def _child(folder: str, models: bool) -> None:
     if not models:
         import spacy
 
+        @functools.lru_cache(maxsize=4)  # cached per language, as nlp.load_spacy is
         def blank(lang: str = "en"):  # noqa: ANN202 - stand-in for nlp.load_spacy
             pipe = spacy.blank(lang)
             pipe.add_pipe("sentencizer")
@@ -115,6 +155,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--models", action="store_true", help="use the real spaCy/embedding models")
+    parser.add_argument("--layout", choices=["jsonl", "news", "files", "tiny"], default="jsonl",
+                        help="jsonl: shards of 1,000 articles of made-up words (no language is "
+                             "recognised in them: the language stages do not run); news: shards "
+                             "of real-shaped articles (bench_scale's: English names, places, "
+                             "quotes, a denial, dates; the language stages run); files: one .txt "
+                             "per jsonl article; tiny: one ~300-byte English .txt per item "
+                             "(issue #18's 10,000 tiny files)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -123,7 +170,7 @@ def main() -> None:
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
-            words = _write(Path(tmp), n)
+            words = _write(Path(tmp), n, args.layout)
             cmd = [sys.executable, __file__, "--child", tmp] + (["--models"] if args.models else [])
             out = subprocess.run(cmd, capture_output=True, text=True, check=True)
             peaks = json.loads(out.stdout.strip().splitlines()[-1])

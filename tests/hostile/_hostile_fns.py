@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -14,3 +15,13 @@ def wait_forever(documents: list, options: object, narratives: bool) -> list:
     (folder / str(os.getpid())).touch()
     while True:
         time.sleep(1)
+
+
+def hold_the_lock_forever(documents: list, options: object, narratives: bool) -> list:
+    """As :func:`wait_forever`, but hang inside one C call that never releases the interpreter
+    lock (a regex that backtracks for ever), as a worker deep in a pathological document does:
+    no Python thread of the worker can run until it returns."""
+    folder = Path(documents[0].text)
+    (folder / str(os.getpid())).touch()
+    re.match(r"(a+)+$", "a" * 64 + "b")
+    return []

@@ -262,10 +262,43 @@ def _gone(pid: int) -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checks /proc and SIGKILL")
 def test_workers_die_with_a_killed_run(tmp_path: Path) -> None:
+    _kill_the_driver_and_check_its_workers(tmp_path, _DRIVER)
+
+
+_DASK_DRIVER = """
+import sys
+from narratrace import Options
+from narratrace.run.engines import dask as dask_engine
+from narratrace.types import Document
+from _hostile_fns import hold_the_lock_forever
+
+if __name__ == "__main__":
+    dask_engine.run_part = hold_the_lock_forever  # what each worker runs on its part
+    docs = [Document(id="d0", path="p0", text=sys.argv[1], source_text=sys.argv[1])]
+    for _ in dask_engine.analyze_on_dask(iter([docs] * 4), options=Options(workers=2),
+                                         narratives=False):
+        pass
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checks /proc and SIGKILL")
+@pytest.mark.parametrize("driver", [_DRIVER, _DASK_DRIVER], ids=["processes", "dask"])
+def test_busy_workers_die_with_a_killed_run(tmp_path: Path, driver: str) -> None:
+    """Workers stuck in one long C call (no Python thread of theirs can run) still end with a
+    run killed with ``kill -9``: Dask's own guard is such a thread, and was not enough."""
+    if driver is _DASK_DRIVER:
+        pytest.importorskip("dask.distributed", reason="dask[distributed] is a dev extra")
+    else:
+        driver = driver.replace("wait_forever", "hold_the_lock_forever")
+    _kill_the_driver_and_check_its_workers(tmp_path, driver)
+
+
+def _kill_the_driver_and_check_its_workers(tmp_path: Path, source: str) -> None:
     pids = tmp_path / "pids"
     pids.mkdir()
     script = tmp_path / "driver.py"
-    script.write_text(_DRIVER, encoding="utf-8")
+    script.write_text(source, encoding="utf-8")
     here = Path(__file__).resolve().parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), os.environ.get("PYTHONPATH", "")]),
            "OMP_NUM_THREADS": "1"}
@@ -279,6 +312,7 @@ def test_workers_die_with_a_killed_run(tmp_path: Path) -> None:
         workers = sorted(int(p.name) for p in pids.iterdir())
         assert len(workers) == 2, "both workers started"
         assert not any(_gone(pid) for pid in workers)
+        time.sleep(1)  # the workers are deep in their call
     finally:
         driver.send_signal(signal.SIGKILL)  # no clean-up runs in the driver
         driver.wait()

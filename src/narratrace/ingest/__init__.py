@@ -37,7 +37,10 @@ def iter_inputs(
     Folders are walked recursively in name order, skipping hidden names. Never raises for a
     bad input: a missing path, an unsupported type, a binary, empty, oversized or corrupt file,
     or a broken record inside a container each become a ``Rejected(path, "ingest", reason)``
-    and the run goes on. A single path may be given instead of a list.
+    and the run goes on. A document read with damage repaired (raw NUL bytes dropped from a
+    text or HTML file) is followed directly by a Rejected with the same path that says what
+    was repaired: a warning about that document, not a rejection. A single path may be given
+    instead of a list.
 
     >>> docs = [d for d in iter_inputs(["news/"]) if isinstance(d, RawDocument)]  # doctest: +SKIP
     """

@@ -302,6 +302,56 @@ def decode_detail(data: bytes, *, declared: Iterable[str] = (), html: bool = Fal
     return Decoded(text, found.encoding, found.confidence, found.guessed, found.note)
 
 
+@dataclass(frozen=True, slots=True)
+class StrayNuls:
+    """Text that held a few raw NUL bytes: decoded as the same bytes without them would be,
+    each NUL kept as U+0000 where it was (a reader then drops it or the record holding it)."""
+
+    decoded: Decoded
+    count: int
+    first: int  # byte offset of the first NUL
+
+
+# Raw NUL bytes outside a run at the end of the file (zero padding left by a crash) are
+# "stray" up to 1% of the bytes (or 4 in a short text): a damaged text. More is a binary file or UTF-16 read wrongly
+# (UTF-16 of Latin text has a NUL in every other byte).
+_MAX_STRAY_NUL_SHARE = 0.01
+
+
+def decode_stray_nuls(data: bytes, *, html: bool = False) -> StrayNuls:
+    """Decode a text whose bytes hold a few raw NULs, which :func:`decode_detail` refuses as
+    binary. Raises :class:`LooksBinary` when the NULs are too many or the rest is not text.
+
+    >>> found = decode_stray_nuls(b"The port\\x00 reopened.\\x00\\x00")
+    >>> found.decoded.text, found.count, found.first
+    ('The port\\x00 reopened.\\x00\\x00', 3, 8)
+    >>> decode_stray_nuls(bytes(range(256)) * 4)
+    Traceback (most recent call last):
+    narratrace.ingest._encoding.LooksBinary: looks binary (contains NUL bytes); is it really a text file?
+    """
+    refused = LooksBinary("looks binary (contains NUL bytes); is it really a text file?")
+    count = data.count(b"\x00")
+    if count == len(data):
+        raise InputError(f"only NUL bytes ({count:,}): a zero-filled file, as a crash or a failed "
+                         "copy leaves; nothing to analyse")
+    stray = data.rstrip(b"\x00").count(b"\x00")
+    if not count or stray > max(4, _MAX_STRAY_NUL_SHARE * len(data)):
+        raise refused
+    try:
+        found = decode_detail(data.replace(b"\x00", b""), html=html)
+        text = data.decode(found.encoding)
+    except (InputError, UnicodeDecodeError, LookupError):
+        raise refused from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.count("\x00") != count:  # a code page where 0x00 is not U+0000 alone
+        raise refused
+    return StrayNuls(Decoded(text, found.encoding, found.confidence, found.guessed, found.note),
+                     count, data.index(b"\x00"))
+
+
 def _decode(data: bytes, *, declared: Iterable[str], html: bool) -> Decoded:
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -443,16 +493,14 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
     sample = data[:8192]
     nuls = sample.count(0)
     if 0 < nuls < len(sample) // 10:
-        # A few stray NUL bytes in text that is UTF-8 without them (a damaged JSON line):
-        # UTF-16 of an alphabetic script has a NUL in about every other byte.
+        # A few stray NUL bytes in a text that is UTF-8 or a code page without them (a damaged
+        # JSON line, a zero-padded file). UTF-16 of an alphabetic script has a NUL in about every
+        # other byte; UTF-16 of other scripts has about 6% or more bytes under 0x20 besides
+        # (Cyrillic's 0x04 high bytes; CJK's evenly spread low bytes, and 、。 U+3001/3002).
         rest = sample.replace(b"\x00", b"")
         controls = sum(1 for b in rest if b < 0x20 and b not in (0x09, 0x0A, 0x0D))
-        try:
-            rest.decode("utf-8")
-            if controls * 100 < len(rest):
-                return None
-        except UnicodeDecodeError:
-            pass
+        if controls * 100 < len(rest):
+            return None
     scores: dict[str, float] = {}
     for name in ("utf-16-le", "utf-16-be"):
         try:

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 
 from narratrace.errors import InputError
 from narratrace.options import Options
-from narratrace.types import RawDocument, Rejected
+from narratrace.types import InputFormat, RawDocument, Rejected
 
-from ._encoding import Decoded, LooksBinary, decode, decode_detail
+from ._encoding import Decoded, LooksBinary, decode, decode_detail, decode_stray_nuls
 from ._files import Kind, Source, read_bytes
 from ._records import TEXT_FIELDS, document_from_fields, make_document
 
@@ -20,15 +20,41 @@ Reader = Callable[[Source, Options], Output]
 
 
 def read_text(src: Source, options: Options) -> Output:
-    found = decode_detail(read_bytes(src, options=options))
-    yield make_document(path=src.path, content=found.text, fmt="text", encoding=found.encoding,
-                        options=options, encoding_confidence=_guessed(found))
+    yield from _one_document(src, options, fmt="text")
 
 
 def read_html(src: Source, options: Options) -> Output:
-    found = decode_detail(read_bytes(src, options=options), html=True)
-    yield make_document(path=src.path, content=found.text, fmt="html", encoding=found.encoding,
+    yield from _one_document(src, options, fmt="html")
+
+
+def _one_document(src: Source, options: Options, *, fmt: InputFormat) -> Output:
+    """A file that is one document. Raw NUL bytes in it (a damaged or zero-padded file) are
+    dropped and the document kept, followed by a notice with the same path that says so."""
+    data = read_bytes(src, options=options)
+    try:
+        found = decode_detail(data, html=fmt == "html")
+        nuls = None
+    except LooksBinary:
+        if b"\x00" not in data:
+            raise
+        nuls = decode_stray_nuls(data, html=fmt == "html")
+        found = nuls.decoded
+    text = found.text if nuls is None else found.text.replace("\x00", "")
+    yield make_document(path=src.path, content=text, fmt=fmt, encoding=found.encoding,
                         options=options, encoding_confidence=_guessed(found))
+    if nuls is not None:
+        yield Rejected(src.path, "ingest", f"{_nul_bytes(nuls.count)} removed (the first at "
+                                           f"byte {nuls.first:,}): a damaged or zero-padded "
+                                           "file; the rest of its text was kept")
+
+
+def _nul_bytes(n: int) -> str:
+    """How many raw NUL bytes, in words.
+
+    >>> _nul_bytes(1), _nul_bytes(1200)
+    ('1 raw NUL byte', '1,200 raw NUL bytes')
+    """
+    return f"{n:,} raw NUL byte{'s' if n != 1 else ''}"
 
 
 def _guessed(found: Decoded) -> float | None:
@@ -84,9 +110,20 @@ def read_csv(src: Source, options: Options) -> Output:
     """A CSV file with a header row; rows are numbered from 1 after the header (``#R<n>``).
 
     The delimiter is found from the file (:func:`_dialect`): comma, semicolon (what Excel
-    writes in French, German, Spanish or Italian settings), tab or bar.
+    writes in French, German, Spanish or Italian settings), tab or bar. A row that holds a raw
+    NUL byte, or whose quote never closes where a cell ends (:func:`_csv_rows`), is rejected
+    alone; the rows after it are read.
     """
-    text, encoding = decode(read_bytes(src, options=options))
+    data = read_bytes(src, options=options)
+    try:
+        text, encoding = decode(data)
+    except LooksBinary:
+        if b"\x00" not in data:
+            raise
+        found = decode_stray_nuls(data)
+        text, encoding = found.decoded.text, found.decoded.encoding
+        end = text.find("\n")  # a column name never holds a NUL: drop any from the header
+        text = text[:end].replace("\x00", "") + text[end:] if end >= 0 else text.replace("\x00", "")
     # A cell may be as long as the file (max_bytes), not just the csv module's default 131,072
     # characters, past which it stops with an error and the rest of the file would be lost.
     if csv.field_size_limit() <= options.max_bytes:
@@ -98,21 +135,91 @@ def read_csv(src: Source, options: Options) -> Output:
             f"CSV header has no text, html, content or body column (columns: {shown}); "
             "rename the article column to text"
         )
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    rows = _csv_rows(text, dialect)
+    header = next(rows, None)
     n = 0
-    while True:
-        n += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            if n == 1:
-                raise InputError("CSV has a header but no rows; nothing to analyse") from None
-            return
-        except csv.Error as exc:
-            # The csv module cannot resynchronise after a malformed row: say where it stopped.
-            yield Rejected(f"{src.path}#R{n}", "ingest", f"malformed CSV row ({exc}); the rest of the file was skipped")
-            return
-        yield _record(row, f"{src.path}#R{n}", encoding, options)
+    for n, (line, cells, broken) in enumerate(rows, 1):
+        where = f"{src.path}#R{n}"
+        if broken is not None:
+            yield Rejected(where, "ingest", f"malformed CSV row at line {line:,}: {broken}")
+        elif any("\x00" in cell for cell in cells):
+            yield Rejected(where, "ingest", f"raw NUL byte in the row at line {line:,}, which "
+                                            "a CSV cell never holds; the other rows were read")
+        else:
+            assert header is not None  # rows come after it
+            yield _record(dict(zip(header[1], cells)), where, encoding, options)
+    if n == 0:
+        raise InputError("CSV has a header but no rows; nothing to analyse")
+
+
+# (first physical line of the row, its cells, why it is malformed or None)
+_Row = tuple[int, list[str], str | None]
+
+
+def _csv_rows(text: str, dialect: type[csv.Dialect]) -> Iterator[_Row]:
+    """The non-blank rows of a CSV text, header first, each with the line it starts on.
+
+    Rows are read strictly (a closing quote must end its cell). A row that fails is read again
+    leniently, as the csv module does by default: if it fits on its line it is kept (a stray
+    quote inside a cell); if it runs over several lines its quote never closed where a cell
+    ends, and a lenient reading would swallow the rows after it into one cell (to the end of
+    the file when no other quote follows). That row is then reported malformed, alone, and
+    reading goes on strictly at the next line.
+
+    >>> [(line, cells, bad is not None) for line, cells, bad in _csv_rows(
+    ...     'title,text\\na,"fine"\\nb,"never closed\\nc,good\\nd,"x" y\\n', csv.excel)]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [(1, ['title', 'text'], False), (2, ['a', 'fine'], False), (3, [], True),
+     (4, ['c', 'good'], False), (5, ['d', 'x y'], False)]
+    """
+    strict = type("_Strict", (dialect,), {"strict": True})
+    buf = io.StringIO(text, newline="")
+    loose = io.StringIO(text, newline="")  # made once: a StringIO copies its text
+    pos, line = 0, 1  # where the strict reading (re)starts: offset and physical line
+    while pos < len(text):
+        buf.seek(pos)
+        reader = csv.reader(buf, dialect=strict)
+        while True:
+            before = reader.line_num
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                at = _line_start(text, pos, before)
+                cells, span = _lenient_row(loose, at, dialect)
+                if span > 1:
+                    to = ("to the end of the file" if _line_start(text, at, span) >= len(text)
+                          else f"to line {line + before + span - 1:,}")
+                    yield line + before, [], (
+                        f"a quote opens a cell and does not close where a cell ends ({exc}); "
+                        f"read as is, the cell would swallow {span - 1:,} more lines {to}. "
+                        "This row was skipped and the rows after it were read; fix the quote")
+                    span = 1
+                elif cells:
+                    yield line + before, cells, None
+                pos, line = _line_start(text, at, span), line + before + span
+                break
+            if cells:
+                yield line + before, cells, None
+
+
+def _line_start(text: str, pos: int, lines: int) -> int:
+    """The offset ``lines`` physical lines after ``pos`` (the end of the text at most)."""
+    for _ in range(lines):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return len(text)
+        pos = nl + 1
+    return pos
+
+
+def _lenient_row(buf: io.StringIO, at: int, dialect: type[csv.Dialect]) -> tuple[list[str], int]:
+    """The row at offset ``at`` of ``buf`` read as the csv module does by default, and its
+    line count."""
+    buf.seek(at)
+    reader = csv.reader(buf, dialect=dialect)
+    return next(reader, []), max(1, reader.line_num)
 
 
 class _Dialect(csv.excel):

@@ -113,6 +113,7 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
             continue
         if not analysis.document.analysed:
             problems = [*problems, _not_analysed(analysis.document, options)]
+        problems = [*problems, *plan.notes.pop(analysis.document.path, ())]
         replaces = plan.gone_at.pop(analysis.document.path, [])
         try:
             save_analysis(store, analysis, problems, replaces=replaces)

@@ -137,6 +137,9 @@ class Plan:
     duplicates: int = 0
     skipped: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    # path → notices about a document that was read but degraded (raw NUL bytes dropped):
+    # warnings stored with that document, not rejections
+    notes: dict[str, list[Rejected]] = field(default_factory=dict)
 
     @property
     def todo(self) -> int:
@@ -157,15 +160,21 @@ def plan_inputs(paths: Iterable[str | Path], *, store: Store, options: Options,
     seen = InputIndex()
     inputs = duplicates = 0
     rejected: list[Rejected] = []
+    notes: dict[str, list[Rejected]] = {}
+    last: str | None = None  # the path of the document read last
     for item in iter_inputs(paths, options=options):
-        inputs += 1
         tick("read", 1, None)
         if isinstance(item, Rejected):
+            if item.path == last:  # a notice about the document just read (iter_inputs)
+                notes.setdefault(item.path, []).append(item)
+                continue
             rejected.append(item)
         elif not seen.add(item.id, item.path):
             duplicates += 1
         else:
             counts.add(line_signatures(item))
+        inputs += 1
+        last = item.path if isinstance(item, RawDocument) else None
     boilerplate = boilerplate_lines(counts, len(seen))
     del counts
 
@@ -182,7 +191,8 @@ def plan_inputs(paths: Iterable[str | Path], *, store: Store, options: Options,
     del stored
     skipped = int(np.isin(seen.order(), stored_ids.hashes()).sum())
     return Plan(seen=seen, boilerplate=boilerplate, stored_ids=stored_ids, gone_at=gone_at,
-                inputs=inputs, duplicates=duplicates, skipped=skipped, rejected=rejected)
+                inputs=inputs, duplicates=duplicates, skipped=skipped, rejected=rejected,
+                notes=notes)
 
 
 def fresh_inputs(paths: Iterable[str | Path], plan: Plan, *, options: Options,
@@ -196,10 +206,12 @@ def fresh_inputs(paths: Iterable[str | Path], plan: Plan, *, options: Options,
 
     done = KeySet()
     paths_now = KeySet()
+    # A set: looking each rejection up in the list made pass 2 quadratic in the rejected inputs.
+    known = {*plan.rejected, *(note for notes in plan.notes.values() for note in notes)}
     for item in iter_inputs(paths, options=options):
         paths_now.add(item.path)
         if isinstance(item, Rejected):
-            if item not in plan.rejected:  # the input changed or vanished since pass 1
+            if item not in known:  # the input changed or vanished since pass 1
                 on_rejected(item)
         elif item.id not in plan.stored_ids and done.add(item.id):
             yield item

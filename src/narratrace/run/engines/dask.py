@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ...errors import UsageError
 from ...options import Options
@@ -22,7 +23,7 @@ from ...stage import StageContext
 from ...types import Document
 from ..document import Result
 from .base import Lost
-from .worker import run_part
+from .worker import die_with, run_part
 
 
 class DaskEngine:
@@ -63,6 +64,11 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
+        # The cluster is this run's own: its workers must end with it, even when it is killed
+        # with ``kill -9`` mid-part. Dask's own guard (a pipe the worker reads in a thread)
+        # cannot act while the part holds the interpreter lock in one long C call (a regex, a
+        # parse): workers were left running with their models' memory (issue #18).
+        client.register_plugin(_die_with_driver(os.getpid()))
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or options.workers or 1)
         window = 2 * n_workers
@@ -91,6 +97,24 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _die_with_driver(driver: int) -> Any:
+    """A worker plugin that makes each worker of a LocalCluster end when the run that started
+    it (process ``driver``) is gone: :func:`~.worker.die_with`, called from the worker's main
+    thread, where the kernel's parent-death signal stays set for the worker's whole life."""
+    from distributed import WorkerPlugin
+
+    class DieWithDriver(WorkerPlugin):  # defined here: dask is imported only by this engine
+        name = "narratrace-die-with-driver"
+
+        def __init__(self, driver: int) -> None:
+            self.driver = driver
+
+        def setup(self, worker: Any) -> None:
+            die_with(self.driver)
+
+    return DieWithDriver(driver)
 
 
 __all__ = ["DaskEngine", "analyze_on_dask"]

@@ -57,6 +57,7 @@ def die_with(driver: int, *, every: float = 1.0) -> None:
     server, which exits with the driver) ends; everywhere, a thread checks every ``every``
     seconds that its parent and the driver are still there."""
     parent = os.getppid()
+    _let_the_fork_server_end()
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -75,6 +76,28 @@ def die_with(driver: int, *, every: float = 1.0) -> None:
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _let_the_fork_server_end() -> None:
+    """Close, in a worker that multiprocessing's fork server started, its copy of the pipe end
+    whose closing tells the server that the run is gone. Every such worker is handed one, and
+    the server ends only when all are closed: a worker then waited for the server to end (its
+    parent-death signal) while the server waited for the worker. The watch thread broke the
+    wait, but cannot run while the worker holds the interpreter lock in one long C call (a
+    regex, a parse): workers were left running after ``kill -9`` (issue #18). The worker
+    starts no processes of its own, so it never needs the pipe."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    # In the run's own process the server's pid is known: that end is the run's, keep it.
+    if not isinstance(fd, int) or getattr(server, "_forkserver_pid", None) is not None:
+        return
+    try:
+        os.close(fd)
+    except OSError:  # pragma: no cover - already closed
+        pass
+    server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
 def _alive(pid: int) -> bool:
