@@ -436,3 +436,9 @@ def test_claims_raised_about_something_are_a_statement_of_who_raised_them(nlp) -
     # negative: a claim about something nobody put forward is no statement
     assert not _run(nlp, "The claims about the covert operations filled the front pages.")
 
+
+
+def test_what_someone_could_show_is_no_statement(nlp) -> None:
+    assert not _run(nlp, "It exists so that a reader can show it keeps the good records of the file.")
+    # a strong cue with "can" still reports ("the minister can confirm that ...")
+    assert _run(nlp, "The minister can confirm that the border will stay closed.")

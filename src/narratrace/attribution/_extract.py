@@ -972,6 +972,9 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     if c.cue is None or c.root is None:
         return True
     lemma = c.cue.lemma_.lower()
+    if c.cue.dep_ in ("advcl", "relcl", "acl") and any(
+            a.dep_ == "aux" and a.lower_ in ("can", "could", "pourrait", "peut") for a in c.cue.children):
+        return False  # "so that a reader can show it works": what someone could say, not what they said
     root = c.root
     if root.head.i == c.cue.i:
         rel = root.dep_
