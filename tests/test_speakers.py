@@ -442,3 +442,10 @@ def test_what_someone_could_show_is_no_statement(nlp) -> None:
     assert not _run(nlp, "It exists so that a reader can show it keeps the good records of the file.")
     # a strong cue with "can" still reports ("the minister can confirm that ...")
     assert _run(nlp, "The minister can confirm that the border will stay closed.")
+
+
+def test_the_group_is_the_organisation_just_named_not_the_last_speaker(nlp) -> None:
+    text = ("The ministry said the post had been attacked at dawn. The Front of Tarn claimed "
+            "the attack in a statement on Monday. The group said it had targeted an outpost.")
+    a = _one(_run(nlp, text), "targeted an outpost")
+    assert _actor(a) is not None and _actor(a)[0] == "Front of Tarn"

@@ -618,7 +618,17 @@ class Resolver:
         said = self._said_before(start, lambda s: s.actor.type in types and (
             s.actor.how != "description" or lemma in s.actor.name.lower().split()) and (
             report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and s.actor.how != "description"
+            and not _person_shaped(s.actor.name)
             or lemma in OUTLET_ROLES and s.actor.type == "outlet"), _WINDOW_PARAGRAPHS)
+        if lemma in _GENERIC_ORG:
+            # "The NLFT claimed the attack. The group said ...": a named organisation that is
+            # a main-clause subject after the passage's last speaker takes over, as for "it"
+            floor = said.at if said is not None else -1
+            subject = self._before(start, lambda n: n.start > floor and n.subject and not n.quoted
+                                   and n.type in types and not _person_shaped(_clean_name(n.text)),
+                                   _WINDOW_PARAGRAPHS)
+            if subject is not None and (actor := self._actor_of(subject, "role noun")) is not None:
+                return actor
         if said is not None:
             a = said.actor
             return Actor(a.name, a.type, "role noun", a.start, a.end)
