@@ -194,7 +194,7 @@ class Resolver:
                                 subject, quoted, title, frozenset(kind_words)))
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
                        qstarts=qstarts)
-        resolver.publishers = resolver._find_publishers()
+        resolver.publishers, resolver.coalitions = resolver._find_reporters()
         for n in named:
             if n.type == "person" and not n.quoted:
                 name = _clean_name(n.text)
@@ -213,11 +213,14 @@ class Resolver:
         k = bisect.bisect_right(self.starts, tok.idx) - 1
         return self.named[k] if k >= 0 and self.named[k].start <= tok.idx < self.named[k].end else None
 
-    def _find_publishers(self) -> list[tuple[int, _Named]]:
+    def _find_reporters(self) -> tuple[list[tuple[int, _Named]], list[tuple[int, _Named]]]:
         """Who put out a report, and where the text says so: the named subject of a
         publishing verb ("X issued a study", "X and Y released their ..."), the agent of a
-        report noun ("a report by X", "a report published by X", "X's report", "an X study")."""
+        report noun ("a report by X", "a report published by X", "X's report", "an X study");
+        and organisations acting together, the first of coordinated subjects ("X, Y and Z
+        issued ..."). Both in text order."""
         out: list[tuple[int, _Named]] = []
+        coalitions: list[tuple[int, _Named]] = []
 
         def named(tok: Token) -> _Named | None:
             n = self._named_at(tok)
@@ -228,7 +231,7 @@ class Resolver:
             lemma = tok.lemma_.lower()
             if tok.dep_ == "nsubj" and (n := named(tok)) is not None and \
                     sum(named(c) is not None for c in tok.conjuncts) >= 1:
-                self.coalitions.append((tok.idx, n))  # "X, Y and Z issued ...": several at once
+                coalitions.append((tok.idx, n))
             if tok.pos_ == "VERB" and lemma in _PUBLISH_VERBS:
                 for c in tok.children:
                     if c.dep_ == "nsubj" and (n := named(c)) is not None:
@@ -245,20 +248,18 @@ class Resolver:
                     if (n := named(a)) is not None:
                         out.append((tok.idx, n))
                         break
-        return out
+        return out, coalitions
 
     def _publisher_before(self, at: int) -> _Named | None:
         return self._before_in(self.publishers, at)
 
     def _before_in(self, found: list[tuple[int, _Named]], at: int) -> _Named | None:
-        para = self.para(at)
-        for pos, n in reversed(found):
-            if pos >= at:
-                continue
-            if para - self.para(pos) > _FAR or at - pos > _FAR_CHARS:
-                return None
-            return n
-        return None
+        """The last of ``found`` (in text order) before ``at``, within the search bounds."""
+        k = bisect.bisect_left(found, (at,)) - 1
+        if k < 0:
+            return None
+        pos, n = found[k]
+        return None if self.para(at) - self.para(pos) > _FAR or at - pos > _FAR_CHARS else n
 
     def para(self, at: int) -> int:
         return bisect.bisect_left(self.breaks, at)
