@@ -523,8 +523,10 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
     """One actor under a short and a long name ("El Faro", "El Faro de Marazul"; "the fire
     service", "the County Fire and Rescue Service") is one origin: a name whose words all occur
     in another origin's name joins it. Shown by its longest name."""
-    def words(s: Source) -> set[str]:
-        return {w for w in norm_name(s.name).split() if w not in _STOP}
+    named = {s.name: {w for w in norm_name(s.name).split() if w not in _STOP} for s in sources}
+
+    def words(s: Source) -> set[str]:  # each name normalised once, not once per comparison
+        return named[s.name]
 
     out: list[Source] = []
     for src in sorted(sources, key=lambda s: (-len(words(s)), s.name)):
