@@ -46,8 +46,9 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
         # "Department of Energy officials": a name before the head is part of the source
         if child.dep_ not in _CUT_DEPS or child.dep_ == "nmod" and child.pos_ == "PROPN":
             left = min(left, child.left_edge.i)
+    handle = handle_of(head)
     for child in head.rights:
-        if handle_of(head) is not None and child.dep_ == "acl":  # "a commenter calling himself X"
+        if handle is not None and child.dep_ == "acl":  # "a commenter calling himself X"
             right = max(right, child.right_edge.i)
         elif child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
                 (child.dep_ in ("prep", "nmod") and child.text.lower() in ("of", "by", "de", "du", "des")) or \
