@@ -7,6 +7,8 @@ import re
 import time
 from pathlib import Path
 
+from narratrace.types import DocAnalysis
+
 
 def wait_forever(documents: list, options: object, narratives: bool) -> list:
     """Note this worker's process id in the folder the document text names, then hang, as a
@@ -25,3 +27,14 @@ def hold_the_lock_forever(documents: list, options: object, narratives: bool) ->
     (folder / str(os.getpid())).touch()
     re.match(r"(a+)+$", "a" * 64 + "b")
     return []
+
+
+class EchoEngine:
+    """An engine that analyses nothing: every document back with empty products."""
+
+    name = "echo"
+
+    def map(self, chunks, ctx, *, todo=0):
+        for chunk in chunks:
+            for d in chunk:
+                yield DocAnalysis(document=d), []

@@ -15,7 +15,9 @@ import pytest
 from narratrace import Options, analyze
 from narratrace.ingest import iter_inputs
 from narratrace.store import open_store
-from narratrace.types import DocAnalysis, RawDocument, Rejected
+from narratrace.types import RawDocument, Rejected
+
+from _hostile_fns import EchoEngine
 
 # Invented news sentences.
 GOOD = [
@@ -101,22 +103,13 @@ def test_a_file_with_more_than_a_few_nul_bytes_is_still_binary(tmp_path: Path, d
     assert isinstance(out, Rejected) and out.reason.startswith("looks binary (contains NUL bytes)")
 
 
-class _Echo:
-    """An engine that analyses nothing: every document back with empty products."""
-
-    name = "echo"
-
-    def map(self, chunks, ctx, *, todo=0):
-        for chunk in chunks:
-            for d in chunk:
-                yield DocAnalysis(document=d), []
 
 
 def test_a_run_keeps_a_text_with_nul_bytes_and_stores_the_warning(tmp_path: Path,
                                                                   monkeypatch) -> None:
     from narratrace.run import analyze as run_analyze
 
-    monkeypatch.setattr(run_analyze, "engine", lambda name: _Echo())
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
     (tmp_path / "a.txt").write_bytes(ARTICLE.encode("utf-8") + b"\x00" * 64)
     (tmp_path / "b.txt").write_text(f"Council vote\n\n{GOOD[1]}\n", encoding="utf-8")
     store = open_store(":memory:")

@@ -24,6 +24,8 @@ from narratrace.stage import StageContext
 from narratrace.store import open_store
 from narratrace.types import DocAnalysis, Document
 
+from _hostile_fns import EchoEngine
+
 CLI = [sys.executable, "-c", "from narratrace.cli import main; main()"]
 QUIET = Options(quiet=True, batch_size=4, framing="fast")
 
@@ -92,7 +94,7 @@ def test_a_document_the_store_cannot_write_is_rejected_not_the_run(tmp_path: Pat
         return real(store, analysis, problems, replaces=replaces)
 
     monkeypatch.setattr(run_analyze, "save_analysis", save)
-    monkeypatch.setattr(run_analyze, "engine", lambda name: _Echo())
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
     store = open_store(":memory:")
     summary = analyze([tmp_path], store=store, options=QUIET)
     assert summary.documents == 1 and summary.exit_code == 3
@@ -103,22 +105,13 @@ def test_a_document_the_store_cannot_write_is_rejected_not_the_run(tmp_path: Pat
     assert store.rejected() == [rej]
 
 
-class _Echo:
-    """An engine that analyses nothing: every document back with empty products."""
-
-    name = "echo"
-
-    def map(self, chunks, ctx, *, todo=0):
-        for chunk in chunks:
-            for d in chunk:
-                yield DocAnalysis(document=d), []
 
 
 def test_a_document_over_the_length_limit_is_rejected_before_analysis(tmp_path: Path, monkeypatch) -> None:
     from narratrace.run import analyze as run_analyze
 
     monkeypatch.setattr(run_analyze, "MAX_ANALYSED_CHARS", 400)  # the mechanism, at a small size
-    monkeypatch.setattr(run_analyze, "engine", lambda name: _Echo())
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
     for name, text in ARTICLES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     long = "The council met again on Friday and said nothing new about the bridge. " * 12
@@ -329,7 +322,7 @@ def test_a_document_in_a_language_the_run_does_not_analyse_is_kept_with_a_notice
                                                                                  monkeypatch) -> None:
     from narratrace.run import analyze as run_analyze
 
-    monkeypatch.setattr(run_analyze, "engine", lambda name: _Echo())
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
     (tmp_path / "de.txt").write_text(
         "Der Bürgermeister sagte am Montag, dass die Fähre nach Lindholm im Mai wieder fahren "
         "werde. Die Gewerkschaft widersprach und kündigte einen Streik im Hafen an.\n",
