@@ -52,7 +52,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                  neighbours: Mapping[tuple[str, str], float] | None = None,
                  same: float = SAME, related: float = RELATED,
                  stories: Collection[frozenset[str]] = (), story: float = STORY,
-                 speakers: Mapping[str, str] | None = None) -> tuple[list[Claim], list[ClaimFamily]]:
+                 speakers: Mapping[str, str] | None = None,
+                 context: Collection[frozenset[str]] = ()) -> tuple[list[Claim], list[ClaimFamily]]:
     """Group claims that state the same proposition into families.
 
     Two claims join when their embeddings are near-paraphrases (``same``), or similar
@@ -67,6 +68,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     components of that graph and each component is clustered on its own (average linkage,
     most similar pair first): the result is the one a clustering of all claims at once
     gives, at the cost of the components instead of all pairs of claims.
+
+    ``context`` are more document pairs that likely tell one story (a same-story score just
+    under the link bar): a denial looks for what it answers in the texts of its story and of
+    its context, but claims join families only across ``stories``.
 
     ``stories`` are the document pairs that tell one story (reuse links); claims of two such
     documents join from ``story`` similarity when they share a figure or a name, or have the
@@ -158,7 +163,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             for k in idx:
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
-    ordered = _link_denials(ordered, claims, family_of, edges, names, related, story_pairs, exact)
+    ordered = _link_denials(ordered, claims, family_of, edges, names, related,
+                            story_pairs | {p for p in context if len(p) == 2}, exact)
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -320,10 +326,12 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                     if claims[o].stance != "denies" and not _denies(claims[o]) and family_of[o] != family_of[d]]
             if not pool:
                 continue
-            if _POINTS_BACK.search(claim.text):
+            if (back := _POINTS_BACK.search(claim.text)) is not None:
                 before = [o for o in pool if claims[o].doc == claim.doc and claims[o].end <= claim.start]
                 if before:
-                    found.setdefault(d, {})[family_of[max(before, key=lambda o: claims[o].end)]] = True
+                    for o in _answered(claim, back, [claims[o] for o in before],
+                                       [spread[family_of[o]] for o in before]):
+                        found.setdefault(d, {})[family_of[before[o]]] = True
                     continue
             sims = exact[pool] @ exact[d]
             named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
@@ -374,6 +382,43 @@ def _names_any(text: str, stems: tuple[str, ...]) -> bool:
     return any(re.search(r"\b" + re.escape(stem), low) for stem in stems)
 
 
+def _answered(denial: Claim, back: re.Match[str], before: Sequence[Claim],
+              spread: Sequence[int]) -> list[int]:
+    """What a denial that points back ("rejected the allegations", "denied that suggestion",
+    "rejected the accusations against the players") answers, among the claims before it in
+    its document (indices into ``before``): the nearest allegation -- someone else's
+    statement, or a hedged one, rather than the narrator's background -- preferring one that
+    shares a word with what follows the pointer ("the players"), then one that several
+    documents carry. A plural pointer ("the allegations") also answers the allegation
+    carried most widely before it.
+
+    >>> c = lambda t, s, **k: Claim(id=t, doc="d", text=t, start=s, end=s + 1, **k)
+    >>> before = [c("The players were paid to lose", 0, hedges=("allegedly",)),
+    ...           c("The club was founded in 1921", 5), c("We will interview players", 9, attributed_to="X")]
+    >>> denial = c("The union rejected the accusations against the players", 20, stance="denies")
+    >>> _answered(denial, _POINTS_BACK.search(denial.text), before, [3, 1, 1])
+    [0]
+    """
+    denier = (denial.attributed_to or denial.actor or "").lower()
+
+    def alleged(c: Claim) -> bool:
+        said_by = (c.attributed_to or "").lower()
+        return bool(c.hedges) or bool((c.attribution or said_by) and said_by != denier)
+
+    words = {w for w in re.findall(r"[a-z]{4,}", denial.text[back.end():].lower()) if w not in _OBJECT_STOP}
+    shares = [bool(words & set(re.findall(r"[a-z]{4,}", c.text.lower()))) for c in before]
+    best = max(range(len(before)), key=lambda k: (shares[k], alleged(before[k]), spread[k] > 1, before[k].end))
+    out = [best]
+    if back.group(0).endswith("s") and not shares[best]:
+        wide = [k for k in range(len(before)) if alleged(before[k]) and spread[k] > 1]
+        if wide:
+            out.append(max(wide, key=lambda k: (spread[k], before[k].end)))
+    return sorted(set(out))
+
+
+#: Words after a pointer that say nothing about what is denied.
+_OBJECT_STOP = frozenset("that this these those which were with from have been they their them "
+                         "about against made such said says".split())
 #: A denial whose object is only a pointer back to what was just reported.
 _POINTS_BACK = re.compile(r"\b(?:that|the|these|those|this|such)\s+(?:\w+\s+)?(?:claims?|suggestions?|"
                           r"accusations?|allegations?|reports?|story|stories|assertions?|charges?|account)\b",

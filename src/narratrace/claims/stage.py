@@ -45,12 +45,13 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
             entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
                                            if s < claim.end and claim.start < e}
     stories = {frozenset((r.a, r.b)) for r in ctx["reuse"]}
+    context = {frozenset(p) for p in ctx["story_context"]}  # pairs nearly linked as one story
     speaker_key = {a.id: a.speaker.entity or (a.speaker.actor.name if a.speaker.actor else None)
                    for a in ctx["linked_attributions"]}
     speakers = {c.id: key for c in claims if c.attribution and (key := speaker_key.get(c.attribution))}
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
                                      embeddings=vectors, neighbours=neighbours, stories=stories,
-                                     speakers=speakers)
+                                     speakers=speakers, context=context)
     # Grouping changes two fields of a stored claim: rewrite only documents where one did.
     changed: set[str] = set()
     by_doc: dict[str, list[Claim]] = {}
@@ -142,6 +143,6 @@ DOC = DocStage("claims", requires=("text", "parse", "attributions", "mentions", 
 #: before their origins are traced (the provenance stage's input).
 CORPUS = CorpusStage("claim_families",
                      requires=("documents", "claims", "reuse_features", "entities",
-                               "entity_spans_by_doc", "linked_attributions", "reuse"),
+                               "entity_spans_by_doc", "linked_attributions", "reuse", "story_context"),
                      assigns=("grouped_claims", "families"), fn=_families,
                      stamp=f"claims {RELATED} {STORY} k{NEIGHBOURS} kept")

@@ -81,6 +81,13 @@ STORY_NEIGHBOURS = 32
 # development corpus every gold derivation is among both documents' 4 nearest candidates (but
 # no document there has more than 4 candidates, so the bound is not tested by it).
 REWRITE_NEIGHBOURS = 8
+# Pairs whose same-story score reaches this (below the link threshold) are kept as story
+# context: not shown as links, but claims of the two texts may join one family at the claim
+# stage's story bar (which also wants a shared name, figure or speaker). On provenance-dev
+# every candidate pair scoring 0.4-0.6 is two outlets on one story (13 pairs; no candidate
+# pair across stories scores above 0.2 there); the links themselves keep the 0.6 bar, whose
+# precision was measured on real articles.
+STORY_CONTEXT = 0.4
 # A text that credits more than this many other texts among its candidates traces a story
 # (a fact-check, a round-up) rather than retelling one source.
 MAX_CREDITED = 2
@@ -217,6 +224,7 @@ class ReuseUpdate:
     stories: dict[tuple[str, str], dict[str, Any]]  # same-story candidate rows new or changed now
     checked: int = 0  # copy candidates verified exactly in this call
     dropped: tuple[tuple[str, str], ...] = ()  # stored same-story candidates no list holds now
+    context: tuple[tuple[str, str], ...] = ()  # unlinked pairs scoring STORY_CONTEXT or more
 
 
 def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None = None,
@@ -284,14 +292,14 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
             done[key] = row
         if row is not None:
             found[(i, j)] = _reuse_from_row(row)
-    story, rows = _same_story(docs, found, entities, dates, embeddings, options,
-                              fresh=fresh, cached=stories, sentences=sentences or {},
-                              deleted=deleted)
+    story, rows, context = _same_story(docs, found, entities, dates, embeddings, options,
+                                       fresh=fresh, cached=stories, sentences=sentences or {},
+                                       deleted=deleted)
     found.update(story)
     changed = {key: row for key, row in rows.items() if stories.get(key) != row}
     dropped = tuple(key for key in stories if key not in rows)
     return ReuseUpdate([found[k] for k in sorted(found)], done, changed, checked=len(done),
-                       dropped=dropped)
+                       dropped=dropped, context=context)
 
 
 def copy_candidates(sigs: np.ndarray) -> np.ndarray:
@@ -354,8 +362,10 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                 fresh: set[str], cached: Mapping[tuple[str, str], Mapping[str, Any]],
                 sentences: Mapping[str, tuple[np.ndarray, Sequence[tuple[int, int]]]],
                 deleted: bool = False
-                ) -> tuple[dict[tuple[int, int], Reuse], dict[tuple[str, str], dict[str, Any]]]:
-    """Same-story and rewrite links among the candidates of the story index.
+                ) -> tuple[dict[tuple[int, int], Reuse], dict[tuple[str, str], dict[str, Any]],
+                           tuple[tuple[str, str], ...]]:
+    """Same-story and rewrite links among the candidates of the story index, and the story
+    context (unlinked pairs scoring ``STORY_CONTEXT`` or more).
 
     What a pair costs (its credits both ways, its sentence alignment, its passages) is a pure
     function of the two texts, computed once and kept in the pair's row; what depends on the
@@ -365,7 +375,7 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         embeddings = {d.id: embed_for_story(d) for d in docs if d.analysed}
     have = [i for i, d in enumerate(docs) if d.id in embeddings and len(embeddings[d.id])]
     if len(have) < 2:
-        return {}, {}
+        return {}, {}, ()
     vectors = np.stack([doc_vector(np.asarray(embeddings[docs[i].id])) for i in have])
     names, when = _story_features([docs[i] for i in have], entities, dates)
     df = Counter(n for i in have for n in names[docs[i].id])
@@ -375,7 +385,7 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
     out: dict[tuple[int, int], Reuse] = {}
     todo = [key for key in sorted(candidates) if key not in found]
     if not todo:
-        return out, rows
+        return out, rows, ()
     # The lead term is a pure function of the two leads: computed once per pair, kept in its row.
     need = [key for key in todo if "lead" not in candidates[key]]
     if need:
@@ -384,7 +394,8 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                            np.array([(pos[i], pos[j]) for i, j in need]))
         for key, value in zip(need, raw.tolist(), strict=True):
             candidates[key]["lead"] = value
-    floor = options.same_story_threshold
+    floor = min(options.same_story_threshold, STORY_CONTEXT)
+    context: list[tuple[str, str]] = []
     lead = [x if 0.6 * x + _CORROBORATION >= floor - 1e-9 else -1.0  # as story_scores prunes
             for x in (float(candidates[key]["lead"]) for key in todo)]
     checked = _rewrite_checks(docs, candidates, todo)
@@ -412,6 +423,8 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         retold = bool(row.get("retold"))
         rewrite = retold or (in_a is None) != (in_b is None)
         if not rewrite and score < options.same_story_threshold:
+            if emb >= 0 and score >= floor:
+                context.append((a.id, b.id))
             continue
         if "passages" not in row:  # aligned once, the first time the pair links
             row["passages"] = [list(p) for p in align(a.text, b.text, shingle=SHINGLE).passages]
@@ -428,7 +441,7 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
             out[(i, j)] = Reuse(a=a.id, b=b.id, kind="same_story", score=score,
                                 passages=tuple(tuple(p) for p in row["passages"]),
                                 direction=way, direction_by=by)
-    return out, rows
+    return out, rows, tuple(context)
 
 
 def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np.ndarray,

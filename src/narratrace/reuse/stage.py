@@ -105,7 +105,7 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     documents = ctx.documents
     ctx.counts["copy_checks"] = ctx.counts["story_pairs"] = 0
     if len(documents) < 2:
-        return {"reuse": []}
+        return {"reuse": [], "story_context": ()}
     names: dict[str, set[str]] = {d.id: set() for d in documents}
     for (doc, _, _), entity in ctx["entity_spans"].items():
         names.setdefault(doc, set()).add(entity)
@@ -141,12 +141,12 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     ctx.store.put_pairs("story", [{**row, "doc_a": a, "doc_b": b}
                                   for (a, b), row in sorted(update.stories.items())])
     ctx.counts["copy_checks"], ctx.counts["story_pairs"] = update.checked, len(update.stories)
-    return {"reuse": update.links}
+    return {"reuse": update.links, "story_context": update.context}
 
 
 DOC = DocStage("reuse", requires=("text", "claims", "sentences"), assigns=("reuse_features",),
                batch_fn=_features, every_document=True, incomplete=_incomplete)
 CORPUS = CorpusStage("reuse", requires=("documents", "reuse_features", "dates", "entity_spans"),
-                     assigns=("reuse",), fn=_reuse,
+                     assigns=("reuse", "story_context"), fn=_reuse,
                      stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE} k{STORY_NEIGHBOURS} kept; "
                            f"rewrite k{REWRITE_NEIGHBOURS}")
