@@ -299,7 +299,7 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
     clause before the comma that opens the subject, in the cue's paragraph."""
     subj = next((c for c in verb.children if c.dep_ in _SUBJ and c.i < verb.i), None)
     if subj is None or any(c.i > verb.i and c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "conj")
-                           for c in verb.children):
+                           and not _addressee(verb, c) for c in verb.children):
         return None
     doc = verb.doc
     comma = subj.left_edge.i - 1
@@ -311,6 +311,13 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
         return None
     start, end = first.idx, doc[comma - 1].idx + len(doc[comma - 1].text)
     return (start, end) if _word_count(text[start:end]) >= 4 else None
+
+
+def _addressee(verb: Token, obj: Token) -> bool:
+    """The one told, not what was told: "..., a person inside the club has told the Courier."."""
+    return verb.lemma_.lower() in ("tell", "inform", "assure", "brief") and obj.dep_ in ("dobj", "obj") \
+        and obj.pos_ in ("PROPN", "PRON") \
+        and all(t.is_punct or t.is_space for t in verb.doc[obj.right_edge.i + 1:verb.sent.end])
 
 
 def _that_clause_past_pp(verb: Token) -> Token | None:
@@ -1204,7 +1211,7 @@ def _name_the_described(out: list[Attribution], resolver: Resolver) -> list[Attr
     result = []
     for a in out:
         act = a.speaker.actor
-        new = linked.get(act.name) if act is not None and act.start is None else None
+        new = linked.get(act.name) if act is not None and (act.start is None or act.how != "name") else None
         if new is not None and act is not None:
             new = replace(new, how=act.how if act.how in ("pronoun", "continuation") else "role noun")
             a = replace(a, speaker=replace(a.speaker, actor=new, start=new.start, end=new.end))

@@ -319,9 +319,12 @@ class Resolver:
             if definite and lemma in ("government", "administration", "regime", "authority",
                                       "gouvernement") and (gov := self._government_role(start)) is not None:
                 return gov
+        if definite and head.tag_ == "NN" and (lemma in _ANONYMOUS_HEADS or lemma in PERSON_ROLES) \
+                and (same := self._described_before(start, lemma)) is not None:
+            return same  # "according to our source", "the person said": the one described before
         if lowers & _ANONYMOUS_WORDS or lemma in _ANONYMOUS_HEADS or head.lower_ in _ANONYMOUS_HEADS:
             return Actor(_clean_description(self.text[start:end]), "anonymous", "description",
-                         None, None)
+                         *self._described_span(start, end, definite))
         if head.tag_ in ("NNS", "NNPS") and (lemma in GOV_NOUNS or lemma in _SPEAK_FOR):
             # "Pentagon officials", "analysts at the Example Institute": the organisation
             # speaks through them, as a country's officials are its government
@@ -358,11 +361,38 @@ class Resolver:
         if head.pos_ in ("NOUN",) and (lemma in PERSON_ROLES or lemma in ("official", "officer")):
             # "a senior diplomat", "two officials": a description kept whole
             typ: ActorType = "anonymous" if head.tag_ in ("NNS",) or lemma == "official" else "person"
-            return Actor(_clean_description(self.text[start:end]), typ, "description", None, None)
+            return Actor(_clean_description(self.text[start:end]), typ, "description",
+                         *self._described_span(start, end, definite))
         if head.pos_ == "PROPN":
             return Actor(_clean_name(self.text[start:end]), "organisation" if _looks_org(words)
                          else "person", "name", start, end)
         return None
+
+    def _described_span(self, start: int, end: int, definite: bool) -> tuple[int | None, int | None]:
+        """Where a described source is written, when it introduces one ("a person familiar
+        with the talks"): later references ("the person", "she") resolve to it. A definite
+        description that found no such introduction keeps no span."""
+        if definite:
+            return None, None
+        desc = _clean_description(self.text[start:end])
+        at = self.text.find(desc, start, end + 1)
+        return (at, at + len(desc)) if at >= 0 else (start, end)
+
+    def _described_before(self, at: int, lemma: str) -> Actor | None:
+        """"the source", "our source", "the person", "the worker": the one source described
+        before ("a person inside the club", "one camp worker"), when it is the passage's last
+        speaker of its kind. "source" and "insider" fit any described person; another head
+        must be the description's own ("the worker" → "one camp worker")."""
+        def fits(s: _Said) -> bool:
+            return s.actor.type in ("person", "anonymous") and s.actor.start is not None and not s.plural
+
+        said = self._said_before(at, fits, _WINDOW_PARAGRAPHS)
+        if said is None or not (said.actor.how == "description" or _INTRODUCED.match(said.actor.name)):
+            return None
+        if lemma not in _ANONYMOUS_HEADS and lemma not in said.actor.name.lower().split():
+            return None
+        a = said.actor
+        return Actor(a.name, a.type, "role noun", a.start, a.end, role=a.role)
 
     def _channel_name(self, head: Token) -> Actor | None:
         """"the Frontline Telegram and YouTube channel": the proper names before an outlet
@@ -671,6 +701,10 @@ class Resolver:
             if entry is not None and entry.kind in ("country", "capital"):
                 return gaz.country_of.get(entry.name)
         return None
+
+
+#: How a described source is introduced: "a person ...", "one camp worker", "two officials".
+_INTRODUCED = re.compile(r"(?i)(?:a|an|one|two|three|several|some)\s")
 
 
 def _key(name: str) -> str:

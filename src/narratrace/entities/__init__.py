@@ -17,7 +17,11 @@ from ._mentions import LABEL_TYPES, extract_mentions
 from ._merge import entity_id, merge_entities
 from ._normalise import exact_key, translit_key
 
-__all__ = ["LABEL_TYPES", "entity_id", "exact_key", "extract_aliases", "extract_mentions",
+#: Id prefix of a source a document describes without naming ("a person familiar with the
+#: talks"): an actor of that document only, never merged with another document's.
+DESCRIBED = "desc_"
+
+__all__ = ["DESCRIBED", "LABEL_TYPES", "entity_id", "exact_key", "extract_aliases", "extract_mentions",
            "load_gazetteer", "merge_entities", "translit_key"]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Alias, Attribution, DocAnalysis, Document, Entity, Mention
-from . import entity_id, extract_aliases, extract_mentions, merge_entities
+from . import DESCRIBED, entity_id, extract_aliases, extract_mentions, merge_entities
 
 
 def _mentions(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -90,12 +90,38 @@ def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribu
     return [out[k] for k in sorted(out)]
 
 
+def described_sources(attributions: Iterable[Attribution]) -> list[Entity]:
+    """Sources a document describes instead of naming ("a person familiar with the talks",
+    "a nurse at a clinic in Eastholm") and then refers back to ("the source said", "she
+    added"): one entity each, of that document only -- two articles' "a senior official" are
+    not one person -- so every statement of the source points at one actor.
+
+    >>> from narratrace.types import Actor, Speaker
+    >>> actor = Actor("a person inside the club", "person", "description", 30, 54)
+    >>> a = Attribution("a", "d", "indirect", Speaker("a person inside the club", 30, 54, actor=actor),
+    ...                 "tell", "x", 0, 20)
+    >>> [(e.name, e.type, e.id.startswith(DESCRIBED)) for e in described_sources([a])]
+    [('a person inside the club', 'person', True)]
+    """
+    found: dict[tuple[str, int, int], Mention] = {}
+    for a in attributions:
+        actor = a.speaker.actor
+        if actor is None or actor.how != "description" or actor.start is None or actor.end is None \
+                or actor.type not in ("person", "anonymous"):
+            continue
+        found.setdefault((a.doc, actor.start, actor.end),
+                         Mention(a.doc, actor.start, actor.end, actor.name, "person", "DESCRIBED"))
+    return [Entity(DESCRIBED + entity_id("person", f"{doc}\x1f{start}\x1f{m.text}")[4:], m.text, "person",
+                   mentions=(m,)) for (doc, start, _), m in sorted(found.items())]
+
+
 def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
     aliases = [(a.short, a.long) for a in ctx.read("aliases")]
     attributions = list(ctx.read("attributions"))
     mentions = list(ctx.read("mentions"))
     mentions += speaker_mentions(mentions, attributions)
     entities = speaking_actors(merge_entities(mentions, aliases=aliases), attributions)
+    entities += described_sources(attributions)
     # A government's speaking mentions point at the government, not the place.
     spans = {(m.doc, m.start, m.end): e.id
              for e in sorted(entities, key=lambda e: e.type == "government") for m in e.mentions}

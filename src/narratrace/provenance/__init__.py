@@ -168,6 +168,11 @@ _CREDIT = re.compile(r"^\W*$|^\W*[\d\s:/.,-]*$")
 _TRIM_SOURCE = re.compile(r"^(?:the|a|an)\s+|['’]s(?:\s+\w+)?$", re.I)
 
 
+#: A source introduced by description rather than name ("a person inside the club", "one camp
+#: worker"): the speaker of what follows, but not a citation.
+_DESCRIBED_SOURCE = re.compile(r"(?i)(?:a|an|one|two|three|several|some)\s+[a-z]")
+
+
 def extract_citations(document: Document, *, attributions: Sequence[Attribution],
                       mentions: Sequence[Mention], registry: OutletRegistry | None = None) -> list[Citation]:
     """The sources ``document`` cites, typed outlet / agency / official / document / other.
@@ -199,8 +204,8 @@ def extract_citations(document: Document, *, attributions: Sequence[Attribution]
         if start is None or end is None:
             continue
         name = text[start:end] if 0 <= start < end <= len(text) else sp.text
-        if name.strip().lower() in lex.PRONOUNS:
-            continue
+        if name.strip().lower() in lex.PRONOUNS or _DESCRIBED_SOURCE.match(name):
+            continue  # "a person familiar with the talks" is not a source one can look up
         # attribution sets both ends of the mention span or neither
         mention_start: int | None = getattr(sp, "mention_start", None)
         where = (mention_start, sp.mention_end) if mention_start is not None and sp.mention_end is not None \

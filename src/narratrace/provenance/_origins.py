@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ..claims import lexicon as lex
 from ..claims.text import norm_name
+from ..entities import DESCRIBED
 from ..types import (Attribution, Citation, Claim, ClaimFamily, Document, Entity, FamilyDenial,
                      Hardening, Reuse)
 
@@ -341,6 +342,12 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
 def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
     actor = attr.speaker.actor
     written = attr.speaker.text.strip()
+    if actor is not None and actor.id and actor.id.startswith(DESCRIBED):
+        # a source the document describes ("a person familiar with ..."), however it is
+        # referred to later ("the source", "she"): as the description itself
+        actor = dataclasses.replace(actor, id=None)
+        if UNNAMED.match(actor.name) and not _PROPER.search(actor.name[1:]):
+            actor = dataclasses.replace(actor, type="anonymous")
     if actor is None or actor.type != "anonymous":
         if UNNAMED.match(written) and not _PROPER.search(written[1:]):
             actor = dataclasses.replace(actor, type="anonymous") if actor else None
