@@ -109,11 +109,18 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
             spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
-            if spoke is not None and other is not None and spoke != other:
+            if spoke is not None and other is not None and spoke != other \
+                    and not (relays(spoke, b.doc) or relays(other, a.doc)):
                 return None  # two speakers saying something alike are two claims until shown the same
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and spoke == other):
                 return story
         return None
+
+    def relays(speaker: str, doc: str) -> bool:
+        """The speaker is the outlet of the other document: one outlet citing another ("the
+        website W says ...") passes on what W's article attributes to its own source."""
+        outlet = getattr(documents.get(doc), "outlet", None)
+        return bool(outlet) and norm_name(speaker) == norm_name(outlet)
 
     def linked(i: int, j: int, sim: float) -> bool:
         return bar(i, j, sim) is not None

@@ -46,7 +46,8 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
                                            if s < claim.end and claim.start < e}
     stories = {frozenset((r.a, r.b)) for r in ctx["reuse"]}
     context = {frozenset(p) for p in ctx["story_context"]}  # pairs nearly linked as one story
-    speaker_key = {a.id: a.speaker.entity or (a.speaker.actor.name if a.speaker.actor else None)
+    entity_names = {e.id: e.name for e in ctx["entities"]}
+    speaker_key = {a.id: entity_names.get(a.speaker.entity or "") or (a.speaker.actor.name if a.speaker.actor else None)
                    for a in ctx["linked_attributions"]}
     speakers = {c.id: key for c in claims if c.attribution and (key := speaker_key.get(c.attribution))}
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
