@@ -78,8 +78,35 @@ def test_a_nationality_word_is_never_an_actor(nlp) -> None:
 def test_anonymous_sources_are_typed_and_hedged(nlp, text: str, typ: str) -> None:
     a = _run(nlp, text)[0]
     assert a.speaker.actor is not None and a.speaker.actor.type == typ
-    assert a.speaker.actor.how == "description" and a.speaker.actor.start is None
+    actor = a.speaker.actor
+    # the description is where it is written: later references ("the source") point to it
+    assert actor.how == "description" and actor.start is not None and actor.end is not None
+    assert text[actor.start:actor.end] == actor.name
     assert "unnamed source" in a.hedges
+
+
+def test_a_described_source_is_one_actor_of_its_document(nlp) -> None:
+    """"the source", "our source" and "she" after "a nurse at a clinic" are that nurse; the
+    description is an entity of that document only."""
+    from narratrace.entities.stage import described_sources
+
+    text = ("The vaccine batch was withdrawn, a nurse at a clinic in Lowmoor has told the Courier. "
+            "According to our source, staff were told to keep quiet. "
+            "She said the vials looked cloudy.")
+    found = _run(nlp, text)
+    actors = {(a.speaker.actor.name, a.speaker.actor.start) for a in found if a.speaker.actor}
+    assert actors == {("a nurse at a clinic in Lowmoor", text.index("a nurse"))}, found
+    assert len(found) == 3
+    entities = described_sources(found)
+    assert [e.name for e in entities] == ["a nurse at a clinic in Lowmoor"]
+
+
+def test_a_described_source_is_not_taken_for_a_named_speaker_after_it(nlp) -> None:
+    text = ("A senior official said the talks had failed. Dana Roe, the chief negotiator, said "
+            "the talks would resume. The official added that no date was set.")
+    last = _run(nlp, text)[-1]
+    assert last.speaker.text == "The official"
+    assert last.speaker.actor is None or last.speaker.actor.name != "A senior official"
 
 
 def test_a_heading_glued_to_a_sentence_is_never_the_speaker(nlp) -> None:
