@@ -120,7 +120,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         """The speaker is the outlet of the other document: one outlet citing another ("the
         website W says ...") passes on what W's article attributes to its own source."""
         outlet = getattr(documents.get(doc), "outlet", None)
-        return bool(outlet) and norm_name(speaker) == norm_name(outlet)
+        return isinstance(outlet, str) and bool(outlet) and norm_name(speaker) == norm_name(outlet)
 
     def linked(i: int, j: int, sim: float) -> bool:
         return bar(i, j, sim) is not None
