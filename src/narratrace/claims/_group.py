@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -103,15 +103,17 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         a, b = claims[i], claims[j]
         if a.stance != b.stance or sim < low:
             return None
-        if sim >= same or (sim >= related and names[i] & names[j] and actions[i] & actions[j]):
+        if sim >= same:
+            return related
+        spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
+        if spoke is not None and other is not None and spoke != other \
+                and not (relays(spoke, b.doc) or relays(other, a.doc)):
+            return None  # two speakers saying something alike are two claims until shown the same
+        if sim >= related and names[i] & names[j] and actions[i] & actions[j]:
             return related
         # below near-paraphrase, a statement that something is not so never joins one that it is
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
-            spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
-            if spoke is not None and other is not None and spoke != other \
-                    and not (relays(spoke, b.doc) or relays(other, a.doc)):
-                return None  # two speakers saying something alike are two claims until shown the same
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and spoke == other):
                 return story
         return None
@@ -156,7 +158,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     families: list[tuple[int, ClaimFamily]] = []
     family_of: dict[int, str] = {}
     for comp_root, comp in components.items():
-        for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related):
+        for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related,
+                                   lambda k: speaker_of.get(claims[k].id)):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
@@ -190,14 +193,20 @@ class _Lazy(dict[int, set[str]]):
 
 
 def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
-             related: float) -> list[tuple[list[int], np.ndarray]]:
+             related: float, speaker: Callable[[int], str | None] = lambda k: None,
+             ) -> list[tuple[list[int], np.ndarray]]:
     """Average-linkage clusters of one component (claim indices ascending), each with its
     members' mean similarity to the cluster. The linked candidate pairs (``edges``) are taken
     most similar first, ties by index, as a clustering of all claims would take them; a merge
     needs the clusters' mean cross similarity to reach ``related``, so one bridging pair
     cannot chain two different claims together. On unit vectors that mean is the dot product
     of the two clusters' vector sums over the product of their sizes, so a merge test costs
-    one dot product, not a block of the similarity matrix."""
+    one dot product, not a block of the similarity matrix.
+
+    A merge below ``related`` (the story bar) also needs the two clusters to rest on one
+    speaker where both name one (``speaker``: claim index → speaker key or None): at that
+    similarity, what the narrator of a blog retells may resemble two people's different
+    statements, and must not carry one into the other's family."""
     if len(comp) == 1:
         return [([comp[0]], np.ones(1))]
     cluster = {k: k for k in comp}
@@ -210,6 +219,11 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
         cross = float(sums[ci] @ sums[cj]) / (len(members[ci]) * len(members[cj]))
         if cross < min(need, related):
             continue
+        if need < related:
+            said_i = {w for k in members[ci] if (w := speaker(k)) is not None}
+            said_j = {w for k in members[cj] if (w := speaker(k)) is not None}
+            if said_i and said_j and not said_i & said_j:
+                continue
         for k in members[cj]:
             cluster[k] = ci
         members[ci].extend(members.pop(cj))

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import nlp
+from ..entities import DESCRIBED
 from ..records import kind, unb64
 from ..reuse import neighbour_lists
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
@@ -43,13 +44,16 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     for claim in claims:
         if claim.id in paired:
             entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
-                                           if s < claim.end and claim.start < e}
+                                           if s < claim.end and claim.start < e and not ent.startswith(DESCRIBED)}
     stories = {frozenset((r.a, r.b)) for r in ctx["reuse"]}
     context = {frozenset(p) for p in ctx["story_context"]}  # pairs nearly linked as one story
     entity_names = {e.id: e.name for e in ctx["entities"]}
     speaker_key = {a.id: entity_names.get(a.speaker.entity or "") or (a.speaker.actor.name if a.speaker.actor else None)
                    for a in ctx["linked_attributions"]}
-    speakers = {c.id: key for c in claims if c.attribution and (key := speaker_key.get(c.attribution))}
+    # who each claim is on the word of: its attribution's speaker, else the source the
+    # sentence cites ("according to a report by the outlet X")
+    speakers = {c.id: key for c in claims
+                if (key := (speaker_key.get(c.attribution) if c.attribution else None) or c.attributed_to)}
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
                                      embeddings=vectors, neighbours=neighbours, stories=stories,
                                      speakers=speakers, context=context)

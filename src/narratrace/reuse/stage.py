@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import nlp
+from ..entities import DESCRIBED
 from ..records import EMBEDDING_DIM, b64, unb64
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Claim, DocAnalysis, Document, ReuseFeatures
@@ -108,7 +109,8 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
         return {"reuse": [], "story_context": ()}
     names: dict[str, set[str]] = {d.id: set() for d in documents}
     for (doc, _, _), entity in ctx["entity_spans"].items():
-        names.setdefault(doc, set()).add(entity)
+        if not entity.startswith(DESCRIBED):  # a described source is no name two texts share
+            names.setdefault(doc, set()).add(entity)
     dates: dict[str, set[str]] = {d.id: set() for d in documents}
     for date in ctx.read("dates"):
         dates.setdefault(date.doc, set()).add(date.value)
