@@ -384,9 +384,15 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
         named = _entity_for(name, attr, corpus)
         if named is not None:
             return named
-    if actor.type == "person" and actor.role:
+    # the role given here, else those the person was given where they spoke elsewhere
+    # ("She said ..." after "Ivo Marek, director of the Example Centre, said ...")
+    roles = [r for r in (actor.role, *(corpus.entities[actor.id].roles if actor.id in corpus.entities else ()))
+             if r] if actor.id else [actor.role] if actor.role else []
+    if actor.type == "person" and roles:
+        body = next((b for r in roles if not _POSSESSIVE_ROLE.match(r) and _PROPER.search(r)
+                     and (b := _speaks_for(r, attr, corpus))), None)
         return Source(corpus.key(name, actor.type), name, actor.type, actor.id,
-                      speaks_for=_speaks_for(actor.role, attr, corpus))
+                      speaks_for=body or _speaks_for(roles[0], attr, corpus))
     if actor.type == "outlet" and GENERIC_MEDIA.match(name):
         return Source("media:" + name.lower(), name, "media")
     return Source(corpus.key(name, actor.type), name, actor.type, actor.id)
@@ -422,7 +428,7 @@ def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source |
 def _speaks_for(role: str, attr: Attribution, corpus: Corpus) -> str | None:
     """The organisation a role ties a person to: named in it ("director of the Example
     Centre"), or the one "its"/"their" points back to (the last named before the speaker)."""
-    if re.match(r"(?i)(?:its|their)\b", role):
+    if _POSSESSIVE_ROLE.match(role):
         start = attr.speaker.start if attr.speaker.start is not None else attr.start
         before = [e for s, e in corpus.doc_entities.get(attr.doc, ())
                   if s < start and e.type in ("organisation", "government", "outlet", "group")]
@@ -529,7 +535,15 @@ def _sinks(starts: Sequence[str], edges: Mapping[str, set[str]]) -> tuple[list[s
 def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
     """One actor under a short and a long name ("El Faro", "El Faro de Marazul"; "the fire
     service", "the County Fire and Rescue Service") is one origin: a name whose words all occur
-    in another origin's name joins it. Shown by its longest name."""
+    in another origin's name joins it, and so does an acronym of it ("NCSC"). Shown by its
+    longest name. A person who speaks for an organisation among the origins is that origin.
+
+    >>> chain: list[str] = []
+    >>> [s.name for s in _merge_names([Source("o:ncsc", "NCSC", "organisation"),
+    ...     Source("o:n", "National Cyber Security Centre", "organisation"),
+    ...     Source("p:v", "Ivo Varda", "person", speaks_for="NCSC")], chain)]
+    ['National Cyber Security Centre']
+    """
     named = {s.name: {w for w in norm_name(s.name).split() if w not in _STOP} for s in sources}
 
     def words(s: Source) -> set[str]:  # each name normalised once, not once per comparison
@@ -538,7 +552,8 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
     out: list[Source] = []
     for src in sorted(sources, key=lambda s: (-len(words(s)), s.name)):
         mine = words(src)
-        same = next((o for o in out if mine and mine <= words(o)), None)
+        same = next((o for o in out if mine and mine <= words(o)
+                     or _ACRONYM.fullmatch(src.name) and src.name == _acronym(o.name)), None)
         if same is None:
             out.append(src)
         else:
@@ -557,6 +572,10 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
         else:
             chain.append(f"{src.name} speaks for {org.name}: one origin")
     return sorted(merged, key=lambda s: s.name)
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_POSSESSIVE_ROLE = re.compile(r"(?i)(?:its|their)\b")
 
 
 def _acronym(name: str) -> str:
