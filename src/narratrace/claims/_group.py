@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
@@ -53,7 +54,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                  same: float = SAME, related: float = RELATED,
                  stories: Collection[frozenset[str]] = (), story: float = STORY,
                  speakers: Mapping[str, str] | None = None,
-                 context: Collection[frozenset[str]] = ()) -> tuple[list[Claim], list[ClaimFamily]]:
+                 context: Collection[frozenset[str]] = (),
+                 derived: Collection[frozenset[str]] = ()) -> tuple[list[Claim], list[ClaimFamily]]:
     """Group claims that state the same proposition into families.
 
     Two claims join when their embeddings are near-paraphrases (``same``), or similar
@@ -68,6 +70,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     components of that graph and each component is clustered on its own (average linkage,
     most similar pair first): the result is the one a clustering of all claims at once
     gives, at the cost of the components instead of all pairs of claims.
+
+    ``derived`` are the pairs where one text is a copy or a rewrite of the other: there a
+    retold sentence is the same claim from ``story`` similarity even when the retelling
+    dropped the names and figures ("three drug makers" for the three companies' names).
 
     ``context`` are more document pairs that likely tell one story (a same-story score just
     under the link bar): a denial looks for what it answers in the texts of its story and of
@@ -88,6 +94,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         neighbours = {(claims[i].id, claims[j].id): s
                       for i, j, s in claim_neighbours(vectors, threshold=low)}
     story_pairs = {p for p in stories if len(p) == 2}
+    derived_pairs = {p for p in derived if len(p) == 2} & story_pairs
     speaker_of = speakers or {}
     # Names and actions only matter for claims with a neighbour: computed on first use.
     names = _Lazy(lambda k: entities_by_claim.get(claims[k].id, set())
@@ -96,6 +103,15 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     n = len(claims)
 
     figures = _Lazy(lambda k: set(_FIGURE.findall(claims[k].text)))
+    # Words few documents use ("syrups", "spillway"): two retellings that share two of them
+    # are pinned to one matter as a shared name would pin them.
+    words_of = _Lazy(lambda k: set(_WORD.findall(claims[k].text.lower())))
+    doc_words: dict[str, set[str]] = {}
+    for c in claims:
+        doc_words.setdefault(c.doc, set()).update(_WORD.findall(c.text.lower()))
+    df = Counter(w for ws in doc_words.values() for w in ws)
+    few = max(3, int(RARE_SHARE * len(doc_words)))
+    rare = _Lazy(lambda k: {w for w in words_of[k] if df[w] <= few})
     denial = _Lazy(lambda k: {"no"} if _denies(claims[k]) else set())
 
     def bar(i: int, j: int, sim: float) -> float | None:
@@ -114,7 +130,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         # below near-paraphrase, a statement that something is not so never joins one that it is
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
-            if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and spoke == other):
+            if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and spoke == other) \
+                    or frozenset((a.doc, b.doc)) in derived_pairs or len(rare[i] & rare[j]) >= 2:
                 return story
         return None
 
@@ -280,6 +297,10 @@ def _names(claim: Claim) -> set[str]:
     return {f for f in found if f}
 
 
+#: A word used by at most this share of the documents (or by 3) is rare enough to pin a claim
+#: to one matter.
+RARE_SHARE = 0.15
+_WORD = re.compile(r"[a-z][a-z'’-]{4,}")
 #: Figures that pin a claim down: numbers with their unit words stripped ("48,000", "MR-4471").
 _FIGURE = re.compile(r"\b[A-Z]*-?\d[\d,.]*\d\b|\b\d+\b")
 

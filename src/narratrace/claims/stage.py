@@ -46,6 +46,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
             entities_by_claim[claim.id] = {ent for s, e, ent in spans_by_doc.get(claim.doc, ())
                                            if s < claim.end and claim.start < e and not ent.startswith(DESCRIBED)}
     stories = {frozenset((r.a, r.b)) for r in ctx["reuse"]}
+    derived = {frozenset((r.a, r.b)) for r in ctx["reuse"] if r.kind != "same_story"}
     context = {frozenset(p) for p in ctx["story_context"]}  # pairs nearly linked as one story
     entity_names = {e.id: e.name for e in ctx["entities"]}
     speaker_key = {a.id: entity_names.get(a.speaker.entity or "") or (a.speaker.actor.name if a.speaker.actor else None)
@@ -56,7 +57,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
                 if (key := (speaker_key.get(c.attribution) if c.attribution else None) or c.attributed_to)}
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
                                      embeddings=vectors, neighbours=neighbours, stories=stories,
-                                     speakers=speakers, context=context)
+                                     speakers=speakers, context=context, derived=derived)
     # Grouping changes two fields of a stored claim: rewrite only documents where one did.
     changed: set[str] = set()
     by_doc: dict[str, list[Claim]] = {}
