@@ -41,6 +41,12 @@ STORY = 0.5
 #: A denial answers an assertion family it resembles this much, when a document carries both
 #: or the two documents tell one story, and they share a name.
 DENIES = 0.4
+#: A denial that names what it denies ("claims that the cutter rammed the trawler") answers
+#: the assertion of the story most like that clause from this similarity, shared names or not
+#: (retellings name the vessel, the crew or the country differently).
+DENIED_CLAUSE = 0.55
+#: ... and every assertion within this of the most similar one (retellings of one clause).
+CLAUSE_TIE = 0.05
 
 _CAPS = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 _SKIP = frozenset("The A An In On At But And This That These Those It He She They We I As After "
@@ -191,7 +197,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
     ordered = _link_denials(ordered, claims, family_of, edges, names, related,
-                            story_pairs | {p for p in context if len(p) == 2}, exact)
+                            story_pairs | {p for p in context if len(p) == 2}, exact,
+                            speaker=lambda k: speaker_of.get(claims[k].id))
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -314,6 +321,24 @@ def _denies(claim: Claim) -> bool:
     return bool((claim.attribution or claim.attributed_to) and lex.NEGATION.search(claim.text))
 
 
+#: What a denial says is false, when it names it: "(rejected) claims that P", "denied reports that P".
+_DENIED_CLAUSE = re.compile(r"\b(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?|"
+                            r"suspicions?|rumou?rs?)\s+(?:\w+\s+){0,4}?that\s+(?P<p>\w.{20,})", re.I)
+
+
+def _denied_propositions(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
+    """Vectors of the clauses denials name ("claims that P": P), by claim index; one encoder
+    call for all of them."""
+    found = {k: m.group("p") for k, c in enumerate(claims) if _denies(c) and (m := _DENIED_CLAUSE.search(c.text))}
+    if not found:
+        return {}
+    from .. import nlp
+
+    vectors = np.asarray(nlp.embed(list(found.values())), dtype=np.float64)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return dict(zip(found, vectors, strict=True))
+
+
 def _label(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -322,8 +347,11 @@ def _label(text: str, limit: int = 140) -> str:
 def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   related: float, stories: Collection[frozenset[str]] = (),
-                  exact: np.ndarray | None = None) -> list[ClaimFamily]:
+                  exact: np.ndarray | None = None,
+                  speaker: Callable[[int], str | None] = lambda k: None) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers.
+
+    Nobody denies their own words: what the denier says is never a candidate.
 
     Candidates for one denial: anywhere in the corpus, a similar assertion (``related``)
     sharing a name, or (from ``STORY``) a story's allegation, one that several documents carry.
@@ -338,6 +366,8 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
 
     def candidate(d: int, o: int) -> None:
+        if (who := speaker(d)) is not None and speaker(o) == who:
+            return
         stems = _stems(claims[d].attributed_to or claims[d].actor)
         fam = family_of[o]
         hit = bool(stems) and _names_any(claims[o].text, stems)
@@ -361,11 +391,16 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
             a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
             near_docs.setdefault(a, set()).add(b)
             near_docs.setdefault(b, set()).add(a)
+        # "rejected claims that the cutter rammed the trawler": what is denied is the clause
+        # after "claims that"; it is compared with the allegations, not the whole sentence
+        denied = _denied_propositions(claims)
         for d, claim in enumerate(claims):
             if not _denies(claim):
                 continue
+            who = speaker(d)
             pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
-                    if claims[o].stance != "denies" and not _denies(claims[o]) and family_of[o] != family_of[d]]
+                    if claims[o].stance != "denies" and not _denies(claims[o]) and family_of[o] != family_of[d]
+                    and (who is None or speaker(o) != who)]
             if not pool:
                 continue
             if (back := _POINTS_BACK.search(claim.text)) is not None:
@@ -376,6 +411,8 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                         found.setdefault(d, {})[family_of[before[o]]] = True
                     continue
             sims = exact[pool] @ exact[d]
+            if d in denied:
+                sims = np.maximum(sims, exact[pool] @ denied[d])
             named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
             stems = _stems(claim.attributed_to or claim.actor)
             accused = [k for k in range(len(pool)) if stems and _names_any(claims[pool[k]].text, stems)]
@@ -383,6 +420,11 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                 best = max(group, key=lambda k: sims[k])
                 if sims[best] >= DENIES:
                     candidate(d, pool[best])
+            if d in denied:  # the clause it names, wherever in the story it is asserted
+                said = exact[pool] @ denied[d]
+                top = float(said.max())
+                for k in np.flatnonzero(said >= max(DENIED_CLAUSE, top - CLAUSE_TIE)):
+                    candidate(d, pool[int(k)])
             wide = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
             if wide:
                 candidate(d, pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))])
