@@ -198,7 +198,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
     ordered = _link_denials(ordered, claims, family_of, edges, names, related,
                             story_pairs | {p for p in context if len(p) == 2}, exact,
-                            speaker=lambda k: speaker_of.get(claims[k].id))
+                            speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents))
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -339,6 +339,15 @@ def _denied_propositions(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
     return dict(zip(found, vectors, strict=True))
 
 
+def _narrator(claim: Claim, documents: Mapping[str, Document]) -> str | None:
+    """Whose words an unattributed claim is: its document's outlet (a statement an
+    association publishes is the association's)."""
+    if claim.attribution or claim.attributed_to:
+        return None
+    outlet = getattr(documents.get(claim.doc), "outlet", None)
+    return outlet if isinstance(outlet, str) and outlet else None
+
+
 def _label(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -365,8 +374,14 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
     spread = {f.id: len(f.docs) for f in families}
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
 
+    def own(d: int, o: int) -> bool:
+        """Is ``o`` the denier's own words (said by them, or published by them)?"""
+        who = speaker(d) or claims[d].attributed_to or claims[d].actor
+        said = speaker(o)
+        return bool(who) and said is not None and (said == who or norm_name(said) == norm_name(who or ""))
+
     def candidate(d: int, o: int) -> None:
-        if (who := speaker(d)) is not None and speaker(o) == who:
+        if own(d, o):
             return
         stems = _stems(claims[d].attributed_to or claims[d].actor)
         fam = family_of[o]
@@ -397,10 +412,9 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
         for d, claim in enumerate(claims):
             if not _denies(claim):
                 continue
-            who = speaker(d)
             pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
                     if claims[o].stance != "denies" and not _denies(claims[o]) and family_of[o] != family_of[d]
-                    and (who is None or speaker(o) != who)]
+                    and not own(d, o)]
             if not pool:
                 continue
             if (back := _POINTS_BACK.search(claim.text)) is not None:
@@ -462,8 +476,18 @@ def _stems(name: str | None) -> tuple[str, ...]:
 
 
 def _names_any(text: str, stems: tuple[str, ...]) -> bool:
+    """Does ``text`` name the actor whose name gave ``stems``? A one-word name by its stem
+    ("Velmar" finds "Velmari"); a longer one by two of its words, so that "medicines" alone
+    does not name the "Association of Generic Medicine Producers".
+
+    >>> _names_any("Antibiotic syrups are medicines", _stems("Association of Generic Medicine Producers"))
+    False
+    >>> _names_any("the Velmari army attacked", _stems("Velmar"))
+    True
+    """
     low = text.lower()
-    return any(re.search(r"\b" + re.escape(stem), low) for stem in stems)
+    hits = sum(1 for stem in set(stems) if re.search(r"\b" + re.escape(stem), low))
+    return hits >= min(2, len(set(stems))) and hits > 0
 
 
 def _answered(denial: Claim, back: re.Match[str], before: Sequence[Claim],
