@@ -168,3 +168,69 @@ def test_family_ids_are_stable():
     one = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1)})[1]
     two = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1)})[1]
     assert one == two and group_claims([], documents=DOCS) == ([], [])
+
+
+# --------------------------------------------------------------------------- story bar
+
+
+def _story_docs() -> dict:
+    return {d: _doc("x", d, p) for d, p in (("a", "2024-03-02"), ("b", "2024-03-03"), ("c", "2024-03-04"),
+                                             ("d", "2024-03-05"), ("e", "2024-03-06"), ("f", "2024-03-07"),
+                                             ("g", "2024-03-08"))}
+
+
+def test_retellings_sharing_rare_words_join_at_the_story_bar_and_common_words_do_not():
+    """Two outlets on one story, no shared name or figure: two words few documents use
+    ("syrups", "antibiotic") pin them to one matter; words every document uses do not."""
+    docs = _story_docs()
+    claims = [_claim("1", "a", "Three drug makers are suspected of coordinating the prices of antibiotic syrups.",
+                     actor=None),
+              _claim("2", "b", "The companies fixed the price of children's antibiotic syrups between them.",
+                     actor=None)]
+    # filler claims in other documents make "companies", "prices" common words
+    filler = [_claim(str(k), d, "The companies said prices of goods would rise this year.", actor=None, action=None)
+              for k, d in zip(range(3, 8), "cdefg")]
+    # cosine 0.55: over the story bar, under the bar of shared names and actions
+    vectors = {"1": _vec(1, 0), "2": _vec(1, 1.5)} | {c.id: _vec(0, 0, 1) for c in filler}
+    story = [frozenset(("a", "b"))]
+    _, families = group_claims(claims + filler, documents=docs, embeddings=vectors, stories=story)
+    assert any({"1", "2"} <= set(f.claims) for f in families)
+    # the same pair with only common words in common stays apart
+    plain = [_claim("1", "a", "The companies said the prices would change.", actor=None),
+             _claim("2", "b", "Prices at the companies will change, they said.", actor=None)]
+    _, families = group_claims(plain + filler, documents=docs, embeddings=vectors, stories=story)
+    assert not any({"1", "2"} <= set(f.claims) for f in families)
+
+
+def test_two_speakers_stay_apart_at_the_story_bar_unless_one_outlet_relays_the_other():
+    docs = {"a": Document(id="a", path="a", text="x", source_text="", outlet="The Ledger", published="2024-03-02"),
+            "b": Document(id="b", path="b", text="x", source_text="", outlet="The Courier", published="2024-03-03")}
+    claims = [_claim("1", "a", "The 48,000 records were sold on a forum.", actor=None),
+              _claim("2", "b", "Records of 48,000 patients are on sale on a forum.", actor=None)]
+    vectors = {"1": _vec(1, 0), "2": _vec(1, 1.5)}  # cosine 0.55
+    story = [frozenset(("a", "b"))]
+
+    def families(speakers):
+        return [set(f.claims) for f in group_claims(claims, documents=docs, embeddings=vectors, stories=story,
+                                                     speakers=speakers)[1]]
+    assert {"1", "2"} in families({})  # the figure pins them
+    assert {"1", "2"} not in families({"1": "Ivo Marek", "2": "Dana Roe"})
+    # the Courier says it on the Ledger's word, and the Ledger on its own source's
+    assert {"1", "2"} in families({"1": "a nurse at a clinic", "2": "The Ledger"})
+
+
+def test_a_denial_naming_the_denied_clause_answers_it_and_not_the_deniers_own_words(monkeypatch):
+    import narratrace.claims._group as grouping
+
+    docs = _story_docs()
+    claims = [_claim("1", "a", "The patrol boat rammed the trawler Sea Wren.", actor=None),
+              _claim("2", "b", "The trawler Sea Wren was fishing illegally, the admiral said.", actor=None),
+              _claim("3", "b", "The admiral rejected claims that the patrol boat rammed the Sea Wren.",
+                     stance="denies", actor=None)]
+    vectors = {"1": _vec(1, 0, 0), "2": _vec(0.5, 1, 0), "3": _vec(0.3, 0.2, 1)}
+    monkeypatch.setattr(grouping, "_denied_propositions",
+                        lambda cs: {2: np.asarray(_vec(1, 0.05, 0), dtype=np.float64)})
+    _, families = group_claims(claims, documents=docs, embeddings=vectors, stories=[frozenset(("a", "b"))],
+                               speakers={"2": "Admiral Tarn", "3": "Admiral Tarn"})
+    fam = {c: f for f in families for c in f.claims}
+    assert fam["3"].contradicts == (fam["1"].id,)

@@ -141,11 +141,15 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                 return story
         return None
 
+    def outlet_of(doc: str) -> str | None:
+        outlet = getattr(documents.get(doc), "outlet", None)
+        return outlet if isinstance(outlet, str) and outlet else None
+
     def relays(speaker: str, doc: str) -> bool:
         """The speaker is the outlet of the other document: one outlet citing another ("the
         website W says ...") passes on what W's article attributes to its own source."""
-        outlet = getattr(documents.get(doc), "outlet", None)
-        return isinstance(outlet, str) and bool(outlet) and norm_name(speaker) == norm_name(outlet)
+        outlet = outlet_of(doc)
+        return outlet is not None and norm_name(speaker) == norm_name(outlet)
 
     def linked(i: int, j: int, sim: float) -> bool:
         return bar(i, j, sim) is not None
@@ -182,7 +186,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     family_of: dict[int, str] = {}
     for comp_root, comp in components.items():
         for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related,
-                                   lambda k: speaker_of.get(claims[k].id)):
+                                   lambda k: norm_name(w) if (w := speaker_of.get(claims[k].id)) else None,
+                                   lambda k: norm_name(o) if (o := outlet_of(claims[k].doc)) else None):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
@@ -218,6 +223,7 @@ class _Lazy(dict[int, set[str]]):
 
 def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
              related: float, speaker: Callable[[int], str | None] = lambda k: None,
+             outlet: Callable[[int], str | None] = lambda k: None,
              ) -> list[tuple[list[int], np.ndarray]]:
     """Average-linkage clusters of one component (claim indices ascending), each with its
     members' mean similarity to the cluster. The linked candidate pairs (``edges``) are taken
@@ -228,7 +234,9 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
     one dot product, not a block of the similarity matrix.
 
     A merge below ``related`` (the story bar) also needs the two clusters to rest on one
-    speaker where both name one (``speaker``: claim index → speaker key or None): at that
+    speaker where both name one (``speaker``: claim index → speaker key or None), or one to
+    cite the outlet that published the other (``outlet``: claim index → its document's
+    outlet, in the form ``speaker`` gives names): at that
     similarity, what the narrator of a blog retells may resemble two people's different
     statements, and must not carry one into the other's family."""
     if len(comp) == 1:
@@ -246,7 +254,9 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
         if need < related:
             said_i = {w for k in members[ci] if (w := speaker(k)) is not None}
             said_j = {w for k in members[cj] if (w := speaker(k)) is not None}
-            if said_i and said_j and not said_i & said_j:
+            if said_i and said_j and not said_i & said_j \
+                    and not said_i & {outlet(k) for k in members[cj]} \
+                    and not said_j & {outlet(k) for k in members[ci]}:
                 continue
         for k in members[cj]:
             cluster[k] = ci

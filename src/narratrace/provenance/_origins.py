@@ -272,6 +272,12 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                 break
     # an outlet that states the claim as its own finding is an origin, whatever else it cites
     origins = sorted(set(origins) | narrators)
+    # whoever denies the claim is not where it comes from (their rebuttal, retold beside it,
+    # resembles it)
+    deniers = {norm_name(d.actor) for d in denials}
+    for k in [k for k in origins if k in names and norm_name(names[k].name) in deniers]:
+        origins.remove(k)
+        chain.append(f"{names[k].name} denies it: not an origin")
     if not origins and loops:  # a pure loop: its earliest member stands for it
         origins = [min(loops[0], key=lambda k: (_first_published(k, fam_outlets, corpus), k))]
     shown = _merge_names([names[k] if k in names else Source(k, k.split(":", 1)[-1], "other")
