@@ -244,6 +244,9 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
     cluster = {k: k for k in comp}
     members: dict[int, list[int]] = {k: [k] for k in comp}
     sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
+    # who each cluster rests on, and where it is published: kept per cluster, merged with it
+    said: dict[int, set[str]] = {k: {w} if (w := speaker(k)) is not None else set() for k in comp}
+    where: dict[int, set[str]] = {k: {o} if (o := outlet(k)) is not None else set() for k in comp}
     for _, i, j, need in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
@@ -251,19 +254,20 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
         cross = float(sums[ci] @ sums[cj]) / (len(members[ci]) * len(members[cj]))
         if cross < min(need, related):
             continue
-        if need < related:
-            said_i = {w for k in members[ci] if (w := speaker(k)) is not None}
-            said_j = {w for k in members[cj] if (w := speaker(k)) is not None}
-            if said_i and said_j and not said_i & said_j \
-                    and not said_i & {outlet(k) for k in members[cj]} \
-                    and not said_j & {outlet(k) for k in members[ci]}:
-                continue
+        if need < related and said[ci] and said[cj] and not said[ci] & said[cj] \
+                and not said[ci] & where[cj] and not said[cj] & where[ci]:
+            continue
+        if len(members[ci]) < len(members[cj]):  # the smaller joins the larger
+            ci, cj = cj, ci
         for k in members[cj]:
             cluster[k] = ci
         members[ci].extend(members.pop(cj))
         sums[ci] = sums[ci] + sums.pop(cj)
+        said[ci] |= said.pop(cj)
+        where[ci] |= where.pop(cj)
     out = []
     for head, idx in members.items():
+        idx = sorted(idx)  # input order, whichever way the merges went
         out.append((idx, exact[idx] @ sums[head] / len(idx)))
     return out
 
@@ -331,9 +335,11 @@ def _denies(claim: Claim) -> bool:
     return bool((claim.attribution or claim.attributed_to) and lex.NEGATION.search(claim.text))
 
 
-#: What a denial says is false, when it names it: "(rejected) claims that P", "denied reports that P".
-_DENIED_CLAUSE = re.compile(r"\b(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?|"
-                            r"suspicions?|rumou?rs?)\s+(?:\w+\s+){0,4}?that\s+(?P<p>\w.{20,})", re.I)
+#: What a denial says is false, when it names it: "(rejected) claims that P", "denied reports that
+#: P", "denied that P", "does not accept that P".
+_DENIED_CLAUSE = re.compile(r"\b(?:(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?|"
+                            r"suspicions?|rumou?rs?)\s+(?:\w+\s+){0,4}?|(?:den(?:y|ies|ied)|disputed?s?|"
+                            r"(?:not|never)\s+(?:accept|agree|believe)[sd]?)\s+)that\s+(?P<p>\w.{20,})", re.I)
 
 
 def _denied_propositions(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
@@ -447,8 +453,8 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
             if d in denied:  # the clause it names, wherever in the story it is asserted
                 said = exact[pool] @ denied[d]
                 top = float(said.max())
-                for k in np.flatnonzero(said >= max(DENIED_CLAUSE, top - CLAUSE_TIE)):
-                    candidate(d, pool[int(k)])
+                for hit in np.flatnonzero(said >= max(DENIED_CLAUSE, top - CLAUSE_TIE)).tolist():
+                    candidate(d, pool[hit])
             wide = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
             if wide:
                 candidate(d, pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))])
