@@ -476,3 +476,16 @@ def test_the_group_is_the_organisation_just_named_not_the_last_speaker(nlp) -> N
             "the attack in a statement on Monday. The group said it had targeted an outpost.")
     a = _one(_run(nlp, text), "targeted an outpost")
     assert _actor(a) is not None and _actor(a)[0] == "Front of Tarn"
+
+
+def test_an_untagged_name_beside_a_role_noun_is_the_speaker(nlp) -> None:
+    """The tagger misses some names ("Its spokeswoman, <name>, told ..."): the apposition of
+    a role noun is still the person. The tags are removed here to make the miss certain."""
+    text = ("The clinic denied the report. Its spokeswoman, Orla Venmire, told the Courier there was no "
+            "leak. On Monday she added that an inquiry had begun.")
+    parsed = nlp(text)
+    parsed.ents = []
+    found = extract_attributions(Document(id="t", path="t", text=text, source_text=text), parsed)
+    named = [a for a in found if a.speaker.actor is not None and a.speaker.actor.name == "Orla Venmire"]
+    assert len(named) == 2, found
+    assert named[0].speaker.actor.role == "Its spokeswoman"

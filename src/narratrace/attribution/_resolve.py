@@ -304,6 +304,11 @@ class Resolver:
         inside = self._mention_at(head, start, end)
         if inside is not None:
             return self._named_actor(inside, start, end, head)
+        if (lemma := head.lemma_.lower()) in PERSON_ROLES and (named := _apposed_name(head)) is not None:
+            # "Its spokeswoman, Marguerite Olander, told ...": a name the tagger missed
+            a, b = named
+            return Actor(self.text[a:b], "person", "name", a, b,
+                         role=_clean_description(self.text[start:end]))
         words = [t for t in self.doc.char_span(start, end, alignment_mode="expand") or [head]]
         lowers = {t.lower_ for t in words}
         definite = any(t.lower_ in ("the", "le", "la", "l'", "l’") or t.dep_ == "poss" for t in words
@@ -719,6 +724,19 @@ def _clean_name(text: str) -> str:
 
 def _clean_description(text: str) -> str:
     return " ".join(text.split()).strip(" ,.;:")
+
+
+def _apposed_name(head: Token) -> tuple[int, int] | None:
+    """The span of a person's name set beside a role noun and untagged ("its spokeswoman,
+    Marguerite Olander,"): two to four capitalised words, one apposition."""
+    for child in head.children:
+        if child.dep_ != "appos" or child.pos_ != "PROPN" or child.ent_type_:
+            continue
+        words = [t for t in child.subtree if not t.is_punct]
+        if 2 <= len(words) <= 4 and all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha
+                                        for t in words) and words[-1].i == child.i:
+            return words[0].idx, words[-1].idx + len(words[-1].text)
+    return None
 
 
 def _role(surface: str, name: str, title: str) -> str | None:
