@@ -306,8 +306,8 @@ class Resolver:
             return self._named_actor(inside, start, end, head)
         if (lemma := head.lemma_.lower()) in PERSON_ROLES and (named := _apposed_name(head)) is not None:
             # "Its spokeswoman, Marguerite Olander, told ...": a name the tagger missed
-            a, b = named
-            return Actor(self.text[a:b], "person", "name", a, b,
+            n0, n1 = named
+            return Actor(self.text[n0:n1], "person", "name", n0, n1,
                          role=_clean_description(self.text[start:end]))
         words = [t for t in self.doc.char_span(start, end, alignment_mode="expand") or [head]]
         lowers = {t.lower_ for t in words}
