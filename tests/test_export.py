@@ -529,3 +529,25 @@ def test_the_gexf_validator_catches_broken_files(break_it, message) -> None:
 
     broken = break_it(gexf_dynamic(provenance_analysis()))
     assert any(message in p for p in validate_gexf(broken))
+
+
+def test_graphml_without_networkx_names_the_extra_and_the_rest_still_works(tmp_path, monkeypatch):
+    """networkx is the [graph] extra: without it GraphML is refused (exit 2, before anything is
+    written) and says how to get it; the other formats, GEXF included, do not need it."""
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+
+    store = _stored(tmp_path)
+    monkeypatch.setitem(sys.modules, "networkx", None)  # None in sys.modules: ImportError
+    result = CliRunner().invoke(app, ["export", store, "--format", "graphml",
+                                      "--out", str(tmp_path / "g.graphml")])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "networkx" in message and "[graph] extra" in message and "--format gexf" in message
+    assert not (tmp_path / "g.graphml").exists()
+    for fmt in ("gexf", "stix", "json", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        result = CliRunner().invoke(app, ["export", store, "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert out.exists()

@@ -25,11 +25,14 @@ TABLES: tuple[str, ...] = tuple(k for k in KEYS if k not in ("schema_version", "
 def export(store: Store, *, fmt: ExportFormat, out: Path) -> list[Path]:
     """Write the store in ``fmt`` to ``out``; return the paths written.
 
-    ``parquet`` needs the ``[parquet]`` extra (pyarrow); without it a UsageError (exit 2)
-    says how to install it, before anything is read or written.
+    ``parquet`` needs the ``[parquet]`` extra (pyarrow) and ``graphml`` the ``[graph]`` extra
+    (networkx); without it a UsageError (exit 2) says how to install it, before anything is
+    read or written.
     """
     if fmt == "parquet":
         _pyarrow()
+    if fmt == "graphml":
+        _networkx()
     analysis = build_analysis(store)
     if fmt == "json":
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -54,11 +57,9 @@ def export(store: Store, *, fmt: ExportFormat, out: Path) -> list[Path]:
         out.write_bytes(gexf_dynamic(analysis))
         return [out]
     graph = provenance_graph(analysis)
-    import networkx as nx
-
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
-        nx.write_graphml(graph, out)
+        _networkx().write_graphml(graph, out)
     else:
         raise NarratraceError(f"Unknown export format {fmt!r}.")
     return [out]
@@ -232,12 +233,23 @@ def _pyarrow() -> tuple[Any, Any]:
     return pyarrow, pyarrow.parquet
 
 
+def _networkx() -> Any:
+    """networkx, or a UsageError (exit 2) naming the extra that brings it."""
+    try:
+        import networkx
+    except ImportError as exc:
+        raise UsageError(
+            "GraphML export needs networkx, which is in the [graph] extra: install it with "
+            "`pip install '.[graph]'` in the narratrace checkout (`make test` installs it), "
+            "or export --format gexf (the dated provenance graph, for Gephi too).") from exc
+    return networkx
+
+
 def provenance_graph(analysis: dict[str, Any]) -> Any:
     """Documents, outlets, speakers and cited sources; edges reprints / rewrites / same_story / quotes /
-    cites / publishes. Node and edge attributes are plain strings and numbers (GraphML-safe)."""
-    import networkx as nx
-
-    graph = nx.MultiDiGraph()
+    cites / publishes. Node and edge attributes are plain strings and numbers (GraphML-safe).
+    A networkx graph: needs the ``[graph]`` extra."""
+    graph = _networkx().MultiDiGraph()
     for doc in analysis["documents"]:
         graph.add_node(f"doc:{doc['id']}", kind="document", label=doc.get("title") or doc["path"],
                        published=doc.get("published") or "", outlet=doc.get("outlet") or "")
