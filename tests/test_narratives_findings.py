@@ -22,6 +22,31 @@ def test_precision_threshold(scores, correct, target, support, expected):
     assert precision_threshold(scores, correct, target=target, min_support=support) == expected
 
 
+@pytest.mark.parametrize("groups,expected", [
+    (None, 0.5),                                  # pooled: 4 of 5 right at 0.5
+    (["ctx", "ctx", "ctx", "ctx", "tfidf"], 0.6),  # tfidf's one prediction, at 0.5, is wrong
+    (["ctx", "tfidf", "ctx", "ctx", "tfidf"], 0.6),  # tfidf 1 of 1 at 0.6, 1 of 2 at 0.5
+    (["tfidf", "ctx", "ctx", "ctx", "ctx"], 0.5),  # both groups right often enough at 0.5
+])
+def test_a_threshold_must_hold_for_every_group(groups, expected):
+    scores, correct = [0.9, 0.8, 0.7, 0.6, 0.5], [1, 1, 1, 1, 0]
+    assert precision_threshold(scores, correct, target=0.75, min_support=3,
+                               groups=groups) == expected
+
+
+def test_calibrate_by_groups_reports_each_group():
+    rows = [("Antagonist", 0.9, True, "contextual")] * 6 + [("Antagonist", 0.9, False, "tfidf")] * 3 \
+        + [("Antagonist", 0.95, True, "tfidf")] * 5
+    out = calibrate(rows, target=0.7, min_support=5)
+    # at 0.9 tfidf is right 5 of 8 times: only 0.95 holds for both
+    assert out["thresholds"] == {"Antagonist": 0.95}
+    assert out["groups"]["Antagonist"] == {
+        "contextual": {"predicted": 6, "kept": 0, "precision": None},
+        "tfidf": {"predicted": 8, "kept": 5, "precision": 1.0}}
+    pooled = calibrate([r[:3] for r in rows], target=0.7, min_support=5)
+    assert pooled["thresholds"] == {"Antagonist": 0.9} and "groups" not in pooled  # 11 of 14
+
+
 def test_calibrate_keeps_only_what_reached_the_target():
     rows = [("a", 0.9, True)] * 8 + [("a", 0.3, False)] * 8 + [("b", 0.9, False)] * 20
     out = calibrate(rows, target=0.7, min_support=5)

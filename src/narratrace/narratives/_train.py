@@ -467,8 +467,17 @@ def _framing_cv(ment: _Mentions, ctx: _Contextual | None, folds: int, seed: int,
     return cv
 
 
+def _role_rows(cv: _FramingCV) -> list[tuple[str, float, bool, str]]:
+    """The framing CV's predictions to calibrate the roles on, by heads: the pipeline frames a
+    mention with the contextual heads or (beyond ``MAX_CONTEXTUAL`` per article) the TF-IDF
+    heads, and a role's threshold must hold for either, as a view cannot tell them apart."""
+    return ([(*r, "contextual") for r in cv.ctx_rows]
+            + [(*r, "tfidf") for r in cv.tfidf_rows])
+
+
 def _findings(narrative_rows: list[tuple[str, float, bool]],
-              role_rows: list[tuple[str, float, bool]]) -> tuple[dict[str, Any], dict[str, Any]]:
+              role_rows: list[tuple[str, float, bool, str]],
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The finding thresholds (``thresholds.findings``) and what they kept in CV (metrics)."""
     narratives, roles = calibrate(narrative_rows), calibrate(role_rows)
     thresholds = {"narratives": narratives["thresholds"], "roles": roles["thresholds"]}
@@ -493,7 +502,7 @@ def calibrate_findings(data_dir: Path, model_dir: Path, *, folds: int = 5, seed:
     ids = sorted(gold)
     data = _Docs(ids, [texts[i] for i in ids], gold, narratives, subnarratives)
     outer, preds_scores, fold_th = _narrative_cv(data, folds, seed, say)
-    role_rows: list[tuple[str, float, bool]] = []
+    role_rows: list[tuple[str, float, bool, str]] = []
     if framing:
         rows = [r for r in S.read_framing(data_dir / S.FRAMING_FILE, texts=texts)
                 if r.doc in gold and r.main_role]
@@ -501,7 +510,7 @@ def calibrate_findings(data_dir: Path, model_dir: Path, *, folds: int = 5, seed:
                          {ids[i]: preds_scores[i].coarse for i in range(len(ids))})
         t0 = time.perf_counter()
         cv = _framing_cv(ment, _contextual(rows, texts, say), folds, seed, say)
-        role_rows = cv.ctx_rows
+        role_rows = _role_rows(cv)
         measured = {"mentions": len(rows), "seconds": round(time.perf_counter() - t0, 1),
                     "main_role_accuracy": round(cv.ctx_main / len(rows), 4),
                     "exact_match_ratio": round(cv.ctx_exact / len(rows), 4)}
@@ -569,15 +578,15 @@ def train(data_dir: Path, *, out: Path, folds: int = 5, seed: int = 0,
         if frame_path.is_file() else []
     framing_cv: dict[str, Any] = {"mentions": len(rows)}
     priors = deltas = None
-    role_rows: list[tuple[str, float, bool]] = []
+    role_rows: list[tuple[str, float, bool, str]] = []
     if len(rows) >= 2 * folds:
         oof_coarse = {ids[i]: preds_scores[int(i)].coarse for i in all_idx}
         ment = _Mentions(rows, texts, taxonomy, oof_coarse)
         ctx = _contextual(rows, texts, say)
         midx = np.arange(len(rows))
         cv = _framing_cv(ment, ctx, folds, seed, say)
-        main_ok, exact, ctx_main, ctx_exact, role_rows = (cv.main_ok, cv.exact, cv.ctx_main,
-                                                          cv.ctx_exact, cv.ctx_rows)
+        main_ok, exact, ctx_main, ctx_exact = cv.main_ok, cv.exact, cv.ctx_main, cv.ctx_exact
+        role_rows = _role_rows(cv)
         majority = float(np.bincount(ment.y_main).max() / len(rows))
         tfidf_cv = {"main_role_accuracy": round(main_ok / len(rows), 4),
                     "exact_match_ratio": round(exact / len(rows), 4)}
