@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from narratrace.export import TABLES, _write_table, stix_bundle, table_rows
+from narratrace.export import (DISARM_TECHNIQUES, NARRATIVE_TECHNIQUES, TABLES, _write_table,
+                               disarm_technique, stix_bundle, table_rows)
 
 DOC_A = {"id": "da", "path": "/home/ana/news/a.txt", "title": "Port strike ends", "outlet": "Harbour Daily",
          "published": "2025-05-02", "language": "en", "url": None,
@@ -172,6 +173,7 @@ ID = re.compile(r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--"
                 r"[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 REQUIRED = {
+    "attack-pattern": {"name"},
     "identity": {"name"},
     "note": {"content", "object_refs"},
     "relationship": {"relationship_type", "source_ref", "target_ref"},
@@ -227,6 +229,13 @@ def validate_stix_bundle(bundle: dict) -> list[str]:
                 problems.append(f"{where}: a custom type needs a new-sdo extension definition")
         if kind == "relationship" and not re.match(r"^[a-z0-9-]+$", obj.get("relationship_type", "")):
             problems.append(f"{where}: relationship_type")
+        for phase in obj.get("kill_chain_phases", []):  # section 2.8
+            if not all(re.match(r"^[a-z0-9-]+$", str(phase.get(k, "")))
+                       for k in ("kill_chain_name", "phase_name")):
+                problems.append(f"{where}: kill chain phase {phase}")
+        for ref in obj.get("external_references", []):  # section 2.5
+            if not ref.get("source_name") or not ({"description", "url", "external_id"} & ref.keys()):
+                problems.append(f"{where}: external reference {ref}")
     return problems
 
 
@@ -254,6 +263,93 @@ def test_stix_bundle_is_valid_and_maps_every_object():
     json.dumps(bundle)
 
 
+WAR_FEARS = "URW: Amplifying war-related fears"
+DISARM_ANALYSIS = dict(ANALYSIS, narratives=[{"doc": "da", "narrative": WAR_FEARS, "subnarrative": "Nuclear threats",
+                 "score": 0.8, "evidence": [[0, 16]]},
+                {"doc": "db", "narrative": "CC: Amplifying Climate Fears", "subnarrative": None,
+                 "score": 0.7, "evidence": [[0, 10]]},
+                {"doc": "db", "narrative": "URW: Speculating war outcomes", "subnarrative": None,
+                 "score": 0.6, "evidence": [[0, 10]]}])
+
+
+def test_narratives_that_apply_a_disarm_technique_point_at_it():
+    bundle = stix_bundle(DISARM_ANALYSIS)
+    assert validate_stix_bundle(bundle) == []
+    ids = {o["id"]: o for o in bundle["objects"]}
+    patterns = [o for o in bundle["objects"] if o["type"] == "attack-pattern"]
+    assert len(patterns) == 1  # both fear narratives apply one technique: one object
+    (pattern,) = patterns
+    assert pattern["kill_chain_phases"] == [{"kill_chain_name": "disarm", "phase_name": "plan-objectives"}]
+    assert pattern["external_references"] == [{"source_name": "DISARM", "external_id": "T0078"}]
+    users = sorted(ids[r["source_ref"]]["name"] for r in bundle["objects"]
+                   if r["type"] == "relationship" and r["target_ref"] == pattern["id"])
+    assert users == ["CC: Amplifying Climate Fears", WAR_FEARS]  # not the sub-narrative
+    # negative: a narrative without a technique, and the bundle of ANALYSIS, have none
+    assert disarm_technique("URW: Speculating war outcomes") is None
+    assert not [o for o in stix_bundle(ANALYSIS)["objects"] if o["type"] == "attack-pattern"]
+
+
+def test_the_disarm_table_is_well_formed():
+    assert set(NARRATIVE_TECHNIQUES.values()) <= set(DISARM_TECHNIQUES)
+    for technique, (name, phase) in DISARM_TECHNIQUES.items():
+        assert re.match(r"^T\d{4}(\.\d{3})?$", technique) and name.strip() == name
+        assert phase in DISARM_TACTICS
+        if "." in technique:  # a sub-technique sits under its technique's tactic
+            parent = technique.split(".")[0]
+            assert parent not in DISARM_TECHNIQUES or DISARM_TECHNIQUES[parent][1] == phase
+
+
+#: The tactics (phases) of the DISARM Red Framework, as ``phase_name``.
+DISARM_TACTICS = {"plan-strategy", "plan-objectives", "target-audience-analysis",
+                  "develop-narratives", "develop-content", "select-channels-and-affordances",
+                  "conduct-pump-priming", "deliver-content", "maximise-exposure",
+                  "drive-online-harms", "drive-offline-activity",
+                  "persist-in-the-information-environment", "assess-effectiveness",
+                  "establish-assets", "establish-legitimacy", "microtarget"}
+
+
+@pytest.fixture(scope="module")
+def stix2_types():
+    """The OASIS stix2 library (a dev dependency) with the bundle's three new object types
+    registered under its extension definition, so that parsing is strict for everything."""
+    stix2 = pytest.importorskip("stix2", reason="the stix2 library (the [dev] extra) is needed")
+    from stix2.properties import ListProperty, StringProperty, TimestampProperty
+
+    objects = stix_bundle(ANALYSIS)["objects"]
+    extension = {o["name"].split()[-1]: o["id"] for o in objects
+                 if o["type"] == "extension-definition"}
+    props = {"narrative": [("name", StringProperty(required=True)),
+                           ("description", StringProperty())],
+             "channel": [("name", StringProperty(required=True)),
+                         ("channel_types", ListProperty(StringProperty))],
+             "media-content": [("title", StringProperty()), ("url", StringProperty()),
+                               ("publication_date", TimestampProperty()),
+                               ("content", StringProperty())]}
+    for kind, fields in props.items():
+        try:
+            stix2.v21.CustomObject(kind, fields, extension_name=extension[kind])(type(kind, (), {}))
+        except stix2.exceptions.DuplicateRegistrationError:
+            pass  # registered by an earlier module of the session
+    return stix2
+
+
+@pytest.mark.parametrize("analysis", [ANALYSIS, DISARM_ANALYSIS], ids=["plain", "disarm"])
+def test_the_stix2_library_parses_the_bundle_strictly(stix2_types, analysis):
+    bundle = stix_bundle(analysis)
+    parsed = stix2_types.parse(json.dumps(bundle), allow_custom=False, version="2.1")
+    assert len(parsed.objects) == len(bundle["objects"])
+    assert {o.type for o in parsed.objects} >= {"media-content", "channel", "narrative", "relationship"}
+
+
+def test_the_stix2_library_rejects_a_broken_bundle(stix2_types):
+    """Negative: the strict parse does fail, on a required property and on an unknown one."""
+    for breaks in (lambda o: o.pop("name"), lambda o: o.update(colour="red")):
+        bundle = stix_bundle(DISARM_ANALYSIS)
+        breaks(next(o for o in bundle["objects"] if o["type"] == "attack-pattern"))
+        with pytest.raises(stix2_types.exceptions.STIXError):
+            stix2_types.parse(json.dumps(bundle), allow_custom=False, version="2.1")
+
+
 @pytest.mark.parametrize("break_it, message", [
     (lambda b: b["objects"][0].pop("spec_version"), "spec_version"),
     (lambda b: b["objects"][-1].update(target_ref="media-content--00000000-0000-4000-8000-000000000000"),
@@ -261,9 +357,13 @@ def test_stix_bundle_is_valid_and_maps_every_object():
     (lambda b: next(o for o in b["objects"] if o["type"] == "channel").pop("extensions"), "custom type"),
     (lambda b: next(o for o in b["objects"] if o["type"] == "note").pop("object_refs"), "missing"),
     (lambda b: b["objects"][0].update(created="2026-01-02"), "created"),
+    (lambda b: next(o for o in b["objects"] if o["type"] == "attack-pattern")["kill_chain_phases"]
+     .append({"kill_chain_name": "DISARM Red", "phase_name": "x"}), "kill chain phase"),
+    (lambda b: next(o for o in b["objects"] if o["type"] == "attack-pattern")["external_references"]
+     .append({"external_id": "T0001"}), "external reference"),
 ])
 def test_the_stix_validator_catches_broken_bundles(break_it, message):
-    bundle = stix_bundle(ANALYSIS)
+    bundle = stix_bundle(DISARM_ANALYSIS)
     break_it(bundle)
     assert any(message in p for p in validate_stix_bundle(bundle))
 
@@ -429,3 +529,25 @@ def test_the_gexf_validator_catches_broken_files(break_it, message) -> None:
 
     broken = break_it(gexf_dynamic(provenance_analysis()))
     assert any(message in p for p in validate_gexf(broken))
+
+
+def test_graphml_without_networkx_names_the_extra_and_the_rest_still_works(tmp_path, monkeypatch):
+    """networkx is the [graph] extra: without it GraphML is refused (exit 2, before anything is
+    written) and says how to get it; the other formats, GEXF included, do not need it."""
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+
+    store = _stored(tmp_path)
+    monkeypatch.setitem(sys.modules, "networkx", None)  # None in sys.modules: ImportError
+    result = CliRunner().invoke(app, ["export", store, "--format", "graphml",
+                                      "--out", str(tmp_path / "g.graphml")])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "networkx" in message and "[graph] extra" in message and "--format gexf" in message
+    assert not (tmp_path / "g.graphml").exists()
+    for fmt in ("gexf", "stix", "json", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        result = CliRunner().invoke(app, ["export", store, "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert out.exists()

@@ -1,6 +1,6 @@
 """Fine-tuning the encoder for framing (narratives._finetune), issue #5.
 
-The training forward pass (padded batches, differentiable) and the inference path (fine-tuned
+The training forward pass (packed batches, differentiable) and the inference path (fine-tuned
 layers in a copy of the encoder, packed pieces) must give the same mention vectors, or the heads
 would be trained on vectors the pipeline never computes.
 """
@@ -76,6 +76,35 @@ def test_training_vectors_equal_inference_vectors(encoder):
     # exported deltas are what was added
     back, _, _ = trainee.export()
     np.testing.assert_allclose(back.layers[3][6], deltas.layers[3][6], atol=1e-6)
+
+
+def test_packed_batch_of_unequal_windows_gives_each_window_its_own_vectors(encoder):
+    """Windows of different lengths trained in one batch (packed, the last layer on the
+    mention pieces only) give the vectors each text gives alone at inference."""
+    import torch
+
+    short = "Officials in Lakeland blamed Ruritania."
+    texts = [TEXT, short]
+    spans = [SPANS[:3], [(short.index("Lakeland"), short.index("Lakeland") + 8),
+                         (short.index("Ruritania"), short.index("Ruritania") + 9)]]
+    deltas = _random_deltas(encoder, 3)
+    trainee = ft._Trainee(encoder, 0, 3, 4)
+    windows, row = [], 0
+    for text, sp in zip(texts, spans):
+        for ids, inside in piece_windows(encoder, text, sp):
+            windows.append(ft.Window(tuple(ids), {row + i: m for i, m in inside.items()}))
+        row += len(sp)
+    assert len({len(w.ids) for w in windows}) > 1  # the batch needs padding for attention
+    with torch.no_grad():
+        for params, layer in zip(trainee.layers, deltas.layers):
+            for p, d in zip(params, layer):
+                p.add_(torch.from_numpy(d))
+        # rows asked in another order than the windows hold them, and a subset
+        got = trainee.vectors(windows[::-1], [4, 0, 2]).numpy()
+    tuned = ft.adapted(encoder, deltas)
+    want = np.vstack([mention_vectors(t, sp, encoder=tuned) for t, sp in zip(texts, spans)])
+    assert np.abs(got - want[[4, 0, 2]]).max() < 1e-4
+    assert np.abs(got[1] - got[0]).max() > 1e-2  # negative: the rows differ
 
 
 def test_zero_deltas_leave_the_encoder_unchanged(encoder):

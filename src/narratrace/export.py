@@ -25,11 +25,14 @@ TABLES: tuple[str, ...] = tuple(k for k in KEYS if k not in ("schema_version", "
 def export(store: Store, *, fmt: ExportFormat, out: Path) -> list[Path]:
     """Write the store in ``fmt`` to ``out``; return the paths written.
 
-    ``parquet`` needs the ``[parquet]`` extra (pyarrow); without it a UsageError (exit 2)
-    says how to install it, before anything is read or written.
+    ``parquet`` needs the ``[parquet]`` extra (pyarrow) and ``graphml`` the ``[graph]`` extra
+    (networkx); without it a UsageError (exit 2) says how to install it, before anything is
+    read or written.
     """
     if fmt == "parquet":
         _pyarrow()
+    if fmt == "graphml":
+        _networkx()
     analysis = build_analysis(store)
     if fmt == "json":
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -54,11 +57,9 @@ def export(store: Store, *, fmt: ExportFormat, out: Path) -> list[Path]:
         out.write_bytes(gexf_dynamic(analysis))
         return [out]
     graph = provenance_graph(analysis)
-    import networkx as nx
-
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
-        nx.write_graphml(graph, out)
+        _networkx().write_graphml(graph, out)
     else:
         raise NarratraceError(f"Unknown export format {fmt!r}.")
     return [out]
@@ -232,12 +233,23 @@ def _pyarrow() -> tuple[Any, Any]:
     return pyarrow, pyarrow.parquet
 
 
+def _networkx() -> Any:
+    """networkx, or a UsageError (exit 2) naming the extra that brings it."""
+    try:
+        import networkx
+    except ImportError as exc:
+        raise UsageError(
+            "GraphML export needs networkx, which is in the [graph] extra: install it with "
+            "`pip install '.[graph]'` in the narratrace checkout (`make test` installs it), "
+            "or export --format gexf (the dated provenance graph, for Gephi too).") from exc
+    return networkx
+
+
 def provenance_graph(analysis: dict[str, Any]) -> Any:
     """Documents, outlets, speakers and cited sources; edges reprints / rewrites / same_story / quotes /
-    cites / publishes. Node and edge attributes are plain strings and numbers (GraphML-safe)."""
-    import networkx as nx
-
-    graph = nx.MultiDiGraph()
+    cites / publishes. Node and edge attributes are plain strings and numbers (GraphML-safe).
+    A networkx graph: needs the ``[graph]`` extra."""
+    graph = _networkx().MultiDiGraph()
     for doc in analysis["documents"]:
         graph.add_node(f"doc:{doc['id']}", kind="document", label=doc.get("title") or doc["path"],
                        published=doc.get("published") or "", outlet=doc.get("outlet") or "")
@@ -270,8 +282,52 @@ def provenance_graph(analysis: dict[str, Any]) -> Any:
 #: Names our STIX ids: ``type--uuid5(namespace, our id)``, so the same store gives the same ids.
 STIX_NAMESPACE = uuid.UUID("6f1c1bd2-3c0e-5d43-9a55-2b8f6c1e7a10")
 #: Objects outside the STIX 2.1 core (the types OpenCTI uses for influence operations) are
-#: declared by an extension definition in the bundle, as STIX 2.1 section 7.3 requires.
+#: declared by extension definitions in the bundle (one per type), as STIX 2.1 section 7.3
+#: requires.
 CUSTOM_TYPES = ("narrative", "channel", "media-content")
+
+
+#: DISARM Red Framework techniques (public ids and names) and the tactic each sits under, as
+#: the ``phase_name`` of a ``disarm`` kill chain (the tactic's name, lowercase, hyphenated).
+DISARM_TECHNIQUES: dict[str, tuple[str, str]] = {
+    "T0022": ("Leverage Conspiracy Theory Narratives", "develop-narratives"),
+    "T0066": ("Degrade Adversary", "plan-objectives"),
+    "T0075": ("Dismiss", "plan-objectives"),
+    "T0075.001": ("Discredit Credible Sources", "plan-objectives"),
+    "T0076": ("Distort", "plan-objectives"),
+    "T0078": ("Dismay", "plan-objectives"),
+    "T0136": ("Cultivate Support", "plan-objectives"),
+}
+#: Which DISARM technique a narrative of the model's taxonomy applies (keyed by the narrative's
+#: name without its domain prefix). A judgement of what the narrative does, kept to the clear
+#: cases; a narrative not listed (e.g. speculating about a war's outcome) applies none.
+NARRATIVE_TECHNIQUES: dict[str, str] = {
+    "Amplifying war-related fears": "T0078",
+    "Amplifying Climate Fears": "T0078",
+    "Negative Consequences for the West": "T0078",
+    "Hidden plots by secret schemes of powerful groups": "T0022",
+    "Distrust towards Media": "T0075.001",
+    "Criticism of institutions and authorities": "T0075.001",
+    "Questioning the measurements and science": "T0075.001",
+    "Downplaying climate change": "T0075",
+    "Discrediting Ukraine": "T0066",
+    "Discrediting the West, Diplomacy": "T0066",
+    "Blaming the war on others rather than the invader": "T0076",
+    "Russia is the Victim": "T0076",
+    "Praise of Russia": "T0136",
+    "Overpraising the West": "T0136",
+}
+
+
+def disarm_technique(narrative: str) -> str | None:
+    """The DISARM technique id a narrative applies, or None.
+
+    >>> disarm_technique("URW: Discrediting Ukraine"), disarm_technique("CC: Amplifying Climate Fears")
+    ('T0066', 'T0078')
+    >>> disarm_technique("URW: Speculating war outcomes") is None
+    True
+    """
+    return NARRATIVE_TECHNIQUES.get(narrative.split(":", 1)[-1].strip())
 
 
 def _stix_id(kind: str, key: str) -> str:
@@ -298,7 +354,9 @@ def stix_bundle(analysis: dict[str, Any]) -> dict[str, Any]:
     ``channel`` (``publishes`` a document), narratives as ``narrative`` (sub-narratives
     ``subnarrative-of`` their narrative; a document ``related-to`` its narratives), claim
     families as ``note`` objects on their documents, with one ``derived-from`` relationship per
-    document that repeats a family's claim after the document where it was first seen.
+    document that repeats a family's claim after the document where it was first seen. A
+    narrative that applies a DISARM technique (:data:`NARRATIVE_TECHNIQUES`) is
+    ``related-to`` an ``attack-pattern`` for it, in the ``disarm`` kill chain.
     Deterministic: the same analysis gives the same bundle."""
     when = _stix_time(analysis.get("generated_at"))
     generator = analysis.get("generator") or {}
@@ -306,21 +364,29 @@ def stix_bundle(analysis: dict[str, Any]) -> dict[str, Any]:
                 "created": when, "modified": when, "name": "narratrace",
                 "identity_class": "system",
                 "description": f"narratrace {generator.get('version', '')}".strip()}
-    extension = {"type": "extension-definition", "spec_version": "2.1",
-                 "id": _stix_id("extension-definition", "narratrace-influence"),
-                 "created": when, "modified": when, "created_by_ref": identity["id"],
-                 "name": "narratrace influence objects",
-                 "description": "narrative, channel and media-content objects (as in OpenCTI).",
-                 "schema": "https://docs.oasis-open.org/cti/stix/v2.1/os/stix-v2.1-os.html",
-                 "version": "1.0.0", "extension_types": ["new-sdo"]}
-    objects: list[dict[str, Any]] = [identity, extension]
+    objects: list[dict[str, Any]] = [identity]
+    extensions: dict[str, str] = {}
+
+    def extension(kind: str) -> str:
+        """The extension definition of a new object type (one per type, as STIX tools
+        register them), added to the bundle before the first object of that type."""
+        if kind not in extensions:
+            extensions[kind] = _stix_id("extension-definition", f"narratrace-{kind}")
+            objects.append({
+                "type": "extension-definition", "spec_version": "2.1", "id": extensions[kind],
+                "created": when, "modified": when, "created_by_ref": identity["id"],
+                "name": f"narratrace {kind}",
+                "description": f"The {kind} object type of OpenCTI's influence-operation objects.",
+                "schema": "https://docs.oasis-open.org/cti/stix/v2.1/os/stix-v2.1-os.html",
+                "version": "1.0.0", "extension_types": ["new-sdo"]})
+        return extensions[kind]
 
     def sdo(kind: str, key: str, **props: Any) -> dict[str, Any]:
         obj = {"type": kind, "spec_version": "2.1", "id": _stix_id(kind, key), "created": when,
                "modified": when, "created_by_ref": identity["id"],
                **{k: v for k, v in props.items() if v not in (None, "", [])}}
         if kind in CUSTOM_TYPES:
-            obj["extensions"] = {extension["id"]: {"extension_type": "new-sdo"}}
+            obj["extensions"] = {extension(kind): {"extension_type": "new-sdo"}}
         objects.append(obj)
         return obj
 
@@ -350,12 +416,22 @@ def stix_bundle(analysis: dict[str, Any]) -> dict[str, Any]:
                                               channel_types=["news-outlet"])["id"]
             relate("publishes", channels[doc["outlet"]], obj["id"])
     narratives: dict[str, str] = {}
+    techniques: dict[str, str] = {}
     for label in analysis.get("narratives", ()):
         name = label.get("narrative")
         if not name or name == "Other" or label.get("doc") not in docs:
             continue
         if name not in narratives:
             narratives[name] = sdo("narrative", name, name=name)["id"]
+            technique = disarm_technique(name)
+            if technique is not None:
+                if technique not in techniques:
+                    title, phase = DISARM_TECHNIQUES[technique]
+                    techniques[technique] = sdo(
+                        "attack-pattern", f"disarm:{technique}", name=title,
+                        external_references=[{"source_name": "DISARM", "external_id": technique}],
+                        kill_chain_phases=[{"kill_chain_name": "disarm", "phase_name": phase}])["id"]
+                relate("related-to", narratives[name], techniques[technique])
         target = narratives[name]
         sub = label.get("subnarrative")
         if sub and sub != "Other":

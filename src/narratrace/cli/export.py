@@ -23,7 +23,7 @@ def export_cli(
     fmt: Literal["json", "jsonl", "csv", "parquet", "graphml", "gexf", "stix"] = typer.Option(
         "json", "--format", "-f", help="json/jsonl: the analysis; csv/parquet: one table per "
         "file; graphml/gexf: the provenance graph (Gephi); stix: a STIX 2.1 bundle "
-        "(OpenCTI, MISP)."),
+        "(OpenCTI, MISP; DISARM techniques as attack patterns)."),
     out: str = typer.Option("-", "--out", "-o", metavar="PATH", help="Output file (json, jsonl, "
                             "graphml, gexf, stix; - for standard output) or folder (csv, "
                             "parquet: one file per table)."),

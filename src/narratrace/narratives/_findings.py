@@ -37,10 +37,14 @@ Cues = tuple[frozenset[str], frozenset[str]]
 
 
 def precision_threshold(scores: Sequence[float], correct: Sequence[bool], *,
-                        target: float = TARGET_PRECISION,
-                        min_support: int = MIN_SUPPORT) -> float | None:
+                        target: float = TARGET_PRECISION, min_support: int = MIN_SUPPORT,
+                        groups: Sequence[str] | None = None) -> float | None:
     """The lowest score at which the predictions at or above it were right at least
     ``target`` of the time, over at least ``min_support`` of them; None when no score is.
+
+    With ``groups`` (which model made each prediction, when a score may come from either and
+    the threshold cannot tell them apart) the predictions at or above the threshold must
+    reach ``target`` within every group that has some; ``min_support`` counts them all.
 
     >>> precision_threshold([0.9, 0.8, 0.7, 0.6, 0.5], [1, 1, 1, 0, 0], target=0.75, min_support=2)
     0.6
@@ -48,44 +52,66 @@ def precision_threshold(scores: Sequence[float], correct: Sequence[bool], *,
     0.7
     >>> precision_threshold([0.9, 0.8], [0, 0], target=0.75, min_support=1) is None
     True
+    >>> precision_threshold([0.9, 0.8, 0.7, 0.6], [1, 1, 1, 0], target=0.75, min_support=1,
+    ...                     groups=["a", "a", "a", "b"])  # b's only prediction is wrong
+    0.7
     """
-    order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
-    s = np.asarray(scores, dtype=float)[order]
-    ok = np.cumsum(np.asarray(correct, dtype=float)[order])
+    s = np.asarray(scores, dtype=float)
+    order = np.argsort(-s, kind="stable")
+    s = s[order]
+    right = np.asarray(correct, dtype=float)[order]
+    names = ["" for _ in order] if groups is None else [str(groups[i]) for i in order]
     best: float | None = None
     for n in range(len(s)):
         if n + 1 < len(s) and s[n + 1] == s[n]:
             continue  # a threshold takes every row of its score
-        if n + 1 >= min_support and ok[n] / (n + 1) >= target:
+        if n + 1 < min_support:
+            continue
+        above, ok = names[:n + 1], right[:n + 1]
+        if all(ok[[x == g for x in above]].mean() >= target for g in set(above)):
             best = float(s[n])
     return best
 
 
-def calibrate(rows: Iterable[tuple[str, float, bool]], *, target: float = TARGET_PRECISION,
-              min_support: int = MIN_SUPPORT) -> dict[str, Any]:
+def calibrate(rows: Iterable[tuple[str, float, bool] | tuple[str, float, bool, str]], *,
+              target: float = TARGET_PRECISION, min_support: int = MIN_SUPPORT) -> dict[str, Any]:
     """Per key, the precision threshold of ``(key, score, correct)`` predictions and what it
     keeps: ``{"thresholds": {key: t | None}, "precision": {key: p}, "kept": {key: n},
-    "predicted": {key: n}}`` (precision and kept at the threshold).
+    "predicted": {key: n}}`` (precision and kept at the threshold). Rows of four,
+    ``(key, score, correct, group)``, are calibrated per group as :func:`precision_threshold`
+    says, and what the threshold keeps of each group is under ``"groups"``.
 
     >>> calibrate([("a", 0.9, True)] * 3 + [("a", 0.2, False)] * 2, min_support=2)["thresholds"]
     {'a': 0.9}
     """
-    by_key: dict[str, tuple[list[float], list[bool]]] = {}
-    for key, score, right in rows:
-        scores, correct = by_key.setdefault(key, ([], []))
+    by_key: dict[str, tuple[list[float], list[bool], list[str]]] = {}
+    grouped = False
+    for row in rows:
+        key, score, right = row[:3]
+        scores, correct, groups = by_key.setdefault(key, ([], [], []))
         scores.append(float(score))
         correct.append(bool(right))
+        groups.append(str(row[3]) if len(row) > 3 else "")
+        grouped = grouped or len(row) > 3
     out: dict[str, Any] = {"target_precision": target, "min_support": min_support,
                            "thresholds": {}, "precision": {}, "kept": {}, "predicted": {}}
     for key in sorted(by_key):
-        scores, correct = by_key[key]
-        t = precision_threshold(scores, correct, target=target, min_support=min_support)
+        scores, correct, groups = by_key[key]
+        t = precision_threshold(scores, correct, target=target, min_support=min_support,
+                                groups=groups if grouped else None)
         out["thresholds"][key] = None if t is None else round(t, 4)
         out["predicted"][key] = len(scores)
-        kept = [c for s, c in zip(scores, correct) if t is not None and s >= t]
+        kept = [(c, g) for s, c, g in zip(scores, correct, groups) if t is not None and s >= t]
         out["kept"][key] = len(kept)
         if kept:
-            out["precision"][key] = round(sum(kept) / len(kept), 3)
+            out["precision"][key] = round(sum(c for c, _ in kept) / len(kept), 3)
+        if grouped:
+            out.setdefault("groups", {})[key] = {
+                g: {"predicted": groups.count(g), "kept": sum(1 for _, h in kept if h == g),
+                    "precision": round(sum(c for c, h in kept if h == g)
+                                       / max(1, sum(1 for _, h in kept if h == g)), 3)
+                    if any(h == g for _, h in kept) else None}
+                for g in sorted(set(groups))}
     return out
 
 
