@@ -108,6 +108,7 @@ def _child(folder: str, models: bool) -> None:
     import numpy as np
 
     from narratrace import Options, analyze, nlp, open_store
+    from narratrace.analysis import write_analysis
 
     if not models:
         import spacy
@@ -134,7 +135,7 @@ def _child(folder: str, models: bool) -> None:
         if phase == "read":  # the high-water mark at the last input read is pass 1's peak
             peaks["pass1"] = high_water_kib()
             peaks["t_pass1"] = time.perf_counter() - t0
-        if phase == "corpus" and "documents" not in peaks:
+        if phase.startswith("corpus:") and "documents" not in peaks:  # the first corpus stage
             peaks["documents"] = max(peaks.get("pass1", 0.0), high_water_kib())
             peaks["t_documents"] = time.perf_counter() - t0
             reset_high_water()
@@ -148,6 +149,11 @@ def _child(folder: str, models: bool) -> None:
         peaks["corpus"] = high_water_kib()
         peaks["t_total"] = time.perf_counter() - t0
         peaks["docs"] = summary.documents
+        # analysis.json, streamed from the store: its own peak (high-water mark reset again)
+        reset_high_water()
+        write_analysis(store, Path(tmp) / "analysis.json")
+        peaks["write"] = high_water_kib()
+        peaks["t_write"] = time.perf_counter() - t0 - peaks["t_total"]
     print(json.dumps(peaks))
 
 
@@ -178,6 +184,7 @@ def main() -> None:
         print(f"{n:>7} docs {words:>11,} words | peak RSS: pass 1 {peaks['pass1'] / 1024:6.0f} MiB"
               f" | per-document phase {peaks['documents'] / 1024:6.0f} MiB"
               f" | corpus stages {peaks['corpus'] / 1024:6.0f} MiB"
+              f" | analysis.json {peaks['write'] / 1024:6.0f} MiB"
               f" | {peaks['t_pass1']:.0f} s, {peaks['t_documents']:.0f} s, {peaks['t_total']:.0f} s",
               flush=True)
     if len(rows) > 1:
@@ -185,7 +192,8 @@ def main() -> None:
         label = f"{n1 // 1000}k/{n0 // 1000}k" if n0 >= 1000 else f"{n1}/{n0}"
         print(f"ratio {label} ({n1 / n0:.0f}x the documents): "
               f"per-document phase {p1['documents'] / p0['documents']:.2f}x, "
-              f"corpus stages {p1['corpus'] / p0['corpus']:.2f}x")
+              f"corpus stages {p1['corpus'] / p0['corpus']:.2f}x, "
+              f"analysis.json {p1['write'] / p0['write']:.2f}x")
 
 
 if __name__ == "__main__":
