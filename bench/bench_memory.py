@@ -34,6 +34,24 @@ With the real models (``--layout news --models``, same box):
     corpus stages alone       722 MiB  763 MiB  1015 MiB (1.33x from 1k to 2k: not flat)
     wall seconds, total       376      1815     786 (1k ran under four times the load)
 
+The corpus stages read stored rows a page at a time and let go of each kind after the last
+stage that needs it; ``analysis.json`` is streamed from the store (its column: the peak while
+it is written, after the corpus stages' high-water mark is reset: it adds nothing). Before and
+after that change, ``--layout tiny --sizes 1000,5000``, the same box and hour (load ~10 on 2
+cores; the table above, 326 MiB at 1k, was measured on older code):
+
+    --layout tiny             1k before  1k after  5k before  5k after
+    per-document phase        490 MiB    490 MiB   528 MiB    502 MiB
+    corpus stages alone       622 MiB    621 MiB   758 MiB    748 MiB
+    analysis.json             477 MiB    477 MiB   594 MiB    594 MiB
+
+Tiny files carry few vectors, so most of what the corpus stages hold there is the stages' own
+working memory; on real-shaped stored documents (``bench/bench_scale.py``'s stores, a full
+corpus run) the peak went from 464 / 734 / 1,852 MiB to 465 / 696 / 1,674 MiB at
+1k / 5k / 20k, and writing ``analysis.json`` from the 20k store from +173 MiB to +23 MiB.
+What still grows is the story, claim and sentence vectors the reuse and claim stages read
+whole, as base64 text and decoded arrays at once.
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.

@@ -113,7 +113,7 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
             ctx.products[name] = value
             if name in corpus_kinds:
                 spec = kind(name, scope="corpus")
-                store.replace_corpus(name, [spec.to_row(r) for r in value])
+                store.replace_corpus(name, (spec.to_row(r) for r in value))  # row by row
         _release(ctx, stages[done:])
     store.add_corpus_docs(sorted(new))
     return CorpusRun(documents=len(documents), new=len(new), gone=len(gone), full=full,
