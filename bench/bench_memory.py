@@ -34,6 +34,24 @@ With the real models (``--layout news --models``, same box):
     corpus stages alone       722 MiB  763 MiB  1015 MiB (1.33x from 1k to 2k: not flat)
     wall seconds, total       376      1815     786 (1k ran under four times the load)
 
+The corpus stages read stored rows a page at a time and let go of each kind after the last
+stage that needs it; ``analysis.json`` is streamed from the store (its column: the peak while
+it is written, after the corpus stages' high-water mark is reset: it adds nothing). Before and
+after that change, ``--layout tiny --sizes 1000,5000``, the same box and hour (load ~10 on 2
+cores; the table above, 326 MiB at 1k, was measured on older code):
+
+    --layout tiny             1k before  1k after  5k before  5k after
+    per-document phase        490 MiB    490 MiB   528 MiB    502 MiB
+    corpus stages alone       622 MiB    621 MiB   758 MiB    748 MiB
+    analysis.json             477 MiB    477 MiB   594 MiB    594 MiB
+
+Tiny files carry few vectors, so most of what the corpus stages hold there is the stages' own
+working memory; on real-shaped stored documents (``bench/bench_scale.py``'s stores, a full
+corpus run) the peak went from 464 / 734 / 1,852 MiB to 465 / 696 / 1,674 MiB at
+1k / 5k / 20k, and writing ``analysis.json`` from the 20k store from +173 MiB to +23 MiB.
+What still grows is the story, claim and sentence vectors the reuse and claim stages read
+whole, as base64 text and decoded arrays at once.
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.
@@ -108,6 +126,7 @@ def _child(folder: str, models: bool) -> None:
     import numpy as np
 
     from narratrace import Options, analyze, nlp, open_store
+    from narratrace.analysis import write_analysis
 
     if not models:
         import spacy
@@ -134,7 +153,7 @@ def _child(folder: str, models: bool) -> None:
         if phase == "read":  # the high-water mark at the last input read is pass 1's peak
             peaks["pass1"] = high_water_kib()
             peaks["t_pass1"] = time.perf_counter() - t0
-        if phase == "corpus" and "documents" not in peaks:
+        if phase.startswith("corpus:") and "documents" not in peaks:  # the first corpus stage
             peaks["documents"] = max(peaks.get("pass1", 0.0), high_water_kib())
             peaks["t_documents"] = time.perf_counter() - t0
             reset_high_water()
@@ -148,6 +167,11 @@ def _child(folder: str, models: bool) -> None:
         peaks["corpus"] = high_water_kib()
         peaks["t_total"] = time.perf_counter() - t0
         peaks["docs"] = summary.documents
+        # analysis.json, streamed from the store: its own peak (high-water mark reset again)
+        reset_high_water()
+        write_analysis(store, Path(tmp) / "analysis.json")
+        peaks["write"] = high_water_kib()
+        peaks["t_write"] = time.perf_counter() - t0 - peaks["t_total"]
     print(json.dumps(peaks))
 
 
@@ -178,6 +202,7 @@ def main() -> None:
         print(f"{n:>7} docs {words:>11,} words | peak RSS: pass 1 {peaks['pass1'] / 1024:6.0f} MiB"
               f" | per-document phase {peaks['documents'] / 1024:6.0f} MiB"
               f" | corpus stages {peaks['corpus'] / 1024:6.0f} MiB"
+              f" | analysis.json {peaks['write'] / 1024:6.0f} MiB"
               f" | {peaks['t_pass1']:.0f} s, {peaks['t_documents']:.0f} s, {peaks['t_total']:.0f} s",
               flush=True)
     if len(rows) > 1:
@@ -185,7 +210,8 @@ def main() -> None:
         label = f"{n1 // 1000}k/{n0 // 1000}k" if n0 >= 1000 else f"{n1}/{n0}"
         print(f"ratio {label} ({n1 / n0:.0f}x the documents): "
               f"per-document phase {p1['documents'] / p0['documents']:.2f}x, "
-              f"corpus stages {p1['corpus'] / p0['corpus']:.2f}x")
+              f"corpus stages {p1['corpus'] / p0['corpus']:.2f}x, "
+              f"analysis.json {p1['write'] / p0['write']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ held compactly, and give exactly what the plain ``Counter`` / ``dict`` versions 
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import tracemalloc
@@ -197,3 +198,87 @@ def test_key_set_from_hashes_in_bulk_equals_one_by_one() -> None:
     assert "doc-123" in bulk and "doc-5000" not in bulk and "" not in bulk
     assert bulk.add("doc-5000") and not bulk.add("doc-5000") and "doc-5000" in bulk
     assert len(_KeySet.from_hashes(())) == 0
+
+
+# --------------------------------------------------------------------------- the corpus run and its output
+
+
+def _filled_store(path, n: int):
+    """A store of ``n`` invented documents with a few rows of two kinds each (no stages run)."""
+    from narratrace.store import open_store
+    from narratrace.types import Document
+
+    store = open_store(f"sqlite:///{path}")
+    with store.transaction():
+        for i in range(n):
+            doc_id = f"doc{i:05d}"
+            text = f"Harbour report {i}. The council of Velmora met on May {1 + i % 28}. " * 6
+            store.upsert_document(Document(doc_id, f"in/{doc_id}.txt", text, text, language="en"))
+            store.replace_annotations(doc_id, "dates", [
+                {"doc": doc_id, "text": f"May {1 + k}", "start": k, "end": k + 5,
+                 "value": f"2025-05-{1 + k:02d}"} for k in range(12)])
+            store.replace_annotations(doc_id, "mentions", [
+                {"doc": doc_id, "start": k, "end": k + 7, "text": "Velmora", "type": "place"}
+                for k in range(8)])
+    return store
+
+
+def _traced_peak(fn) -> int:
+    import gc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_streamed_analysis_json_holds_a_page_not_the_store(tmp_path):
+    """Issue #19 item 2 / #18: writing ``analysis.json`` from the store holds a page of rows,
+    so its peak does not grow with the store, where building the whole dict first does (at
+    20,000 stored documents the dict and its JSON text took 1.4 GB more than the run)."""
+    from narratrace.analysis import build_analysis, write_analysis
+
+    streamed, whole = {}, {}
+    for n in (200, 600):  # 12 and 8 rows a document: several pages of each kind
+        store = _filled_store(tmp_path / f"s{n}.sqlite", n)
+        out = tmp_path / f"a{n}.json"
+        streamed[n] = _traced_peak(lambda: write_analysis(store, out))
+        whole[n] = _traced_peak(lambda: write_analysis(build_analysis(store), out))
+        assert len(json.loads(out.read_text("utf-8"))["dates"]) == 12 * n
+        store.close()
+    assert whole[600] > 2 * whole[200]  # the dict grows with the store...
+    assert streamed[600] < 1.25 * streamed[200] + 256 * 1024  # ...the stream does not
+    assert streamed[600] < whole[600] / 4
+
+
+def test_corpus_run_lets_go_of_what_no_later_stage_needs(tmp_path):
+    """The corpus runner keeps a stored kind read, or a product made, only while a later
+    stage requires it; the back-fill check keeps nothing."""
+    import dataclasses
+
+    from narratrace.registry import CORPUS_STAGES
+    from narratrace.run.corpus import run_corpus_stages
+    from test_corpus_incremental import _doc_records, _store
+
+    store = _store(tmp_path, "release", [_doc_records(i) for i in range(12)])
+    held: dict[str, tuple[set[str], set[str]]] = {}
+
+    def watched(stage):
+        def fn(ctx):
+            held[stage.name] = (set(ctx._read), set(ctx.products))
+            return stage.fn(ctx)
+        return dataclasses.replace(stage, fn=fn)
+
+    run = run_corpus_stages(store, stages=[watched(s) for s in CORPUS_STAGES])
+    assert run.backfilled == 12  # the event sentences were back-filled, then not kept
+    for k, stage in enumerate(CORPUS_STAGES):
+        needed = {r for later in CORPUS_STAGES[k:] for r in later.requires}
+        cached, products = held[stage.name]
+        assert cached <= needed and products <= needed, stage.name
+    assert held["entities"][0] == set()  # nothing read before the first stage is kept
+    assert held["events"] == (set(), set())  # the last stage reads its own rows
+    assert held["reuse"][1] == {"entities", "entity_spans", "entity_spans_by_doc",
+                                "linked_attributions"}

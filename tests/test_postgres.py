@@ -274,3 +274,43 @@ def test_iter_document_paths_streams_pages_not_a_snapshot(store):
     store.delete_document("m4")
     rest = list(rows)
     assert [doc for doc, _ in first + rest] == ["m0", "m1", "m2", "m3", "z9"]
+
+
+def _fill_annotations(store) -> None:
+    """Rows of two kinds in documents whose ids sort differently by byte and by locale, with
+    page boundaries falling inside a document's rows."""
+    for i, doc_id in enumerate(_PAGED_IDS):
+        store.upsert_document(_doc(i, id=doc_id))
+        store.replace_annotations(doc_id, "dates", [
+            {"doc": doc_id, "text": f"{doc_id} {k}", "start": k, "end": k + 1, "value": None}
+            for k in range(i % 4)])
+        store.replace_annotations(doc_id, "mentions", [
+            {"doc": doc_id, "start": 0, "end": 1, "text": doc_id, "type": "person"}])
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 7, 10_000])
+def test_iter_annotations_and_iter_corpus_are_the_lists_a_page_at_a_time(store, page_size):
+    _fill_annotations(store)
+    whole = store.annotations("dates")
+    assert len(whole) == sum(i % 4 for i in range(len(_PAGED_IDS)))
+    assert list(store.iter_annotations("dates", page_size=page_size)) == whole
+    assert list(store.iter_annotations("mentions", page_size=page_size)) == store.annotations("mentions")
+    assert list(store.iter_annotations("claims", page_size=page_size)) == []
+    store.replace_corpus("events", [{"id": f"e{k}", "k": k} for k in range(8)])
+    assert list(store.iter_corpus("events", page_size=page_size)) == store.corpus("events")
+    assert [r["k"] for r in store.iter_corpus("events", page_size=page_size)] == list(range(8))
+    assert list(store.iter_corpus("reuse", page_size=page_size)) == []
+
+
+def test_iter_annotations_allows_writes_between_pages(store):
+    _fill_annotations(store)
+    rows = store.iter_annotations("mentions", page_size=2)
+    first = [next(rows), next(rows)]
+    store.replace_annotations("a", "mentions", [])  # rewritten mid-iteration
+    rest = list(rows)
+    # Byte order: "0" and "A" come first; "a", emptied before its page, is not seen.
+    assert [r["doc"] for r in first + rest] == sorted(set(_PAGED_IDS) - {"a"}, key=str.encode)
+    with pytest.raises(ValueError, match="page_size"):
+        next(store.iter_annotations("dates", page_size=0))
+    with pytest.raises(StoreError):
+        next(store.iter_annotations("no-such-kind"))

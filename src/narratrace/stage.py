@@ -109,7 +109,8 @@ class CorpusContext:
         :meth:`forget` after a stage rewrites them)."""
         if kind not in self._read:
             spec = stored_kind(kind, scope="document")
-            self._read[kind] = [spec.from_row(row) for row in self.store.annotations(kind)]
+            # A page of decoded rows at a time: never every row as JSON and as a record at once.
+            self._read[kind] = [spec.from_row(row) for row in self.store.iter_annotations(kind)]
         return self._read[kind]
 
     def forget(self, kind: str) -> None:

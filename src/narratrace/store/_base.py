@@ -63,7 +63,23 @@ class Store(Protocol):
 
     def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]: ...
 
+    def iter_annotations(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
+        """Every stored row of the document kind ``kind``, in :meth:`annotations`' order
+        (document id, then position), fetched ``page_size`` rows at a time: memory holds one
+        page, not the kind, however big the store is. Rows written during the iteration past
+        the current page may be seen; the caller may write between rows.
+
+        >>> from narratrace.store import open_store
+        >>> list(open_store("sqlite:///:memory:").iter_annotations("claims"))
+        []
+        """
+        ...
+
     def corpus(self, kind: str) -> list[dict[str, Any]]: ...
+
+    def iter_corpus(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
+        """:meth:`corpus`, fetched ``page_size`` rows at a time (as :meth:`iter_annotations`)."""
+        ...
 
     # Corpus-stage state (incremental runs): pairs of documents or claims already compared,
     # keyed ``(kind, a, b)``, and the documents the last corpus run covered.

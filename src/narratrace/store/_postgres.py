@@ -355,10 +355,39 @@ class PostgresStore:
                                 "ORDER BY seq", (kind, doc))
         return [json.loads(row[0]) for row in cur]
 
+    def iter_annotations(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
+        # Keyset pages, as iter_document_paths: a psycopg cursor holds its whole result.
+        stored_kind(kind, scope="document")
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, not {page_size}")
+        sql = ('SELECT doc, seq, data FROM annotations WHERE kind = %s {} '
+               'ORDER BY doc COLLATE "C", seq LIMIT %s')
+        rows = self._execute(sql.format(""), (kind, page_size)).fetchall()
+        while rows:
+            yield from (json.loads(row[2]) for row in rows)
+            if len(rows) < page_size:
+                return
+            doc, seq = rows[-1][0], rows[-1][1]
+            rows = self._execute(sql.format('AND (doc COLLATE "C" > %s OR (doc = %s AND seq > %s))'),
+                                 (kind, doc, doc, seq, page_size)).fetchall()
+
     def corpus(self, kind: str) -> list[dict[str, Any]]:
         stored_kind(kind, scope="corpus")
         cur = self._execute("SELECT data FROM corpus WHERE kind = %s ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
+
+    def iter_corpus(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
+        stored_kind(kind, scope="corpus")
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, not {page_size}")
+        last = -1
+        while True:
+            rows = self._execute("SELECT seq, data FROM corpus WHERE kind = %s AND seq > %s "
+                                 "ORDER BY seq LIMIT %s", (kind, last, page_size)).fetchall()
+            yield from (json.loads(row[1]) for row in rows)
+            if len(rows) < page_size:
+                return
+            last = rows[-1][0]
 
     def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
         """Documents (title, text) then attributions (speaker, content) matching every word of

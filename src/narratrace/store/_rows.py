@@ -28,6 +28,8 @@ def document_from_row(row: tuple[Any, ...]) -> Document:
     removed = tuple(Removed(k, s, e) for k, s, e in json.loads(data.pop("removed")))
     data.pop("updated_at")
     data["analysed"] = bool(data["analysed"])
+    if data["source_text"] == data["text"]:  # a plain-text input: one string, not two copies
+        data["source_text"] = data["text"]
     return Document(removed=removed, **data)
 
 

@@ -235,10 +235,39 @@ class SQLiteStore:
                                    "ORDER BY seq", (kind, doc))
         return [json.loads(row[0]) for row in cur]
 
+    def iter_annotations(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
+        # Keyset pages on the primary key (doc, kind, seq): each page is a finished query, so
+        # nothing stays open between pages and the caller may write while it iterates.
+        stored_kind(kind, scope="document")
+        _check_page(page_size)
+        rows = self._db.execute("SELECT doc, seq, data FROM annotations WHERE kind = ? "
+                                "ORDER BY doc, seq LIMIT ?", (kind, page_size)).fetchall()
+        while rows:
+            yield from (json.loads(row[2]) for row in rows)
+            if len(rows) < page_size:
+                return
+            doc, seq = rows[-1][0], rows[-1][1]
+            rows = self._db.execute(
+                "SELECT doc, seq, data FROM annotations WHERE kind = ? AND (doc > ? OR "
+                "(doc = ? AND seq > ?)) ORDER BY doc, seq LIMIT ?",
+                (kind, doc, doc, seq, page_size)).fetchall()
+
     def corpus(self, kind: str) -> list[dict[str, Any]]:
         stored_kind(kind, scope="corpus")
         cur = self._db.execute("SELECT data FROM corpus WHERE kind = ? ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
+
+    def iter_corpus(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
+        stored_kind(kind, scope="corpus")
+        _check_page(page_size)
+        last = -1
+        while True:
+            rows = self._db.execute("SELECT seq, data FROM corpus WHERE kind = ? AND seq > ? "
+                                    "ORDER BY seq LIMIT ?", (kind, last, page_size)).fetchall()
+            yield from (json.loads(row[1]) for row in rows)
+            if len(rows) < page_size:
+                return
+            last = rows[-1][0]
 
     def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
         """Full-text search over documents and attributions (see ``_fts.search``)."""
@@ -252,6 +281,11 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_page(page_size: int) -> None:
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, not {page_size}")
 
 
 def _is_read_only(exc: sqlite3.DatabaseError, path: str) -> bool:
