@@ -13,9 +13,16 @@ were added does not start over:
   after documents were added compares only their items with every item and updates the lists
   they enter (:func:`narratrace.reuse.neighbour_lists`); a run after a deletion searches every
   item again, since a list that lost an item takes its next best;
+* **origins are traced again only for families whose inputs changed**: a fingerprint of what
+  a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
+  :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
+  fingerprint is unchanged keeps its stored trace;
 * **the rest is recomputed from those pairs**, because it is global by definition (entity
-  merge, same-story scores, family clustering, origins, events: most of an incremental run's
-  CPU, ``bench/bench_scale.py`` prints it by stage);
+  merge, same-story scores, family clustering, events: most of an incremental run's CPU,
+  ``bench/bench_scale.py`` prints it by stage);
+* **a run with nothing new keeps the last results**: no document added, replaced, deleted or
+  back-filled, and the same code, thresholds, options and outlet registry
+  (:func:`inputs_stamp`), so the stages would compute what is stored;
 * **writes touch only what changed**: per-document rows the corpus stages rewrite (linked
   speakers, claim families) are rewritten only for documents whose rows differ;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
@@ -33,12 +40,15 @@ update is one transaction, so a crash leaves the previous corpus results intact.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PipelineError
 from ..options import Options
+from ..provenance import load_outlets
 from ..records import kind, names
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
@@ -62,6 +72,8 @@ class CorpusRun:
     story_pairs: int = 0  # same-story candidate pairs stored or changed in this run
     claim_pairs: int = 0  # claim-neighbour pairs stored or changed in this run
     backfilled: int = 0  # document kinds computed here for documents stored without them
+    traced: int = 0  # claim families whose origins were traced (the others' inputs were unchanged)
+    kept: bool = False  # nothing changed since the last run: its results were kept as they are
 
 
 def run_corpus_stages(store: Store, *, options: Options = Options(),
@@ -82,14 +94,33 @@ def pairs_stamp(stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
     return "; ".join([f"narratrace {__version__}", *(s.stamp for s in stages if s.stamp)])
 
 
+#: Options that change how a run is carried out, not what the corpus stages compute.
+_RUN_ONLY = {"quiet": False, "incremental": True, "engine": "local", "scheduler": None,
+             "workers": 0, "chunk_size": 200, "n_process": 1, "batch_size": 25,
+             "stage_budget": 30.0}
+
+
+def inputs_stamp(options: Options, stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
+    """What the corpus results depend on besides the stored documents: the code and its
+    thresholds (:func:`pairs_stamp`), the options the stages read and the outlet registry.
+
+    >>> inputs_stamp(Options(quiet=True)) == inputs_stamp(Options(workers=3))
+    True
+    >>> inputs_stamp(Options()) == inputs_stamp(Options(same_story_threshold=0.7))
+    False
+    """
+    what = repr((pairs_stamp(stages), dataclasses.replace(options, **_RUN_ONLY), load_outlets()))
+    return hashlib.blake2b(what.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> CorpusRun:
     documents = list(store.documents())
     ids = {d.id for d in documents}
     # Cached pairs are valid for the code and thresholds that computed them: a store made by
     # another narratrace version (or with other pair thresholds) starts over once.
     stamp, stored = [{"pairs": pairs_stamp(stages)}], store.corpus("corpus_stamp")
-    full = not options.incremental or bool(stored) and stored != stamp
-    if stored != stamp:
+    full = not options.incremental or bool(stored) and stored[:1] != stamp
+    if stored[:1] != stamp:
         store.replace_corpus("corpus_stamp", stamp)
     if full:
         store.drop_pairs()
@@ -103,6 +134,11 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
                         full=full)
     backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
     ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
+    inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
+    if not (full or ctx.new or gone) and stored == inputs:
+        # The documents, their stored kinds, the code and the options are those of the last
+        # run: its results are this run's.
+        return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True)
     corpus_kinds = set(names(scope="corpus"))
     for stage in stages:
         products = stage.fn(ctx)
@@ -115,10 +151,12 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
                 spec = kind(name, scope="corpus")
                 store.replace_corpus(name, [spec.to_row(r) for r in value])
     store.add_corpus_docs(sorted(new))
+    store.replace_corpus("corpus_stamp", inputs)
     return CorpusRun(documents=len(documents), new=len(new), gone=len(gone), full=full,
                      copy_checks=ctx.counts.get("copy_checks", 0),
                      story_pairs=ctx.counts.get("story_pairs", 0),
-                     claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled)
+                     claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled,
+                     traced=ctx.counts.get("traced_families", 0))
 
 
 def _backfill(ctx: CorpusContext, wanted: set[str],
