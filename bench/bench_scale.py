@@ -218,6 +218,7 @@ def _child(path: str, full: bool) -> None:
     n = len(json.dumps(build_analysis(store)))
     stages_cpu["rest"] = cpu - sum(stages_cpu.values())  # reading documents, back-fills, writes
     out = {"cpu": cpu, "wall": wall, "peak": peak, "new": run.new, "docs": run.documents,
+           "traced": run.traced, "kept": run.kept,
            "analysis_cpu": time.process_time() - c1, "analysis_wall": time.perf_counter() - t1,
            "analysis_mib": n / 2**20, "stages": stages_cpu}
     store.close()
@@ -338,10 +339,13 @@ def main() -> None:
                     print(f"incremental, {label}: corpus stages {statistics.median(cpu):.1f} s CPU "
                           f"({min(cpu):.1f}-{max(cpu):.1f}) = {statistics.median(cpu) / full_cpu:.2f}x "
                           f"the full corpus run; analysis.json "
-                          f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s")
-                print(f"  CPU by stage ({label}, median s): " + ", ".join(
-                    f"{name} {statistics.median(r['stages'][name] for r in rs):.1f}"
-                    for name in rs[0]["stages"]))
+                          f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s; origins "
+                          f"traced for {rs[-1]['traced']} of {runs[mid][-1]['traced']} families"
+                          + ("; the last results kept" if rs[-1]["kept"] else ""))
+                if rs[0]["stages"]:
+                    print(f"  CPU by stage ({label}, median s): " + ", ".join(
+                        f"{name} {statistics.median(r['stages'].get(name, 0.0) for r in rs):.1f}"
+                        for name in rs[0]["stages"]))
             grown.unlink(missing_ok=True)
     if args.recall:
         _recall(sizes[len(sizes) // 2])

@@ -50,6 +50,7 @@ from ..errors import PipelineError
 from ..options import Options
 from ..provenance import load_outlets
 from ..records import kind, names
+from ..reuse import Mapper
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
 from ..store import Store
@@ -84,6 +85,11 @@ def run_corpus_stages(store: Store, *, options: Options = Options(),
     call are compared with the others; the result is the one a full run gives.
     """
     check_corpus_stages(stages)
+    if options.engine == "dask":
+        from .engines.dask import corpus_mapper
+
+        with corpus_mapper(options) as (mapper, parts), store.transaction():
+            return _run(store, options, stages, mapper=mapper, parts=parts)
     with store.transaction():
         return _run(store, options, stages)
 
@@ -95,9 +101,8 @@ def pairs_stamp(stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
 
 
 #: Options that change how a run is carried out, not what the corpus stages compute.
-_RUN_ONLY = {"quiet": False, "incremental": True, "engine": "local", "scheduler": None,
-             "workers": 0, "chunk_size": 200, "n_process": 1, "batch_size": 25,
-             "stage_budget": 30.0}
+_RUN_ONLY = ("quiet", "incremental", "engine", "scheduler", "workers", "chunk_size", "n_process",
+             "batch_size", "stage_budget")
 
 
 def inputs_stamp(options: Options, stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
@@ -109,11 +114,15 @@ def inputs_stamp(options: Options, stages: Sequence[CorpusStage] = CORPUS_STAGES
     >>> inputs_stamp(Options()) == inputs_stamp(Options(same_story_threshold=0.7))
     False
     """
-    what = repr((pairs_stamp(stages), dataclasses.replace(options, **_RUN_ONLY), load_outlets()))
+    neutral = Options()
+    what = repr((pairs_stamp(stages),
+                 dataclasses.replace(options, **{f: getattr(neutral, f) for f in _RUN_ONLY}),
+                 load_outlets()))
     return hashlib.blake2b(what.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> CorpusRun:
+def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
+         mapper: Mapper = map, parts: int = 1) -> CorpusRun:
     documents = list(store.documents())
     ids = {d.id for d in documents}
     # Cached pairs are valid for the code and thresholds that computed them: a store made by
@@ -131,7 +140,7 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
     new = ids - known
 
     ctx = CorpusContext(store=store, options=options, documents=documents, new=new, gone=gone,
-                        full=full)
+                        full=full, mapper=mapper, parts=parts)
     backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
     ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
