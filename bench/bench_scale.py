@@ -11,7 +11,8 @@ fresh subprocess (CPU seconds of the process, wall seconds, peak RSS of the run 
 1k, 5k, …) so a busy machine spreads its noise over all of them; medians and spreads are printed.
 The incremental case adds ``--add`` documents to the middle size's store and runs the corpus
 stages again, then runs them once more with nothing new; the CPU of each corpus stage is
-printed for the full and the incremental runs.
+printed for the full and the incremental runs, with how many claim families had their origins
+traced again (the others' inputs were unchanged) and whether a run kept the last results.
 
 The documents: synthetic articles (the made-up people, places and topics of
 ``tests/scale_corpus.py``, prose of made-up words with a Zipf-like frequency; a title, a

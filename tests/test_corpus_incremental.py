@@ -290,6 +290,14 @@ def test_nothing_new_with_other_options_or_outlets_runs_again(tmp_path, corpus, 
     run_corpus_stages(fresh, options=Options(same_story_threshold=0.95, incremental=False))
     assert _snapshot(store) == _snapshot(fresh)
 
+    # Changed code of the same version (a rule edited between two releases): traced again.
+    from narratrace.run import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_source_digest", lambda: "edited")
+    run = run_corpus_stages(store, options=stricter)
+    assert not run.kept and run.traced == len(before["claim_families"])
+    assert run_corpus_stages(store, options=stricter).kept
+
 
 def test_back_filled_old_documents_are_compared_again_and_equal_a_full_run(tmp_path, corpus):
     """Issue #19: an old document back-filled in a later run (its event candidates lost here,

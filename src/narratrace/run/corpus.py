@@ -44,6 +44,7 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError
@@ -106,8 +107,9 @@ _RUN_ONLY = ("quiet", "incremental", "engine", "scheduler", "workers", "chunk_si
 
 
 def inputs_stamp(options: Options, stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
-    """What the corpus results depend on besides the stored documents: the code and its
-    thresholds (:func:`pairs_stamp`), the options the stages read and the outlet registry.
+    """What the corpus results depend on besides the stored documents: the code (its version,
+    thresholds and source files, so that a changed rule counts between two releases), the
+    options the stages read and the outlet registry.
 
     >>> inputs_stamp(Options(quiet=True)) == inputs_stamp(Options(workers=3))
     True
@@ -115,10 +117,26 @@ def inputs_stamp(options: Options, stages: Sequence[CorpusStage] = CORPUS_STAGES
     False
     """
     neutral = Options()
-    what = repr((pairs_stamp(stages),
+    what = repr((pairs_stamp(stages), _source_digest(),
                  dataclasses.replace(options, **{f: getattr(neutral, f) for f in _RUN_ONLY}),
                  load_outlets()))
     return hashlib.blake2b(what.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _source_digest() -> str:
+    """A digest of the package's source and data files (a few ms to read)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json", ".tsv", ".txt", ".csv"):
+            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+#: Pair kinds that cache corpus results rather than pure functions of two items (the traced
+#: origins of each claim family): forgotten when the code, options or registry change.
+_RESULT_PAIRS = ("origins",)
 
 
 def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
@@ -144,7 +162,10 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
     backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
     ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
-    if not (full or ctx.new or gone) and stored == inputs:
+    if stored[1:] != inputs[1:]:
+        for pair_kind in _RESULT_PAIRS:
+            store.drop_pair_keys(pair_kind, [(p["a"], p["b"]) for p in store.pairs(pair_kind)])
+    elif not (full or ctx.new or gone):
         # The documents, their stored kinds, the code and the options are those of the last
         # run: its results are this run's.
         return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True)
