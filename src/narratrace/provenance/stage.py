@@ -42,8 +42,8 @@ def _origins(ctx: CorpusContext) -> Mapping[str, Any]:
     if stored_inputs:
         spec = kind("claim_families", scope="corpus")
         unchanged = {f.id for f in families if stored_inputs.get(f.id) == inputs[f.id]}
-        kept = {f.id: f for f in (spec.from_row(r) for r in ctx.store.corpus("claim_families"))
-                if f.id in unchanged}
+        kept = {r["id"]: spec.from_row(r) for r in ctx.store.corpus("claim_families")
+                if r["id"] in unchanged}
     todo = [f for f in families if f.id not in kept]
     # A traced family lists its deniers: the families that contradict it are passed along.
     wanted = {f.id for f in todo}
