@@ -341,7 +341,8 @@ def main() -> None:
                           f"({min(cpu):.1f}-{max(cpu):.1f}) = {statistics.median(cpu) / full_cpu:.2f}x "
                           f"the full corpus run; analysis.json "
                           f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s; origins "
-                          f"traced for {rs[-1]['traced']} of {runs[mid][-1]['traced']} families"
+                          f"traced again for {rs[-1]['traced']} families (the full run of {mid} "
+                          f"traced {runs[mid][-1]['traced']})"
                           + ("; the last results kept" if rs[-1]["kept"] else ""))
                 if rs[0]["stages"]:
                     print(f"  CPU by stage ({label}, median s): " + ", ".join(
