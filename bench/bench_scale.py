@@ -11,7 +11,8 @@ fresh subprocess (CPU seconds of the process, wall seconds, peak RSS of the run 
 1k, 5k, …) so a busy machine spreads its noise over all of them; medians and spreads are printed.
 The incremental case adds ``--add`` documents to the middle size's store and runs the corpus
 stages again, then runs them once more with nothing new; the CPU of each corpus stage is
-printed for the full and the incremental runs.
+printed for the full and the incremental runs, with how many claim families had their origins
+traced again (the others' inputs were unchanged) and whether a run kept the last results.
 
 The documents: synthetic articles (the made-up people, places and topics of
 ``tests/scale_corpus.py``, prose of made-up words with a Zipf-like frequency; a title, a
@@ -218,6 +219,7 @@ def _child(path: str, full: bool) -> None:
     n = len(json.dumps(build_analysis(store)))
     stages_cpu["rest"] = cpu - sum(stages_cpu.values())  # reading documents, back-fills, writes
     out = {"cpu": cpu, "wall": wall, "peak": peak, "new": run.new, "docs": run.documents,
+           "traced": run.traced, "kept": run.kept,
            "analysis_cpu": time.process_time() - c1, "analysis_wall": time.perf_counter() - t1,
            "analysis_mib": n / 2**20, "stages": stages_cpu}
     store.close()
@@ -338,10 +340,14 @@ def main() -> None:
                     print(f"incremental, {label}: corpus stages {statistics.median(cpu):.1f} s CPU "
                           f"({min(cpu):.1f}-{max(cpu):.1f}) = {statistics.median(cpu) / full_cpu:.2f}x "
                           f"the full corpus run; analysis.json "
-                          f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s")
-                print(f"  CPU by stage ({label}, median s): " + ", ".join(
-                    f"{name} {statistics.median(r['stages'][name] for r in rs):.1f}"
-                    for name in rs[0]["stages"]))
+                          f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s; origins "
+                          f"traced again for {rs[-1]['traced']} families (the full run of {mid} "
+                          f"traced {runs[mid][-1]['traced']})"
+                          + ("; the last results kept" if rs[-1]["kept"] else ""))
+                if rs[0]["stages"]:
+                    print(f"  CPU by stage ({label}, median s): " + ", ".join(
+                        f"{name} {statistics.median(r['stages'].get(name, 0.0) for r in rs):.1f}"
+                        for name in rs[0]["stages"]))
             grown.unlink(missing_ok=True)
     if args.recall:
         _recall(sizes[len(sizes) // 2])

@@ -11,6 +11,7 @@ denials, events) and a test takes well under a second per run.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 
 import numpy as np
@@ -43,6 +44,13 @@ def hash_key(key: str) -> int:
     return int.from_bytes(key.encode("utf-8")[:16].ljust(16, b"\0"), "little") % (2**32)
 
 
+def _topic(key: str) -> np.ndarray:
+    """``_base`` seeded from the whole key: ``hash_key`` reads its first 4 bytes, the same
+    for every topic ("the ..."), so claims of all topics lie near one direction there."""
+    seed = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "little")
+    return np.random.default_rng(seed).normal(size=DIM)
+
+
 def _text(i: int) -> str:
     if i % 5 == 4:  # a wire reprint of the article before: a copy link
         return "WIRE COPY\n\n" + article(i - 1).replace(f"(report {i - 1})", f"(report {i}, wire)")
@@ -53,8 +61,10 @@ def _spans(rx: str, text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in re.finditer(rx, text)]
 
 
-def _doc_records(i: int, *, variant: int = 0) -> dict:
-    """A document and every annotation the corpus stages read, derived from its text."""
+def _doc_records(i: int, *, variant: int = 0, topics: bool = False) -> dict:
+    """A document and every annotation the corpus stages read, derived from its text.
+    ``topics``: claim vectors of different topics apart (many small claim families), not
+    all near one direction (two large ones, every neighbour list full)."""
     text = _text(i) if not variant else article(i, seed=variant)
     doc = Document(id=f"d{i:03d}" + (f"v{variant}" if variant else ""), path=f"in/doc_{i:03d}.txt",
                    text=text, source_text=text, published=f"2025-0{1 + i % 6}-{10 + i % 17}",
@@ -85,7 +95,11 @@ def _doc_records(i: int, *, variant: int = 0) -> dict:
                             attributed_to=speaker[2], action="supply" if k % 2 else "attack"))
         # Same topic: near-paraphrases or related claims (noise picks which), else unrelated.
         noise = [0.25, 0.6, 0.9][(i + k) % 3]
-        vectors[cid] = _unit(_base(f"{topic}|{k}") + noise * rng.normal(size=DIM) / np.sqrt(DIM) * 8)
+        base = _base(f"{topic}|{k}")
+        if topics:  # a denial answers the topic's first statement
+            base = _topic(f"{topic}|2") + 0.8 * _topic(f"{topic}|denial") if stance == "denies" \
+                else _topic(f"{topic}|{k}")
+        vectors[cid] = _unit(base + noise * rng.normal(size=DIM) / np.sqrt(DIM) * 8)
     story = np.stack([_unit(_base(f"{topic}|{place}|{r}") + 0.5 * rng.normal(size=DIM) / np.sqrt(DIM) * 8)
                       for r in range(3)])
     features = {"doc": doc.id, "signature": _b64(np.asarray(signature(doc), dtype="<u4")),
@@ -142,7 +156,7 @@ def test_synthetic_corpus_exercises_every_stage(tmp_path, corpus):
     # back-filled once by the events stage's per-document half, and never again.
     assert run == CorpusRun(documents=30, new=30, gone=0, full=False, copy_checks=run.copy_checks,
                             story_pairs=run.story_pairs, claim_pairs=run.claim_pairs,
-                            backfilled=30)
+                            backfilled=30, traced=len(out["claim_families"]))
     assert run.copy_checks and run.story_pairs and run.claim_pairs
     # Claims fill their NEIGHBOURS-long lists: the incremental runs below update bounded
     # neighbour lists (new claims push old ones out), not just add pairs (issue #19).
@@ -179,6 +193,43 @@ def test_adding_documents_equals_a_full_run(tmp_path, corpus, first, then):
         assert grown.pairs(kind) == fresh.pairs(kind), kind
 
 
+@pytest.fixture(scope="module")
+def topics() -> dict[int, dict]:
+    return {i: _doc_records(i, topics=True) for i in range(30)}
+
+
+@pytest.mark.parametrize("first, then, gone, fewer", [
+    (range(0, 20), range(20, 30), (), True),  # add 10 to 20
+    # earlier articles arrive: the synthetic articles share their template, so every stored
+    # one now derives from a new one (a new lineage), and every family is traced again
+    (range(10, 30), range(0, 10), (), False),
+    (range(0, 24), range(24, 26), ("d005", "d017"), True),  # add two, delete two
+])
+def test_origins_are_traced_again_only_where_their_inputs_changed(tmp_path, topics, first, then,
+                                                                  gone, fewer):
+    """Origins are traced again only for the families whose inputs changed (their claims,
+    documents, lineage or deniers); every other family keeps its stored trace, and the
+    result is a full run's."""
+    grown = _store(tmp_path, "grown", [topics[i] for i in first])
+    run_corpus_stages(grown)
+    with grown.transaction():
+        for doc in gone:
+            grown.delete_document(doc)
+        for i in then:
+            _add(grown, topics[i])
+    second = run_corpus_stages(grown)
+    final = [topics[i] for i in (*first, *then) if f"d{i:03d}" not in gone]
+    fresh = _store(tmp_path, "fresh", final)
+    full = run_corpus_stages(fresh)
+    a, b = _snapshot(grown), _snapshot(fresh)
+    for key in b:
+        assert a[key] == b[key], key
+    assert len(b["claim_families"]) >= 20 and any(len(f["docs"]) > 2 for f in b["claim_families"])
+    assert any(f["contradicts"] for f in b["claim_families"])
+    assert full.traced == len(b["claim_families"])
+    assert (0 < second.traced < full.traced) if fewer else second.traced == full.traced
+
+
 def test_replaced_and_deleted_documents_equal_a_full_run(tmp_path, corpus):
     """A changed file (new id at the same path) and a deleted one: their pairs go, the
     replacement is compared with everyone, and the result is the full run's."""
@@ -210,7 +261,42 @@ def test_nothing_new_changes_nothing_and_compares_nothing(tmp_path, corpus):
     again = run_corpus_stages(store)
     assert (again.new, again.gone, again.copy_checks, again.claim_pairs, again.story_pairs) \
         == (0, 0, 0, 0, 0)
+    assert again.kept and not run_corpus_stages(store, options=Options(incremental=False)).kept
     assert _snapshot(store) == before
+
+
+def test_nothing_new_with_other_options_or_outlets_runs_again(tmp_path, corpus, monkeypatch):
+    """A run with nothing new keeps the last results only when what they were computed with
+    is unchanged: another same-story threshold, or another outlet registry, runs the stages
+    again and gives a fresh run's result."""
+    store = _store(tmp_path, "s", [corpus[i] for i in range(12)])
+    run_corpus_stages(store)
+    before = _snapshot(store)
+    stricter = Options(same_story_threshold=0.95)
+    again = run_corpus_stages(store, options=stricter)
+    assert not again.kept
+    fresh = _store(tmp_path, "f", [corpus[i] for i in range(12)])
+    run_corpus_stages(fresh, options=stricter)
+    assert _snapshot(store) == _snapshot(fresh) != before
+    assert run_corpus_stages(store, options=Options(same_story_threshold=0.95, quiet=True,
+                                                     workers=2)).kept
+
+    registry = tmp_path / "outlets.json"
+    registry.write_text('[{"name": "Bay Observer", "kind": "agency", "ownership": "state", '
+                        '"country": "RU"}]', encoding="utf-8")
+    monkeypatch.setenv("NARRATRACE_OUTLETS", str(registry))
+    run = run_corpus_stages(store, options=stricter)
+    assert not run.kept and run.traced == len(before["claim_families"])  # every family again
+    run_corpus_stages(fresh, options=Options(same_story_threshold=0.95, incremental=False))
+    assert _snapshot(store) == _snapshot(fresh)
+
+    # Changed code of the same version (a rule edited between two releases): traced again.
+    from narratrace.run import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_source_digest", lambda: "edited")
+    run = run_corpus_stages(store, options=stricter)
+    assert not run.kept and run.traced == len(before["claim_families"])
+    assert run_corpus_stages(store, options=stricter).kept
 
 
 def test_back_filled_old_documents_are_compared_again_and_equal_a_full_run(tmp_path, corpus):

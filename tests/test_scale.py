@@ -198,3 +198,22 @@ def test_streamed_analysis_of_an_empty_store(tmp_path: Path):
     assert parsed["documents"] == [] and parsed["errors"] == []
     assert re.sub(r'"generated_at": "[^"]+"', "", text) == re.sub(
         r'"generated_at": "[^"]+"', "", json.dumps(build_analysis(store), ensure_ascii=False, indent=1))
+
+
+@pytest.mark.parametrize("n, parts", [(300, 3), (CELL * PROBE + 700, 4)])
+def test_lists_searched_in_parts_are_the_lists_of_one_search(n, parts):
+    """Issue #19 item 4: the query rows split into parts (each part one task on a cluster),
+    searched apart and merged, give the lists of one search, past the exhaustive size too
+    (where every part fits the same cells)."""
+    vectors = _clustered(n, 30, dim=24, noise=0.5, seed=7)
+    calls: list[int] = []
+
+    def mapper(fn, runs):
+        calls.append(len(runs))
+        return [fn(rows) for rows in reversed(runs)][::-1]  # any order of work, results in order
+
+    want = nearest_lists(vectors, k=4, threshold=0.6)
+    assert len(want) > n  # most rows list some
+    assert nearest_lists(vectors, k=4, threshold=0.6, parts=parts, mapper=mapper) == want
+    assert neighbour_lists(vectors, [], None, k=4, threshold=0.6, parts=parts, mapper=mapper) == want
+    assert calls == [parts, parts]

@@ -102,6 +102,10 @@ class CorpusContext:
     full: bool
     products: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    #: How a neighbour search runs its parts, and how many to make: ``map`` in this process,
+    #: or a cluster's (:func:`narratrace.run.engines.dask.corpus_mapper`).
+    mapper: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]] = map
+    parts: int = 1
     _read: dict[str, list[Any]] = field(default_factory=dict)
 
     def read(self, kind: str) -> list[Any]:

@@ -93,7 +93,8 @@ def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     if claims and (new_rows or old is None):
         matrix = claim_matrix([claims[k] for k in order], vectors)
-        lists = neighbour_lists(matrix, new_rows, old, k=NEIGHBOURS, threshold=min(RELATED, STORY))
+        lists = neighbour_lists(matrix, new_rows, old, k=NEIGHBOURS, threshold=min(RELATED, STORY),
+                                parts=ctx.parts, mapper=ctx.mapper)
         for (i, j), (cos, by_a, by_b) in lists.items():
             a, b = ids[i], ids[j]
             rows[(a, b)] = {"a": a, "b": b, "doc_a": doc_of[a], "doc_b": doc_of[b], "cos": cos,

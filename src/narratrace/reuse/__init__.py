@@ -39,7 +39,7 @@ from ..errors import UsageError
 from ..options import Options
 from ..types import Document, Reuse, ReuseKind
 from ._align import Alignment, align
-from ._ann import nearest_pairs, neighbour_lists
+from ._ann import Mapper, nearest_pairs, neighbour_lists
 from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (band_keys, candidate_pairs, estimate_jaccard, lsh_params, merge, minhash,
                        shingle_set)
@@ -49,7 +49,7 @@ from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names
 
 __all__ = ["signature", "find_reuse", "update_reuse", "ReuseUpdate", "copy_candidates",
            "story_candidates", "embed_for_story", "align", "direction", "merge",
-           "estimate_jaccard", "Alignment", "story_sentences", "nearest_pairs", "neighbour_lists", "story_scores",
+           "estimate_jaccard", "Alignment", "story_sentences", "Mapper", "nearest_pairs", "neighbour_lists", "story_scores",
            "align_sentences", "narrative_sentences", "find_credit", "source_names"]
 
 NUM_PERM = 128

@@ -21,7 +21,9 @@ Measured recall of the top-``k`` against an exact search is printed by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -196,14 +198,40 @@ def _pairs(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> list[tuple[int, int
 Lists = dict[tuple[int, int], tuple[float, bool, bool]]
 
 
-def nearest_lists(vectors: np.ndarray, *, k: int, threshold: float) -> Lists:
+#: ``mapper(fn, parts)``: ``fn`` applied to each part, results in the parts' order (the
+#: builtin ``map``, or a cluster's: :func:`narratrace.run.engines.dask.corpus_mapper`).
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
+
+
+def nearest_lists(vectors: np.ndarray, *, k: int, threshold: float, parts: int = 1,
+                  mapper: Mapper = map) -> Lists:
     """:func:`nearest_pairs` of every row, with the side(s) that chose each pair.
+
+    ``parts`` > 1: the query rows are split into that many runs of consecutive rows, each
+    searched by one call through ``mapper`` (on a Dask cluster, one task each) and the found
+    pairs merged. A query's list depends only on the query and the index (a function of all
+    the vectors, built alike in every part), so the lists are the same however the rows are
+    split.
 
     >>> v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
     >>> sorted((p, round(c, 2), x, y) for p, (c, x, y) in nearest_lists(v, k=1, threshold=0.5).items())
     [((0, 1), 0.96, True, True), ((1, 3), 0.8, False, True), ((2, 3), 0.8, True, False)]
+    >>> nearest_lists(v, k=1, threshold=0.5, parts=3) == nearest_lists(v, k=1, threshold=0.5)
+    True
     """
-    return _lists(*_nearest(vectors, None, k=k, threshold=threshold))
+    if parts <= 1 or len(vectors) < 2:
+        return _lists(*_nearest(vectors, None, k=k, threshold=threshold))
+    runs = [rows for rows in np.array_split(np.arange(len(vectors)), parts) if len(rows)]
+    found = list(mapper(partial(_nearest_rows, vectors, k=k, threshold=threshold), runs))
+    # The parts come back in row order, each sorted by query: concatenated, the arrays are
+    # those of one search over every row.
+    return _lists(*(np.concatenate(arrays) for arrays in zip(*found, strict=True)))
+
+
+def _nearest_rows(vectors: np.ndarray, rows: np.ndarray, *, k: int, threshold: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_nearest` for some query rows (a part of :func:`nearest_lists`, picklable)."""
+    return _nearest(vectors, rows.tolist(), k=k, threshold=threshold)
 
 
 def _lists(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> Lists:
@@ -216,12 +244,13 @@ def _lists(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> Lists:
 
 
 def neighbour_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists | None, *, k: int,
-                    threshold: float) -> Lists:
+                    threshold: float, parts: int = 1, mapper: Mapper = map) -> Lists:
     """The lists of every row: :func:`update_lists` of ``old`` when given and the new rows
     are few enough (new rows x rows within :data:`EXACT_BUDGET`), else :func:`nearest_lists`
-    (a full run, or one that deleted rows: a list that lost a row takes its next best)."""
+    (a full run, or one that deleted rows: a list that lost a row takes its next best),
+    searched in ``parts`` through ``mapper``."""
     if old is None or len(set(new_rows)) * len(vectors) > EXACT_BUDGET:
-        return nearest_lists(vectors, k=k, threshold=threshold)
+        return nearest_lists(vectors, k=k, threshold=threshold, parts=parts, mapper=mapper)
     return update_lists(vectors, new_rows, old, k=k, threshold=threshold)
 
 

@@ -13,9 +13,16 @@ were added does not start over:
   after documents were added compares only their items with every item and updates the lists
   they enter (:func:`narratrace.reuse.neighbour_lists`); a run after a deletion searches every
   item again, since a list that lost an item takes its next best;
+* **origins are traced again only for families whose inputs changed**: a fingerprint of what
+  a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
+  :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
+  fingerprint is unchanged keeps its stored trace;
 * **the rest is recomputed from those pairs**, because it is global by definition (entity
-  merge, same-story scores, family clustering, origins, events: most of an incremental run's
-  CPU, ``bench/bench_scale.py`` prints it by stage);
+  merge, same-story scores, family clustering, events: most of an incremental run's CPU,
+  ``bench/bench_scale.py`` prints it by stage);
+* **a run with nothing new keeps the last results**: no document added, replaced, deleted or
+  back-filled, and the same code, thresholds, options and outlet registry
+  (:func:`inputs_stamp`), so the stages would compute what is stored;
 * **writes touch only what changed**: per-document rows the corpus stages rewrite (linked
   speakers, claim families) are rewritten only for documents whose rows differ;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
@@ -33,13 +40,18 @@ update is one transaction, so a crash leaves the previous corpus results intact.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError
 from ..options import Options
+from ..provenance import load_outlets
 from ..records import kind, names
+from ..reuse import Mapper
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
 from ..store import Store
@@ -62,6 +74,8 @@ class CorpusRun:
     story_pairs: int = 0  # same-story candidate pairs stored or changed in this run
     claim_pairs: int = 0  # claim-neighbour pairs stored or changed in this run
     backfilled: int = 0  # document kinds computed here for documents stored without them
+    traced: int = 0  # claim families whose origins were traced (the others' inputs were unchanged)
+    kept: bool = False  # nothing changed since the last run: its results were kept as they are
 
 
 def run_corpus_stages(store: Store, *, options: Options = Options(),
@@ -72,6 +86,11 @@ def run_corpus_stages(store: Store, *, options: Options = Options(),
     call are compared with the others; the result is the one a full run gives.
     """
     check_corpus_stages(stages)
+    if options.engine == "dask":
+        from .engines.dask import corpus_mapper
+
+        with corpus_mapper(options) as (mapper, parts), store.transaction():
+            return _run(store, options, stages, mapper=mapper, parts=parts)
     with store.transaction():
         return _run(store, options, stages)
 
@@ -82,14 +101,53 @@ def pairs_stamp(stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
     return "; ".join([f"narratrace {__version__}", *(s.stamp for s in stages if s.stamp)])
 
 
-def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> CorpusRun:
+#: Options that change how a run is carried out, not what the corpus stages compute.
+_RUN_ONLY = ("quiet", "incremental", "engine", "scheduler", "workers", "chunk_size", "n_process",
+             "batch_size", "stage_budget")
+
+
+def inputs_stamp(options: Options, stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:
+    """What the corpus results depend on besides the stored documents: the code (its version,
+    thresholds and source files, so that a changed rule counts between two releases), the
+    options the stages read and the outlet registry.
+
+    >>> inputs_stamp(Options(quiet=True)) == inputs_stamp(Options(workers=3))
+    True
+    >>> inputs_stamp(Options()) == inputs_stamp(Options(same_story_threshold=0.7))
+    False
+    """
+    neutral = Options()
+    what = repr((pairs_stamp(stages), _source_digest(),
+                 dataclasses.replace(options, **{f: getattr(neutral, f) for f in _RUN_ONLY}),
+                 load_outlets()))
+    return hashlib.blake2b(what.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _source_digest() -> str:
+    """A digest of the package's source and data files (a few ms to read)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json", ".tsv", ".txt", ".csv"):
+            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+#: Pair kinds that cache corpus results rather than pure functions of two items (the traced
+#: origins of each claim family): forgotten when the code, options or registry change.
+_RESULT_PAIRS = ("origins",)
+
+
+def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
+         mapper: Mapper = map, parts: int = 1) -> CorpusRun:
     documents = list(store.documents())
     ids = {d.id for d in documents}
     # Cached pairs are valid for the code and thresholds that computed them: a store made by
     # another narratrace version (or with other pair thresholds) starts over once.
     stamp, stored = [{"pairs": pairs_stamp(stages)}], store.corpus("corpus_stamp")
-    full = not options.incremental or bool(stored) and stored != stamp
-    if stored != stamp:
+    full = not options.incremental or bool(stored) and stored[:1] != stamp
+    if stored[:1] != stamp:
         store.replace_corpus("corpus_stamp", stamp)
     if full:
         store.drop_pairs()
@@ -100,9 +158,17 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
     new = ids - known
 
     ctx = CorpusContext(store=store, options=options, documents=documents, new=new, gone=gone,
-                        full=full)
+                        full=full, mapper=mapper, parts=parts)
     backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
     ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
+    inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
+    if stored[1:] != inputs[1:]:
+        for pair_kind in _RESULT_PAIRS:
+            store.drop_pair_keys(pair_kind, [(p["a"], p["b"]) for p in store.pairs(pair_kind)])
+    elif not (full or ctx.new or gone):
+        # The documents, their stored kinds, the code and the options are those of the last
+        # run: its results are this run's.
+        return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True)
     corpus_kinds = set(names(scope="corpus"))
     for done, stage in enumerate(stages, 1):
         products = stage.fn(ctx)
@@ -116,10 +182,12 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage]) -> Corpu
                 store.replace_corpus(name, (spec.to_row(r) for r in value))  # row by row
         _release(ctx, stages[done:])
     store.add_corpus_docs(sorted(new))
+    store.replace_corpus("corpus_stamp", inputs)
     return CorpusRun(documents=len(documents), new=len(new), gone=len(gone), full=full,
                      copy_checks=ctx.counts.get("copy_checks", 0),
                      story_pairs=ctx.counts.get("story_pairs", 0),
-                     claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled)
+                     claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled,
+                     traced=ctx.counts.get("traced_families", 0))
 
 
 def _release(ctx: CorpusContext, later: Sequence[CorpusStage]) -> None:

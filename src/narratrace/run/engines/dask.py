@@ -1,4 +1,5 @@
-"""The Dask engine: per-document stages on a cluster. The only module that imports dask.
+"""The Dask engine: per-document stages on a cluster, and the parts of the corpus stages'
+neighbour searches (:func:`corpus_mapper`). The only module that imports dask.
 
 The driver (the ``narratrace analyze`` process) reads and cleans the inputs, sends chunks of
 cleaned :class:`~narratrace.types.Document` records to the workers, and writes the
@@ -15,11 +16,13 @@ the README says).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ...errors import UsageError
 from ...options import Options
+from ...reuse import Mapper
 from ...stage import StageContext
 from ...types import Document
 from ..document import Result
@@ -45,34 +48,11 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
 
     At most two chunks per worker are in flight, so the driver never holds the corpus.
     """
+    client, cluster = _connect(options)
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:  # pragma: no cover - dask is an optional dependency
-        raise UsageError("The dask engine needs dask[distributed]: pip install 'dask[distributed]'."
-                         ) from exc
+        from dask.distributed import as_completed
 
-    cluster = None
-    if options.scheduler:
-        try:
-            client = Client(options.scheduler, timeout="30s")
-        except (OSError, TimeoutError) as exc:
-            raise UsageError(f"Cannot reach the Dask scheduler at {options.scheduler}: {exc}. "
-                             "Is `dask scheduler` running there?") from exc
-    else:
-        n_workers = options.workers or os.cpu_count() or 1
-        # One thread per worker: spaCy and torch are not faster with threads sharing a process,
-        # and processes keep each worker's models independent.
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
-        # The cluster is this run's own: its workers must end with it, even when it is killed
-        # with ``kill -9`` mid-part. Dask's own guard (a pipe the worker reads in a thread)
-        # cannot act while the part holds the interpreter lock in one long C call (a regex, a
-        # parse): workers were left running with their models' memory (issue #18).
-        client.register_plugin(_die_with_driver(os.getpid()))
-    try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or options.workers or 1)
-        window = 2 * n_workers
+        window = 2 * _workers(client, options)
         pending = as_completed()
         source = iter(chunks)
         in_flight = 0
@@ -100,6 +80,62 @@ def analyze_on_dask(chunks: Iterable[list[Document]], *, options: Options,
             cluster.close()
 
 
+@contextmanager
+def corpus_mapper(options: Options) -> Iterator[tuple[Mapper, int]]:
+    """A mapper that runs each part of a corpus stage's search as one task on the cluster
+    (``Options.scheduler``, or a LocalCluster of ``Options.workers`` processes), and how many
+    parts to make: one per worker. A LocalCluster starts on the first search that uses it
+    (an incremental run may search nothing in parts) and is closed when the block ends."""
+    held: list[tuple[Any, Any]] = [_connect(options)] if options.scheduler else []
+
+    def mapper(fn: Callable[[Any], Any], parts: Sequence[Any]) -> list[Any]:
+        if not held:
+            held.append(_connect(options))
+        client = held[0][0]
+        return list(client.gather(client.map(fn, list(parts), pure=False)))
+
+    try:
+        yield mapper, (_workers(held[0][0], options) if held
+                       else options.workers or os.cpu_count() or 1)
+    finally:
+        for client, cluster in held:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _connect(options: Options) -> tuple[Any, Any]:
+    """A client of ``Options.scheduler``, or of a new LocalCluster (returned too, to close)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask is an optional dependency
+        raise UsageError("The dask engine needs dask[distributed]: pip install 'dask[distributed]'."
+                         ) from exc
+
+    if options.scheduler:
+        try:
+            return Client(options.scheduler, timeout="30s"), None
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"Cannot reach the Dask scheduler at {options.scheduler}: {exc}. "
+                             "Is `dask scheduler` running there?") from exc
+    n_workers = options.workers or os.cpu_count() or 1
+    # One thread per worker: spaCy and torch are not faster with threads sharing a process,
+    # and processes keep each worker's models independent.
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    client = Client(cluster)
+    # The cluster is this run's own: its workers must end with it, even when it is killed
+    # with ``kill -9`` mid-part. Dask's own guard (a pipe the worker reads in a thread)
+    # cannot act while the part holds the interpreter lock in one long C call (a regex, a
+    # parse): workers were left running with their models' memory (issue #18).
+    client.register_plugin(_die_with_driver(os.getpid()))
+    return client, cluster
+
+
+def _workers(client: Any, options: Options) -> int:
+    return max(1, len(client.scheduler_info().get("workers", {})) or options.workers or 1)
+
+
 def _die_with_driver(driver: int) -> Any:
     """A worker plugin that makes each worker of a LocalCluster end when the run that started
     it (process ``driver``) is gone: :func:`~.worker.die_with`, called from the worker's main
@@ -118,4 +154,4 @@ def _die_with_driver(driver: int) -> Any:
     return DieWithDriver(driver)
 
 
-__all__ = ["DaskEngine", "analyze_on_dask"]
+__all__ = ["DaskEngine", "analyze_on_dask", "corpus_mapper"]
