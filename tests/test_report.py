@@ -15,8 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import narratrace.report as report_pkg
-from narratrace.report import render_report
+from narratrace.report import render_report, unpack_html
 from narratrace.report._highlight import Span, highlight
+
+
+def render(analysis: Any) -> str:
+    """The report page with every packed tab unpacked (what a reader sees)."""
+    return unpack_html(render_report(analysis))
+
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -146,14 +152,14 @@ def _parse(page: str) -> _Tags:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_report(full_analysis())
+    return render(full_analysis())
 
 
 # --------------------------------------------------------------------------- content
 
 
 def test_public_api_is_pinned() -> None:
-    assert report_pkg.__all__ == ["render_report"]
+    assert report_pkg.__all__ == ["iter_report", "render_report", "unpack_html", "write_report"]
 
 
 def test_documents_listed_with_title_outlet_date_language(page: str) -> None:
@@ -285,7 +291,7 @@ def test_no_external_resources(page: str) -> None:
     {"documents": [{"id": "dup", "text": "one"}, {"id": "dup", "text": "two"}]},
 ], ids=["empty", "empty-docs", "wrong-types", "bare-doc", "junk-items", "bad-offsets", "dup-ids"])
 def test_missing_keys_and_junk_are_tolerated(analysis: dict[str, Any]) -> None:
-    page = render_report(analysis)
+    page = render(analysis)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     parsed = _parse(page)
     assert parsed.depth == 0 and parsed.min_depth >= 0
@@ -296,7 +302,7 @@ def test_unsafe_urls_are_not_linked() -> None:
                         ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False),
                         (" javascript:alert(1)", False), ("data:text/html,<b>x</b>", False),
                         ("java\tscript:alert(1)", False), ("//evil.example/x", False)):
-        page = render_report({"documents": [{"id": "x", "text": "t", "url": url}]})
+        page = render({"documents": [{"id": "x", "text": "t", "url": url}]})
         assert (f'href="{html.escape(url, quote=True)}"' in page
                 or f'href="{url}"' in page) is linked, url
 
@@ -366,7 +372,7 @@ def test_render_report_with_random_offsets(spans: list[Span], removed: list[Span
         "dates": [{"doc": "x", "start": s.start, "end": s.end + 3, "value": "2025"}
                   for s in spans],
     }
-    page = render_report(analysis)
+    page = render(analysis)
     parsed = _parse(page)
     assert parsed.depth == 0 and parsed.min_depth >= 0
     assert "<b>beta" not in page
@@ -409,7 +415,7 @@ def _big_analysis(n_docs: int) -> dict[str, Any]:
 def test_renders_300_documents_quickly() -> None:
     analysis = _big_analysis(300)
     started = time.perf_counter()
-    page = render_report(analysis)
+    page = render(analysis)
     elapsed = time.perf_counter() - started
     assert page.count('<details id="d') == 300
     # Measured ~1 s on the shared 2-core dev machine; the bound leaves room for a busy CI box.

@@ -155,6 +155,8 @@ class DocView:
     n_mentions: int = 0
     n_attributions: int = 0
     n_dates: int = 0
+    #: Its top narrative label that is a finding ('' for none), for the documents table.
+    narrative: str = ""
     #: What its claims rest on: origins (name, type, link) and the documents it copies.
     rests_on: dict[str, Any] = field(
         default_factory=lambda: {"origins": [], "copies": [], "families": 0})
@@ -407,6 +409,12 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         if docs.by_id[view.id] is view:
             view.rests_on = _rests_on(idx, links, docs, view.id)
     families = _families(analysis, docs, idx, links, cards)
+    narratives = _narratives(analysis, docs)
+    for n in narratives:
+        view = docs.by_id.get(n["doc_id"])
+        top = [label["narrative"] for label in n["labels"] if label["finding"]]
+        if view is not None and top:
+            view.narrative = top[0]
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
@@ -423,9 +431,10 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "reuse": _reuse(analysis, docs),
         "families": families, "flow_legend": FLOW_LEGEND,
         "graph": graph, "graph_json": Markup(script_json(graph)),
-        "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS))),
+        "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS),
+                                                          undated=True)),
         "citations": _citations(analysis, docs),
-        "narratives": _narratives(analysis, docs),
+        "narratives": narratives,
         "framing": framing_rows,
         "quality": model_quality(),
         "events": _events(analysis, docs),
@@ -487,7 +496,8 @@ def _counts(analysis: Mapping[str, Any], docs: _Docs) -> list[tuple[str, int]]:
     n_docs = len(docs.views)
     n_analysed = sum(v.analysed for v in docs.views)
     pairs = [("documents", n_docs), ("analysed", n_analysed),
-             ("not analysed", n_docs - n_analysed)]
+             ("not analysed", n_docs - n_analysed),
+             ("undated documents", sum(not v.published for v in docs.views))]
     for key, label in (("errors", "rejected inputs"), ("entities", "entities"),
                        ("attributions", "attributions"), ("dates", "dates"),
                        ("claims", "claims"), ("claim_families", "claim families"),
@@ -643,7 +653,7 @@ def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]
     out = []
     for doc, labels in by_doc.items():
         labels.sort(key=lambda r: (not r["finding"], -(r["score"] or 0.0)))
-        out.append({"doc": docs.ref(doc), "labels": labels})
+        out.append({"doc": docs.ref(doc), "doc_id": doc, "labels": labels})
     return out
 
 
