@@ -411,10 +411,10 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     families = _families(analysis, docs, idx, links, cards)
     narratives = _narratives(analysis, docs)
     for n in narratives:
-        view = docs.by_id.get(n["doc_id"])
+        labelled = docs.by_id.get(n["doc_id"])
         top = [label["narrative"] for label in n["labels"] if label["finding"]]
-        if view is not None and top:
-            view.narrative = top[0]
+        if labelled is not None and top:
+            labelled.narrative = top[0]
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
