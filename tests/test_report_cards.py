@@ -311,6 +311,8 @@ def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.Monkey
     a = provenance_analysis()
     a["dates"] = [{"doc": "dW", "text": "Monday", "start": 0, "end": 3, "value": v, "kind": "relative"}
                   for v in ("2025-03-10", "2025-03-09")]
+    a["framing"] = [{"doc": "dW", "entity": name, "start": 0, "end": 3, "main_role": "Innocent",
+                     "fine_roles": [], "score": 0.5} for name in ("Ora Pell", "Ivo Lasko", "Una Brisk")]
     page = render(a)
     docs = _section(page, '<section id="documents"', "</section>")
     # the carriers of the most urgent card get their text first: the pier story's three
@@ -320,5 +322,9 @@ def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.Monkey
     assert 'href="#d0"' in table and 'href="#d3"' not in table and "Ferries to stop" in table
     assert 'href="#d3"' not in page  # no link lands on a document that is not in the page
     assert "2 date mentions, sorted by value (the first 1 shown" in page
+    narratives = _section(page, '<section id="narratives"', "</section>")
+    assert "The first 1 of 3 framed mentions" in narratives
+    assert narratives.count("<td>Ora Pell</td>") + narratives.count("<td>Ivo Lasko</td>") \
+        + narratives.count("<td>Una Brisk</td>") == 1
     entities = _section(page, '<section id="entities"', "</section>")
     assert "The 1 most mentioned of 2 entities" in entities
