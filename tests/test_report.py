@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
 import re
@@ -267,6 +268,56 @@ def test_no_external_resources(page: str) -> None:
         assert "src" not in attrs, tag
         if tag == "link":
             pytest.fail("no <link> to external CSS")
+
+
+# --------------------------------------------------------------------------- packed tabs
+
+
+def test_heavy_tabs_are_packed_and_the_rest_is_plain() -> None:
+    packed_page = render_report(full_analysis())
+    parsed = _parse(packed_page)
+    scripts = [(a.get("type"), a.get("class"), b)
+               for (t, a), b in zip([x for x in parsed.tags if x[0] == "script"],
+                                    parsed.blocks["script"])]
+    data = [b for kind, cls, b in scripts if kind == "text/x-narratrace-tab"]
+    assert len(data) == 6 and all(cls == "tab-data" for kind, cls, _ in scripts
+                                  if kind == "text/x-narratrace-tab")
+    assert all(re.fullmatch(r"[A-Za-z0-9+/]+=*", b) for b in data), "base64 only"
+    assert [kind for kind, _, _ in scripts if kind not in ("text/x-narratrace-tab",)] == \
+        ["application/json", None, None]  # the graph's data, then our two scripts
+    # The overview and the graph are plain; a document's text is only in the packed data.
+    assert 'id="doctable"' in packed_page and 'data-graph="graph-corpus"' in packed_page
+    assert "the bridge will open in May" not in packed_page.split('id="documents"')[1]
+    # Each packed tab says which anchors it holds, so a deep link unpacks the right one.
+    for tab, prefix in (("documents", "d"), ("entities", "e"), ("reuse", "f")):
+        assert f'<section id="{tab}" class="tab packed" data-anchors="{prefix}">' in packed_page
+    unpacked = unpack_html(packed_page)
+    assert "text/x-narratrace-tab" not in unpacked and "Unpacking…" not in unpacked
+    assert '<details id="d0" class="doc">' in unpacked
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=300), max_size=40), st.integers(1, 500))
+def test_packed_pieces_decode_to_the_text(pieces: list[str], batch: int) -> None:
+    import narratrace.report._pack as pack
+
+    original = pack.BATCH_CHARS
+    pack.BATCH_CHARS = batch  # small batches: many base64 pieces, carries across them
+    try:
+        data = "".join(pack.packed(iter(pieces)))
+    finally:
+        pack.BATCH_CHARS = original
+    assert re.fullmatch(r"[A-Za-z0-9+/]*=*", data)
+    assert gzip.decompress(base64.b64decode(data)).decode("utf-8") == "".join(pieces)
+
+
+def test_write_report_streams_the_same_page(tmp_path) -> None:
+    from narratrace.report import iter_report, write_report
+
+    target = write_report(full_analysis(), tmp_path / "report.html")
+    assert target.read_text(encoding="utf-8") == render_report(full_analysis())
+    assert sum(1 for _ in iter_report(full_analysis())) > 10  # pieces, not one string
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
 
 # --------------------------------------------------------------------------- tolerance
