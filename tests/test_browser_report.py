@@ -159,7 +159,8 @@ def test_undated_documents_are_counted_and_shown(browser, report_url) -> None:
         "return Array.from(document.querySelectorAll('svg.chart text')).map(t => t.lastChild.textContent)")
     assert "undated" in labels and "Criticism of institutions" in labels
     published = browser.find_element("css selector", "#overview select[aria-label='Facet: Published']")
-    assert "undated (1)" in published.text
+    assert [o.text for o in published.find_elements("css selector", "option")] == [
+        "Published: all", "2025-06 (3)", "undated (1)"]  # months in order, undated last
 
 
 def test_usable_at_phone_width(browser, report_url, tmp_path) -> None:

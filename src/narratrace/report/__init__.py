@@ -39,7 +39,7 @@ from ._evidence import (MAX_GRAPH_NODES, EvidenceIndex, EvidenceSource, Graph, L
 from ._flow import FLOW_LEGEND, flow_svg
 from ._highlight import Span, highlight
 from ._model import ENTITY_TYPES, Speakers, build_view, resolved_as, source_view
-from ._pack import packed, unpack_html
+from ._pack import packed_section, unpack_html
 
 # The library's API is render_report, write_report and iter_report (unpack_html turns a page
 # into plain HTML, for tests and tools). The other names above are this package's face to the
@@ -106,14 +106,7 @@ def iter_report(analysis: Mapping[str, Any]) -> Iterator[str]:
                 yield from (Markup(piece) for piece in body)
                 yield Markup("</section>\n")
                 continue
-            anchors = f' data-anchors="{prefix}"' if prefix else ""
-            yield Markup(f'<section id="{name}" class="tab packed"{anchors}>'
-                         '<div class="tab-body"><p class="muted unpacking">Unpacking…</p>'
-                         '<noscript><p class="caveat">This tab is packed in the page; it needs '
-                         'JavaScript to open (analysis.json holds the same data).</p></noscript>'
-                         '</div><script type="text/x-narratrace-tab" class="tab-data">')
-            yield from (Markup(piece) for piece in packed(body))
-            yield Markup("</script></section>\n")
+            yield from (Markup(piece) for piece in packed_section(name, prefix, body))
 
     yield from env.get_template("report.html.j2").generate(
         v=view, css=css, js=js, graph_js=graph_js, csp=csp, tabs=tabs())

@@ -103,7 +103,11 @@
       if (!th.hasAttribute("data-facet")) { return; }
       var counts = {};
       rows.forEach(function (r) { var v = cellValue(r, col, "data-f"); counts[v] = (counts[v] || 0) + 1; });
-      var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
+      // Most frequent first; a column of dates (data-facet="ordered") in its own order.
+      var ordered = th.getAttribute("data-facet") === "ordered";
+      var values = Object.keys(counts).sort(function (a, b) {
+        return (ordered ? 0 : counts[b] - counts[a]) || (a < b ? -1 : a > b ? 1 : 0);
+      });
       if (values.length < 2) { return; }
       var select = document.createElement("select");
       var name = th.textContent.trim();
