@@ -303,10 +303,13 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     entity_names = {_str(e.get("id")): _str(e.get("name")) for e in entities if e.get("id")}
     speakers = Speakers(entity_names)
 
+    # Highlights and counts only for the documents whose text is in the page.
+    in_page = {view.id for view in docs.views if view.full}
     spans: dict[str, list[Span]] = defaultdict(list)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
 
     entity_rows: list[EntityRow] = []
+    raw_mentions: dict[int, list[Mapping[str, Any]]] = {}  # by id() of the row
     entity_anchor: dict[str, str] = {}
     for i, e in enumerate(entities):
         entity_anchor.setdefault(_str(e.get("id")), f"e{i}")
@@ -315,7 +318,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         mentions = [m for m in (e.get("mentions") or []) if isinstance(m, Mapping)]
         for m in mentions:
             start, end, doc = _int(m.get("start")), _int(m.get("end")), _str(m.get("doc"))
-            if start is None or end is None:
+            if start is None or end is None or doc not in in_page:
                 continue
             spans[doc].append(Span(start, end, f"ent t-{css_type}", f"Entity: {name} ({etype})"))
             counts[doc]["mentions"] += 1
@@ -323,7 +326,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             "id": _str(e.get("id")), "anchor": f"e{i}", "name": name, "type": etype,
             "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
             "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [], "said_total": 0,
-            "roles": Counter[str](), "mentions": _mention_excerpts(mentions, docs)})
+            "roles": Counter[str](), "mentions": []})
+        raw_mentions[id(entity_rows[-1])] = mentions
     said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
 
     attribution_rows: list[AttributionRow] = []
@@ -345,16 +349,16 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             f"medium: {medium}" if medium else "", f"stance: {stance}",
             f"hedges: {', '.join(hedges)}" if hedges else "") if p)
         deny = " deny" if stance == "denies" else ""
-        if start is not None and end is not None:
+        if start is not None and end is not None and doc in in_page:
             spans[doc].append(Span(start, end, f"att {css}{deny}", tip))
             counts[doc]["attributions"] += 1
         raw_speaker = a.get("speaker")
         sp: Mapping[str, Any] = raw_speaker if isinstance(raw_speaker, Mapping) else {}
         s_start, s_end = _int(sp.get("start")), _int(sp.get("end"))
-        if s_start is not None and s_end is not None:
+        if s_start is not None and s_end is not None and doc in in_page:
             spans[doc].append(Span(s_start, s_end, f"spk {css}", f"Speaker: {speaker}"))
         c_start, c_end = _int(a.get("cue_start")), _int(a.get("cue_end"))
-        if c_start is not None and c_end is not None:
+        if c_start is not None and c_end is not None and doc in in_page:
             spans[doc].append(Span(c_start, c_end, "cue", f"Cue: {cue}"))
         row: AttributionRow = {
             "doc": docs.ref(doc), "speaker": speaker, "resolved_as": how, "css": css, "cue": cue,
@@ -372,7 +376,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     for d in dates:
         doc, value, kind = _str(d.get("doc")), _str(d.get("value")), _str(d.get("kind"))
         start, end = _int(d.get("start")), _int(d.get("end"))
-        if start is not None and end is not None:
+        if start is not None and end is not None and doc in in_page:
             spans[doc].append(Span(start, end, "dt", f"Date: {value} ({kind or 'absolute'})"))
             counts[doc]["dates"] += 1
         date_rows.append({"doc": docs.ref(doc), "text": _str(d.get("text")), "value": value,
@@ -395,6 +399,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     for counted in entity_rows:
         counted["said_total"] = len(counted["said"])
         del counted["said"][MAX_SAID:]
+    for shown in entity_rows[:MAX_TABLE_ROWS]:  # excerpts only for the rows in the page
+        shown["mentions"] = _mention_excerpts(raw_mentions[id(shown)], docs)
+    del raw_mentions
     framing_rows = _framing(analysis, docs, entity_names)
     by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
     for f in framing_rows:
