@@ -89,7 +89,7 @@ def tile(analysis: dict[str, Any], n_docs: int) -> dict[str, Any]:
 
 def _default_analysis(folder: Path) -> Path:
     subprocess.run([sys.executable, "-m", "narratrace", "analyze", str(ROOT / "examples" / "corpus"),
-                    "--out", str(folder), "-q"], check=False,
+                    "--out", str(folder), "-q"], check=False, capture_output=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     path = folder / "analysis.json"
     if not path.exists():
