@@ -311,6 +311,8 @@ def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.Monkey
     a = provenance_analysis()
     a["dates"] = [{"doc": "dW", "text": "Monday", "start": 0, "end": 3, "value": v, "kind": "relative"}
                   for v in ("2025-03-10", "2025-03-09")]
+    a["citations"] = [{"doc": "dW", "source": src, "kind": "official", "start": 0, "end": 3}
+                      for src in ("Harbour board", "Port office")]
     a["framing"] = [{"doc": "dW", "entity": name, "start": 0, "end": 3, "main_role": "Innocent",
                      "fine_roles": [], "score": 0.5} for name in ("Ora Pell", "Ivo Lasko", "Una Brisk")]
     page = render(a)
@@ -324,6 +326,9 @@ def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.Monkey
     assert "2 date mentions, sorted by value (the first 1 shown" in page
     narratives = _section(page, '<section id="narratives"', "</section>")
     assert "The first 1 of 3 framed mentions" in narratives
+    reuse = _section(page, '<section id="reuse"', "</section>")
+    assert "The first 1 of 2 citations" in reuse and "Harbour board" in reuse
+    assert "Port office" not in reuse
     assert narratives.count("<td>Ora Pell</td>") + narratives.count("<td>Ivo Lasko</td>") \
         + narratives.count("<td>Una Brisk</td>") == 1
     entities = _section(page, '<section id="entities"', "</section>")

@@ -44,8 +44,8 @@ MAX_MEMBERS = 50
 #: Documents whose full, highlighted text is in the page (about 5-20 kB of HTML each): those
 #: carrying the families shown as cards first, then in the analysis's order. The others are
 #: rows of the documents table; analysis.json and the web explorer hold every one. Rows of the
-#: attributions, framing and date tables, entity rows and statements per entity are capped
-#: likewise (framing: findings first).
+#: attributions, framing, citation and date tables, entity rows and statements per entity are
+#: capped likewise (framing: findings first).
 #: Measured: 2,000 documents of the scale fixture rendered to 55.7 MB before these caps.
 MAX_FULL_DOCS = 300
 MAX_TABLE_ROWS = 2000
@@ -443,7 +443,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "graph": graph, "graph_json": Markup(script_json(graph)),
         "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS),
                                                           undated=True)),
-        "citations": _citations(analysis, docs),
+        "citations": _citations(analysis, docs, MAX_TABLE_ROWS),
+        "n_citations": len(_items(analysis, "citations")),
         "narratives": narratives,
         "framing": framing_rows[:MAX_TABLE_ROWS], "n_framing": len(framing_rows),
         "quality": model_quality(),
@@ -641,12 +642,13 @@ def _mention_excerpts(mentions: list[Mapping[str, Any]], docs: _Docs) -> list[di
     return out
 
 
-def _citations(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+def _citations(analysis: Mapping[str, Any], docs: _Docs, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` citations, in stored order."""
     return [{"doc": docs.ref(c.get("doc")), "source": _str(c.get("source")),
              "kind": _str(c.get("kind")),
              "excerpt": _excerpt(docs.text.get(_str(c.get("doc")), ""),
                                  _int(c.get("start")), _int(c.get("end")))}
-            for c in _items(analysis, "citations")]
+            for c in _items(analysis, "citations")[:limit]]
 
 
 def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
