@@ -18,8 +18,10 @@ needs_chromium = pytest.mark.skipif(
     "chromium and chromium-driver to run the browser tests")
 
 
-def start_chromium(profile: Path) -> Any:
-    """A headless Chromium with a fresh profile and no background network traffic."""
+def start_chromium(profile: Path, *, page_load_strategy: str = "normal") -> Any:
+    """A headless Chromium with a fresh profile and no background network traffic.
+    ``page_load_strategy="none"``: ``get()`` returns at once (to time a page's first paint
+    without waiting for its load event)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -27,6 +29,7 @@ def start_chromium(profile: Path) -> Any:
                                    "package chromium-driver (it matches chromium's version)")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    options.page_load_strategy = page_load_strategy
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",

@@ -137,7 +137,9 @@ def test_the_demo_shows_every_view_with_content(demo_out):
     analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     narrated = {n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"}
     assert len(narrated) >= 2 and analysis["framing"]
-    page = (out / "report.html").read_text(encoding="utf-8")
+    from narratrace.report import unpack_html
+
+    page = unpack_html((out / "report.html").read_text(encoding="utf-8"))  # tabs are packed
     tab = page[page.index('id="narratives"'):]
     assert "No narrative labels." not in tab and "CC: " in tab and "Entity framing" in tab
 

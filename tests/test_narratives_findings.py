@@ -161,12 +161,12 @@ def _analysis():
 
 def test_report_shows_below_threshold_labels_as_such(monkeypatch):
     import narratrace.narratives as narratives
-    from narratrace.report import render_report
+    from narratrace.report import render_report, unpack_html
 
     monkeypatch.setattr(narratives, "finding_thresholds", lambda: FindingThresholds(
         {"URW: Sure": 0.5, "URW: Weak": 0.5}, {"Antagonist": 0.9, "Innocent": 0.9},
         calibrated=True))
-    page = render_report(_analysis())
+    page = unpack_html(render_report(_analysis()))  # the narratives tab is packed
     tab = page[page.index('id="narratives"'):]
     sure, weak = tab.index("URW: Sure"), tab.index("URW: Weak")
     assert sure < weak  # findings first

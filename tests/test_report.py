@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
 import re
@@ -15,8 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import narratrace.report as report_pkg
-from narratrace.report import render_report
+from narratrace.report import render_report, unpack_html
 from narratrace.report._highlight import Span, highlight
+
+
+def render(analysis: Any) -> str:
+    """The report page with every packed tab unpacked (what a reader sees)."""
+    return unpack_html(render_report(analysis))
+
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -146,14 +153,14 @@ def _parse(page: str) -> _Tags:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_report(full_analysis())
+    return render(full_analysis())
 
 
 # --------------------------------------------------------------------------- content
 
 
 def test_public_api_is_pinned() -> None:
-    assert report_pkg.__all__ == ["render_report"]
+    assert report_pkg.__all__ == ["iter_report", "render_report", "unpack_html", "write_report"]
 
 
 def test_documents_listed_with_title_outlet_date_language(page: str) -> None:
@@ -263,6 +270,56 @@ def test_no_external_resources(page: str) -> None:
             pytest.fail("no <link> to external CSS")
 
 
+# --------------------------------------------------------------------------- packed tabs
+
+
+def test_heavy_tabs_are_packed_and_the_rest_is_plain() -> None:
+    packed_page = render_report(full_analysis())
+    parsed = _parse(packed_page)
+    scripts = [(a.get("type"), a.get("class"), b)
+               for (t, a), b in zip([x for x in parsed.tags if x[0] == "script"],
+                                    parsed.blocks["script"])]
+    data = [b for kind, cls, b in scripts if kind == "text/x-narratrace-tab"]
+    assert len(data) == 6 and all(cls == "tab-data" for kind, cls, _ in scripts
+                                  if kind == "text/x-narratrace-tab")
+    assert all(re.fullmatch(r"[A-Za-z0-9+/]+=*", b) for b in data), "base64 only"
+    assert [kind for kind, _, _ in scripts if kind not in ("text/x-narratrace-tab",)] == \
+        ["application/json", None, None]  # the graph's data, then our two scripts
+    # The overview and the graph are plain; a document's text is only in the packed data.
+    assert 'id="doctable"' in packed_page and 'data-graph="graph-corpus"' in packed_page
+    assert "the bridge will open in May" not in packed_page.split('id="documents"')[1]
+    # Each packed tab says which anchors it holds, so a deep link unpacks the right one.
+    for tab, prefix in (("documents", "d"), ("entities", "e"), ("reuse", "f")):
+        assert f'<section id="{tab}" class="tab packed" data-anchors="{prefix}">' in packed_page
+    unpacked = unpack_html(packed_page)
+    assert "text/x-narratrace-tab" not in unpacked and "Unpacking…" not in unpacked
+    assert '<details id="d0" class="doc">' in unpacked
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=300), max_size=40), st.integers(1, 500))
+def test_packed_pieces_decode_to_the_text(pieces: list[str], batch: int) -> None:
+    import narratrace.report._pack as pack
+
+    original = pack.BATCH_CHARS
+    pack.BATCH_CHARS = batch  # small batches: many base64 pieces, carries across them
+    try:
+        data = "".join(pack.packed(iter(pieces)))
+    finally:
+        pack.BATCH_CHARS = original
+    assert re.fullmatch(r"[A-Za-z0-9+/]*=*", data)
+    assert gzip.decompress(base64.b64decode(data)).decode("utf-8") == "".join(pieces)
+
+
+def test_write_report_streams_the_same_page(tmp_path) -> None:
+    from narratrace.report import iter_report, write_report
+
+    target = write_report(full_analysis(), tmp_path / "report.html")
+    assert target.read_text(encoding="utf-8") == render_report(full_analysis())
+    assert sum(1 for _ in iter_report(full_analysis())) > 10  # pieces, not one string
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
 # --------------------------------------------------------------------------- tolerance
 
 
@@ -285,7 +342,7 @@ def test_no_external_resources(page: str) -> None:
     {"documents": [{"id": "dup", "text": "one"}, {"id": "dup", "text": "two"}]},
 ], ids=["empty", "empty-docs", "wrong-types", "bare-doc", "junk-items", "bad-offsets", "dup-ids"])
 def test_missing_keys_and_junk_are_tolerated(analysis: dict[str, Any]) -> None:
-    page = render_report(analysis)
+    page = render(analysis)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     parsed = _parse(page)
     assert parsed.depth == 0 and parsed.min_depth >= 0
@@ -296,7 +353,7 @@ def test_unsafe_urls_are_not_linked() -> None:
                         ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False),
                         (" javascript:alert(1)", False), ("data:text/html,<b>x</b>", False),
                         ("java\tscript:alert(1)", False), ("//evil.example/x", False)):
-        page = render_report({"documents": [{"id": "x", "text": "t", "url": url}]})
+        page = render({"documents": [{"id": "x", "text": "t", "url": url}]})
         assert (f'href="{html.escape(url, quote=True)}"' in page
                 or f'href="{url}"' in page) is linked, url
 
@@ -366,7 +423,7 @@ def test_render_report_with_random_offsets(spans: list[Span], removed: list[Span
         "dates": [{"doc": "x", "start": s.start, "end": s.end + 3, "value": "2025"}
                   for s in spans],
     }
-    page = render_report(analysis)
+    page = render(analysis)
     parsed = _parse(page)
     assert parsed.depth == 0 and parsed.min_depth >= 0
     assert "<b>beta" not in page
@@ -409,7 +466,7 @@ def _big_analysis(n_docs: int) -> dict[str, Any]:
 def test_renders_300_documents_quickly() -> None:
     analysis = _big_analysis(300)
     started = time.perf_counter()
-    page = render_report(analysis)
+    page = render(analysis)
     elapsed = time.perf_counter() - started
     assert page.count('<details id="d') == 300
     # Measured ~1 s on the shared 2-core dev machine; the bound leaves room for a busy CI box.

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from narratrace.report import render_report
 from narratrace.report._cards import (MAX_CARRIERS, family_card, key_findings, priority,
                                       rests_on)
 from narratrace.report._evidence import AnalysisSource, Links, build_index
 from narratrace.report._flow import flow_layout, flow_svg
 from provenance_fixture import provenance_analysis
+from test_report import render
 
 NO_LINKS = Links(doc=lambda d: f"#doc-{d}", outlet=lambda o: None, entity=lambda e: f"#ent-{e}")
 
@@ -209,7 +209,7 @@ def test_flow_is_capped() -> None:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_report(provenance_analysis())
+    return render(provenance_analysis())
 
 
 def test_overview_opens_with_key_findings(page: str) -> None:
@@ -268,7 +268,7 @@ def test_thousands_of_families_are_capped_with_counts_shown() -> None:
                              "docs": ["dW", "dC"] if i % 2 else ["dU"], "origins": ["Someone"],
                              "independent_origins": 1} for i in range(n)]
     started = time.perf_counter()
-    page = render_report(a)
+    page = render(a)
     elapsed = time.perf_counter() - started
     assert page.count('<details class="family card-ev"') == MAX_CARDS
     assert page.count('<svg class="flow"') <= MAX_CARDS
@@ -311,14 +311,25 @@ def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.Monkey
     a = provenance_analysis()
     a["dates"] = [{"doc": "dW", "text": "Monday", "start": 0, "end": 3, "value": v, "kind": "relative"}
                   for v in ("2025-03-10", "2025-03-09")]
-    page = render_report(a)
+    a["citations"] = [{"doc": "dW", "source": src, "kind": "official", "start": 0, "end": 3}
+                      for src in ("Harbour board", "Port office")]
+    a["framing"] = [{"doc": "dW", "entity": name, "start": 0, "end": 3, "main_role": "Innocent",
+                     "fine_roles": [], "score": 0.5} for name in ("Ora Pell", "Ivo Lasko", "Una Brisk")]
+    page = render(a)
     docs = _section(page, '<section id="documents"', "</section>")
     # the carriers of the most urgent card get their text first: the pier story's three
     assert re.findall(r'<details id="(d\d)" class="doc">', docs) == ["d0", "d1", "d2"]
     assert "The full text of 3 of 6 documents is in this page" in docs
-    table = _section(page, '<table id="doctable">', "</table>")
+    table = _section(page, '<table id="doctable"', "</table>")
     assert 'href="#d0"' in table and 'href="#d3"' not in table and "Ferries to stop" in table
     assert 'href="#d3"' not in page  # no link lands on a document that is not in the page
     assert "2 date mentions, sorted by value (the first 1 shown" in page
+    narratives = _section(page, '<section id="narratives"', "</section>")
+    assert "The first 1 of 3 framed mentions" in narratives
+    reuse = _section(page, '<section id="reuse"', "</section>")
+    assert "The first 1 of 2 citations" in reuse and "Harbour board" in reuse
+    assert "Port office" not in reuse
+    assert narratives.count("<td>Ora Pell</td>") + narratives.count("<td>Ivo Lasko</td>") \
+        + narratives.count("<td>Una Brisk</td>") == 1
     entities = _section(page, '<section id="entities"', "</section>")
     assert "The 1 most mentioned of 2 entities" in entities

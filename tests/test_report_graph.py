@@ -7,9 +7,9 @@ import re
 import time
 from typing import Any
 
-from narratrace.report import render_report
 from narratrace.report._evidence import AnalysisSource, build_index, corpus_graph, Links
-from test_report import HOSTILE, _big_analysis, full_analysis
+from test_report import render, HOSTILE, _big_analysis, full_analysis
+
 
 _JSON_BLOCK = re.compile(r'<script type="application/json" id="([a-z0-9-]+)">(.*?)</script>', re.S)
 
@@ -32,7 +32,7 @@ def _family_analysis() -> dict[str, Any]:
 
 
 def test_corpus_graph_json_is_present_and_escaped() -> None:
-    page = render_report(_family_analysis())
+    page = render(_family_analysis())
     graphs = _graphs(page)
     # Claim families draw their flow as server-side SVG (test_report_cards.py); the corpus
     # graph is the one canvas graph left.
@@ -50,7 +50,7 @@ def test_corpus_graph_json_is_present_and_escaped() -> None:
 
 
 def test_graph_links_are_in_page_anchors_only() -> None:
-    page = render_report(_family_analysis())
+    page = render(_family_analysis())
     for g in _graphs(page).values():
         for n in g["nodes"]:
             assert n["href"] is None or re.fullmatch(r"#[def]\d+", n["href"]), n["href"]
@@ -60,7 +60,7 @@ def test_graph_links_are_in_page_anchors_only() -> None:
 
 
 def test_family_detail_has_origins_members_flow_and_contradictions() -> None:
-    page = render_report(_family_analysis())
+    page = render(_family_analysis())
     fam = page[page.index('<details class="family card-ev" id="f0">'):]
     fam = fam[:fam.index('<details class="family card-ev" id="f1">')]
     assert "Origins: 1 independent" in fam and "circular" in fam
@@ -75,20 +75,20 @@ def test_family_detail_has_origins_members_flow_and_contradictions() -> None:
 
 
 def test_entity_rows_have_anchors_roles_and_mentions() -> None:
-    page = render_report(full_analysis())
+    page = render(full_analysis())
     row = page[page.index('<tr id="e0">'):]
     row = row[:row.index("</tr>")]
     assert "Ana Brel" in row and "where mentioned" in row and "Protagonist" in row
 
 
 def test_narratives_chart_on_the_overview() -> None:
-    page = render_report(full_analysis())
+    page = render(full_analysis())
     overview = page[page.index('<section id="overview"'):page.index('<section id="documents"')]
     assert '<svg class="chart"' in overview and "Criticism of institutions" in overview
 
 
 def test_empty_analysis_has_no_graph_and_no_chart() -> None:
-    page = render_report({})
+    page = render({})
     assert json.loads(_JSON_BLOCK.findall(page)[0][1]) if _JSON_BLOCK.findall(page) else True
     assert '<svg class="chart"' not in page and "No graph: no documents." in page
 
@@ -110,7 +110,7 @@ def test_renders_300_documents_with_graphs_quickly() -> None:
                                    "docs": [f"doc{d}" for d in range(k, 300, 30)],
                                    "origins": ["Official 0"]} for k in range(30)]
     started = time.perf_counter()
-    page = render_report(analysis)
+    page = render(analysis)
     elapsed = time.perf_counter() - started
     assert len(_graphs(page)["graph-corpus"]["nodes"]) == 300 + 17 + 20
     assert page.count('<svg class="flow"') == 30

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from narratrace.narratives import default_model_path
-from narratrace.report import render_report
 from narratrace.report._model import model_quality
+from test_report import render
 
 DOC = {"id": "d1", "path": "a.txt", "title": "Talks", "outlet": None, "published": "2025-05-01",
        "language": "en", "text": "The minister blamed the rebels for the attack.", "removed": []}
@@ -35,7 +35,7 @@ def test_quality_comes_from_the_shipped_model():
 
 def test_narrative_and_framing_views_state_the_quality():
     quality = model_quality()
-    html = render_report(_analysis(
+    html = render(_analysis(
         narratives=[{"doc": "d1", "narrative": "Blaming the war on others", "subnarrative": None,
                      "score": 0.7, "evidence": [[0, 46]]}],
         framing=[{"doc": "d1", "entity": "rebels", "start": 28, "end": 34, "main_role": "Antagonist",
@@ -47,7 +47,7 @@ def test_narrative_and_framing_views_state_the_quality():
 
 
 def test_the_framing_caveat_comes_with_framing_rows_only():
-    html = render_report(_analysis())
+    html = render(_analysis())
     assert html.count('class="caveat"') == 1  # the narratives tab's; no framing table, no caveat
     assert 'class="caveat"' not in html.split('id="narratives"')[0]
 
@@ -55,7 +55,7 @@ def test_the_framing_caveat_comes_with_framing_rows_only():
 def test_an_untitled_document_is_shown_by_its_first_line_never_its_path():
     untitled = dict(DOC, title=None, path="/home/ana/secret-project/a.txt",
                     text="Dockers return to work after a week.\nThe union said so.")
-    html = render_report(_analysis(documents=[untitled]))
+    html = render(_analysis(documents=[untitled]))
     assert "Dockers return to work after a week." in html
     path = "/home/ana/secret-project/a.txt"
     # the path shows in its own column only, never as the document's name

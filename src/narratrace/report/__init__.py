@@ -1,26 +1,36 @@
 """The static HTML report: one self-contained page for an ``analysis.json`` dict.
 
->>> from narratrace.report import render_report
+>>> from narratrace.report import render_report, unpack_html
 >>> html = render_report({"documents": [{"id": "a", "title": "<b>T</b>", "text": "Hi."}]})
 >>> "&lt;b&gt;T&lt;/b&gt;" in html and "<b>T</b>" not in html
 True
+>>> "Hi." in html, "Hi." in unpack_html(html)  # the Documents tab is packed
+(False, True)
 
-The page inlines its own CSS and JS (no CDN, opens from disk) and carries a strict
-Content-Security-Policy whose script and style hashes are computed here, at render time, so
-nothing but our own inline blocks can run or style the page.
+The page is a small shell (header, the overview and the graph) plus one packed block per heavy
+tab (documents, entities, attributions, reuse and claims, narratives, timeline): gzip, then
+base64, unpacked by the page's own script the first time the tab is shown (see ``_pack`` for
+why packed blocks rather than files next to the page). It inlines its own CSS and JS (no CDN,
+opens from disk) and carries a strict Content-Security-Policy whose script and style hashes are
+computed here, at render time, so nothing but our own inline blocks can run or style the page.
+
+:func:`write_report` streams the page to disk tab by tab; :func:`render_report` returns it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from ..outfile import write_text_atomic
 from ._cards import family_card, key_findings, rests_on
 from ._charts import N_COLOURS, narrative_class, narratives_chart
 from ._evidence import (MAX_GRAPH_NODES, EvidenceIndex, EvidenceSource, Graph, Links, as_str,
@@ -29,11 +39,13 @@ from ._evidence import (MAX_GRAPH_NODES, EvidenceIndex, EvidenceSource, Graph, L
 from ._flow import FLOW_LEGEND, flow_svg
 from ._highlight import Span, highlight
 from ._model import ENTITY_TYPES, Speakers, build_view, resolved_as, source_view
+from ._pack import packed_section, unpack_html
 
-# The library's API is render_report. The other names above are this package's face to the
+# The library's API is render_report, write_report and iter_report (unpack_html turns a page
+# into plain HTML, for tests and tools). The other names above are this package's face to the
 # web explorer (narratrace.web), which draws the same highlights, graphs and chart from the
 # same builders: import them from here, never from the private modules.
-__all__ = ["render_report"]
+__all__ = ["iter_report", "render_report", "unpack_html", "write_report"]
 
 _HERE = Path(__file__).parent
 
@@ -63,6 +75,43 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+#: The tabs in page order: (id, packed, the anchor prefix of the items it holds, so that a link
+#: to ``#d12`` unpacks the documents tab before it scrolls). The overview is the first paint and
+#: the graph's data is already capped (MAX_GRAPH_NODES): both stay plain HTML.
+TABS = (("overview", False, ""), ("documents", True, "d"), ("entities", True, "e"),
+        ("attributions", True, ""), ("reuse", True, "f"), ("narratives", True, ""),
+        ("timeline", True, ""), ("graph", False, ""))
+
+
+def iter_report(analysis: Mapping[str, Any]) -> Iterator[str]:
+    """The report page for ``analysis`` in pieces, each tab rendered and packed as it comes
+    (the whole page is never one string). ``"".join(iter_report(a)) == render_report(a)``.
+
+    >>> pieces = iter_report({})
+    >>> next(pieces).startswith("<!DOCTYPE html>")
+    True
+    """
+    css, js, graph_js = _assets()
+    csp = (f"default-src 'none'; script-src {_csp_hash(js)} {_csp_hash(graph_js)}; "
+           f"style-src {_csp_hash(css)}; "
+           "img-src 'none'; base-uri 'none'; form-action 'none'")
+    env = _environment()
+    view = build_view(analysis)
+
+    def tabs() -> Iterator[Markup]:
+        for name, pack, prefix in TABS:
+            body = env.get_template(f"tab_{name}.html.j2").generate(v=view)
+            if not pack:
+                yield Markup(f'<section id="{name}" class="tab">')
+                yield from (Markup(piece) for piece in body)
+                yield Markup("</section>\n")
+                continue
+            yield from (Markup(piece) for piece in packed_section(name, prefix, body))
+
+    yield from env.get_template("report.html.j2").generate(
+        v=view, css=css, js=js, graph_js=graph_js, csp=csp, tabs=tabs())
+
+
 def render_report(analysis: Mapping[str, Any]) -> str:
     """Render ``analysis`` (the ``analysis.json`` dict) as one self-contained HTML page.
 
@@ -72,10 +121,10 @@ def render_report(analysis: Mapping[str, Any]) -> str:
     >>> render_report({}).startswith("<!DOCTYPE html>")
     True
     """
-    css, js, graph_js = _assets()
-    csp = (f"default-src 'none'; script-src {_csp_hash(js)} {_csp_hash(graph_js)}; "
-           f"style-src {_csp_hash(css)}; "
-           "img-src 'none'; base-uri 'none'; form-action 'none'")
-    template = _environment().get_template("report.html.j2")
-    return template.render(v=build_view(analysis), css=css, js=js, graph_js=graph_js,
-                           csp=csp)
+    return "".join(iter_report(analysis))
+
+
+def write_report(analysis: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Write the report for ``analysis`` to ``path`` as it is rendered, atomically (a failure
+    leaves any previous file as it was); raise ``OutputError`` if it cannot be written."""
+    return write_text_atomic(path, iter_report(analysis))

@@ -10,6 +10,8 @@ from markupsafe import Markup, escape
 #: Narrative colours before they repeat (web.css and report.css define .n0 … .n9).
 N_COLOURS = 10
 _W, _LABEL_W, _ROW_H, _AXIS_H = 800, 170, 34, 22
+#: The key under the chart: one row per this many pixels, a swatch and a name per narrative.
+_KEY_ROW_H, _KEY_SWATCH, _CHAR_W = 20, 12, 6.6
 
 
 def narrative_class(narratives: list[str], name: str) -> str:
@@ -18,6 +20,7 @@ def narrative_class(narratives: list[str], name: str) -> str:
 
 def narratives_chart(data: Mapping[str, Any]) -> Markup:
     """Documents per month per outlet, each bar stacked by top narrative; hover for counts.
+    A key under the axis names the colour of every narrative drawn.
 
     >>> str(narratives_chart({"months": [], "outlets": [], "narratives": [], "cells": []}))
     ''
@@ -31,8 +34,9 @@ def narratives_chart(data: Mapping[str, Any]) -> Markup:
     peak = max((sum(c.values()) for c in cells.values()), default=1) or 1
     col = (_W - _LABEL_W) / len(months)
     bar = max(1.0, col * 0.8)
+    key, key_h = _key(narratives, len(outlets) * _ROW_H + _AXIS_H)
     height = len(outlets) * _ROW_H + _AXIS_H
-    out = [f'<svg class="chart" viewBox="0 0 {_W} {height}" role="img" '
+    out = [f'<svg class="chart" viewBox="0 0 {_W} {height + key_h}" role="img" '
            f'aria-label="Documents per month and outlet, by narrative">']
     for r, outlet in enumerate(outlets):
         y0 = r * _ROW_H
@@ -60,5 +64,26 @@ def narratives_chart(data: Mapping[str, Any]) -> Markup:
         x = _LABEL_W + (m + 0.5) * col
         out.append(f'<text class="axis" x="{x:.1f}" y="{height - 6}" text-anchor="middle">'
                    f'{escape(months[m])}</text>')
+    out.extend(key)
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _key(narratives: list[str], top: float) -> tuple[list[str], float]:
+    """The chart's legend as SVG (a swatch and a name per narrative, wrapped into rows under
+    the axis), and its height."""
+    out, x, y = [], float(_LABEL_W), top + 4
+    for name in narratives:
+        label = name if len(name) <= 40 else name[:39] + "…"
+        width = _KEY_SWATCH + 6 + len(label) * _CHAR_W + 16
+        if x + width > _W and x > _LABEL_W:
+            x, y = float(_LABEL_W), y + _KEY_ROW_H
+        out.append(f'<g class="key"><rect class="{narrative_class(narratives, name)}" x="{x:.1f}" '
+                   f'y="{y:.1f}" width="{_KEY_SWATCH}" height="{_KEY_SWATCH}"/>'
+                   f'<text class="lbl" x="{x + _KEY_SWATCH + 5:.1f}" y="{y + _KEY_SWATCH - 1:.1f}">'
+                   f'<title>{escape(name)}</title>{escape(label)}</text></g>')
+        x += width
+    if out:
+        out.insert(0, f'<text class="axis" x="{_LABEL_W - 6}" y="{top + 4 + _KEY_SWATCH - 1:.1f}" '
+                      'text-anchor="end">Top narrative:</text>')
+    return out, (y - top + _KEY_ROW_H + 4 if out else 0.0)

@@ -165,8 +165,15 @@ def entity_ref(idx: EvidenceIndex, name_or_id: str) -> dict[str, Any]:
     return {"id": eid, "name": e["name"], "type": e["type"]}
 
 
-def narratives_over_time(idx: EvidenceIndex, outlets: list[str]) -> dict[str, Any]:
-    """Documents per month, per outlet, by their top narrative label (see ``_charts``)."""
+#: The month column of documents without a publication date (:func:`narratives_over_time`).
+UNDATED = "undated"
+
+
+def narratives_over_time(idx: EvidenceIndex, outlets: list[str], *,
+                         undated: bool = False) -> dict[str, Any]:
+    """Documents per month, per outlet, by their top narrative label (see ``_charts``); with
+    ``undated``, documents without a date are counted in a last column, ``"undated"``, instead
+    of being left out."""
     cells: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     months: set[str] = set()
     totals: Counter[str] = Counter()
@@ -174,14 +181,16 @@ def narratives_over_time(idx: EvidenceIndex, outlets: list[str]) -> dict[str, An
         d = idx.docs[doc_id]
         outlet = d["outlet"] or "(unknown)"
         month = d["published"][:7]
-        if outlet not in outlets or len(month) != 7:
+        if len(month) != 7:
+            month = UNDATED
+        if outlet not in outlets or (month == UNDATED and not undated):
             continue
         labels = idx.narratives_by_doc.get(doc_id)
         top = max(labels, key=lambda n: n["score"] or 0.0)["narrative"] if labels else "(none)"
         cells[(outlet, month)][top] += 1
         totals[top] += 1
         months.add(month)
-    return {"months": sorted(months), "outlets": outlets,
+    return {"months": sorted(months, key=lambda m: (m == UNDATED, m)), "outlets": outlets,
             "narratives": [n for n, _ in totals.most_common()],
             "cells": [{"outlet": o, "month": m, "counts": dict(c)}
                       for (o, m), c in sorted(cells.items())]}

@@ -44,7 +44,8 @@ MAX_MEMBERS = 50
 #: Documents whose full, highlighted text is in the page (about 5-20 kB of HTML each): those
 #: carrying the families shown as cards first, then in the analysis's order. The others are
 #: rows of the documents table; analysis.json and the web explorer hold every one. Rows of the
-#: attributions and date tables, entity rows and statements per entity are capped likewise.
+#: attributions, framing, citation and date tables, entity rows and statements per entity are
+#: capped likewise (framing: findings first).
 #: Measured: 2,000 documents of the scale fixture rendered to 55.7 MB before these caps.
 MAX_FULL_DOCS = 300
 MAX_TABLE_ROWS = 2000
@@ -155,6 +156,8 @@ class DocView:
     n_mentions: int = 0
     n_attributions: int = 0
     n_dates: int = 0
+    #: Its top narrative label that is a finding ('' for none), for the documents table.
+    narrative: str = ""
     #: What its claims rest on: origins (name, type, link) and the documents it copies.
     rests_on: dict[str, Any] = field(
         default_factory=lambda: {"origins": [], "copies": [], "families": 0})
@@ -281,15 +284,17 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         analysis = {}
     # The index and the cards come first: they choose which documents get their full text.
     idx = build_index(AnalysisSource(analysis))
-    texts = {_str(d.get("id")): _str(d.get("text")) for d in reversed(_items(analysis, "documents"))}
     anchor_of = {doc_id: f"d{i}" for i, doc_id in reversed(list(enumerate(
         _str(d.get("id")) or f"#{i}" for i, d in enumerate(_items(analysis, "documents")))))}
     card_links = Links(doc=lambda d: "#" + anchor_of[d] if d in anchor_of else None,
                        outlet=lambda o: None, entity=lambda e: None)
-    cards = [family_card(idx, fid, card_links, text_of=lambda d: texts.get(d, ""))
-             for fid in idx.families]
+    # Every family is ranked, but only a summary of each is kept (a row, a key finding); the
+    # cards shown are made again in full. Holding every full card (8,600 families at 1,000
+    # SemEval-shaped documents) took the view from 110 to 144 MiB.
+    cards = [_summary_card(family_card(idx, fid, card_links)) for fid in idx.families]
     cards.sort(key=lambda c: (-c["priority"], -c["n_docs"], c["label"].casefold(), c["id"]))
-    full = _full_text_docs(cards[:MAX_CARDS], list(anchor_of))
+    full = _full_text_docs([family_card(idx, c["id"], card_links) for c in cards[:MAX_CARDS]],
+                           list(anchor_of))
     docs = _Docs(_items(analysis, "documents"), full)
     entities = _items(analysis, "entities")
     attributions = _items(analysis, "attributions")
@@ -298,10 +303,13 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     entity_names = {_str(e.get("id")): _str(e.get("name")) for e in entities if e.get("id")}
     speakers = Speakers(entity_names)
 
+    # Highlights and counts only for the documents whose text is in the page.
+    in_page = {view.id for view in docs.views if view.full}
     spans: dict[str, list[Span]] = defaultdict(list)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
 
     entity_rows: list[EntityRow] = []
+    raw_mentions: dict[int, list[Mapping[str, Any]]] = {}  # by id() of the row
     entity_anchor: dict[str, str] = {}
     for i, e in enumerate(entities):
         entity_anchor.setdefault(_str(e.get("id")), f"e{i}")
@@ -310,7 +318,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         mentions = [m for m in (e.get("mentions") or []) if isinstance(m, Mapping)]
         for m in mentions:
             start, end, doc = _int(m.get("start")), _int(m.get("end")), _str(m.get("doc"))
-            if start is None or end is None:
+            if start is None or end is None or doc not in in_page:
                 continue
             spans[doc].append(Span(start, end, f"ent t-{css_type}", f"Entity: {name} ({etype})"))
             counts[doc]["mentions"] += 1
@@ -318,7 +326,8 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             "id": _str(e.get("id")), "anchor": f"e{i}", "name": name, "type": etype,
             "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
             "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [], "said_total": 0,
-            "roles": Counter[str](), "mentions": _mention_excerpts(mentions, docs)})
+            "roles": Counter[str](), "mentions": []})
+        raw_mentions[id(entity_rows[-1])] = mentions
     said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
 
     attribution_rows: list[AttributionRow] = []
@@ -340,16 +349,16 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             f"medium: {medium}" if medium else "", f"stance: {stance}",
             f"hedges: {', '.join(hedges)}" if hedges else "") if p)
         deny = " deny" if stance == "denies" else ""
-        if start is not None and end is not None:
+        if start is not None and end is not None and doc in in_page:
             spans[doc].append(Span(start, end, f"att {css}{deny}", tip))
             counts[doc]["attributions"] += 1
         raw_speaker = a.get("speaker")
         sp: Mapping[str, Any] = raw_speaker if isinstance(raw_speaker, Mapping) else {}
         s_start, s_end = _int(sp.get("start")), _int(sp.get("end"))
-        if s_start is not None and s_end is not None:
+        if s_start is not None and s_end is not None and doc in in_page:
             spans[doc].append(Span(s_start, s_end, f"spk {css}", f"Speaker: {speaker}"))
         c_start, c_end = _int(a.get("cue_start")), _int(a.get("cue_end"))
-        if c_start is not None and c_end is not None:
+        if c_start is not None and c_end is not None and doc in in_page:
             spans[doc].append(Span(c_start, c_end, "cue", f"Cue: {cue}"))
         row: AttributionRow = {
             "doc": docs.ref(doc), "speaker": speaker, "resolved_as": how, "css": css, "cue": cue,
@@ -367,7 +376,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     for d in dates:
         doc, value, kind = _str(d.get("doc")), _str(d.get("value")), _str(d.get("kind"))
         start, end = _int(d.get("start")), _int(d.get("end"))
-        if start is not None and end is not None:
+        if start is not None and end is not None and doc in in_page:
             spans[doc].append(Span(start, end, "dt", f"Date: {value} ({kind or 'absolute'})"))
             counts[doc]["dates"] += 1
         date_rows.append({"doc": docs.ref(doc), "text": _str(d.get("text")), "value": value,
@@ -390,6 +399,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     for counted in entity_rows:
         counted["said_total"] = len(counted["said"])
         del counted["said"][MAX_SAID:]
+    for shown in entity_rows[:MAX_TABLE_ROWS]:  # excerpts only for the rows in the page
+        shown["mentions"] = _mention_excerpts(raw_mentions[id(shown)], docs)
+    del raw_mentions
     framing_rows = _framing(analysis, docs, entity_names)
     by_name = {r["name"].casefold(): r for r in reversed(entity_rows)}
     for f in framing_rows:
@@ -407,6 +419,12 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         if docs.by_id[view.id] is view:
             view.rests_on = _rests_on(idx, links, docs, view.id)
     families = _families(analysis, docs, idx, links, cards)
+    narratives = _narratives(analysis, docs)
+    for n in narratives:
+        labelled = docs.by_id.get(n["doc_id"])
+        top = [label["narrative"] for label in n["labels"] if label["finding"]]
+        if labelled is not None and top:
+            labelled.narrative = top[0]
 
     return {
         "schema_version": _str(analysis.get("schema_version")),
@@ -423,10 +441,12 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "reuse": _reuse(analysis, docs),
         "families": families, "flow_legend": FLOW_LEGEND,
         "graph": graph, "graph_json": Markup(script_json(graph)),
-        "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS))),
-        "citations": _citations(analysis, docs),
-        "narratives": _narratives(analysis, docs),
-        "framing": framing_rows,
+        "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS),
+                                                          undated=True)),
+        "citations": _citations(analysis, docs, MAX_TABLE_ROWS),
+        "n_citations": len(_items(analysis, "citations")),
+        "narratives": narratives,
+        "framing": framing_rows[:MAX_TABLE_ROWS], "n_framing": len(framing_rows),
         "quality": model_quality(),
         "events": _events(analysis, docs),
         "dates": date_rows[:MAX_TABLE_ROWS], "n_dates": len(date_rows),
@@ -487,7 +507,8 @@ def _counts(analysis: Mapping[str, Any], docs: _Docs) -> list[tuple[str, int]]:
     n_docs = len(docs.views)
     n_analysed = sum(v.analysed for v in docs.views)
     pairs = [("documents", n_docs), ("analysed", n_analysed),
-             ("not analysed", n_docs - n_analysed)]
+             ("not analysed", n_docs - n_analysed),
+             ("undated documents", sum(not v.published for v in docs.views))]
     for key, label in (("errors", "rejected inputs"), ("entities", "entities"),
                        ("attributions", "attributions"), ("dates", "dates"),
                        ("claims", "claims"), ("claim_families", "claim families"),
@@ -511,6 +532,16 @@ def _reuse(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
                      "n_passages": len(passages), "excerpt": excerpt})
     rows.sort(key=lambda r: -(r["score"] or 0.0))
     return rows
+
+
+#: What a family row and a key finding read from a card (``_cards.family_card``).
+_SUMMARY_KEYS = ("id", "label", "n_docs", "n_claims", "independent_origins", "origins",
+                 "circular", "background", "hardened", "denied", "denied_by", "first_seen",
+                 "priority", "summary")
+
+
+def _summary_card(card: dict[str, Any]) -> dict[str, Any]:
+    return {k: card[k] for k in _SUMMARY_KEYS}
 
 
 def _full_text_docs(cards: list[dict[str, Any]], order: list[str]) -> set[str]:
@@ -611,12 +642,13 @@ def _mention_excerpts(mentions: list[Mapping[str, Any]], docs: _Docs) -> list[di
     return out
 
 
-def _citations(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
+def _citations(analysis: Mapping[str, Any], docs: _Docs, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` citations, in stored order."""
     return [{"doc": docs.ref(c.get("doc")), "source": _str(c.get("source")),
              "kind": _str(c.get("kind")),
              "excerpt": _excerpt(docs.text.get(_str(c.get("doc")), ""),
                                  _int(c.get("start")), _int(c.get("end")))}
-            for c in _items(analysis, "citations")]
+            for c in _items(analysis, "citations")[:limit]]
 
 
 def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
@@ -643,7 +675,7 @@ def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]
     out = []
     for doc, labels in by_doc.items():
         labels.sort(key=lambda r: (not r["finding"], -(r["score"] or 0.0)))
-        out.append({"doc": docs.ref(doc), "labels": labels})
+        out.append({"doc": docs.ref(doc), "doc_id": doc, "labels": labels})
     return out
 
 
