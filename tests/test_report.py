@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import html
 import re
-import time
 from html.parser import HTMLParser
 from typing import Any
 
@@ -463,11 +462,7 @@ def _big_analysis(n_docs: int) -> dict[str, Any]:
             "dates": dates}
 
 
-def test_renders_300_documents_quickly() -> None:
+def test_renders_300_documents() -> None:
     analysis = _big_analysis(300)
-    started = time.perf_counter()
     page = render(analysis)
-    elapsed = time.perf_counter() - started
     assert page.count('<details id="d') == 300
-    # Measured ~1 s on the shared 2-core dev machine; the bound leaves room for a busy CI box.
-    assert elapsed < 8.0, f"render took {elapsed:.1f}s"

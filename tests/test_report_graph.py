@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 from narratrace.report._evidence import AnalysisSource, build_index, corpus_graph, Links
@@ -101,7 +100,7 @@ def test_corpus_graph_capped_to_best_connected() -> None:
     assert min(n["degree"] for n in g["nodes"]) >= 2  # documents with an outlet and speakers
 
 
-def test_renders_300_documents_with_graphs_quickly() -> None:
+def test_renders_300_documents_with_graphs() -> None:
     analysis = _big_analysis(300)
     analysis["claims"] = [{"id": f"c{d}", "doc": f"doc{d}", "text": "the convoy crossed",
                            "attributed_to": "Official 0"} for d in range(300)]
@@ -109,13 +108,9 @@ def test_renders_300_documents_with_graphs_quickly() -> None:
                                    "claims": [f"c{d}" for d in range(k, 300, 30)],
                                    "docs": [f"doc{d}" for d in range(k, 300, 30)],
                                    "origins": ["Official 0"]} for k in range(30)]
-    started = time.perf_counter()
     page = render(analysis)
-    elapsed = time.perf_counter() - started
     assert len(_graphs(page)["graph-corpus"]["nodes"]) == 300 + 17 + 20
     assert page.count('<svg class="flow"') == 30
-    # Measured ~1.5 s on the shared 2-core dev machine; room for a busy CI box.
-    assert elapsed < 8.0, f"render took {elapsed:.1f}s"
 
 
 def test_graph_json_is_the_same_in_every_process() -> None:
