@@ -50,8 +50,7 @@ def analyze_cli(
     why); 2: usage error; 3: some inputs were rejected (listed); 4: every input was rejected."""
     from .. import analyze
     from ..analysis import build_analysis, write_analysis
-    from ..outfile import write_text_atomic
-    from ..report import render_report
+    from ..report import write_report
     from ..store import open_store
 
     try:
@@ -70,10 +69,11 @@ def analyze_cli(
         with progress_hook(quiet=quiet) as hook:
             summary = analyze(paths, store=store, options=options, progress=hook)
             hook("write", 0, 1)
+            # analysis.json streamed from the store (never one string in memory); the report
+            # reads the analysis and is written as it is rendered
+            json_path = write_analysis(store, out / "analysis.json")
             analysis = build_analysis(store)
-            json_path = write_analysis(analysis, out / "analysis.json")
-            report_path = out / "report.html"
-            write_text_atomic(report_path, render_report(analysis))
+            report_path = write_report(analysis, out / "report.html")
             hook("write", 1, 1)
         store.close()
     except NarratraceError as exc:
