@@ -107,6 +107,7 @@ def story_of(i: int) -> int:
 
 def records(i: int) -> dict:
     """Document ``i`` and every annotation the corpus stages read, derived from its text."""
+    from narratrace.claims.lexicon import CLAUSE_KEY, denied_clause
     from narratrace.records import b64
     from narratrace.reuse import signature
     from narratrace.types import Attribution, Claim, DateMention, Document, Mention, Speaker
@@ -143,6 +144,8 @@ def records(i: int) -> dict:
                             attribution=f"{doc.id}-a{k}"))
         vectors[cid] = _unit(0.5 * _direction(f"{topic}|{k}") + _direction(f"story{story}|{k}")
                              + 0.5 * rng.normal(size=DIM) / math.sqrt(DIM))
+        if denied_clause(line) is not None:  # the per-document stage embeds a denied clause too
+            vectors[cid + CLAUSE_KEY] = _unit(vectors[cid] + 0.3 * rng.normal(size=DIM) / math.sqrt(DIM))
     story_rows = np.stack([_unit(0.64 * _direction(topic) + _direction(f"story{story}|{r}")
                                  + 0.6 * rng.normal(size=DIM) / math.sqrt(DIM)) for r in range(3)])
     narrative = _narrative_vectors(i)

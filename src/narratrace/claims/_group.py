@@ -203,7 +203,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
     ordered = _link_denials(ordered, claims, family_of, edges, names, related,
                             story_pairs | {p for p in context if len(p) == 2}, exact,
-                            speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents))
+                            speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents),
+                            denied=_denied_propositions(claims, embeddings))
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -335,24 +336,28 @@ def _denies(claim: Claim) -> bool:
     return bool((claim.attribution or claim.attributed_to) and lex.NEGATION.search(claim.text))
 
 
-#: What a denial says is false, when it names it: "(rejected) claims that P", "denied reports that
-#: P", "denied that P", "does not accept that P".
-_DENIED_CLAUSE = re.compile(r"\b(?:(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?|"
-                            r"suspicions?|rumou?rs?)\s+(?:\w+\s+){0,4}?|(?:den(?:y|ies|ied)|disputed?s?|"
-                            r"(?:not|never)\s+(?:accept|agree|believe)[sd]?)\s+)that\s+(?P<p>\w.{20,})", re.I)
+def _denied_propositions(claims: Sequence[Claim],
+                         embeddings: Mapping[str, np.ndarray] | None = None) -> dict[int, np.ndarray]:
+    """Vectors of the clauses denials name ("claims that P": P), by claim index: the ones the
+    per-document stage stored (``<claim id>`` + :data:`~narratrace.claims.lexicon.CLAUSE_KEY`
+    in ``embeddings``), the others embedded now in one encoder call (an older store)."""
+    found = {k: clause for k, c in enumerate(claims) if _denies(c) and (clause := lex.denied_clause(c.text))}
+    out: dict[int, np.ndarray] = {}
+    missing: dict[int, str] = {}
+    for k, clause in found.items():
+        stored = (embeddings or {}).get(claims[k].id + lex.CLAUSE_KEY)
+        if stored is not None:
+            out[k] = np.asarray(stored, dtype=np.float64)
+        else:
+            missing[k] = clause
+    if missing:
+        from .. import nlp
 
-
-def _denied_propositions(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
-    """Vectors of the clauses denials name ("claims that P": P), by claim index; one encoder
-    call for all of them."""
-    found = {k: m.group("p") for k, c in enumerate(claims) if _denies(c) and (m := _DENIED_CLAUSE.search(c.text))}
-    if not found:
-        return {}
-    from .. import nlp
-
-    vectors = np.asarray(nlp.embed(list(found.values())), dtype=np.float64)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return dict(zip(found, vectors, strict=True))
+        for k, v in zip(missing, np.asarray(nlp.embed(list(missing.values())), dtype=np.float64), strict=True):
+            out[k] = v
+    for k, v in out.items():
+        out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
 
 
 def _narrator(claim: Claim, documents: Mapping[str, Document]) -> str | None:
@@ -373,7 +378,8 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   related: float, stories: Collection[frozenset[str]] = (),
                   exact: np.ndarray | None = None,
-                  speaker: Callable[[int], str | None] = lambda k: None) -> list[ClaimFamily]:
+                  speaker: Callable[[int], str | None] = lambda k: None,
+                  denied: Mapping[int, np.ndarray] | None = None) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers.
 
     Nobody denies their own words: what the denier says is never a candidate.
@@ -424,7 +430,6 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
             near_docs.setdefault(b, set()).add(a)
         # "rejected claims that the cutter rammed the trawler": what is denied is the clause
         # after "claims that"; it is compared with the allegations, not the whole sentence
-        denied = _denied_propositions(claims)
         for d, claim in enumerate(claims):
             if not _denies(claim):
                 continue
@@ -441,7 +446,7 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                         found.setdefault(d, {})[family_of[before[o]]] = True
                     continue
             sims = exact[pool] @ exact[d]
-            if d in denied:
+            if denied and d in denied:
                 sims = np.maximum(sims, exact[pool] @ denied[d])
             named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
             stems = _stems(claim.attributed_to or claim.actor)
@@ -450,7 +455,7 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
                 best = max(group, key=lambda k: sims[k])
                 if sims[best] >= DENIES:
                     candidate(d, pool[best])
-            if d in denied:  # the clause it names, wherever in the story it is asserted
+            if denied and d in denied:  # the clause it names, wherever in the story it is asserted
                 said = exact[pool] @ denied[d]
                 top = float(said.max())
                 for hit in np.flatnonzero(said >= max(DENIED_CLAUSE, top - CLAUSE_TIE)).tolist():

@@ -85,3 +85,23 @@ DOCUMENT_SPEAKER = re.compile(r"\b(?:report|document\w*|study|statement|letter|m
                               r"investigation|inquiry|survey|leak\w*|dossier|charter|resolution)\b", _I)
 
 PRONOUNS = frozenset("he she it they him her them we i you this that who which".split())
+
+#: What a denial says is false, when it names it: "(rejected) claims that P", "denied reports that
+#: P", "denied that P", "does not accept that P".
+DENIED_CLAUSE = re.compile(r"\b(?:(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?|"
+                           r"suspicions?|rumou?rs?)\s+(?:\w+\s+){0,4}?|(?:den(?:y|ies|ied)|disputed?s?|"
+                           r"(?:not|never)\s+(?:accept|agree|believe)[sd]?)\s+)that\s+(?P<p>\w.{20,})", _I)
+#: The key of a denied clause's vector beside its claim's: ``claim id + CLAUSE_KEY``.
+CLAUSE_KEY = "/denied"
+
+
+def denied_clause(text: str) -> str | None:
+    """The clause a sentence says is false, when it names one.
+
+    >>> denied_clause("The admiral rejected claims that the patrol boat rammed the trawler.")
+    'the patrol boat rammed the trawler.'
+    >>> denied_clause("The minister said the plan would go ahead.") is None
+    True
+    """
+    m = DENIED_CLAUSE.search(text)
+    return m.group("p") if m else None

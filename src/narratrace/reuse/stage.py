@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import nlp
+from ..claims.lexicon import CLAUSE_KEY, denied_clause
 from ..entities import DESCRIBED
 from ..records import EMBEDDING_DIM, b64, unb64
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
@@ -51,6 +52,7 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
     texts: list[str] = []
     # Per analysed document: (index, first text, story sentences, the text of each sentence).
     plans: list[tuple[int, int, int, list[int]]] = []
+    clauses: dict[int, list[tuple[str, int]]] = {}  # per document: (claim id, text index)
     narrative: dict[int, list[tuple[int, int]]] = {}
     for index, (document, claims) in enumerate(items):
         if document.analysed:
@@ -69,6 +71,11 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
                     texts.append(document.text[a:b])
                 else:
                     rows.append(first + len(story) + claim)
+            # the clause a denial names ("claims that P"), compared later with what it answers
+            for said in claims:
+                if (clause := denied_clause(said.text)) is not None:
+                    clauses.setdefault(index, []).append((said.id, len(texts)))
+                    texts.append(clause)
             plans.append((index, first, len(story), rows))
     # Each distinct text once (a lead sentence that is also a claim, a reprint's claims): a
     # text's vector does not depend on what it is embedded with, so this changes no vector.
@@ -82,7 +89,8 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
         out[index] = ReuseFeatures(
             out[index].doc, out[index].signature, embedding=b64(vectors[first:first + n]), rows=n,
             claim_vectors={c.id: b64(v) for c, v in
-                           zip(claims, vectors[first + n:first + n + len(claims)], strict=True)},
+                           zip(claims, vectors[first + n:first + n + len(claims)], strict=True)}
+            | {claim_id + CLAUSE_KEY: b64(vectors[at]) for claim_id, at in clauses.get(index, ())},
             sentence_spans=tuple(narrative[index]),
             sentence_vectors=b64(np.asarray(vectors[rows], dtype="<f2")))
     return out
