@@ -170,6 +170,61 @@ def test_utf16_jsonl_is_still_read_whole(tmp_path: Path) -> None:
     assert [d.content for d in docs(read(path))] == GOOD[:2]
 
 
+# --------------------------------------------------------------------------- JSON: NUL bytes
+
+def test_a_raw_nul_byte_in_a_json_list_rejects_its_record_not_the_file(tmp_path: Path) -> None:
+    """#18: a JSON (not JSON Lines) file with a raw NUL byte was rejected whole."""
+    good = [json.dumps({"text": t, "title": f"Story {n}"}) for n, t in enumerate(GOOD[:3], 1)]
+    broken = b'{"text": "The mayor \x00 said", "title": "Damaged"}'
+    between = b'{"text": "A field was lost",\x00 "title": "Outside a string"}'
+    body = b"[\n" + b",\n".join([good[0].encode(), broken, good[1].encode(), between,
+                                   good[2].encode()]) + b"\n]\n"
+    path = tmp_path / "feed.json"
+    path.write_bytes(body)
+    out = read(path)
+    assert [(d.path, d.title, d.content) for d in docs(out)] == [
+        (f"{path}#1", "Story 1", GOOD[0]), (f"{path}#3", "Story 2", GOOD[1]),
+        (f"{path}#5", "Story 3", GOOD[2])]
+    assert [(r.path, r.reason) for r in rejects(out)] == [
+        (f"{path}#2", "1 raw NUL byte inside record 2, which JSON never holds; the other records were read"),
+        (f"{path}#4", "1 raw NUL byte inside record 4, which JSON never holds; the other records were read")]
+
+
+def test_zero_padding_after_a_json_file_keeps_every_record_with_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_bytes(json.dumps([{"text": t} for t in GOOD[:2]]).encode() + b"\n" + b"\x00" * 4096)
+    out = read(path)
+    assert out[:2] == docs(out) and [d.content for d in docs(out)] == GOOD[:2]
+    (note,) = rejects(out)  # a notice that follows the last record, as the run keeps notices
+    assert out[-1] is note and note.path == f"{path}#2"
+    assert note.reason.startswith("4,096 raw NUL bytes outside the records of the file removed")
+
+
+def test_a_nul_in_a_one_object_json_file_rejects_that_record_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "story.json"
+    path.write_bytes(b'{"text": "The port\x00 reopened."}')
+    (out,) = read(path)
+    assert isinstance(out, Rejected) and out.path == str(path)
+    assert out.reason == "1 raw NUL byte inside the file's one record, which JSON never holds"
+
+
+def test_json_lines_saved_as_json_with_a_nul_reject_only_that_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"text": GOOD[0]}).encode(), b'{"text": "bro\x00ken"}',
+             json.dumps({"text": GOOD[1]}).encode()]
+    path = tmp_path / "feed.json"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    out = read(path)
+    assert [d.content for d in docs(out)] == GOOD[:2]
+    assert [r.path for r in rejects(out)] == [f"{path}#L2"]
+
+
+def test_a_nul_in_json_that_is_not_json_says_both(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_bytes(b'[{"text": "one"} {"text": "two\x00"}]')
+    (out,) = read(path)
+    assert isinstance(out, Rejected) and out.reason.startswith("invalid JSON, and 1 raw NUL byte in it")
+
+
 # --------------------------------------------------------------------------- CSV dialects
 
 def _csv(path: Path, rows: list[list[str]], **fmt: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from narratrace.errors import InputError
@@ -62,8 +63,19 @@ def _guessed(found: Decoded) -> float | None:
 
 
 def read_json(src: Source, options: Options) -> Output:
-    """A JSON list of objects, one object, or (despite the name) JSON Lines."""
-    text, encoding = decode(read_bytes(src, options=options))
+    """A JSON list of objects, one object, or (despite the name) JSON Lines.
+
+    Raw NUL bytes (which JSON never holds) are handled as the JSON Lines reader does: a record
+    that holds one is rejected alone and the others are read (:func:`_json_with_nuls`).
+    """
+    data = read_bytes(src, options=options)
+    try:
+        text, encoding = decode(data)
+    except LooksBinary:
+        if b"\x00" not in data:
+            raise
+        yield from _json_with_nuls(data, src, options)
+        return
     try:
         data = json.loads(text)
     except RecursionError:
@@ -87,23 +99,120 @@ def read_json(src: Source, options: Options) -> Output:
         )
 
 
+def _json_with_nuls(data: bytes, src: Source, options: Options) -> Output:
+    """A JSON file that holds raw NUL bytes: each record (an element of the top-level list, or
+    the one top-level object) that holds one is rejected, the others are read; NULs between
+    records (zero padding after the closing bracket, as a crash or a failed copy leaves) hold
+    no text, so they are dropped with a notice.
+
+    Why not strip every NUL, as the text reader does: a JSON file is a sequence of records
+    like JSON Lines, and a NUL inside a record means that record was damaged (a NUL inside a
+    string may stand where other bytes were lost), so it is rejected alone, as its line would
+    be in JSON Lines. A file that is not a list or an object this way (JSON Lines saved as
+    .json) is read line by line.
+    """
+    found = decode_stray_nuls(data)
+    text, encoding = found.decoded.text, found.decoded.encoding
+    # A NUL is one character: as a space it keeps every offset, parses as whitespace between
+    # tokens and as a plain character inside a string, so the records' spans can be found.
+    spans = _json_spans(text.replace("\x00", " "))
+    if spans is None:
+        if "\n" in text.strip("\x00\n "):
+            yield from _jsonl_with_nuls(data, src.path, options)
+            return
+        raise InputError(f"invalid JSON, and {_nul_bytes(found.count)} in it (the first at byte "
+                         f"{found.first:,}); fix the file or save one object per line as .jsonl")
+    nul = [i for i, ch in enumerate(text) if ch == "\x00"]
+    one = len(spans) == 1 and spans[0][2] is None
+    out: list[RawDocument | Rejected] = []
+    inside = 0
+    for start, end, n in spans:
+        where = src.path if n is None else f"{src.path}#{n}"
+        held = bisect_left(nul, end) - bisect_left(nul, start)
+        inside += held
+        if held:
+            record = "the file's one record" if one else f"record {n}"
+            out.append(Rejected(where, "ingest", f"{_nul_bytes(held)} inside {record}, which JSON never "
+                                                 "holds" + ("" if one else "; the other records were read")))
+        else:
+            out.append(_record(json.loads(text[start:end]), where, encoding, options))
+    if len(nul) > inside:
+        # A notice about the file, kept with its last document read (it follows that document,
+        # as a notice about a document does): the run keeps it as a warning, not a rejection.
+        kept = [k for k, item in enumerate(out) if isinstance(item, RawDocument)]
+        at = kept[-1] + 1 if kept else len(out)
+        out.insert(at, Rejected(out[at - 1].path if kept else src.path, "ingest",
+                                f"{_nul_bytes(len(nul) - inside)} outside the records of the file "
+                                "removed: a damaged or zero-padded file; they held no text"))
+    yield from out
+
+
+def _json_spans(text: str) -> list[tuple[int, int, int | None]] | None:
+    """Character spans ``(start, end, n)`` of the records of a JSON text: the elements of a
+    top-level list (numbered from 1), or the one top-level value (``n`` None); None when the
+    text is not JSON.
+
+    >>> _json_spans(' [{"a": 1}, {"b": [2]}] ')
+    [(2, 10, 1), (12, 22, 2)]
+    >>> _json_spans('{"a": 1}'), _json_spans('{"a": 1}\\n{"b": 2}')
+    ([(0, 8, None)], None)
+    """
+    decoder = json.JSONDecoder()
+    ws = " \t\n\r"
+    pos = len(text) - len(text.lstrip(ws))
+    try:
+        if not text.startswith("[", pos):
+            _, end = decoder.raw_decode(text, pos)
+            return [(pos, end, None)] if not text[end:].strip(ws) else None
+        spans: list[tuple[int, int, int | None]] = []
+        pos += 1
+        while True:
+            while pos < len(text) and text[pos] in ws:
+                pos += 1
+            if not spans and text.startswith("]", pos):
+                pos += 1
+                break
+            _, end = decoder.raw_decode(text, pos)
+            spans.append((pos, end, len(spans) + 1))
+            pos = end
+            while pos < len(text) and text[pos] in ws:
+                pos += 1
+            if text.startswith(",", pos):
+                pos += 1
+                continue
+            if text.startswith("]", pos):
+                pos += 1
+                break
+            return None
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return spans if not text[pos:].strip(ws) else None
+
+
 def read_jsonl(src: Source, options: Options) -> Output:
     data = read_bytes(src, options=options)
     try:
         text, encoding = decode(data)
     except LooksBinary:
-        # A raw NUL byte is never valid JSON: reject the lines that hold one, keep the rest.
         if b"\x00" not in data:
             raise
-        lines = data.split(b"\n")
-        broken = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
-        if len(broken) == len(lines):
-            raise
-        text, encoding = decode(b"\n".join(b"" if b"\x00" in line else line for line in lines))
-        for n in broken:
-            yield Rejected(f"{src.path}#L{n}", "ingest", f"raw NUL byte on line {n}, which JSON "
-                                                         "never holds; the other lines were read")
+        yield from _jsonl_with_nuls(data, src.path, options)
+        return
     yield from _json_lines(text, src.path, encoding, options)
+
+
+def _jsonl_with_nuls(data: bytes, path: str, options: Options) -> Output:
+    """JSON Lines with raw NUL bytes, which JSON never holds: the lines that hold one are
+    rejected, the rest are read (a file where every line holds one looks binary)."""
+    lines = data.split(b"\n")
+    broken = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
+    if len(broken) == len(lines):
+        raise LooksBinary("looks binary (contains NUL bytes); is it really a text file?")
+    text, encoding = decode(b"\n".join(b"" if b"\x00" in line else line for line in lines))
+    for n in broken:
+        yield Rejected(f"{path}#L{n}", "ingest", f"raw NUL byte on line {n}, which JSON "
+                                                 "never holds; the other lines were read")
+    yield from _json_lines(text, path, encoding, options)
 
 
 def read_csv(src: Source, options: Options) -> Output:
