@@ -7,13 +7,14 @@ import io
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from narratrace.errors import InputError
 from narratrace.options import Options
 from narratrace.types import InputFormat, RawDocument, Rejected
 
 from ._encoding import Decoded, LooksBinary, decode, decode_detail, decode_stray_nuls
-from ._files import Kind, Source, read_bytes
+from ._files import CorruptGzip, Kind, Source, read_bytes
 from ._records import TEXT_FIELDS, document_from_fields, make_document
 
 Output = Iterator[RawDocument | Rejected]
@@ -77,7 +78,7 @@ def read_json(src: Source, options: Options) -> Output:
         yield from _json_with_nuls(data, src, options)
         return
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except RecursionError:
         raise InputError("JSON nested too deeply to read; is it really a list of articles?") from None
     except json.JSONDecodeError as exc:
@@ -135,7 +136,7 @@ def _json_with_nuls(data: bytes, src: Source, options: Options) -> Output:
             out.append(Rejected(where, "ingest", f"{_nul_bytes(held)} inside {record}, which JSON never "
                                                  "holds" + ("" if one else "; the other records were read")))
         else:
-            out.append(_record(json.loads(text[start:end]), where, encoding, options))
+            out.append(_record(_loads(text[start:end]), where, encoding, options))
     if len(nul) > inside:
         # A notice about the file, kept with its last document read (it follows that document,
         # as a notice about a document does): the run keeps it as a warning, not a rejection.
@@ -157,7 +158,7 @@ def _json_spans(text: str) -> list[tuple[int, int, int | None]] | None:
     >>> _json_spans('{"a": 1}'), _json_spans('{"a": 1}\\n{"b": 2}')
     ([(0, 8, None)], None)
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_parse_int)
     ws = " \t\n\r"
     pos = len(text) - len(text.lstrip(ws))
     try:
@@ -189,8 +190,37 @@ def _json_spans(text: str) -> list[tuple[int, int, int | None]] | None:
     return spans if not text[pos:].strip(ws) else None
 
 
+def _whole_lines(src: Source, options: Options) -> tuple[bytes, CorruptGzip | None]:
+    """The bytes of a line-based file (JSON Lines, CSV); of a gzipped one cut short or damaged,
+    the whole lines decompressed before the damage, with the error to report after them."""
+    try:
+        return read_bytes(src, options=options), None
+    except CorruptGzip as exc:
+        end = exc.partial.rfind(b"\n")
+        if end < 0:
+            raise
+        return exc.partial[:end + 1], exc
+
+
+def _cut_short(exc: CorruptGzip, path: str, lines: int) -> Rejected:
+    whole = f"{lines:,} whole lines before the damage were" if lines != 1 else "whole line before the damage was"
+    return Rejected(path, "ingest", f"{exc} (the {whole} read; the rest is lost)")
+
+
 def read_jsonl(src: Source, options: Options) -> Output:
-    data = read_bytes(src, options=options)
+    data, cut = _whole_lines(src, options)
+    if cut is not None:
+        yield from _lines_then(_read_jsonl_bytes(data, src, options), cut, src.path, data.count(b"\n"))
+        return
+    yield from _read_jsonl_bytes(data, src, options)
+
+
+def _lines_then(items: Output, cut: CorruptGzip, path: str, lines: int) -> Output:
+    yield from items
+    yield _cut_short(cut, path, lines)
+
+
+def _read_jsonl_bytes(data: bytes, src: Source, options: Options) -> Output:
     try:
         text, encoding = decode(data)
     except LooksBinary:
@@ -223,7 +253,14 @@ def read_csv(src: Source, options: Options) -> Output:
     NUL byte, or whose quote never closes where a cell ends (:func:`_csv_rows`), is rejected
     alone; the rows after it are read.
     """
-    data = read_bytes(src, options=options)
+    data, cut = _whole_lines(src, options)
+    if cut is not None:
+        yield from _lines_then(_read_csv_bytes(data, src, options), cut, src.path, data.count(b"\n"))
+        return
+    yield from _read_csv_bytes(data, src, options)
+
+
+def _read_csv_bytes(data: bytes, src: Source, options: Options) -> Output:
     try:
         text, encoding = decode(data)
     except LooksBinary:
@@ -256,9 +293,22 @@ def read_csv(src: Source, options: Options) -> Output:
                                             "a CSV cell never holds; the other rows were read")
         else:
             assert header is not None  # rows come after it
-            yield _record(dict(zip(header[1], cells)), where, encoding, options)
+            yield _record(_fields(header[1], cells), where, encoding, options)
     if n == 0:
         raise InputError("CSV has a header but no rows; nothing to analyse")
+
+
+def _fields(names: list[str], cells: list[str]) -> dict[str, str]:
+    """A row's cells by column name; where two columns share a name the first is kept (as
+    the column a reader sees first), not silently the last.
+
+    >>> _fields(["title", "text", "text"], ["A", "The article", "a note"])
+    {'title': 'A', 'text': 'The article'}
+    """
+    out: dict[str, str] = {}
+    for name, cell in zip(names, cells):
+        out.setdefault(name, cell)
+    return out
 
 
 # (first physical line of the row, its cells, why it is malformed or None)
@@ -356,13 +406,22 @@ def _dialect(text: str) -> tuple[type[csv.Dialect] | None, list[str]]:
     ';'
     >>> _dialect("name,age\\nx,3\\n")
     (None, ['name', 'age'])
+    >>> _dialect('title,text\\nA,"He said \\\\"no\\\\", and left."\\n')[0].escapechar
+    '\\\\'
     """
     sample = text[:_SAMPLE]
     best: tuple[float, int] | None = None
     chosen: type[csv.Dialect] | None = None
     widest: list[str] = []
-    for delimiter in _DELIMITERS:
-        dialect = type("_Dialect", (_Dialect,), {"delimiter": delimiter})
+    # A quote escaped with a backslash (as MySQL, PHP and pandas with escapechar write it)
+    # instead of doubled: tried after the standard reading, and chosen only where it fits more
+    # rows (read the standard way, such a cell ends at the escaped quote and the rest of the
+    # article spills into extra cells).
+    styles: list[dict[str, object]] = [{}]
+    if '\\"' in sample:
+        styles.append({"doublequote": False, "escapechar": "\\"})
+    for delimiter, style in [(d, st) for st in styles for d in _DELIMITERS]:
+        dialect = type("_Dialect", (_Dialect,), {"delimiter": delimiter, **style})
         rows = csv.reader(io.StringIO(sample, newline=""), dialect=dialect)
         try:
             header = next(rows, [])
@@ -401,7 +460,7 @@ def _json_lines(text: str, path: str, encoding: str, options: Options) -> Output
             continue
         where = f"{path}#L{n}"
         try:
-            item = json.loads(line)
+            item = _loads(line)
         except json.JSONDecodeError as exc:
             yield Rejected(where, "ingest", f"invalid JSON on line {n} ({exc}); the other lines were read")
             continue
@@ -409,6 +468,21 @@ def _json_lines(text: str, path: str, encoding: str, options: Options) -> Output
             yield Rejected(where, "ingest", f"JSON on line {n} nested too deeply to read")
             continue
         yield _record(item, where, encoding, options)
+
+
+def _parse_int(digits: str) -> int | float:
+    """A JSON integer. Python refuses to convert one of more than 4,300 digits (a ValueError
+    that is not a JSON error, which lost the whole file); such a number is never an article's
+    text, so it is read as a float (``inf`` past 10**308) and the record is kept.
+
+    >>> _parse_int("42"), _parse_int("9" * 5000)
+    (42, inf)
+    """
+    return int(digits) if len(digits.lstrip("-")) <= 4000 else float(digits)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_int=_parse_int)
 
 
 def _record(item: object, path: str, encoding: str, options: Options) -> RawDocument | Rejected:
@@ -422,7 +496,7 @@ def _record(item: object, path: str, encoding: str, options: Options) -> RawDocu
 
 def _parses(line: str) -> bool:
     try:
-        json.loads(line)
+        _loads(line)
     except (json.JSONDecodeError, RecursionError):
         return False
     return True
