@@ -5,7 +5,11 @@
 Both systems get the same documents in the same run, the same shingles (lower-cased word
 5-grams), 128 permutations and the same banding (64 bands of 2 rows), so their candidate
 recall is comparable; docs/s counts signature + index + query. Our full ``find_reuse``
-(with exact verification, alignment and direction, no same-story pass) is timed too.
+(with exact verification, alignment and direction, no same-story pass) is timed too; it
+groups every signature slot into two bands (``paired_band_keys``: 128 bands of 2 rows), so
+its candidates are a superset of the 64-band ones compared here. Measured: find_reuse P 1.0 /
+R 0.9988 with 64 bands and the shingle-containment rule, P 1.0 / R 1.0 with the paired bands
+and the short-copy rules (the CPU time of the whole find_reuse process 1.05x, farm-bench).
 """
 
 from __future__ import annotations

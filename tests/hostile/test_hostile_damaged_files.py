@@ -127,6 +127,28 @@ def test_a_run_keeps_a_text_with_nul_bytes_and_stores_the_warning(tmp_path: Path
     assert again.exit_code == 0 and not again.rejected and again.skipped == 2
 
 
+def test_a_run_keeps_the_good_records_of_a_json_file_with_nul_bytes(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """#18: one raw NUL byte in a JSON list rejected the whole file; now only its record."""
+    import json
+
+    from narratrace.run import analyze as run_analyze
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
+    records = [json.dumps({"text": GOOD[0]}).encode(), b'{"text": "Dam\x00aged"}',
+               json.dumps({"text": GOOD[1]}).encode()]
+    path = tmp_path / "feed.json"
+    path.write_bytes(b"[" + b", ".join(records) + b"]" + b"\x00" * 512)
+    store = open_store(":memory:")
+    summary = analyze([tmp_path], store=store, options=Options(quiet=True, framing="fast"))
+    assert summary.documents == 2 and summary.exit_code == 3
+    assert [(r.path, r.stage) for r in summary.rejected] == [(f"{path}#2", "ingest")]
+    assert "raw NUL byte inside record 2" in summary.rejected[0].reason
+    (note,) = summary.warnings  # the padding: a warning stored with the last record, not a rejection
+    assert note.path == f"{path}#3" and note.reason.startswith("512 raw NUL bytes outside the records")
+    assert sorted(d.source_text for d in store.documents()) == sorted(GOOD[:2])
+
+
 # --------------------------------------------------------------------------- NUL: CSV rows
 
 def test_a_raw_nul_byte_rejects_its_csv_row_not_the_file(tmp_path: Path) -> None:

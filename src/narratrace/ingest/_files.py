@@ -46,11 +46,13 @@ class Source:
 
 
 class CorruptGzip(InputError):
-    """A gzip stream that ends early or is damaged; ``good_until`` ends its last whole member."""
+    """A gzip stream that ends early or is damaged; ``good_until`` ends its last whole member
+    and ``partial`` holds what was decompressed before the damage (when it was kept)."""
 
-    def __init__(self, message: str, good_until: int = 0) -> None:
+    def __init__(self, message: str, good_until: int = 0, partial: bytes = b"") -> None:
         super().__init__(message)
         self.good_until = good_until
+        self.partial = partial
 
 
 class Unsupported(UnsupportedInputError):
@@ -164,7 +166,11 @@ def read_bytes(src: Source, *, options: Options) -> bytes:
                 )
             head = fh.read(2)
             if head == GZIP_MAGIC:
-                return gunzip(fh, head, options=options)
+                data = gunzip(fh, head, options=options)
+                if data.startswith(GZIP_MAGIC):  # its bytes would be rejected as binary
+                    raise InputError("compressed twice (gzip data inside gzip); decompress it once "
+                                     "and keep one .gz")
+                return data
             if src.gzipped:
                 raise InputError("named .gz but is not gzip data; rename it or recompress it")
             data = head + fh.read(limit + 1 - len(head))
@@ -234,7 +240,8 @@ def gunzip(fh: BinaryIO, head: bytes, *, options: Options, keep: bool = True) ->
             piece = dec.decompress(pending, _CHUNK)
         except zlib.error as exc:
             raise CorruptGzip(
-                f"truncated or corrupt gzip ({exc}); re-download or recompress it", good_until
+                f"truncated or corrupt gzip ({exc}); re-download or recompress it", good_until,
+                b"".join(out)
             ) from exc
         consumed += len(pending) - len(dec.unconsumed_tail) - len(dec.unused_data)
         pending = dec.unconsumed_tail
@@ -263,7 +270,8 @@ def gunzip(fh: BinaryIO, head: bytes, *, options: Options, keep: bool = True) ->
             break
     if not dec.eof:
         raise CorruptGzip(
-            "truncated or corrupt gzip (stream ends early); re-download or recompress it", good_until
+            "truncated or corrupt gzip (stream ends early); re-download or recompress it", good_until,
+            b"".join(out)
         )
     return b"".join(out)
 

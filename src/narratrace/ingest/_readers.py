@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from narratrace.errors import InputError
 from narratrace.options import Options
 from narratrace.types import InputFormat, RawDocument, Rejected
 
 from ._encoding import Decoded, LooksBinary, decode, decode_detail, decode_stray_nuls
-from ._files import Kind, Source, read_bytes
+from ._files import CorruptGzip, Kind, Source, read_bytes
 from ._records import TEXT_FIELDS, document_from_fields, make_document
 
 Output = Iterator[RawDocument | Rejected]
@@ -62,10 +64,21 @@ def _guessed(found: Decoded) -> float | None:
 
 
 def read_json(src: Source, options: Options) -> Output:
-    """A JSON list of objects, one object, or (despite the name) JSON Lines."""
-    text, encoding = decode(read_bytes(src, options=options))
+    """A JSON list of objects, one object, or (despite the name) JSON Lines.
+
+    Raw NUL bytes (which JSON never holds) are handled as the JSON Lines reader does: a record
+    that holds one is rejected alone and the others are read (:func:`_json_with_nuls`).
+    """
+    data = read_bytes(src, options=options)
     try:
-        data = json.loads(text)
+        text, encoding = decode(data)
+    except LooksBinary:
+        if b"\x00" not in data:
+            raise
+        yield from _json_with_nuls(data, src, options)
+        return
+    try:
+        data = _loads(text)
     except RecursionError:
         raise InputError("JSON nested too deeply to read; is it really a list of articles?") from None
     except json.JSONDecodeError as exc:
@@ -87,23 +100,153 @@ def read_json(src: Source, options: Options) -> Output:
         )
 
 
+def _json_with_nuls(data: bytes, src: Source, options: Options) -> Output:
+    """A JSON file that holds raw NUL bytes: each record (an element of the top-level list, or
+    the one top-level object) that holds one is rejected, the others are read; NULs between
+    records (zero padding after the closing bracket, as a crash or a failed copy leaves) hold
+    no text, so they are dropped with a notice.
+
+    Why not strip every NUL, as the text reader does: a JSON file is a sequence of records
+    like JSON Lines, and a NUL inside a record means that record was damaged (a NUL inside a
+    string may stand where other bytes were lost), so it is rejected alone, as its line would
+    be in JSON Lines. A file that is not a list or an object this way (JSON Lines saved as
+    .json) is read line by line.
+    """
+    found = decode_stray_nuls(data)
+    text, encoding = found.decoded.text, found.decoded.encoding
+    # A NUL is one character: as a space it keeps every offset, parses as whitespace between
+    # tokens and as a plain character inside a string, so the records' spans can be found.
+    spans = _json_spans(text.replace("\x00", " "))
+    if spans is None:
+        if "\n" in text.strip("\x00\n "):
+            yield from _jsonl_with_nuls(data, src.path, options)
+            return
+        raise InputError(f"invalid JSON, and {_nul_bytes(found.count)} in it (the first at byte "
+                         f"{found.first:,}); fix the file or save one object per line as .jsonl")
+    nul: list[int] = []  # found with str.find: a loop over every character of 20 MB is slow
+    at = text.find("\x00")
+    while at >= 0:
+        nul.append(at)
+        at = text.find("\x00", at + 1)
+    one = len(spans) == 1 and spans[0][2] is None
+    out: list[RawDocument | Rejected] = []
+    inside = 0
+    for start, end, n in spans:
+        where = src.path if n is None else f"{src.path}#{n}"
+        held = bisect_left(nul, end) - bisect_left(nul, start)
+        inside += held
+        if held:
+            record = "the file's one record" if one else f"record {n}"
+            out.append(Rejected(where, "ingest", f"{_nul_bytes(held)} inside {record}, which JSON never "
+                                                 "holds" + ("" if one else "; the other records were read")))
+        else:
+            out.append(_record(_loads(text[start:end]), where, encoding, options))
+    if len(nul) > inside:
+        # A notice about the file, kept with its last document read (it follows that document,
+        # as a notice about a document does): the run keeps it as a warning, not a rejection.
+        kept = [k for k, item in enumerate(out) if isinstance(item, RawDocument)]
+        at = kept[-1] + 1 if kept else len(out)
+        out.insert(at, Rejected(out[at - 1].path if kept else src.path, "ingest",
+                                f"{_nul_bytes(len(nul) - inside)} outside the records of the file "
+                                "removed: a damaged or zero-padded file; they held no text"))
+    yield from out
+
+
+def _json_spans(text: str) -> list[tuple[int, int, int | None]] | None:
+    """Character spans ``(start, end, n)`` of the records of a JSON text: the elements of a
+    top-level list (numbered from 1), or the one top-level value (``n`` None); None when the
+    text is not JSON.
+
+    >>> _json_spans(' [{"a": 1}, {"b": [2]}] ')
+    [(2, 10, 1), (12, 22, 2)]
+    >>> _json_spans('{"a": 1}'), _json_spans('{"a": 1}\\n{"b": 2}')
+    ([(0, 8, None)], None)
+    """
+    decoder = json.JSONDecoder(parse_int=_parse_int)
+    ws = " \t\n\r"
+    pos = len(text) - len(text.lstrip(ws))
+    try:
+        if not text.startswith("[", pos):
+            _, end = decoder.raw_decode(text, pos)
+            return [(pos, end, None)] if not text[end:].strip(ws) else None
+        spans: list[tuple[int, int, int | None]] = []
+        pos += 1
+        while True:
+            while pos < len(text) and text[pos] in ws:
+                pos += 1
+            if not spans and text.startswith("]", pos):
+                pos += 1
+                break
+            _, end = decoder.raw_decode(text, pos)
+            spans.append((pos, end, len(spans) + 1))
+            pos = end
+            while pos < len(text) and text[pos] in ws:
+                pos += 1
+            if text.startswith(",", pos):
+                pos += 1
+                continue
+            if text.startswith("]", pos):
+                pos += 1
+                break
+            return None
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return spans if not text[pos:].strip(ws) else None
+
+
+def _whole_lines(src: Source, options: Options) -> tuple[bytes, CorruptGzip | None]:
+    """The bytes of a line-based file (JSON Lines, CSV); of a gzipped one cut short or damaged,
+    the whole lines decompressed before the damage, with the error to report after them."""
+    try:
+        return read_bytes(src, options=options), None
+    except CorruptGzip as exc:
+        end = exc.partial.rfind(b"\n")
+        if end < 0:
+            raise
+        return exc.partial[:end + 1], exc
+
+
+def _cut_short(exc: CorruptGzip, path: str, lines: int) -> Rejected:
+    whole = f"{lines:,} whole lines before the damage were" if lines != 1 else "whole line before the damage was"
+    return Rejected(path, "ingest", f"{exc} (the {whole} read; the rest is lost)")
+
+
 def read_jsonl(src: Source, options: Options) -> Output:
-    data = read_bytes(src, options=options)
+    data, cut = _whole_lines(src, options)
+    if cut is not None:
+        yield from _lines_then(_read_jsonl_bytes(data, src, options), cut, src.path, data.count(b"\n"))
+        return
+    yield from _read_jsonl_bytes(data, src, options)
+
+
+def _lines_then(items: Output, cut: CorruptGzip, path: str, lines: int) -> Output:
+    yield from items
+    yield _cut_short(cut, path, lines)
+
+
+def _read_jsonl_bytes(data: bytes, src: Source, options: Options) -> Output:
     try:
         text, encoding = decode(data)
     except LooksBinary:
-        # A raw NUL byte is never valid JSON: reject the lines that hold one, keep the rest.
         if b"\x00" not in data:
             raise
-        lines = data.split(b"\n")
-        broken = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
-        if len(broken) == len(lines):
-            raise
-        text, encoding = decode(b"\n".join(b"" if b"\x00" in line else line for line in lines))
-        for n in broken:
-            yield Rejected(f"{src.path}#L{n}", "ingest", f"raw NUL byte on line {n}, which JSON "
-                                                         "never holds; the other lines were read")
+        yield from _jsonl_with_nuls(data, src.path, options)
+        return
     yield from _json_lines(text, src.path, encoding, options)
+
+
+def _jsonl_with_nuls(data: bytes, path: str, options: Options) -> Output:
+    """JSON Lines with raw NUL bytes, which JSON never holds: the lines that hold one are
+    rejected, the rest are read (a file where every line holds one looks binary)."""
+    lines = data.split(b"\n")
+    broken = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
+    if len(broken) == len(lines):
+        raise LooksBinary("looks binary (contains NUL bytes); is it really a text file?")
+    text, encoding = decode(b"\n".join(b"" if b"\x00" in line else line for line in lines))
+    for n in broken:
+        yield Rejected(f"{path}#L{n}", "ingest", f"raw NUL byte on line {n}, which JSON "
+                                                 "never holds; the other lines were read")
+    yield from _json_lines(text, path, encoding, options)
 
 
 def read_csv(src: Source, options: Options) -> Output:
@@ -114,7 +257,14 @@ def read_csv(src: Source, options: Options) -> Output:
     NUL byte, or whose quote never closes where a cell ends (:func:`_csv_rows`), is rejected
     alone; the rows after it are read.
     """
-    data = read_bytes(src, options=options)
+    data, cut = _whole_lines(src, options)
+    if cut is not None:
+        yield from _lines_then(_read_csv_bytes(data, src, options), cut, src.path, data.count(b"\n"))
+        return
+    yield from _read_csv_bytes(data, src, options)
+
+
+def _read_csv_bytes(data: bytes, src: Source, options: Options) -> Output:
     try:
         text, encoding = decode(data)
     except LooksBinary:
@@ -147,9 +297,22 @@ def read_csv(src: Source, options: Options) -> Output:
                                             "a CSV cell never holds; the other rows were read")
         else:
             assert header is not None  # rows come after it
-            yield _record(dict(zip(header[1], cells)), where, encoding, options)
+            yield _record(_fields(header[1], cells), where, encoding, options)
     if n == 0:
         raise InputError("CSV has a header but no rows; nothing to analyse")
+
+
+def _fields(names: list[str], cells: list[str]) -> dict[str, str]:
+    """A row's cells by column name; where two columns share a name the first is kept (as
+    the column a reader sees first), not silently the last.
+
+    >>> _fields(["title", "text", "text"], ["A", "The article", "a note"])
+    {'title': 'A', 'text': 'The article'}
+    """
+    out: dict[str, str] = {}
+    for name, cell in zip(names, cells):
+        out.setdefault(name, cell)
+    return out
 
 
 # (first physical line of the row, its cells, why it is malformed or None)
@@ -247,13 +410,22 @@ def _dialect(text: str) -> tuple[type[csv.Dialect] | None, list[str]]:
     ';'
     >>> _dialect("name,age\\nx,3\\n")
     (None, ['name', 'age'])
+    >>> _dialect('title,text\\nA,"He said \\\\"no\\\\", and left."\\n')[0].escapechar
+    '\\\\'
     """
     sample = text[:_SAMPLE]
     best: tuple[float, int] | None = None
     chosen: type[csv.Dialect] | None = None
     widest: list[str] = []
-    for delimiter in _DELIMITERS:
-        dialect = type("_Dialect", (_Dialect,), {"delimiter": delimiter})
+    # A quote escaped with a backslash (as MySQL, PHP and pandas with escapechar write it)
+    # instead of doubled: tried after the standard reading, and chosen only where it fits more
+    # rows (read the standard way, such a cell ends at the escaped quote and the rest of the
+    # article spills into extra cells).
+    styles: list[dict[str, object]] = [{}]
+    if '\\"' in sample:
+        styles.append({"doublequote": False, "escapechar": "\\"})
+    for delimiter, style in [(d, st) for st in styles for d in _DELIMITERS]:
+        dialect = type("_Dialect", (_Dialect,), {"delimiter": delimiter, **style})
         rows = csv.reader(io.StringIO(sample, newline=""), dialect=dialect)
         try:
             header = next(rows, [])
@@ -292,7 +464,7 @@ def _json_lines(text: str, path: str, encoding: str, options: Options) -> Output
             continue
         where = f"{path}#L{n}"
         try:
-            item = json.loads(line)
+            item = _loads(line)
         except json.JSONDecodeError as exc:
             yield Rejected(where, "ingest", f"invalid JSON on line {n} ({exc}); the other lines were read")
             continue
@@ -300,6 +472,21 @@ def _json_lines(text: str, path: str, encoding: str, options: Options) -> Output
             yield Rejected(where, "ingest", f"JSON on line {n} nested too deeply to read")
             continue
         yield _record(item, where, encoding, options)
+
+
+def _parse_int(digits: str) -> int | float:
+    """A JSON integer. Python refuses to convert one of more than 4,300 digits (a ValueError
+    that is not a JSON error, which lost the whole file); such a number is never an article's
+    text, so it is read as a float (``inf`` past 10**308) and the record is kept.
+
+    >>> _parse_int("42"), _parse_int("9" * 5000)
+    (42, inf)
+    """
+    return int(digits) if len(digits.lstrip("-")) <= 4000 else float(digits)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_int=_parse_int)
 
 
 def _record(item: object, path: str, encoding: str, options: Options) -> RawDocument | Rejected:
@@ -313,7 +500,7 @@ def _record(item: object, path: str, encoding: str, options: Options) -> RawDocu
 
 def _parses(line: str) -> bool:
     try:
-        json.loads(line)
+        _loads(line)
     except (json.JSONDecodeError, RecursionError):
         return False
     return True

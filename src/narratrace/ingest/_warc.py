@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import io
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
@@ -45,7 +47,7 @@ def read_warc(src: Source, options: Options) -> Iterator[RawDocument | Rejected]
                 raise InputError(f"cannot read file: {_short(exc)}") from None
         fh.seek(0)
         try:
-            for n, record in enumerate(ArchiveIterator(stream), 1):
+            for n, record in enumerate(_records(ArchiveIterator(stream), found_so_far=lambda: found + skipped), 1):
                 if not str(getattr(record, "format", "")).startswith("warc"):
                     # warcio falls back to the old ARC format on anything it cannot parse.
                     raise InputError(
@@ -73,6 +75,25 @@ def read_warc(src: Source, options: Options) -> Iterator[RawDocument | Rejected]
             f"WARC has no HTML or text response records ({skipped} records of other kinds "
             "skipped); narratrace reads 2xx text/html and text/plain responses"
         )
+
+
+def _records(records: Iterator[object], *, found_so_far: Callable[[], int]) -> Iterator[object]:
+    """The records of ``records``; warcio's own failures on a malformed header block (it
+    raises AttributeError or TypeError, e.g. on a response record without a
+    WARC-Target-URI) become the ``ValueError`` of an unreadable WARC. warcio writes a warning
+    of its own to stderr when a Content-Length is wrong; it is kept off the terminal (the
+    record's rejection says what happened), so stderr is redirected while a record is parsed,
+    never while the caller holds one."""
+    while True:
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                record = next(records)
+        except StopIteration:
+            return
+        except (AttributeError, TypeError, KeyError, IndexError) as exc:
+            raise ValueError(f"record {found_so_far() + 1} has a malformed header block "
+                             f"(warcio failed with {type(exc).__name__})") from None
+        yield record
 
 
 def _record(record: object, n: int, src: Source, options: Options) -> RawDocument | Rejected | None:
@@ -154,5 +175,11 @@ def _charset(ctype: str) -> str | None:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    """The message of ``exc`` on one line (warcio quotes the raw line it failed on), cut to 160
+    characters.
+
+    >>> _short(ValueError("Invalid WARC record, first line: Content-Type: text/html\\r\\n"))
+    'Invalid WARC record, first line: Content-Type: text/html'
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."

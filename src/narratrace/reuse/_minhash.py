@@ -169,6 +169,29 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return key
 
 
+def paired_band_keys(signatures: np.ndarray, rows: int = 2) -> np.ndarray:
+    """Band keys of the signature slots grouped twice: consecutive slots (:func:`band_keys`)
+    and slots half a signature apart (slot ``k`` with ``k + num_perm / rows``, ...), so every
+    slot sits in two bands, with different partners.
+
+    Twice the bands from the same signature: a pair with Jaccard J collides with probability
+    about ``1 - (1 - J**rows) ** (2 * bands)``, for 128 slots in bands of 2 rows 0.95 at
+    J = 0.15 and 0.995 at J = 0.2 (one grouping: 0.77 and 0.93). That is where two short copies
+    of one story land when each kept a different part of it (a trimmed and a truncated copy of a
+    120-word article). Unrelated texts (J < 0.01) still collide with probability < 1.3 %, and
+    candidates are filtered on their signature estimate before any exact check.
+
+    >>> sig = np.arange(8, dtype=np.uint32)[None, :]
+    >>> paired_band_keys(sig).shape
+    (1, 8)
+    """
+    sig = np.asarray(signatures, dtype=np.uint32)
+    bands = sig.shape[1] // rows
+    regrouped = sig[:, : bands * rows].reshape(len(sig), rows, bands).transpose(0, 2, 1)
+    return np.concatenate([band_keys(sig, bands, rows),
+                           band_keys(regrouped.reshape(len(sig), bands * rows), bands, rows)], axis=1)
+
+
 def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 1000) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, of documents that share a key in some band.
 

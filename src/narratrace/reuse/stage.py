@@ -26,7 +26,7 @@ from ..entities import DESCRIBED
 from ..records import EMBEDDING_DIM, b64, unb64
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Claim, DocAnalysis, Document, ReuseFeatures
-from . import (NUM_PERM, REWRITE_NEIGHBOURS, STORY_CANDIDATE, STORY_NEIGHBOURS, signature,
+from . import (COPY_RULE, NUM_PERM, REWRITE_NEIGHBOURS, STORY_CANDIDATE, STORY_NEIGHBOURS, signature,
                story_sentences, update_reuse)
 from ._rewrite import NEAR, claim_stand_ins, narrative_sentences
 
@@ -158,5 +158,5 @@ DOC = DocStage("reuse", requires=("text", "claims", "sentences"), assigns=("reus
                batch_fn=_features, every_document=True, incomplete=_incomplete)
 CORPUS = CorpusStage("reuse", requires=("documents", "reuse_features", "dates", "entity_spans"),
                      assigns=("reuse", "story_context"), fn=_reuse,
-                     stamp=f"perm {NUM_PERM}; story {STORY_CANDIDATE} k{STORY_NEIGHBOURS} kept; "
+                     stamp=f"perm {NUM_PERM}; {COPY_RULE}; story {STORY_CANDIDATE} k{STORY_NEIGHBOURS} kept; "
                            f"rewrite k{REWRITE_NEIGHBOURS}")
