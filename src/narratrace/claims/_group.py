@@ -33,10 +33,12 @@ NEIGHBOURS = 32
 #: linkage), so one bridging pair cannot chain two different claims into one family.
 #: Similarity above which two claims join when their documents tell one story (a reuse link of
 #: any kind: copy, rewrite, or independent coverage of the same event) and they also share a
-#: figure or a name, or have the same speaker (two different speakers never join here). Outlets reporting one statement paraphrase it
+#: figure, a name, two rare words or the speaker. Outlets reporting one statement paraphrase it
 #: far more than a bi-encoder forgives (on provenance-dev, half of the same-claim pairs in
 #: different articles score below 0.62); the story link and the shared specifics are the
-#: context that makes the lower bar safe.
+#: context that makes the lower bar safe. Below near-paraphrase (SAME), two different speakers'
+#: claims never join, at this bar or at RELATED: on the seeds, one official's accusation and
+#: another's about the same weapons scored 0.65-0.75 and are two claims.
 STORY = 0.5
 #: A denial answers an assertion family it resembles this much, when a document carries both
 #: or the two documents tell one story, and they share a name.
@@ -87,7 +89,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
 
     ``stories`` are the document pairs that tell one story (reuse links); claims of two such
     documents join from ``story`` similarity when they share a figure or a name, or have the
-    same speaker (``speakers``: claim id → a speaker key, e.g. its entity id).
+    same speaker (``speakers``: claim id → a speaker key, e.g. its canonical name).
 
     Returns the claims with ``family`` set (input order) and the families.
     """
