@@ -38,7 +38,7 @@ NEIGHBOURS = 32
 #: different articles score below 0.62); the story link and the shared specifics are the
 #: context that makes the lower bar safe. Below near-paraphrase (SAME), two different speakers'
 #: claims never join, at this bar or at RELATED: on the seeds, one official's accusation and
-#: another's about the same weapons scored 0.65-0.75 and are two claims.
+#: another's about the same weapons score 0.65-0.67 and are two claims.
 STORY = 0.5
 #: A denial answers an assertion family it resembles this much, when a document carries both
 #: or the two documents tell one story, and they share a name.
