@@ -392,8 +392,8 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
             return named
     # the role given here, else those the person was given where they spoke elsewhere
     # ("She said ..." after "Ivo Marek, director of the Example Centre, said ...")
-    roles = [r for r in (actor.role, *(corpus.entities[actor.id].roles if actor.id in corpus.entities else ()))
-             if r] if actor.id else [actor.role] if actor.role else []
+    entity = corpus.entities.get(actor.id) if actor.id else None
+    roles = [r for r in (actor.role, *(entity.roles if entity is not None else ())) if r]
     if actor.type == "person" and roles:
         body = next((b for r in roles if not _POSSESSIVE_ROLE.match(r) and _PROPER.search(r)
                      and (b := _speaks_for(r, attr, corpus))), None)
