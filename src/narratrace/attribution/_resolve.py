@@ -305,7 +305,7 @@ class Resolver:
         if inside is not None:
             return self._named_actor(inside, start, end, head)
         if (lemma := head.lemma_.lower()) in PERSON_ROLES and (named := _apposed_name(head)) is not None:
-            # "Its spokeswoman, Marguerite Olander, told ...": a name the tagger missed
+            # "Its spokeswoman, Orla Venmire, told ...": a name the tagger missed
             n0, n1 = named
             return Actor(self.text[n0:n1], "person", "name", n0, n1,
                          role=_clean_description(self.text[start:end]))
@@ -728,7 +728,7 @@ def _clean_description(text: str) -> str:
 
 def _apposed_name(head: Token) -> tuple[int, int] | None:
     """The span of a person's name set beside a role noun and untagged ("its spokeswoman,
-    Marguerite Olander,"): two to four capitalised words, one apposition."""
+    Orla Venmire,"): two to four capitalised words, one apposition."""
     for child in head.children:
         if child.dep_ != "appos" or child.pos_ != "PROPN" or child.ent_type_:
             continue

@@ -43,7 +43,7 @@ STORY = 0.5
 #: A denial answers an assertion family it resembles this much, when a document carries both
 #: or the two documents tell one story, and they share a name.
 DENIES = 0.4
-#: A denial that names what it denies ("claims that the cutter rammed the trawler") answers
+#: A denial that names what it denies ("claims that the ferry struck the pier") answers
 #: the assertion of the story most like that clause from this similarity, shared names or not
 #: (retellings name the vessel, the crew or the country differently).
 DENIED_CLAUSE = 0.55
@@ -111,7 +111,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     n = len(claims)
 
     figures = _Lazy(lambda k: set(_FIGURE.findall(claims[k].text)))
-    # Words few documents use ("syrups", "spillway"): two retellings that share two of them
+    # Words few documents use ("turbine", "levy"): two retellings that share two of them
     # are pinned to one matter as a shared name would pin them.
     words_of = _Lazy(lambda k: set(_WORD.findall(claims[k].text.lower())))
     doc_words: dict[str, set[str]] = {}
@@ -430,7 +430,7 @@ def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_o
             a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
             near_docs.setdefault(a, set()).add(b)
             near_docs.setdefault(b, set()).add(a)
-        # "rejected claims that the cutter rammed the trawler": what is denied is the clause
+        # "rejected claims that the ferry struck the pier": what is denied is the clause
         # after "claims that"; it is compared with the allegations, not the whole sentence
         for d, claim in enumerate(claims):
             if not _denies(claim):
@@ -503,7 +503,7 @@ def _names_any(text: str, stems: tuple[str, ...]) -> bool:
     ("Velmar" finds "Velmari"); a longer one by two of its words, so that "medicines" alone
     does not name the "Association of Generic Medicine Producers".
 
-    >>> _names_any("Antibiotic syrups are medicines", _stems("Association of Generic Medicine Producers"))
+    >>> _names_any("Cough syrups are medicines", _stems("Union of Medicine Makers"))
     False
     >>> _names_any("the Velmari army attacked", _stems("Velmar"))
     True

@@ -92,7 +92,7 @@ def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribu
 
 def described_sources(attributions: Iterable[Attribution]) -> list[Entity]:
     """Sources a document describes instead of naming ("a person familiar with the talks",
-    "a nurse at a clinic in Eastholm") and then refers back to ("the source said", "she
+    "a nurse at a clinic in Lowmoor") and then refers back to ("the source said", "she
     added"): one entity each, of that document only -- two articles' "a senior official" are
     not one person -- so every statement of the source points at one actor.
 

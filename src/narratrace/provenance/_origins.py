@@ -541,14 +541,14 @@ def _sinks(starts: Sequence[str], edges: Mapping[str, set[str]]) -> tuple[list[s
 def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
     """One actor under a short and a long name ("El Faro", "El Faro de Marazul"; "the fire
     service", "the County Fire and Rescue Service") is one origin: a name whose words all occur
-    in another origin's name joins it, and so does an acronym of it ("NCSC"). Shown by its
+    in another origin's name joins it, and so does an acronym of it ("NDRB"). Shown by its
     longest name. A person who speaks for an organisation among the origins is that origin.
 
     >>> chain: list[str] = []
-    >>> [s.name for s in _merge_names([Source("o:ncsc", "NCSC", "organisation"),
-    ...     Source("o:n", "National Cyber Security Centre", "organisation"),
-    ...     Source("p:v", "Ivo Varda", "person", speaks_for="NCSC")], chain)]
-    ['National Cyber Security Centre']
+    >>> [s.name for s in _merge_names([Source("o:ndrb", "NDRB", "organisation"),
+    ...     Source("o:n", "National Drought Relief Board", "organisation"),
+    ...     Source("p:v", "Ivo Varda", "person", speaks_for="NDRB")], chain)]
+    ['National Drought Relief Board']
     """
     named = {s.name: {w for w in norm_name(s.name).split() if w not in _STOP} for s in sources}
 
