@@ -228,7 +228,7 @@ def test_a_denial_naming_the_denied_clause_answers_it_and_not_the_deniers_own_wo
               _claim("3", "b", "The admiral rejected claims that the patrol boat rammed the Sea Wren.",
                      stance="denies", actor=None)]
     vectors = {"1": _vec(1, 0, 0), "2": _vec(0.5, 1, 0), "3": _vec(0.3, 0.2, 1)}
-    monkeypatch.setattr(grouping, "_denied_propositions",
+    monkeypatch.setattr(grouping, "denied_propositions",
                         lambda cs, *_: {2: np.asarray(_vec(1, 0.05, 0), dtype=np.float64)})
     _, families = group_claims(claims, documents=docs, embeddings=vectors, stories=[frozenset(("a", "b"))],
                                speakers={"2": "Admiral Tarn", "3": "Admiral Tarn"})

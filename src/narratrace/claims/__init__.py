@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 from ._extract import extract_claims
-from ._group import DENIES, NEIGHBOURS, RELATED, SAME, STORY, claim_neighbours, group_claims
+from ._denials import DENIES
+from ._group import NEIGHBOURS, RELATED, SAME, STORY, claim_neighbours, group_claims
 from ._group import _vectors as claim_matrix
 from .text import split_sentences
 

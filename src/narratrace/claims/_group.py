@@ -12,6 +12,7 @@ import numpy as np
 
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
+from ._denials import denied_propositions, denies, link_denials
 from .text import content_id, norm_name
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
@@ -40,15 +41,6 @@ NEIGHBOURS = 32
 #: claims never join, at this bar or at RELATED: on the seeds, one official's accusation and
 #: another's about the same weapons score 0.65-0.67 and are two claims.
 STORY = 0.5
-#: A denial answers an assertion family it resembles this much, when a document carries both
-#: or the two documents tell one story, and they share a name.
-DENIES = 0.4
-#: A denial that names what it denies ("claims that the ferry struck the pier") answers
-#: the assertion of the story most like that clause from this similarity, shared names or not
-#: (retellings name the vessel, the crew or the country differently).
-DENIED_CLAUSE = 0.55
-#: ... and every assertion within this of the most similar one (retellings of one clause).
-CLAUSE_TIE = 0.05
 
 _CAPS = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 _SKIP = frozenset("The A An In On At But And This That These Those It He She They We I As After "
@@ -120,7 +112,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     df = Counter(w for ws in doc_words.values() for w in ws)
     few = max(3, int(RARE_SHARE * len(doc_words)))
     rare = _Lazy(lambda k: {w for w in words_of[k] if df[w] <= few})
-    denial = _Lazy(lambda k: {"no"} if _denies(claims[k]) else set())
+    denial = _Lazy(lambda k: {"no"} if denies(claims[k]) else set())
 
     def bar(i: int, j: int, sim: float) -> float | None:
         """The average-linkage bar for a candidate pair, None when the pair is no link."""
@@ -203,10 +195,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             for k in idx:
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
-    ordered = _link_denials(ordered, claims, family_of, edges, names, related,
+    ordered = link_denials(ordered, claims, family_of, edges, names, related,
                             story_pairs | {p for p in context if len(p) == 2}, exact,
                             speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents),
-                            denied=_denied_propositions(claims, embeddings))
+                            denied=denied_propositions(claims, embeddings), story=story)
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
@@ -329,39 +321,6 @@ _WORD = re.compile(r"[a-z][a-z'’-]{4,}")
 _FIGURE = re.compile(r"\b[A-Z]*-?\d[\d,.]*\d\b|\b\d+\b")
 
 
-def _denies(claim: Claim) -> bool:
-    """A denial: reported as one, or someone's statement that something is false or never
-    happened."""
-    if claim.stance == "denies" or lex.DENIAL.search(claim.text):
-        return True
-    # someone's statement that it is not so; a narrator's negation is usually plain fact
-    return bool((claim.attribution or claim.attributed_to) and lex.NEGATION.search(claim.text))
-
-
-def _denied_propositions(claims: Sequence[Claim],
-                         embeddings: Mapping[str, np.ndarray] | None = None) -> dict[int, np.ndarray]:
-    """Vectors of the clauses denials name ("claims that P": P), by claim index: the ones the
-    per-document stage stored (``<claim id>`` + :data:`~narratrace.claims.lexicon.CLAUSE_KEY`
-    in ``embeddings``), the others embedded now in one encoder call (an older store)."""
-    found = {k: clause for k, c in enumerate(claims) if _denies(c) and (clause := lex.denied_clause(c.text))}
-    out: dict[int, np.ndarray] = {}
-    missing: dict[int, str] = {}
-    for k, clause in found.items():
-        stored = (embeddings or {}).get(claims[k].id + lex.CLAUSE_KEY)
-        if stored is not None:
-            out[k] = np.asarray(stored, dtype=np.float64)
-        else:
-            missing[k] = clause
-    if missing:
-        from .. import nlp
-
-        for k, v in zip(missing, np.asarray(nlp.embed(list(missing.values())), dtype=np.float64), strict=True):
-            out[k] = v
-    for k, v in out.items():
-        out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
-    return out
-
-
 def _narrator(claim: Claim, documents: Mapping[str, Document]) -> str | None:
     """Whose words an unattributed claim is: its document's outlet (a statement an
     association publishes is the association's)."""
@@ -374,183 +333,3 @@ def _narrator(claim: Claim, documents: Mapping[str, Document]) -> str | None:
 def _label(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
-                  edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
-                  related: float, stories: Collection[frozenset[str]] = (),
-                  exact: np.ndarray | None = None,
-                  speaker: Callable[[int], str | None] = lambda k: None,
-                  denied: Mapping[int, np.ndarray] | None = None) -> list[ClaimFamily]:
-    """A denial family points at the assertion families it answers.
-
-    Nobody denies their own words: what the denier says is never a candidate.
-
-    Candidates for one denial: anywhere in the corpus, a similar assertion (``related``)
-    sharing a name, or (from ``STORY``) a story's allegation, one that several documents carry.
-    Nearby (the same document, or one telling the same story), the most similar assertion from
-    ``DENIES`` (among those sharing a name when any does) and the most similar allegation
-    several documents carry. A denial that only points back ("rejected the claim", "denied that
-    suggestion") answers the assertion just before it. Who denies is usually who is accused:
-    when some candidates name the denier, the denial answers those only. The nearby search reads
-    one document and its story neighbours per denial: linear in the corpus.
-    """
-    spread = {f.id: len(f.docs) for f in families}
-    found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
-
-    def own(d: int, o: int) -> bool:
-        """Is ``o`` the denier's own words (said by them, or published by them)?"""
-        who = speaker(d) or claims[d].attributed_to or claims[d].actor
-        said = speaker(o)
-        return bool(who) and said is not None and (said == who or norm_name(said) == norm_name(who or ""))
-
-    def candidate(d: int, o: int) -> None:
-        if own(d, o):
-            return
-        stems = _stems(claims[d].attributed_to or claims[d].actor)
-        fam = family_of[o]
-        hit = bool(stems) and _names_any(claims[o].text, stems)
-        here = found.setdefault(d, {})
-        here[fam] = here.get(fam, False) or hit
-
-    for i, j, sim in edges:
-        if not names[i] & names[j]:
-            continue
-        for d, o in ((i, j), (j, i)):
-            if not _denies(claims[d]) or claims[o].stance == "denies" or _denies(claims[o]):
-                continue
-            if family_of[d] != family_of[o] and (sim >= related or (sim >= STORY and spread[family_of[o]] > 1)):
-                candidate(d, o)
-    if exact is not None:
-        by_doc: dict[str, list[int]] = {}
-        for k, c in enumerate(claims):
-            by_doc.setdefault(c.doc, []).append(k)
-        near_docs: dict[str, set[str]] = {}
-        for pair in stories:
-            a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
-            near_docs.setdefault(a, set()).add(b)
-            near_docs.setdefault(b, set()).add(a)
-        # "rejected claims that the ferry struck the pier": what is denied is the clause
-        # after "claims that"; it is compared with the allegations, not the whole sentence
-        for d, claim in enumerate(claims):
-            if not _denies(claim):
-                continue
-            pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
-                    if claims[o].stance != "denies" and not _denies(claims[o]) and family_of[o] != family_of[d]
-                    and not own(d, o)]
-            if not pool:
-                continue
-            if (back := _POINTS_BACK.search(claim.text)) is not None:
-                before = [o for o in pool if claims[o].doc == claim.doc and claims[o].end <= claim.start]
-                if before:
-                    for o in _answered(claim, back, [claims[o] for o in before],
-                                       [spread[family_of[o]] for o in before]):
-                        found.setdefault(d, {})[family_of[before[o]]] = True
-                    continue
-            sims = exact[pool] @ exact[d]
-            if denied and d in denied:
-                sims = np.maximum(sims, exact[pool] @ denied[d])
-            named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
-            stems = _stems(claim.attributed_to or claim.actor)
-            accused = [k for k in range(len(pool)) if stems and _names_any(claims[pool[k]].text, stems)]
-            for group in ((accused, named) if accused else (named,)):
-                best = max(group, key=lambda k: sims[k])
-                if sims[best] >= DENIES:
-                    candidate(d, pool[best])
-            if denied and d in denied:  # the clause it names, wherever in the story it is asserted
-                said = exact[pool] @ denied[d]
-                top = float(said.max())
-                for hit in np.flatnonzero(said >= max(DENIED_CLAUSE, top - CLAUSE_TIE)).tolist():
-                    candidate(d, pool[hit])
-            wide = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
-            if wide:
-                candidate(d, pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))])
-    targets: dict[str, set[str]] = {}
-    for d, fams in found.items():
-        # An organisation or a country that denies is usually the accused one: among the
-        # candidates, those naming it. (A person's name rarely appears in the allegation their
-        # organisation answers.)
-        denier = claims[d].attributed_to or claims[d].actor or ""
-        chosen = list(fams)
-        if not _PERSON_NAME.fullmatch(denier.strip()):
-            chosen = [f for f, hit in fams.items() if hit] or chosen
-        targets.setdefault(family_of[d], set()).update(chosen)
-    out = []
-    for fam in families:
-        if fam.id in targets:
-            fam = dataclasses.replace(fam, contradicts=tuple(sorted(targets[fam.id])))
-        out.append(fam)
-    return out
-
-
-#: Two to four capitalised words with no organisation word: how a person is named.
-_PERSON_NAME = re.compile(r"(?!.*\b(?:Government|Ministry|Agency|Company|Association|Club|Federation|"
-                          r"Authority|Council|Service|Office|Laboratories|Group|Union|Bank|Institute|"
-                          r"Centre|Center|Police|Army|Coast Guard)\b)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
-_NOT_A_STEM = frozenset("government ministry minister office the of and for spokesman spokeswoman "
-                        "spokesperson officials official president agency company".split())
-
-
-def _stems(name: str | None) -> tuple[str, ...]:
-    """Word stems of a name that also find its adjectives ("Velmar" → "velma", finds "Velmari")."""
-    if not name:
-        return ()
-    return tuple(w.lower()[:5] for w in re.findall(r"[A-Za-z][\w'’-]{3,}", name) if w.lower() not in _NOT_A_STEM)
-
-
-def _names_any(text: str, stems: tuple[str, ...]) -> bool:
-    """Does ``text`` name the actor whose name gave ``stems``? A one-word name by its stem
-    ("Velmar" finds "Velmari"); a longer one by two of its words, so that "medicines" alone
-    does not name the "Association of Generic Medicine Producers".
-
-    >>> _names_any("Cough syrups are medicines", _stems("Union of Medicine Makers"))
-    False
-    >>> _names_any("the Velmari army attacked", _stems("Velmar"))
-    True
-    """
-    low = text.lower()
-    hits = sum(1 for stem in set(stems) if re.search(r"\b" + re.escape(stem), low))
-    return hits >= min(2, len(set(stems))) and hits > 0
-
-
-def _answered(denial: Claim, back: re.Match[str], before: Sequence[Claim],
-              spread: Sequence[int]) -> list[int]:
-    """What a denial that points back ("rejected the allegations", "denied that suggestion",
-    "rejected the accusations against the players") answers, among the claims before it in
-    its document (indices into ``before``): the nearest allegation -- someone else's
-    statement, or a hedged one, rather than the narrator's background -- preferring one that
-    shares a word with what follows the pointer ("the players"), then one that several
-    documents carry. A plural pointer ("the allegations") also answers the allegation
-    carried most widely before it.
-
-    >>> c = lambda t, s, **k: Claim(id=t, doc="d", text=t, start=s, end=s + 1, **k)
-    >>> before = [c("The players were paid to lose", 0, hedges=("allegedly",)),
-    ...           c("The club was founded in 1921", 5), c("We will interview players", 9, attributed_to="X")]
-    >>> denial = c("The union rejected the accusations against the players", 20, stance="denies")
-    >>> _answered(denial, _POINTS_BACK.search(denial.text), before, [3, 1, 1])
-    [0]
-    """
-    denier = (denial.attributed_to or denial.actor or "").lower()
-
-    def alleged(c: Claim) -> bool:
-        said_by = (c.attributed_to or "").lower()
-        return bool(c.hedges) or bool((c.attribution or said_by) and said_by != denier)
-
-    words = {w for w in re.findall(r"[a-z]{4,}", denial.text[back.end():].lower()) if w not in _OBJECT_STOP}
-    shares = [bool(words & set(re.findall(r"[a-z]{4,}", c.text.lower()))) for c in before]
-    best = max(range(len(before)), key=lambda k: (shares[k], alleged(before[k]), spread[k] > 1, before[k].end))
-    out = [best]
-    if back.group(0).endswith("s") and not shares[best]:
-        wide = [k for k in range(len(before)) if alleged(before[k]) and spread[k] > 1]
-        if wide:
-            out.append(max(wide, key=lambda k: (spread[k], before[k].end)))
-    return sorted(set(out))
-
-
-#: Words after a pointer that say nothing about what is denied.
-_OBJECT_STOP = frozenset("that this these those which were with from have been they their them "
-                         "about against made such said says".split())
-#: A denial whose object is only a pointer back to what was just reported.
-_POINTS_BACK = re.compile(r"\b(?:that|the|these|those|this|such)\s+(?:\w+\s+)?(?:claims?|suggestions?|"
-                          r"accusations?|allegations?|reports?|story|stories|assertions?|charges?|account)\b",
-                          re.I)
