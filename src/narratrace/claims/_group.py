@@ -13,7 +13,7 @@ import numpy as np
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
 from ._denials import denied_propositions, denies, link_denials
-from .text import content_id, norm_name
+from .text import content_id, name_keys, norm_name, same_actor
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
 #: one proposition even without the same action words. Measured on the 5 seed articles: the same
@@ -122,7 +122,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if sim >= same:
             return related
         spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
-        if spoke is not None and other is not None and spoke != other \
+        if spoke is not None and other is not None and not same_actor(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
             return None  # two speakers saying something alike are two claims until shown the same
         if sim >= related and names[i] & names[j] and actions[i] & actions[j]:
@@ -130,7 +130,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         # below near-paraphrase, a statement that something is not so never joins one that it is
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
-            if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and spoke == other) \
+            if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
+                                                                     and same_actor(spoke, other)) \
                     or frozenset((a.doc, b.doc)) in derived_pairs or len(rare[i] & rare[j]) >= 2:
                 return story
         return None
@@ -180,8 +181,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     family_of: dict[int, str] = {}
     for comp_root, comp in components.items():
         for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related,
-                                   lambda k: norm_name(w) if (w := speaker_of.get(claims[k].id)) else None,
-                                   lambda k: norm_name(o) if (o := outlet_of(claims[k].doc)) else None):
+                                   lambda k: speaker_of.get(claims[k].id),
+                                   outlet_of):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
@@ -216,6 +217,34 @@ class _Lazy(dict[int, set[str]]):
         return value
 
 
+class _Names:
+    """The speakers (or outlets) a cluster rests on, by the keys of :func:`name_keys`, so that
+    "Ms Okafor" meets "Adaeze Okafor"; merging and meeting cost the smaller set."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.full: set[str] = set()
+        self.single: set[str] = set()
+        self.surname: set[str] = set()
+        if name:
+            full, single, surname = name_keys(name)
+            self.full.add(full)
+            if single is not None:
+                self.single.add(single)
+            if surname is not None:
+                self.surname.add(surname)
+
+    def __bool__(self) -> bool:
+        return bool(self.full)
+
+    def meets(self, other: _Names) -> bool:
+        return bool(self.full & other.full or self.single & other.surname or other.single & self.surname)
+
+    def update(self, other: _Names) -> None:
+        self.full |= other.full
+        self.single |= other.single
+        self.surname |= other.surname
+
+
 def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
              related: float, speaker: Callable[[int], str | None] = lambda k: None,
              outlet: Callable[[int], str | None] = lambda k: None,
@@ -240,8 +269,8 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
     members: dict[int, list[int]] = {k: [k] for k in comp}
     sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
     # who each cluster rests on, and where it is published: kept per cluster, merged with it
-    said: dict[int, set[str]] = {k: {w} if (w := speaker(k)) is not None else set() for k in comp}
-    where: dict[int, set[str]] = {k: {o} if (o := outlet(k)) is not None else set() for k in comp}
+    said = {k: _Names(speaker(k)) for k in comp}
+    where = {k: _Names(outlet(k)) for k in comp}
     for _, i, j, need in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
@@ -249,8 +278,8 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
         cross = float(sums[ci] @ sums[cj]) / (len(members[ci]) * len(members[cj]))
         if cross < min(need, related):
             continue
-        if need < related and said[ci] and said[cj] and not said[ci] & said[cj] \
-                and not said[ci] & where[cj] and not said[cj] & where[ci]:
+        if need < related and said[ci] and said[cj] and not said[ci].meets(said[cj]) \
+                and not said[ci].meets(where[cj]) and not said[cj].meets(where[ci]):
             continue
         if len(members[ci]) < len(members[cj]):  # the smaller joins the larger
             ci, cj = cj, ci
@@ -258,8 +287,8 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
             cluster[k] = ci
         members[ci].extend(members.pop(cj))
         sums[ci] = sums[ci] + sums.pop(cj)
-        said[ci] |= said.pop(cj)
-        where[ci] |= where.pop(cj)
+        said[ci].update(said.pop(cj))
+        where[ci].update(where.pop(cj))
     out = []
     for head, idx in members.items():
         idx = sorted(idx)  # input order, whichever way the merges went

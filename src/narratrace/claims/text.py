@@ -90,6 +90,39 @@ def norm_name(text: str) -> str:
     return " ".join(out)
 
 
+#: Words before a person's name that are not part of it ("Ms Okafor", "Minister Okafor").
+_TITLES = frozenset("mr mrs ms miss dr prof professor sir dame minister president prime senator mayor "
+                    "governor general colonel captain commodore admiral chief judge justice".split())
+
+
+def name_keys(name: str) -> tuple[str, str | None, str | None]:
+    """Comparison keys of a speaker's name: its :func:`norm_name`; the one word it is, titles
+    off ("Ms Okafor" → "okafor"), if it is one word; a person's surname, if it is two or three
+    capitalised words with no organisation word ("Adaeze Okafor" → "okafor")."""
+    words = [w for w in name.replace("’", "'").split() if w.lower().strip(".") not in _TITLES]
+    single = norm_name(words[0]) if len(words) == 1 else None
+    surname = norm_name(words[-1]) if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) \
+        and not _ORGISH.search(name) else None
+    return norm_name(name), single, surname
+
+
+def same_actor(a: str, b: str) -> bool:
+    """Do two speaker names name one actor? Equal keys (:func:`norm_name`), or one is the
+    other's surname, alone or after a title ("Ms Okafor", "Okafor" and "Adaeze Okafor").
+
+    >>> same_actor("Adaeze Okafor", "Ms Okafor"), same_actor("Okafor", "Adaeze Okafor")
+    (True, True)
+    >>> same_actor("Adaeze Okafor", "Chidi Okafor"), same_actor("Okafor Holdings", "Okafor")
+    (False, False)
+    """
+    (ka, sa, la), (kb, sb, lb) = name_keys(a), name_keys(b)
+    return ka == kb or (sa is not None and sa == lb) or (sb is not None and sb == la)
+
+
+_ORGISH = re.compile(r"\b(?:Holdings|Group|Ltd|Inc|Company|Ministry|Government|Agency|Council|Service|Office|"
+                     r"Association|Federation|Union|Bank|Institute|University|Centre|Center|Authority)\b")
+
+
 def stem(word: str) -> str:
     """A crude prefix stem: good enough to match supply/supplied/suppliers across sentences."""
     w = word.lower()

@@ -218,8 +218,8 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             known = names.get(src.key)
             # one key, several names: the longest; an outlet's unnamed source says more than
             # the outlet's name alone
-            if known is None or len(src.name) > len(known.name) or (
-                    len(src.name) == len(known.name) and src.type == "anonymous"):
+            if known is None or (_proper(src.name), len(src.name)) > (_proper(known.name), len(known.name)) or (
+                    src.name != known.name and len(src.name) == len(known.name) and src.type == "anonymous"):
                 names[src.key] = src
             carrier_sources.setdefault(root, set()).add(src.key)
             prev = src
@@ -499,6 +499,16 @@ def _cited_name(doc: str, key: str, corpus: Corpus) -> str:
         if corpus.key(c.source, {"agency": "outlet"}.get(c.kind, c.kind)) == key:
             return c.source
     return key.split(":", 1)[-1]
+
+
+def _proper(name: str) -> bool:
+    """Is it a name ("Ellandor", "The Velmar Times") rather than a description ("the
+    government", "a senior official")?
+
+    >>> _proper("The Velmar Times"), _proper("The government")
+    (True, False)
+    """
+    return any(w[:1].isupper() for w in re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.I).split())
 
 
 def _reach(start: str, edges: Mapping[str, set[str]]) -> set[str]:
