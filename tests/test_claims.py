@@ -217,6 +217,10 @@ def test_two_speakers_stay_apart_at_the_story_bar_unless_one_outlet_relays_the_o
     assert {"1", "2"} not in families({"1": "Ivo Marek", "2": "Dana Roe"})
     # the Courier says it on the Ledger's word, and the Ledger on its own source's
     assert {"1", "2"} in families({"1": "a nurse at a clinic", "2": "The Ledger"})
+    # one person under a full name and under title and surname is one speaker; two people of
+    # one family name are two
+    assert {"1", "2"} in families({"1": "Ivo Marek", "2": "Mr Marek"})
+    assert {"1", "2"} not in families({"1": "Ivo Marek", "2": "Lena Marek"})
 
 
 def test_a_denial_naming_the_denied_clause_answers_it_and_not_the_deniers_own_words(monkeypatch):

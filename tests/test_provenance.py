@@ -254,3 +254,22 @@ def test_a_loop_of_rewrites_back_to_the_first_outlet_is_circular_with_one_origin
     assert set(fam.circular_loop) == {"The Vial", "The Bugle", "Circle Weekly"}
     assert "Circle Weekly («b2»)".replace("«b2»", "") not in fam.chain  # chain lines name documents
     assert any(step.startswith("The Vial") and "has it from Circle Weekly" in step for step in fam.chain)
+
+
+def test_a_denier_is_no_origin_unless_every_origin_denies_it():
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
+    attrs = [_said("a1", "a", "Ona Brisk", "person", 0, 50), _said("b1", "b", "Kestrel Security", "organisation", 0, 50),
+             _said("b2", "b", "Ona Brisk", "person", 60, 90)]
+    denial = Claim(id="9", doc="b", text="Ona Brisk denied it.", start=60, end=90, attribution="b2", stance="denies")
+
+    def traced(*claims: Claim) -> ClaimFamily:
+        fams = [_family(*claims), ClaimFamily(id="g", label="d", claims=("9",), docs=("b",), contradicts=("f",))]
+        return trace_origins(fams, claims=[*claims, denial], citations=[], reuse=[], documents={d.id: d for d in docs},
+                             attributions=attrs, registry=load_outlets(env={}))[0]
+
+    # Brisk's words and Kestrel's: Brisk, who denies it, is not where it comes from
+    fam = traced(_c("1", "a", 0, 50, "a1"), _c("2", "b", 0, 50, "b1"))
+    assert fam.origins == ("Kestrel Security",) and "Ona Brisk denies it: not an origin" in fam.chain
+    # only Brisk says it: a denial of her own words cannot be right, so she stays its origin
+    fam = traced(_c("1", "a", 0, 50, "a1"))
+    assert fam.origins == ("Ona Brisk",) and "Ona Brisk is also listed as denying it" in fam.chain

@@ -182,7 +182,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     for comp_root, comp in components.items():
         for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related,
                                    lambda k: speaker_of.get(claims[k].id),
-                                   outlet_of):
+                                   lambda k: outlet_of(claims[k].doc)):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
@@ -219,15 +219,18 @@ class _Lazy(dict[int, set[str]]):
 
 class _Names:
     """The speakers (or outlets) a cluster rests on, by the keys of :func:`name_keys`, so that
-    "Ms Okafor" meets "Adaeze Okafor"; merging and meeting cost the smaller set."""
+    "Ms Okafor" meets "Adaeze Okafor" (``surnames``; outlets meet by their whole name only);
+    merging and meeting cost the smaller set."""
 
-    def __init__(self, name: str | None = None) -> None:
+    def __init__(self, name: str | None = None, *, surnames: bool = True) -> None:
         self.full: set[str] = set()
         self.single: set[str] = set()
         self.surname: set[str] = set()
         if name:
             full, single, surname = name_keys(name)
             self.full.add(full)
+            if not surnames:
+                return
             if single is not None:
                 self.single.add(single)
             if surname is not None:
@@ -270,7 +273,7 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
     sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
     # who each cluster rests on, and where it is published: kept per cluster, merged with it
     said = {k: _Names(speaker(k)) for k in comp}
-    where = {k: _Names(outlet(k)) for k in comp}
+    where = {k: _Names(outlet(k), surnames=False) for k in comp}  # an outlet by its whole name
     for _, i, j, need in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:

@@ -216,10 +216,9 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                 how = "cites" if src.type != "anonymous" else "quotes an unnamed source, printed by"
                 chain.append(f"{corpus.label(root)} {how} {src.name}")
             known = names.get(src.key)
-            # one key, several names: the longest; an outlet's unnamed source says more than
-            # the outlet's name alone
-            if known is None or (_proper(src.name), len(src.name)) > (_proper(known.name), len(known.name)) or (
-                    src.name != known.name and len(src.name) == len(known.name) and src.type == "anonymous"):
+            # one key, several names: an outlet's unnamed source says more than the outlet's
+            # name alone; a name more than a description ("the government"); then the longest
+            if known is None or _shown_first(src) > _shown_first(known):
                 names[src.key] = src
             carrier_sources.setdefault(root, set()).add(src.key)
             prev = src
@@ -275,7 +274,13 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     # whoever denies the claim is not where it comes from (their rebuttal, retold beside it,
     # resembles it)
     deniers = {norm_name(d.actor) for d in denials}
-    for k in [k for k in origins if k in names and norm_name(names[k].name) in deniers]:
+    denying = [k for k in origins if k in names and norm_name(names[k].name) in deniers]
+    if denying and len(denying) == len(origins) and not loops:
+        # every origin also denies it: the denial answers something close to what they said,
+        # not their own words; they stay its origins
+        chain.extend(f"{names[k].name} is also listed as denying it" for k in denying)
+        denying = []
+    for k in denying:
         origins.remove(k)
         chain.append(f"{names[k].name} denies it: not an origin")
     if not origins and loops:  # a pure loop: its earliest member stands for it
@@ -499,6 +504,10 @@ def _cited_name(doc: str, key: str, corpus: Corpus) -> str:
         if corpus.key(c.source, {"agency": "outlet"}.get(c.kind, c.kind)) == key:
             return c.source
     return key.split(":", 1)[-1]
+
+
+def _shown_first(src: Source) -> tuple[bool, bool, int]:
+    return src.type == "anonymous", _proper(src.name), len(src.name)
 
 
 def _proper(name: str) -> bool:
