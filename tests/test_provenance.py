@@ -273,3 +273,15 @@ def test_a_denier_is_no_origin_unless_every_origin_denies_it():
     # only Brisk says it: a denial of her own words cannot be right, so she stays its origin
     fam = traced(_c("1", "a", 0, 50, "a1"))
     assert fam.origins == ("Ona Brisk",) and "Ona Brisk is also listed as denying it" in fam.chain
+
+
+def test_a_statement_inside_a_statement_shows_who_relays_it_and_rests_on_the_inner_speaker():
+    # "Ona Brisk said the Kesh ministry had admitted its role": Brisk relays the ministry's words
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
+    attrs = [_said("a1", "a", "Ona Brisk", "person", 0, 60),
+             _said("a2", "a", "Kesh Ministry of Defence", "organisation", 20, 60, outer="a1"),
+             _said("b1", "b", "Kesh Ministry of Defence", "organisation", 0, 50)]
+    fam = _traced([_c("1", "a", 25, 60, "a1"), _c("2", "b", 0, 50, "b1")], docs, attrs)
+    assert fam.origins == ("Kesh Ministry of Defence",) and fam.independent_origins == 1
+    assert any(step.endswith("cites Ona Brisk") for step in fam.chain)
+    assert "Ona Brisk itself cites Kesh Ministry of Defence" in fam.chain

@@ -325,13 +325,20 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
         return (cited, []) if cited else (Source("", "", "narrator"), [])
     # A report inside the report ("According to the federation, the company reported ..."):
     # the words are the inner speaker's, the outer one relays them.
+    relays: list[Source] = []
     for inner in corpus.nested.get(attr.id, ()):
         covered = min(claim.end, inner.end) - max(claim.start, inner.start)
         if covered >= 0.5 * max(1, inner.end - inner.start) and inner.speaker.actor is not None:
+            # the outer speaker relays the inner one: the chain shows both, the inner is the
+            # origin ("Ana Vole said the ministry had admitted ...")
+            outer = _speaker(attr, root, corpus)
             attr = inner
+            if outer.type not in ("narrator", "anonymous") and outer.key:
+                inner_src = _speaker(inner, root, corpus)
+                if inner_src.key and inner_src.key != outer.key:
+                    return outer, [inner_src]
             break
     src = _speaker(attr, root, corpus)
-    relays: list[Source] = []
     # Words inside the quote that cite someone else ("As the press has revealed, and in
     # particular the paper P, ..."): the speaker relays them.
     own = corpus.outlet(root).key
