@@ -97,3 +97,28 @@ def test_a_named_clause_answers_an_allegation_of_its_act_not_background_on_its_t
     vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0.3, 0.3, 1)]
     clause = {2: _vec(1, 0.9, 0.25)}  # 0.72 from the background, 0.65 from the allegation
     assert _link(claims, vectors, stories=[("a", "b")], denied=clause) == {"b0": {"a1"}}
+
+
+def test_a_rebuttal_answers_the_allegation_it_quotes():
+    claims = _claims("a", ('Dornia called the blockade "an act of open piracy", its minister said.',
+                           {"attributed_to": "Ilse Maran"}),
+                     ("The blockade has kept 40 freighters in port since Monday.", {"attributed_to": "Ilse Maran"}))
+    claims += _claims("b", ('The description of the blockade as "an act of open piracy" was irresponsible, '
+                            "the ministry said.", {"attributed_to": "Velmar Foreign Ministry"}),
+                      ('The ministry called the report "pure theatre".', {"attributed_to": "Velmar Foreign Ministry"}))
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0.2, 0.3, 1), _vec(0, 0, 0, 1)]
+    # the quotation, not the topic: the freighters are not answered
+    assert _link(claims, vectors, stories=[("a", "b")]) == {"b0": {"a0"}}
+
+
+def test_a_disputed_figure_answers_the_allegations_stating_it_on_the_same_matter():
+    """The statement of the accused side has no story link to the report it disputes; the
+    figure and two rare words of the matter find it. The same figure on another matter does not."""
+    claims = _claims("a", ("Bread prices at the Halvik bakeries reportedly rose by 45 percent within a month.",
+                           {"hedges": ("reportedly",)}),)
+    claims += _claims("b", ("The figure of 45 percent quoted in some media is misleading.", {}),
+                      ("The guild represents the 40 Halvik bakeries, which bake most of the bread sold.", {}))
+    claims += _claims("c", ("Turnout reportedly reached 45 percent in the northern districts.",
+                            {"hedges": ("reportedly",)}),)
+    vectors = [_vec(1, 0, 0), _vec(0.1, 0.1, 1), _vec(0, 1, 0), _vec(0, 0, 0, 1)]
+    assert _link(claims, vectors) == {"b0": {"a0"}}

@@ -104,6 +104,11 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         said = speaker(o)
         return bool(who) and said is not None and (said == who or norm_name(said) == norm_name(who or ""))
 
+    def answerable(d: int, o: int) -> bool:
+        """Can ``d`` answer ``o``: an assertion, not in its family, not the denier's own?"""
+        return claims[o].stance != "denies" and not denies(claims[o]) and family_of[o] != family_of[d] \
+            and not own(d, o)
+
     def alleged(o: int) -> bool:
         """Is ``o`` an allegation rather than the narrator's background: hedged, someone's
         statement, or carried by several documents?"""
@@ -145,14 +150,27 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             doc_stems.setdefault(c.doc, set()).update(_word_stems(c.text))
         df = Counter(w for ws in doc_stems.values() for w in ws)
         few = max(3, int(RARE_SHARE * len(doc_stems)))
+        rare_of = {doc: {w for w in ws if df[w] <= few} for doc, ws in doc_stems.items()}
+        # claims by the figures they state ("60 percent"), for figures few documents state
+        stating: dict[str, list[int]] = {}
+        for k, c in enumerate(claims):
+            for figure in _figures(c.text):
+                stating.setdefault(figure, []).append(k)
+        figure_docs = {figure: len({claims[o].doc for o in ks}) for figure, ks in stating.items()}
         # "rejected claims that the ferry struck the pier": what is denied is the clause
         # after "claims that"; it is compared with the allegations, not the whole sentence
         for d, claim in enumerate(claims):
             if not denies(claim):
                 continue
             pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
-                    if claims[o].stance != "denies" and not denies(claims[o]) and family_of[o] != family_of[d]
-                    and not own(d, o)]
+                    if answerable(d, o)]
+            # the figure it disputes ("the figure of 60 percent is misleading"), wherever an
+            # allegation states it in a document on the same matter (two rare words shared):
+            # an outlet disputing a figure seldom names, or is linked to, who published it
+            for figure in _figures(claim.text):
+                for o in stating.get(figure, ()) if figure_docs[figure] <= few else ():
+                    if answerable(d, o) and alleged(o) and len(rare_of[claims[o].doc] & rare_of[claim.doc]) >= 2:
+                        candidate(d, o, said=True)
             if not pool:
                 continue
             if (back := _POINTS_BACK.search(claim.text)) is not None:
@@ -193,6 +211,12 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                     o = pool[max(fit, key=lambda k: (len(shared[k]), spread[family_of[pool[k]]], sims[k]))]
                     candidate(d, o, said=True)
                     answered.add(family_of[o])
+            # the allegation it quotes ("the description of the sinking as 'a deliberate act'
+            # was irresponsible")
+            for quoted in _quoted(claim.text):
+                for o in pool:
+                    if quoted in _plain(claims[o].text) and alleged(o):
+                        candidate(d, o, said=True)
             # a reply follows what it answers: the nearest allegation before it in its document
             # that shares a word with it, not the denier's name ("the cracks go back to bad
             # concrete. The builder says its concrete passed every test"); a word of the story
@@ -206,7 +230,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 if words & _word_stems(claims[pool[k]].text) and alleged(pool[k]):
                     candidate(d, pool[k], said=True)
                     break
-            wide = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
+            wide = [k for k in (range(len(pool)) if d in sure else named)
+                    if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
             if wide:
                 o = pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))]
                 candidate(d, o)
@@ -256,6 +281,42 @@ _SCOPE_STOP = frozenset("that this these those with from have been being they th
                         "comment reason basis proof single piece part longer other more only ever "
                         "anyone anything anybody anywhere doubt further would could should will shall "
                         "accept aware know knew true directly indirectly".split())
+
+
+#: A figure with its unit: "60 percent", "12%", "4,000 tonnes".
+_FIGURE = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per ?cent|[a-z]{3,})", re.I)
+
+
+def _figures(text: str) -> set[str]:
+    """The figures ``text`` states, with their units, in one form.
+
+    >>> sorted(_figures("Fares rose 12% (12 percent) and 4,000 tonnes were lost on 3 May 2024."))
+    ['12 percent', '4,000 tonnes']
+    """
+    return {f"{n} {'percent' if u.lower() in ('%', 'per cent', 'percent') else u.lower()}"
+            for n, u in _FIGURE.findall(text) if not _YEAR.fullmatch(n) and u.lower()[:3] not in _MONTHS}
+
+
+#: Dates are not figures: a year, or a day before its month.
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
+
+
+def _plain(text: str) -> str:
+    """Lower case, words only: how a quotation is found again in another text."""
+    return " ".join(re.findall(r"[\w'’-]+", text.lower()))
+
+
+def _quoted(text: str) -> list[str]:
+    """The quotations of three words or more in ``text``, in :func:`_plain` form.
+
+    >>> _quoted('They called the raid "an act of piracy" and "lies".')
+    ['an act of piracy']
+    """
+    return [q for m in _QUOTED.finditer(text) if len((q := _plain(m.group(1))).split()) >= 3]
 
 
 def _word_stems(text: str) -> set[str]:
