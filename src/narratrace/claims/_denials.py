@@ -85,13 +85,15 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     A denial often says itself what it answers, in words a sentence vector misses (a negation
     moves a sentence far from its affirmation): the clause it names ("claims that P", compared
     with the allegations of the act P names when P names one); the allegation using the word a
-    negation bears on ("there has been no recall": the report that the batch was recalled); or,
+    negation bears on ("there has been no recall": the report that the batch was recalled); the
+    allegation it quotes; the figure it disputes ("the figure of 60 percent is misleading"),
+    stated in any document on the same matter (two rare words shared), story link or not; or,
     for a reply that negates nothing ("its concrete passed every test"), the nearest allegation
     before it in its document sharing a word with it. When it says so, it answers those and the
     most widely carried allegation like it nearby, not what merely resembles it.
 
-    The nearby search reads one document and its story neighbours per denial: linear in the
-    corpus.
+    The nearby search reads one document and its story neighbours per denial, and the figure
+    search the claims stating a figure few documents state: linear in the corpus.
     """
     spread = {f.id: len(f.docs) for f in families}
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier

@@ -54,7 +54,7 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not
                       r"there (?:is|are|was|were|has been|have been|had been) no|"
                       r"no (?:[\w,]+\s+){0,6}?(?:were|was|has been|have been|had been) ever|"
                       r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis)|invent(?:ed|ion)|"
-                      r"lies?|untrue|misleading|groundless|"
+                      r"lies?|untrue|groundless|"
                       # a main verb negated: "does not carry out attacks", "did not touch"
                       r"(?:does|do|did|has|have|had|is|are|was|were)\s+not|(?:does|do|did|has|have|is|are|was|were)n[’']t)\b", _I)
 
