@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
@@ -33,8 +34,10 @@ def denies(claim: Claim) -> bool:
     happened."""
     if claim.stance == "denies" or lex.DENIAL.search(claim.text):
         return True
-    # someone's statement that it is not so; a narrator's negation is usually plain fact
-    return bool((claim.attribution or claim.attributed_to) and lex.NEGATION.search(claim.text))
+    # someone's statement that it is not so, or a rebuttal ("passed every test"); a
+    # narrator's negation is usually plain fact
+    return bool((claim.attribution or claim.attributed_to)
+                and (lex.NEGATION.search(claim.text) or lex.REBUTTAL.search(claim.text)))
 
 
 def denied_propositions(claims: Sequence[Claim],
@@ -77,11 +80,25 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     ``DENIES`` (among those sharing a name when any does) and the most similar allegation
     several documents carry. A denial that only points back ("rejected the claim", "denied that
     suggestion") answers the assertion just before it. Who denies is usually who is accused:
-    when some candidates name the denier, the denial answers those only. The nearby search reads
-    one document and its story neighbours per denial: linear in the corpus.
+    when some candidates name the denier, the denial answers those only.
+
+    A denial often says itself what it answers, in words a sentence vector misses (a negation
+    moves a sentence far from its affirmation): the clause it names ("claims that P", compared
+    with the allegations of the act P names when P names one); the allegation using the word a
+    negation bears on ("there has been no recall": the report that the batch was recalled); the
+    allegation it quotes; the figure it disputes ("the figure of 60 percent is misleading"),
+    stated in any document on the same matter (two rare words shared), story link or not; or,
+    for a reply that negates nothing ("its concrete passed every test"), the nearest allegation
+    before it in its document sharing a word with it. When it says so, it answers those and the
+    most widely carried allegation like it nearby, not what merely resembles it.
+
+    The nearby search reads one document and its story neighbours per denial, and the figure
+    search the claims stating a figure few documents state: linear in the corpus.
     """
     spread = {f.id: len(f.docs) for f in families}
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
+    sure: dict[int, set[str]] = {}  # denial → the families it says itself it answers
+    widest: dict[int, str] = {}  # denial → the most widely carried allegation like it nearby
 
     def own(d: int, o: int) -> bool:
         """Is ``o`` the denier's own words (said by them, or published by them)?"""
@@ -89,11 +106,26 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         said = speaker(o)
         return bool(who) and said is not None and (said == who or norm_name(said) == norm_name(who or ""))
 
-    def candidate(d: int, o: int) -> None:
+    def answerable(d: int, o: int) -> bool:
+        """Can ``d`` answer ``o``: an assertion, not in its family, not the denier's own?"""
+        return claims[o].stance != "denies" and not denies(claims[o]) and family_of[o] != family_of[d] \
+            and not own(d, o)
+
+    def alleged(o: int) -> bool:
+        """Is ``o`` an allegation rather than the narrator's background: hedged, someone's
+        statement, or carried by several documents?"""
+        said = claims[o].attributed_to or claims[o].attribution
+        return bool(claims[o].hedges) or bool(said) or spread[family_of[o]] > 1
+
+    def candidate(d: int, o: int, said: bool = False) -> None:
+        """``o`` may be what ``d`` answers; ``said`` when the denial says so itself (the
+        clause it names, the words it negates, the allegation it replies to)."""
         if own(d, o):
             return
         stems = _stems(claims[d].attributed_to or claims[d].actor)
         fam = family_of[o]
+        if said:
+            sure.setdefault(d, set()).add(fam)
         hit = bool(stems) and _names_any(claims[o].text, stems)
         here = found.setdefault(d, {})
         here[fam] = here.get(fam, False) or hit
@@ -115,14 +147,32 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
             near_docs.setdefault(a, set()).add(b)
             near_docs.setdefault(b, set()).add(a)
+        doc_stems: dict[str, set[str]] = {}
+        for c in claims:
+            doc_stems.setdefault(c.doc, set()).update(_word_stems(c.text))
+        df = Counter(w for ws in doc_stems.values() for w in ws)
+        few = max(3, int(RARE_SHARE * len(doc_stems)))
+        rare_of = {doc: {w for w in ws if df[w] <= few} for doc, ws in doc_stems.items()}
+        # claims by the figures they state ("60 percent"), for figures few documents state
+        stating: dict[str, list[int]] = {}
+        for k, c in enumerate(claims):
+            for figure in _figures(c.text):
+                stating.setdefault(figure, []).append(k)
+        figure_docs = {figure: len({claims[o].doc for o in ks}) for figure, ks in stating.items()}
         # "rejected claims that the ferry struck the pier": what is denied is the clause
         # after "claims that"; it is compared with the allegations, not the whole sentence
         for d, claim in enumerate(claims):
             if not denies(claim):
                 continue
             pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
-                    if claims[o].stance != "denies" and not denies(claims[o]) and family_of[o] != family_of[d]
-                    and not own(d, o)]
+                    if answerable(d, o)]
+            # the figure it disputes ("the figure of 60 percent is misleading"), wherever an
+            # allegation states it in a document on the same matter (two rare words shared):
+            # an outlet disputing a figure seldom names, or is linked to, who published it
+            for figure in _figures(claim.text):
+                for o in stating.get(figure, ()) if figure_docs[figure] <= few else ():
+                    if answerable(d, o) and alleged(o) and len(rare_of[claims[o].doc] & rare_of[claim.doc]) >= 2:
+                        candidate(d, o, said=True)
             if not pool:
                 continue
             if (back := _POINTS_BACK.search(claim.text)) is not None:
@@ -144,12 +194,50 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                     candidate(d, pool[best])
             if denied and d in denied:  # the clause it names, wherever in the story it is asserted
                 said = exact[pool] @ denied[d]
-                top = float(said.max())
-                for hit in np.flatnonzero(said >= max(DENIED_CLAUSE, top - CLAUSE_TIE)).tolist():
-                    candidate(d, pool[hit])
-            wide = [k for k in named if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
+                # an allegation of the act the clause names ("coordinated the prices") over
+                # background that merely shares its topic ("syrups are among the medicines ...")
+                acts = _acts(lex.denied_clause(claim.text) or "")
+                alike = [k for k in range(len(pool)) if acts & _acts(claims[pool[k]].text)] if acts else []
+                among = np.asarray(alike or range(len(pool)))
+                top = float(said[among].max())
+                for hit in among[said[among] >= max(DENIED_CLAUSE, top - CLAUSE_TIE)].tolist():
+                    candidate(d, pool[hit], said=True)
+            # "there has been no recall": the allegation that uses the words the denial negates
+            # ("no contamination and no recall": two negations, two allegations answered)
+            answered: set[str] = set()
+            for head, *rest in _negated(claim.text):
+                shared = [{head, *rest} & _word_stems(claims[o].text) for o in pool]
+                fit = [k for k in range(len(pool)) if head in shared[k] and df[head] <= few
+                       and alleged(pool[k]) and family_of[pool[k]] not in answered]
+                if fit:
+                    o = pool[max(fit, key=lambda k: (len(shared[k]), spread[family_of[pool[k]]], sims[k]))]
+                    candidate(d, o, said=True)
+                    answered.add(family_of[o])
+            # the allegation it quotes ("the description of the sinking as 'a deliberate act'
+            # was irresponsible")
+            for quoted in _quoted(claim.text):
+                for o in pool:
+                    if quoted in _plain(claims[o].text) and alleged(o):
+                        candidate(d, o, said=True)
+            # a reply follows what it answers: the nearest allegation before it in its document
+            # that shares a word with it, not the denier's name ("the cracks go back to bad
+            # concrete. The builder says its concrete passed every test"); a word of the story
+            # counts, as long as at most half the corpus uses it
+            named_by = _stems(claim.attributed_to or claim.actor)
+            words = {w for w in _word_stems(claim.text) - _SCOPE_STOP
+                     if df[w] <= max(few, len(doc_stems) // 2) and not w.startswith(named_by)}
+            before = sorted((k for k, o in enumerate(pool) if claims[o].doc == claim.doc
+                             and claims[o].end <= claim.start), key=lambda k: -claims[pool[k]].end)
+            for k in before[:REPLY_REACH] if d not in sure else ():
+                if words & _word_stems(claims[pool[k]].text) and alleged(pool[k]):
+                    candidate(d, pool[k], said=True)
+                    break
+            wide = [k for k in (range(len(pool)) if d in sure else named)
+                    if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
             if wide:
-                candidate(d, pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))])
+                o = pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))]
+                candidate(d, o)
+                widest[d] = family_of[o]
     targets: dict[str, set[str]] = {}
     for d, fams in found.items():
         # An organisation or a country that denies is usually the accused one: among the
@@ -157,7 +245,9 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         # organisation answers.)
         denier = claims[d].attributed_to or claims[d].actor or ""
         chosen = list(fams)
-        if not _PERSON_NAME.fullmatch(denier.strip()):
+        if d in sure:  # what the denial says it answers, over what merely resembles it
+            chosen = sorted(sure[d] | ({widest[d]} if d in widest else set()))
+        elif not _PERSON_NAME.fullmatch(denier.strip()):
             chosen = [f for f, hit in fams.items() if hit] or chosen
         targets.setdefault(family_of[d], set()).update(chosen)
     out = []
@@ -174,6 +264,90 @@ _PERSON_NAME = re.compile(r"(?!.*\b(?:Government|Ministry|Agency|Company|Associa
                           r"Centre|Center|Police|Army|Coast Guard)\b)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
 _NOT_A_STEM = frozenset("government ministry minister office the of and for spokesman spokeswoman "
                         "spokesperson officials official president agency company".split())
+
+
+#: A reply answers one of this many claims just before it in its document.
+REPLY_REACH = 3
+#: A word is rare when at most this share of the documents use it (at least 3): the words of
+#: one matter, not of the news in general.
+RARE_SHARE = 0.15
+#: What a negation or a denial verb bears on: the words after it ("no recall of the batch",
+#: "denied any contact between the vessels", "did not touch that vessel").
+_SCOPE = re.compile(r"\b(?:no|not|never|nothing|none|nor|without|den(?:y|ies|ied|ying)|"
+                    r"reject(?:s|ed|ing)?|refut(?:e|es|ed|ing))\b"
+                    # up to four words, to the end of the clause or the next "and", "or", "no"
+                    r"((?:\s+(?!(?:and|but|or|no|not|nor|never)\b)[\w'’-]+){1,4})", re.I)
+#: Words in a negation's scope that do not say what is denied.
+_SCOPE_STOP = frozenset("that this these those with from have been being they their them there about "
+                        "against made such said says what where when which whom evidence information "
+                        "comment reason basis proof single piece part longer other more only ever "
+                        "anyone anything anybody anywhere doubt further would could should will shall "
+                        "accept aware know knew true directly indirectly".split())
+
+
+#: A figure with its unit: "60 percent", "12%", "4,000 tonnes".
+_FIGURE = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per ?cent|[a-z]{3,})", re.I)
+
+
+def _figures(text: str) -> set[str]:
+    """The figures ``text`` states, with their units, in one form.
+
+    >>> sorted(_figures("Fares rose 12% (12 percent) and 4,000 tonnes were lost on 3 May 2024."))
+    ['12 percent', '4,000 tonnes']
+    """
+    return {f"{n} {'percent' if u.lower() in ('%', 'per cent', 'percent') else u.lower()}"
+            for n, u in _FIGURE.findall(text) if not _YEAR.fullmatch(n) and u.lower()[:3] not in _MONTHS}
+
+
+#: Dates are not figures: a year, or a day before its month.
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
+
+
+def _plain(text: str) -> str:
+    """Lower case, words only: how a quotation is found again in another text."""
+    return " ".join(re.findall(r"[\w'’-]+", text.lower()))
+
+
+def _quoted(text: str) -> list[str]:
+    """The quotations of three words or more in ``text``, in :func:`_plain` form.
+
+    >>> _quoted('They called the raid "an act of piracy" and "lies".')
+    ['an act of piracy']
+    """
+    return [q for m in _QUOTED.finditer(text) if len((q := _plain(m.group(1))).split()) >= 3]
+
+
+def _word_stems(text: str) -> set[str]:
+    """Crude stems (six letters) of a text's words of four letters or more: "recalled" and
+    "recall", "contamination" and "contaminated" meet."""
+    return {w.lower()[:6] for w in re.findall(r"[A-Za-z][\w'’-]{3,}", text)}
+
+
+def _negated(text: str) -> list[list[str]]:
+    """The stems each negation or denial verb of ``text`` bears on, the head first.
+
+    >>> _negated("There has been no recall of the batch and it did not touch the pier")
+    [['recall', 'batch'], ['touch', 'pier']]
+    >>> _negated("no contamination and no recall, the agency said")
+    [['contam'], ['recall']]
+    """
+    out = []
+    for m in _SCOPE.finditer(text):
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]{3,}", m.group(1)) if w.lower() not in _SCOPE_STOP]
+        stems = list(dict.fromkeys(w.lower()[:6] for w in words))
+        if stems:
+            out.append(stems)
+    return out
+
+
+def _acts(text: str) -> set[str]:
+    """The actions a text names (:data:`~narratrace.claims.lexicon.ACTIONS`), bar the speech act
+    "accuse", which an allegation and its denial both carry."""
+    return {name for name, rx in lex.ACTIONS if name != "accuse" and rx.search(text)}
 
 
 def _stems(name: str | None) -> tuple[str, ...]:

@@ -37,15 +37,24 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, _
 CHECKWORTHY_ACTIONS = frozenset(a for a, _ in ACTIONS) - {"use"}
 
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|refut\w*|dismiss\w*|debunk\w*|"
-                    r"baseless|unfounded|fabricat\w*|false(?:ly)?|never|no (?:\w+ ){0,3}(?:were|was) ever)\b", _I)
+                    r"baseless|unfounded|fabricat\w*|false(?:ly)?|never|no (?:\w+ ){0,3}(?:were|was) ever|"
+                    # "does not accept that P", "the figure ... is misleading"
+                    r"(?:not|never) accept\w* that|misleading)\b", _I)
+
+#: What someone says to rebut an allegation without denying it in so many words: a judgement
+#: on it ("irresponsible", "absurd") or compliance claimed ("passed every test", "met all the
+#: standards"). Only someone's statement is read so; a narrator's is plain description.
+REBUTTAL = re.compile(r"\b(?:irresponsible|absurd|nonsense|ridiculous|preposterous|slander\w*|smear\w*|"
+                      r"(?:passed|met|meets|complied with|compl(?:y|ies) with)\s+(?:all|every)\b)", _I)
 
 #: A statement that something did not happen or is not so ("no evidence", "had nothing to do
 #: with", "never came closer"): with a name shared with an assertion, it answers it.
 NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not (?:true|involved|responsible|accept\w*)|never|"
                       r"no such|did not (?:happen|occur|take place|touch)|"
+                      r"there (?:is|are|was|were|has been|have been|had been) no|"
                       r"no (?:[\w,]+\s+){0,6}?(?:were|was|has been|have been|had been) ever|"
                       r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis)|invent(?:ed|ion)|"
-                      r"lies?|untrue|misleading|groundless|"
+                      r"lies?|untrue|groundless|"
                       # a main verb negated: "does not carry out attacks", "did not touch"
                       r"(?:does|do|did|has|have|had|is|are|was|were)\s+not|(?:does|do|did|has|have|is|are|was|were)n[’']t)\b", _I)
 

@@ -1,0 +1,124 @@
+"""Denials and rebuttals: which assertion families a denial answers (no models; invented texts)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from narratrace.claims._denials import denies, link_denials
+from narratrace.types import Claim, ClaimFamily
+
+
+def _vec(*xs: float) -> np.ndarray:
+    v = np.array(xs + (0.0,) * (4 - len(xs)), dtype=np.float64)
+    return v / np.linalg.norm(v)
+
+
+def _claims(doc: str, *sentences: tuple[str, dict]) -> list[Claim]:
+    """Claims of one document, one per sentence, in reading order (offsets as in the text)."""
+    out, at = [], 0
+    for text, fields in sentences:
+        out.append(Claim(id=f"{doc}{len(out)}", doc=doc, text=text, start=at, end=at + len(text), **fields))
+        at += len(text) + 1
+    return out
+
+
+def _link(claims: Sequence[Claim], vectors: Sequence[np.ndarray], *, stories: Sequence[tuple[str, str]] = (),
+          speakers: Mapping[str, str] | None = None,
+          denied: Mapping[int, np.ndarray] | None = None) -> dict[str, set[str]]:
+    """What each claim's family contradicts, as claim ids (every claim its own family)."""
+    families = [ClaimFamily(id=f"f{c.id}", label=c.text, claims=(c.id,), docs=(c.doc,)) for c in claims]
+    family_of = {k: f"f{c.id}" for k, c in enumerate(claims)}
+    said = speakers or {}
+    out = link_denials(families, claims, family_of, [], {k: set() for k in range(len(claims))}, 0.62,
+                       {frozenset(p) for p in stories}, np.asarray(vectors),
+                       speaker=lambda k: said.get(claims[k].id), denied=denied or {})
+    return {f.claims[0]: {t[1:] for t in f.contradicts} for f in out if f.contradicts}
+
+
+def test_statements_that_contest_without_a_denial_verb_are_denials():
+    assert denies(Claim(id="1", doc="d", text="Harlow Grid does not accept that its cable caused the blaze.",
+                        start=0, end=60))
+    assert denies(Claim(id="1", doc="d", text="The figure of 70 percent quoted online is misleading.",
+                        start=0, end=50))
+    assert denies(Claim(id="1", doc="d", text="the batch passed every test the inspectors required",
+                        start=0, end=50, attributed_to="Orlen Foods"))
+    # negatives: an admission; a compliance formula in the narrator's own voice; plain figures
+    assert not denies(Claim(id="1", doc="d", text="Harlow Grid accepted that its cable caused the blaze.",
+                            start=0, end=50))
+    assert not denies(Claim(id="1", doc="d", text="The batch passed every test the inspectors required.",
+                            start=0, end=50))
+    assert not denies(Claim(id="1", doc="d", text="There has been no rain in the valley since May.",
+                            start=0, end=50))
+
+
+def test_a_denial_answers_the_allegation_that_uses_the_words_it_negates():
+    """"No recall": the denial and the report that the batch was recalled share little else,
+    and their vectors are far apart (a negation moves a sentence embedding a long way)."""
+    alleging = _claims("a", ("The inhaler maker has reportedly recalled the batch from pharmacies.",
+                             {"hedges": ("reportedly",)}),
+                       ("Pharmacies in Dorn sell the inhaler to about 9,000 patients.", {}))
+    denying = _claims("b", ("There has been no recall of the inhaler batch, the regulator said.",
+                            {"attributed_to": "Tessa Varn"}),
+                      ("The regulator has never published its inspection schedule.", {"attributed_to": "Tessa Varn"}))
+    # cosines: the denial 0.3 from the allegation, 0.35 from the background sentence
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0.3, 0.35, 0.89), _vec(0, 0, 0, 1)]
+    got = _link(alleging + denying, vectors, stories=[("a", "b")])
+    assert got == {"b0": {"a0"}}  # the schedule was never alleged: its denial answers nothing
+    # the same denial beside documents of another story answers nothing
+    assert _link(alleging + denying, vectors) == {}
+
+
+def test_a_rebuttal_answers_the_allegation_just_before_it_that_shares_a_word():
+    claims = _claims("a", ("The county engineer says the girders are cracking because of faulty steel.",
+                           {"attributed_to": "Oren Pask"}),
+                     ("The bridge opened in 2011 and carries 20,000 cars a day.", {}),
+                     ("Korvan Works says its steel passed every test the inspectors required.",
+                      {"attributed_to": "Korvan Works"}),
+                     ("The engineer will report to the council on the steel in June.", {"attributed_to": "Oren Pask"}))
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0.25, 0.2, 1), _vec(0.2, 0, 0, 1)]
+    assert _link(claims, vectors) == {"a2": {"a0"}}
+    # negative: the narrator saying the same of the steel rebuts nothing
+    plain = [claims[0], claims[1], Claim(id="a2", doc="a", text="The steel passed every test the inspectors required.",
+                                        start=claims[2].start, end=claims[2].end), claims[3]]
+    assert _link(plain, vectors) == {}
+
+
+def test_a_named_clause_answers_an_allegation_of_its_act_not_background_on_its_topic():
+    """"Rejects any suggestion that its members coordinated the prices of cough syrups": the closest
+    sentence to that clause is background on cough syrups; the allegation of coordinated prices,
+    a little further, is what is denied."""
+    claims = _claims("a", ("Cough syrups are among the medicines that parents of small children buy most.", {}),
+                     ("The watchdog suspects that the firms coordinated the prices of cough syrups in 2023.",
+                      {"hedges": ("suspects",), "attributed_to": "the watchdog"}))
+    claims += _claims("b", ("The union rejects any suggestion that its members coordinated the prices of cough syrups.",
+                            {"stance": "denies", "attributed_to": "Union of Syrup Makers"}),)
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0.3, 0.3, 1)]
+    clause = {2: _vec(1, 0.9, 0.25)}  # 0.72 from the background, 0.65 from the allegation
+    assert _link(claims, vectors, stories=[("a", "b")], denied=clause) == {"b0": {"a1"}}
+
+
+def test_a_rebuttal_answers_the_allegation_it_quotes():
+    claims = _claims("a", ('Dornia called the blockade "an act of open piracy", its minister said.',
+                           {"attributed_to": "Ilse Maran"}),
+                     ("The blockade has kept 40 freighters in port since Monday.", {"attributed_to": "Ilse Maran"}))
+    claims += _claims("b", ('The description of the blockade as "an act of open piracy" was irresponsible, '
+                            "the ministry said.", {"attributed_to": "Velmar Foreign Ministry"}),
+                      ('The ministry called the report "pure theatre".', {"attributed_to": "Velmar Foreign Ministry"}))
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0.2, 0.3, 1), _vec(0, 0, 0, 1)]
+    # the quotation, not the topic: the freighters are not answered
+    assert _link(claims, vectors, stories=[("a", "b")]) == {"b0": {"a0"}}
+
+
+def test_a_disputed_figure_answers_the_allegations_stating_it_on_the_same_matter():
+    """The statement of the accused side has no story link to the report it disputes; the
+    figure and two rare words of the matter find it. The same figure on another matter does not."""
+    claims = _claims("a", ("Bread prices at the Halvik bakeries reportedly rose by 45 percent within a month.",
+                           {"hedges": ("reportedly",)}),)
+    claims += _claims("b", ("The figure of 45 percent quoted in some media is misleading.", {}),
+                      ("The guild represents the 40 Halvik bakeries, which bake most of the bread sold.", {}))
+    claims += _claims("c", ("Turnout reportedly reached 45 percent in the northern districts.",
+                            {"hedges": ("reportedly",)}),)
+    vectors = [_vec(1, 0, 0), _vec(0.1, 0.1, 1), _vec(0, 1, 0), _vec(0, 0, 0, 1)]
+    assert _link(claims, vectors) == {"b0": {"a0"}}
