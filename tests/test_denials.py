@@ -122,3 +122,22 @@ def test_a_disputed_figure_answers_the_allegations_stating_it_on_the_same_matter
                             {"hedges": ("reportedly",)}),)
     vectors = [_vec(1, 0, 0), _vec(0.1, 0.1, 1), _vec(0, 1, 0), _vec(0, 0, 0, 1)]
     assert _link(claims, vectors) == {"b0": {"a0"}}
+
+
+def test_a_contrast_is_not_a_denial_and_a_negated_statement_is_read_positively_with_its_speaker(monkeypatch):
+    import narratrace.claims._denials as denials
+    from narratrace import nlp
+
+    contrast = Claim(id="c", doc="a", text="the rivalry is not confined to the north but reaches every port",
+                     start=0, end=60, attributed_to="Ana Vole")
+    negated = Claim(id="n", doc="a", text="no rifles were ever sent to the hill clans", start=0, end=45,
+                    attributed_to="Kesh")
+    reported = Claim(id="r", doc="a", text="reports linking it to the clans, saying no rifles were sent",
+                     start=0, end=60, attributed_to="Kesh", stance="denies")
+    assert not denies(contrast) and denies(negated) and denies(reported)
+    seen: list[str] = []
+    monkeypatch.setattr(nlp, "embed", lambda texts: seen.extend(texts) or [np.ones(4)] * len(texts))
+    found = denials.denied_propositions([contrast, negated, reported])
+    # the allegation a denial answers is made against its speaker: "Kesh sent rifles ..."; the
+    # report of a denial says nothing positive of its own
+    assert seen == ["Kesh: rifles were sent to the hill clans"] and set(found) == {1}

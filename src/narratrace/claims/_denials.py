@@ -32,20 +32,23 @@ CLAUSE_TIE = 0.05
 def denies(claim: Claim) -> bool:
     """A denial: reported as one, or someone's statement that something is false or never
     happened."""
-    if claim.stance == "denies" or lex.DENIAL.search(claim.text):
+    text = lex.CONTRAST.sub(" ", claim.text)  # "not confined to X but ...": a contrast
+    if claim.stance == "denies" or lex.DENIAL.search(text):
         return True
     # someone's statement that it is not so, or a rebuttal ("passed every test"); a
     # narrator's negation is usually plain fact
     return bool((claim.attribution or claim.attributed_to)
-                and (lex.NEGATION.search(claim.text) or lex.REBUTTAL.search(claim.text)))
+                and (lex.NEGATION.search(text) or lex.REBUTTAL.search(text)))
 
 
 def denied_propositions(claims: Sequence[Claim],
                          embeddings: Mapping[str, np.ndarray] | None = None) -> dict[int, np.ndarray]:
-    """Vectors of the clauses denials name ("claims that P": P), by claim index: the ones the
+    """Vectors of what denials say is not so (:func:`~narratrace.claims.lexicon.denied_text`:
+    the clause they name, or the negated statement without its negation), by claim index: the ones the
     per-document stage stored (``<claim id>`` + :data:`~narratrace.claims.lexicon.CLAUSE_KEY`
     in ``embeddings``), the others embedded now in one encoder call (an older store)."""
-    found = {k: clause for k, c in enumerate(claims) if denies(c) and (clause := lex.denied_clause(c.text))}
+    found = {k: clause for k, c in enumerate(claims)
+             if denies(c) and (clause := lex.denied_text(c.text, c.attributed_to, c.stance))}
     out: dict[int, np.ndarray] = {}
     missing: dict[int, str] = {}
     for k, clause in found.items():
@@ -183,7 +186,10 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                         found.setdefault(d, {})[family_of[before[o]]] = True
                     continue
             sims = exact[pool] @ exact[d]
-            if denied and d in denied:
+            if denied and d in denied and lex.denied_clause(claim.text) is not None:
+                # the clause it names stands for it; a negated statement's positive reading
+                # only picks what it says it answers (below), since its speaker's name in it
+                # makes it resemble everything said about them
                 sims = np.maximum(sims, exact[pool] @ denied[d])
             named = [k for k, o in enumerate(pool) if names[d] & names[o]] or list(range(len(pool)))
             stems = _stems(claim.attributed_to or claim.actor)

@@ -114,3 +114,34 @@ def denied_clause(text: str) -> str | None:
     """
     m = DENIED_CLAUSE.search(text)
     return m.group("p") if m else None
+
+
+#: "not only X but Y", "is not confined to X but": a contrast, not a statement that X is false.
+CONTRAST = re.compile(r"\bnot\s+(?:only|just|merely|simply|confined|limited|restricted)\b[^.;]{0,120}?\bbut\b", _I)
+#: Words that negate, taken out to read what a denial says is not so.
+_NEGATORS = re.compile(r"\b(?:no|not|never|ever|none)\b|n[’']t\b", _I)
+
+
+def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str | None:
+    """What a denial says is not so, in words to compare with the allegations: the clause it
+    names ("claims that P": P), else, for someone's statement that says something is not so
+    (not a report of their denial: ``stance`` "denies"), the statement without
+    its negation, said by them ("no weapons were ever sent to the rebels", said by Kesh:
+    "Kesh: weapons were sent to the rebels"). The allegation a denial answers is usually made
+    against its speaker, and it names them.
+
+    >>> denied_text("no weapons were ever sent to the rebels", "Kesh")
+    'Kesh: weapons were sent to the rebels'
+    >>> denied_text("the rivalry is not confined to Europe but global", "Ana Vole") is None
+    True
+    """
+    if (clause := denied_clause(text)) is not None:
+        return clause
+    plain = CONTRAST.sub(" ", text)
+    # what a report of a denial holds ("rejected reports linking them to ...") is not what is
+    # denied: only a statement that itself says something is not so
+    if not speaker or stance == "denies" or not (NEGATION.search(plain) or DENIAL.search(plain)):
+        return None
+    positive = " ".join(_NEGATORS.sub(" ", plain).split())
+    return f"{speaker}: {positive}" if positive else None
+
