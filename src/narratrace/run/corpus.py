@@ -57,6 +57,7 @@ from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_co
 from ..store import Store
 from ..types import DocAnalysis, Document
 from ..version import __version__
+from .document import run_stage, was_stopped
 
 #: Documents back-filled per call of a stage (a batched stage embeds them together).
 BACKFILL_CHUNK = 200
@@ -220,20 +221,19 @@ def _backfill(ctx: CorpusContext, wanted: set[str],
         todo = [d for d in ctx.documents
                 if (stage.every_document or d.analysed)
                 and any(d.id not in complete[name] for name in kinds)]
+        if todo:  # not the documents where the stage was stopped at its budget (stored warning)
+            stopped = {p.path for p in ctx.store.rejected() if was_stopped(p, stage)}
+            todo = [d for d in todo if d.path not in stopped]
         for lo in range(0, len(todo), BACKFILL_CHUNK):
             chunk = todo[lo:lo + BACKFILL_CHUNK]
-            got = [_stored_analysis(ctx, d, stage.requires) for d in chunk]
-            if stage.batch_fn is not None:
-                outs = list(stage.batch_fn(got, StageContext(options=ctx.options)))
-            else:
-                assert stage.fn is not None
-                outs = [stage.fn(d, None, g, StageContext(options=ctx.options))
-                        for d, g in zip(chunk, got, strict=True)]
-            for document, out in zip(chunk, outs, strict=True):
+            got, problems = run_stage(stage, [_stored_analysis(ctx, d, stage.requires) for d in chunk],
+                                      context=StageContext(options=ctx.options))
+            for document, analysis, warnings in zip(chunk, got, problems, strict=True):
                 for name in kinds:
-                    if out.get(name) is not None:
-                        ctx.store.replace_annotations(document.id, name,
-                                                      [kind(name).to_row(out[name])])
+                    if (value := getattr(analysis, name)) is not None:
+                        ctx.store.replace_annotations(document.id, name, [kind(name).to_row(value)])
+                for warning in warnings:
+                    ctx.store.add_rejected(warning)
             done += len(chunk)
             which.update(d.id for d in chunk)
         for name in kinds:
