@@ -35,6 +35,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "uk": frozenset("і в не на що з по як це він вона із за те від для всі так його але та".split()),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S*", re.IGNORECASE)
 
 
 def detect_language(text: str, *, sample: int = 4000) -> str | None:
@@ -43,7 +44,9 @@ def detect_language(text: str, *, sample: int = 4000) -> str | None:
     >>> detect_language("The minister said that the army was ready to act.")
     'en'
     """
-    words = [w.lower() for w in _WORD.findall(text[:sample])]
+    # Web addresses are no language: their letters ("a/b-c?d=e") read as Portuguese or
+    # Italian function words, and one long address line outvoted an English article.
+    words = [w.lower() for w in _WORD.findall(_URL.sub(" ", text[:sample]))]
     if len(words) < 3:
         return None
     scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
