@@ -142,19 +142,18 @@ def test_issue18_the_corpus_backfill_runs_a_stage_under_the_budget(tmp_path: Pat
     # run back-filled them with no budget: the 20,000-quote document embedded for minutes there.
     ctx = _store_with(tmp_path, None)
     start = time.monotonic()
-    _backfill(ctx, {"reuse_features"}, stages=(SLOW,))
+    _, _, warnings = _backfill(ctx, {"reuse_features"}, stages=(SLOW,))
     assert time.monotonic() - start < 10
     assert ctx.store.annotations("reuse_features") == []
     stored = ctx.store.rejected()
     assert [(r.path, r.stage) for r in stored] == [("slow.txt", "reuse")]
-    assert stored[0].reason.startswith(runner.STOPPED)
+    assert stored[0].reason.startswith(runner.STOPPED) and warnings == stored
 
 
 def test_issue18_a_document_stopped_at_the_budget_is_not_backfilled(tmp_path: Path) -> None:
     stopped = Rejected("slow.txt", "reuse", f"{runner.STOPPED} 30 s (Options.stage_budget); ...")
     ctx = _store_with(tmp_path, stopped)
-    done, which = _backfill(ctx, {"reuse_features"}, stages=(SLOW,))
-    assert (done, which) == (0, set())
+    assert _backfill(ctx, {"reuse_features"}, stages=(SLOW,)) == (0, set(), [])
 
 
 def test_issue18_other_warnings_do_not_stop_the_backfill(tmp_path: Path) -> None:
@@ -162,8 +161,7 @@ def test_issue18_other_warnings_do_not_stop_the_backfill(tmp_path: Path) -> None
                     batch_fn=lambda analyses, ctx: [{"reuse_features": ReuseFeatures(a.document.id, "")}
                                                     for a in analyses])
     ctx = _store_with(tmp_path, Rejected("slow.txt", "reuse", "ValueError: something else"))
-    done, which = _backfill(ctx, {"reuse_features"}, stages=(fast,))
-    assert (done, which) == (1, {"d1"})
+    assert _backfill(ctx, {"reuse_features"}, stages=(fast,)) == (1, {"d1"}, [])
     assert [r["doc"] for r in ctx.store.annotations("reuse_features")] == ["d1"]
 
 

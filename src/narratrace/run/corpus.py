@@ -27,7 +27,9 @@ were added does not start over:
   speakers, claim families) are rewritten only for documents whose rows differ;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
   per-document stage existed, or a document whose stage failed) is back-filled first by running
-  that kind's own per-document stage on the stored records it requires.
+  that kind's own per-document stage on the stored records it requires, under the stage
+  budget; a document where that stage was stopped at its budget is left without it (its
+  stored warning says so).
 
 The result equals a full run over the same documents (``tests/test_corpus_incremental.py``)
 while the full run's neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
@@ -55,7 +57,7 @@ from ..reuse import Mapper
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
 from ..store import Store
-from ..types import DocAnalysis, Document
+from ..types import DocAnalysis, Document, Rejected
 from ..version import __version__
 from .document import run_stage, was_stopped
 
@@ -77,6 +79,8 @@ class CorpusRun:
     backfilled: int = 0  # document kinds computed here for documents stored without them
     traced: int = 0  # claim families whose origins were traced (the others' inputs were unchanged)
     kept: bool = False  # nothing changed since the last run: its results were kept as they are
+    #: Back-filled stages that failed or were stopped at their budget (also in the store).
+    warnings: tuple[Rejected, ...] = ()
 
 
 def run_corpus_stages(store: Store, *, options: Options = Options(),
@@ -160,7 +164,7 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
 
     ctx = CorpusContext(store=store, options=options, documents=documents, new=new, gone=gone,
                         full=full, mapper=mapper, parts=parts)
-    backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
+    backfilled, refreshed, warnings = _backfill(ctx, {r for s in stages for r in s.requires})
     ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
     if stored[1:] != inputs[1:]:
@@ -169,7 +173,8 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
     elif not (full or ctx.new or gone):
         # The documents, their stored kinds, the code and the options are those of the last
         # run: its results are this run's.
-        return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True)
+        return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True,
+                         warnings=tuple(warnings))
     corpus_kinds = set(names(scope="corpus"))
     for done, stage in enumerate(stages, 1):
         products = stage.fn(ctx)
@@ -188,6 +193,7 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
                      copy_checks=ctx.counts.get("copy_checks", 0),
                      story_pairs=ctx.counts.get("story_pairs", 0),
                      claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled,
+                     warnings=tuple(warnings),
                      traced=ctx.counts.get("traced_families", 0))
 
 
@@ -206,12 +212,13 @@ def _release(ctx: CorpusContext, later: Sequence[CorpusStage]) -> None:
 
 
 def _backfill(ctx: CorpusContext, wanted: set[str],
-              stages: Sequence[DocStage] = DOC_STAGES) -> tuple[int, set[str]]:
+              stages: Sequence[DocStage] = DOC_STAGES) -> tuple[int, set[str], list[Rejected]]:
     """Run the per-document stage of each wanted one-row-per-document kind on the stored
     documents that lack it (or hold an incomplete one), from the stored records it requires.
-    Returns how many kinds were computed, and for which documents."""
+    Returns how many kinds were computed, for which documents, and the stage's warnings."""
     done = 0
     which: set[str] = set()
+    warned: list[Rejected] = []
     by_id = {d.id: d for d in ctx.documents}
     for stage in stages:
         kinds = [k for k in stage.assigns if k in wanted and kind(k).one]
@@ -234,11 +241,12 @@ def _backfill(ctx: CorpusContext, wanted: set[str],
                         ctx.store.replace_annotations(document.id, name, [kind(name).to_row(value)])
                 for warning in warnings:
                     ctx.store.add_rejected(warning)
+                    warned.append(warning)
             done += len(chunk)
             which.update(d.id for d in chunk)
         for name in kinds:
             ctx.forget(name)
-    return done, which
+    return done, which, warned
 
 
 def _complete_docs(ctx: CorpusContext, stage: DocStage, name: str,
