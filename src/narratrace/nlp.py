@@ -35,6 +35,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "uk": frozenset("і в не на що з по як це він вона із за те від для всі так його але та".split()),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S*", re.IGNORECASE)
 
 
 def detect_language(text: str, *, sample: int = 4000) -> str | None:
@@ -43,7 +44,9 @@ def detect_language(text: str, *, sample: int = 4000) -> str | None:
     >>> detect_language("The minister said that the army was ready to act.")
     'en'
     """
-    words = [w.lower() for w in _WORD.findall(text[:sample])]
+    # Web addresses are no language: their letters ("a/b-c?d=e") read as Portuguese or
+    # Italian function words, and one long address line outvoted an English article.
+    words = [w.lower() for w in _WORD.findall(_URL.sub(" ", text[:sample]))]
     if len(words) < 3:
         return None
     scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
@@ -78,7 +81,79 @@ def load_spacy(lang: str = "en") -> Language:
                                                   r"(?<=[,.!?;:])[”»](?=[^\W\d_])"]
     tokenizer: Any = nlp.tokenizer
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer.suffix_search = TailSearch(tokenizer.suffix_search)
+    nlp.tokenizer = RunSplitter(tokenizer)
     return nlp
+
+
+class TailSearch:
+    """A tokenizer's ``suffix_search`` that looks at the end of a string only.
+
+    spaCy strips one suffix at a time and searches the whole remaining string each time with
+    a ``$``-anchored pattern, which the regex engine tries from every position: a run of
+    300,000 ``&`` (an HTML page of ``&amp;``) took hours, quadratic in the run. A suffix
+    rule matches a few characters (a mark, a unit, ``'s``), so the search starts ``window``
+    characters before the end (the pattern still sees what precedes that point, lookbehinds
+    included); a match that begins in the first half of that window may extend further back
+    (a run of dots) and is searched again over the whole string, so the result is the one the
+    whole-string search gives.
+
+    >>> import re
+    >>> search = TailSearch(re.compile(r"(?:\\.\\.+|&|'s)$").search, window=8)
+    >>> [(m.start(), m.end()) for m in map(search, ["x" * 20 + "&", "x" * 9 + "." * 12])]
+    [(20, 21), (9, 21)]
+    """
+
+    def __init__(self, search: Any, *, window: int = 64) -> None:
+        self.search, self.window = search, window
+        self.__self__ = search.__self__  # the compiled pattern: spaCy serialises its source
+
+    def __call__(self, string: str) -> Any:
+        start = len(string) - self.window
+        if start <= 0:
+            return self.search(string)
+        found = self.search(string, start)
+        if found is not None and found.start() >= start + self.window // 2:
+            return found
+        return self.search(string)
+
+
+class RunSplitter:
+    """A spaCy tokenizer that hands it whitespace-free runs of at most ``longest`` characters.
+
+    spaCy's tokenizer copies and hashes what is left of a whitespace-free run each time it
+    splits a mark off it, so a long run of punctuation costs the square of its length even
+    with :class:`TailSearch` (300,000 ``&``: 32 s). A run longer than ``longest`` (no word of
+    any article; a base64 blob, a pasted line of symbols) is cut into pieces of that length,
+    each tokenised alone, and the pieces' tokens are joined into one ``Doc`` of the same text:
+    every text without such a run is tokenised exactly as before.
+
+    >>> import spacy
+    >>> split = RunSplitter(spacy.blank("en").tokenizer, longest=4)
+    >>> doc = split("It said: &&&&&&&&&& yes")
+    >>> doc.text, [t.text for t in doc][:3], len(doc)
+    ('It said: &&&&&&&&&& yes', ['It', 'said', ':'], 14)
+    """
+
+    def __init__(self, tokenizer: Any, *, longest: int = 1000) -> None:
+        self.tokenizer, self.longest = tokenizer, longest
+        self.run = re.compile(r"\S{%d,}" % (longest + 1))
+
+    def __getattr__(self, name: str) -> Any:  # vocab, rules, to_bytes, ...: the tokenizer's
+        if name == "tokenizer":  # not set yet (unpickling): never look it up in itself
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+    def __call__(self, text: str) -> Doc:
+        cuts = [at for found in self.run.finditer(text)
+                for at in range(found.start() + self.longest, found.end(), self.longest)]
+        if not cuts:
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        bounds = [0, *cuts, len(text)]
+        return Doc.from_docs([self.tokenizer(text[a:b]) for a, b in zip(bounds, bounds[1:])],
+                             ensure_whitespace=False)
 
 
 def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int = 25,

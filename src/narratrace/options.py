@@ -56,7 +56,8 @@ class Options:
     # Seconds one per-document stage may spend on one document (a batched stage: per document
     # of its group) before it is stopped and the document kept without that stage's products,
     # with a warning. 0: no limit. Articles take milliseconds per stage; a pathological one
-    # (tens of thousands of quotes) took minutes. See narratrace.run.document for what it bounds.
+    # (tens of thousands of quotes) took minutes. The parse of a text over 100,000 characters
+    # is bounded the same way. See narratrace.run.document for what it bounds.
     stage_budget: float = 30.0
 
     def __post_init__(self) -> None:

@@ -134,7 +134,7 @@ def _past_dateline(subj: Token, verb: Token) -> Token:
     """The subject, unless the parser took it from the sentence's dateline ("PORT CITY, May 19
     (AGENCY) - Velmar accused ..."): then the first name or noun after the dateline."""
     sent = subj.sent
-    found = _DATELINE.match(sent.doc.text, sent.start_char, verb.idx)
+    found = _DATELINE.match(doc_text(sent.doc), sent.start_char, verb.idx)
     if found is None or subj.idx >= found.end():
         return subj
     after = next((t for t in sent if found.end() <= t.idx and t.i < verb.i and t.pos_ in ("PROPN", "NOUN")), None)

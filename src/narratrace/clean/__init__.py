@@ -21,7 +21,7 @@ from ._html import extract_html, filter_extracted, render_html
 from ._lexicon import match_line, tail_heading
 from ._meta import CreditKind, copyright_holder, line_credits, same_name
 from ._signature import LineCounts, boilerplate_lines, document_boilerplate, line_signatures, outlet_scope
-from ._text import choose_outlet, clean_text, is_path_like, split_lines
+from ._text import choose_outlet, clean_text, is_path_like, no_text_reason, split_lines
 
 __all__ = ["LineCounts", "boilerplate_lines", "clean_document", "line_signatures"]
 
@@ -120,7 +120,7 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
         result = clean_text(source, title=raw.title)
     if result is None:
         raise CleaningError(
-            f"{raw.path}: no article text found (no run of sentence-like lines); "
+            f"{raw.path}: no article text found: {no_text_reason(source)}; "
             "check that the input is a news article and not an index page or an empty file.")
     _, meta = result
     text = _cut(source, meta.removed)

@@ -160,10 +160,13 @@ def split_lines(source: str) -> list[Line]:
 
 
 def _lower_share(text: str) -> float:
+    """The share of words that start with a small letter, or with a letter of a script without
+    capitals (Arabic, Hebrew, Devanagari, Thai): prose in such a script is all "small"; a
+    one-sentence Arabic article read as a line of capitalised names was "no article text"."""
     words = [w for w in _WORD.findall(text) if not w.isdigit()]
     if not words:
         return 0.0
-    return sum(1 for w in words if w[0].islower()) / len(words)
+    return sum(1 for w in words if w[0].islower() or w[0].isalpha() and not w[0].isupper()) / len(words)
 
 
 def _is_social(text: str) -> bool:
@@ -555,6 +558,31 @@ def _headline_score(line: Line) -> float:
     if capitalised and line.n_words <= 4:
         score -= 6.0
     return score
+
+
+def no_text_reason(source: str) -> str:
+    """Why :func:`clean_text` found no article in ``source``, in words (for the rejection).
+
+    >>> no_text_reason("\\n".join(f'"Report {i}," said clerk {i}.' for i in range(50)))
+    '50 of its 50 lines repeat one short line with other numbers (a list or a template, not an article)'
+    >>> no_text_reason("Home\\nNews\\nSport")
+    'none of its 3 lines reads as a sentence of prose'
+    """
+    lines = [line for line in split_lines(source) if line.text.strip()]
+    if not lines:
+        return "the text is empty"
+    for line in lines:
+        _featurise(line, frozenset())
+    _mark_repeats(lines)
+    repeats = sum(line.repeats for line in lines)
+    if repeats * 2 >= len(lines):
+        return (f"{repeats:,} of its {len(lines):,} lines repeat one short line with other numbers "
+                "(a list or a template, not an article)")
+    furniture = sum(line.kind is not None for line in lines)
+    if furniture * 2 >= len(lines):
+        return (f"{furniture:,} of its {len(lines):,} lines are page furniture (menus, share "
+                "bars, captions)")
+    return f"none of its {len(lines):,} lines reads as a sentence of prose"
 
 
 def clean_text(source: str, *, boilerplate: frozenset[str] = frozenset(),

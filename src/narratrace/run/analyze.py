@@ -127,7 +127,8 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
         summary.warnings.extend(problems)
         summary.documents += 1
         tick("analyse", 1, plan.todo)
-    run_corpus_stages(store, options=options, stages=announced(CORPUS_STAGES, tick))
+    corpus = run_corpus_stages(store, options=options, stages=announced(CORPUS_STAGES, tick))
+    summary.warnings.extend(corpus.warnings)
     return summary
 
 

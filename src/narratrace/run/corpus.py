@@ -27,7 +27,9 @@ were added does not start over:
   speakers, claim families) are rewritten only for documents whose rows differ;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
   per-document stage existed, or a document whose stage failed) is back-filled first by running
-  that kind's own per-document stage on the stored records it requires.
+  that kind's own per-document stage on the stored records it requires, under the stage
+  budget; a document where that stage was stopped at its budget is left without it (its
+  stored warning says so).
 
 The result equals a full run over the same documents (``tests/test_corpus_incremental.py``)
 while the full run's neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
@@ -55,8 +57,9 @@ from ..reuse import Mapper
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
 from ..store import Store
-from ..types import DocAnalysis, Document
+from ..types import DocAnalysis, Document, Rejected
 from ..version import __version__
+from .document import run_stage, was_stopped
 
 #: Documents back-filled per call of a stage (a batched stage embeds them together).
 BACKFILL_CHUNK = 200
@@ -76,6 +79,8 @@ class CorpusRun:
     backfilled: int = 0  # document kinds computed here for documents stored without them
     traced: int = 0  # claim families whose origins were traced (the others' inputs were unchanged)
     kept: bool = False  # nothing changed since the last run: its results were kept as they are
+    #: Back-filled stages that failed or were stopped at their budget (also in the store).
+    warnings: tuple[Rejected, ...] = ()
 
 
 def run_corpus_stages(store: Store, *, options: Options = Options(),
@@ -159,7 +164,7 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
 
     ctx = CorpusContext(store=store, options=options, documents=documents, new=new, gone=gone,
                         full=full, mapper=mapper, parts=parts)
-    backfilled, refreshed = _backfill(ctx, {r for s in stages for r in s.requires})
+    backfilled, refreshed, warnings = _backfill(ctx, {r for s in stages for r in s.requires})
     ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
     if stored[1:] != inputs[1:]:
@@ -168,7 +173,8 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
     elif not (full or ctx.new or gone):
         # The documents, their stored kinds, the code and the options are those of the last
         # run: its results are this run's.
-        return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True)
+        return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True,
+                         warnings=tuple(warnings))
     corpus_kinds = set(names(scope="corpus"))
     for done, stage in enumerate(stages, 1):
         products = stage.fn(ctx)
@@ -187,6 +193,7 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
                      copy_checks=ctx.counts.get("copy_checks", 0),
                      story_pairs=ctx.counts.get("story_pairs", 0),
                      claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled,
+                     warnings=tuple(warnings),
                      traced=ctx.counts.get("traced_families", 0))
 
 
@@ -205,12 +212,13 @@ def _release(ctx: CorpusContext, later: Sequence[CorpusStage]) -> None:
 
 
 def _backfill(ctx: CorpusContext, wanted: set[str],
-              stages: Sequence[DocStage] = DOC_STAGES) -> tuple[int, set[str]]:
+              stages: Sequence[DocStage] = DOC_STAGES) -> tuple[int, set[str], list[Rejected]]:
     """Run the per-document stage of each wanted one-row-per-document kind on the stored
     documents that lack it (or hold an incomplete one), from the stored records it requires.
-    Returns how many kinds were computed, and for which documents."""
+    Returns how many kinds were computed, for which documents, and the stage's warnings."""
     done = 0
     which: set[str] = set()
+    warned: list[Rejected] = []
     by_id = {d.id: d for d in ctx.documents}
     for stage in stages:
         kinds = [k for k in stage.assigns if k in wanted and kind(k).one]
@@ -220,25 +228,25 @@ def _backfill(ctx: CorpusContext, wanted: set[str],
         todo = [d for d in ctx.documents
                 if (stage.every_document or d.analysed)
                 and any(d.id not in complete[name] for name in kinds)]
+        if todo:  # not the documents where the stage was stopped at its budget (stored warning)
+            stopped = {p.path for p in ctx.store.rejected() if was_stopped(p, stage)}
+            todo = [d for d in todo if d.path not in stopped]
         for lo in range(0, len(todo), BACKFILL_CHUNK):
             chunk = todo[lo:lo + BACKFILL_CHUNK]
-            got = [_stored_analysis(ctx, d, stage.requires) for d in chunk]
-            if stage.batch_fn is not None:
-                outs = list(stage.batch_fn(got, StageContext(options=ctx.options)))
-            else:
-                assert stage.fn is not None
-                outs = [stage.fn(d, None, g, StageContext(options=ctx.options))
-                        for d, g in zip(chunk, got, strict=True)]
-            for document, out in zip(chunk, outs, strict=True):
+            got, problems = run_stage(stage, [_stored_analysis(ctx, d, stage.requires) for d in chunk],
+                                      context=StageContext(options=ctx.options))
+            for document, analysis, warnings in zip(chunk, got, problems, strict=True):
                 for name in kinds:
-                    if out.get(name) is not None:
-                        ctx.store.replace_annotations(document.id, name,
-                                                      [kind(name).to_row(out[name])])
+                    if (value := getattr(analysis, name)) is not None:
+                        ctx.store.replace_annotations(document.id, name, [kind(name).to_row(value)])
+                for warning in warnings:
+                    ctx.store.add_rejected(warning)
+                    warned.append(warning)
             done += len(chunk)
             which.update(d.id for d in chunk)
         for name in kinds:
             ctx.forget(name)
-    return done, which
+    return done, which, warned
 
 
 def _complete_docs(ctx: CorpusContext, stage: DocStage, name: str,

@@ -14,6 +14,14 @@ kernel) only when it returns. The timer needs the main thread of a process on a 
 which the local run and the worker processes are; elsewhere (a Dask worker thread, Windows)
 nothing can be interrupted, so a stage past its budget is only reported, and its products kept.
 Arming the timer costs a few microseconds per stage call (``bench/bench_pipeline.py``).
+The parse is a stage too: a text over :data:`PARSED_ALONE` characters is parsed alone under the
+same budget (spaCy parses a batch in one call), and a parse stopped there leaves the document
+with the stages that need no parse. The corpus back-fill runs a stage through
+:func:`run_stage`, under the same budget, and never on a document where that stage was stopped
+(:func:`was_stopped`): its product stays empty, with its warning, until it is analysed again.
+So one document costs at most about the budget per stage: the seven pathological documents
+of ``bench/bench_hostile.py --group 3``, which ran past 20 minutes together, took 45 s of CPU
+(214 s on a 2-core machine shared with other jobs) and 1.6 GiB more than seven articles.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from typing import Any
 
 from .. import nlp
 from ..errors import PipelineError
+from ..options import Options
 from ..registry import DOC_STAGES
 from ..stage import DocStage, StageContext
 from ..types import DocAnalysis, Document, Rejected
@@ -66,45 +75,84 @@ def iter_batch(documents: Sequence[Document], *, context: StageContext = StageCo
         yield from _iter_batch(documents, context=context, stages=stages)
 
 
+#: Texts longer than this (characters) are parsed alone, under ``Options.stage_budget``: spaCy
+#: parses a batch in one call that no timer can cut for one document, and the parse of a
+#: text grows with its length (300,000 ``&``, one token each: 112 s of CPU here).
+#: Articles are far shorter; they are parsed in batches, as before.
+PARSED_ALONE = 100_000
+
+
 def _iter_batch(documents: Sequence[Document], *, context: StageContext,
                 stages: Sequence[DocStage]) -> Iterator[Result]:
     options = context.options
     group: list[tuple[Document, Any]] = []
+    notes: dict[str, Rejected] = {}
     # A text past the parser's length limit would stop the whole batch (spaCy raises): it goes
     # through the stages that need no parse only, with a warning (_run_group).
     unparsed = {d.id for d in documents if d.analysed and d.language
                 and len(d.text) > nlp.load_spacy(d.language).max_length}
     for lang in sorted({d.language for d in documents if d.analysed and d.language}):
         batch = [d for d in documents if d.analysed and d.language == lang and d.id not in unparsed]
-        for parsed, document in nlp.parse(((d.text, d) for d in batch), lang=lang,
-                                          batch_size=options.batch_size, n_process=options.n_process):
+        for parsed, document in _parse(batch, lang=lang, options=options, notes=notes):
             group.append((document, parsed))
             if len(group) >= options.batch_size:
-                yield from _results(group, stages=stages, context=context)
+                yield from _results(group, stages=stages, context=context, notes=notes)
                 group = []
     group.extend((d, None) for d in documents
                  if not (d.analysed and d.language) or d.id in unparsed)
-    yield from _results(group, stages=stages, context=context)
+    yield from _results(group, stages=stages, context=context, notes=notes)
+
+
+def _parse(batch: Sequence[Document], *, lang: str, options: Options,
+           notes: dict[str, Rejected]) -> Iterator[tuple[Any, Document]]:
+    """``(parse, document)`` for each of ``batch``: spaCy's batches for the texts of article
+    length, then each longer one alone under the stage budget; a parse stopped there is None,
+    with the reason in ``notes``."""
+    yield from nlp.parse(((d.text, d) for d in batch if len(d.text) <= PARSED_ALONE),
+                         lang=lang, batch_size=options.batch_size, n_process=options.n_process)
+    for document in batch:
+        if len(document.text) <= PARSED_ALONE:
+            continue
+        try:
+            with _deadline(options.stage_budget) as clock:
+                parsed = nlp.load_spacy(lang)(document.text)
+        except OverBudget:
+            notes[document.id] = Rejected(
+                document.path, "nlp", f"parse stopped after {options.stage_budget:g} s "
+                f"(Options.stage_budget) on {len(document.text):,} characters; only the "
+                "stages that need no parse ran")
+            yield None, document
+            continue
+        if clock.overran:
+            notes[document.id] = _over_parse(document, options.stage_budget)
+        yield parsed, document
+
+
+def _over_parse(document: Document, budget: float) -> Rejected:
+    return Rejected(document.path, "nlp", f"the parse ran past its budget of {budget:g} s "
+                    "(Options.stage_budget) where it could not be stopped (not the main thread)")
 
 
 def _results(group: list[tuple[Document, Any]], *, stages: Sequence[DocStage],
-             context: StageContext) -> list[Result]:
+             context: StageContext, notes: Mapping[str, Rejected]) -> list[Result]:
     problems: list[list[Rejected]] = [[] for _ in group]
-    analyses = _run_group(group, stages=stages, context=context, problems=problems)
+    analyses = _run_group(group, stages=stages, context=context, problems=problems, notes=notes)
     return list(zip(analyses, problems, strict=True))
 
 
 def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocStage],
-               context: StageContext, problems: list[list[Rejected]]) -> list[DocAnalysis]:
+               context: StageContext, problems: list[list[Rejected]],
+               notes: Mapping[str, Rejected] | None = None) -> list[DocAnalysis]:
     """Every stage over a group of documents, stage by stage (a batched stage sees the whole
     group at once). A document that is not analysed (``parse`` None) goes only through the
-    stages that run on every document."""
-    budget = context.options.stage_budget
+    stages that run on every document. ``notes``: what the parse said of a document, by id."""
     got = [DocAnalysis(document=document) for document, _ in group]
     for k, (document, parsed) in enumerate(group):
         if document.encoding_confidence is not None:
             problems[k].append(encoding_warning(document))
-        if parsed is None and document.analysed and document.language:
+        if notes and document.id in notes:
+            problems[k].append(notes[document.id])
+        elif parsed is None and document.analysed and document.language:
             problems[k].append(Rejected(
                 document.path, "nlp", f"not parsed: {len(document.text):,} characters, past the "
                 "parser's limit; only the stages that need no parse ran"))
@@ -116,25 +164,49 @@ def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocSta
         if stage.batch_fn is not None:
             _run_batched(stage, rows, group, got, context, problems)
             continue
-        assert stage.fn is not None  # a DocStage has exactly one of fn and batch_fn
         for k in rows:
-            document, parsed = group[k]
-            try:
-                with _deadline(budget) as clock:
-                    out = stage.fn(document, parsed, got[k], context)
-            except OverBudget:
-                problems[k].append(_over_budget(document, stage, budget))
-                continue
-            except Exception as exc:  # one bad document never stops a run: keep the reason
-                problems[k].append(_problem(document, stage, exc))
-                continue
-            if clock.overran:
-                problems[k].append(_over_budget(document, stage, budget, stopped=False))
-            try:
-                got[k] = _assign(stage, got[k], out)
-            except Exception as exc:
-                problems[k].append(_problem(document, stage, exc))
+            _run_one(stage, k, group, got, context, problems)
     return got
+
+
+def run_stage(stage: DocStage, analyses: Sequence[DocAnalysis], *,
+              context: StageContext = StageContext()) -> tuple[list[DocAnalysis], list[list[Rejected]]]:
+    """One stage over documents whose products it requires are already in ``analyses`` (read
+    back from a store, without a parse), under the same budget as in a run: the analyses with
+    its products added, and per document the warnings of the stage."""
+    got = list(analyses)
+    group = [(analysis.document, None) for analysis in got]
+    problems: list[list[Rejected]] = [[] for _ in got]
+    if stage.batch_fn is not None:
+        _run_batched(stage, list(range(len(got))), group, got, context, problems)
+    else:
+        for k in range(len(got)):
+            _run_one(stage, k, group, got, context, problems)
+    return got, problems
+
+
+def _run_one(stage: DocStage, k: int, group: Sequence[tuple[Document, Any]],
+             got: list[DocAnalysis], context: StageContext,
+             problems: list[list[Rejected]]) -> None:
+    """A per-document stage on document ``k`` of ``group``, within ``stage_budget``."""
+    assert stage.fn is not None  # a DocStage has exactly one of fn and batch_fn
+    budget = context.options.stage_budget
+    document, parsed = group[k]
+    try:
+        with _deadline(budget) as clock:
+            out = stage.fn(document, parsed, got[k], context)
+    except OverBudget:
+        problems[k].append(_over_budget(document, stage, budget))
+        return
+    except Exception as exc:  # one bad document never stops a run: keep the reason
+        problems[k].append(_problem(document, stage, exc))
+        return
+    if clock.overran:
+        problems[k].append(_over_budget(document, stage, budget, stopped=False))
+    try:
+        got[k] = _assign(stage, got[k], out)
+    except Exception as exc:
+        problems[k].append(_problem(document, stage, exc))
 
 
 def _run_batched(stage: DocStage, rows: list[int], group: Sequence[tuple[Document, Any]],
@@ -167,6 +239,10 @@ def _run_batched(stage: DocStage, rows: list[int], group: Sequence[tuple[Documen
             problems[k].append(_over_budget(group[k][0], stage, budget, stopped=False))
     for k, analysis in zip(rows, updated, strict=True):
         got[k] = analysis
+
+
+#: How the warning of a stage stopped at its budget begins.
+STOPPED = "stopped after"
 
 
 class OverBudget(BaseException):  # noqa: N818 - a signal, not an error a stage should catch
@@ -223,11 +299,22 @@ def _over_budget(document: Document, stage: DocStage, budget: float, *,
     products = ", ".join(stage.assigns)
     if stopped:
         return Rejected(document.path, stage.name,
-                        f"stopped after {budget:g} s (Options.stage_budget); the document is kept "
+                        f"{STOPPED} {budget:g} s (Options.stage_budget); the document is kept "
                         f"without this stage's products ({products})")
     return Rejected(document.path, stage.name,
                     f"ran past its budget of {budget:g} s (Options.stage_budget) where it could "
                     "not be stopped (not the main thread); its products were kept")
+
+
+def was_stopped(problem: Rejected, stage: DocStage) -> bool:
+    """Whether ``problem`` says ``stage`` was stopped at its budget on a document (its
+    products left empty on purpose: a later run does not compute them again).
+
+    >>> was_stopped(Rejected("a.txt", "dates", f"{STOPPED} 30 s ..."), DocStage(
+    ...     "dates", requires=("text",), assigns=("dates",), fn=print))
+    True
+    """
+    return problem.stage == stage.name and problem.reason.startswith(STOPPED)
 
 
 def _product_types() -> dict[str, tuple[type, ...]]:
@@ -278,4 +365,5 @@ def _problem(document: Document, stage: DocStage, exc: Exception) -> Rejected:
     return Rejected(document.path, stage.name, f"{type(exc).__name__}: {exc}")
 
 
-__all__ = ["Result", "analyze_batch", "analyze_document", "encoding_warning", "iter_batch"]
+__all__ = ["PARSED_ALONE", "STOPPED", "Result", "analyze_batch", "analyze_document", "encoding_warning",
+           "iter_batch", "run_stage", "was_stopped"]
