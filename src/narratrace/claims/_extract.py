@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
+
 import re
 from collections.abc import Sequence
 
@@ -49,6 +52,8 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
                                   f"reading {document.id!r}; pass each document's own records.")
     spans = refine_sentences(text, sentences) if sentences is not None else split_sentences(text)
     own = sorted((a for a in attributions if 0 <= a.start < a.end <= len(text)), key=lambda a: a.start)
+    spans = sorted(spans)
+    ends = list(itertools.accumulate((e for _, e in spans), max))  # for the spans around a span
     claims: list[Claim] = []
     seen: set[str] = set()
 
@@ -68,7 +73,7 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
     for attr in own:
         speaker = speakers[attr.id]
         # A long quote holds several propositions: one claim per check-worthy sentence in it.
-        parts = [(max(s, attr.start), min(e, attr.end)) for s, e in spans if s < attr.end and attr.start < e]
+        parts = [(max(s, attr.start), min(e, attr.end)) for s, e in _overlapping(spans, ends, attr.start, attr.end)]
         # Every sentence of what someone is reported to have said is a claim of theirs: whether
         # it is check-worthy is for the reader, and provenance needs all of them.
         for start, end in parts or [(attr.start, attr.end)]:
@@ -76,8 +81,8 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
             own_hedges = tuple(m.group(0).lower() for m in lex.HEDGES.finditer(body))
             add(start, end, speaker=speaker, stance=attr.stance,
                 hedges=tuple(dict.fromkeys((*attr.hedges, *own_hedges))), attribution=attr.id)
-    for start, end in spans:
-        if _covered(own, start, end):
+    for (start, end), covered in zip(spans, _covered(own, spans), strict=True):
+        if covered:
             continue
         body = text[start:end]
         n = len(words(body))
@@ -114,10 +119,41 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _covered(attrs: Sequence[Attribution], start: int, end: int) -> bool:
-    span = max(end - start, 1)
-    inside = sum(max(0, min(end, a.end) - max(start, a.start)) for a in attrs)
-    return inside / span >= COVERED
+def _overlapping(spans: Sequence[tuple[int, int]], ends: Sequence[int], start: int,
+                 end: int) -> list[tuple[int, int]]:
+    """The spans (sorted by start; ``ends`` their running maximum end) that overlap
+    ``[start, end)``, found by bisection: a document of thousands of quotations stays linear.
+
+    >>> spans = [(0, 5), (6, 10), (11, 20)]
+    >>> _overlapping(spans, [5, 10, 20], 4, 12)
+    [(0, 5), (6, 10), (11, 20)]
+    >>> _overlapping(spans, [5, 10, 20], 10, 11)
+    []
+    """
+    out = []
+    for k in range(bisect.bisect_right(ends, start), len(spans)):
+        s, e = spans[k]
+        if s >= end:
+            break
+        if start < e:
+            out.append((s, e))
+    return out
+
+
+def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Per span (sorted by start): is at least :data:`COVERED` of it inside attributions
+    (``attrs`` sorted by start)? One sweep with the attributions open at each span."""
+    out = []
+    active: list[Attribution] = []
+    k = 0
+    for start, end in spans:
+        while k < len(attrs) and attrs[k].start < end:
+            active.append(attrs[k])
+            k += 1
+        active = [a for a in active if a.end > start]
+        inside = sum(max(0, min(end, a.end) - max(start, a.start)) for a in active)
+        out.append(inside / max(end - start, 1) >= COVERED)
+    return out
 
 
 def _resolve_pronouns(attrs: Sequence[Attribution], text: str) -> dict[str, str | None]:
