@@ -35,7 +35,7 @@ from ..entities import exact_key, load_gazetteer
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
-from ._speaker import handle_of
+from ._speaker import handle_of, screen_name
 
 _PERSON_PRONOUNS = frozenset("he she him her his hers il elle lui".split())
 _FEMALE = frozenset("she her hers elle".split())
@@ -77,6 +77,7 @@ ORG_ROLES = frozenset("""
 ministry department embassy mission office committee commission council court police army
 military company firm group organization organisation campaign party foundation institute
 institution alliance union coalition bloc service directorate bureau agency manufacturer
+federation association league club university team
 ministère ambassade armée
 """.split())
 # People who speak for the organisation they work at ("Pentagon officials", "analysts at X");
@@ -85,12 +86,12 @@ _SPEAK_FOR = frozenset("""official analyst researcher expert scientist economist
 employee spokesperson spokesman spokeswoman diplomat officer representative investigator""".split())
 # Nouns any organisation may be called: "the company" is the passage's organisation even when
 # its name does not say "company".
-_GENERIC_ORG = frozenset("company firm organisation organization group manufacturer".split())
+_GENERIC_ORG = frozenset("company firm organisation organization group manufacturer club team".split())
+# People who speak for an organisation and are described by it ("a company spokeswoman").
+_SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson".split())
 # Nouns that, with a country, stand for its government.
 GOV_NOUNS = frozenset("government administration authorities authority officials regime "
                       "leadership cabinet representatives diplomats gouvernement autorités".split())
-# A screen name: letters with an underscore or digits inside ("Ivo_M", "Owl77", "Dr_Nope").
-_HANDLE = re.compile(r"^@?[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9_]+|[0-9]+[A-Za-z0-9_]*)\.?$")
 _ANONYMOUS_WORDS = frozenset("unnamed anonymous unidentified undisclosed".split())
 _ANONYMOUS_HEADS = frozenset("source sources insider insiders".split())
 _TITLES = re.compile(r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|gen|col|sen|rep|gov|pres)\.?\s+)+",
@@ -144,6 +145,11 @@ class Resolver:
     qstarts: list[int] = field(default_factory=list)  # of ``quotes``, for bisection
     publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
     coalitions: list[tuple[int, _Named]] = field(default_factory=list)  # organisations acting together
+    things: frozenset[str] = frozenset()  # names the text says "which" of: never a person
+
+    def person_shaped(self, name: str) -> bool:
+        """Does ``name`` look like a person's name the tagger called an organisation?"""
+        return name not in self.things and _person_shaped(name)
 
     # ------------------------------------------------------------------ building
 
@@ -152,6 +158,7 @@ class Resolver:
         quotes = [(q.start, q.end) for q in find_quotes(text)]
         breaks = [i for i, ch in enumerate(text) if ch == "\n"]
         named: list[_Named] = []
+        things: set[str] = set()
         qstarts = [q[0] for q in quotes]
         for m in sorted(mentions, key=lambda m: (m.start, m.end)):
             if m.type not in _NAMED_TYPES:
@@ -190,10 +197,17 @@ class Resolver:
                 # "Anna Sild, the ministry's spokeswoman": a title after the name
             k = bisect.bisect_right(qstarts, m.start) - 1
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
-            named.append(_Named(m.start, m.end, m.text, m.type, bisect.bisect_left(breaks, m.start),
+            typ = m.type
+            if _WHICH.match(text, m.end):
+                # "Tarn Biologics, which makes the vaccine, said": "which" is said of a thing,
+                # never of a person, whatever the tagger or the shape of the name says
+                things.add(_clean_name(m.text))
+                if typ == "person":
+                    typ = "organisation"
+            named.append(_Named(m.start, m.end, m.text, typ, bisect.bisect_left(breaks, m.start),
                                 subject, quoted, title, frozenset(kind_words)))
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
-                       qstarts=qstarts)
+                       qstarts=qstarts, things=frozenset(things))
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
         for n in named:
             if n.type == "person" and not n.quoted:
@@ -293,7 +307,7 @@ class Resolver:
         lemma = head.lemma_.lower()
         if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
             return own
-        if _HANDLE.match(head.text) and head.pos_ in ("NOUN", "PROPN"):
+        if screen_name(head):
             # "“…,” posted Ivo_M.": a screen name, one person's account
             h0 = head.idx
             h1 = h0 + len(head.text.rstrip("."))
@@ -338,6 +352,9 @@ class Resolver:
             if orgs:
                 org = orgs[-1]
                 return Actor(_clean_name(org.text), org.type, "description", org.start, org.end)  # type: ignore[arg-type]
+        if lemma in _SPOKESPEOPLE and head.pos_ == "NOUN" and \
+                (org := self._spoken_for(head, start, end)) is not None:
+            return org
         if definite and head.pos_ in ("NOUN", "PROPN"):
             if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
                 return self._person_role(start, end, lemma, head)
@@ -355,8 +372,9 @@ class Resolver:
                     return actor  # "X, Y and Z issued ... the groups said": the first of them
                 return self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
         if head.pos_ == "NOUN" and lemma in PERSON_ROLES and head.tag_ == "NN" and (
-                said := self._said_before(start, lambda s: s.actor.how == "description" and
-                                          lemma in s.actor.name.lower().split(), 2)) is not None:
+                said := self._said_before(start, lambda s: s.actor.how == "description" and (
+                    lemma in s.actor.name.lower().split() or s.actor.type != "person"
+                    and lemma in (s.actor.role or "").lower().split()), 2)) is not None:
             # "A spokesperson for the ministry said ... ‘…,’ a spokesperson told a paper": the
             # same described speaker again
             a = said.actor
@@ -371,6 +389,31 @@ class Resolver:
         if head.pos_ == "PROPN":
             return Actor(_clean_name(self.text[start:end]), "organisation" if _looks_org(words)
                          else "person", "name", start, end)
+        return None
+
+    def _spoken_for(self, head: Token, start: int, end: int) -> Actor | None:
+        """"a spokesman for the Varn Rail Authority", "a company spokeswoman", "a spokesman
+        for the federation": the organisation a spokesperson speaks for, when the text names
+        it (here, or earlier as "the company" would find it); the words as written are its
+        role."""
+        role = _clean_description(self.text[start:end])
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        orgs = [n for n in self.named[lo:hi] if n.end <= end and n.type in ("organisation", "outlet")]
+        if orgs:
+            org = orgs[-1]
+            return Actor(_clean_name(org.text), org.type, "description", org.start, org.end,  # type: ignore[arg-type]
+                         role=role)
+        nouns = [c for c in head.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"]
+        nouns += [g for p in head.rights if p.dep_ == "prep" and p.lower_ == "for"
+                  for g in p.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+        for noun in nouns:
+            lemma = noun.lemma_.lower()
+            if lemma not in ORG_ROLES or lemma in GOV_NOUNS:
+                continue
+            actor = self._typed_role(noun.idx, noun.idx + len(noun.text), ("organisation", "group", "outlet"),
+                                     lemma)
+            if actor is not None and actor.how != "description":
+                return Actor(actor.name, actor.type, "description", actor.start, actor.end, role=role)
         return None
 
     def _described_span(self, start: int, end: int, definite: bool) -> tuple[int | None, int | None]:
@@ -436,7 +479,7 @@ class Resolver:
                 k = bisect.bisect_right(self.starts, child.idx) - 1
                 if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and (
                         self.named[k].type == "person" or self.named[k].type == "organisation"
-                        and _person_shaped(_clean_name(self.named[k].text))):
+                        and self.person_shaped(_clean_name(self.named[k].text))):
                     return self.named[k]  # "the mission's head, Ivo Marek" (tagged ORG)
         lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
         inside = [n for n in self.named[lo:hi] if n.end <= end]
@@ -458,7 +501,7 @@ class Resolver:
         gaz = load_gazetteer()
         role = _role(self.text[start:end], m.text, m.title)
         if m.type == "person" or m.type == "organisation" and head.lemma_.lower() in PERSON_ROLES \
-                and _person_shaped(_clean_name(m.text)):
+                and self.person_shaped(_clean_name(m.text)):
             return Actor(self.full_name(m), "person", "name", m.start, m.end, role=role)
         if m.type == "outlet" or m.kind_words & OUTLET_ROLES and m.type in ("organisation", "group"):
             return Actor(_clean_name(m.text), "outlet", "name", m.start, m.end)
@@ -552,7 +595,7 @@ class Resolver:
             if actor is None:
                 return False
             if want == "person":
-                return (actor.type == "person" or actor.type == "organisation" and _person_shaped(actor.name)) \
+                return (actor.type == "person" or actor.type == "organisation" and self.person_shaped(actor.name)) \
                     and (not sex or self.gender.get(_key(actor.name), sex) == sex)
             if want == "thing":
                 return actor.type in ("outlet", "organisation", "government") or (
@@ -654,14 +697,14 @@ class Resolver:
         said = self._said_before(start, lambda s: s.actor.type in types and (
             s.actor.how != "description" or lemma in s.actor.name.lower().split()) and (
             report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and s.actor.how != "description"
-            and not _person_shaped(s.actor.name)
+            and not self.person_shaped(s.actor.name)
             or lemma in OUTLET_ROLES and s.actor.type == "outlet"), _WINDOW_PARAGRAPHS)
         if lemma in _GENERIC_ORG:
             # "The NLFT claimed the attack. The group said ...": a named organisation that is
             # a main-clause subject after the passage's last speaker takes over, as for "it"
             floor = said.at if said is not None else -1
             subject = self._before(start, lambda n: n.start > floor and n.subject and not n.quoted
-                                   and n.type in types and not _person_shaped(_clean_name(n.text)),
+                                   and n.type in types and not self.person_shaped(_clean_name(n.text)),
                                    _WINDOW_PARAGRAPHS)
             if subject is not None and (actor := self._actor_of(subject, "role noun")) is not None:
                 return actor
@@ -708,6 +751,8 @@ class Resolver:
         return None
 
 
+#: "Tarn Biologics, which ...": what follows a thing's name, not a person's.
+_WHICH = re.compile(r"\s*,\s*which\b")
 #: How a described source is introduced: "a person ...", "one camp worker", "two officials".
 _INTRODUCED = re.compile(r"(?i)(?:a|an|one|two|three|several|some)\s")
 
