@@ -18,7 +18,7 @@ from ._cues import LEXICONS, Lexicon, cue_patterns
 from ._hedges import says_no_evidence, split_hedges
 from ._medium import MEDIUM_NOUNS, find_medium
 from ._quotes import Quote, find_quotes, strip_marks
-from ._resolve import Resolver
+from ._resolve import OUTLET_ROLES, Resolver
 from ._speaker import inverted_handle, source_span
 
 # Verbs whose infinitive complement is the reported content ("urged X to ...", "wants to ...").
@@ -1145,6 +1145,11 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             else:
                 head = src.head.head if _is_relative(src) else src
                 if _is_relative(src):
+                    if head.dep_ == "appos" and head.head.pos_ == "PROPN" and head.pos_ == "NOUN" or \
+                            head.dep_ == "appos" and head.pos_ == "PROPN" and head.head.lemma_.lower() in OUTLET_ROLES:
+                        # "Ada Brun, a farmer who says ...": the farmer is Ada Brun; "the
+                        # website The Open Lab, which says ...": the website named so
+                        head = head.head
                     hs, he = source_span(head, text=text)
                     actor = resolver.resolve(head, hs, he)
                 else:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..entities import exact_key, load_gazetteer
+from ..entities import exact_key, load_gazetteer, looks_like_outlet
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
@@ -104,6 +104,7 @@ _NAMED_TYPES = frozenset(["person", "organisation", "outlet", "place", "group", 
 _WINDOW_PARAGRAPHS = 4  # how far back a pronoun looks for the passage's speaker
 _FAR = 40  # paragraphs: no search goes further
 _FAR_CHARS = 20_000  # characters: no search goes further (one-line documents)
+_INTRODUCED_TOKENS = 300  # how far back "the nurse" looks for "a local nurse"
 
 
 @dataclass(slots=True)
@@ -305,7 +306,7 @@ class Resolver:
         if lower in _PLURAL_PRONOUNS:
             return self._pronoun(start, "plural", lower)
         lemma = head.lemma_.lower()
-        if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
+        if lemma in OUTLET_ROLES and (own := self._channel_name(head) or self._apposed_outlet(head)) is not None:
             return own
         if screen_name(head):
             # "“…,” posted Ivo_M.": a screen name, one person's account
@@ -387,8 +388,10 @@ class Resolver:
             return Actor(_clean_description(self.text[start:end]), typ, "description",
                          *self._described_span(start, end, definite))
         if head.pos_ == "PROPN":
-            return Actor(_clean_name(self.text[start:end]), "organisation" if _looks_org(words)
-                         else "person", "name", start, end)
+            name = _clean_name(self.text[start:end])
+            typ = "outlet" if looks_like_outlet(self.text[start:end], self.text[max(0, start - 8):start]) \
+                else "organisation" if _looks_org(words) else "person"
+            return Actor(name, typ, "name", start, end)
         return None
 
     def _spoken_for(self, head: Token, start: int, end: int) -> Actor | None:
@@ -415,6 +418,28 @@ class Resolver:
             if actor is not None and actor.how != "description":
                 return Actor(actor.name, actor.type, "description", actor.start, actor.end, role=role)
         return None
+
+    def _introduced_before(self, at: int, lemma: str) -> Actor | None:
+        """"a local nurse", "one dock worker": the person a definite role noun ("the nurse")
+        refers back to, introduced by an indefinite phrase with that noun earlier in the
+        passage (outside quotations), whether or not they spoke there."""
+        i = self._token_at(at)
+        para = self.para(at)
+        for tok in reversed(self.doc[max(0, i - _INTRODUCED_TOKENS):i]):
+            if para - self.para(tok.idx) > _WINDOW_PARAGRAPHS:
+                return None
+            if tok.lemma_.lower() != lemma or tok.pos_ != "NOUN" or tok.tag_ != "NN" or self._quote_at(tok.idx) >= 0:
+                continue
+            det = next((c for c in tok.lefts if c.dep_ in ("det", "nummod")), None)
+            if det is None or det.lower_ not in ("a", "an", "one"):
+                continue
+            a, b = det.idx, tok.idx + len(tok.text)
+            return Actor(_clean_description(self.text[a:b]), "person", "description", a, b)
+        return None
+
+    def _token_at(self, at: int) -> int:
+        span = self.doc.char_span(at, at + 1, alignment_mode="expand")
+        return span.start if span is not None and len(span) else len(self.doc)
 
     def _described_span(self, start: int, end: int, definite: bool) -> tuple[int | None, int | None]:
         """Where a described source is written, when it introduces one ("a person familiar
@@ -463,6 +488,23 @@ class Resolver:
             return None
         a, b = keep[0].idx, keep[-1].idx + len(keep[-1].text)
         return Actor(_clean_name(self.text[a:b]), "outlet", "name", a, b)
+
+    def _apposed_outlet(self, head: Token) -> Actor | None:
+        """"the health website The Open Lab", "the sports paper Side Line": the proper name
+        set right after an outlet noun is the outlet's name (the tagger often misses it or
+        takes it for a title)."""
+        for child in head.rights:
+            if child.pos_ != "PROPN" or child.dep_ not in ("appos", "compound", "npadvmod", "dobj", "attr"):
+                continue
+            toks = [t for t in self.doc[child.left_edge.i:child.i + 1]]
+            while toks and toks[0].lower_ in ("the", ",") or toks and toks[0].is_punct:
+                toks = toks[1:]
+            if not toks or toks[0].i != child.left_edge.i + (child.left_edge.lower_ == "the") or \
+                    child.left_edge.i != head.i + 1 or not all(t.text[:1].isupper() for t in toks):
+                return None
+            a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+            return Actor(_clean_name(self.text[a:b]), "outlet", "name", a, b)
+        return None
 
     def _mention_at(self, head: Token, start: int, end: int) -> _Named | None:
         """The named mention the source's head sits in, else one in the source span that a
@@ -659,6 +701,8 @@ class Resolver:
             actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
                 return Actor(actor.name, "person", "role noun", actor.start, actor.end, role=role)
+        if (introduced := self._introduced_before(start, lemma)) is not None:
+            return introduced  # "... says a local nurse raised the alarm. The nurse told ..."
         # No title says it: "the expert" is the person the passage is about -- its last
         # named speaker, else its last named subject.
         said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None,
@@ -694,9 +738,12 @@ class Resolver:
             actor = self._actor_of(n, "role noun")
             if actor is not None:
                 return actor
+        def named(a: Actor) -> bool:  # a name, or a description of a named organisation
+            return a.how != "description" or a.start is not None and a.name[:1].isupper()
+
         said = self._said_before(start, lambda s: s.actor.type in types and (
-            s.actor.how != "description" or lemma in s.actor.name.lower().split()) and (
-            report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and s.actor.how != "description"
+            named(s.actor) or lemma in s.actor.name.lower().split()) and (
+            report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and named(s.actor)
             and not self.person_shaped(s.actor.name)
             or lemma in OUTLET_ROLES and s.actor.type == "outlet"), _WINDOW_PARAGRAPHS)
         if lemma in _GENERIC_ORG:

@@ -22,8 +22,10 @@ ONLINE_PEOPLE = frozenset("commenter reader user poster member follower subscrib
 _NAMING = frozenset("as name handle username nickname pseudonym himself herself themselves "
                     "named called".split())
 
-# "a spokesman for the ministry": the person is described by whom they speak for
-_SPOKES = frozenset("spokesman spokeswoman spokesperson representative envoy adviser advisor".split())
+# "a spokesman for the ministry", "lawyers for the families": people described by whom they
+# speak for
+_SPOKES = frozenset("spokesman spokeswoman spokesperson representative envoy adviser advisor "
+                    "lawyer attorney counsel".split())
 # "analysts at the Example Institute", "a researcher from Varn University": people described
 # by where they work
 _MEMBERS = frozenset("""analyst researcher expert scientist official officer economist professor
@@ -72,6 +74,17 @@ def screen_name(tok: Token) -> bool:
     return any(t.lemma_.lower() in ONLINE_PEOPLE for t in doc[max(0, tok.i - 7):tok.i - 1])
 
 
+def _name_end(tok: Token) -> int:
+    """The last token of the phrase ``tok`` heads, without what a comma sets off after it
+    ("the website The Open Lab, which says ...": not the relative clause)."""
+    end = tok.i
+    for child in tok.rights:
+        if child.dep_ in _CUT_DEPS and child.dep_ not in ("prep", "nmod"):
+            break
+        end = max(end, child.right_edge.i)
+    return end
+
+
 def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
     """Char span of the noun phrase headed by ``head``, without relative clauses or appositions.
 
@@ -93,7 +106,7 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
                 (child.dep_ == "prep" and child.lower_ in ("at", "from", "with", "inside", "within") and
                  head.lemma_.lower() in _MEMBERS and any(t.pos_ == "PROPN" for t in child.subtree)) or \
                 (child.pos_ == "PROPN" and child.left_edge.i == right + 1):  # "le journal Le Monde"
-            right = max(right, child.right_edge.i)
+            right = max(right, _name_end(child))
         else:
             break
     doc = head.doc
