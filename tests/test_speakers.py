@@ -365,13 +365,16 @@ def test_a_role_nouns_apposed_name_tagged_as_an_organisation_is_the_person(nlp) 
 
 
 def test_a_spokesperson_again_is_the_same_described_speaker(nlp) -> None:
+    """The spokesperson speaks for the department (issue 15: the department is the actor, the
+    description its role); "a spokesperson" again is the same."""
     text = ("A spokesperson for the Department of Harbours said the levees had been inspected.\n\n"
             "\u201cWe have spent record sums on the levees and will spend more next year,\u201d a "
             "spokesperson told the Coastal Gazette.")
     a = _one(_run(nlp, text), "record sums")
     assert a.speaker.actor is not None
-    assert a.speaker.actor.name == "A spokesperson for the Department of Harbours"
-    assert text[a.speaker.start:a.speaker.end] == a.speaker.actor.name  # the description it repeats
+    assert a.speaker.actor.name == "Department of Harbours"
+    assert a.speaker.actor.role == "A spokesperson for the Department of Harbours"
+    assert text[a.speaker.start:a.speaker.end] == a.speaker.actor.name  # the name it points at
 
 
 def test_a_quotation_read_by_a_text_is_its_authors(nlp) -> None:
@@ -489,3 +492,153 @@ def test_an_untagged_name_beside_a_role_noun_is_the_speaker(nlp) -> None:
     named = [a for a in found if a.speaker.actor is not None and a.speaker.actor.name == "Orla Venmire"]
     assert len(named) == 2, found
     assert named[0].speaker.actor.role == "Its spokeswoman"
+
+
+# ------------------------------------------------------------------ issue 15: speakers the text identifies
+
+@pytest.mark.parametrize("text, name", [
+    ("\u201cMy son had a rash for a week. Now I know why,\u201d wrote a commenter signing as Kit_Fox.", "Kit_Fox"),
+    ("\u201cRed spots are a known sign of an allergy. This is serious,\u201d posted Nurse_Bell.", "Nurse_Bell"),
+    ("\u201cTen percent code reuse is a lot. Lazy people, or someone who wants to be seen,\u201d "
+     "wrote a commenter using the name bytewolf.", "bytewolf"),
+])
+def test_issue15_a_screen_name_after_the_quotation_is_the_speaker_however_parsed(nlp, text: str, name: str) -> None:
+    atts = _run(nlp, text)
+    assert len(atts) == 1 and _actor(atts[0]) == (name, "person", "name")
+
+
+def test_issue15_a_word_after_a_cue_is_no_screen_name_without_a_naming_phrase(nlp) -> None:
+    text = "\u201cThe keeper was paid. Everybody knows it,\u201d wrote a reader from Lowmoor."
+    atts = _run(nlp, text)
+    assert all(_actor(a) is None or _actor(a)[0] != "Lowmoor" for a in atts)
+
+
+def test_issue15_the_one_quoted_as_saying_is_the_speaker_and_the_worker_again(nlp) -> None:
+    text = ("The Harbour Gazette quoted one dock worker as saying that the crates were \u201cheavier "
+            "when they arrived than when they left\u201d. The worker told the paper that some crates "
+            "were moved at night.")
+    atts = _run(nlp, text)
+    inner = _one(atts, "heavier when")
+    assert _actor(inner) == ("one dock worker", "person", "description") and inner.outer is not None
+    again = _one(atts, "moved at night")
+    assert _actor(again) is not None and _actor(again)[0] == "one dock worker"
+
+
+@pytest.mark.parametrize("text, part, org", [
+    ("The Varn Rowing Federation opened an inquiry on Monday. The federation will question both "
+     "crews, a federation spokesman told the Courier.", "question both crews", "Varn Rowing Federation"),
+    ("Corvel Biologics, which makes the vaccine, said every batch was tested. \u201cWe are not "
+     "aware of any problem with the batch,\u201d a company spokeswoman said.", "not aware", "Corvel Biologics"),
+])
+def test_issue15_a_spokesperson_described_by_an_organisation_speaks_for_it(nlp, text: str, part: str,
+                                                                          org: str) -> None:
+    a = _one(_run(nlp, text), part)
+    assert _actor(a) is not None and _actor(a)[:2] == (org, "organisation")
+    assert a.speaker.actor is not None and a.speaker.actor.role == text[a.speaker.mention_start:a.speaker.mention_end]
+
+
+def test_issue15_a_spokesperson_with_no_organisation_named_stays_described(nlp) -> None:
+    a = _one(_run(nlp, "The talks will resume next week, a spokesman said on Monday."), "talks will resume")
+    assert _actor(a) is not None and _actor(a)[2] == "description"
+
+
+def test_issue15_which_is_said_of_a_thing_so_the_company_is_that_name(nlp) -> None:
+    text = ("Marlow Analytics, which tracks shipping for the port, said in a note that ten tankers "
+            "had been diverted. Most of them turned back at dawn, the company said.")
+    a = _one(_run(nlp, text), "turned back at dawn")
+    assert _actor(a) is not None and _actor(a)[:2] == ("Marlow Analytics", "organisation")
+    # negative: "who" is said of a person, who is not "the company"
+    text = ("Ada Marlow, who tracks shipping for the port, said in a note that ten tankers had been "
+            "diverted. Most of them turned back at dawn, the company said.")
+    a = _one(_run(nlp, text), "turned back at dawn")
+    assert _actor(a) is None or _actor(a)[0] != "Ada Marlow"
+
+
+@pytest.mark.parametrize("text, part, speaker", [
+    ("ESKBY - Varenia on Monday firmly rejected accusations that its navy had sunk a ferry.",
+     "its navy had sunk", "Varenia"),
+    ("Camp head denies looting\n\nLOWMOOR, 9 July 2024 (KPA) - Interior Affairs Commissioner Mara Lenz "
+     "on Tuesday rejected as \u201clies\u201d media reports that the camp had been looted.",
+     "camp had been looted", "Interior Affairs Commissioner Mara Lenz"),
+])
+def test_issue15_a_dateline_is_cut_from_the_source(nlp, text: str, part: str, speaker: str) -> None:
+    a = _one(_run(nlp, text), part)
+    assert a.speaker.text == speaker
+
+
+@pytest.mark.parametrize("text, part, speaker", [
+    ("Prison guards took bribes\n\nVarenian News Agency (VNA) - 2025-05-03 10:00\n\nPORT ALDER, "
+     "3 May 2025 (VNA) - Two guards of the Tarn prison took bribes to release an inmate, Justice "
+     "Minister Elena Brask told parliament on Tuesday.", "took bribes to release", "Elena Brask"),
+    ("Three players of Orren Rovers took money to lose last Sunday's cup match against Dunmore City, "
+     "Sports Minister Elena Brask told parliament on Wednesday.", "took money to lose", "Elena Brask"),
+    ("LOWMOOR, Varenia, June 2 (KPA) - Officials at the Orren depot have allegedly sold half of the "
+     "fuel delivered by the Northern Aid Council, the weekly paper La Voz del Sur reported on Friday.",
+     "sold half of the fuel", "La Voz del Sur"),
+])
+def test_issue15_a_lede_whose_closing_cue_the_parser_hung_elsewhere(nlp, text: str, part: str,
+                                                                    speaker: str) -> None:
+    a = _one(_run(nlp, text), part)
+    assert _actor(a) is not None and _actor(a)[0] == speaker
+    assert not a.content.startswith(("PORT ALDER", "LOWMOOR"))  # the dateline is not content
+
+
+def test_issue15_what_was_reported_as_a_gerund_is_a_nested_statement(nlp) -> None:
+    text = ("The league opened an inquiry after an alert from Varo Data, a company that tracks "
+            "betting markets for the league. According to the league, the company reported \u201cvery "
+            "unusual\u201d betting on a home win.")
+    a = _one(_run(nlp, text), "betting on a home win")
+    assert _actor(a) is not None and _actor(a)[0] == "Varo Data" and a.outer is not None
+
+
+def test_issue15_an_outlet_is_named_beside_its_noun_or_by_its_nameplate(nlp) -> None:
+    text = ("The Lowmoor Bugle\n14 April 2025\n\nBatch 12 of the syrup is reportedly contaminated, "
+            "according to the health website The Open Lab, which says a local nurse raised the alarm "
+            "on Saturday.\n\nThe nurse told the website that bottles from the batch looked cloudy. "
+            "The agency has withdrawn the batch, the website claims.\n\nThe Bugle\u2019s phones have "
+            "not stopped ringing.")
+    atts = _run(nlp, text)
+    assert _actor(_one(atts, "reportedly contaminated"))[:2] == ("Open Lab", "outlet")  # type: ignore[index]
+    assert _actor(_one(atts, "has withdrawn"))[:2] == ("Open Lab", "outlet")  # type: ignore[index]
+    assert _actor(_one(atts, "looked cloudy")) == ("a local nurse", "person", "description")
+    text = "The Harton Clarion reported on Monday that the mill will close. The paper says forty jobs will go."
+    assert _actor(_one(_run(nlp, text), "forty jobs"))[:2] == ("Harton Clarion", "outlet")  # type: ignore[index]
+
+
+def test_issue15_the_nurse_without_an_introduction_is_no_one_described_elsewhere(nlp) -> None:
+    text = ("A local pharmacist closed early on Monday.\n\nThe nurse told the paper that bottles "
+            "from the batch looked cloudy.")
+    a = _one(_run(nlp, text), "bottles from the batch")
+    assert _actor(a) is None or "pharmacist" not in _actor(a)[0]
+
+
+def test_issue15_who_through_an_apposition_and_lawyers_for_someone(nlp) -> None:
+    text = ("The findings match the account of Ada Brun, a farmer who says she saw smoke rise from "
+            "the pylon. Lawyers for nine families said on Monday that they were preparing a claim.")
+    atts = _run(nlp, text)
+    assert _actor(_one(atts, "saw smoke rise"))[:2] == ("Ada Brun", "person")  # type: ignore[index]
+    assert _one(atts, "preparing a claim").speaker.text == "Lawyers for nine families"
+
+
+def test_issue15_the_team_of_a_named_institution_and_its_service_tagged_as_a_place(nlp) -> None:
+    text = ("The blaze began under the power line, scientists at the University of Dunmore said on "
+            "Monday. The first hot spot appeared at 14:10, the team said. Crews from the Ostry Valley "
+            "Fire and Rescue Service fought the blaze. By Wednesday it had burned 900 hectares, "
+            "according to the fire service.")
+    atts = _run(nlp, text)
+    assert _actor(_one(atts, "first hot spot"))[0] == "University of Dunmore"  # type: ignore[index]
+    assert _actor(_one(atts, "900 hectares"))[0] == "Ostry Valley Fire and Rescue Service"  # type: ignore[index]
+
+
+def test_issue15_a_title_names_the_one_person_of_the_corpus_who_holds_it() -> None:
+    from narratrace.attribution.stage import _holders_of_roles, _role_key
+    from narratrace.types import Entity
+
+    people = [Entity("e1", "Ada Brun", "person", roles=("Sports Minister",)),
+              Entity("e2", "Ivo Marek", "person", roles=("Foreign Minister", "minister")),
+              Entity("e3", "Lena Korva", "person", roles=("Foreign Minister",)),
+              Entity("e4", "Varn Sports Council", "organisation", roles=("Sports Minister",))]
+    holders = _holders_of_roles(people)
+    assert holders.get(_role_key("The Sports Minister")) == "e1"
+    assert _role_key("the foreign minister") not in holders  # two people hold it
+    assert "minister" not in holders  # one word names no one

@@ -146,7 +146,7 @@ class Resolver:
     qstarts: list[int] = field(default_factory=list)  # of ``quotes``, for bisection
     publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
     coalitions: list[tuple[int, _Named]] = field(default_factory=list)  # organisations acting together
-    things: frozenset[str] = frozenset()  # names the text says "which" of: never a person
+    things: set[str] = field(default_factory=set)  # names the text says "which" of: never a person
 
     def person_shaped(self, name: str) -> bool:
         """Does ``name`` look like a person's name the tagger called an organisation?"""
@@ -208,7 +208,7 @@ class Resolver:
             named.append(_Named(m.start, m.end, m.text, typ, bisect.bisect_left(breaks, m.start),
                                 subject, quoted, title, frozenset(kind_words)))
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
-                       qstarts=qstarts, things=frozenset(things))
+                       qstarts=qstarts, things=things)
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
         for n in named:
             if n.type == "person" and not n.quoted:
@@ -389,8 +389,11 @@ class Resolver:
                          *self._described_span(start, end, definite))
         if head.pos_ == "PROPN":
             name = _clean_name(self.text[start:end])
+            thing = _WHICH.match(self.text, end) is not None  # "Tarn Biologics, which ..."
+            if thing:
+                self.things.add(name)
             typ = "outlet" if looks_like_outlet(self.text[start:end], self.text[max(0, start - 8):start]) \
-                else "organisation" if _looks_org(words) else "person"
+                else "organisation" if thing or _looks_org(words) else "person"
             return Actor(name, typ, "name", start, end)
         return None
 
@@ -434,6 +437,8 @@ class Resolver:
             if det is None or det.lower_ not in ("a", "an", "one"):
                 continue
             a, b = det.idx, tok.idx + len(tok.text)
+            if self._said_before(at, lambda s: s.at > a and s.actor.type in ("person", "anonymous")) is not None:
+                return None  # someone else has spoken since: "the nurse" may be anyone now
             return Actor(_clean_description(self.text[a:b]), "person", "description", a, b)
         return None
 
