@@ -642,3 +642,23 @@ def test_issue15_a_title_names_the_one_person_of_the_corpus_who_holds_it() -> No
     assert holders.get(_role_key("The Sports Minister")) == "e1"
     assert _role_key("the foreign minister") not in holders  # two people hold it
     assert "minister" not in holders  # one word names no one
+
+
+def test_issue15_the_ministry_is_the_ministry_of_the_minister_who_spoke(nlp) -> None:
+    text = ("The dam will be lowered by six metres, Water Resources Minister Ada Brun said on Monday. "
+            "The ministry said drinking water would not be affected.\n\nTransport Minister Ivo Marek "
+            "said the line would reopen. The ministry said buses would run meanwhile.")
+    atts = _run(nlp, text)
+    assert _actor(_one(atts, "drinking water")) == ("Ministry of Water Resources", "organisation", "role noun")
+    assert _actor(_one(atts, "buses would run")) == ("Ministry of Transport", "organisation", "role noun")
+    # negative: a prime minister holds no portfolio
+    text = "Prime Minister Lena Korva said the budget was ready. The ministry said it would publish it."
+    assert _actor(_one(_run(nlp, text), "publish it"))[0] != "Ministry of Prime"  # type: ignore[index]
+
+
+def test_issue15_a_government_named_by_its_seat_keeps_it_in_the_source(nlp) -> None:
+    text = "The government in Port Alder has called the sinking \u201ca deliberate act of aggression\u201d."
+    assert _run(nlp, text)[0].speaker.text == "The government in Port Alder"
+    # negative: a place the government acts in is no part of it
+    text = "The government said in Port Alder that the ferry had sunk."
+    assert _run(nlp, text)[0].speaker.text == "The government"

@@ -760,6 +760,11 @@ class Resolver:
                                    _WINDOW_PARAGRAPHS)
             if subject is not None and (actor := self._actor_of(subject, "role noun")) is not None:
                 return actor
+        if lemma == "ministry" and (minister := self._portfolio_before(start)) is not None and (
+                said is None or said.at < minister[0]):
+            # "Water Resources Minister Ada Brun said ... The ministry said": her ministry,
+            # unless a ministry has spoken since
+            return Actor(f"Ministry of {minister[1]}", "organisation", "role noun", start, end)
         if said is not None:
             a = said.actor
             return Actor(a.name, a.type, "role noun", a.start, a.end)
@@ -769,6 +774,21 @@ class Resolver:
                 return actor
         return Actor(_clean_description(self.text[start:end]),
                      "outlet" if lemma in OUTLET_ROLES else "organisation", "description", None, None)
+
+    def _portfolio_before(self, at: int) -> tuple[int, str] | None:
+        """Where the minister who last spoke in the passage spoke, and their portfolio
+        ("Water Resources Minister", "Minister of Transport" -> "Water Resources",
+        "Transport"); None for a minister without one ("Prime Minister")."""
+        said = self._said_before(at, lambda s: s.actor.type == "person" and "Minister" in (s.actor.role or ""))
+        if said is None or said.actor.role is None:
+            return None
+        found = _PORTFOLIO.search(said.actor.role)
+        if found is None:
+            return None
+        portfolio = (found.group(1) or found.group(2) or "").strip()
+        portfolio = {"Foreign": "Foreign Affairs", "Defense": "Defense", "Interior": "the Interior"}.get(
+            portfolio, portfolio)
+        return (said.at, portfolio) if portfolio and portfolio.split()[0] not in _NOT_PORTFOLIOS else None
 
     def _government_role(self, at: int) -> Actor | None:
         said = self._said_before(at, lambda s: s.actor.type == "government")
@@ -803,6 +823,10 @@ class Resolver:
         return None
 
 
+#: A minister's portfolio: "Water Resources Minister", "Minister of (the) Transport".
+_PORTFOLIO = re.compile(r"(?:^|\b)((?:[A-Z][a-z]+\s+){1,3}?)Minister\b|\bMinister\s+(?:of|for)\s+(?:the\s+)?"
+                        r"((?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3})")
+_NOT_PORTFOLIOS = frozenset("Prime Deputy Vice First Chief Junior State Former Acting".split())
 #: "Tarn Biologics, which ...": what follows a thing's name, not a person's.
 _WHICH = re.compile(r"\s*,\s*which\b")
 #: How a described source is introduced: "a person ...", "one camp worker", "two officials".

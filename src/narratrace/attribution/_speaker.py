@@ -32,6 +32,8 @@ _MEMBERS = frozenset("""analyst researcher expert scientist official officer eco
 student lecturer fellow staff employee engineer spokesman spokeswoman spokesperson diplomat
 person people nurse doctor worker executive source insider resident witness member
 """.split())
+# "the government in Port Alder": a government named by its seat
+_SEATED = frozenset("government administration authorities regime leadership".split())
 _CUT_DEPS = frozenset(["case", "mark", "relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep", "acl:relcl",
                        "nmod"])
 
@@ -103,6 +105,8 @@ def source_span(head: Token, *, text: str | None = None) -> tuple[int, int]:
         elif child.dep_ in ("compound", "flat", "flat:name", "nummod", "amod") or \
                 (child.dep_ in ("prep", "nmod") and child.text.lower() in ("of", "by", "de", "du", "des")) or \
                 (child.dep_ == "prep" and child.lower_ == "for" and head.lemma_.lower() in _SPOKES) or \
+                (child.dep_ == "prep" and child.lower_ == "in" and head.lemma_.lower() in _SEATED and
+                 any(g.dep_ == "pobj" and g.pos_ == "PROPN" for g in child.children)) or \
                 (child.dep_ == "prep" and child.lower_ in ("at", "from", "with", "inside", "within") and
                  head.lemma_.lower() in _MEMBERS and any(t.pos_ == "PROPN" for t in child.subtree)) or \
                 (child.pos_ == "PROPN" and child.left_edge.i == right + 1):  # "le journal Le Monde"
