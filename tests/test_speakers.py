@@ -662,3 +662,22 @@ def test_issue15_a_government_named_by_its_seat_keeps_it_in_the_source(nlp) -> N
     # negative: a place the government acts in is no part of it
     text = "The government said in Port Alder that the ferry had sunk."
     assert _run(nlp, text)[0].speaker.text == "The government"
+
+
+def test_issue15_an_institution_of_a_named_owner_is_an_actor_and_it_refers_to_it(nlp) -> None:
+    from narratrace.entities.stage import speaker_mentions
+    from narratrace.types import Mention
+
+    text = ("Foreign Minister Ada Brun said the ferry had been rammed. Jorvassa's coast guard said in a "
+            "statement that the ferry had sunk after striking a wreck. It denied any contact between "
+            "the two vessels.")
+    atts = _run(nlp, text)
+    guard = ("Jorvassa's coast guard", "organisation")
+    assert _actor(_one(atts, "striking a wreck"))[:2] == guard  # type: ignore[index]
+    assert _actor(_one(atts, "any contact"))[:2] == guard  # type: ignore[index]
+    # the owner's own mention does not stand in for the institution's
+    owner = Mention("t", text.index("Jorvassa"), text.index("Jorvassa") + 8, "Jorvassa", "place")
+    brun = text.index("Ada Brun")
+    added = speaker_mentions([owner, Mention("t", brun, brun + 8, "Ada Brun", "person")], atts)
+    # (and, negative: the speaker's own mention still blocks a second one for Ada Brun)
+    assert [m.text for m in added] == ["Jorvassa's coast guard"]

@@ -77,7 +77,7 @@ ORG_ROLES = frozenset("""
 ministry department embassy mission office committee commission council court police army
 military company firm group organization organisation campaign party foundation institute
 institution alliance union coalition bloc service directorate bureau agency manufacturer
-federation association league club university team
+federation association league club university team guard coastguard navy
 ministère ambassade armée
 """.split())
 # People who speak for the organisation they work at ("Pentagon officials", "analysts at X");
@@ -371,7 +371,12 @@ class Resolver:
                 if head.tag_ == "NNS" and (n := self._before_in(self.coalitions, start)) is not None \
                         and (actor := self._actor_of(n, "role noun")) is not None:
                     return actor  # "X, Y and Z issued ... the groups said": the first of them
-                return self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
+                actor = self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
+                owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+                if actor is not None and actor.how == "description" and owner is not None:
+                    # "Varenia's coast guard": no name for it, but whose it is identifies it
+                    return Actor(_clean_description(self.text[start:end]), "organisation", "role noun", start, end)
+                return actor
         if head.pos_ == "NOUN" and lemma in PERSON_ROLES and head.tag_ == "NN" and (
                 said := self._said_before(start, lambda s: s.actor.how == "description" and (
                     lemma in s.actor.name.lower().split() or s.actor.type != "person"
@@ -539,7 +544,8 @@ class Resolver:
         demonyms = load_gazetteer().demonyms
         named = [n for n in inside if n.type in ("outlet", "organisation", "group")
                  and exact_key(n.text) not in demonyms  # "the Malian military" is not "Malian"
-                 and n.text.lower() not in PLATFORMS]  # nor "the Frontline YouTube channel" YouTube
+                 and n.text.lower() not in PLATFORMS  # nor "the Frontline YouTube channel" YouTube
+                 and not self.text.startswith(("'s ", "’s "), n.end)]  # nor "Varenia's navy" Varenia
         if named and (lemma in OUTLET_ROLES or lemma in ORG_ROLES):
             return named[-1]
         return None
