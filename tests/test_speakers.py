@@ -681,3 +681,12 @@ def test_issue15_an_institution_of_a_named_owner_is_an_actor_and_it_refers_to_it
     added = speaker_mentions([owner, Mention("t", brun, brun + 8, "Ada Brun", "person")], atts)
     # (and, negative: the speaker's own mention still blocks a second one for Ada Brun)
     assert [m.text for m in added] == ["Jorvassa's coast guard"]
+
+
+def test_issue15_a_reported_clause_the_parser_split_after_said(nlp) -> None:
+    text = ("He said the trawler then turned sharply and sank after striking a submerged object "
+            "while trying to escape.")
+    a = _one(_run(nlp, text), "turned sharply")
+    assert a.content.startswith("the trawler then turned") and a.speaker.text == "He"
+    # negative: "said" with a plain noun object and no clause reports nothing
+    assert not _run(nlp, "She said a prayer before the match.")

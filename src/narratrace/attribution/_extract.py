@@ -233,7 +233,9 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if content is None:
             obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
             verdict = patterns.get((pos, lemma, "dobj"))
-            if obj is not None and (verdict or verdict is None and (
+            if obj is not None and (split := _split_clause(tok, obj)) is not None:
+                content, hi_extra = obj, split  # "He said the boat then turned and sank"
+            elif obj is not None and (verdict or verdict is None and (
                     lemma in _OBJECT_CUES or known and lemma not in _NO_OBJECT)):
                 content = obj
                 # "accused Kiev of sending ...", "called the attack a 'successful operation'"
@@ -312,6 +314,17 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         ce = max(ce, cue_last.idx + len(cue_last.text))
         cands.append(_Cand("indirect", tok, cue_text, cs, ce, src, start, end, content))
     return cands
+
+
+def _split_clause(verb: Token, obj: Token) -> int | None:
+    """"He said the boat then turned sharply and sank": the parser split the reported clause
+    into an object of "said" and a subjectless adverbial clause after it. The last token of
+    that clause, when so; "say" never takes a plain noun object in news style."""
+    if verb.lemma_.lower() != "say" or obj.left_edge.i != verb.i + 1 or obj.pos_ not in ("NOUN", "PROPN"):
+        return None
+    clause = next((c for c in verb.children if c.dep_ == "advcl" and c.pos_ == "VERB" and c.i > obj.i
+                   and not any(g.dep_ in _SUBJ or g.dep_ == "mark" for g in c.children)), None)
+    return clause.right_edge.i if clause is not None else None
 
 
 def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
@@ -1023,7 +1036,8 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     if rel == "xcomp":
         return lemma in _STATEMENT_XCOMP or lemma in _GERUND_CUES and root.tag_ == "VBG"
     if rel in ("dobj", "obj"):
-        if lemma in _STATEMENT_OBJECT or root.lemma_.lower() in lex.nouns:
+        if lemma in _STATEMENT_OBJECT or root.lemma_.lower() in lex.nouns or \
+                _split_clause(c.cue, root) is not None:
             return True  # "denied the claims", "raised claims about", "cited comments"
         # "called the attack a 'successful operation'", "condemned X as ...": a predication
         return lemma in lex.speech and any(

@@ -354,8 +354,8 @@ class Resolver:
                 org = orgs[-1]
                 return Actor(_clean_name(org.text), org.type, "description", org.start, org.end)  # type: ignore[arg-type]
         if lemma in _SPOKESPEOPLE and head.pos_ == "NOUN" and \
-                (org := self._spoken_for(head, start, end)) is not None:
-            return org
+                (spoken_for := self._spoken_for(head, start, end)) is not None:
+            return spoken_for
         if definite and head.pos_ in ("NOUN", "PROPN"):
             if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
                 return self._person_role(start, end, lemma, head)
