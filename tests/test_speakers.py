@@ -583,6 +583,12 @@ def test_issue15_a_lede_whose_closing_cue_the_parser_hung_elsewhere(nlp, text: s
     assert not a.content.startswith(("PORT ALDER", "LOWMOOR"))  # the dateline is not content
 
 
+def test_issue15_a_true_relative_clause_is_no_closing_cue(nlp) -> None:
+    text = ("\u201cNo model says the levy alone will do it,\u201d Ada Brun said at a forum last month, "
+            "the remarks from which the Harton Post reported on Monday.")
+    assert not [a for a in _run(nlp, text) if a.speaker.text == "the Harton Post"]
+
+
 def test_issue15_what_was_reported_as_a_gerund_is_a_nested_statement(nlp) -> None:
     text = ("The league opened an inquiry after an alert from Varo Data, a company that tracks "
             "betting markets for the league. According to the league, the company reported \u201cvery "

@@ -337,9 +337,11 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
         return None
     doc = verb.doc
     comma = subj.left_edge.i - 1
-    if verb.dep_ in ("relcl", "acl:relcl") and verb.head.i < subj.i and verb.head.pos_ in ("NOUN", "ADJ"):
+    if verb.dep_ in ("relcl", "acl:relcl") and verb.head.i < subj.i and verb.head.pos_ in ("NOUN", "ADJ") \
+            and not any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in verb.subtree):
         # "..., the weekly paper Tarn Post reported.": the cue taken for a relative clause
-        # of the noun that opens its subject
+        # of the noun that opens its subject (a real one has its "which": "the remarks,
+        # from which the Post reported")
         comma = verb.head.left_edge.i - 1
     if comma < 1 or doc[comma].text != ",":
         return None
