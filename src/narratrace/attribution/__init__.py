@@ -19,7 +19,7 @@ hedges 17 -> 0, denial precision 5/10 -> 6/7. The last step is reports (who put 
 channels named apart from their platforms, organisations' officials, comment threads, parser
 slips and sub-headings run into their paragraphs (see ``tests/test_speakers.py``).
 On ``../shared/data/provenance-dev`` (276 gold attributions in 37 fictional articles; its
-``score.py``) speakers right 0.82 -> 0.91 (226 -> 252; role nouns 0.63 -> 0.85): screen
+``score.py``) speakers right 0.82 -> 0.91 (226 -> 251; role nouns 0.63 -> 0.85): screen
 names after a closing quotation, "X quoted Y as saying", spokespeople for the organisation
 they are described by, "which" said of a thing, wire datelines cut from sources, closing
 cues the parser hung elsewhere, outlets named beside their noun or by a nameplate, "the

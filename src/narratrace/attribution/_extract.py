@@ -1161,11 +1161,8 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             else:
                 head = src.head.head if _is_relative(src) else src
                 if _is_relative(src):
-                    if head.dep_ == "appos" and head.head.pos_ == "PROPN" and head.pos_ == "NOUN" or \
-                            head.dep_ == "appos" and head.pos_ == "PROPN" and head.head.lemma_.lower() in OUTLET_ROLES:
-                        # "Ada Brun, a farmer who says ...": the farmer is Ada Brun; "the
-                        # website The Open Lab, which says ...": the website named so
-                        head = head.head
+                    if head.dep_ == "appos" and head.pos_ == "PROPN" and head.head.lemma_.lower() in OUTLET_ROLES:
+                        head = head.head  # "the website The Open Lab, which says ...": the website named so
                     hs, he = source_span(head, text=text)
                     actor = resolver.resolve(head, hs, he)
                 else:
