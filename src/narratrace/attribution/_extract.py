@@ -35,7 +35,7 @@ welcome hail endorse support oppose defend propose demand promise pledge
 nier démentir rejeter réfuter contester annoncer confirmer dénoncer condamner saluer
 """.split())
 # Verbs whose gerund complement is what they report ("reported hearing shots", "reported
-# "unusual" betting on ...", which the parser reads as a gerund).
+# "heavy" selling of ...", which the parser reads as a gerund).
 _GERUND_CUES = frozenset("report recall".split())
 # Verbs with a clausal complement that do not report anything.
 _NOT_CUES = frozenset("""
@@ -234,7 +234,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
             verdict = patterns.get((pos, lemma, "dobj"))
             if obj is not None and (split := _split_clause(tok, obj)) is not None:
-                content, hi_extra = obj, split  # "He said the boat then turned and sank"
+                content, hi_extra = obj, split  # "He said the lorry then braked and skidded"
             elif obj is not None and (verdict or verdict is None and (
                     lemma in _OBJECT_CUES or known and lemma not in _NO_OBJECT)):
                 content = obj
@@ -317,7 +317,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
 
 
 def _split_clause(verb: Token, obj: Token) -> int | None:
-    """"He said the boat then turned sharply and sank": the parser split the reported clause
+    """"He said the lorry then braked hard and skidded": the parser split the reported clause
     into an object of "said" and a subjectless adverbial clause after it. The last token of
     that clause, when so; "say" never takes a plain noun object in news style."""
     if verb.lemma_.lower() != "say" or obj.left_edge.i != verb.i + 1 or obj.pos_ not in ("NOUN", "PROPN"):

@@ -104,7 +104,7 @@ _NAMED_TYPES = frozenset(["person", "organisation", "outlet", "place", "group", 
 _WINDOW_PARAGRAPHS = 4  # how far back a pronoun looks for the passage's speaker
 _FAR = 40  # paragraphs: no search goes further
 _FAR_CHARS = 20_000  # characters: no search goes further (one-line documents)
-_INTRODUCED_TOKENS = 300  # how far back "the nurse" looks for "a local nurse"
+_INTRODUCED_TOKENS = 300  # how far back "the nurse" looks for "a school nurse"
 
 
 @dataclass(slots=True)
@@ -200,7 +200,7 @@ class Resolver:
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
             typ = m.type
             if _WHICH.match(text, m.end):
-                # "Tarn Biologics, which makes the vaccine, said": "which" is said of a thing,
+                # "Tarn Biologics, which owns the plant, said": "which" is said of a thing,
                 # never of a person, whatever the tagger or the shape of the name says
                 things.add(_clean_name(m.text))
                 if typ == "person":
@@ -428,7 +428,7 @@ class Resolver:
         return None
 
     def _introduced_before(self, at: int, lemma: str) -> Actor | None:
-        """"a local nurse", "one dock worker": the person a definite role noun ("the nurse")
+        """"a school nurse", "one dock worker": the person a definite role noun ("the nurse")
         refers back to, introduced by an indefinite phrase with that noun earlier in the
         passage (outside quotations), whether or not they spoke there."""
         i = self._token_at(at)
@@ -500,7 +500,7 @@ class Resolver:
         return Actor(_clean_name(self.text[a:b]), "outlet", "name", a, b)
 
     def _apposed_outlet(self, head: Token) -> Actor | None:
-        """"the health website The Open Lab", "the sports paper Side Line": the proper name
+        """"the science website The Open Lab", "the music paper Side Line": the proper name
         set right after an outlet noun is the outlet's name (the tagger often misses it or
         takes it for a title)."""
         for child in head.rights:
@@ -713,7 +713,7 @@ class Resolver:
             if actor is not None:
                 return Actor(actor.name, "person", "role noun", actor.start, actor.end, role=role)
         if (introduced := self._introduced_before(start, lemma)) is not None:
-            return introduced  # "... says a local nurse raised the alarm. The nurse told ..."
+            return introduced  # "... says a school nurse found it. The nurse told ..."
         # No title says it: "the expert" is the person the passage is about -- its last
         # named speaker, else its last named subject.
         said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None,
@@ -768,7 +768,7 @@ class Resolver:
                 return actor
         if lemma == "ministry" and (minister := self._portfolio_before(start)) is not None and (
                 said is None or said.at < minister[0]):
-            # "Water Resources Minister Ada Brun said ... The ministry said": her ministry,
+            # "Energy Minister Ada Brun said ... The ministry said": her ministry,
             # unless a ministry has spoken since
             return Actor(f"Ministry of {minister[1]}", "organisation", "role noun", start, end)
         if said is not None:
@@ -783,7 +783,7 @@ class Resolver:
 
     def _portfolio_before(self, at: int) -> tuple[int, str] | None:
         """Where the minister who last spoke in the passage spoke, and their portfolio
-        ("Water Resources Minister", "Minister of Transport" -> "Water Resources",
+        ("Energy Minister", "Minister of Transport" -> "Energy",
         "Transport"); None for a minister without one ("Prime Minister")."""
         said = self._said_before(at, lambda s: s.actor.type == "person" and "Minister" in (s.actor.role or ""))
         if said is None or said.actor.role is None:
@@ -829,7 +829,7 @@ class Resolver:
         return None
 
 
-#: A minister's portfolio: "Water Resources Minister", "Minister of (the) Transport".
+#: A minister's portfolio: "Energy Minister", "Minister of (the) Transport".
 _PORTFOLIO = re.compile(r"(?:^|\b)((?:[A-Z][a-z]+\s+){1,3}?)Minister\b|\bMinister\s+(?:of|for)\s+(?:the\s+)?"
                         r"((?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3})")
 _NOT_PORTFOLIOS = frozenset("Prime Deputy Vice First Chief Junior State Former Acting".split())

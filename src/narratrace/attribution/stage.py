@@ -39,8 +39,8 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
             actor = speaker.actor
             if entity is None and actor is not None and actor.type == "person" and actor.start is None \
                     and (holder := titled.get(_role_key(actor.name))) is not None:
-                # "The Sports Minister has confirmed ...": the one person the corpus gives
-                # that title ("Sports Minister Ada Brun told parliament ...")
+                # "The Health Minister said ...": the one person the corpus gives
+                # that title ("Health Minister Ada Brun told parliament ...")
                 entity = holder
                 actor = dataclasses.replace(actor, id=holder, name=names[holder], how="role noun")
             if actor is not None and actor.start is not None:

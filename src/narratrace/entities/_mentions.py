@@ -78,7 +78,7 @@ _GROUP_AFTER = re.compile(
     r"fighters|militants|insurgents|rebels|jihadists)\b", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(r"\b" + _GROUP_ADJ + r"\s+(?:group|organi[sz]ation|movement|"
                            r"faction|network)?\s*(?:the\s+)?$", re.IGNORECASE)
-# Words that end an institution's name, never a place's ("... Rescue Service", "... Authority").
+# Words that end an institution's name, never a place's ("... Water Service", "... Authority").
 _INSTITUTION_WORDS = frozenset("ministry council agency company committee commission office department "
                                "service institute university association federation organization "
                                "organisation corporation authority directorate bureau".split())
@@ -307,7 +307,7 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
         elif c.label in {"ORG", "GPE"} and _looks_like_person(surface):
             c.evidence, c.type = _NAME_SHAPE, "person"
         elif c.label in {"GPE", "LOC", "FAC"} and len(tokens) >= 2 and tokens[-1] in _INSTITUTION_WORDS:
-            c.evidence, c.type = _NAME_SHAPE, "organisation"  # "Varn County Fire and Rescue Service"
+            c.evidence, c.type = _NAME_SHAPE, "organisation"  # "Varn Valley Water Authority"
 
     # One type per surface form per document: the strongest evidence wins; among NER-only
     # candidates, the majority label (ties: the first in the type order below).
