@@ -18,8 +18,8 @@ from ._cues import LEXICONS, Lexicon, cue_patterns
 from ._hedges import says_no_evidence, split_hedges
 from ._medium import MEDIUM_NOUNS, find_medium
 from ._quotes import Quote, find_quotes, strip_marks
-from ._resolve import Resolver
-from ._speaker import source_span
+from ._resolve import OUTLET_ROLES, Resolver
+from ._speaker import inverted_handle, source_span
 
 # Verbs whose infinitive complement is the reported content ("urged X to ...", "wants to ...").
 _XCOMP_CUES = frozenset("""
@@ -34,6 +34,9 @@ denounce decry criticize criticise praise question predict describe call blame a
 welcome hail endorse support oppose defend propose demand promise pledge
 nier démentir rejeter réfuter contester annoncer confirmer dénoncer condamner saluer
 """.split())
+# Verbs whose gerund complement is what they report ("reported hearing shots", "reported
+# "heavy" selling of ...", which the parser reads as a gerund).
+_GERUND_CUES = frozenset("report recall".split())
 # Verbs with a clausal complement that do not report anything.
 _NOT_CUES = frozenset("""
 be have make let get ensure mean help need go come take give put keep leave become remain
@@ -90,6 +93,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 and child.dep_ == "nsubj" and verb.lemma_ in ("seem", "appear"):
             return None
         return _past_dateline(child, verb)
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_.lower() in ("quote", "cite"):
+        # "The Gazette quoted a dock worker as saying ...": the one quoted says it
+        return next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
     # "..., adding that ...", "saying ...": participles share the main verb's subject.
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
         if not verb.doc[verb.i - 1].is_punct:
@@ -126,19 +132,33 @@ def _hung_name(verb: Token) -> Token | None:
     return node
 
 
-#: A wire dateline opening a sentence: "PORT CITY, Country, May 19 (AGENCY) - ".
-_DATELINE = re.compile(r"[A-Z][A-Z'’. -]{1,40},[^\n]{0,40}?\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]+\s*")
+#: A wire dateline opening a sentence: "PORT CITY, Country, May 19 (AGENCY) - ", or the city
+#: alone in capitals: "PORT CITY - ".
+_DATELINE = re.compile(r"[A-Z][A-Z'’. -]{1,40},[^\n]{0,40}?\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]+\s*|"
+                       r"[A-Z][A-Z'’.]{2,}(?: [A-Z][A-Z'’.]+)* [-–—]+ ")
+
+
+def _dateline_end(text: str, at: int) -> int:
+    """Where the dateline of the line holding char ``at`` ends (-1 when it has none)."""
+    line = text.rfind("\n", 0, at) + 1
+    found = _DATELINE.match(text, line)
+    return found.end() if found is not None else -1
 
 
 def _past_dateline(subj: Token, verb: Token) -> Token:
     """The subject, unless the parser took it from the sentence's dateline ("PORT CITY, May 19
-    (AGENCY) - Velmar accused ..."): then the first name or noun after the dateline."""
+    (AGENCY) - Velmar accused ..."): then the first name or noun after the dateline (the head
+    of its name: "Interior Commissioner Mara Lenz", not "Interior")."""
     sent = subj.sent
-    found = _DATELINE.match(doc_text(sent.doc), sent.start_char, verb.idx)
-    if found is None or subj.idx >= found.end():
+    end = _dateline_end(doc_text(sent.doc), subj.idx)
+    if end < 0 or subj.idx >= end or end > verb.idx:
         return subj
-    after = next((t for t in sent if found.end() <= t.idx and t.i < verb.i and t.pos_ in ("PROPN", "NOUN")), None)
-    return after if after is not None else subj
+    after = next((t for t in sent if end <= t.idx and t.i < verb.i and t.pos_ in ("PROPN", "NOUN")), None)
+    if after is None:
+        return subj
+    while after.dep_ in ("compound", "flat") and after.i < after.head.i < verb.i:
+        after = after.head
+    return after
 
 
 def _is_relative(tok: Token) -> bool:
@@ -207,12 +227,15 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if content is None:
             xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
             verdict = patterns.get((pos, lemma, "xcomp"))
-            if xcomp is not None and (verdict or verdict is None and lemma in _XCOMP_CUES):
+            if xcomp is not None and (verdict or verdict is None and (
+                    lemma in _XCOMP_CUES or lemma in _GERUND_CUES and xcomp.tag_ == "VBG")):
                 content = xcomp
         if content is None:
             obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
             verdict = patterns.get((pos, lemma, "dobj"))
-            if obj is not None and (verdict or verdict is None and (
+            if obj is not None and (split := _split_clause(tok, obj)) is not None:
+                content, hi_extra = obj, split  # "He said the lorry then braked and skidded"
+            elif obj is not None and (verdict or verdict is None and (
                     lemma in _OBJECT_CUES or known and lemma not in _NO_OBJECT)):
                 content = obj
                 # "accused Kiev of sending ...", "called the attack a 'successful operation'"
@@ -293,6 +316,17 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
     return cands
 
 
+def _split_clause(verb: Token, obj: Token) -> int | None:
+    """"He said the lorry then braked hard and skidded": the parser split the reported clause
+    into an object of "said" and a subjectless adverbial clause after it. The last token of
+    that clause, when so; "say" never takes a plain noun object in news style."""
+    if verb.lemma_.lower() != "say" or obj.left_edge.i != verb.i + 1 or obj.pos_ not in ("NOUN", "PROPN"):
+        return None
+    clause = next((c for c in verb.children if c.dep_ == "advcl" and c.pos_ == "VERB" and c.i > obj.i
+                   and not any(g.dep_ in _SUBJ or g.dep_ == "mark" for g in c.children)), None)
+    return clause.right_edge.i if clause is not None else None
+
+
 def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
     """"The plant may close next year, the company's chief, Carl Brant, said on
     Tuesday.": a cue closing its sentence whose content the parser lost. The content is the
@@ -303,9 +337,15 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
         return None
     doc = verb.doc
     comma = subj.left_edge.i - 1
+    if verb.dep_ in ("relcl", "acl:relcl") and verb.head.i < subj.i and verb.head.pos_ in ("NOUN", "ADJ") \
+            and not any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in verb.subtree):
+        # "..., the weekly paper Tarn Post reported.": the cue taken for a relative clause
+        # of the noun that opens its subject (a real one has its "which": "the remarks,
+        # from which the Post reported")
+        comma = verb.head.left_edge.i - 1
     if comma < 1 or doc[comma].text != ",":
         return None
-    line = text.rfind("\n", 0, verb.idx) + 1
+    line = max(text.rfind("\n", 0, verb.idx) + 1, _dateline_end(text, verb.idx))
     first = next((t for t in doc[verb.sent.start:comma] if t.idx >= line and not t.is_space), None)
     if first is None or first.i >= comma - 1:
         return None
@@ -314,10 +354,14 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
 
 
 def _addressee(verb: Token, obj: Token) -> bool:
-    """The one told, not what was told: "..., a person inside the club has told the Courier."."""
-    return verb.lemma_.lower() in ("tell", "inform", "assure", "brief") and obj.dep_ in ("dobj", "obj") \
-        and obj.pos_ in ("PROPN", "PRON") \
-        and all(t.is_punct or t.is_space for t in verb.doc[obj.right_edge.i + 1:verb.sent.end])
+    """The one told, not what was told: "..., a person inside the club has told the Courier.",
+    "..., the minister told parliament on Wednesday." (a name or a noun with no clause in it,
+    only the time or place of the telling after it)."""
+    if verb.lemma_.lower() not in ("tell", "inform", "assure", "brief") or obj.dep_ not in ("dobj", "obj") \
+            or obj.pos_ not in ("PROPN", "PRON", "NOUN") or any(t.pos_ in ("VERB", "AUX") for t in obj.subtree):
+        return False
+    return all(c.dep_ in ("prep", "npadvmod", "advmod", "punct") and not any(t.pos_ in ("VERB", "AUX") for t in c.subtree)
+               for c in verb.children if c.i > obj.right_edge.i)
 
 
 def _that_clause_past_pp(verb: Token) -> Token | None:
@@ -636,6 +680,8 @@ def _quote_cue(doc: Doc, q: Quote, lex: Lexicon, text: str) -> tuple[Token, Toke
                 if tok.text in ("“", '"', "«", "‘") or (tok.is_sent_start and tok.i > first.i):
                     break
                 if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
+                    if tok.i == first.i and (handle := inverted_handle(tok)) is not None:
+                        return tok, handle  # "“…,” posted Ivo_M.": the name, however parsed
                     return tok, _subject(tok) or _inverted_subject(tok)
             if first.lower_ in ("read", "reads") and (text_by := _read_by(first)) is not None:
                 return first, text_by
@@ -928,7 +974,7 @@ _STATEMENT_XCOMP = frozenset("claim promise pledge vow threaten deny admit profe
 # ("described a network ...", "stated its involvement").
 _STATEMENT_OBJECT = frozenset("deny reject dismiss refute dispute rebut disavow repudiate "
                               "admit acknowledge confirm accuse blame charge describe highlight "
-                              "state announce reveal allege detail outline predict "
+                              "state announce reveal allege detail outline predict report "
                               "nier démentir rejeter réfuter contester confirmer accuser "
                               "décrire annoncer révéler".split())
 # Cognition verbs that state a position in news style ("an expert fears", "X believes").
@@ -990,9 +1036,10 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     else:
         rel = "prep"  # content reached through a preposition ("talked about", "called for")
     if rel == "xcomp":
-        return lemma in _STATEMENT_XCOMP
+        return lemma in _STATEMENT_XCOMP or lemma in _GERUND_CUES and root.tag_ == "VBG"
     if rel in ("dobj", "obj"):
-        if lemma in _STATEMENT_OBJECT or root.lemma_.lower() in lex.nouns:
+        if lemma in _STATEMENT_OBJECT or root.lemma_.lower() in lex.nouns or \
+                _split_clause(c.cue, root) is not None:
             return True  # "denied the claims", "raised claims about", "cited comments"
         # "called the attack a 'successful operation'", "condemned X as ...": a predication
         return lemma in lex.speech and any(
@@ -1106,12 +1153,16 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
                 s, e = source_span(src, text=text)
             if statements and _in_brackets(text, s):
                 continue
+            if s < (cut := _dateline_end(text, s)) < e:
+                s = cut  # "PORT CITY - Varenia rejected ...": the dateline is no part of the source
             if how_cont and c.src.i in by_src:
                 prev_actor = by_src[c.src.i]
                 actor = replace(prev_actor, how="continuation") if prev_actor is not None else None
             else:
                 head = src.head.head if _is_relative(src) else src
                 if _is_relative(src):
+                    if head.dep_ == "appos" and head.pos_ == "PROPN" and head.head.lemma_.lower() in OUTLET_ROLES:
+                        head = head.head  # "the website The Open Lab, which says ...": the website named so
                     hs, he = source_span(head, text=text)
                     actor = resolver.resolve(head, hs, he)
                 else:

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..entities import exact_key, load_gazetteer
+from ..entities import exact_key, load_gazetteer, looks_like_outlet
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
-from ._speaker import handle_of
+from ._speaker import handle_of, screen_name
 
 _PERSON_PRONOUNS = frozenset("he she him her his hers il elle lui".split())
 _FEMALE = frozenset("she her hers elle".split())
@@ -77,6 +77,7 @@ ORG_ROLES = frozenset("""
 ministry department embassy mission office committee commission council court police army
 military company firm group organization organisation campaign party foundation institute
 institution alliance union coalition bloc service directorate bureau agency manufacturer
+federation association league club university team guard coastguard navy
 ministère ambassade armée
 """.split())
 # People who speak for the organisation they work at ("Pentagon officials", "analysts at X");
@@ -85,12 +86,12 @@ _SPEAK_FOR = frozenset("""official analyst researcher expert scientist economist
 employee spokesperson spokesman spokeswoman diplomat officer representative investigator""".split())
 # Nouns any organisation may be called: "the company" is the passage's organisation even when
 # its name does not say "company".
-_GENERIC_ORG = frozenset("company firm organisation organization group manufacturer".split())
+_GENERIC_ORG = frozenset("company firm organisation organization group manufacturer club team".split())
+# People who speak for an organisation and are described by it ("a company spokeswoman").
+_SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson".split())
 # Nouns that, with a country, stand for its government.
 GOV_NOUNS = frozenset("government administration authorities authority officials regime "
                       "leadership cabinet representatives diplomats gouvernement autorités".split())
-# A screen name: letters with an underscore or digits inside ("Ivo_M", "Owl77", "Dr_Nope").
-_HANDLE = re.compile(r"^@?[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9_]+|[0-9]+[A-Za-z0-9_]*)\.?$")
 _ANONYMOUS_WORDS = frozenset("unnamed anonymous unidentified undisclosed".split())
 _ANONYMOUS_HEADS = frozenset("source sources insider insiders".split())
 _TITLES = re.compile(r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|gen|col|sen|rep|gov|pres)\.?\s+)+",
@@ -103,6 +104,7 @@ _NAMED_TYPES = frozenset(["person", "organisation", "outlet", "place", "group", 
 _WINDOW_PARAGRAPHS = 4  # how far back a pronoun looks for the passage's speaker
 _FAR = 40  # paragraphs: no search goes further
 _FAR_CHARS = 20_000  # characters: no search goes further (one-line documents)
+_INTRODUCED_TOKENS = 300  # how far back "the nurse" looks for "a school nurse"
 
 
 @dataclass(slots=True)
@@ -144,6 +146,11 @@ class Resolver:
     qstarts: list[int] = field(default_factory=list)  # of ``quotes``, for bisection
     publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
     coalitions: list[tuple[int, _Named]] = field(default_factory=list)  # organisations acting together
+    things: set[str] = field(default_factory=set)  # names the text says "which" of: never a person
+
+    def person_shaped(self, name: str) -> bool:
+        """Does ``name`` look like a person's name the tagger called an organisation?"""
+        return name not in self.things and _person_shaped(name)
 
     # ------------------------------------------------------------------ building
 
@@ -152,6 +159,7 @@ class Resolver:
         quotes = [(q.start, q.end) for q in find_quotes(text)]
         breaks = [i for i, ch in enumerate(text) if ch == "\n"]
         named: list[_Named] = []
+        things: set[str] = set()
         qstarts = [q[0] for q in quotes]
         for m in sorted(mentions, key=lambda m: (m.start, m.end)):
             if m.type not in _NAMED_TYPES:
@@ -190,10 +198,17 @@ class Resolver:
                 # "Anna Sild, the ministry's spokeswoman": a title after the name
             k = bisect.bisect_right(qstarts, m.start) - 1
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
-            named.append(_Named(m.start, m.end, m.text, m.type, bisect.bisect_left(breaks, m.start),
+            typ = m.type
+            if _WHICH.match(text, m.end):
+                # "Tarn Biologics, which owns the plant, said": "which" is said of a thing,
+                # never of a person, whatever the tagger or the shape of the name says
+                things.add(_clean_name(m.text))
+                if typ == "person":
+                    typ = "organisation"
+            named.append(_Named(m.start, m.end, m.text, typ, bisect.bisect_left(breaks, m.start),
                                 subject, quoted, title, frozenset(kind_words)))
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
-                       qstarts=qstarts)
+                       qstarts=qstarts, things=things)
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
         for n in named:
             if n.type == "person" and not n.quoted:
@@ -291,9 +306,9 @@ class Resolver:
         if lower in _PLURAL_PRONOUNS:
             return self._pronoun(start, "plural", lower)
         lemma = head.lemma_.lower()
-        if lemma in OUTLET_ROLES and (own := self._channel_name(head)) is not None:
+        if lemma in OUTLET_ROLES and (own := self._channel_name(head) or self._apposed_outlet(head)) is not None:
             return own
-        if _HANDLE.match(head.text) and head.pos_ in ("NOUN", "PROPN"):
+        if screen_name(head):
             # "“…,” posted Ivo_M.": a screen name, one person's account
             h0 = head.idx
             h1 = h0 + len(head.text.rstrip("."))
@@ -338,6 +353,9 @@ class Resolver:
             if orgs:
                 org = orgs[-1]
                 return Actor(_clean_name(org.text), org.type, "description", org.start, org.end)  # type: ignore[arg-type]
+        if lemma in _SPOKESPEOPLE and head.pos_ == "NOUN" and \
+                (spoken_for := self._spoken_for(head, start, end)) is not None:
+            return spoken_for
         if definite and head.pos_ in ("NOUN", "PROPN"):
             if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
                 return self._person_role(start, end, lemma, head)
@@ -353,10 +371,16 @@ class Resolver:
                 if head.tag_ == "NNS" and (n := self._before_in(self.coalitions, start)) is not None \
                         and (actor := self._actor_of(n, "role noun")) is not None:
                     return actor  # "X, Y and Z issued ... the groups said": the first of them
-                return self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
+                actor = self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
+                owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+                if actor is not None and actor.how == "description" and owner is not None:
+                    # "Varenia's coast guard": no name for it, but whose it is identifies it
+                    return Actor(_clean_description(self.text[start:end]), "organisation", "role noun", start, end)
+                return actor
         if head.pos_ == "NOUN" and lemma in PERSON_ROLES and head.tag_ == "NN" and (
-                said := self._said_before(start, lambda s: s.actor.how == "description" and
-                                          lemma in s.actor.name.lower().split(), 2)) is not None:
+                said := self._said_before(start, lambda s: s.actor.how == "description" and (
+                    lemma in s.actor.name.lower().split() or s.actor.type != "person"
+                    and lemma in (s.actor.role or "").lower().split()), 2)) is not None:
             # "A spokesperson for the ministry said ... ‘…,’ a spokesperson told a paper": the
             # same described speaker again
             a = said.actor
@@ -369,9 +393,63 @@ class Resolver:
             return Actor(_clean_description(self.text[start:end]), typ, "description",
                          *self._described_span(start, end, definite))
         if head.pos_ == "PROPN":
-            return Actor(_clean_name(self.text[start:end]), "organisation" if _looks_org(words)
-                         else "person", "name", start, end)
+            name = _clean_name(self.text[start:end])
+            thing = _WHICH.match(self.text, end) is not None  # "Tarn Biologics, which ..."
+            if thing:
+                self.things.add(name)
+            typ = "outlet" if looks_like_outlet(self.text[start:end], self.text[max(0, start - 8):start]) \
+                else "organisation" if thing or _looks_org(words) else "person"
+            return Actor(name, typ, "name", start, end)
         return None
+
+    def _spoken_for(self, head: Token, start: int, end: int) -> Actor | None:
+        """"a spokesman for the Varn Rail Authority", "a company spokeswoman", "a spokesman
+        for the federation": the organisation a spokesperson speaks for, when the text names
+        it (here, or earlier as "the company" would find it); the words as written are its
+        role."""
+        role = _clean_description(self.text[start:end])
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        orgs = [n for n in self.named[lo:hi] if n.end <= end and n.type in ("organisation", "outlet")]
+        if orgs:
+            org = orgs[-1]
+            return Actor(_clean_name(org.text), org.type, "description", org.start, org.end,  # type: ignore[arg-type]
+                         role=role)
+        nouns = [c for c in head.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"]
+        nouns += [g for p in head.rights if p.dep_ == "prep" and p.lower_ == "for"
+                  for g in p.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+        for noun in nouns:
+            lemma = noun.lemma_.lower()
+            if lemma not in ORG_ROLES or lemma in GOV_NOUNS:
+                continue
+            actor = self._typed_role(noun.idx, noun.idx + len(noun.text), ("organisation", "group", "outlet"),
+                                     lemma)
+            if actor is not None and actor.how != "description":
+                return Actor(actor.name, actor.type, "description", actor.start, actor.end, role=role)
+        return None
+
+    def _introduced_before(self, at: int, lemma: str) -> Actor | None:
+        """"a school nurse", "one dock worker": the person a definite role noun ("the nurse")
+        refers back to, introduced by an indefinite phrase with that noun earlier in the
+        passage (outside quotations), whether or not they spoke there."""
+        i = self._token_at(at)
+        para = self.para(at)
+        for tok in reversed(self.doc[max(0, i - _INTRODUCED_TOKENS):i]):
+            if para - self.para(tok.idx) > _WINDOW_PARAGRAPHS:
+                return None
+            if tok.lemma_.lower() != lemma or tok.pos_ != "NOUN" or tok.tag_ != "NN" or self._quote_at(tok.idx) >= 0:
+                continue
+            det = next((c for c in tok.lefts if c.dep_ in ("det", "nummod")), None)
+            if det is None or det.lower_ not in ("a", "an", "one"):
+                continue
+            a, b = det.idx, tok.idx + len(tok.text)
+            if self._said_before(at, lambda s: s.at > a and s.actor.type in ("person", "anonymous")) is not None:
+                return None  # someone else has spoken since: "the nurse" may be anyone now
+            return Actor(_clean_description(self.text[a:b]), "person", "description", a, b)
+        return None
+
+    def _token_at(self, at: int) -> int:
+        span = self.doc.char_span(at, at + 1, alignment_mode="expand")
+        return span.start if span is not None and len(span) else len(self.doc)
 
     def _described_span(self, start: int, end: int, definite: bool) -> tuple[int | None, int | None]:
         """Where a described source is written, when it introduces one ("a person familiar
@@ -421,6 +499,23 @@ class Resolver:
         a, b = keep[0].idx, keep[-1].idx + len(keep[-1].text)
         return Actor(_clean_name(self.text[a:b]), "outlet", "name", a, b)
 
+    def _apposed_outlet(self, head: Token) -> Actor | None:
+        """"the science website The Open Lab", "the music paper Side Line": the proper name
+        set right after an outlet noun is the outlet's name (the tagger often misses it or
+        takes it for a title)."""
+        for child in head.rights:
+            if child.pos_ != "PROPN" or child.dep_ not in ("appos", "compound", "npadvmod", "dobj", "attr"):
+                continue
+            toks = [t for t in self.doc[child.left_edge.i:child.i + 1]]
+            while toks and toks[0].lower_ in ("the", ",") or toks and toks[0].is_punct:
+                toks = toks[1:]
+            if not toks or toks[0].i != child.left_edge.i + (child.left_edge.lower_ == "the") or \
+                    child.left_edge.i != head.i + 1 or not all(t.text[:1].isupper() for t in toks):
+                return None
+            a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+            return Actor(_clean_name(self.text[a:b]), "outlet", "name", a, b)
+        return None
+
     def _mention_at(self, head: Token, start: int, end: int) -> _Named | None:
         """The named mention the source's head sits in, else one in the source span that a
         role noun heads ("spokeswoman Anna Sild" parsed with the noun as head)."""
@@ -436,7 +531,7 @@ class Resolver:
                 k = bisect.bisect_right(self.starts, child.idx) - 1
                 if k >= 0 and self.named[k].start <= child.idx < self.named[k].end and (
                         self.named[k].type == "person" or self.named[k].type == "organisation"
-                        and _person_shaped(_clean_name(self.named[k].text))):
+                        and self.person_shaped(_clean_name(self.named[k].text))):
                     return self.named[k]  # "the mission's head, Ivo Marek" (tagged ORG)
         lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
         inside = [n for n in self.named[lo:hi] if n.end <= end]
@@ -449,7 +544,8 @@ class Resolver:
         demonyms = load_gazetteer().demonyms
         named = [n for n in inside if n.type in ("outlet", "organisation", "group")
                  and exact_key(n.text) not in demonyms  # "the Malian military" is not "Malian"
-                 and n.text.lower() not in PLATFORMS]  # nor "the Frontline YouTube channel" YouTube
+                 and n.text.lower() not in PLATFORMS  # nor "the Frontline YouTube channel" YouTube
+                 and not self.text.startswith(("'s ", "’s "), n.end)]  # nor "Varenia's navy" Varenia
         if named and (lemma in OUTLET_ROLES or lemma in ORG_ROLES):
             return named[-1]
         return None
@@ -458,7 +554,7 @@ class Resolver:
         gaz = load_gazetteer()
         role = _role(self.text[start:end], m.text, m.title)
         if m.type == "person" or m.type == "organisation" and head.lemma_.lower() in PERSON_ROLES \
-                and _person_shaped(_clean_name(m.text)):
+                and self.person_shaped(_clean_name(m.text)):
             return Actor(self.full_name(m), "person", "name", m.start, m.end, role=role)
         if m.type == "outlet" or m.kind_words & OUTLET_ROLES and m.type in ("organisation", "group"):
             return Actor(_clean_name(m.text), "outlet", "name", m.start, m.end)
@@ -552,7 +648,7 @@ class Resolver:
             if actor is None:
                 return False
             if want == "person":
-                return (actor.type == "person" or actor.type == "organisation" and _person_shaped(actor.name)) \
+                return (actor.type == "person" or actor.type == "organisation" and self.person_shaped(actor.name)) \
                     and (not sex or self.gender.get(_key(actor.name), sex) == sex)
             if want == "thing":
                 return actor.type in ("outlet", "organisation", "government") or (
@@ -616,6 +712,8 @@ class Resolver:
             actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
                 return Actor(actor.name, "person", "role noun", actor.start, actor.end, role=role)
+        if (introduced := self._introduced_before(start, lemma)) is not None:
+            return introduced  # "... says a school nurse found it. The nurse told ..."
         # No title says it: "the expert" is the person the passage is about -- its last
         # named speaker, else its last named subject.
         said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None,
@@ -651,20 +749,28 @@ class Resolver:
             actor = self._actor_of(n, "role noun")
             if actor is not None:
                 return actor
+        def named(a: Actor) -> bool:  # a name, or a description of a named organisation
+            return a.how != "description" or a.start is not None and a.name[:1].isupper()
+
         said = self._said_before(start, lambda s: s.actor.type in types and (
-            s.actor.how != "description" or lemma in s.actor.name.lower().split()) and (
-            report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and s.actor.how != "description"
-            and not _person_shaped(s.actor.name)
+            named(s.actor) or lemma in s.actor.name.lower().split()) and (
+            report or lemma in s.actor.name.lower() or lemma in _GENERIC_ORG and named(s.actor)
+            and not self.person_shaped(s.actor.name)
             or lemma in OUTLET_ROLES and s.actor.type == "outlet"), _WINDOW_PARAGRAPHS)
         if lemma in _GENERIC_ORG:
             # "The NLFT claimed the attack. The group said ...": a named organisation that is
             # a main-clause subject after the passage's last speaker takes over, as for "it"
             floor = said.at if said is not None else -1
             subject = self._before(start, lambda n: n.start > floor and n.subject and not n.quoted
-                                   and n.type in types and not _person_shaped(_clean_name(n.text)),
+                                   and n.type in types and not self.person_shaped(_clean_name(n.text)),
                                    _WINDOW_PARAGRAPHS)
             if subject is not None and (actor := self._actor_of(subject, "role noun")) is not None:
                 return actor
+        if lemma == "ministry" and (minister := self._portfolio_before(start)) is not None and (
+                said is None or said.at < minister[0]):
+            # "Energy Minister Ada Brun said ... The ministry said": her ministry,
+            # unless a ministry has spoken since
+            return Actor(f"Ministry of {minister[1]}", "organisation", "role noun", start, end)
         if said is not None:
             a = said.actor
             return Actor(a.name, a.type, "role noun", a.start, a.end)
@@ -674,6 +780,21 @@ class Resolver:
                 return actor
         return Actor(_clean_description(self.text[start:end]),
                      "outlet" if lemma in OUTLET_ROLES else "organisation", "description", None, None)
+
+    def _portfolio_before(self, at: int) -> tuple[int, str] | None:
+        """Where the minister who last spoke in the passage spoke, and their portfolio
+        ("Energy Minister", "Minister of Transport" -> "Energy",
+        "Transport"); None for a minister without one ("Prime Minister")."""
+        said = self._said_before(at, lambda s: s.actor.type == "person" and "Minister" in (s.actor.role or ""))
+        if said is None or said.actor.role is None:
+            return None
+        found = _PORTFOLIO.search(said.actor.role)
+        if found is None:
+            return None
+        portfolio = (found.group(1) or found.group(2) or "").strip()
+        portfolio = {"Foreign": "Foreign Affairs", "Defense": "Defense", "Interior": "the Interior"}.get(
+            portfolio, portfolio)
+        return (said.at, portfolio) if portfolio and portfolio.split()[0] not in _NOT_PORTFOLIOS else None
 
     def _government_role(self, at: int) -> Actor | None:
         said = self._said_before(at, lambda s: s.actor.type == "government")
@@ -708,6 +829,12 @@ class Resolver:
         return None
 
 
+#: A minister's portfolio: "Energy Minister", "Minister of (the) Transport".
+_PORTFOLIO = re.compile(r"(?:^|\b)((?:[A-Z][a-z]+\s+){1,3}?)Minister\b|\bMinister\s+(?:of|for)\s+(?:the\s+)?"
+                        r"((?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3})")
+_NOT_PORTFOLIOS = frozenset("Prime Deputy Vice First Chief Junior State Former Acting".split())
+#: "Tarn Biologics, which ...": what follows a thing's name, not a person's.
+_WHICH = re.compile(r"\s*,\s*which\b")
 #: How a described source is introduced: "a person ...", "one camp worker", "two officials".
 _INTRODUCED = re.compile(r"(?i)(?:a|an|one|two|three|several|some)\s")
 

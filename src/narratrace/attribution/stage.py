@@ -9,7 +9,7 @@ from typing import Any
 
 from ..records import kind
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
-from ..types import Attribution, DocAnalysis, Document
+from ..types import Attribution, DocAnalysis, Document, Entity
 from . import extract_attributions
 
 
@@ -25,6 +25,7 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
     rewrite only the documents whose attributions changed."""
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
     names = {e.id: e.name for e in ctx["entities"]}
+    titled = _holders_of_roles(ctx["entities"])
     linked: list[Attribution] = []
     by_doc: dict[str, list[Attribution]] = {}
     changed: set[str] = set()
@@ -36,6 +37,12 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
             best = exact or [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if ms < e and s < me]
             entity = best[0] if best else None
             actor = speaker.actor
+            if entity is None and actor is not None and actor.type == "person" and actor.start is None \
+                    and (holder := titled.get(_role_key(actor.name))) is not None:
+                # "The Health Minister said ...": the one person the corpus gives
+                # that title ("Health Minister Ada Brun told parliament ...")
+                entity = holder
+                actor = dataclasses.replace(actor, id=holder, name=names[holder], how="role noun")
             if actor is not None and actor.start is not None:
                 # The actor takes the canonical entity's id and name ("Ivanov" in one
                 # article, "Alexander Ivanov" in another: one actor).
@@ -52,6 +59,25 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
         ctx.store.replace_annotations(doc, "attributions", [spec.to_row(a) for a in by_doc[doc]])
     ctx.forget("attributions")
     return {"linked_attributions": linked}
+
+
+def _role_key(text: str) -> str:
+    words = text.lower().split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def _holders_of_roles(entities: list[Entity]) -> dict[str, str]:
+    """Titles of two words or more ("sports minister") held by exactly one person entity of
+    the corpus, and that person's id; a title several people hold names none of them."""
+    holders: dict[str, set[str]] = {}
+    for e in entities:
+        if e.type != "person":
+            continue
+        for role in e.roles:
+            key = _role_key(role)
+            if len(key.split()) >= 2 and key.replace(" ", "").isalpha():
+                holders.setdefault(key, set()).add(e.id)
+    return {key: next(iter(ids)) for key, ids in holders.items() if len(ids) == 1}
 
 
 DOC = DocStage("attribution", requires=("text", "parse", "mentions"), assigns=("attributions",),

@@ -40,7 +40,8 @@ _GLUED_DIGITS = re.compile(r"(?<=[A-Za-z])\d")
 
 _OUTLET_BEFORE = re.compile(
     r"(?:\boutlet|\bnews\s+agency|\bpress\s+agency|\bnewspaper|\bdaily|\bbroadcaster|\bchannel|"
-    r"\btabloid|\bnews\s+site|\bnews\s+website|\bnews\s+portal|\bmagazine|\bweekly|\bpublication)"
+    r"\btabloid|\bnews\s+site|\bwebsite|\bportal|\bblog|\bnewsletter|\bmagazine|\bweekly|\bpublication|"
+    r"\bsports\s+paper|\bnews\s*paper|\bdaily\s+paper)"
     r"\s+(?:the\s+)?$", re.IGNORECASE)
 _OUTLET_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:,\s*)?(?:has\s+|had\s+|have\s+)?(?:reported|reports|quoted|"
@@ -48,6 +49,25 @@ _OUTLET_AFTER = re.compile(
 _OUTLET_NAME = re.compile(
     r"\s(?:News|Times|Post|Press|Gazette|Herald|Tribune|Journal|Telegraph|Chronicle|Observer|"
     r"Daily|Media|TV|Television|Radio|Broadcasting|(?:News|Press)\s+Agency)$")
+# Newspaper nameplates: "the Lowmoor Bugle", "the Varn Courier" (after "the" only: a person
+# may be called Mercury or Echo).
+_NAMEPLATE = re.compile(r"\s(?:Bugle|Courier|Courant|Clarion|Mercury|Packet|Examiner|Echo|Sentinel|"
+                        r"Dispatch|Bulletin|Inquirer|Enquirer|Advertiser|Recorder|Argus|Gazette|Weekly)$")
+_THE_BEFORE = re.compile(r"(?:^|\s)the\s*$", re.IGNORECASE)
+
+
+def looks_like_outlet(surface: str, before: str = "") -> bool:
+    """Is ``surface`` an outlet's name by its shape: "Varn Times", "Lowmoor Radio", or a
+    nameplate after "the" ("the Lowmoor Bugle")? ``before`` is the text right before it.
+
+    >>> looks_like_outlet("Lowmoor Bugle", "reported by the "), looks_like_outlet("Ada Bugle")
+    (True, False)
+    """
+    bare = re.sub(r"^(?:the|The|THE)\s+", "", surface.strip())
+    the = bare != surface.strip() or bool(_THE_BEFORE.search(before))
+    return bool(bare) and bool(_OUTLET_NAME.search(" " + bare) or the and _NAMEPLATE.search(" " + bare))
+
+
 _GROUP_NAME = re.compile(r"(?:^|\s)(?:Group|Brigade|Battalion|Regiment|Militia|Front|Army|"
                          r"Forces|Legion|Mujahideen|Jihad)$")
 _GROUP_ADJ = (r"(?:jihadist|jihadi|terrorist|militant|armed|rebel|insurgent|extremist|islamist|"
@@ -58,6 +78,10 @@ _GROUP_AFTER = re.compile(
     r"fighters|militants|insurgents|rebels|jihadists)\b", re.IGNORECASE)
 _GROUP_BEFORE = re.compile(r"\b" + _GROUP_ADJ + r"\s+(?:group|organi[sz]ation|movement|"
                            r"faction|network)?\s*(?:the\s+)?$", re.IGNORECASE)
+# Words that end an institution's name, never a place's ("... Water Service", "... Authority").
+_INSTITUTION_WORDS = frozenset("ministry council agency company committee commission office department "
+                               "service institute university association federation organization "
+                               "organisation corporation authority directorate bureau".split())
 _ORG_WORDS = frozenset(
     "ministry council group agency company bank party forces army committee commission union "
     "office department service institute university association federation organization "
@@ -273,7 +297,7 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
         elif c.label == "NORP":
             c.evidence, c.type = _NER, "group"
         elif len(tokens) <= 5 and (_OUTLET_BEFORE.search(before) or _OUTLET_AFTER.match(after)
-                                   or _OUTLET_NAME.search(" " + surface)):
+                                   or looks_like_outlet(surface, before)):
             c.evidence, c.type = _OUTLET_CUE, "outlet"
         elif _GROUP_NAME.search(" " + surface) or _GROUP_AFTER.match(after) or (
                 c.label != "PERSON" and _GROUP_BEFORE.search(before)):
@@ -282,6 +306,8 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
             c.evidence, c.type = _SURNAME, "person"  # "Diallo/GPE" after "Amadou Diallo"
         elif c.label in {"ORG", "GPE"} and _looks_like_person(surface):
             c.evidence, c.type = _NAME_SHAPE, "person"
+        elif c.label in {"GPE", "LOC", "FAC"} and len(tokens) >= 2 and tokens[-1] in _INSTITUTION_WORDS:
+            c.evidence, c.type = _NAME_SHAPE, "organisation"  # "Varn Valley Water Authority"
 
     # One type per surface form per document: the strongest evidence wins; among NER-only
     # candidates, the majority label (ties: the first in the type order below).

@@ -74,17 +74,18 @@ def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribu
     >>> [(m.text, m.type) for m in speaker_mentions([], [a])]
     [('Ivo Marek', 'person')]
     """
-    by_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for m in mentions:
-        by_doc[m.doc].append((m.start, m.end))
+        by_doc[m.doc].append((m.start, m.end, m.text))
     out: dict[tuple[str, int, int], Mention] = {}
     for a in attributions:
         actor = a.speaker.actor
         if actor is None or actor.start is None or actor.end is None or \
                 actor.type not in ("person", "organisation", "outlet", "group") or actor.how == "description":
             continue
-        if any(s < actor.end and actor.start < e for s, e in by_doc.get(a.doc, ())):
-            continue
+        if any(s < actor.end and actor.start < e and not actor.name.startswith((t + "'s ", t + "’s "))
+               for s, e, t in by_doc.get(a.doc, ())):
+            continue  # (an owner named inside is not the actor: "Varenia's coast guard")
         out.setdefault((a.doc, actor.start, actor.end),
                        Mention(a.doc, actor.start, actor.end, actor.name, actor.type, "SPEAKER"))
     return [out[k] for k in sorted(out)]
