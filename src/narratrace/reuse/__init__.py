@@ -583,7 +583,7 @@ def _rewrite_checks(docs: Sequence[Document], candidates: Mapping[tuple[int, int
     or of either, within both documents' bound)."""
     count: Counter[int] = Counter()
     chosen: set[tuple[int, int]] = set()
-    for key in sorted(todo, key=lambda k: (-float(candidates[k]["cos"]), k)):
+    for _, key in sorted([(-float(candidates[k]["cos"]), k) for k in todo]):
         i, j = key
         if count[i] < REWRITE_NEIGHBOURS and count[j] < REWRITE_NEIGHBOURS:
             chosen.add(key)
