@@ -217,3 +217,72 @@ def test_lists_searched_in_parts_are_the_lists_of_one_search(n, parts):
     assert nearest_lists(vectors, k=4, threshold=0.6, parts=parts, mapper=mapper) == want
     assert neighbour_lists(vectors, [], None, k=4, threshold=0.6, parts=parts, mapper=mapper) == want
     assert calls == [parts, parts]
+
+
+def _pair_formula(emb, names_a, names_b, dates_a, dates_b, idf):
+    """The same-story score as a formula over one pair (every sum taken again per pair)."""
+    shared = names_a & names_b
+    name = 0.0
+    if shared:
+        total = min(sum(idf.get(n, 0.0) for n in names_a), sum(idf.get(n, 0.0) for n in names_b))
+        name = min(1.0, sum(idf.get(n, 0.0) for n in shared) / total) if total else 0.0
+    da = {s.strip().lower() for s in dates_a if s and s.strip()}
+    db = {s.strip().lower() for s in dates_b if s and s.strip()}
+    date = len(da & db) / min(len(da), len(db)) if da and db else 0.0
+    return round(0.6 * float(emb) + 0.3 * name + 0.1 * date, 4)
+
+
+def test_story_scores_from_per_document_parts_are_the_pair_formula():
+    """Issue #19: the corpus run sums each document's name weights and normalises its dates
+    once, not once per candidate pair; every score is the same float as the pair formula's."""
+    from narratrace.reuse import _combined, _weight
+    from narratrace.reuse._story import normalised, overlap_of
+
+    rng = np.random.default_rng(7)
+    vocab = [f"name{k}" for k in range(40)]
+    days = ["2025-03-01", "2025-03-02", " 2025-03-02", "03-04", "", "2025-03"]
+    idf = {n: float(rng.uniform(0.1, 6.0)) for n in vocab[:35]}  # some names without an IDF
+    docs = [({str(n) for n in rng.choice(vocab, size=rng.integers(0, 8), replace=False)},
+             {str(d) for d in rng.choice(days, size=rng.integers(0, 4), replace=False)})
+            for _ in range(60)]
+    weight = [_weight(names, idf) for names, _ in docs]
+    day_sets = [normalised(dates) for _, dates in docs]
+    compared = 0
+    for a in range(len(docs)):
+        for b in range(a + 1, len(docs)):
+            emb = float(rng.uniform(0, 1))
+            want = _pair_formula(emb, docs[a][0], docs[b][0], docs[a][1], docs[b][1], idf)
+            got = _combined(emb, docs[a][0] & docs[b][0], weight[a], weight[b],
+                            overlap_of(day_sets[a], day_sets[b]), idf)
+            assert got == want, (a, b)
+            compared += bool(docs[a][0] & docs[b][0])
+    assert compared > 100  # the name term was exercised
+
+
+def test_outlet_names_looked_up_by_first_word_are_every_run_of_words():
+    """Issue #19: the event merge looks outlet names up only where a run of words starts with
+    an outlet's first word; it finds the names a look-up of every run of up to eight words
+    finds."""
+    from narratrace.claims.text import norm_name
+    from narratrace.events import _MAX_OUTLET_WORDS, _Cand, _add_outlet_names, _outlet_index
+
+    outlets = ["Bay Observer", "Bay", "Portvale Courier", "The Lindholm Daily Evening Post",
+               "Kestrel", "Kestrel Kestrel", "A B C D E F G H I J"]  # the last: too long to find
+    keys = {norm_name(o) for o in outlets} - {""}
+    words = ["bay", "observer", "said", "portvale", "courier", "lindholm", "daily", "evening",
+             "post", "kestrel", "on", "monday", "the", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+    rng = np.random.default_rng(3)
+    found_any = 0
+    for _ in range(400):
+        sentence = " ".join(rng.choice(words, size=rng.integers(1, 25)))
+        naive = []
+        runs = norm_name(sentence).split()
+        for i in range(len(runs)):
+            for j in range(i + 1, min(i + _MAX_OUTLET_WORDS, len(runs)) + 1):
+                if (run := " ".join(runs[i:j])) in keys:
+                    naive.append(run)
+        cand = _Cand("d", 0, len(sentence), sentence, "other", None, None, None)
+        _add_outlet_names(cand, {}, _outlet_index(keys))
+        assert cand.names == set(naive), sentence
+        found_any += len(cand.names) > 1
+    assert found_any > 20

@@ -176,7 +176,7 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
     for a in attributions:
         attrs_by_doc.setdefault(a.doc, []).append(a)
     outlets = {d: document_outlet(document) for d, document in documents.items()}
-    outlet_keys = {norm_name(o) for o in outlets.values() if o} - {""}
+    outlet_keys = _outlet_index({norm_name(o) for o in outlets.values() if o} - {""})
     per_doc: dict[str, tuple[list[_Cand], list[_Cand]]] = {}
     for d, document in documents.items():
         if candidates is not None and d in candidates:
@@ -427,18 +427,37 @@ def _publication(document: Document, outlet: str | None) -> _Cand | None:
 _MAX_OUTLET_WORDS = 8
 
 
-def _add_outlet_names(cand: _Cand, outlets: Mapping[str, str | None], keys: set[str]) -> None:
+def _outlet_index(keys: set[str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The normalised outlet names by their first word, each with its number of words (at
+    most ``_MAX_OUTLET_WORDS``), fewest words first.
+
+    >>> _outlet_index({"bay observ", "bay", "portvale courier"})
+    {'bay': ((1, 'bay'), (2, 'bay observ')), 'portvale': ((2, 'portvale courier'),)}
+    """
+    index: dict[str, set[tuple[int, str]]] = {}
+    for key in keys:
+        words = key.split(" ")
+        if len(words) <= _MAX_OUTLET_WORDS and all(words):
+            index.setdefault(words[0], set()).add((len(words), key))
+    return {first: tuple(sorted(names)) for first, names in sorted(index.items())}
+
+
+def _add_outlet_names(cand: _Cand, outlets: Mapping[str, str | None],
+                      keys: Mapping[str, tuple[tuple[int, str], ...]]) -> None:
     """Outlets of the corpus named in the sentence become names of it; the document's own
     outlet too when the sentence speaks in the first person ("On Saturday we told you").
-    ``keys`` are the normalised outlet names: each run of words of the sentence is looked up,
-    so the cost does not grow with the number of documents."""
+    ``keys`` are the normalised outlet names as :func:`_outlet_index` gives them: only runs
+    of words that start with an outlet name's first word and are as long as it are compared
+    with it, so the cost does not grow with the number of documents."""
     if cand.own:
         return
     words = norm_name(cand.sentence).split()
-    for i in range(len(words)):
-        for j in range(i + 1, min(i + _MAX_OUTLET_WORDS, len(words)) + 1):
-            if (run := " ".join(words[i:j])) in keys:
-                cand.names.add(run)
+    for i, word in enumerate(words):
+        for size, name in keys.get(word, ()):
+            if i + size > len(words):
+                break
+            if size == 1 or " ".join(words[i:i + size]) == name:
+                cand.names.add(name)
     own = outlets.get(cand.doc)
     if own and cand.first_person and cand.kind in ("statement", "publication") and (key := norm_name(own)):
         cand.names.add(key)

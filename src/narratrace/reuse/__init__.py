@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +44,8 @@ from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (candidate_pairs, estimate_jaccard, lsh_params, merge, minhash, paired_band_keys,
                        shingle_set, tokenize)
 from ._rewrite import align_sentences, detail_direction, is_rewrite, narrative_sentences
-from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names, overlap,
-                     soft_match, story_sentences)
+from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names, normalised, overlap,
+                     overlap_of, soft_match, story_sentences)
 
 __all__ = ["signature", "find_reuse", "update_reuse", "ReuseUpdate", "copy_candidates",
            "story_candidates", "embed_for_story", "align", "direction", "merge",
@@ -165,13 +165,24 @@ def _lead_term(soft: Any) -> Any:
 
 def _combine(emb: float, names_a: set[str], names_b: set[str], dates_a: set[str],
              dates_b: set[str], idf: Mapping[str, float]) -> float:
-    shared = names_a & names_b
+    return _combined(emb, names_a & names_b, _weight(names_a, idf), _weight(names_b, idf),
+                     overlap(dates_a, dates_b), idf)
+
+
+def _weight(names: Iterable[str], idf: Mapping[str, float]) -> float:
+    """The summed IDF of a document's names (the name term's denominator)."""
+    return sum(idf.get(n, 0.0) for n in names)
+
+
+def _combined(emb: float, shared: set[str], weight_a: float, weight_b: float, date: float,
+              idf: Mapping[str, float]) -> float:
+    """:func:`_combine` from its per-document parts (each document's :func:`_weight`, the date
+    overlap), which a caller scoring many pairs computes once per document: the same floats."""
     if shared:
-        total = min(sum(idf.get(n, 0.0) for n in names_a), sum(idf.get(n, 0.0) for n in names_b))
+        total = min(weight_a, weight_b)
         name = min(1.0, sum(idf.get(n, 0.0) for n in shared) / total) if total else 0.0
     else:
         name = 0.0
-    date = overlap(dates_a, dates_b)
     return round(0.6 * float(emb) + 0.3 * name + 0.1 * date, 4)
 
 
@@ -459,16 +470,33 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
             candidates[key]["lead"] = value
     floor = min(options.same_story_threshold, STORY_CONTEXT)
     context: list[tuple[str, str]] = []
-    lead = [x if 0.6 * x + _CORROBORATION >= floor - 1e-9 else -1.0  # as story_scores prunes
-            for x in (float(candidates[key]["lead"]) for key in todo)]
     checked = _rewrite_checks(docs, candidates, todo)
     own_names: dict[int, frozenset[str]] = {}
     for pair in todo:
+        row = candidates[pair]
         if pair not in checked:  # evidence cached when the pair was within the bound: not now
-            for field in _EVIDENCE:
-                candidates[pair].pop(field, None)
-        elif "credit_a" not in candidates[pair]:
-            candidates[pair].update(_pair_evidence(docs, pair, sentences, own_names))
+            if "credit_a" in row:  # _pair_evidence writes it whenever it writes any field
+                for field in _EVIDENCE:
+                    row.pop(field, None)
+        elif "credit_a" not in row:
+            row.update(_pair_evidence(docs, pair, sentences, own_names))
+    # A pair whose lead term cannot reach the lower bar even with every name and date shared
+    # (as story_scores prunes), and that was not checked for a rewrite (so it has no credit
+    # and no retelling), is neither a link nor context: it is passed over without a score.
+    # (With the default bars the lower one is STORY_CONTEXT, which names and dates alone
+    # reach, so every candidate is scored; the per-document parts of a score are kept below.)
+    weight: dict[str, float] = {}  # per document, computed once: the same floats as per pair
+    day_set: dict[str, frozenset[str]] = {}
+    lead: list[float] = []
+    scored: list[tuple[int, int]] = []
+    for key in todo:
+        x = float(candidates[key]["lead"])
+        if 0.6 * x + _CORROBORATION >= floor - 1e-9:
+            lead.append(x)
+            scored.append(key)
+        elif key in checked:
+            lead.append(-1.0)
+            scored.append(key)
     # How many candidate texts each document credits: a trace of the story (a fact-check, a
     # round-up) names every outlet in it, a rewrite its source.
     credited: Counter[int] = Counter()
@@ -476,10 +504,17 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         row = candidates[(i, j)]
         credited[i] += row.get("credit_a") is not None
         credited[j] += row.get("credit_b") is not None
-    for (i, j), emb in zip(todo, lead, strict=True):
+    for (i, j), emb in zip(scored, lead, strict=True):
         row = candidates[(i, j)]
         a, b = docs[i], docs[j]
-        score = _combine(emb, names[a.id], names[b.id], when[a.id], when[b.id], idf) if emb >= 0 else 0.0
+        if emb >= 0:
+            for doc in (a.id, b.id):
+                if doc not in weight:
+                    weight[doc], day_set[doc] = _weight(names[doc], idf), normalised(when[doc])
+            score = _combined(emb, names[a.id] & names[b.id], weight[a.id], weight[b.id],
+                              overlap_of(day_set[a.id], day_set[b.id]), idf)
+        else:
+            score = 0.0
         in_a = row.get("credit_a") if credited[i] <= MAX_CREDITED else None
         in_b = row.get("credit_b") if credited[j] <= MAX_CREDITED else None
         in_a, in_b = _credit_after_source(a, b, in_a, in_b)
@@ -524,14 +559,15 @@ def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np
     old = None
     if not deleted and len(query) < len(ids):
         old = {(pos[a], pos[b]): (float(row["cos"]), bool(row.get("by_a")), bool(row.get("by_b")))
-               for (a, b), row in cached.items() if a in pos and b in pos and not fresh & {a, b}}
+               for (a, b), row in cached.items()
+               if a in pos and b in pos and a not in fresh and b not in fresh}
     candidates: dict[tuple[int, int], dict[str, Any]] = {}
     for (r, c), (cos, by_a, by_b) in neighbour_lists(vectors, query, old, k=STORY_NEIGHBOURS,
                                                      threshold=STORY_CANDIDATE).items():
-        key = (ids[r], ids[c])
-        stored = None if fresh & set(key) else cached.get(key)
-        row: dict[str, Any] = dict(stored) if stored is not None else {"a": key[0], "b": key[1]}
-        row.update(cos=cos, by_a=by_a, by_b=by_b)
+        a, b = ids[r], ids[c]
+        stored = None if a in fresh or b in fresh else cached.get((a, b))
+        row: dict[str, Any] = {**stored} if stored is not None else {"a": a, "b": b}
+        row["cos"], row["by_a"], row["by_b"] = cos, by_a, by_b
         candidates[(have[r], have[c])] = row
     return candidates
 
@@ -547,7 +583,7 @@ def _rewrite_checks(docs: Sequence[Document], candidates: Mapping[tuple[int, int
     or of either, within both documents' bound)."""
     count: Counter[int] = Counter()
     chosen: set[tuple[int, int]] = set()
-    for key in sorted(todo, key=lambda k: (-float(candidates[k]["cos"]), k)):
+    for _, key in sorted([(-float(candidates[k]["cos"]), k) for k in todo]):
         i, j = key
         if count[i] < REWRITE_NEIGHBOURS and count[j] < REWRITE_NEIGHBOURS:
             chosen.add(key)

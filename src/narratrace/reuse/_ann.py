@@ -279,14 +279,15 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
         return dict(old)  # nothing added: every list stays
     fresh = np.zeros(n, dtype=bool)
     fresh[new] = True
+    # Each list holds (-cosine, row): sorted as it stands, best first, ties by row.
     lists: dict[int, list[tuple[float, int]]] = {}
     for (i, j), (cos, by_i, by_j) in old.items():
         if fresh[i] or fresh[j]:  # searched again (an old row given as new re-enters as one)
             continue
         if by_i:
-            lists.setdefault(i, []).append((cos, j))
+            lists.setdefault(i, []).append((-cos, j))
         if by_j:
-            lists.setdefault(j, []).append((cos, i))
+            lists.setdefault(j, []).append((-cos, i))
     if len(new) and n >= 2 and k >= 1:
         mat = np.ascontiguousarray(vectors, dtype=np.float32)
         step = max(1, EXACT_BUDGET // n)
@@ -299,12 +300,13 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
             for x, r, c in zip(qq.tolist(), cc.tolist(), found.tolist(), strict=True):
                 lists.setdefault(x, [])
                 if len(lists[x]) < k:  # a new row's own k best (they come best first)
-                    lists[x].append((c, r))
+                    lists[x].append((-c, r))
                 if not fresh[r]:  # an old row it may enter the list of
-                    lists.setdefault(r, []).append((c, x))
+                    lists.setdefault(r, []).append((-c, x))
     out: Lists = {}
     for i, chosen in lists.items():
-        for cos, j in sorted(chosen, key=lambda t: (-t[0], t[1]))[:k]:
+        for minus, j in sorted(chosen)[:k]:
+            cos = -minus
             key = (min(i, j), max(i, j))
             _, by_lo, by_hi = out.get(key, (cos, False, False))
             out[key] = (cos, by_lo or i < j, by_hi or i > j)

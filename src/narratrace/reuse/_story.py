@@ -95,8 +95,21 @@ def soft_match(emb_a: np.ndarray, emb_b: np.ndarray) -> float:
 
 def overlap(a: Iterable[str], b: Iterable[str]) -> float:
     """Overlap coefficient ``|A & B| / min(|A|, |B|)`` of two normalised string sets."""
-    sa = {s.strip().lower() for s in a if s and s.strip()}
-    sb = {s.strip().lower() for s in b if s and s.strip()}
+    return overlap_of(normalised(a), normalised(b))
+
+
+def normalised(values: Iterable[str]) -> frozenset[str]:
+    """The strings as :func:`overlap` compares them (stripped, lower case, blanks out), so that
+    a caller scoring many pairs normalises each document's set once."""
+    return frozenset(s.strip().lower() for s in values if s and s.strip())
+
+
+def overlap_of(sa: frozenset[str], sb: frozenset[str]) -> float:
+    """:func:`overlap` of two sets already :func:`normalised`.
+
+    >>> overlap_of(normalised(["03-04", " 03-05"]), normalised(["03-05 "]))
+    1.0
+    """
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))

@@ -157,8 +157,7 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
         sentences=sentences,
         dates=dates, options=ctx.options,
         copies={(p["a"], p["b"]): p["link"] for p in ctx.store.pairs("copy")},
-        stories={(p["a"], p["b"]): {k: v for k, v in p.items() if k not in ("doc_a", "doc_b")}
-                 for p in ctx.store.pairs("story")},
+        stories={(p["a"], p["b"]): p for p in map(_without_docs, ctx.store.pairs("story"))},
         deleted=bool(ctx.gone))
     ctx.store.put_pairs("copy", [{"a": a, "b": b, "doc_a": a, "doc_b": b, "link": link}
                                  for (a, b), link in sorted(update.copies.items())])
@@ -167,6 +166,13 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
                                   for (a, b), row in sorted(update.stories.items())])
     ctx.counts["copy_checks"], ctx.counts["story_pairs"] = update.checked, len(update.stories)
     return {"reuse": update.links, "story_context": update.context}
+
+
+def _without_docs(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored pair row without the document ids the pairs table keeps beside it."""
+    row.pop("doc_a", None)
+    row.pop("doc_b", None)
+    return row
 
 
 DOC = DocStage("reuse", requires=("text", "claims", "sentences", "attributions"), assigns=("reuse_features",),
