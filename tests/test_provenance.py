@@ -285,3 +285,16 @@ def test_a_statement_inside_a_statement_shows_who_relays_it_and_rests_on_the_inn
     assert fam.origins == ("Kesh Ministry of Defence",) and fam.independent_origins == 1
     assert any(step.endswith("cites Ona Brisk") for step in fam.chain)
     assert "Ona Brisk itself cites Kesh Ministry of Defence" in fam.chain
+
+
+def test_a_rewrite_that_describes_its_sources_speaker_anew_adds_no_origin():
+    docs = [_doc("o", outlet="Alpha Daily", published="2031-03-01"), _doc("r", outlet="Beta Herald", published="2031-03-02")]
+    reuse = [Reuse("o", "r", "rewrite", 0.8, direction="a->b")]
+    attrs = [_said("o1", "o", "Kesh Defence Intelligence", "organisation", 0, 50),
+             _said("r1", "r", "A Kesh military spokesperson", "person", 0, 50, how="description")]
+    fam = _traced([_c("1", "o", 0, 50, "o1"), _c("2", "r", 0, 50, "r1")], docs, attrs, reuse=reuse)
+    assert fam.origins == ("Kesh Defence Intelligence",) and fam.independent_origins == 1
+    # a speaker the rewrite names is its own
+    attrs[1] = _said("r1", "r", "Ona Brisk", "person", 0, 50)
+    fam = _traced([_c("1", "o", 0, 50, "o1"), _c("2", "r", 0, 50, "r1")], docs, attrs, reuse=reuse)
+    assert set(fam.origins) == {"Kesh Defence Intelligence", "Ona Brisk"}

@@ -179,10 +179,14 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     for root, claims in sorted(roots.items()):
         for claim in claims:
             src, relays = _source(claim, corpus.root(root), corpus)
-            if src.type == "narrator" and root in derived_from:
+            if root in derived_from and (src.type == "narrator" or (
+                    derived_from[root] in roots and src.type != "copied" and _unnamed(src.name))):
+                # a copy or rewrite whose source also carries the claim has it from that source,
+                # however it describes an unnamed speaker ("a military spokesperson" for "a
+                # spokesman for X"); a speaker it names stays its own
                 parent = corpus.outlet(derived_from[root])
                 if parent.key != corpus.outlet(root).key:
-                    src = dataclasses.replace(parent, type="copied")
+                    src, relays = dataclasses.replace(parent, type="copied"), []
             first.setdefault(root, []).append((src, claim, relays))
     attributed = any(s.type not in ("narrator", "copied") for hops in first.values() for s, _, _ in hops)
     cited_keys = {s.key for hops in first.values() for s, _, _ in hops if s.key}
@@ -511,6 +515,15 @@ def _cited_name(doc: str, key: str, corpus: Corpus) -> str:
         if corpus.key(c.source, {"agency": "outlet"}.get(c.kind, c.kind)) == key:
             return c.source
     return key.split(":", 1)[-1]
+
+
+def _unnamed(name: str) -> bool:
+    """A speaker described, not named ("a military spokesperson", "the government").
+
+    >>> _unnamed("A Velmari army spokesperson"), _unnamed("the ministry"), _unnamed("Ivo Marek")
+    (True, True, False)
+    """
+    return bool(re.match(r"(?:an?|some|one|two|three|several)\s", name.strip(), re.I)) or not _proper(name)
 
 
 def _shown_first(src: Source) -> tuple[bool, bool, int]:
