@@ -125,6 +125,30 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start + offset, start + offset + len(span)
 
 
+#: "Office of the Data Protection Commissioner": an "of" name the tagger cut before its last word.
+_OF_NAME = re.compile(r"\bof(?: the)? [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*$")
+_BODY_TAIL = re.compile(r" (Commissioner|Ombudsman|Council|Committee|Commission|Authority|Board|Service|Services|"
+                        r"Office|Agency|Tribunal|Inspectorate|Registrar|Directorate|Secretariat|Bureau)\b")
+
+
+def _whole_of_name(text: str, start: int, end: int) -> int:
+    """The end of an organisation's "of" name the tagger cut before its last word.
+
+    >>> t = "The Office of the Data Protection Commissioner said so."
+    >>> t[:_whole_of_name(t, 4, 33)]
+    'The Office of the Data Protection Commissioner'
+    >>> t = "The Bank of Velmar Board met."
+    >>> _whole_of_name(t, 4, 18) == 18 + len(" Board")
+    True
+    >>> _whole_of_name("The Bank of Velmar said so.", 4, 18)
+    18
+    """
+    if _OF_NAME.search(text, start, end) is None:
+        return end
+    tail = _BODY_TAIL.match(text, end)
+    return tail.end() if tail else end
+
+
 def _is_headline_artifact(text: str, start: int, end: int, lower_words: frozenset[str]) -> bool:
     """True for a title-cased phrase on a headline line whose words all occur in lower case."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -248,6 +272,8 @@ def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
                         start += tokens[k].start()
                         surface = text[start:end]
                         break
+        if ent.label_ == "ORG":
+            end = _whole_of_name(text, start, end)
         candidates.append(_Candidate(start, end, ent.label_, _NER, LABEL_TYPES[ent.label_]))
 
     # 3. Gazetteer names spaCy missed entirely.
