@@ -43,7 +43,7 @@ from ._align import Alignment, align
 from ._ann import Mapper, nearest_pairs, neighbour_lists
 from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (candidate_pairs, estimate_jaccard, lsh_params, merge, minhash, paired_band_keys,
-                       shingle_set, slot_pairs, tokenize)
+                       shingle_set, slot_pairs)
 from ._rewrite import align_sentences, detail_direction, is_rewrite, narrative_sentences
 from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names, overlap,
                      soft_match, story_sentences)
@@ -99,10 +99,12 @@ MIN_ESTIMATE = 0.06
 # probability 0.7 and MIN_ESTIMATE drops half the time). Texts of at most SHORT_TEXT words are
 # therefore also looked up slot by slot, and a pair is checked when its estimated containment
 # of the shorter text (from the slot agreement and the word counts) reaches
-# MIN_CONTAINMENT_ESTIMATE, half the exact prefilter's (the estimate rests on a few slots),
-# with at least two equal slots (one is often a shared common phrase).
+# MIN_CONTAINMENT_ESTIMATE, under the exact prefilter's (the estimate rests on a few slots),
+# with at least two equal slots (one is often a shared common phrase). On bench_reuse's
+# uncleaned texts (116 of 1,616 at most 200 words) that adds 6,932 pairs to check (0.1 would
+# add 21,579, 0.2 2,121); the short copies found on bench_furniture estimate 0.18-0.79.
 SHORT_TEXT = 200
-MIN_CONTAINMENT_ESTIMATE = 0.1
+MIN_CONTAINMENT_ESTIMATE = 0.15
 
 # Same-story candidates: mean title+lead vectors this close (cosine); the seeds' linked
 # pairs sit at 0.65-0.86 and candidate recall matters more than precision here.
@@ -540,7 +542,7 @@ def _copied_share(text_a: str, text_b: str, alignment: Alignment, containment: f
     copied = min(alignment.words_a, alignment.words_b)
     if not alignment.passages:
         return None
-    opening = _opening_words(text_a, text_b, alignment.passages) >= min(MIN_COPIED_OPENING, shorter)
+    opening = _opening_words(alignment.words) >= min(MIN_COPIED_OPENING, shorter)
     if not opening and copied < MIN_COPIED_ELSEWHERE:
         return None
     if containment >= SYNDICATED_CONTAINMENT and copied >= min(MIN_COPIED_WORDS, shorter):
@@ -551,21 +553,22 @@ def _copied_share(text_a: str, text_b: str, alignment: Alignment, containment: f
     return None
 
 
-def _opening_words(text_a: str, text_b: str, passages: Sequence[tuple[int, int, int, int]]) -> int:
+def _opening_words(spans: Sequence[tuple[int, int, int, int]]) -> int:
     """Words copied in the opening: the passages from one that starts within ``OPENING_WORDS``
     words of either text's start, on through those that follow it within ``OPENING_WORDS``
     words in one text (light edits cut a lead into several passages; a sentence one copy
     dropped leaves a gap in the other). A menu or share line two texts begin with (10-17 words)
     followed by nothing shared until their footers is not a story's lead.
 
+    ``spans`` are the passages as word ranges (:attr:`Alignment.words`).
+
     >>> lead = " ".join(f"w{i}" for i in range(30))
-    >>> _opening_words(lead, "Read this. " + lead, align(lead, "Read this. " + lead).passages)
+    >>> _opening_words(align(lead, "Read this. " + lead).words)
     30
+    >>> _opening_words([(0, 12, 0, 12), (200, 230, 90, 120)])  # a menu line, then the footers
+    12
     """
-    starts_a, starts_b = tokenize(text_a)[0], tokenize(text_b)[0]
-    spans = sorted((int(np.searchsorted(starts_a, a0)), int(np.searchsorted(starts_a, a1)),
-                    int(np.searchsorted(starts_b, b0)), int(np.searchsorted(starts_b, b1)))
-                   for a0, a1, b0, b1 in passages)
+    spans = sorted(spans)
     best = 0
     for k, (wa, _, wb, _) in enumerate(spans):
         if wa >= OPENING_WORDS and wb >= OPENING_WORDS:

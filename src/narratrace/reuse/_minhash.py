@@ -250,22 +250,32 @@ def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 10
     keys = (sig.astype(U64) | slot[None, :]).ravel()
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
-    query = (sig[rows].astype(U64) | slot[None, :]).ravel()
-    owner = np.repeat(rows, num_perm)
-    valid = sig[rows].ravel() != EMPTY
-    query, owner = query[valid], owner[valid]
-    lo = np.searchsorted(sorted_keys, query, side="left")
-    hi = np.searchsorted(sorted_keys, query, side="right")
-    sizes = hi - lo
-    keep = (sizes > 1) & (sizes <= max_bucket)
-    lo, sizes, owner = lo[keep], sizes[keep], owner[keep]
-    if not len(lo):
+    found: list[np.ndarray] = []
+    for block in range(0, len(rows), _SLOT_ROWS):  # bounded memory: a few rows' buckets at a time
+        part = rows[block:block + _SLOT_ROWS]
+        query = (sig[part].astype(U64) | slot[None, :]).ravel()
+        owner = np.repeat(part, num_perm)
+        valid = sig[part].ravel() != EMPTY
+        query, owner = query[valid], owner[valid]
+        lo = np.searchsorted(sorted_keys, query, side="left")
+        sizes = np.searchsorted(sorted_keys, query, side="right") - lo
+        keep = (sizes > 1) & (sizes <= max_bucket)
+        lo, sizes, owner = lo[keep], sizes[keep], owner[keep]
+        if not len(lo):
+            continue
+        first = np.repeat(lo, sizes)
+        offset = np.arange(len(first)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        other = order[first + offset] // num_perm
+        mine = np.repeat(owner, sizes)
+        differ = other != mine
+        x, y = mine[differ].astype(np.int64), other[differ].astype(np.int64)
+        found.append(np.unique(np.minimum(x, y) * n_docs + np.maximum(x, y)))
+    if not found:
         return np.zeros((0, 2), dtype=np.intp)
-    first = np.repeat(lo, sizes)
-    offset = np.arange(len(first)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    other = order[first + offset] // num_perm
-    mine = np.repeat(owner, sizes)
-    differ = other != mine
-    x, y = mine[differ].astype(np.int64), other[differ].astype(np.int64)
-    codes = np.unique(np.minimum(x, y) * n_docs + np.maximum(x, y))
+    codes = np.unique(np.concatenate(found))
     return np.stack([codes // n_docs, codes % n_docs], axis=1).astype(np.intp)
+
+
+#: Short texts looked up together in :func:`slot_pairs` (each of their 128 slots may open a
+#: bucket of up to ``max_bucket`` documents, so the pairs of a block are bounded).
+_SLOT_ROWS = 32
