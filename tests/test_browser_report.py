@@ -183,3 +183,29 @@ def test_usable_at_phone_width(browser, report_url, tmp_path) -> None:
     assert browser.execute_script(
         "return getComputedStyle(document.querySelector('#doctable td.path')).display") == "none"
     browser.save_screenshot(str(tmp_path / "report-phone-overview.png"))
+
+
+def test_narrative_cards_show_a_page_at_a_time(browser, tmp_path, monkeypatch) -> None:
+    """Issue #17 (the Narratives tab at 1k documents): one page of cards, then "Show more"."""
+    import narratrace.report._model as model
+
+    monkeypatch.setattr(model, "NARRATIVE_PAGE", 2)
+    a = _analysis()
+    a["narratives"] = [{"doc": d["id"], "narrative": f"Story {k}", "subnarrative": None,
+                        "score": 0.9, "evidence": []} for k, d in enumerate(a["documents"])]
+    assert len(a["narratives"]) >= 3
+    path = tmp_path / "report.html"
+    write_report(a, path)
+    browser.set_window_size(*WIDTHS["laptop"])
+    browser.get(path.as_uri() + "#narratives")
+    wait_for(browser, "document.querySelector('#narratives[data-ready]')")
+    visible = "return document.querySelectorAll('#narratives div.paged > div.card').length"
+    assert browser.execute_script(visible) == 2
+    button = browser.find_element("css selector", "#narratives button.more")
+    shown = browser.find_element("css selector", "#narratives .shown")
+    total = len(a["narratives"])
+    while button.is_displayed():
+        button.click()
+    assert browser.execute_script(visible) == total
+    assert shown.text == f"{total} of {total} documents shown"
+    assert not browser.execute_script("return document.querySelector('#narratives template.page')")

@@ -333,3 +333,31 @@ def test_full_texts_and_tables_are_capped_with_counts(monkeypatch: pytest.Monkey
         + narratives.count("<td>Una Brisk</td>") == 1
     entities = _section(page, '<section id="entities"', "</section>")
     assert "The 1 most mentioned of 2 entities" in entities
+
+
+def test_narrative_cards_are_paged_in_inert_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #17 (report at scale): the tab opens with one page of cards; the rest wait in
+    <template> blocks (parsed, never laid out) for the "Show more" button."""
+    import narratrace.report._model as model
+
+    monkeypatch.setattr(model, "NARRATIVE_PAGE", 2)
+    a = provenance_analysis()
+    docs = [d["id"] for d in a["documents"]][:5]
+    a["narratives"] = [{"doc": d, "narrative": f"Story {k}", "subnarrative": None, "score": 0.9,
+                        "evidence": []} for k, d in enumerate(docs)]
+    tab = _section(render(a), '<section id="narratives"', "</section>")
+    before, _, rest = tab.partition('<template class="page">')
+    assert before.count('<div class="card">') == 2
+    pages = re.findall(r'<template class="page">(.*?)</template>', tab, re.S)
+    assert [p.count('<div class="card">') for p in pages] == [2, 1]
+    assert '<button type="button" class="more" data-step="2">Show 2 more</button>' in tab
+    assert "2 of 5 documents shown" in tab
+
+
+def test_a_single_page_of_narrative_cards_has_no_button() -> None:
+    a = provenance_analysis()
+    a["narratives"] = [{"doc": a["documents"][0]["id"], "narrative": "Story", "subnarrative": None,
+                        "score": 0.9, "evidence": []}]
+    tab = _section(render(a), '<section id="narratives"', "</section>")
+    assert tab.count('<div class="card">') == 1
+    assert "<template" not in tab and 'class="more"' not in tab

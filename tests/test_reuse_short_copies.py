@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from narratrace.reuse import _copy_link, find_reuse
-from narratrace.reuse._minhash import band_keys, paired_band_keys, shingle_set
+from narratrace.reuse import _copy_link, copy_candidates, find_reuse, signature
+from narratrace.reuse._minhash import band_keys, paired_band_keys, shingle_set, slot_pairs
 from narratrace.types import Document, Reuse
 
 NOTE = ("Editor's note: the Eastmoor Courier is supported by its readers. Our reporters cover the "
@@ -95,3 +95,81 @@ def test_find_reuse_links_a_reprint_of_a_short_article_and_not_its_outlets_note(
     docs = [doc("orig", f"{DROUGHT}\n\n{NOTE}"), doc("copy", DROUGHT),
             doc("other", f"{LIBRARY}\n\n{NOTE}")]
     assert [(r.a, r.b) for r in find_reuse(docs, embeddings={})] == [("copy", "orig")]
+
+
+# --------------------------------------------------------------------------- outlet templates
+
+TEMPLATE = ("About the author: our staff writers at {} have covered the courts and the schools of "
+            "the valley for twenty years. Send tips and corrections to our news desk.")
+
+
+def at(doc_id: str, text: str, site: str, outlet: str | None = None) -> Document:
+    return Document(id=doc_id, path=doc_id, text=text, source_text=text, outlet=outlet,
+                    url=f"https://www.{site}.example/{doc_id}")
+
+
+def test_a_text_left_as_its_outlets_note_is_not_a_copy_of_another_outlets_article() -> None:
+    # Issue #16 item 4: a copy trimmed to nothing but its outlet's note (too small an outlet for
+    # cleaning to see the note recur) matched every article carrying the same template.
+    only_note = at("n", TEMPLATE.format("The Eastmoor Courier"), "eastmoorcourier")
+    article = at("a", f"{DROUGHT}\n\n{TEMPLATE.format('The Westfield Post')}", "westfieldpost")
+    sn, sa = shingle_set(only_note.text), shingle_set(article.text)
+    assert len(np.intersect1d(sn, sa)) / len(sn) >= 0.5  # most of the note is shared wording
+    assert _copy_link(only_note, article, sn, sa) is None
+    assert find_reuse([only_note, article], embeddings={}) == []
+
+
+def test_an_outlet_template_under_a_real_copy_leaves_the_copy() -> None:
+    a = at("a", f"{DROUGHT}\n\n{TEMPLATE.format('The Eastmoor Courier')}", "eastmoorcourier")
+    b = at("b", f"{DROUGHT}\n\n{TEMPLATE.format('The Westfield Post')}", "westfieldpost")
+    found = _copy_link(a, b, shingle_set(a.text), shingle_set(b.text))
+    assert found is not None and found.kind == "duplicate" and found.score == 1.0  # notes aside
+    # the passages cover the story, not the blanked notes
+    assert all(end <= len(DROUGHT) for _, end, _, _ in found.passages)
+
+
+@pytest.mark.parametrize("b_site, b_outlet", [
+    ("westfieldpost", None),  # a reprint: its paragraph names the source, not its own outlet
+    ("eastmoorcourier", None),  # one outlet's two texts: no template of two outlets
+    ("westfieldpost", "Eastmoor Courier"),  # both detected as the same source (a dateline)
+])
+def test_a_paragraph_naming_one_outlet_stays_evidence(b_site: str, b_outlet: str | None) -> None:
+    quote = ("The harbour master told The Eastmoor Courier that the pier would stay shut until "
+             "engineers had checked every pile, and that ferries would use the old quay.")
+    a = at("a", quote, "eastmoorcourier")
+    b = at("b", quote, b_site, b_outlet)
+    found = _copy_link(a, b, shingle_set(a.text), shingle_set(b.text))
+    assert found is not None and found.kind == "duplicate"
+
+
+# --------------------------------------------------------------------------- short excerpts
+
+def test_a_short_excerpt_of_a_long_article_is_a_candidate() -> None:
+    # 25 words of a 240-word article: Jaccard about 0.1, under what two-slot bands catch.
+    long_text = " ".join([DROUGHT, LIBRARY, RAILWAY, DROUGHT.replace("water", "river"),
+                          LIBRARY.replace("council", "assembly")])
+    excerpt = " ".join(long_text.split()[:25])
+    texts = [long_text, excerpt, "Nothing in common at all here, only other words entirely."]
+    sigs = np.stack([signature(doc(str(k), t)) for k, t in enumerate(texts)])
+    words = np.array([len(t.split()) for t in texts])
+    assert [0, 1] in copy_candidates(sigs, words).tolist()
+    assert all(2 not in pair for pair in copy_candidates(sigs, words).tolist())
+    assert [0, 1] in slot_pairs(sigs, np.array([1])).tolist()
+    linked = find_reuse([doc("long", long_text), doc("excerpt", excerpt)], embeddings={})
+    assert [(r.a, r.b, r.kind) for r in linked] == [("excerpt", "long", "syndicated")]
+
+
+def test_a_menu_line_above_and_footers_below_are_not_a_short_copy() -> None:
+    # Uncleaned texts of one site: the menu opens both, two footer lines close both; with a
+    # short text that is a third of it, and the menu sits at the opening of both.
+    menu = "Home | World | Politics | Business | Opinion\nShare on Facebook  Share on X  Copy link"
+    footer = ("Subscribe to the Eastmoor Courier to get the day's top stories straight to your inbox.\n"
+              "Comments are closed for this article. Read the rules before you post on our pages.")
+    a, b = f"{menu}\n{LIBRARY}\n{footer}", f"{menu}\n{DROUGHT}\n{footer}"
+    sa, sb = shingle_set(a), shingle_set(b)
+    assert len(np.intersect1d(sa, sb)) / min(len(sa), len(sb)) >= 0.3
+    assert check(a, b) is None
+    # ...while the same pair with a story lead copied under the menu is a copy
+    lead = " ".join(DROUGHT.split()[:30])
+    found = check(f"{menu}\n{lead} {LIBRARY}\n{footer}", b)
+    assert found is not None and found.kind == "syndicated"

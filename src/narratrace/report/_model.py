@@ -49,6 +49,11 @@ MAX_MEMBERS = 50
 #: Measured: 2,000 documents of the scale fixture rendered to 55.7 MB before these caps.
 MAX_FULL_DOCS = 300
 MAX_TABLE_ROWS = 2000
+#: Narrative cards (one per labelled document) in the page when the tab opens; the rest are
+#: inert ``<template>`` pages of this many, added by a "Show more" button. At 1,000 documents
+#: (952 cards, 2,394 labels) laying out every card was about half of the tab's opening time
+#: (bench/bench_report.py --tab narratives).
+NARRATIVE_PAGE = 100
 MAX_SAID = 50
 
 #: Entity types that have their own colour class (``t-person`` …); others draw as ``t-other``.
@@ -445,7 +450,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
                                                           undated=True)),
         "citations": _citations(analysis, docs, MAX_TABLE_ROWS),
         "n_citations": len(_items(analysis, "citations")),
-        "narratives": narratives,
+        "narratives": narratives, "narrative_page": NARRATIVE_PAGE,
         "framing": framing_rows[:MAX_TABLE_ROWS], "n_framing": len(framing_rows),
         "quality": model_quality(),
         "events": _events(analysis, docs),

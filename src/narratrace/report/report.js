@@ -177,8 +177,27 @@
     });
   }
 
+  // ------------------------------------------------------------------ paged lists
+  // A div.paged shows its first items; the others wait in inert <template class="page"> blocks
+  // (parsed, never styled or laid out) until the "Show more" button after it adds the next one.
+  function enhancePaged(list) {
+    var bar = list.nextElementSibling;
+    var button = bar && bar.querySelector("button.more");
+    if (!button) { return; }
+    var shown = bar.querySelector(".shown");
+    var total = shown ? shown.textContent.replace(/^\d+/, "") : "";
+    button.addEventListener("click", function () {
+      var next = list.querySelector("template.page");
+      if (next) { list.insertBefore(next.content, next); next.remove(); }
+      var count = list.querySelectorAll(":scope > :not(template)").length;
+      if (shown) { shown.textContent = count + total; }
+      if (!list.querySelector("template.page")) { button.hidden = true; }
+    });
+  }
+
   function enhance(scope) {
     Array.prototype.forEach.call(scope.querySelectorAll("table.data"), enhanceTable);
+    Array.prototype.forEach.call(scope.querySelectorAll("div.paged"), enhancePaged);
   }
 
   fromHash();

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from ._align import Alignment, align
 from ._ann import Mapper, nearest_pairs, neighbour_lists
 from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (candidate_pairs, estimate_jaccard, lsh_params, merge, minhash, paired_band_keys,
-                       shingle_set, tokenize)
+                       shingle_set, slot_pairs)
 from ._rewrite import align_sentences, detail_direction, is_rewrite, narrative_sentences
 from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names, normalised, overlap,
                      overlap_of, soft_match, story_sentences)
@@ -67,8 +68,11 @@ MIN_COPIED_WORDS = 30  # a shared boilerplate line is not a reprint
 # Where the copy sits. A reprint, a trimmed or a truncated copy keeps the story's opening;
 # furniture that two outlets share (a closing note, a funding line, an author blurb: 25-40
 # words at the end of both texts) does not, and on short articles it reaches the thresholds
-# above. So copied passages that start beyond the first OPENING_WORDS words of both texts
-# count only when they hold MIN_COPIED_ELSEWHERE words (full-length copies share far more).
+# above. So copied passages count only when they hold MIN_COPIED_ELSEWHERE words (full-length
+# copies share far more) unless a run of MIN_COPIED_OPENING copied words starts within the
+# first OPENING_WORDS words of one text (a menu line both texts begin with, 10-17 words, is
+# no such run: with its footers it linked a short uncleaned text to unrelated ones once short
+# texts were looked up slot by slot, 6 false pairs on bench/bench_reuse.py).
 # Short copies: two copies of a short article that each kept a different part of it (a
 # trimmed and a truncated one) share 20-30 words, and every light edit removes up to five
 # shingles, so shingle containment falls under 0.3 while the aligned passages (which bridge
@@ -78,7 +82,7 @@ MIN_COPIED_WORDS = 30  # a shared boilerplate line is not a reprint
 # PREFILTER_CONTAINMENT are not aligned: light edits (one word in 25) keep two thirds of a
 # copy's shingles. Measured with bench/bench_furniture.py (150 originals per source, articles
 # cut to 120 words; the figures are in its docstring); the thresholds are round values
-# checked on a second seed, not fitted to either.
+# checked on five seeds, not fitted to any.
 OPENING_WORDS = 10
 MIN_COPIED_ELSEWHERE = 60
 MIN_COPIED_OPENING = 20
@@ -86,10 +90,21 @@ PREFILTER_CONTAINMENT = 0.2
 #: What a stored copy check depends on besides the two texts (part of the reuse stage's stamp).
 COPY_RULE = (f"copy j{DUPLICATE_JACCARD} c{SYNDICATED_CONTAINMENT} w{MIN_COPIED_WORDS} "
              f"open{OPENING_WORDS}/{MIN_COPIED_OPENING}/{MIN_COPIED_ELSEWHERE} pre{PREFILTER_CONTAINMENT} "
-             "bands x2")
+             "bands x2, one-slot short texts, own-outlet templates blanked, opening run")
 # LSH candidates whose signatures agree on fewer slots are not worth an exact check
 # (at J = 0.15 a 128-slot estimate falls below 0.06 with probability < 0.3 %).
 MIN_ESTIMATE = 0.06
+# A short text copied into a longer one has a small Jaccard similarity even when all of it is
+# copied (a 25-word excerpt of a 130-word article: J = 0.1, which two-slot bands catch with
+# probability 0.7 and MIN_ESTIMATE drops half the time). Texts of at most SHORT_TEXT words are
+# therefore also looked up slot by slot, and a pair is checked when its estimated containment
+# of the shorter text (from the slot agreement and the word counts) reaches
+# MIN_CONTAINMENT_ESTIMATE, under the exact prefilter's (the estimate rests on a few slots),
+# with at least two equal slots (one is often a shared common phrase). On bench_reuse's
+# uncleaned texts (116 of 1,616 at most 200 words) that adds 6,932 pairs to check (0.1 would
+# add 21,579, 0.2 2,121); the short copies found on bench_furniture estimate 0.18-0.79.
+SHORT_TEXT = 200
+MIN_CONTAINMENT_ESTIMATE = 0.15
 
 # Same-story candidates: mean title+lead vectors this close (cosine); the seeds' linked
 # pairs sit at 0.65-0.86 and candidate recall matters more than precision here.
@@ -316,7 +331,8 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
     # verified before are checked exactly.
     found: dict[tuple[int, int], Reuse] = {}
     done: dict[tuple[str, str], dict[str, Any] | None] = {}
-    for i, j in copy_candidates(sigs).tolist():
+    words = np.array([len(d.text.split()) for d in docs])
+    for i, j in copy_candidates(sigs, words).tolist():
         key = (ids[i], ids[j])
         if key in copies and not (fresh & set(key)):
             row = copies[key]
@@ -336,21 +352,51 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
                        dropped=dropped, context=context)
 
 
-def copy_candidates(sigs: np.ndarray) -> np.ndarray:
+def copy_candidates(sigs: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
     """Index pairs ``(i, j)``, ``i < j``, worth an exact copy check: LSH band collisions (each
     slot in two bands, :func:`~._minhash.paired_band_keys`) whose signatures agree on at least
-    ``MIN_ESTIMATE`` of their slots."""
+    ``MIN_ESTIMATE`` of their slots; with ``words`` (each text's word count), also the pairs
+    of a text of at most ``SHORT_TEXT`` words that agree on a single slot
+    (:func:`~._minhash.slot_pairs`) and whose estimated containment of the shorter text
+    reaches ``MIN_CONTAINMENT_ESTIMATE``.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 3, 4], [5, 6, 7, 8]], dtype=np.uint32)
+    >>> copy_candidates(sigs).tolist()
+    [[0, 1]]
+    """
     _, rows = lsh_params(sigs.shape[1])
-    pairs = candidate_pairs(paired_band_keys(sigs, rows))
-    if len(pairs):
-        # In blocks: the two gathered signature blocks take 1 KiB per pair (128 slots x 4 bytes
-        # x 2), which at a few hundred thousand LSH candidates was the corpus run's peak.
-        keep = np.zeros(len(pairs), dtype=bool)
-        for lo in range(0, len(pairs), 32_768):
-            block = pairs[lo:lo + 32_768]
-            keep[lo:lo + len(block)] = (sigs[block[:, 0]] == sigs[block[:, 1]]).mean(axis=1) >= MIN_ESTIMATE
-        pairs = pairs[keep]
+    pairs = _agreeing(sigs, candidate_pairs(paired_band_keys(sigs, rows)), MIN_ESTIMATE)
+    if words is None:
+        return pairs
+    short = np.flatnonzero(np.asarray(words) <= SHORT_TEXT)
+    extra = slot_pairs(sigs, short)
+    if len(extra):
+        # J (|A| + |B|) = |A & B| (1 + J): the estimate of how much of the shorter text the other holds
+        sizes = np.maximum(np.asarray(words, dtype=np.float64) - (SHINGLE - 1), 1.0)
+        agree = _agreement(sigs, extra)
+        na, nb = sizes[extra[:, 0]], sizes[extra[:, 1]]
+        contained = agree * (na + nb) / ((1 + agree) * np.minimum(na, nb))
+        extra = extra[(contained >= MIN_CONTAINMENT_ESTIMATE) & (agree * sigs.shape[1] >= 2)]
+        if len(extra):
+            codes = np.unique(np.concatenate([pairs[:, 0].astype(np.int64) * len(sigs) + pairs[:, 1],
+                                              extra[:, 0].astype(np.int64) * len(sigs) + extra[:, 1]]))
+            pairs = np.stack([codes // len(sigs), codes % len(sigs)], axis=1).astype(np.intp)
     return pairs
+
+
+def _agreement(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The share of equal signature slots of each pair (in blocks: the two gathered signature
+    blocks take 1 KiB per pair, which at a few hundred thousand LSH candidates was the corpus
+    run's peak)."""
+    out = np.zeros(len(pairs))
+    for lo in range(0, len(pairs), 32_768):
+        block = pairs[lo:lo + 32_768]
+        out[lo:lo + len(block)] = (sigs[block[:, 0]] == sigs[block[:, 1]]).mean(axis=1)
+    return out
+
+
+def _agreeing(sigs: np.ndarray, pairs: np.ndarray, floor: float) -> np.ndarray:
+    return pairs[_agreement(sigs, pairs) >= floor] if len(pairs) else pairs
 
 
 def _reuse_from_row(row: Mapping[str, Any]) -> Reuse:
@@ -362,7 +408,13 @@ def _reuse_from_row(row: Mapping[str, Any]) -> Reuse:
 
 
 def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reuse | None:
-    """Verify a candidate pair exactly; a ``duplicate``/``syndicated`` link or None."""
+    """Verify a candidate pair exactly; a ``duplicate``/``syndicated`` link or None.
+
+    Lines in which each text names its own outlet and which share wording (one template, each
+    outlet's name filled in: an editor's note, a funding line) are outlet furniture, not
+    evidence: they are blanked in both texts (:func:`_without_templates`) before the check.
+    """
+    text_a, text_b, sa, sb = _without_templates(a, b, sa, sb)
     if len(sa) == 0 or len(sb) == 0:
         return None
     inter = len(np.intersect1d(sa, sb, assume_unique=True))
@@ -370,8 +422,8 @@ def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reus
     containment = inter / min(len(sa), len(sb))
     if containment < PREFILTER_CONTAINMENT:
         return None
-    alignment = align(a.text, b.text, shingle=SHINGLE)
-    share = _copied_share(a.text, b.text, alignment, containment)
+    alignment = align(text_a, text_b, shingle=SHINGLE)
+    share = _copied_share(text_a, text_b, alignment, containment)
     if share is None:
         return None
     kind: ReuseKind = "duplicate" if jaccard >= DUPLICATE_JACCARD else "syndicated"
@@ -384,12 +436,101 @@ def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reus
                  **_credit_fields(credit))
 
 
+def _own_names(document: Document) -> frozenset[str]:
+    """The document's own outlet as folded word runs (``themeridianpost``, ``meridianpost``):
+    its outlet and its URL's site name (``www.meridianpost.example`` -> ``meridianpost``).
+
+    >>> d = Document(id="x", path="x", text="", source_text="", outlet="The Eastmoor Courier",
+    ...              url="https://news.eastmoorcourier.example/a/1")
+    >>> sorted(_own_names(d))
+    ['eastmoorcourier', 'theeastmoorcourier']
+    """
+    names: set[str] = set()
+    if document.outlet:
+        names.add(re.sub(r"\W+", "", document.outlet.lower()))
+    if document.url and (host := _SITE.match(document.url)):
+        labels = host[1].lower().split(".")[:-1]  # without the top-level domain
+        if len(labels) > 1 and len(labels[-1]) <= 3:  # a second-level suffix: co.uk, com.au
+            labels = labels[:-1]
+        if labels:
+            names.add(re.sub(r"\W+", "", labels[-1]))
+    names |= {n[3:] for n in names if n.startswith("the")}
+    return frozenset(n for n in names if len(n) >= _MIN_NAME)
+
+
+_SITE = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#]+)", re.I)
+_MIN_NAME = 5  # shorter folded names ("abc", "the") would be found inside ordinary words
+
+
+def _self_naming_lines(text: str, own: frozenset[str], other: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of the lines of ``text`` that name one of ``own`` and none of ``other`` (names
+    as folded runs of 1-6 words)."""
+    spans: list[tuple[int, int]] = []
+    if not own:
+        return spans
+    pos = 0
+    for line in text.split("\n"):
+        words = re.findall(r"\w+", line.lower())
+        runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 7, len(words) + 1))}
+        if runs & own and not runs & other:
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _without_templates(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray
+                       ) -> tuple[str, str, np.ndarray, np.ndarray]:
+    """Both texts with their shared self-naming lines blanked (same length, so offsets hold),
+    and the shingle sets of what is left; the inputs when there are none.
+
+    A copy keeps the name of the outlet it copied (or credits it): it does not put its own
+    name where the other text has the other's. Two lines that do, and share wording, are one
+    outlet template (a closing note, a funding line, an author blurb), the furniture cleaning
+    cannot see when an outlet has too few articles for its note to recur. Each line must name
+    its own text's outlet and not the other's, and the two outlets must differ, so a reprint of
+    a paragraph that names its source (or a dateline both texts keep) stays evidence.
+
+    >>> note = "{} is a nonprofit newsroom funded by its members and by local foundations."
+    >>> a = Document(id="a", path="a", text="A story of the harbour.\\n" + note.format("The Eastmoor Courier"),
+    ...              source_text="", url="https://eastmoorcourier.example/1")
+    >>> b = Document(id="b", path="b", text=note.format("The Westfield Post"), source_text="",
+    ...              url="https://westfieldpost.example/2")
+    >>> ta, tb, _, sb = _without_templates(a, b, shingle_set(a.text), shingle_set(b.text))
+    >>> ta.strip(), tb.strip(), len(sb)
+    ('A story of the harbour.', '', 0)
+    """
+    names_a, names_b = _own_names(a), _own_names(b)
+    if names_a & names_b:  # one outlet (or one detected source): not two outlets' template
+        return a.text, b.text, sa, sb
+    la = _self_naming_lines(a.text, names_a, names_b)
+    lb = _self_naming_lines(b.text, names_b, names_a) if la else []
+    if not lb:
+        return a.text, b.text, sa, sb
+    sets_a = [shingle_set(a.text[s:e], SHINGLE) for s, e in la]
+    sets_b = [shingle_set(b.text[s:e], SHINGLE) for s, e in lb]
+    all_a, all_b = np.concatenate(sets_a), np.concatenate(sets_b)
+    drop_a = [span for span, sh in zip(la, sets_a, strict=True) if np.isin(sh, all_b).any()]
+    drop_b = [span for span, sh in zip(lb, sets_b, strict=True) if np.isin(sh, all_a).any()]
+    if not drop_a:
+        return a.text, b.text, sa, sb
+    text_a, text_b = _blank(a.text, drop_a), _blank(b.text, drop_b)
+    return text_a, text_b, shingle_set(text_a, SHINGLE), shingle_set(text_b, SHINGLE)
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 def _copied_share(text_a: str, text_b: str, alignment: Alignment, containment: float) -> float | None:
     """The share of the shorter text that was copied, or None when the pair is not a copy.
 
-    A copy keeps the story's opening (its passages start within ``OPENING_WORDS`` words of the
-    start of one text) or shares at least ``MIN_COPIED_ELSEWHERE`` words: furniture two texts
-    share at their end (a closing note, 25-40 words) is neither. It then shares
+    A copy keeps the story's opening (a passage of ``MIN_COPIED_OPENING`` words, or all of the
+    shorter text, starts within ``OPENING_WORDS`` words of the start of one text) or shares at
+    least ``MIN_COPIED_ELSEWHERE`` words: furniture two texts share at their ends (a menu line
+    above, a closing note below) is neither. It then shares
     ``SYNDICATED_CONTAINMENT`` of the shorter text's shingles in passages of at least
     ``MIN_COPIED_WORDS`` words (or the whole shorter text); a copy that keeps the opening may
     instead cover that share with its aligned passages (edits do not cut them) and
@@ -403,15 +544,16 @@ def _copied_share(text_a: str, text_b: str, alignment: Alignment, containment: f
     >>> c = " ".join(body.split()[:22]) + " " + " ".join(f"y{i}" for i in range(40))
     >>> round(_copied_share(a, c, align(a, c), 0.25), 2)  # a short copy of the opening
     0.35
+    >>> menu = " ".join(f"m{i}" for i in range(12))
+    >>> d, e = f"{menu} {a}", f"{menu} " + " ".join(f"z{i}" for i in range(30)) + f" {note}"
+    >>> _copied_share(d, e, align(d, e), 0.4) is None  # a menu line above, a note below
+    True
     """
     shorter = min(alignment.total_a, alignment.total_b)
     copied = min(alignment.words_a, alignment.words_b)
     if not alignment.passages:
         return None
-    first_a = min(p[0] for p in alignment.passages)
-    first_b = min(p[2] for p in alignment.passages)
-    opening = (len(tokenize(text_a[:first_a])[0]) < OPENING_WORDS
-               or len(tokenize(text_b[:first_b])[0]) < OPENING_WORDS)
+    opening = _opening_words(alignment.words) >= min(MIN_COPIED_OPENING, shorter)
     if not opening and copied < MIN_COPIED_ELSEWHERE:
         return None
     if containment >= SYNDICATED_CONTAINMENT and copied >= min(MIN_COPIED_WORDS, shorter):
@@ -420,6 +562,37 @@ def _copied_share(text_a: str, text_b: str, alignment: Alignment, containment: f
     if opening and share >= SYNDICATED_CONTAINMENT and copied >= min(MIN_COPIED_OPENING, shorter):
         return share
     return None
+
+
+def _opening_words(spans: Sequence[tuple[int, int, int, int]]) -> int:
+    """Words copied in the opening: the passages from one that starts within ``OPENING_WORDS``
+    words of either text's start, on through those that follow it within ``OPENING_WORDS``
+    words in one text (light edits cut a lead into several passages; a sentence one copy
+    dropped leaves a gap in the other). A menu or share line two texts begin with (10-17 words)
+    followed by nothing shared until their footers is not a story's lead.
+
+    ``spans`` are the passages as word ranges (:attr:`Alignment.words`).
+
+    >>> lead = " ".join(f"w{i}" for i in range(30))
+    >>> _opening_words(align(lead, "Read this. " + lead).words)
+    30
+    >>> _opening_words([(0, 12, 0, 12), (200, 230, 90, 120)])  # a menu line, then the footers
+    12
+    """
+    spans = sorted(spans)
+    best = 0
+    for k, (wa, _, wb, _) in enumerate(spans):
+        if wa >= OPENING_WORDS and wb >= OPENING_WORDS:
+            continue
+        words, end_a, end_b = 0, -1, -1
+        for a0, a1, b0, b1 in spans[k:]:
+            if end_a >= 0 and not (a0 >= end_a and b0 >= end_b
+                                   and min(a0 - end_a, b0 - end_b) <= OPENING_WORDS):
+                break
+            words += min(a1 - a0, b1 - b0)
+            end_a, end_b = a1, b1
+        best = max(best, words)
+    return best
 
 
 def _credit_fields(credit: Sequence[Any] | None) -> dict[str, Any]:

@@ -31,6 +31,8 @@ class Alignment:
     words_b: int
     total_a: int  # words in a
     total_b: int
+    #: the passages as word index ranges ``(a_first, a_end, b_first, b_end)``, ends exclusive
+    words: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -102,6 +104,7 @@ def align(text_a: str, text_b: str, *, shingle: int = 5, min_words: int = 10) ->
     ha, hb = shingle_hashes(wa, shingle), shingle_hashes(wb, shingle)
     i, j = _matches(ha, hb)
     passages: list[tuple[int, int, int, int]] = []
+    spans: list[tuple[int, int, int, int]] = []
     covered_a = np.zeros(len(wa), dtype=bool)
     covered_b = np.zeros(len(wb), dtype=bool)
     if len(i):
@@ -114,4 +117,6 @@ def align(text_a: str, text_b: str, *, shingle: int = 5, min_words: int = 10) ->
             covered_a[i0:a_last + 1] = True
             covered_b[j0:b_last + 1] = True
             passages.append((int(sa[i0]), int(ea[a_last]), int(sb[j0]), int(eb[b_last])))
-    return Alignment(tuple(passages), int(covered_a.sum()), int(covered_b.sum()), len(wa), len(wb))
+            spans.append((int(i0), int(a_last) + 1, int(j0), int(b_last) + 1))
+    return Alignment(tuple(passages), int(covered_a.sum()), int(covered_b.sum()), len(wa), len(wb),
+                     tuple(spans))

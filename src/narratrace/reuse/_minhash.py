@@ -223,3 +223,59 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 1000) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.intp)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n_docs, codes % n_docs], axis=1).astype(np.intp)
+
+
+def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 1000) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, one of them in ``rows``, whose signatures agree on at least
+    one slot (bands of one row, searched for ``rows`` only).
+
+    For a text much shorter than the other, even a full copy has a small Jaccard similarity
+    (a 25-word excerpt of a 130-word article: J = 0.1), and a band of two slots catches it
+    with probability ``1 - (1 - J**2) ** 128`` = 0.72; one slot of 128 agrees with probability
+    ``1 - (1 - J) ** 128`` > 0.99. Searching one-slot bands for every pair would pair most of
+    a corpus, so only the ``rows`` (short texts) are looked up, in one sorted array of every
+    document's ``(slot, value)`` keys. Values shared by more than ``max_bucket`` documents
+    (an empty text's) are skipped.
+
+    >>> sig = np.array([[1, 2, 3], [9, 2, 8], [7, 6, 5]], dtype=np.uint32)
+    >>> slot_pairs(sig, np.array([0])).tolist()
+    [[0, 1]]
+    """
+    sig = np.asarray(signatures, dtype=np.uint32)
+    rows = np.asarray(rows, dtype=np.intp)
+    n_docs, num_perm = sig.shape
+    if not len(rows) or n_docs < 2:
+        return np.zeros((0, 2), dtype=np.intp)
+    slot = np.arange(num_perm, dtype=U64) << U64(32)
+    keys = (sig.astype(U64) | slot[None, :]).ravel()
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    found: list[np.ndarray] = []
+    for block in range(0, len(rows), _SLOT_ROWS):  # bounded memory: a few rows' buckets at a time
+        part = rows[block:block + _SLOT_ROWS]
+        query = (sig[part].astype(U64) | slot[None, :]).ravel()
+        owner = np.repeat(part, num_perm)
+        valid = sig[part].ravel() != EMPTY
+        query, owner = query[valid], owner[valid]
+        lo = np.searchsorted(sorted_keys, query, side="left")
+        sizes = np.searchsorted(sorted_keys, query, side="right") - lo
+        keep = (sizes > 1) & (sizes <= max_bucket)
+        lo, sizes, owner = lo[keep], sizes[keep], owner[keep]
+        if not len(lo):
+            continue
+        first = np.repeat(lo, sizes)
+        offset = np.arange(len(first)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        other = order[first + offset] // num_perm
+        mine = np.repeat(owner, sizes)
+        differ = other != mine
+        x, y = mine[differ].astype(np.int64), other[differ].astype(np.int64)
+        found.append(np.unique(np.minimum(x, y) * n_docs + np.maximum(x, y)))
+    if not found:
+        return np.zeros((0, 2), dtype=np.intp)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n_docs, codes % n_docs], axis=1).astype(np.intp)
+
+
+#: Short texts looked up together in :func:`slot_pairs` (each of their 128 slots may open a
+#: bucket of up to ``max_bucket`` documents, so the pairs of a block are bounded).
+_SLOT_ROWS = 32
