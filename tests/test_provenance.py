@@ -236,8 +236,8 @@ def test_narrator_restating_an_attributed_claim_relays_it_unless_it_is_its_own_f
 
 
 def test_a_name_that_reports_is_cited():
-    doc = _doc("d", "Well. The Eastholm Bugle reported it on Monday. It reported nothing else.")
-    assert [c.source for c in extract_citations(doc, attributions=[], mentions=[])] == ["Eastholm Bugle"]
+    doc = _doc("d", "Well. The Kestrelby Bugle reported it on Monday. It reported nothing else.")
+    assert [c.source for c in extract_citations(doc, attributions=[], mentions=[])] == ["Kestrelby Bugle"]
 
 
 def test_a_loop_of_rewrites_back_to_the_first_outlet_is_circular_with_one_origin():

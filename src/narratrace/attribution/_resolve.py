@@ -574,8 +574,8 @@ class Resolver:
         return Actor(_clean_name(m.text), "organisation", "name", m.start, m.end, role=role)
 
     def full_name(self, m: _Named) -> str:
-        """The longest mention of the same person in the document ("Ivanov" -> "Alexander
-        Ivanov"), without titles or a possessive."""
+        """The longest mention of the same person in the document ("Marek" -> "Ivo
+        Marek"), without titles or a possessive."""
         name = _clean_name(m.text)
         last = name.split()[-1] if name.split() else ""
         best = self.longest.get(last, name)

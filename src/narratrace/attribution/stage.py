@@ -44,8 +44,8 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
                 entity = holder
                 actor = dataclasses.replace(actor, id=holder, name=names[holder], how="role noun")
             if actor is not None and actor.start is not None:
-                # The actor takes the canonical entity's id and name ("Ivanov" in one
-                # article, "Alexander Ivanov" in another: one actor).
+                # The actor takes the canonical entity's id and name ("Marek" in one
+                # article, "Ivo Marek" in another: one actor).
                 actor = dataclasses.replace(actor, id=entity,
                                             name=names.get(entity, actor.name) if entity else actor.name)
             if speaker.entity != entity or actor != speaker.actor:

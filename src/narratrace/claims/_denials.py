@@ -278,7 +278,7 @@ REPLY_REACH = 3
 #: one matter, not of the news in general.
 RARE_SHARE = 0.15
 #: What a negation or a denial verb bears on: the words after it ("no recall of the batch",
-#: "denied any contact between the vessels", "did not touch that vessel").
+#: "denied any link to the depot", "did not open that crate").
 _SCOPE = re.compile(r"\b(?:no|not|never|nothing|none|nor|without|den(?:y|ies|ied|ying)|"
                     r"reject(?:s|ed|ing)?|refut(?:e|es|ed|ing))\b"
                     # up to four words, to the end of the clause or the next "and", "or", "no"

@@ -404,7 +404,7 @@ def _terms(text: str) -> set[str]:
 
 
 def _tokens(names: set[str]) -> set[str]:
-    """The words of names ("linwood gap" → linwood, gap): a short and a long form of one name
+    """The words of names ("harrow gap" → harrow, gap): a short and a long form of one name
     share them."""
     return {w for n in names for w in n.split() if len(w) >= 4}
 

@@ -531,7 +531,7 @@ def _shown_first(src: Source) -> tuple[bool, bool, int]:
 
 
 def _proper(name: str) -> bool:
-    """Is it a name ("Ellandor", "The Velmar Times") rather than a description ("the
+    """Is it a name ("Velmar", "The Velmar Times") rather than a description ("the
     government", "a senior official")?
 
     >>> _proper("The Velmar Times"), _proper("The government")

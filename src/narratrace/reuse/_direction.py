@@ -4,7 +4,7 @@ A credit is the copy's words naming its source: "according to the health website
 "X reported on Monday", "This story first appeared in X", "(X)" after a dateline, a credit
 line "X 06-06-2025". The source is recognised by its outlet (and the usual aliases of wire
 services), and by the masthead lines under its title ("X - health news ..."), with the short
-form of a masthead ("the Bugle" for "The Eastholm Bugle") when that is not a generic word.
+form of a masthead ("the Bugle" for "The Kestrelby Bugle") when that is not a generic word.
 """
 
 from __future__ import annotations
@@ -119,9 +119,9 @@ def masthead_names(document: Document, *, lines: int = 5) -> frozenset[str]:
     r"""Lower-case names a document gives itself in the short lines under its title.
 
     >>> d = Document(id="x", path="x", text="", source_text="Title of the piece here\n\n"
-    ...              "The Eastholm Bugle - your town, your news\nPosted 12 Apr 2025\n\nBody text.")
+    ...              "The Kestrelby Bugle - your town, your news\nPosted 12 Apr 2025\n\nBody text.")
     >>> sorted(masthead_names(d))
-    ['bugle', 'eastholm bugle', 'the eastholm bugle']
+    ['bugle', 'kestrelby bugle', 'the kestrelby bugle']
     """
     found: set[str] = set()
     # The masthead is usually page furniture the cleaner removed: read the source text.
@@ -154,7 +154,7 @@ def source_names(document: Document) -> frozenset[str]:
 
 
 def _short_forms(name: str) -> set[str]:
-    """``the eastholm bugle`` -> ``eastholm bugle``, ``bugle`` (a generic last word is not
+    """``the kestrelby bugle`` -> ``kestrelby bugle``, ``bugle`` (a generic last word is not
     kept: "the times" names too many papers)."""
     bare = re.sub(r"^the\s+", "", name)
     out = {bare}
@@ -192,9 +192,9 @@ def find_credit(copy: Document, names: frozenset[str], *, lowered: str | None = 
     ``lowered``: the copy's text in lower case, when the caller has it.
 
     >>> d = Document(id="c", path="c", source_text="",
-    ...              text="Batch X is bad, according to the health website The Open Vial, which says so.")
-    >>> find_credit(d, frozenset({"the open vial", "open vial"}))
-    ('according to the health website The Open Vial', 16, 61)
+    ...              text="Batch X is bad, according to the health website The Glass Ward, which says so.")
+    >>> find_credit(d, frozenset({"the glass ward", "glass ward"}))
+    ('according to the health website The Glass Ward', 16, 62)
     >>> find_credit(d, frozenset({"the bugle"})) is None
     True
     """
