@@ -83,6 +83,8 @@ def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribu
         if actor is None or actor.start is None or actor.end is None or \
                 actor.type not in ("person", "organisation", "outlet", "group") or actor.how == "description":
             continue
+        if actor.end - actor.start != len(actor.name):
+            continue  # named otherwise than written there ("the ministry" → its full name): no mention
         if any(s < actor.end and actor.start < e and not actor.name.startswith((t + "'s ", t + "’s "))
                for s, e, t in by_doc.get(a.doc, ())):
             continue  # (an owner named inside is not the actor: "Varenia's coast guard")

@@ -134,7 +134,7 @@ def _over_parse(document: Document, budget: float) -> Rejected:
 
 
 def _results(group: list[tuple[Document, Any]], *, stages: Sequence[DocStage],
-             context: StageContext, notes: Mapping[str, Rejected]) -> list[Result]:
+             context: StageContext, notes: Mapping[str, Rejected] | None = None) -> list[Result]:
     problems: list[list[Rejected]] = [[] for _ in group]
     analyses = _run_group(group, stages=stages, context=context, problems=problems, notes=notes)
     return list(zip(analyses, problems, strict=True))
