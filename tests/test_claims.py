@@ -223,6 +223,37 @@ def test_two_speakers_stay_apart_at_the_story_bar_unless_one_outlet_relays_the_o
     assert {"1", "2"} not in families({"1": "Ivo Marek", "2": "Lena Marek"})
 
 
+def test_two_speakers_saying_one_thing_in_independent_reports_of_one_story_are_one_claim_with_two_sources():
+    """Corroboration: a skipper and a coast guard, quoted in two unrelated outlets' reports of
+    one story, both saying the cutter rammed the trawler, are one proposition (its family then
+    rests on both). Not when one report is a rewrite of the other, when nothing ties the two
+    documents to one story, when only one of them denies it, or under CORROBORATE."""
+    docs = {"a": Document(id="a", path="a", text="x", source_text="", outlet="The Ledger", published="2024-03-02"),
+            "b": Document(id="b", path="b", text="x", source_text="", outlet="The Courier", published="2024-03-03")}
+    claims = [_claim("1", "a", "A patrol cutter rammed the trawler Sea Wren off Hollin Bank.", actor=None),
+              _claim("2", "b", "The cutter rammed his trawler, the Sea Wren, in the dark.", actor=None)]
+    speakers = {"1": "Harbour Authority of Tessel", "2": "Orrin Vale"}
+    story = [frozenset(("a", "b"))]
+
+    def joined(t: float, *, derived=(), stories=story, texts=None) -> bool:
+        cs = texts or claims
+        vectors = {"1": _vec(1, 0), "2": _vec(1, t)}
+        fams = group_claims(cs, documents=docs, embeddings=vectors, stories=stories, speakers=speakers,
+                            derived=derived)[1]
+        return any({"1", "2"} <= set(f.claims) for f in fams)
+
+    assert joined(0.8)  # cosine 0.78
+    assert not joined(1.2)  # cosine 0.64: two speakers, two claims
+    assert not joined(0.8, derived=story)  # a rewrite renames its source's speaker: no new source
+    assert not joined(0.8, stories=())
+    denied = [claims[0], _claim("2", "b", "The cutter never rammed the trawler Sea Wren.", actor=None)]
+    assert not joined(0.8, texts=denied)
+    # nothing specific shared (no name, figure or two rare words): two statements alike in tone only
+    vague = [_claim("1", "a", "This is an outrage and it must stop.", actor=None),
+             _claim("2", "b", "What happened is an outrage, he said.", actor=None)]
+    assert not joined(0.8, texts=vague)
+
+
 def test_a_denial_naming_the_denied_clause_answers_it_and_not_the_deniers_own_words(monkeypatch):
     import narratrace.claims._group as grouping
 
