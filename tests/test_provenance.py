@@ -224,6 +224,18 @@ def test_a_rewrite_adds_no_origin_and_dropped_hedges_are_hardening():
     assert (fam.hardening[0].source_doc, fam.hardening[0].derived_doc) == ("o", "r")
 
 
+def test_a_rewrite_that_adds_a_hedge_is_no_hardening_of_its_source_even_when_dated_first():
+    # the rewrite carries an earlier date (a wrong or missing time zone), yet it is the copy:
+    # its "allegedly" is its own caution, not a hedge its source dropped
+    docs = [_doc("o", outlet="Alpha Daily", published="2031-03-02"), _doc("r", outlet="Beta Herald", published="2031-03-01")]
+    reuse = [Reuse("o", "r", "rewrite", 0.8, direction="a->b")]
+    fam = _traced([_c("1", "o", 0, 50), _c("2", "r", 0, 50, hedges=("allegedly",))], docs, [], reuse=reuse)
+    assert not fam.hedge_drop and fam.hardening == ()
+    # without the rewrite link, the earlier document's hedge dropped later is hardening
+    fam = _traced([_c("1", "o", 0, 50), _c("2", "r", 0, 50, hedges=("allegedly",))], docs, [])
+    assert fam.hedge_drop and (fam.hardening[0].source_doc, fam.hardening[0].derived_doc) == ("r", "o")
+
+
 def test_narrator_restating_an_attributed_claim_relays_it_unless_it_is_its_own_finding():
     docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
     attrs = [_said("a1", "a", "Ona Brisk", "person", 0, 50)]

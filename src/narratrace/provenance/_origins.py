@@ -648,7 +648,21 @@ def _hardening(members: Sequence[Claim], corpus: Corpus) -> tuple[Hardening, ...
 
 
 def _before(a: str, b: str, corpus: Corpus) -> bool:
-    """Is document ``a`` a source of ``b`` or published before it (or are both undated)?"""
+    """Is document ``a`` a source of ``b`` or published before it (or are both undated)? A
+    document copied or rewritten from ``b`` is never before it, whatever the dates say."""
+    if _ancestor(a, b, corpus):
+        return True
+    if _ancestor(b, a, corpus):
+        return False
+    pa = getattr(corpus.documents.get(a), "published", None)
+    pb = getattr(corpus.documents.get(b), "published", None)
+    if pa and pb:
+        return pa <= pb
+    return True
+
+
+def _ancestor(a: str, b: str, corpus: Corpus) -> bool:
+    """Is ``a`` the source ``b`` was copied or rewritten from, directly or through copies?"""
     doc = b
     seen = {b}
     while doc in corpus.parent and corpus.parent[doc][0] not in seen:
@@ -656,8 +670,4 @@ def _before(a: str, b: str, corpus: Corpus) -> bool:
         if doc == a:
             return True
         seen.add(doc)
-    pa = getattr(corpus.documents.get(a), "published", None)
-    pb = getattr(corpus.documents.get(b), "published", None)
-    if pa and pb:
-        return pa <= pb
-    return True
+    return False
