@@ -299,6 +299,28 @@ def test_a_statement_inside_a_statement_shows_who_relays_it_and_rests_on_the_inn
     assert "Ona Brisk itself cites Kesh Ministry of Defence" in fam.chain
 
 
+def test_a_report_inside_a_report_is_relayed_not_circular_unless_the_accused_is_quoted_against_itself():
+    # "According to the Tessel league, the firm reported odd betting": the claim is the inner
+    # report itself; the league relays the firm, which a transparent relay does not make circular
+    docs = [_doc("a", outlet="Alpha Daily")]
+    attrs = [_said("a1", "a", "Tessel League", "organisation", 0, 80),
+             _said("a2", "a", "Orrin Markets", "organisation", 30, 80, outer="a1")]
+    odd = Claim(id="1", doc="a", text="the firm reported odd betting on the match", start=30, end=80,
+                attribution="a2")
+    fam = _traced([odd], docs, attrs)
+    assert fam.origins == ("Orrin Markets",) and not fam.circular
+    assert "Tessel League itself cites Orrin Markets" in fam.chain
+    # "Ona Brisk said Kesh had admitted its role in the raid": Kesh's own words, relayed by its
+    # accuser, are the evidence against Kesh
+    attrs = [_said("a1", "a", "Ona Brisk", "person", 0, 80),
+             _said("a2", "a", "Government of Kesh", "organisation", 20, 80, outer="a1")]
+    admitted = Claim(id="1", doc="a", text="Kesh had admitted its role in the raid", start=20, end=80,
+                     attribution="a2")
+    fam = _traced([admitted], docs, attrs)
+    assert fam.origins == ("Government of Kesh",) and fam.circular
+    assert any("rests on what Government of Kesh said of itself" in step for step in fam.chain)
+
+
 def test_a_rewrite_that_describes_its_sources_speaker_anew_adds_no_origin():
     docs = [_doc("o", outlet="Alpha Daily", published="2031-03-01"), _doc("r", outlet="Beta Herald", published="2031-03-02")]
     reuse = [Reuse("o", "r", "rewrite", 0.8, direction="a->b")]

@@ -271,6 +271,15 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                     chain.append(f"circular: {corpus.label(root)} presents {names[k].name} as a source, "
                                  f"and {names[k].name} rests on {circular_loop[0]}, which it also cites")
                     break
+                # the accused party's own words used as the evidence against it: K relays what
+                # Y said of itself ("X said Y had admitted its involvement")
+                own_words = sorted(y for y in reach if y in names and _names_itself(names[y], roots[root]))
+                if own_words:
+                    y = names[own_words[0]].name
+                    circular_loop = (y, names[k].name, corpus.label(root))
+                    chain.append(f"circular: {corpus.label(root)} presents {names[k].name} as a source, "
+                                 f"and {names[k].name} rests on what {y} said of itself")
+                    break
             if circular_loop:
                 break
     # an outlet that states the claim as its own finding is an origin, whatever else it cites
@@ -330,6 +339,14 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
     # A report inside the report ("According to the federation, the company reported ..."):
     # the words are the inner speaker's, the outer one relays them.
     relays: list[Source] = []
+    outer_attr = corpus.attr.get(attr.outer) if attr.outer else None
+    if outer_attr is not None and attr.speaker.actor is not None:
+        # the claim is the inner report itself: the same relay, seen from the inside
+        outer = _speaker(outer_attr, root, corpus)
+        if outer.type not in ("narrator", "anonymous") and outer.key:
+            inner_src = _speaker(attr, root, corpus)
+            if inner_src.key and inner_src.key != outer.key:
+                return outer, [inner_src]
     for inner in corpus.nested.get(attr.id, ()):
         covered = min(claim.end, inner.end) - max(claim.start, inner.start)
         if covered >= 0.5 * max(1, inner.end - inner.start) and inner.speaker.actor is not None:
@@ -490,6 +507,17 @@ def _cited_in(claim: Claim, corpus: Corpus) -> Source | None:
             typ = corpus._outlet_type(c.source) if c.kind in ("agency", "outlet") else c.kind
             return Source(corpus.key(c.source, typ), c.source, typ)
     return None
+
+
+#: Words of a name that say what kind of body it is, not which one.
+_KIND_WORDS = frozenset("government ministry ministers minister office department agency service services "
+                        "council authority authorities army forces military police state republic".split())
+
+
+def _names_itself(src: Source, claims: Sequence[Claim]) -> bool:
+    """Does a carrier's claim name ``src`` (by a word of its name that is not a kind of body)?"""
+    mine = {w for w in norm_name(src.name).split() if w not in _STOP and w not in _KIND_WORDS and len(w) > 2}
+    return bool(mine) and any(mine & set(norm_name(c.text).split()) for c in claims)
 
 
 def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
