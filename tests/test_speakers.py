@@ -3,6 +3,8 @@ negative cases that must stay out. Every text here is invented for the test."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from narratrace.attribution import extract_attributions
@@ -788,3 +790,75 @@ def test_issue15_a_named_subject_read_as_a_clause_before_a_colon_quote(nlp) -> N
     assert speaker(["B-PERSON", "I-PERSON"] + ["O"] * 20) == "Ada Brun"
     # negative: a clause subject that is no person's name is not taken for the speaker
     assert speaker(["O"] * 22) == ""
+
+
+def test_issue15_a_ministry_without_its_country_is_the_passage_countrys(nlp) -> None:
+    text = ("Varenian divers joined the search on Sunday. Varenia has expressed its condolences to the "
+            "families. The Foreign Ministry said that Varenia was ready to help. The ministry also "
+            "said the tracking data could be wrong.")
+    atts = _run(nlp, text)
+    assert _actor(_one(atts, "ready to help"))[:2] == ("Varenian Foreign Ministry", "organisation")  # type: ignore[index]
+    assert _actor(_one(atts, "tracking data"))[0] == "Varenian Foreign Ministry"  # type: ignore[index]
+    # negative: a ministry whose owner is written beside it is not renamed
+    owned = _run(nlp, "Varenian divers joined the search. Varenia has sent ships. Ostmark's Foreign "
+                      "Ministry said that the search would go on.")
+    assert _actor(_one(owned, "search would go on"))[0] != "Varenian Foreign Ministry"  # type: ignore[index]
+
+
+def test_issue15_the_government_is_the_passage_countrys(nlp) -> None:
+    text = ("Varenian fishermen protested in the port on Monday. Varenia has recalled its envoy. "
+            "The government said the talks were over.")
+    assert _actor(_one(_run(nlp, text), "talks were over")) == ("Government of Varenia", "government", "role noun")
+    # negative: a town the text names is no country
+    town = _run(nlp, "Port Alder was quiet on Monday. The government said the talks were over.")
+    assert all(a.speaker.actor is None or "Port Alder" not in a.speaker.actor.name for a in town)
+
+
+def test_issue15_a_call_for_someone_to_act_is_a_statement_as_an_urging_is(nlp) -> None:
+    text = "The opposition spokesman, Ivo Marek, called for all clinics to publish their audits."
+    a = _one(_run(nlp, text), "publish their audits")
+    assert _actor(a)[:2] == ("Ivo Marek", "person")  # type: ignore[index]
+    # negative: a match called off for bad light is nobody's statement ("called for calm" neither)
+    assert _run(nlp, "The match was called off for bad light.") == []
+
+
+def test_issue15_a_renamed_speaker_gets_an_entity_of_its_name_at_the_words_written(nlp) -> None:
+    from narratrace.entities import merge_entities
+    from narratrace.entities.stage import speaker_mentions, speaking_actors
+
+    text = ("Varenian divers joined the search on Sunday. Varenia has expressed its condolences. "
+            "The Foreign Ministry said that Varenia was ready to help. The Daily Lantern said the "
+            "search would go on.")
+    atts = [replace(a, doc="t") for a in _run(nlp, text)]
+    from narratrace.entities import extract_mentions
+
+    mentions = [replace(m, doc="t") for m in extract_mentions(Document(id="t", path="t", text=text,
+                                                                       source_text=text), nlp(text))]
+    mentions += speaker_mentions(mentions, atts)
+    entities = speaking_actors(merge_entities(mentions), atts)
+    for e in entities:
+        for m in e.mentions:
+            assert text[m.start:m.end] == m.text  # every mention is the words at its offsets
+    ministry = next(e for e in entities if e.name == "Varenian Foreign Ministry")
+    assert [m.text for m in ministry.mentions] == ["Foreign Ministry"]
+    # negative: a speaker named as written is not renamed
+    from narratrace.entities.stage import RESOLVED
+
+    lantern = [m for e in entities for m in e.mentions if "Daily Lantern" in m.text]
+    assert lantern and all(m.label != RESOLVED for m in lantern)
+
+
+def test_issue15_a_speaker_written_with_its_article_gets_a_mention_of_those_words() -> None:
+    from narratrace.entities.stage import speaker_mentions
+    from narratrace.types import Actor, Speaker
+
+    def said(written: str, actor: Actor) -> Attribution:
+        return Attribution("a", "d", "indirect", Speaker(written, 0, len(written), mention_start=0,
+                                                          mention_end=len(written), actor=actor),
+                           "say", "x", 30, 31)
+
+    lantern = said("The Daily Lantern", Actor("Daily Lantern", "outlet", "name", 0, 17))
+    assert [(m.text, m.type) for m in speaker_mentions([], [lantern])] == [("The Daily Lantern", "outlet")]
+    # negative: "the ministry" resolved to a ministry's full name is not that name's mention
+    ministry = said("The ministry", Actor("Ministry of Water", "organisation", "role noun", 0, 12))
+    assert speaker_mentions([], [ministry]) == []

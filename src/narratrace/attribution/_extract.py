@@ -255,6 +255,11 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if content is None and known and lemma not in _NO_OBJECT and (
                 shown := _unparsed_object(tok)) is not None:
             content, hi_extra = shown  # "the company reported “highly irregular” betting on ..."
+        if content is None and lemma == "call":
+            # "called for all hospitals to publish their audits": as "urged all hospitals to
+            # publish", who is to do what (unlike "called for calm"); the parser made it a clause
+            content = next((c for c in tok.rights if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ == "for" and m.i == tok.i + 1 for m in c.children)), None)
         if content is None:
             # "talked about the wall", "called for a ban", "referring to the report"
             for prep in tok.rights:
