@@ -862,3 +862,30 @@ def test_issue15_a_speaker_written_with_its_article_gets_a_mention_of_those_word
     # negative: "the ministry" resolved to a ministry's full name is not that name's mention
     ministry = said("The ministry", Actor("Ministry of Water", "organisation", "role noun", 0, 12))
     assert speaker_mentions([], [ministry]) == []
+
+
+def test_issue15_the_subject_the_parser_lent_to_an_inserted_clause(nlp) -> None:
+    text = ("The weekly, citing three dock workers and shipping records it said it had seen, reported "
+            "that about 200 tonnes of grain had gone missing in March.")
+    assert _one(_run(nlp, text), "200 tonnes of grain").speaker.text == "The weekly"
+    # negative: an inserted clause with one subject lends nothing; the cue keeps its own
+    plain = _run(nlp, "Citing shipping records, the weekly reported that grain had gone missing in March.")
+    assert [a.speaker.text for a in plain] == ["the weekly"]
+
+
+def test_issue15_a_that_clause_taken_for_a_relative_clause_is_the_content(nlp) -> None:
+    text = ("Tarn Metrics, which tracks freight prices for the Varn Port Authority, said in a note to "
+            "clients that cargoes worth about 2 million crowns had been diverted to Ostmark.")
+    assert _one(_run(nlp, text), "diverted to Ostmark").content.startswith("cargoes worth about 2 million")
+    # negative: a true relative clause stays inside the content
+    own = _one(_run(nlp, "Tarn Metrics said the brokers that trade with it had been paid in full."), "paid")
+    assert own.content.startswith("the brokers that trade")
+
+
+def test_issue15_a_quote_a_verb_governs_through_a_preposition_is_its_subjects(nlp) -> None:
+    text = ("Ivo Marek said the ferry would sail. The mayor of Elm Cross, Ada Brun, thanked the Minister "
+            "for \"her personal attention and her quick reply\".")
+    a = _one(_run(nlp, text), "her personal attention")
+    assert _actor(a)[0] == "Ada Brun"  # type: ignore[index]
+    # negative: a passive verb has no speaker to give
+    assert _run(nlp, "The ferry operator was fined for \"failing to keep proper records of its crossings\".") == []

@@ -307,10 +307,12 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             cands.append(_Cand("indirect", tok, cue_text, cs, ce, hung[0], *hung[1], None))
             continue
         if src is None and known and tok.dep_ == "ROOT":
-            src = _stray_subject(tok)
+            src = _lent_subject(tok) or _stray_subject(tok)
         if content is None:
             continue
         lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
+        if content.dep_ == "ccomp" and content.i > tok.i:
+            lo = _that_taken_for_relative(tok, lo)
         subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
         if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (
                 lemma in _RAISING or subj.dep_ in ("nsubjpass", "nsubj:pass") and src is None) and not (
@@ -413,6 +415,39 @@ def _closing_apposed(verb: Token, text: str) -> tuple[Token, tuple[int, int]] | 
         return None
     start, end = first.idx, doc[comma - 1].idx + len(doc[comma - 1].text)
     return (best, (start, end)) if _word_count(text[start:end]) >= 4 else None
+
+
+def _lent_subject(verb: Token) -> Token | None:
+    """"The newspaper, citing logs it said it had obtained, reported that ...": the parser
+    gave the sentence's subject to the verb of the inserted clause, which has its own ("it
+    said"), and left the cue none. The first of the inserted verb's two subjects is the cue's."""
+    for c in verb.children:
+        if c.i > verb.i or c.dep_ not in ("parataxis", "advcl", "ccomp"):
+            continue
+        subjects = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) == 2 and subjects[0].pos_ in ("NOUN", "PROPN") and \
+                verb.doc[subjects[0].right_edge.i + 1].text == ",":
+            return subjects[0]
+    return None
+
+
+def _that_taken_for_relative(verb: Token, lo: int) -> int:
+    """"said in a note to clients that bets worth 1.8 million had been placed": the parser
+    took "that bets worth ..." for a relative clause of "clients" and left the complement
+    only its verb phrase. The content then starts after that "that"."""
+    doc = verb.doc
+    prev = doc[lo - 1] if lo > verb.i + 1 else None
+    if prev is None:
+        return lo
+    rel = prev
+    while rel.dep_ not in ("relcl", "acl:relcl") and rel.head.i != rel.i and rel.head.i < lo:
+        rel = rel.head
+    if rel.dep_ not in ("relcl", "acl:relcl") or rel.right_edge.i != lo - 1 or rel.head.dep_ not in ("pobj", "obj"):
+        return lo
+    that = doc[rel.left_edge.i]
+    if that.lower_ != "that" or that.head.i != rel.i or not verb.i < that.i:
+        return lo
+    return that.i + 1
 
 
 def _told_clause(verb: Token) -> tuple[Token, int] | None:
@@ -853,6 +888,9 @@ def _governor(doc: Doc, q: Quote) -> tuple[Token, Token] | None:
     if span is None or not len(span):
         return None
     head = span.root.head
+    if head.dep_ == "prep" and head.lower_ in ("for", "of", "as") and head.i < span.start and \
+            head.head.pos_ == "VERB" and head.head.i < head.i:
+        head = head.head  # "thanked the minister for “...”", "accused them of “...”"
     if head.i == span.root.i or span.start <= head.i < span.end or head.i > span.start:
         return None
     if head.pos_ != "VERB" or head.lemma_.lower() in _NOT_CUES:
