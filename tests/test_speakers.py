@@ -889,3 +889,16 @@ def test_issue15_a_quote_a_verb_governs_through_a_preposition_is_its_subjects(nl
     assert _actor(a)[0] == "Ada Brun"  # type: ignore[index]
     # negative: a passive verb has no speaker to give
     assert _run(nlp, "The ferry operator was fined for \"failing to keep proper records of its crossings\".") == []
+
+
+def test_issue15_a_described_speaker_is_not_the_name_inside_its_description() -> None:
+    from narratrace.attribution.stage import speaker_entity
+    from narratrace.types import Actor, Speaker
+
+    spans = [(33, 40, "place:varenia")]
+    described = Speaker("the Varenian authorities, and the Varenia desk", 0, 46,
+                        actor=Actor("the Varenian authorities", "anonymous", "description", None, None))
+    assert speaker_entity(described, spans) is None
+    # negative: a named speaker still takes the entity its span overlaps
+    named = Speaker("Mayor Ada Brun of Varenia", 0, 46, actor=Actor("Ada Brun", "person", "name", 6, 14))
+    assert speaker_entity(named, spans) == "place:varenia"
