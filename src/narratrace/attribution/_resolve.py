@@ -968,7 +968,10 @@ def _countries(doc: Doc, text: str, named: list[_Named]) -> list[_Country]:
     demonym_of: dict[str, str] = {}
     for key, of in gaz.demonym_country.items():
         demonym_of.setdefault(of, key[:1].upper() + key[1:])
-    words = {t.text for t in doc if t.pos_ in ("PROPN", "ADJ", "NOUN") and t.text[:1].isupper() and t.is_alpha}
+    # nationality words as the text uses them: a modifier of a common noun ("Varenian waters")
+    # or tagged as one, never a name that merely looks derived ("Marian" beside "Maria")
+    words = {t.text for t in doc if t.text[:1].isupper() and t.is_alpha and (
+        t.ent_type_ == "NORP" or t.dep_ in ("amod", "compound", "nmod") and t.head.pos_ == "NOUN")}
     found: list[_Country] = []
     for n in named:
         if n.quoted:
