@@ -909,3 +909,20 @@ def test_issue15_a_name_that_looks_derived_from_another_makes_no_country(nlp) ->
     actor = _one(_run(nlp, text), "talks had failed").speaker.actor
     assert actor is None or actor.name != "Government of Maria"
     # (while "Varenian waters" makes Varenia one: see the test above)
+
+
+def test_issue15_a_government_resolved_through_who_gets_the_words_at_its_place(nlp) -> None:
+    from narratrace.entities import extract_mentions, merge_entities
+    from narratrace.entities.stage import speaking_actors
+
+    text = "Ostmark rejected the claims of the Russian officials who said the convoy had been attacked."
+    atts = _run(nlp, text)
+    a = _one(atts, "convoy had been attacked")
+    assert a.speaker.text == "who" and _actor(a)[:2] == ("Government of Russia", "government")  # type: ignore[index]
+    mentions = extract_mentions(Document(id="t", path="t", text=text, source_text=text), nlp(text))
+    entities = speaking_actors(merge_entities(mentions), atts, {"t": text})
+    government = next(e for e in entities if e.name == "Government of Russia")
+    assert [text[m.start:m.end] == m.text for m in government.mentions] == [True]
+    # negative: without the text, no mention is made up from the government's name
+    for e in speaking_actors(merge_entities(mentions), atts):
+        assert all(text[m.start:m.end] == m.text for m in e.mentions)

@@ -23,10 +23,14 @@ def _mentions(document: Document, parsed: Any, got: DocAnalysis, ctx: StageConte
             "aliases": tuple(Alias(short, long) for short, long in extract_aliases(document))}
 
 
-def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution]) -> list[Entity]:
+def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution],
+                    texts: Mapping[str, str] | None = None) -> list[Entity]:
     """Entities as speakers: a country or capital that speaks ("Moscow said", "Mali accused")
     becomes its government, an entity of type ``government`` apart from the place; every
     entity gets the roles it was given where it spoke ("Prime Minister"), most frequent first.
+    A speaker resolved to a name other than the words at its place ("the ministry" → the
+    minister's ministry) gets an entity of that name whose mention is those words, read from
+    ``texts`` (document id → text) or from the source as written.
 
     >>> from narratrace.types import Actor, Speaker
     >>> place = Entity("e1", "Mali", "place", mentions=(Mention("d", 0, 4, "Mali", "place"),))
@@ -50,7 +54,8 @@ def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution])
         hit = by_span.get((a.doc, actor.start, actor.end))
         # The words at the actor's offsets: a mention there, else the source as written there.
         text = hit[1].text if hit is not None else a.speaker.text if (
-            a.speaker.mention_start, a.speaker.mention_end) == (actor.start, actor.end) else None
+            a.speaker.mention_start, a.speaker.mention_end) == (actor.start, actor.end) else \
+            texts[a.doc][actor.start:actor.end] if texts is not None and a.doc in texts else None
         if actor.type == "government":
             if text is not None:
                 governments[actor.name][(a.doc, actor.start, actor.end)] = Mention(
@@ -151,7 +156,8 @@ def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
     attributions = list(ctx.read("attributions"))
     mentions = list(ctx.read("mentions"))
     mentions += speaker_mentions(mentions, attributions)
-    entities = speaking_actors(merge_entities(mentions, aliases=aliases), attributions)
+    entities = speaking_actors(merge_entities(mentions, aliases=aliases), attributions,
+                               {d.id: d.text for d in ctx.documents})
     entities += described_sources(attributions)
     # A government's speaking mentions point at the government, not the place; a speaker
     # resolved to a name other than the words written at its place points at that name.
