@@ -224,6 +224,13 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             verdict = patterns.get((pos, lemma, "ccomp"))
             if verdict or verdict is None and (known or lemma not in _NOT_CUES and pos == "V"):
                 content = ccomp
+                if known and ccomp.i > tok.i:
+                    # "said A had told her the cutter “never came close”": the parser split
+                    # the reported clause into two complements; the content spans both
+                    # (a second cue with a speaker of its own is not: "“…,” X told the paper")
+                    hi_extra = max([c.right_edge.i for c in tok.children if c.dep_ in _CONTENT_DEPS
+                                    and c.i > ccomp.i and "\n" not in text[tok.idx:c.idx]
+                                    and c.lemma_.lower() not in lex.speech], default=-1)
         if content is None:
             xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
             verdict = patterns.get((pos, lemma, "xcomp"))
@@ -243,6 +250,16 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
                     if c.i > content.i and c.dep_ in ("prep", "oprd", "xcomp", "ccomp", "obl", "advcl") \
                             and not (c.dep_ == "prep" and c.lower_ in ("in", "at", "on", "during")):
                         hi_extra = max(hi_extra, c.right_edge.i)
+        if content is None and lemma in ("tell", "assure") and (told := _told_clause(tok)) is not None:
+            content, hi_extra = told  # "the envoy had told her the cutter never came close"
+        if content is None and known and lemma not in _NO_OBJECT and (
+                shown := _unparsed_object(tok)) is not None:
+            content, hi_extra = shown  # "the company reported “highly irregular” betting on ..."
+        if content is None and lemma == "call":
+            # "called for all hospitals to publish their audits": as "urged all hospitals to
+            # publish", who is to do what (unlike "called for calm"); the parser made it a clause
+            content = next((c for c in tok.rights if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ == "for" and m.i == tok.i + 1 for m in c.children)), None)
         if content is None:
             # "talked about the wall", "called for a ban", "referring to the report"
             for prep in tok.rights:
@@ -260,13 +277,16 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             if tok.right_edge.i >= content.right_edge.i - 1:  # the cue closes the sentence
                 hi_extra = tok.left_edge.i - 1
         trailing = None
+        src = None
         if content is None and known and tok.pos_ == "VERB":
             trailing = _trailing_content(tok, text)
+            if trailing is None and (hung := _closing_apposed(tok, text)) is not None:
+                src, trailing = hung  # "..., the county's fire chief said.": the parser's apposition
             if trailing is None:
                 continue
         elif content is None:
             continue
-        src = _subject(tok)
+        src = src or _subject(tok)
         if trailing is not None:
             if src is None or src.i > tok.i:
                 continue
@@ -279,11 +299,20 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
                 tok.head.lemma_.lower() in lex.speech and not any(c.dep_ in _SUBJ for c in tok.children):
             # "X said A, acknowledged B" parsed as said(A, acknowledged B)
             src = _subject(tok.head) or (_stray_subject(tok.head) if tok.head.dep_ == "ROOT" else None)
+        if src is None and known and content is not None and content.i < tok.i and \
+                (hung := _closing_apposed(tok, text)) is not None:
+            # "Crews have contained the fire, the county fire service said.": the parser made
+            # the clause the cue's complement and its speaker an apposition inside it
+            cue_text, cs, ce = _cue_span(tok)
+            cands.append(_Cand("indirect", tok, cue_text, cs, ce, hung[0], *hung[1], None))
+            continue
         if src is None and known and tok.dep_ == "ROOT":
-            src = _stray_subject(tok)
+            src = _lent_subject(tok) or _stray_subject(tok)
         if content is None:
             continue
         lo, hi = content.left_edge.i, max(content.right_edge.i, hi_extra)
+        if content.dep_ == "ccomp" and content.i > tok.i:
+            lo = _that_taken_for_relative(tok, lo)
         subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
         if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (
                 lemma in _RAISING or subj.dep_ in ("nsubjpass", "nsubj:pass") and src is None) and not (
@@ -347,10 +376,114 @@ def _trailing_content(verb: Token, text: str) -> tuple[int, int] | None:
         return None
     line = max(text.rfind("\n", 0, verb.idx) + 1, _dateline_end(text, verb.idx))
     first = next((t for t in doc[verb.sent.start:comma] if t.idx >= line and not t.is_space), None)
-    if first is None or first.i >= comma - 1:
-        return None
+    if first is None or first.i >= comma - 1 or first.pos_ in ("ADP", "VERB") and not any(
+            t.pos_ in ("VERB", "AUX") and t.i > first.i for t in doc[first.i:comma]):
+        return None  # "According to the federation, the company reported ...": no clause there
     start, end = first.idx, doc[comma - 1].idx + len(doc[comma - 1].text)
     return (start, end) if _word_count(text[start:end]) >= 4 else None
+
+
+def _closing_apposed(verb: Token, text: str) -> tuple[Token, tuple[int, int]] | None:
+    """"The fire started under the line, the county's chief fire officer said on Wednesday.":
+    a cue closing its sentence with no subject of its own, whose speaker the parser hung on the
+    content as an apposition of its last noun. The speaker is the outermost such apposition
+    right before the cue (past its own appositions: "X, director of Y, told a news
+    conference"); the content is the clause before it, as for :func:`_trailing_content`."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ in ("acl", "relcl", "amod") or \
+            any(c.dep_ in _SUBJ or c.dep_ == "agent" for c in verb.children) or any(
+            c.i > verb.i and c.dep_ in ("ccomp", "xcomp", "conj") or
+            c.dep_ in ("dobj", "obj") and not _addressee(verb, c) for c in verb.children):
+        return None
+    doc = verb.doc
+    i = verb.i - 1
+    while i > verb.sent.start and doc[i].is_punct:
+        i -= 1
+    node, best = doc[i], None
+    while node.head.i != node.i and node.head.i < verb.i and node.i >= verb.sent.start:
+        if (node.dep_ == "appos" or node.dep_ == "conj" and not any(  # (a list has its "and")
+                t.pos_ == "CCONJ" for t in doc[node.head.i:node.left_edge.i])) and node.left_edge.i > 0 \
+                and doc[node.left_edge.i - 1].text == "," and node.head.i < node.left_edge.i \
+                and node.pos_ in ("NOUN", "PROPN"):
+            best = node
+        node = node.head
+    if best is None or any(t.pos_ in ("VERB", "AUX") for t in doc[best.left_edge.i:verb.i]):
+        return None
+    comma = best.left_edge.i - 1
+    line = max(text.rfind("\n", 0, verb.idx) + 1, _dateline_end(text, verb.idx))
+    first = next((t for t in doc[verb.sent.start:comma] if t.idx >= line and not t.is_space), None)
+    if first is None or not any(t.pos_ in ("VERB", "AUX") for t in doc[first.i:comma]):
+        return None
+    start, end = first.idx, doc[comma - 1].idx + len(doc[comma - 1].text)
+    return (best, (start, end)) if _word_count(text[start:end]) >= 4 else None
+
+
+def _lent_subject(verb: Token) -> Token | None:
+    """"The newspaper, citing logs it said it had obtained, reported that ...": the parser
+    gave the sentence's subject to the verb of the inserted clause, which has its own ("it
+    said"), and left the cue none. The first of the inserted verb's two subjects is the cue's."""
+    for c in verb.children:
+        if c.i > verb.i or c.dep_ not in ("parataxis", "advcl", "ccomp"):
+            continue
+        subjects = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) == 2 and subjects[0].pos_ in ("NOUN", "PROPN") and \
+                verb.doc[subjects[0].right_edge.i + 1].text == ",":
+            return subjects[0]
+    return None
+
+
+def _that_taken_for_relative(verb: Token, lo: int) -> int:
+    """"said in a note to clients that bets worth 1.8 million had been placed": the parser
+    took "that bets worth ..." for a relative clause of "clients" and left the complement
+    only its verb phrase. The content then starts after that "that"."""
+    doc = verb.doc
+    prev = doc[lo - 1] if lo > verb.i + 1 else None
+    if prev is None:
+        return lo
+    rel = prev
+    while rel.dep_ not in ("relcl", "acl:relcl") and rel.head.i != rel.i and rel.head.i < lo:
+        rel = rel.head
+    if rel.dep_ not in ("relcl", "acl:relcl") or rel.right_edge.i != lo - 1 or rel.head.dep_ not in ("pobj", "obj"):
+        return lo
+    that = doc[rel.left_edge.i]
+    if that.lower_ != "that" or that.head.i != rel.i or not verb.i < that.i:
+        return lo
+    return that.i + 1
+
+
+def _told_clause(verb: Token) -> tuple[Token, int] | None:
+    """"She said the envoy had told her the cutter “never came closer” to the boat": the
+    parser made the one told and the subject of the told clause two objects of "told" and
+    hung the clause's verb elsewhere. The content runs from the second object to the end of
+    the sentence."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative")]
+    if len(objs) != 2 or objs[0].i > objs[1].i or objs[0].pos_ not in ("PRON", "PROPN") \
+            or objs[1].left_edge.i != objs[0].right_edge.i + 1 or objs[1].pos_ not in ("NOUN", "PROPN"):
+        return None
+    end = verb.sent.end - 1
+    doc = verb.doc
+    while end > objs[1].i and (doc[end].is_punct or doc[end].is_space):
+        end -= 1
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc[objs[1].i + 1:end + 1]):
+        return None
+    return objs[1], end
+
+
+def _unparsed_object(verb: Token) -> tuple[Token, int] | None:
+    """"The company reported “highly irregular” betting on the match": what is reported,
+    read by the parser as a predicate and an adverbial clause rather than an object. The
+    words right after the cue, up to the end of those dependents, when the first is a
+    predicate or a quotation (never a time or a place: "reported on Tuesday")."""
+    doc = verb.doc
+    nxt = verb.i + 1
+    while nxt < len(doc) and doc[nxt].text in ('"', "“", "‘", "'"):
+        nxt += 1
+    rights = [c for c in verb.rights if c.dep_ in ("oprd", "acomp", "advcl", "xcomp")]
+    if not rights or rights[0].left_edge.i > nxt or rights[0].dep_ not in ("oprd", "acomp"):
+        return None
+    last = max(c.right_edge.i for c in rights)
+    if _word_count(doc[verb.i + 1:last + 1].text) < 3:
+        return None
+    return rights[0], last
 
 
 def _addressee(verb: Token, obj: Token) -> bool:
@@ -699,7 +832,21 @@ def _quote_cue(doc: Doc, q: Quote, lex: Lexicon, text: str) -> tuple[Token, Toke
                 if tok.text in ("”", '"', "»", "’") and tok.i != last.i:
                     break
                 if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.speech:
-                    return tok, _subject(tok)
+                    return tok, _subject(tok) or _subject_in_clause(tok)
+    return None
+
+
+def _subject_in_clause(verb: Token) -> Token | None:
+    """"Ada Brun, 29, whose son had his jab on Monday, said: “…”": the parser read the name
+    and the relative clause after it as a clause complementing the cue. A quotation's cue
+    with no subject takes the name that opens such a clause, set off by a comma."""
+    for c in verb.children:
+        if c.dep_ not in _CONTENT_DEPS or c.i > verb.i:
+            continue
+        subj = next((g for g in c.children if g.dep_ in _SUBJ), None)
+        if subj is not None and subj.pos_ == "PROPN" and subj.ent_type_ == "PERSON" and \
+                subj.i + 1 < len(verb.doc) and verb.doc[subj.i + 1].text == ",":
+            return subj
     return None
 
 
@@ -741,6 +888,9 @@ def _governor(doc: Doc, q: Quote) -> tuple[Token, Token] | None:
     if span is None or not len(span):
         return None
     head = span.root.head
+    if head.dep_ == "prep" and head.lower_ in ("for", "of", "as") and head.i < span.start and \
+            head.head.pos_ == "VERB" and head.head.i < head.i:
+        head = head.head  # "thanked the minister for “...”", "accused them of “...”"
     if head.i == span.root.i or span.start <= head.i < span.end or head.i > span.start:
         return None
     if head.pos_ != "VERB" or head.lemma_.lower() in _NOT_CUES:
@@ -1039,7 +1189,7 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
         return lemma in _STATEMENT_XCOMP or lemma in _GERUND_CUES and root.tag_ == "VBG"
     if rel in ("dobj", "obj"):
         if lemma in _STATEMENT_OBJECT or root.lemma_.lower() in lex.nouns or \
-                _split_clause(c.cue, root) is not None:
+                _split_clause(c.cue, root) is not None or _told_clause(c.cue) is not None:
             return True  # "denied the claims", "raised claims about", "cited comments"
         # "called the attack a 'successful operation'", "condemned X as ...": a predication
         return lemma in lex.speech and any(
@@ -1163,6 +1313,9 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
                 if _is_relative(src):
                     if head.dep_ == "appos" and head.pos_ == "PROPN" and head.head.lemma_.lower() in OUTLET_ROLES:
                         head = head.head  # "the website The Open Lab, which says ...": the website named so
+                    elif head.dep_ == "appos" and head.pos_ == "NOUN" and head.head.pos_ == "PROPN" \
+                            and head.head.i < head.i:
+                        head = head.head  # "Ada Brun, a farmer who says ...": the one named
                     hs, he = source_span(head, text=text)
                     actor = resolver.resolve(head, hs, he)
                 else:

@@ -121,6 +121,16 @@ class _Named:
 
 
 @dataclass(slots=True)
+class _Country:
+    """A country the text names, where: by its name or by its nationality word."""
+
+    at: int
+    name: str
+    demonym: str | None  # its nationality word as the text or the gazetteer writes it
+    subject: bool  # a main-clause subject outside quotations ("Varenia has expressed ...")
+
+
+@dataclass(slots=True)
 class _Said:
     """A speaker already resolved in this document, at the position of its source."""
 
@@ -147,6 +157,7 @@ class Resolver:
     publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
     coalitions: list[tuple[int, _Named]] = field(default_factory=list)  # organisations acting together
     things: set[str] = field(default_factory=set)  # names the text says "which" of: never a person
+    countries: list[_Country] = field(default_factory=list)  # countries the text names, in order
 
     def person_shaped(self, name: str) -> bool:
         """Does ``name`` look like a person's name the tagger called an organisation?"""
@@ -210,6 +221,7 @@ class Resolver:
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
                        qstarts=qstarts, things=things)
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
+        resolver.countries = _countries(doc, text, named)
         for n in named:
             if n.type == "person" and not n.quoted:
                 name = _clean_name(n.text)
@@ -339,6 +351,10 @@ class Resolver:
             if definite and lemma in ("government", "administration", "regime", "authority",
                                       "gouvernement") and (gov := self._government_role(start)) is not None:
                 return gov
+            if definite and lemma in ("government", "gouvernement") and head.tag_ == "NN" and \
+                    (home := self.passage_country(start)) is not None:
+                # "after the government said ...", no country written near: the passage's country
+                return Actor(f"Government of {home.name}", "government", "role noun", start, end)
         if definite and head.tag_ == "NN" and (lemma in _ANONYMOUS_HEADS or lemma in PERSON_ROLES) \
                 and (same := self._described_before(start, lemma)) is not None:
             return same  # "according to our source", "the person said": the one described before
@@ -571,7 +587,12 @@ class Resolver:
                 if head.pos_ == "ADJ" or not m.text.endswith("s"):
                     return None
             return Actor(_clean_name(m.text), "group", "name", m.start, m.end)
-        return Actor(_clean_name(m.text), "organisation", "name", m.start, m.end, role=role)
+        name = _clean_name(m.text)
+        if _COUNTRYLESS_MINISTRY.fullmatch(name) and not _owner_before(self.text, m.start) and \
+                (home := self.passage_country(m.start)) is not None:
+            # "The Foreign Ministry said ...": a ministry is some country's; the passage's
+            name = f"{home.demonym} {name}" if home.demonym else f"{name} of {home.name}"
+        return Actor(name, "organisation", "name", m.start, m.end, role=role)
 
     def full_name(self, m: _Named) -> str:
         """The longest mention of the same person in the document ("Marek" -> "Ivo
@@ -811,6 +832,28 @@ class Resolver:
         n = self._before(at, government)
         return self._actor_of(n, "role noun") if n is not None else None
 
+    def passage_country(self, at: int) -> _Country | None:
+        """The country a passage is about, for "the government" or "the Foreign Ministry"
+        with no country written beside them: the country of the passage's last government
+        speaker, else the last country named as a main-clause subject in the passage, else
+        the country the document names most (the first of equals)."""
+        said = self._said_before(at, lambda s: s.actor.type == "government", _WINDOW_PARAGRAPHS)
+        para = self.para(at)
+        before = [c for c in self.countries if c.at < at and para - self.para(c.at) <= _WINDOW_PARAGRAPHS]
+        subject = next((c for c in reversed(before) if c.subject), None)
+        if said is not None and (subject is None or said.at > subject.at):
+            name = said.actor.name.removeprefix("Government of ")
+            return next((c for c in self.countries if c.name == name), _Country(said.at, name, None, False))
+        if subject is not None:
+            return subject
+        counts: dict[str, int] = {}
+        for c in self.countries:
+            counts[c.name] = counts.get(c.name, 0) + 1
+        if not counts:
+            return None
+        top = max(counts.values())
+        return next(c for c in self.countries if counts[c.name] == top)
+
     def _country_in(self, head: Token, start: int, end: int) -> str | None:
         """The country a government noun belongs to: "Russian officials", "officials in Kyiv",
         "the government in Bamako", "Mali's government"."""
@@ -901,3 +944,55 @@ def _person_shaped(name: str) -> bool:
 def _looks_org(words: list[Token]) -> bool:
     return any(t.lower_ in ORG_ROLES or t.lower_ in OUTLET_ROLES or t.lower_ in _ORG_WORDS
                or t.is_upper and len(t) > 1 for t in words)
+
+
+#: A ministry named without its country: "Foreign Ministry", "Ministry of Water Resources".
+_COUNTRYLESS_MINISTRY = re.compile(r"(?:[A-Z][a-z]+ (?:and )?){0,3}Ministry(?: (?:of|for) (?:the )?"
+                                   r"[A-Z][a-z]+(?: (?:and )?[A-Z][a-z]+){0,3})?")
+
+
+def _owner_before(text: str, at: int) -> bool:
+    """Is the name at ``at`` preceded by its owner ("Varenia's Foreign Ministry", "the
+    Varenian Foreign Ministry")? Then the name as written already says whose it is."""
+    words = text[max(0, at - 40):at].split()[-2:]
+    return any(w.endswith(("'s", "’s")) or w[:1].isupper() and w.lower() not in ("the", "a")
+               for w in words)
+
+
+def _countries(doc: Doc, text: str, named: list[_Named]) -> list[_Country]:
+    """The countries a text names, in text order: gazetteer countries and capitals, their
+    nationality words ("Varenian officials"), and a place the text also names by a
+    nationality word formed from it ("Varenia" with "Varenian"; "Ostland" with
+    "Ostlandic" is not guessed) -- countries the gazetteer does not know."""
+    gaz = load_gazetteer()
+    demonym_of: dict[str, str] = {}
+    for key, of in gaz.demonym_country.items():
+        demonym_of.setdefault(of, key[:1].upper() + key[1:])
+    # nationality words as the text uses them: a modifier of a common noun ("Varenian waters")
+    # or tagged as one, never a name that merely looks derived ("Marian" beside "Maria")
+    words = {t.text for t in doc if t.text[:1].isupper() and t.is_alpha and (
+        t.ent_type_ == "NORP" or t.dep_ in ("amod", "compound", "nmod") and t.head.pos_ == "NOUN")}
+    found: list[_Country] = []
+    for n in named:
+        if n.quoted:
+            continue
+        name = _clean_name(n.text)
+        entry = gaz.lookup(name)
+        country = gaz.country_of.get(entry.name) if entry is not None else None
+        if country is not None:
+            found.append(_Country(n.start, country, demonym_of.get(country), n.subject))
+            continue
+        if " " in name or not name.isalpha():
+            continue
+        stems = (name, name[:-1]) if name[-1:] in "aeiou" else (name,)
+        demonym = next((w for stem in stems for w in (stem + "n", stem + "an", stem + "ian")
+                        if w in words and w != name), None)
+        if demonym is not None and n.type in ("place", "person", "organisation", "group") and \
+                exact_key(name) not in gaz.demonyms:
+            found.append(_Country(n.start, name, demonym, n.subject))
+    for tok in doc:
+        country = gaz.demonym_country.get(exact_key(tok.text)) if tok.text[:1].isupper() else None
+        if country is not None:
+            found.append(_Country(tok.idx, country, tok.text, False))
+    found.sort(key=lambda c: c.at)
+    return found

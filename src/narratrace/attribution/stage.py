@@ -9,7 +9,7 @@ from typing import Any
 
 from ..records import kind
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
-from ..types import Attribution, DocAnalysis, Document, Entity
+from ..types import Attribution, DocAnalysis, Document, Entity, Speaker
 from . import extract_attributions
 
 
@@ -33,9 +33,7 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
         speaker = attribution.speaker
         s, e = speaker.start, speaker.end
         if s is not None and e is not None:
-            exact = [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if (ms, me) == (s, e)]
-            best = exact or [ent for ms, me, ent in spans_by_doc.get(attribution.doc, []) if ms < e and s < me]
-            entity = best[0] if best else None
+            entity = speaker_entity(speaker, spans_by_doc.get(attribution.doc, []))
             actor = speaker.actor
             if entity is None and actor is not None and actor.type == "person" and actor.start is None \
                     and (holder := titled.get(_role_key(actor.name))) is not None:
@@ -59,6 +57,31 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
         ctx.store.replace_annotations(doc, "attributions", [spec.to_row(a) for a in by_doc[doc]])
     ctx.forget("attributions")
     return {"linked_attributions": linked}
+
+
+def speaker_entity(speaker: Speaker, spans: list[tuple[int, int, str]]) -> str | None:
+    """The entity whose mention is the speaker's span, else one overlapping it -- unless the
+    speaker is only described: "the student from Lviv" is not Lviv, "the Varenian
+    authorities" not the word "Varenian".
+
+    >>> from narratrace.types import Actor
+    >>> described = Speaker("the student from Lviv", 0, 21, actor=Actor("the student from Lviv", "person",
+    ...                     "description", None, None))
+    >>> speaker_entity(described, [(17, 21, "lviv")]) is None
+    True
+    >>> speaker_entity(Speaker("Ivo Marek said", 0, 14), [(0, 9, "marek")])
+    'marek'
+    """
+    s, e = speaker.start, speaker.end
+    if s is None or e is None:
+        return None
+    exact = [ent for ms, me, ent in spans if (ms, me) == (s, e)]
+    if exact:
+        return exact[0]
+    actor = speaker.actor
+    if actor is not None and actor.how == "description" and actor.start is None:
+        return None
+    return next((ent for ms, me, ent in spans if ms < e and s < me), None)
 
 
 def _role_key(text: str) -> str:

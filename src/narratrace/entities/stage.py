@@ -11,7 +11,11 @@ from typing import Any
 
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Alias, Attribution, DocAnalysis, Document, Entity, Mention
-from . import DESCRIBED, entity_id, extract_aliases, extract_mentions, merge_entities
+from . import DESCRIBED, entity_id, exact_key, extract_aliases, extract_mentions, merge_entities
+
+
+#: The label of a mention whose entity is named otherwise than its words ("the ministry").
+RESOLVED = "RESOLVED"
 
 
 def _mentions(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -19,10 +23,14 @@ def _mentions(document: Document, parsed: Any, got: DocAnalysis, ctx: StageConte
             "aliases": tuple(Alias(short, long) for short, long in extract_aliases(document))}
 
 
-def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution]) -> list[Entity]:
+def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution],
+                    texts: Mapping[str, str] | None = None) -> list[Entity]:
     """Entities as speakers: a country or capital that speaks ("Moscow said", "Mali accused")
     becomes its government, an entity of type ``government`` apart from the place; every
     entity gets the roles it was given where it spoke ("Prime Minister"), most frequent first.
+    A speaker resolved to a name other than the words at its place ("the ministry" → the
+    minister's ministry) gets an entity of that name whose mention is those words, read from
+    ``texts`` (document id → text) or from the source as written.
 
     >>> from narratrace.types import Actor, Speaker
     >>> place = Entity("e1", "Mali", "place", mentions=(Mention("d", 0, 4, "Mali", "place"),))
@@ -37,17 +45,28 @@ def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution])
     for (doc, start, end), (e, _) in by_span.items():
         by_doc[doc].append((start, end, e))
     governments: dict[str, dict[tuple[str, int, int], Mention]] = defaultdict(dict)
+    renamed: dict[str, dict[tuple[str, int, int], Mention]] = defaultdict(dict)
     roles: dict[str, Counter[str]] = defaultdict(Counter)
     for a in attributions:
         actor = a.speaker.actor
         if actor is None or actor.start is None or actor.end is None:
             continue
+        hit = by_span.get((a.doc, actor.start, actor.end))
+        # The words at the actor's offsets: a mention there, else the source as written there.
+        text = hit[1].text if hit is not None else a.speaker.text if (
+            a.speaker.mention_start, a.speaker.mention_end) == (actor.start, actor.end) else \
+            texts[a.doc][actor.start:actor.end] if texts is not None and a.doc in texts else None
         if actor.type == "government":
-            hit = by_span.get((a.doc, actor.start, actor.end))
-            text = hit[1].text if hit is not None else actor.name
-            governments[actor.name][(a.doc, actor.start, actor.end)] = Mention(
-                a.doc, actor.start, actor.end, text, "government", "SPEAKER")
-        elif actor.role:
+            if text is not None:
+                governments[actor.name][(a.doc, actor.start, actor.end)] = Mention(
+                    a.doc, actor.start, actor.end, text, "government", "SPEAKER")
+        elif actor.type == "organisation" and text is not None and exact_key(text) != exact_key(actor.name) \
+                and actor.how != "description" and actor.name[:1].isupper():
+            # "The ministry" resolved to the minister's ministry, "the Foreign Ministry" to the
+            # passage's country's: the actor by its name, its mention the words as written
+            renamed[actor.name][(a.doc, actor.start, actor.end)] = Mention(
+                a.doc, actor.start, actor.end, text, "organisation", RESOLVED)
+        if actor.type != "government" and actor.role:
             for start, end, e in by_doc.get(a.doc, ()):
                 if start < actor.end and actor.start < end:
                     roles[e.id][actor.role] += 1
@@ -60,6 +79,16 @@ def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution])
         out.append(Entity(entity_id("government", name), name, "government",
                           aliases=tuple(sorted({m.text for m in mentions if m.text != name})),
                           mentions=mentions))
+    index = {exact_key(e.name): n for n, e in enumerate(out) if e.type == "organisation"}
+    for name in sorted(renamed):
+        added = tuple(sorted(renamed[name].values(), key=lambda m: (m.doc, m.start)))
+        n = index.get(exact_key(name))
+        if n is not None:  # the same organisation named in full elsewhere in the corpus
+            e = out[n]
+            out[n] = dataclasses.replace(e, mentions=tuple(sorted(e.mentions + added, key=lambda m: (m.doc, m.start))))
+        else:
+            out.append(Entity(entity_id("organisation", name), name, "organisation",
+                              aliases=tuple(sorted({m.text for m in added})), mentions=added))
     return out
 
 
@@ -83,13 +112,17 @@ def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribu
         if actor is None or actor.start is None or actor.end is None or \
                 actor.type not in ("person", "organisation", "outlet", "group") or actor.how == "description":
             continue
-        if actor.end - actor.start != len(actor.name):
+        text = actor.name
+        if (a.speaker.mention_start, a.speaker.mention_end) == (actor.start, actor.end) and \
+                exact_key(a.speaker.text) == exact_key(actor.name):
+            text = a.speaker.text  # "The Daily Lantern" written, "Daily Lantern" its name
+        elif actor.end - actor.start != len(actor.name):
             continue  # named otherwise than written there ("the ministry" → its full name): no mention
         if any(s < actor.end and actor.start < e and not actor.name.startswith((t + "'s ", t + "’s "))
                for s, e, t in by_doc.get(a.doc, ())):
             continue  # (an owner named inside is not the actor: "Varenia's coast guard")
         out.setdefault((a.doc, actor.start, actor.end),
-                       Mention(a.doc, actor.start, actor.end, actor.name, actor.type, "SPEAKER"))
+                       Mention(a.doc, actor.start, actor.end, text, actor.type, "SPEAKER"))
     return [out[k] for k in sorted(out)]
 
 
@@ -123,11 +156,14 @@ def _merge(ctx: CorpusContext) -> Mapping[str, Any]:
     attributions = list(ctx.read("attributions"))
     mentions = list(ctx.read("mentions"))
     mentions += speaker_mentions(mentions, attributions)
-    entities = speaking_actors(merge_entities(mentions, aliases=aliases), attributions)
+    entities = speaking_actors(merge_entities(mentions, aliases=aliases), attributions,
+                               {d.id: d.text for d in ctx.documents})
     entities += described_sources(attributions)
-    # A government's speaking mentions point at the government, not the place.
+    # A government's speaking mentions point at the government, not the place; a speaker
+    # resolved to a name other than the words written at its place points at that name.
     spans = {(m.doc, m.start, m.end): e.id
              for e in sorted(entities, key=lambda e: e.type == "government") for m in e.mentions}
+    spans.update({(m.doc, m.start, m.end): e.id for e in entities for m in e.mentions if m.label == RESOLVED})
     by_doc: dict[str, list[tuple[int, int, str]]] = {}
     for (doc, start, end), entity in spans.items():
         by_doc.setdefault(doc, []).append((start, end, entity))
