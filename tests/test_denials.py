@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -141,3 +142,21 @@ def test_a_contrast_is_not_a_denial_and_a_negated_statement_is_read_positively_w
     # the allegation a denial answers is made against its speaker: "Kesh sent rifles ..."; the
     # report of a denial says nothing positive of its own
     assert seen == ["Kesh: rifles were sent to the hill clans"] and set(found) == {1}
+
+
+def test_the_accused_denying_the_act_answers_the_allegation_that_names_them():
+    """"It denied any contact between the two ships" shares no word and little meaning with
+    "a Velmari patrol boat rammed the ferry"; the denier is the accused party the allegation
+    names. Its own account and a sentence naming only its country are not what it denies."""
+    navy = {"stance": "denies", "attributed_to": "Velmar's navy"}
+    claims = _claims("a", ("Dranor accused Velmar of piracy, saying a Velmari navy patrol boat had rammed the ferry.",
+                           {"attributed_to": "Dranor"}),
+                     ("Dranor's minister summoned Velmar's ambassador on Monday.", {}),
+                     ("the ferry had been smuggling fuel across the strait", {"attributed_to": "Velmar's navy"}),
+                     ("any contact between the two ships", navy))
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0, 0, 1), _vec(0, 0, 0, 1)]
+    own = {"a2": "Velmar's navy", "a3": "Velmar's navy"}
+    assert _link(claims, vectors, speakers=own) == {"a3": {"a0"}}
+    # negative: a denier no allegation names (the harbour master) answers nothing
+    other = claims[:3] + [dataclasses.replace(claims[3], attributed_to="Osk harbour master")]
+    assert _link(other, vectors, speakers={"a2": "Velmar's navy", "a3": "Osk harbour master"}) == {}

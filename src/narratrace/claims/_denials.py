@@ -244,6 +244,14 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 o = pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))]
                 candidate(d, o)
                 widest[d] = family_of[o]
+            if d not in found:
+                # the accused's own denial of the act, in words the allegation does not use
+                # ("the coast guard denied any contact" after "a coast guard cutter rammed the
+                # boat"): the nearest allegation before it in its document naming the denier
+                for k in before:
+                    if k in accused and alleged(pool[k]):
+                        candidate(d, pool[k], said=True)
+                        break
     targets: dict[str, set[str]] = {}
     for d, fams in found.items():
         # An organisation or a country that denies is usually the accused one: among the
