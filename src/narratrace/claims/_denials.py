@@ -80,8 +80,9 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     Candidates for one denial: anywhere in the corpus, a similar assertion (``related``)
     sharing a name, or (from ``story``, the story bar) a story's allegation, one that several documents carry.
     Nearby (the same document, or one telling the same story), the most similar assertion from
-    ``DENIES`` (among those sharing a name when any does) and the most similar allegation
-    several documents carry. A denial that only points back ("rejected the claim", "denied that
+    ``DENIES`` (among those sharing a name when any does) and the most widely carried allegation
+    similar to it, or to its positive reading ("Velmar has never sent agents": "Velmar sent
+    agents") when the allegation uses a name the denial uses. A denial that only points back ("rejected the claim", "denied that
     suggestion") answers the assertion just before it. Who denies is usually who is accused:
     when some candidates name the denier, the denial answers those only.
 
@@ -92,11 +93,19 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     allegation it quotes; the figure it disputes ("the figure of 60 percent is misleading"),
     stated in any document on the same matter (two rare words shared), story link or not; or,
     for a reply that negates nothing ("its concrete passed every test"), the nearest allegation
-    before it in its document sharing a word with it. When it says so, it answers those and the
-    most widely carried allegation like it nearby, not what merely resembles it.
+    before it in its document sharing a word with it; for a denial of a party's involvement
+    ("denied any involvement by Velmar", "Velmar had nothing to do with it"), the allegation
+    against that party carried most widely, nearby or in the documents on its matter
+    (:class:`_MatterDocs`: a report of the denial seldom has a story link to the reports it
+    answers). When it says so, it answers those and the most widely carried allegation like it
+    nearby, not what merely resembles it. An organisation or a country denying what nothing
+    resembles ("it denied any contact between the two vessels") is the accused party: it
+    answers the nearest allegation before it in its document that names it.
 
-    The nearby search reads one document and its story neighbours per denial, and the figure
-    search the claims stating a figure few documents state: linear in the corpus.
+    The nearby search reads one document and its story neighbours per denial, the matter search
+    at most :data:`MATTER_DOCS` documents found through words at most :data:`MATTER_DF`
+    documents use, and the figure search the claims stating a figure few documents state:
+    linear in the corpus.
     """
     spread = {f.id: len(f.docs) for f in families}
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
@@ -171,8 +180,6 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             around = near_docs.get(claim.doc, set())
             pool = [o for doc in (claim.doc, *sorted(around)) for o in by_doc.get(doc, ())
                     if answerable(d, o)]
-            matter_claims = [o for doc in matter(claim.doc) if doc not in around for o in by_doc.get(doc, ())
-                             if spread[family_of[o]] > 1 and answerable(d, o) and alleged(o)]
             # the figure it disputes ("the figure of 60 percent is misleading"), wherever an
             # allegation states it in a document on the same matter (two rare words shared):
             # an outlet disputing a figure seldom names, or is linked to, who published it
@@ -243,22 +250,13 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                     candidate(d, pool[k], said=True)
                     break
             # the most widely carried allegation like it: like the denial, or like its positive
-            # reading when it also uses a name the denial uses (few documents use it); then, if
-            # none is nearby, in the documents on its matter, naming it
+            # reading when it also uses a name the denial uses (one few documents use)
             named_here = {w for w in _name_stems(claim.text) if df[w] <= few}
             positive = exact[pool] @ denied[d] if denied and d in denied else np.zeros(len(pool))
             wide = [(spread[family_of[pool[k]]], float(max(sims[k], positive[k])), pool[k])
                     for k in (range(len(pool)) if d in sure else named)
                     if spread[family_of[pool[k]]] > 1 and (sims[k] >= DENIES or (
                         positive[k] >= DENIES and named_here & _word_stems(claims[pool[k]].text)))]
-            nearby = {family_of[o] for o in pool}
-            far = [o for o in matter_claims if family_of[o] not in nearby
-                   and named_here & _word_stems(claims[o].text)] if not wide else []
-            if far:
-                like = exact[far] @ exact[d]
-                if denied and d in denied:
-                    like = np.maximum(like, exact[far] @ denied[d])
-                wide = [(spread[family_of[o]], float(s), o) for o, s in zip(far, like, strict=True) if s >= DENIES]
             if wide:
                 o = max(wide)[2]
                 candidate(d, o)
@@ -267,7 +265,9 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 # a denial of a party's involvement ("denied any involvement by Velmar",
                 # "Velmar had nothing to do with it") answers the allegation against that party
                 # carried most widely, nearby or on its matter
-                against = [o for o in (*pool, *matter_claims) if spread[family_of[o]] > 1 and alleged(o)
+                on_matter = [o for doc in matter(claim.doc) if doc not in around for o in by_doc.get(doc, ())
+                             if answerable(d, o)]
+                against = [o for o in (*pool, *on_matter) if spread[family_of[o]] > 1 and alleged(o)
                            and named_here & _word_stems(claims[o].text)]
                 if against:
                     candidate(d, max(against, key=lambda o: (spread[family_of[o]], float(exact[o] @ exact[d]))),
@@ -309,8 +309,8 @@ _NOT_A_STEM = frozenset("government ministry minister office the of and for spok
                         "spokesperson officials official president agency company".split())
 
 
-#: A denial also reads this many documents on its matter that no story link joins to its own
-#: (an outlet's report of a denial seldom names, or retells, the report it answers) ...
+#: A denial of a party's involvement also reads this many documents on its matter that no story
+#: link joins to its own (a report of a denial seldom names, or retells, the report it answers) ...
 MATTER_DOCS = 3
 #: ... those sharing the most words (at least this many) that few documents use ...
 MATTER_WORDS = 3
