@@ -82,8 +82,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     Nearby (the same document, or one telling the same story), the most similar assertion from
     ``DENIES`` (among those sharing a name when any does) and the most widely carried allegation
     similar to it, or to its positive reading ("Velmar has never sent agents": "Velmar sent
-    agents") when the allegation uses a name the denial uses. A denial that only points back ("rejected the claim", "denied that
-    suggestion") answers the assertion just before it. Who denies is usually who is accused:
+    agents") when the allegation uses a name the denial uses. A denial that only points back
+    ("rejected the claim", "denied that suggestion") answers the assertion just before it. Who denies is usually who is accused:
     when some candidates name the denier, the denial answers those only.
 
     A denial often says itself what it answers, in words a sentence vector misses (a negation

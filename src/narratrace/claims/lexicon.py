@@ -133,7 +133,7 @@ _NEGATORS = re.compile(r"\b(?:no|not|never|ever|none)\b|n[’']t\b", _I)
 def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str | None:
     """What a denial says is not so, in words to compare with the allegations: the clause it
     names ("claims that P": P), else, for someone's statement that says something is not so
-    (not a report of their denial: ``stance`` "denies"), the statement without
+    (not a report of their denial: ``stance`` "denies", or a verb of denial), the statement without
     its negation, said by them ("no weapons were ever sent to the rebels", said by Kesh:
     "Kesh: weapons were sent to the rebels"). The allegation a denial answers is usually made
     against its speaker, and it names them.
