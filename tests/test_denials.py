@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -141,3 +142,91 @@ def test_a_contrast_is_not_a_denial_and_a_negated_statement_is_read_positively_w
     # the allegation a denial answers is made against its speaker: "Kesh sent rifles ..."; the
     # report of a denial says nothing positive of its own
     assert seen == ["Kesh: rifles were sent to the hill clans"] and set(found) == {1}
+
+
+def test_the_accused_denying_the_act_answers_the_allegation_that_names_them():
+    """"It denied any contact between the two ships" shares no word and little meaning with
+    "a Velmari patrol boat rammed the ferry"; the denier is the accused party the allegation
+    names. Its own account and a sentence naming only its country are not what it denies."""
+    navy = {"stance": "denies", "attributed_to": "Velmar's navy"}
+    claims = _claims("a", ("Dranor accused Velmar of piracy, saying a Velmari navy patrol boat had rammed the ferry.",
+                           {"attributed_to": "Dranor"}),
+                     ("Dranor's minister summoned Velmar's ambassador on Monday.", {}),
+                     ("the ferry had been smuggling fuel across the strait", {"attributed_to": "Velmar's navy"}),
+                     ("any contact between the two ships", navy))
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0, 0, 1), _vec(0, 0, 0, 1)]
+    own = {"a2": "Velmar's navy", "a3": "Velmar's navy"}
+    assert _link(claims, vectors, speakers=own) == {"a3": {"a0"}}
+    # negative: a denier no allegation names (the harbour master) answers nothing
+    other = claims[:3] + [dataclasses.replace(claims[3], attributed_to="Osk harbour master")]
+    assert _link(other, vectors, speakers={"a2": "Velmar's navy", "a3": "Osk harbour master"}) == {}
+    # nor does a person the allegation names as its source
+    source = [dataclasses.replace(claims[0], text=claims[0].text + " Ilse Maran said.")] + claims[1:3] \
+        + [dataclasses.replace(claims[3], attributed_to="Ilse Maran")]
+    assert _link(source, vectors, speakers={"a2": "Velmar's navy", "a3": "Ilse Maran"}) == {}
+
+
+def _link_families(claims: Sequence[Claim], vectors: np.ndarray, groups: Sequence[tuple[int, ...]], *,
+                   stories: Sequence[tuple[str, str]] = (),
+                   denied: Mapping[int, np.ndarray] | None = None) -> dict[int, set[int]]:
+    """What each claim's family contradicts, families given as groups of claim indices (the
+    others alone), as the first claim index of each family."""
+    fam_of = {k: f"g{g[0]}" for g in groups for k in g}
+    family_of = {k: fam_of.get(k, f"g{k}") for k in range(len(claims))}
+    members: dict[str, list[int]] = {}
+    for k, f in family_of.items():
+        members.setdefault(f, []).append(k)
+    families = [ClaimFamily(id=f, label=claims[ks[0]].text, claims=tuple(claims[k].id for k in ks),
+                            docs=tuple(dict.fromkeys(claims[k].doc for k in ks))) for f, ks in members.items()]
+    out = link_denials(families, claims, family_of, [], {k: set() for k in range(len(claims))}, 0.62,
+                       {frozenset(p) for p in stories}, np.asarray(vectors), denied=denied or {})
+    return {members[f.id][0]: {members[t][0] for t in f.contradicts} for f in out if f.contradicts}
+
+
+def _unit(n: int, *pairs: tuple[int, float]) -> np.ndarray:
+    v = np.zeros(n)
+    for i, x in pairs:
+        v[i] = x
+    return v / np.linalg.norm(v)
+
+
+def test_a_denial_of_involvement_answers_the_allegation_against_the_party_in_documents_on_its_matter():
+    """"The envoy denied any involvement by Velmar": no story link joins the minister's account
+    to the reports of the attack, and the denial resembles nothing in them; the documents
+    sharing the matter's rare words carry the allegation against Velmar."""
+    claims = _claims("a", ("The Sorrel crew works for Velmar's naval intelligence, the customs agency said.",
+                           {"attributed_to": "Tarrow Customs Agency"}),
+                     ("The customs gates at Tarrow port were shut for two days.", {"attributed_to": "Jon Brek"}))
+    claims += _claims("c", ("Analysts traced the Sorrel crew to Velmar's naval intelligence.",
+                            {"attributed_to": "Nettle Labs"}),
+                      ("Ransomware gangs hit the Tarrow customs gates every year.", {"attributed_to": "Jon Brek"}))
+    claims += _claims("b", ("Minister Ada Roon summoned the envoy of Velmar over the Sorrel attack on Tarrow customs.", {}),
+                      ("the envoy had denied any involvement by Velmar in the attack", {"attributed_to": "Ada Roon"}))
+    claims += _claims("z", ("The Orsk dam was inspected in May, the water board said.", {"attributed_to": "Orsk Water"}),)
+    vectors = [_unit(6, (0, 1)), _unit(6, (1, 1)), _unit(6, (0, 1)), _unit(6, (1, 1)),
+               _unit(6, (2, 1)), _unit(6, (3, 1), (0, 0.3), (2, 0.3)), _unit(6, (4, 1))]
+    groups = [(0, 2), (1, 3)]  # the allegation, and the closure of the gates, each in two documents
+    assert _link_families(claims, vectors, groups) == {5: {0}}
+    # negatives: naming nobody, it answers nothing; nor does a denial of something else
+    unnamed = dataclasses.replace(claims[5], text="the envoy had denied any involvement in the attack")
+    assert _link_families(claims[:5] + [unnamed] + claims[6:], vectors, groups) == {}
+    other = dataclasses.replace(claims[5], text="the envoy had denied that Velmar would close its embassy soon")
+    assert _link_families(claims[:5] + [other] + claims[6:], vectors, groups) == {}
+
+
+def test_the_widest_allegation_is_found_through_the_positive_reading_when_it_names_what_the_denial_names():
+    """"Velmar has never sent agents over the frontier" is far from "Velmar's agents crossed into
+    Dorn" as a sentence; read positively it is near, and the allegation names Velmar. An
+    allegation near the positive reading that names nothing the denial names is not answered."""
+    claims = _claims("a", ("Velmar's agents crossed into Dorn in March, the police said.", {"attributed_to": "Dorn Police"}),
+                     ("Smugglers crossed into Dorn at night, the police said.", {"attributed_to": "Dorn Police"}))
+    claims += _claims("c", ("Agents of Velmar entered Dorn in March, officials said.", {"attributed_to": "Dorn officials"}),
+                      ("Smugglers entered Dorn by night, officials said.", {"attributed_to": "Dorn officials"}))
+    claims += _claims("b", ("Velmar has never sent agents over the frontier", {"attributed_to": "Ilse Maran"}),)
+    vectors = [_unit(6, (0, 1)), _unit(6, (1, 1)), _unit(6, (0, 1)), _unit(6, (1, 1)),
+               _unit(6, (0, 0.3), (1, 0.3), (2, 1))]  # 0.28 from each
+    positive = {4: _unit(6, (0, 1), (1, 1), (2, 1.4))}  # 0.5 from each
+    groups = [(0, 2), (1, 3)]
+    assert _link_families(claims, vectors, groups, stories=[("a", "b"), ("b", "c")], denied=positive) == {4: {0}}
+    # negative: without the positive reading, nothing is like the denial
+    assert _link_families(claims, vectors, groups, stories=[("a", "b"), ("b", "c")]) == {}

@@ -80,9 +80,10 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     Candidates for one denial: anywhere in the corpus, a similar assertion (``related``)
     sharing a name, or (from ``story``, the story bar) a story's allegation, one that several documents carry.
     Nearby (the same document, or one telling the same story), the most similar assertion from
-    ``DENIES`` (among those sharing a name when any does) and the most similar allegation
-    several documents carry. A denial that only points back ("rejected the claim", "denied that
-    suggestion") answers the assertion just before it. Who denies is usually who is accused:
+    ``DENIES`` (among those sharing a name when any does) and the most widely carried allegation
+    similar to it, or to its positive reading ("Velmar has never sent agents": "Velmar sent
+    agents") when the allegation uses a name the denial uses. A denial that only points back
+    ("rejected the claim", "denied that suggestion") answers the assertion just before it. Who denies is usually who is accused:
     when some candidates name the denier, the denial answers those only.
 
     A denial often says itself what it answers, in words a sentence vector misses (a negation
@@ -92,11 +93,19 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     allegation it quotes; the figure it disputes ("the figure of 60 percent is misleading"),
     stated in any document on the same matter (two rare words shared), story link or not; or,
     for a reply that negates nothing ("its concrete passed every test"), the nearest allegation
-    before it in its document sharing a word with it. When it says so, it answers those and the
-    most widely carried allegation like it nearby, not what merely resembles it.
+    before it in its document sharing a word with it; for a denial of a party's involvement
+    ("denied any involvement by Velmar", "Velmar had nothing to do with it"), the allegation
+    against that party carried most widely, nearby or in the documents on its matter
+    (:class:`_MatterDocs`: a report of the denial seldom has a story link to the reports it
+    answers). When it says so, it answers those and the most widely carried allegation like it
+    nearby, not what merely resembles it. An organisation or a country denying what nothing
+    resembles ("it denied any contact between the two vessels") is the accused party: it
+    answers the nearest allegation before it in its document that names it.
 
-    The nearby search reads one document and its story neighbours per denial, and the figure
-    search the claims stating a figure few documents state: linear in the corpus.
+    The nearby search reads one document and its story neighbours per denial, the matter search
+    at most :data:`MATTER_DOCS` documents found through words at most :data:`MATTER_DF`
+    documents use, and the figure search the claims stating a figure few documents state:
+    linear in the corpus.
     """
     spread = {f.id: len(f.docs) for f in families}
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
@@ -156,6 +165,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         df = Counter(w for ws in doc_stems.values() for w in ws)
         few = max(3, int(RARE_SHARE * len(doc_stems)))
         rare_of = {doc: {w for w in ws if df[w] <= few} for doc, ws in doc_stems.items()}
+        matter = _MatterDocs(rare_of, df)
         # claims by the figures they state ("60 percent"), for figures few documents state
         stating: dict[str, list[int]] = {}
         for k, c in enumerate(claims):
@@ -167,7 +177,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         for d, claim in enumerate(claims):
             if not denies(claim):
                 continue
-            pool = [o for doc in (claim.doc, *sorted(near_docs.get(claim.doc, ()))) for o in by_doc.get(doc, ())
+            around = near_docs.get(claim.doc, set())
+            pool = [o for doc in (claim.doc, *sorted(around)) for o in by_doc.get(doc, ())
                     if answerable(d, o)]
             # the figure it disputes ("the figure of 60 percent is misleading"), wherever an
             # allegation states it in a document on the same matter (two rare words shared):
@@ -238,12 +249,38 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 if words & _word_stems(claims[pool[k]].text) and alleged(pool[k]):
                     candidate(d, pool[k], said=True)
                     break
-            wide = [k for k in (range(len(pool)) if d in sure else named)
-                    if spread[family_of[pool[k]]] > 1 and sims[k] >= DENIES]
+            # the most widely carried allegation like it: like the denial, or like its positive
+            # reading when it also uses a name the denial uses (one few documents use)
+            named_here = {w for w in _name_stems(claim.text) if df[w] <= few}
+            positive = exact[pool] @ denied[d] if denied and d in denied else np.zeros(len(pool))
+            wide = [(spread[family_of[pool[k]]], float(max(sims[k], positive[k])), pool[k])
+                    for k in (range(len(pool)) if d in sure else named)
+                    if spread[family_of[pool[k]]] > 1 and (sims[k] >= DENIES or (
+                        positive[k] >= DENIES and named_here & _word_stems(claims[pool[k]].text)))]
             if wide:
-                o = pool[max(wide, key=lambda k: (spread[family_of[pool[k]]], sims[k]))]
+                o = max(wide)[2]
                 candidate(d, o)
                 widest[d] = family_of[o]
+            if named_here and lex.INVOLVEMENT.search(claim.text):
+                # a denial of a party's involvement ("denied any involvement by Velmar",
+                # "Velmar had nothing to do with it") answers the allegation against that party
+                # carried most widely, nearby or on its matter
+                on_matter = [o for doc in matter(claim.doc) if doc not in around for o in by_doc.get(doc, ())
+                             if answerable(d, o)]
+                against = [o for o in (*pool, *on_matter) if spread[family_of[o]] > 1 and alleged(o)
+                           and named_here & _word_stems(claims[o].text)]
+                if against:
+                    candidate(d, max(against, key=lambda o: (spread[family_of[o]], float(exact[o] @ exact[d]))),
+                              said=True)
+            if d not in found and not _PERSON_NAME.fullmatch((claim.attributed_to or claim.actor or "").strip()):
+                # the accused's own denial of the act, in words the allegation does not use
+                # ("the coast guard denied any contact" after "a coast guard cutter rammed the
+                # boat"): the nearest allegation before it in its document naming the denier --
+                # an organisation or a country (a person named there is more often its source)
+                for k in before:
+                    if k in accused and alleged(pool[k]):
+                        candidate(d, pool[k], said=True)
+                        break
     targets: dict[str, set[str]] = {}
     for d, fams in found.items():
         # An organisation or a country that denies is usually the accused one: among the
@@ -270,6 +307,42 @@ _PERSON_NAME = re.compile(r"(?!.*\b(?:Government|Ministry|Agency|Company|Associa
                           r"Centre|Center|Police|Army|Coast Guard)\b)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}")
 _NOT_A_STEM = frozenset("government ministry minister office the of and for spokesman spokeswoman "
                         "spokesperson officials official president agency company".split())
+
+
+#: A denial of a party's involvement also reads this many documents on its matter that no story
+#: link joins to its own (a report of a denial seldom names, or retells, the report it answers) ...
+MATTER_DOCS = 3
+#: ... those sharing the most words (at least this many) that few documents use ...
+MATTER_WORDS = 3
+#: ... counting only words at most this many documents use (a story's names, not a topic's).
+MATTER_DF = 12
+
+
+class _MatterDocs:
+    """The documents on one document's matter: per document, the :data:`MATTER_DOCS` others
+    sharing the most of its rare words (at least :data:`MATTER_WORDS`), counting only words at
+    most :data:`MATTER_DF` documents use, so that one look costs a bounded amount.
+
+    >>> rare = {"a": {"velmar", "trawle", "skerry"}, "b": {"velmar", "trawle", "skerry", "tolls"},
+    ...         "c": {"velmar", "tolls"}}
+    >>> _MatterDocs(rare, Counter(w for ws in rare.values() for w in ws))("a")
+    ['b']
+    """
+
+    def __init__(self, rare_of: Mapping[str, set[str]], df: Mapping[str, int]) -> None:
+        self.rare_of = {doc: {w for w in ws if df[w] <= MATTER_DF} for doc, ws in rare_of.items()}
+        self.docs_with: dict[str, list[str]] = {}
+        for doc, ws in self.rare_of.items():
+            for w in ws:
+                self.docs_with.setdefault(w, []).append(doc)
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, doc: str) -> list[str]:
+        if doc not in self.found:
+            shared = Counter(other for w in self.rare_of.get(doc, ()) for other in self.docs_with[w] if other != doc)
+            ranked = sorted((n, other) for other, n in shared.items() if n >= MATTER_WORDS)
+            self.found[doc] = [other for _, other in sorted(ranked, key=lambda x: (-x[0], x[1]))[:MATTER_DOCS]]
+        return self.found[doc]
 
 
 #: A reply answers one of this many claims just before it in its document.
@@ -331,6 +404,15 @@ def _word_stems(text: str) -> set[str]:
     """Crude stems (six letters) of a text's words of four letters or more: "recalled" and
     "recall", "contamination" and "contaminated" meet."""
     return {w.lower()[:6] for w in re.findall(r"[A-Za-z][\w'’-]{3,}", text)}
+
+
+def _name_stems(text: str) -> set[str]:
+    """The :func:`_word_stems` of the capitalised words of ``text``: the names it uses.
+
+    >>> sorted(_name_stems("Velmar has never sent drones to the Osk coast, Dr Hal said."))
+    ['velmar']
+    """
+    return {w.lower()[:6] for w in re.findall(r"\b[A-Z][\w'’-]{3,}", text)}
 
 
 def _negated(text: str) -> list[list[str]]:

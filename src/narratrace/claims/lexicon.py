@@ -58,6 +58,11 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not
                       # a main verb negated: "does not carry out attacks", "did not touch"
                       r"(?:does|do|did|has|have|had|is|are|was|were)\s+not|(?:does|do|did|has|have|is|are|was|were)n[’']t)\b", _I)
 
+#: A denial of a party's involvement as a whole ("denied any involvement by X", "X had nothing
+#: to do with it", "played no role in"): it answers the main allegation against that party.
+INVOLVEMENT = re.compile(r"\b(?:nothing to do with|(?:any|no)\s+(?:\w+\s+)?(?:involvement|role|part|hand)\s+"
+                         r"(?:by|of|in|from)\b)", _I)
+
 HEDGES = re.compile(r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|possibly|"
                     r"probably|likely|highly likely|may|might|could|appears? to|seems? to|suggest\w*|"
                     r"believed to|said to (?:be|have)|(?:is|are|was|were) understood to|thought to|"
@@ -118,6 +123,9 @@ def denied_clause(text: str) -> str | None:
 
 #: "not only X but Y", "is not confined to X but": a contrast, not a statement that X is false.
 CONTRAST = re.compile(r"\bnot\s+(?:only|just|merely|simply|confined|limited|restricted)\b[^.;]{0,120}?\bbut\b", _I)
+#: A verb that reports a denial ("the ambassador had denied any involvement"): what follows is
+#: what was denied, not a statement to read positively.
+_DENIAL_VERB = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject\w*|refut\w*|dismiss\w*)\b", _I)
 #: Words that negate, taken out to read what a denial says is not so.
 _NEGATORS = re.compile(r"\b(?:no|not|never|ever|none)\b|n[’']t\b", _I)
 
@@ -125,7 +133,7 @@ _NEGATORS = re.compile(r"\b(?:no|not|never|ever|none)\b|n[’']t\b", _I)
 def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str | None:
     """What a denial says is not so, in words to compare with the allegations: the clause it
     names ("claims that P": P), else, for someone's statement that says something is not so
-    (not a report of their denial: ``stance`` "denies"), the statement without
+    (not a report of their denial: ``stance`` "denies", or a verb of denial), the statement without
     its negation, said by them ("no weapons were ever sent to the rebels", said by Kesh:
     "Kesh: weapons were sent to the rebels"). The allegation a denial answers is usually made
     against its speaker, and it names them.
@@ -134,13 +142,16 @@ def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str 
     'Kesh: weapons were sent to the rebels'
     >>> denied_text("the rivalry is not confined to Europe but global", "Ana Vole") is None
     True
+    >>> denied_text("the envoy had denied any role by Velmar in the raid", "Ana Vole") is None
+    True
     """
     if (clause := denied_clause(text)) is not None:
         return clause
     plain = CONTRAST.sub(" ", text)
     # what a report of a denial holds ("rejected reports linking them to ...") is not what is
     # denied: only a statement that itself says something is not so
-    if not speaker or stance == "denies" or not (NEGATION.search(plain) or DENIAL.search(plain)):
+    if not speaker or stance == "denies" or _DENIAL_VERB.search(plain) \
+            or not (NEGATION.search(plain) or DENIAL.search(plain)):
         return None
     positive = " ".join(_NEGATORS.sub(" ", plain).split())
     return f"{speaker}: {positive}" if positive else None
