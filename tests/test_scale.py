@@ -295,8 +295,8 @@ def test_copy_candidates_of_new_rows_and_the_older_pairs_are_the_full_search():
 
     rng = np.random.default_rng(3)
     sigs = rng.integers(0, 60, size=(400, 64), dtype=np.uint32)  # small values: slots collide
-    for k in range(0, 400, 9):  # near-copies: most slots of the row before
-        sigs[k + 1 if k + 1 < 400 else k] = np.where(rng.random(64) < 0.7, sigs[k], sigs[k + 1 if k + 1 < 400 else k])
+    for k in range(0, 399, 9):  # near-copies: most slots of the row before
+        sigs[k + 1] = np.where(rng.random(64) < 0.7, sigs[k], sigs[k + 1])
     words = np.where(np.arange(400) % 3 == 0, 120, 600)  # a third short texts
     full = {tuple(p) for p in copy_candidates(sigs, words).tolist()}
     new = np.arange(400)[rng.random(400) < 0.1]

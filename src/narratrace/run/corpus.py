@@ -10,10 +10,11 @@ were added does not start over:
   while both are stored; a deleted or replaced document takes its pairs with it;
 * **only new items are searched for neighbours**: copy candidates are looked up for the new
   documents' signatures only (the stored candidates stand for the others); same-story
-  candidates and claim neighbours are kept as bounded neighbour lists (each pair with the side that lists it), and a run
-  after documents were added compares only their items with every item and updates the lists
-  they enter (:func:`narratrace.reuse.neighbour_lists`); a run after a deletion searches every
-  item again, since a list that lost an item takes its next best;
+  candidates and claim neighbours are kept as bounded neighbour lists (each pair with the
+  side that lists it), and a run after documents were added compares only their items with
+  every item and updates the lists they enter (:func:`narratrace.reuse.neighbour_lists`); a
+  run after a deletion searches every item again, since a list that lost an item takes its
+  next best;
 * **origins are traced again only for families whose inputs changed**: a fingerprint of what
   a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
   :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
@@ -243,9 +244,8 @@ def _backfill(ctx: CorpusContext, wanted: set[str], stages: Sequence[DocStage] =
             look = look.union(*({d.id for d in ctx.documents} - ctx.store.annotated_docs(name)
                                 for name in kinds))
         by_id = {d.id: d for d in ctx.documents if look is None or d.id in look}
-        complete = {name: _complete_docs(ctx, stage, name, by_id,
-                                         whole=look is None or 2 * len(by_id) > len(ctx.documents))
-                    for name in kinds}
+        whole = look is None or 2 * len(by_id) > len(ctx.documents)
+        complete = {name: _complete_docs(ctx, stage, name, by_id, whole=whole) for name in kinds}
         todo = [d for d in ctx.documents
                 if (stage.every_document or d.analysed) and d.id in by_id
                 and any(d.id not in complete[name] for name in kinds)]
