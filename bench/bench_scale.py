@@ -237,11 +237,18 @@ def _measure(path: Path, *, full: bool) -> dict:
 
 def _build(folder: Path, n: int) -> Path:
     """A store of ``n`` documents whose corpus stages ran once (back-fills done), grown from
-    the largest smaller store already built in ``folder`` (the documents are the same)."""
+    the largest smaller store already built in ``folder`` (the documents are the same). A
+    cached store is brought up to date with the code measured (nothing to do when this code
+    made it): the incremental case grows a copy of it, and a store left by other code would
+    have every claim family's origins traced again there instead of those whose inputs changed."""
     from narratrace import Options, open_store
     from narratrace.run.corpus import run_corpus_stages
 
     path = folder / f"scale_{n}.sqlite"
+    if path.exists():
+        store = open_store(path)
+        run_corpus_stages(store, options=Options(quiet=True))
+        store.close()
     if not path.exists():
         tmp = folder / f"building_{n}.sqlite"
         smaller = sorted((int(p.stem.split("_")[1]), p) for p in folder.glob("scale_*.sqlite")

@@ -320,6 +320,43 @@ def test_back_filled_old_documents_are_compared_again_and_equal_a_full_run(tmp_p
         assert grown.pairs(kind) == fresh.pairs(kind), kind
 
 
+def test_the_back_fill_check_reads_only_new_documents_and_those_without_a_row(tmp_path, corpus,
+                                                                            monkeypatch):
+    """An incremental run of the same code reads the stored rows of the kinds its stages need
+    only for the new documents, those with a stored warning and those holding no row (a
+    covered document's row was complete when it was covered); a run of other code reads all."""
+    from narratrace.run import corpus as corpus_module
+
+    store = _store(tmp_path, "s", [corpus[i] for i in range(14)])
+    run_corpus_stages(store)
+    assert store.annotated_docs("event_candidates") == {d.id for d in store.documents()}
+    with store.transaction():
+        store.replace_annotations("d003", "event_candidates", [])
+    assert "d003" not in store.annotated_docs("event_candidates")
+    for i in range(14, 16):
+        _add(store, corpus[i])
+    new = {f"d{i:03d}" for i in (14, 15)}
+    read: dict[str, set[str]] = {}
+    complete = corpus_module._complete_docs
+
+    def spy(ctx, stage, name, by_id, *, whole=True):
+        read[name] = set(by_id) if not whole else {d.id for d in ctx.documents}
+        return complete(ctx, stage, name, by_id, whole=whole)
+
+    monkeypatch.setattr(corpus_module, "_complete_docs", spy)
+    run = run_corpus_stages(store)
+    assert run.new == 2 and run.backfilled == 3  # the two new documents' events, and d003's
+    assert read["event_candidates"] == new | {"d003"}
+    assert read["reuse_features"] == new
+    fresh = _store(tmp_path, "fresh", [corpus[i] for i in range(16)])
+    run_corpus_stages(fresh)
+    assert _snapshot(store) == _snapshot(fresh)
+    _add(store, corpus[16])
+    monkeypatch.setattr(corpus_module, "_source_digest", lambda: "edited")
+    run_corpus_stages(store)
+    assert read["reuse_features"] == {d.id for d in store.documents()}
+
+
 def test_not_incremental_forgets_the_cache_and_gives_the_same_result(tmp_path, corpus):
     store = _store(tmp_path, "s", [corpus[i] for i in range(15)])
     run_corpus_stages(store)
@@ -373,10 +410,13 @@ def test_incremental_on_postgres_equals_a_full_run_on_sqlite(tmp_path, corpus):
                 _add(grown, corpus[i])
         second = run_corpus_stages(grown)
         got = _snapshot(grown)
+        annotated = {name: grown.annotated_docs(name) for name in ("claims", "event_candidates")}
         grown.close()
     fresh = _store(tmp_path, "fresh", [corpus[i] for i in range(18) if i != 2])
     run_corpus_stages(fresh)
     assert second.new == 6
+    assert annotated == {name: fresh.annotated_docs(name) for name in annotated}
+    assert annotated["event_candidates"] == {d.id for d in fresh.documents()}
     assert got == _snapshot(fresh)
 
 

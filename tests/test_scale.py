@@ -286,3 +286,22 @@ def test_outlet_names_looked_up_by_first_word_are_every_run_of_words():
         assert cand.names == set(naive), sentence
         found_any += len(cand.names) > 1
     assert found_any > 20
+
+
+def test_copy_candidates_of_new_rows_and_the_older_pairs_are_the_full_search():
+    """An incremental run looks up only its new documents' signatures and keeps the older
+    candidates: with no bucket past its cap, the union is the full search's candidates."""
+    from narratrace.reuse import copy_candidates
+
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 60, size=(400, 64), dtype=np.uint32)  # small values: slots collide
+    for k in range(0, 399, 9):  # near-copies: most slots of the row before
+        sigs[k + 1] = np.where(rng.random(64) < 0.7, sigs[k], sigs[k + 1])
+    words = np.where(np.arange(400) % 3 == 0, 120, 600)  # a third short texts
+    full = {tuple(p) for p in copy_candidates(sigs, words).tolist()}
+    new = np.arange(400)[rng.random(400) < 0.1]
+    fresh = set(new.tolist())
+    got = {tuple(p) for p in copy_candidates(sigs, words, rows=new).tolist()}
+    assert got and all(set(p) & fresh for p in got)
+    older = {p for p in full if not set(p) & fresh}
+    assert older and got | older == full

@@ -332,7 +332,19 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
     found: dict[tuple[int, int], Reuse] = {}
     done: dict[tuple[str, str], dict[str, Any] | None] = {}
     words = np.array([len(d.text.split()) for d in docs])
-    for i, j in copy_candidates(sigs, words).tolist():
+    if new is None or deleted or fresh >= set(ids):
+        pairs = copy_candidates(sigs, words)
+    else:
+        # Only the new documents are looked up; the older candidates are the ones stored
+        # (every candidate checked is kept): the full run's, except that a pair whose every
+        # shared bucket has since grown past the bucket cap stays a candidate.
+        row_of = {doc: k for k, doc in enumerate(ids)}
+        kept = np.array(sorted((row_of[a], row_of[b]) for a, b in copies
+                               if a in row_of and b in row_of and a not in fresh and b not in fresh),
+                        dtype=np.intp).reshape(-1, 2)
+        pairs = np.concatenate([kept, copy_candidates(
+            sigs, words, rows=np.array(sorted(row_of[d] for d in fresh if d in row_of), dtype=np.intp))])
+    for i, j in pairs.tolist():
         key = (ids[i], ids[j])
         if key in copies and not (fresh & set(key)):
             row = copies[key]
@@ -352,24 +364,39 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
                        dropped=dropped, context=context)
 
 
-def copy_candidates(sigs: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
+def copy_candidates(sigs: np.ndarray, words: np.ndarray | None = None, *,
+                    rows: np.ndarray | None = None) -> np.ndarray:
     """Index pairs ``(i, j)``, ``i < j``, worth an exact copy check: LSH band collisions (each
     slot in two bands, :func:`~._minhash.paired_band_keys`) whose signatures agree on at least
     ``MIN_ESTIMATE`` of their slots; with ``words`` (each text's word count), also the pairs
     of a text of at most ``SHORT_TEXT`` words that agree on a single slot
     (:func:`~._minhash.slot_pairs`) and whose estimated containment of the shorter text
-    reaches ``MIN_CONTAINMENT_ESTIMATE``.
+    reaches ``MIN_CONTAINMENT_ESTIMATE``. With ``rows``, only the pairs with a member among
+    them (an incremental run's new documents; the same pairs as the full search has there,
+    at the cost of looking up those rows only).
 
     >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 3, 4], [5, 6, 7, 8]], dtype=np.uint32)
     >>> copy_candidates(sigs).tolist()
     [[0, 1]]
+    >>> copy_candidates(sigs, rows=np.array([2])).tolist()
+    []
     """
-    _, rows = lsh_params(sigs.shape[1])
-    pairs = _agreeing(sigs, candidate_pairs(paired_band_keys(sigs, rows)), MIN_ESTIMATE)
+    _, band_rows = lsh_params(sigs.shape[1])
+    pairs = candidate_pairs(paired_band_keys(sigs, band_rows))
+    mine = None
+    if rows is not None:
+        mine = np.zeros(len(sigs), dtype=bool)
+        mine[np.asarray(rows, dtype=np.intp)] = True
+        pairs = pairs[mine[pairs[:, 0]] | mine[pairs[:, 1]]]
+    pairs = _agreeing(sigs, pairs, MIN_ESTIMATE)
     if words is None:
         return pairs
-    short = np.flatnonzero(np.asarray(words) <= SHORT_TEXT)
-    extra = slot_pairs(sigs, short)
+    is_short = np.asarray(words) <= SHORT_TEXT
+    if mine is None:
+        extra = slot_pairs(sigs, np.flatnonzero(is_short))
+    else:  # the pairs of a looked-up row that agree on a slot, where one of the two is short
+        extra = slot_pairs(sigs, np.flatnonzero(mine))
+        extra = extra[is_short[extra[:, 0]] | is_short[extra[:, 1]]]
     if len(extra):
         # J (|A| + |B|) = |A & B| (1 + J): the estimate of how much of the shorter text the other holds
         sizes = np.maximum(np.asarray(words, dtype=np.float64) - (SHINGLE - 1), 1.0)

@@ -6,8 +6,10 @@ Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH
 every same-story candidate, with its lead term, credits, sentence alignment and passages once
 computed):
 each is a pure function of the two documents, so it stays valid while both are stored; only
-pairs with a new document are computed. Copy candidates are found again over every document
-on each run (a sort over every signature's LSH bands, linear in the corpus); same-story
+pairs with a new document are computed. Copy candidates are looked up only for new documents
+(their LSH bands and, against short texts, their single slots), the older ones read from the
+pairs table: the full search's, except that a stored pair whose every shared bucket has since
+grown past the bucket cap (1,000 documents, boilerplate) stays a candidate; same-story
 candidates (at most ``STORY_NEIGHBOURS`` per document within ``STORY_CANDIDATE``) are searched
 only for new documents. Same-story scores depend on corpus-wide name IDF and canonical
 entities, so they are redone (in bulk).

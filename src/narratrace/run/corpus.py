@@ -8,11 +8,13 @@ were added does not start over:
 * **pairwise work is cached in the store** (``pairs`` table) by the stages that compare pairs
   (reuse, claim families): each pair is a pure function of its two items, so it stays valid
   while both are stored; a deleted or replaced document takes its pairs with it;
-* **only new items are searched for neighbours**: same-story candidates and claim neighbours
-  are kept as bounded neighbour lists (each pair with the side that lists it), and a run
-  after documents were added compares only their items with every item and updates the lists
-  they enter (:func:`narratrace.reuse.neighbour_lists`); a run after a deletion searches every
-  item again, since a list that lost an item takes its next best;
+* **only new items are searched for neighbours**: copy candidates are looked up for the new
+  documents' signatures only (the stored candidates stand for the others); same-story
+  candidates and claim neighbours are kept as bounded neighbour lists (each pair with the
+  side that lists it), and a run after documents were added compares only their items with
+  every item and updates the lists they enter (:func:`narratrace.reuse.neighbour_lists`); a
+  run after a deletion searches every item again, since a list that lost an item takes its
+  next best;
 * **origins are traced again only for families whose inputs changed**: a fingerprint of what
   a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
   :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
@@ -29,10 +31,13 @@ were added does not start over:
   per-document stage existed, or a document whose stage failed) is back-filled first by running
   that kind's own per-document stage on the stored records it requires, under the stage
   budget; a document where that stage was stopped at its budget is left without it (its
-  stored warning says so).
+  stored warning says so). A run of the same code and options checks only the new documents,
+  those with a stored warning and those holding no row of the kind: a document an earlier run
+  covered held a complete row then.
 
 The result equals a full run over the same documents (``tests/test_corpus_incremental.py``)
-while the full run's neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
+while no LSH bucket of copy candidates has grown past its cap (above) and the full run's
+neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
 a kind: documents with a story embedding, or claims); past that a full run searches an
 approximate index, and a grown store holds its lists updated exactly, so the two may differ
 in the pairs the index misses. ``Options(incremental=False)`` forgets the cached pairs and
@@ -164,9 +169,18 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
 
     ctx = CorpusContext(store=store, options=options, documents=documents, new=new, gone=gone,
                         full=full, mapper=mapper, parts=parts)
-    backfilled, refreshed, warnings = _backfill(ctx, {r for s in stages for r in s.requires})
-    ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     inputs = [*stamp, {"inputs": inputs_stamp(options, stages)}]
+    # A document an earlier run of this code covered had a complete row of every kind its
+    # stages need then (back-filled, or left without where its stage failed or stopped, with a
+    # warning stored): only new documents, those with a warning and those without a row are
+    # checked, unless the code or the options changed since.
+    check = None
+    if not full and stored[1:] == inputs[1:]:
+        warned = {p.path for p in store.rejected()}
+        check = new | {d.id for d in documents if d.path in warned}
+    backfilled, refreshed, warnings = _backfill(ctx, {r for s in stages for r in s.requires},
+                                                check=check)
+    ctx.new = ctx.new | refreshed  # their items (a story embedding) may be new to the lists
     if stored[1:] != inputs[1:]:
         for pair_kind in _RESULT_PAIRS:
             store.drop_pair_keys(pair_kind, [(p["a"], p["b"]) for p in store.pairs(pair_kind)])
@@ -211,22 +225,29 @@ def _release(ctx: CorpusContext, later: Sequence[CorpusStage]) -> None:
             ctx.forget(name)
 
 
-def _backfill(ctx: CorpusContext, wanted: set[str],
-              stages: Sequence[DocStage] = DOC_STAGES) -> tuple[int, set[str], list[Rejected]]:
+def _backfill(ctx: CorpusContext, wanted: set[str], stages: Sequence[DocStage] = DOC_STAGES, *,
+              check: set[str] | None = None) -> tuple[int, set[str], list[Rejected]]:
     """Run the per-document stage of each wanted one-row-per-document kind on the stored
     documents that lack it (or hold an incomplete one), from the stored records it requires.
-    Returns how many kinds were computed, for which documents, and the stage's warnings."""
+    With ``check``, a document outside it that holds a row of the kind is taken as complete
+    (its row is not read). Returns how many kinds were computed, for which documents, and the
+    stage's warnings."""
     done = 0
     which: set[str] = set()
     warned: list[Rejected] = []
-    by_id = {d.id: d for d in ctx.documents}
     for stage in stages:
         kinds = [k for k in stage.assigns if k in wanted and kind(k).one]
         if not kinds or "parse" in stage.requires:
             continue  # only kinds whose stage can run from stored records
-        complete = {name: _complete_docs(ctx, stage, name, by_id) for name in kinds}
+        look = check
+        if look is not None:
+            look = look.union(*({d.id for d in ctx.documents} - ctx.store.annotated_docs(name)
+                                for name in kinds))
+        by_id = {d.id: d for d in ctx.documents if look is None or d.id in look}
+        whole = look is None or 2 * len(by_id) > len(ctx.documents)
+        complete = {name: _complete_docs(ctx, stage, name, by_id, whole=whole) for name in kinds}
         todo = [d for d in ctx.documents
-                if (stage.every_document or d.analysed)
+                if (stage.every_document or d.analysed) and d.id in by_id
                 and any(d.id not in complete[name] for name in kinds)]
         if todo:  # not the documents where the stage was stopped at its budget (stored warning)
             stopped = {p.path for p in ctx.store.rejected() if was_stopped(p, stage)}
@@ -250,14 +271,17 @@ def _backfill(ctx: CorpusContext, wanted: set[str],
 
 
 def _complete_docs(ctx: CorpusContext, stage: DocStage, name: str,
-                   by_id: dict[str, Document]) -> set[str]:
-    """The stored documents whose row of the one-row kind ``name`` is there and complete,
-    read a page at a time and not kept: the stage that needs the rows reads them when it
-    runs (kept from here, the vectors and the event sentences of every document were held
-    through every corpus stage before theirs: 109 and 22 MiB on 5,000 documents, above)."""
+                   by_id: dict[str, Document], *, whole: bool = True) -> set[str]:
+    """The documents of ``by_id`` whose stored row of the one-row kind ``name`` is there and
+    complete, read a page at a time and not kept: the stage that needs the rows reads them
+    when it runs (kept from here, the vectors and the event sentences of every document were
+    held through every corpus stage before theirs: 109 and 22 MiB on 5,000 documents, above).
+    Not ``whole``: ``by_id`` is a few documents, whose rows are read one document at a time."""
     spec = kind(name)
     have: set[str] = set()
-    for row in ctx.store.iter_annotations(name):
+    rows = ctx.store.iter_annotations(name) if whole else \
+        (row for doc in sorted(by_id) for row in ctx.store.annotations(name, doc=doc))
+    for row in rows:
         record = spec.from_row(row)
         document = by_id.get(record.doc)
         if document is not None and (stage.incomplete is None

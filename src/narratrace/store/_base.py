@@ -63,6 +63,16 @@ class Store(Protocol):
 
     def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]: ...
 
+    def annotated_docs(self, kind: str) -> set[str]:
+        """The ids of the documents holding at least one row of the document kind ``kind``
+        (read from the index, no row decoded).
+
+        >>> from narratrace.store import open_store
+        >>> open_store("sqlite:///:memory:").annotated_docs("claims")
+        set()
+        """
+        ...
+
     def iter_annotations(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
         """Every stored row of the document kind ``kind``, in :meth:`annotations`' order
         (document id, then position), fetched ``page_size`` rows at a time: memory holds one

@@ -355,6 +355,11 @@ class PostgresStore:
                                 "ORDER BY seq", (kind, doc))
         return [json.loads(row[0]) for row in cur]
 
+    def annotated_docs(self, kind: str) -> set[str]:
+        stored_kind(kind, scope="document")
+        return {row[0] for row in self._execute("SELECT DISTINCT doc FROM annotations WHERE kind = %s",
+                                                (kind,))}
+
     def iter_annotations(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
         # Keyset pages, as iter_document_paths: a psycopg cursor holds its whole result.
         stored_kind(kind, scope="document")

@@ -235,6 +235,11 @@ class SQLiteStore:
                                    "ORDER BY seq", (kind, doc))
         return [json.loads(row[0]) for row in cur]
 
+    def annotated_docs(self, kind: str) -> set[str]:
+        stored_kind(kind, scope="document")
+        return {row[0] for row in self._db.execute("SELECT DISTINCT doc FROM annotations WHERE kind = ?",
+                                                   (kind,))}
+
     def iter_annotations(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
         # Keyset pages on the primary key (doc, kind, seq): each page is a finished query, so
         # nothing stays open between pages and the caller may write while it iterates.
