@@ -1,6 +1,13 @@
 """The reuse stage, both halves: per-document sketches (MinHash signature, story embedding,
-one vector per claim), computed where the document is analysed; copies and same-story links
-across the corpus, merged from the sketches.
+one vector per claim, the spans of the narrative sentences), computed where the document is
+analysed; copies and same-story links across the corpus, merged from the sketches.
+
+The narrative sentences' vectors (for the sentence alignment that finds uncredited rewrites)
+are made in the corpus stage, only for the documents of a pair checked for a rewrite
+(:class:`_LazySentences`, :func:`narrative_vectors`), and kept with the document's sketches. On
+40 SemEval-2025 EN training articles (9 of them in a checked pair) the encoder read 885 texts
+(27,857 word pieces, framing included) instead of 1,148 (35,823) when every document's were
+embedded up front; the analysis was the same.
 
 Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates;
 every same-story candidate, with its lead term, credits, sentence alignment and passages once
