@@ -246,3 +246,99 @@ def test_issue17_a_sentence_that_is_nearly_a_claim_is_embedded_once(monkeypatch:
         assert np.array_equal(got, expected.astype("<f2"))
         for claim, vector in zip(claims, fake(list(_PIER_CLAIMS)), strict=True):
             assert np.array_equal(unb64((features.claim_vectors or {})[claim.id], "<f4", (-1,)), vector)
+
+
+def _fake_embed(texts: list[str]) -> np.ndarray:
+    import zlib
+
+    out = np.stack([np.random.default_rng(zlib.crc32(t.encode())).standard_normal(384)
+                    for t in texts]).astype(np.float32)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_issue17_deferred_sentence_vectors_are_the_stored_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The document stage stores the narrative sentences' spans only; the vectors the corpus
+    stage makes for them later (narrative_vectors) are the ones an eager run stores, and only
+    the sentences no claim stands for are embedded again."""
+    from narratrace import nlp
+    from narratrace.reuse import story_sentences
+    from narratrace.reuse.stage import narrative_vectors, reuse_features
+    from narratrace.types import Claim
+
+    seen: list[str] = []
+    monkeypatch.setattr(nlp, "embed", lambda texts: seen.extend(texts) or _fake_embed(texts))
+    text = ("A storm hit the coast of Elva on Sunday night. Waves broke over the harbour wall for "
+            "hours. Most boats had been moved inland by Saturday. " + _PIER)
+    doc = Document(id="p", path="p", text=text, source_text=text, title="Pier closed")
+    claims = [Claim(id=f"c{k}", doc="p", text=text[s:e], start=s, end=e)
+              for k, (s, e) in enumerate(_spans(text, _PIER_CLAIMS))]
+    (eager,) = reuse_features([(doc, claims)])
+    seen.clear()
+    (deferred,) = reuse_features([(doc, claims)], embed_sentences=False)
+    assert deferred.sentence_vectors is None and deferred.sentence_spans == eager.sentence_spans
+    assert deferred.claim_vectors == eager.claim_vectors and deferred.embedding == eager.embedding
+    # the title, the lead and the claims: no other narrative sentence
+    assert set(seen) == set(story_sentences(doc)) | set(_PIER_CLAIMS)
+    seen.clear()
+    # the claims as the corpus stage reads them: another order changes nothing
+    got = narrative_vectors(doc, claims[::-1], deferred)
+    assert np.array_equal(got, unb64(eager.sentence_vectors or "", "<f2", (len(got), -1)))
+    spans = list(eager.sentence_spans or ())
+    stood = [k for k in claim_stand_ins(spans, [(c.start, c.end, k) for k, c in enumerate(claims)], text)]
+    # a claim's or a lead sentence's stored vector is not embedded again
+    assert seen == [text[a:b] for (a, b), k in zip(spans, stood, strict=True)
+                    if k is None and text[a:b] not in story_sentences(doc)]
+    assert len(seen) == 1 and any(k is not None for k in stood)
+
+
+def test_issue17_corpus_stage_embeds_sentences_of_checked_pairs_only(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path) -> None:
+    """A pipeline run embeds the narrative sentences of the documents in a pair checked for a
+    rewrite, in the corpus stage, and keeps them in the store; a document on another story
+    keeps spans only, and the rewrite is found as with vectors stored up front."""
+    from narratrace import Options, analyze, build_analysis, open_store
+    from narratrace import nlp
+    from narratrace.records import kind
+
+    import narratrace.reuse.stage as reuse_stage
+
+    calls: list[str] = []
+    real = reuse_stage.narrative_vectors
+
+    def counting(document: Document, *args: object, **kwargs: object) -> np.ndarray:
+        calls.append(document.path.rsplit("/", 1)[-1])
+        return real(document, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reuse_stage, "narrative_vectors", counting)
+
+    def topical(texts: list[str]) -> np.ndarray:  # texts on the pier lie close together
+        out = _fake_embed(texts) * 0.3
+        out[:, 0] += np.array(["pier" in t.lower() for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    monkeypatch.setattr(nlp, "embed", topical)
+    (tmp_path / "in").mkdir()
+    # a and b: one story in other words (a story candidate, checked for a rewrite); c: another
+    texts = {
+        "a": "Old pier to close\n\n" + _PIER + " Fishermen said they would moor by the pier's "
+             "ferry steps until the pier works begin.",
+        "b": "Pier shut for a month\n\nThe pier at the harbour will close for a month, the "
+             "board of the pier decided on Monday. Cracks were found in the pier's supports by "
+             "engineers last week. The pier's inspectors said the cracks went deeper than "
+             "expected at the pier.",
+        "c": "Orchard fair returns\n\nThe orchard fair in Tamsby will open on Saturday with "
+             "forty stalls of pears and apples. Growers from the whole valley have booked space "
+             "for cider, honey and jam. The organisers expect more than two thousand visitors "
+             "over the weekend.",
+    }
+    for name, text in texts.items():
+        (tmp_path / "in" / f"{name}.txt").write_text(text, encoding="utf-8")
+    store = open_store(tmp_path / "s.sqlite")
+    analyze([tmp_path / "in"], store=store, options=Options(workers=1, quiet=True))
+    spec = kind("reuse_features")
+    features = {d.path.rsplit("/", 1)[-1]: spec.from_row(store.annotations("reuse_features", doc=d.id)[0])
+                for d in store.documents()}
+    assert all(f.sentence_spans for f in features.values())
+    with_vectors = {name for name, f in features.items() if f.sentence_vectors}
+    assert sorted(calls) == sorted(with_vectors) == ["a.txt", "b.txt"]
+    assert [(r["kind"]) for r in build_analysis(store)["reuse"]]

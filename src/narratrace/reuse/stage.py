@@ -1,6 +1,13 @@
 """The reuse stage, both halves: per-document sketches (MinHash signature, story embedding,
-one vector per claim), computed where the document is analysed; copies and same-story links
-across the corpus, merged from the sketches.
+one vector per claim, the spans of the narrative sentences), computed where the document is
+analysed; copies and same-story links across the corpus, merged from the sketches.
+
+The narrative sentences' vectors (for the sentence alignment that finds uncredited rewrites)
+are made in the corpus stage, only for the documents of a pair checked for a rewrite
+(:class:`_LazySentences`, :func:`narrative_vectors`), and kept with the document's sketches. On
+40 SemEval-2025 EN training articles (9 of them in a checked pair) the encoder read 885 texts
+(27,857 word pieces, framing included) instead of 1,148 (35,823) when every document's were
+embedded up front; the analysis was the same.
 
 Pairwise work is cached in the store's ``pairs`` table (exact copy checks of LSH candidates;
 every same-story candidate, with its lead term, credits, sentence alignment and passages once
@@ -17,7 +24,8 @@ entities, so they are redone (in bulk).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,6 +34,7 @@ from .. import nlp
 from ..claims.lexicon import CLAUSE_KEY, denied_text
 from ..entities import DESCRIBED
 from ..records import EMBEDDING_DIM, b64, unb64
+from ..records import kind as stored_kind
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Claim, DocAnalysis, Document, ReuseFeatures
 from . import (COPY_RULE, NUM_PERM, REWRITE_NEIGHBOURS, STORY_CANDIDATE, STORY_NEIGHBOURS, signature,
@@ -35,7 +44,8 @@ from ._rewrite import NEAR, claim_stand_ins, narrative_sentences
 
 def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
                    sentences: Mapping[str, Sequence[tuple[int, int]]] | None = None,
-                   near: float = NEAR, speakers: Mapping[str, str] | None = None) -> list[ReuseFeatures]:
+                   near: float = NEAR, speakers: Mapping[str, str] | None = None,
+                   embed_sentences: bool = True) -> list[ReuseFeatures]:
     """The sketches of several documents, with one embedder call for all of them: the
     embedder sorts its inputs by length, so a group's batches pad far less than one
     document's (6.1 s vs 10.4 s for the same 920 texts of 80 news articles, measured here).
@@ -51,7 +61,11 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
     sentence without quotation marks, a dateline or a speaker tag) takes that claim's vector,
     and equal texts share one. On the first 40 SemEval-2025 EN training articles the encoder
     read 1,053 texts (30,716 word pieces) instead of 1,121 (32,928); the claims' vectors are
-    unchanged, and the provenance development corpus's analysis was identical."""
+    unchanged, and the provenance development corpus's analysis was identical.
+
+    ``embed_sentences=False`` (the pipeline's document stage) keeps the narrative sentences'
+    spans but not their vectors: the corpus stage embeds them only for the documents of a pair
+    it checks for a rewrite (:func:`narrative_vectors`, the same vectors bit for bit)."""
     signatures = [b64(np.asarray(signature(document), dtype="<u4")) for document, _ in items]
     texts: list[str] = []
     # Per analysed document: (index, first text, story sentences, the text of each sentence).
@@ -66,10 +80,10 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
             texts.extend(c.text for c in claims)
             own = narrative[index] = narrative_sentences(
                 document.text, (sentences or {}).get(document.id, ()))
-            rows = []
+            rows: list[int] = []
             for (a, b), claim in zip(own, claim_stand_ins(
                     own, [(c.start, c.end, k) for k, c in enumerate(claims)], document.text,
-                    near=near), strict=True):
+                    near=near), strict=True) if embed_sentences else ():
                 if claim is None:
                     rows.append(len(texts))
                     texts.append(document.text[a:b])
@@ -98,15 +112,92 @@ def reuse_features(items: Sequence[tuple[Document, Sequence[Claim]]], *,
                            zip(claims, vectors[first + n:first + n + len(claims)], strict=True)}
             | {claim_id + CLAUSE_KEY: b64(vectors[at]) for claim_id, at in clauses.get(index, ())},
             sentence_spans=tuple(narrative[index]),
-            sentence_vectors=b64(np.asarray(vectors[rows], dtype="<f2")))
+            sentence_vectors=b64(np.asarray(vectors[rows], dtype="<f2")) if embed_sentences else None)
     return out
+
+
+def narrative_vectors(document: Document, claims: Sequence[Claim], features: ReuseFeatures, *,
+                      near: float = NEAR) -> np.ndarray:
+    """The vectors of ``features.sentence_spans`` that :func:`reuse_features` stores with
+    ``embed_sentences=True`` (``float16 [sentences, EMBEDDING_DIM]``), for a document whose
+    features were stored without them: a sentence that a claim stands for
+    (:func:`~narratrace.reuse._rewrite.claim_stand_ins`) takes the claim's stored vector, one
+    that is a title or lead sentence the stored story vector, and only the others are embedded
+    (each distinct text once). A text's vector does not depend on the texts embedded with it,
+    so these are the same bits."""
+    spans = list(features.sentence_spans or ())
+    known = {text: vector for text, vector in zip(
+        story_sentences(document),
+        unb64(features.embedding, "<f4", (int(features.rows or 0), -1)) if features.embedding else ())}
+    claim_vectors = features.claim_vectors or {}
+    stand_ins = claim_stand_ins(spans, [(c.start, c.end, k) for k, c in enumerate(claims)],
+                                document.text, near=near)
+    texts = []
+    for (a, b), k in zip(spans, stand_ins, strict=True):
+        text = document.text[a:b] if k is None else claims[k].text
+        if k is not None and claims[k].id in claim_vectors:
+            known.setdefault(text, unb64(claim_vectors[claims[k].id], "<f4", (-1,)))
+        texts.append(text)
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    if missing:
+        known.update(zip(missing, np.asarray(nlp.embed(missing), dtype="<f4")))
+    return np.asarray([known[text] for text in texts], dtype="<f2").reshape(len(texts), EMBEDDING_DIM)
+
+
+class _LazySentences(Mapping[str, tuple[Any, tuple[tuple[int, int], ...]]]):
+    """Document id -> (narrative sentence vectors, spans), for the sentence alignment of the
+    pairs the reuse corpus stage checks for a rewrite. Vectors the store holds are read as
+    stored; a document stored with spans only (the document stage defers them) is embedded
+    the first time a pair asks for it (:func:`narrative_vectors`), and :attr:`embedded` keeps
+    its completed features for the store. Membership never embeds."""
+
+    def __init__(self, ctx: CorpusContext, features: Mapping[str, ReuseFeatures],
+                 documents: Sequence[Document]) -> None:
+        self._ctx = ctx
+        self._documents = {d.id: d for d in documents if d.analysed}
+        self._features = {doc: row for doc, row in features.items()
+                          if doc in self._documents and row.sentence_spans}
+        self._ready: dict[str, tuple[Any, tuple[tuple[int, int], ...]]] = {}
+        #: features completed with their sentence vectors in this run, by document id
+        self.embedded: dict[str, ReuseFeatures] = {}
+
+    def __contains__(self, doc: object) -> bool:
+        return doc in self._features
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._features)
+
+    def __len__(self) -> int:
+        return len(self._features)
+
+    def __getitem__(self, doc: str) -> tuple[Any, tuple[tuple[int, int], ...]]:
+        if doc not in self._ready:
+            row = self._features[doc]
+            spans = tuple(row.sentence_spans or ())
+            if row.sentence_vectors:
+                vectors = unb64(row.sentence_vectors, "<f2", (len(spans), -1))
+            else:
+                spec = stored_kind("claims", scope="document")
+                claims = [spec.from_row(r) for r in self._ctx.store.annotations("claims", doc=doc)]
+                vectors = narrative_vectors(self._documents[doc], claims, row)
+                self.embedded[doc] = dataclasses.replace(row, sentence_vectors=b64(vectors))
+            self._ready[doc] = (vectors, spans)
+        return self._ready[doc]
+
+
+def _store_sentence_vectors(ctx: CorpusContext, embedded: Mapping[str, ReuseFeatures]) -> None:
+    """Keep the sentence vectors embedded during a corpus run with their document's features,
+    so that a later run aligning a new pair with the document reads them instead."""
+    spec = stored_kind("reuse_features", scope="document")
+    for doc in sorted(embedded):
+        ctx.store.replace_annotations(doc, "reuse_features", [spec.to_row(embedded[doc])])
 
 
 def _features(analyses: Sequence[DocAnalysis], ctx: StageContext) -> list[dict[str, Any]]:
     return [{"reuse_features": f} for f in reuse_features(
         [(a.document, a.claims) for a in analyses],
         sentences={a.document.id: a.sentences for a in analyses},
-        speakers=_actors(analyses))]
+        speakers=_actors(analyses), embed_sentences=False)]
 
 
 def _actors(analyses: Sequence[DocAnalysis]) -> dict[str, str]:
@@ -121,8 +212,9 @@ def _actors(analyses: Sequence[DocAnalysis]) -> dict[str, str]:
 
 def _incomplete(document: Document, features: ReuseFeatures) -> bool:
     """An analysed document stored without a story embedding (an older store). A document
-    stored without sentence vectors is not back-filled for them (that would embed it again):
-    its rewrites are found by their credits until it is analysed again."""
+    stored without sentence spans (a store older than them) is not back-filled for them
+    (that would analyse it again): its rewrites are found by their credits until it is
+    analysed again; one stored with spans only gets its vectors when a pair needs them."""
     return document.analysed and features.embedding is None
 
 
@@ -142,7 +234,7 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     features = {f.doc: f for f in ctx.read("reuse_features")}
     signatures: dict[str, Any] = {}
     embeddings: dict[str, Any] = {}
-    sentences: dict[str, tuple[Any, tuple[tuple[int, int], ...]]] = {}
+    sentences = _LazySentences(ctx, features, documents)
     for document in documents:
         row = features[document.id]
         signatures[document.id] = unb64(row.signature, "<u4", (-1,))
@@ -150,10 +242,6 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
             rows = int(row.rows or 0)
             embeddings[document.id] = unb64(row.embedding or "", "<f4",
                                             (rows, -1) if rows else (0, EMBEDDING_DIM))
-            if row.sentence_spans and row.sentence_vectors:
-                sentences[document.id] = (
-                    unb64(row.sentence_vectors, "<f2", (len(row.sentence_spans), -1)),
-                    row.sentence_spans)
     update = update_reuse(
         documents, new=ctx.new, signatures=signatures, embeddings=embeddings, entities=names,
         sentences=sentences,
@@ -161,6 +249,7 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
         copies={(p["a"], p["b"]): p["link"] for p in ctx.store.pairs("copy")},
         stories={(p["a"], p["b"]): p for p in map(_without_docs, ctx.store.pairs("story"))},
         deleted=bool(ctx.gone))
+    _store_sentence_vectors(ctx, sentences.embedded)
     ctx.store.put_pairs("copy", [{"a": a, "b": b, "doc_a": a, "doc_b": b, "link": link}
                                  for (a, b), link in sorted(update.copies.items())])
     ctx.store.drop_pair_keys("story", update.dropped)

@@ -4,7 +4,7 @@ tokenizer) and the per-document runner, once for all workers. Nothing here may s
 or load a model: the server forks."""
 
 import numpy  # noqa: F401
-import spacy  # noqa: F401  (thinc imports torch when it is installed)
+import spacy  # noqa: F401  (without torch: the package imported narratrace.nlp.import_spacy first)
 import tokenizers  # noqa: F401
 
 from . import worker  # noqa: F401
