@@ -204,3 +204,23 @@ def test_issue18_a_long_web_address_does_not_decide_the_language() -> None:
     documents, rejected = _prepared(f"Ferry\n\n{LEAD} The council agreed.\n{address}\n")
     assert rejected == [] and documents[0].language == "en"
     assert nlp.detect_language("O conselho disse que a balsa voltaria em junho. " + address) == "pt"
+
+
+def test_issue18_a_document_without_reuse_features_takes_part_in_no_link(tmp_path: Path) -> None:
+    # A document whose reuse stage was stopped at the budget is kept without its features and
+    # is not back-filled; the reuse corpus stage read every document's row and raised KeyError.
+    from narratrace.records import to_row
+    from narratrace.reuse.stage import CORPUS as REUSE
+
+    store = open_store(f"sqlite:///{tmp_path}/s.sqlite")
+    docs = [Document(d, f"{d}.txt", LEAD, LEAD, language="en", analysed=False) for d in ("d1", "d2", "d3")]
+    for document in docs:
+        store.upsert_document(document)
+    store.add_rejected(Rejected("d3.txt", "reuse", f"{runner.STOPPED} 30 s (Options.stage_budget); ..."))
+
+    for document in docs[:2]:
+        store.replace_annotations(document.id, "reuse_features", [to_row(ReuseFeatures(document.id, ""))])
+    ctx = CorpusContext(store=store, options=Options(), documents=docs, new={"d1", "d2", "d3"}, gone=set(),
+                        full=True, products={"entity_spans": {}})
+    out = REUSE.fn(ctx)
+    assert all("d3" not in (link.a, link.b) for link in out["reuse"])

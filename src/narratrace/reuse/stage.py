@@ -220,7 +220,10 @@ def _incomplete(document: Document, features: ReuseFeatures) -> bool:
 
 def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     """Reuse links over the whole store, verifying only pairs not compared before."""
-    documents = ctx.documents
+    features = {f.doc: f for f in ctx.read("reuse_features")}
+    # A document whose reuse stage failed or was stopped at its budget has no features (its
+    # warning is stored with it): it takes part in no reuse link, and the run goes on.
+    documents = [d for d in ctx.documents if d.id in features]
     ctx.counts["copy_checks"] = ctx.counts["story_pairs"] = 0
     if len(documents) < 2:
         return {"reuse": [], "story_context": ()}
@@ -231,7 +234,6 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     dates: dict[str, set[str]] = {d.id: set() for d in documents}
     for date in ctx.read("dates"):
         dates.setdefault(date.doc, set()).add(date.value)
-    features = {f.doc: f for f in ctx.read("reuse_features")}
     signatures: dict[str, Any] = {}
     embeddings: dict[str, Any] = {}
     sentences = _LazySentences(ctx, features, documents)
