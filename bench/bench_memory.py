@@ -52,6 +52,15 @@ corpus run) the peak went from 464 / 734 / 1,852 MiB to 465 / 696 / 1,674 MiB at
 What still grows is the story, claim and sentence vectors the reuse and claim stages read
 whole, as base64 text and decoded arrays at once.
 
+``--layout stores`` (no inputs: the corpus stages of a full run, then ``analysis.json`` and
+``report.html`` as the CLI writes them, in one process, on ``bench_scale``'s stores; before →
+after ``analyze`` returned the heap the corpus stages freed, same box, load ~8):
+
+    --layout stores           1k             5k             20k
+    corpus stages             472 MiB        766-774 MiB    2390 MiB (5.1x: not flat)
+    analysis.json             403 -> 319     600 -> 381     1305 -> 549 MiB
+    report.html               437 -> 360     765 -> 551     2033 -> 1292 MiB
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.
