@@ -52,6 +52,15 @@ corpus run) the peak went from 464 / 734 / 1,852 MiB to 465 / 696 / 1,674 MiB at
 What still grows is the story, claim and sentence vectors the reuse and claim stages read
 whole, as base64 text and decoded arrays at once.
 
+``--layout stores`` (no inputs: the corpus stages of a full run, then ``analysis.json`` and
+``report.html`` as the CLI writes them, in one process, on ``bench_scale``'s stores; before →
+after ``analyze`` returned the heap the corpus stages freed, same box, load ~8):
+
+    --layout stores           1k             5k             20k
+    corpus stages             472 MiB        766-774 MiB    2390 MiB (5.1x: not flat)
+    analysis.json             403 -> 319     600 -> 381     1305 -> 549 MiB
+    report.html               437 -> 360     765 -> 551     2033 -> 1292 MiB
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.
@@ -175,21 +184,93 @@ def _child(folder: str, models: bool) -> None:
     print(json.dumps(peaks))
 
 
+def _child_store(path: str) -> None:
+    """The steps of ``narratrace analyze`` after the per-document phase, on a copy of a
+    ``bench_scale`` store, in this process: a full corpus run (``analyze`` with nothing new to
+    read and ``--reanalyze``), then ``analysis.json`` and ``report.html`` as the CLI writes
+    them. Prints each step's peak RSS (KiB; the high-water mark reset between steps, so the
+    largest of them is the peak of the whole) as JSON."""
+    from narratrace import Options, analyze, open_store
+    from narratrace.analysis import build_analysis, write_analysis
+    from narratrace.report import write_report
+
+    peaks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "store.sqlite"
+        copy.write_bytes(Path(path).read_bytes())
+        (Path(tmp) / "inputs").mkdir()
+        store = open_store(copy)
+        peaks["start"] = high_water_kib()
+        reset_high_water()
+        t0 = time.perf_counter()
+        analyze([Path(tmp) / "inputs"], store=store,
+                options=Options(quiet=True, workers=1, incremental=False))
+        peaks["corpus"], peaks["t_corpus"] = high_water_kib(), time.perf_counter() - t0
+        reset_high_water()
+        write_analysis(store, Path(tmp) / "analysis.json")
+        peaks["write"] = high_water_kib()
+        reset_high_water()
+        t0 = time.perf_counter()
+        write_report(build_analysis(store), Path(tmp) / "report.html")
+        peaks["report"], peaks["t_report"] = high_water_kib(), time.perf_counter() - t0
+        store.close()
+    print(json.dumps(peaks))
+
+
+def _stores(sizes: list[int], cache: Path | None) -> None:
+    """``--layout stores``: the corpus steps and outputs of ``analyze`` on bench_scale's
+    real-shaped stores (built once into ``cache``), one subprocess per size."""
+    from bench_scale import _build
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = cache or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            store = _build(folder, n)
+            out = subprocess.run([sys.executable, __file__, "--child-store", str(store)],
+                                 capture_output=True, text=True, check=True)
+            peaks = json.loads(out.stdout.strip().splitlines()[-1])
+            peaks["whole"] = max(peaks["corpus"], peaks["write"], peaks["report"])
+            rows.append((n, peaks))
+            print(f"{n:>7} docs | peak RSS: corpus stages {peaks['corpus'] / 1024:6.0f} MiB"
+                  f" | analysis.json {peaks['write'] / 1024:6.0f} MiB"
+                  f" | report {peaks['report'] / 1024:6.0f} MiB"
+                  f" | whole {peaks['whole'] / 1024:6.0f} MiB"
+                  f" | {peaks['t_corpus']:.0f} s, {peaks['t_report']:.0f} s", flush=True)
+    if len(rows) > 1:
+        (n0, p0), (n1, p1) = rows[0], rows[-1]
+        print(f"ratio {n1}/{n0} documents: " + ", ".join(
+            f"{key} {p1[key] / p0[key]:.2f}x" for key in ("corpus", "write", "report", "whole")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--models", action="store_true", help="use the real spaCy/embedding models")
-    parser.add_argument("--layout", choices=["jsonl", "news", "files", "tiny"], default="jsonl",
+    parser.add_argument("--layout", choices=["jsonl", "news", "files", "tiny", "stores"],
+                        default="jsonl",
                         help="jsonl: shards of 1,000 articles of made-up words (no language is "
                              "recognised in them: the language stages do not run); news: shards "
                              "of real-shaped articles (bench_scale's: English names, places, "
                              "quotes, a denial, dates; the language stages run); files: one .txt "
                              "per jsonl article; tiny: one ~300-byte English .txt per item "
-                             "(issue #18's 10,000 tiny files)")
+                             "(issue #18's 10,000 tiny files); stores: no inputs, the corpus "
+                             "stages, analysis.json and report.html on bench_scale's stores "
+                             "(real-shaped documents with every annotation; see --cache)")
+    parser.add_argument("--cache", type=Path, help="--layout stores: keep bench_scale's stores "
+                        "here between runs (the 20k store takes a while to build)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-store", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.models)
+        return
+    if args.child_store:
+        _child_store(args.child_store)
+        return
+    if args.layout == "stores":
+        _stores([int(s) for s in args.sizes.split(",")], args.cache)
         return
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):

@@ -125,6 +125,32 @@ def test_reanalyze_and_reanalyse_both_accepted():
     assert "--reanalyze" in help_ and "--reanalyse" in help_
 
 
+def test_stage_budget_flag_reaches_the_run_and_refuses_a_negative_value(tmp_path, monkeypatch):
+    import narratrace
+    from narratrace.run.analyze import RunSummary
+
+    seen = []
+
+    def fake_analyze(paths, *, store, options, progress=None):
+        seen.append(options.stage_budget)
+        return RunSummary()
+
+    monkeypatch.setattr(narratrace, "analyze", fake_analyze)
+    (tmp_path / "in.txt").write_text("Council vote\n\nThe council voted.\n", encoding="utf-8")
+    runner = CliRunner()
+    for argv, budget in ((["--stage-budget", "2.5"], 2.5), (["--stage-budget", "0"], 0.0),
+                         ([], narratrace.Options().stage_budget)):
+        result = runner.invoke(app, ["analyze", str(tmp_path / "in.txt"), "--out",
+                                     str(tmp_path / "out"), "-q", *argv])
+        assert result.exit_code == 0, result.output
+        assert seen[-1] == budget
+    bad = runner.invoke(app, ["analyze", str(tmp_path / "in.txt"), "--out", str(tmp_path / "o2"),
+                              "--stage-budget", "-1"])
+    assert bad.exit_code == 2 and "--stage-budget" in bad.output
+    assert len(seen) == 3  # the bad value never reached a run
+    assert "--stage-budget" in runner.invoke(app, ["analyze", "-h"]).output
+
+
 def test_summary_counts_and_plurals():
     from narratrace.cli.analyze import _findings
 

@@ -43,6 +43,11 @@ def analyze_cli(
     n_process: int = typer.Option(1, "--n-process", min=1, metavar="N", help="spaCy's own "
                                   "parsing processes inside one worker; leave at 1 and use "
                                   "--workers (it starts worker processes on its own)."),
+    stage_budget: float = typer.Option(Options().stage_budget, "--stage-budget", min=0.0, metavar="SECONDS",
+                                       help="Seconds one per-document stage (the parse "
+                                       "included) may spend on one document before it is "
+                                       "stopped and the document kept without that stage's "
+                                       "results, with a warning; 0: no limit."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Analyse articles: clean them, find who said what, how it travelled; write analysis.json,
@@ -56,7 +61,8 @@ def analyze_cli(
     try:
         options = options_from_flags(batch_size=batch_size, n_process=n_process, quiet=quiet,
                                      engine=engine, scheduler=scheduler, workers=workers,
-                                     reanalyse=reanalyze, framing=framing)
+                                     reanalyse=reanalyze, framing=framing,
+                                     stage_budget=stage_budget)
     except UsageError as exc:
         raise fail(exc) from exc
     try:
@@ -103,13 +109,17 @@ def analyze_cli(
 
 
 def options_from_flags(*, batch_size: int, n_process: int, quiet: bool, engine: str,
-                       scheduler: str | None, workers: int, reanalyse: bool, framing: str) -> Options:
+                       scheduler: str | None, workers: int, reanalyse: bool, framing: str,
+                       stage_budget: float = Options().stage_budget) -> Options:
     """The one place the command line's flags become :class:`~narratrace.options.Options`
     (which refuses wrong values with a UsageError, exit code 2).
 
     >>> options_from_flags(batch_size=25, n_process=1, quiet=True, engine="dask", scheduler=None,
     ...                    workers=2, reanalyse=True, framing="fast").incremental
     False
+    >>> options_from_flags(batch_size=25, n_process=1, quiet=True, engine="local", scheduler=None,
+    ...                    workers=0, reanalyse=False, framing="fast", stage_budget=5).stage_budget
+    5
     """
     if engine == "processes":  # the CLI's "local" already starts worker processes when they pay
         raise UsageError("Unknown --engine 'processes'; choose local or dask.")
@@ -118,7 +128,8 @@ def options_from_flags(*, batch_size: int, n_process: int, quiet: bool, engine: 
     # Options checks both values against its Literal choices.
     return Options(batch_size=batch_size, n_process=n_process, quiet=quiet,
                    engine=cast(EngineName, engine), scheduler=scheduler, workers=workers,
-                   incremental=not reanalyse, framing=cast(Framing, framing))
+                   incremental=not reanalyse, framing=cast(Framing, framing),
+                   stage_budget=stage_budget)
 
 
 def _findings(analysis: dict) -> str:
