@@ -33,7 +33,7 @@ under heavy load (load average 6-11), so read them as orders of magnitude:
 
 The old page painted its first screen early too (HTML paints as it streams in), but its load
 event came after 112 s, and during the load it did not answer a script probe within 30 s.
-Whole process (load, tile, render), ``farm-bench --vs`` after against before at 1k, three
+Whole process (load, tile, render), after against before at 1k in alternating paired runs, three
 runs: CPU 9.7 s vs 11.9 s (0.82x), peak 504 vs 694 MiB. Opening each packed tab at 1k (after
 the load; heavy load): documents 0.4-0.7 s, entities 1.2-2.1, attributions ~1.0, reuse and
 claims 1.3-1.5, narratives 3.3-4.0, timeline 0.2-0.5.

@@ -9,11 +9,11 @@ recall is comparable; docs/s counts signature + index + query. Our full ``find_r
 groups every signature slot into two bands (``paired_band_keys``: 128 bands of 2 rows), so
 its candidates are a superset of the 64-band ones compared here. Measured: find_reuse P 1.0 /
 R 0.9988 with 64 bands and the shingle-containment rule, P 1.0 / R 1.0 with the paired bands
-and the short-copy rules (the CPU time of the whole find_reuse process 1.05x, farm-bench).
+and the short-copy rules (the CPU time of the whole find_reuse process 1.05x, alternating paired runs).
 Texts of at most 200 words looked up slot by slot as well (issue #16 item 4): 6 false pairs
 (P 0.9963) while the opening was any passage starting there (a menu line opening two
 uncleaned texts, footers closing them); with the opening as a run of 20 copied words,
-P 1.0 / R 1.0 again. Building this corpus and running find_reuse, farm-bench after against
+P 1.0 / R 1.0 again. Building this corpus and running find_reuse, paired runs after against
 before: CPU 0.94x (0.91-1.13, three runs), peak 353 vs 323 MiB; with the slot lookups in
 blocks of 32 texts, CPU 0.88x (0.85-0.90, two runs), peak 341 vs 323 MiB.
 """
