@@ -17,6 +17,7 @@ from narratrace.analysis import build_analysis, stream_analysis, write_analysis
 from narratrace.claims import claim_neighbours
 from narratrace.reuse import nearest_pairs, story_candidates
 from narratrace.reuse import neighbour_lists
+from narratrace.reuse import _ann
 from narratrace.reuse._ann import CELL, EXACT_BUDGET, PROBE, nearest_lists, update_lists
 from narratrace.run.corpus import run_corpus_stages
 from test_corpus_incremental import _doc_records, _store
@@ -49,6 +50,42 @@ def test_exhaustive_index_is_the_brute_force_top_k(k, threshold):
     assert {(i, j) for i, j, _ in got} == want
     assert all(i < j and cos >= threshold for i, j, cos in got)
     assert got == sorted(got)
+
+
+@pytest.mark.parametrize("n, rows, block", [(300, 7, 5), (300, 64, 1), (CELL * PROBE + 700, 100, 37)])
+def test_the_search_in_small_blocks_finds_the_same_pairs_and_cosines(monkeypatch, n, rows, block):
+    """The search compares blocks of BLOCK queries with ROWS rows of a cell and keeps each
+    query's running k best: the pairs and their cosines do not depend on the block sizes, in
+    the exhaustive search (one cell) and over many cells."""
+    vectors = _clustered(n, 12, dim=24, noise=0.5, seed=5)
+    want = nearest_pairs(vectors, k=6, threshold=0.5)
+    lists = nearest_lists(vectors, k=6, threshold=0.5)
+    monkeypatch.setattr(_ann, "ROWS", rows)
+    monkeypatch.setattr(_ann, "BLOCK", block)
+    assert len(want) > 100
+    assert nearest_pairs(vectors, k=6, threshold=0.5) == want
+    assert nearest_lists(vectors, k=6, threshold=0.5) == lists
+
+
+def test_near_ties_at_the_kth_place_are_ranked_in_float64(monkeypatch):
+    """Rows whose float32 cosines with a query tie at its k-th place are ranked by their
+    float64 cosines (then by index), whichever row block each falls in."""
+    rng = np.random.default_rng(6)
+    query = rng.normal(size=16)
+    query /= np.linalg.norm(query)
+    other = rng.normal(size=16)
+    other -= (other @ query) * query
+    other /= np.linalg.norm(other)
+    # 40 rows at nearly the same angle (cosines within ~1e-7 of each other), shuffled
+    angles = 0.8 + 1e-7 * rng.permutation(40)
+    rows = np.cos(angles)[:, None] * query + np.sin(angles)[:, None] * other
+    vectors = np.vstack([query, rows]).astype(np.float32)
+    exact = vectors.astype(np.float64) @ vectors[0].astype(np.float64)
+    want = sorted(range(1, 41), key=lambda c: (-exact[c], c))[:5]
+    for size in (2048, 3):
+        monkeypatch.setattr(_ann, "ROWS", size)
+        got = [j for i, j, _ in nearest_pairs(vectors, [0], k=5, threshold=0.5)]
+        assert sorted(got) == sorted(want)
 
 
 def test_no_pair_below_the_threshold_and_nothing_for_isolated_rows():
