@@ -20,7 +20,7 @@ is :mod:`narratrace.registry`; the runners are in :mod:`narratrace.run`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +116,17 @@ class CorpusContext:
             # A page of decoded rows at a time: never every row as JSON and as a record at once.
             self._read[kind] = [spec.from_row(row) for row in self.store.iter_annotations(kind)]
         return self._read[kind]
+
+    def stream(self, kind: str) -> Iterator[Any]:
+        """Every stored row of the document kind ``kind``, as records, a page of rows at a
+        time and not kept (the cached rows when :meth:`read` holds them): for a stage that
+        takes what it needs from each row (decoded vectors, not their base64 text)."""
+        if kind in self._read:
+            yield from self._read[kind]
+            return
+        spec = stored_kind(kind, scope="document")
+        for row in self.store.iter_annotations(kind):
+            yield spec.from_row(row)
 
     def forget(self, kind: str) -> None:
         self._read.pop(kind, None)

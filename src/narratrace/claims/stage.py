@@ -10,7 +10,7 @@ are global.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import nlp
@@ -36,7 +36,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     claims = _canonical_speakers(stored, ctx["entities"], ctx["linked_attributions"])
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
-    vectors = _claim_vectors(ctx.read("reuse_features"), claims)
+    vectors = _claim_vectors(ctx.stream("reuse_features"), claims)
     neighbours = _neighbours(ctx, claims, vectors)
     # Names only matter for claims with a neighbour (a claim without one is its own family).
     paired = {c for pair in neighbours for c in pair}
@@ -108,9 +108,9 @@ def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
     return {key: row["cos"] for key, row in rows.items()}
 
 
-def _claim_vectors(features: Sequence[ReuseFeatures], claims: Sequence[Claim]) -> dict[str, Any]:
-    """Claim vectors stored by the per-document reuse stage; claims stored without one (an
-    older store) are embedded now."""
+def _claim_vectors(features: Iterable[ReuseFeatures], claims: Sequence[Claim]) -> dict[str, Any]:
+    """Claim vectors stored by the per-document reuse stage (decoded from each row as it is
+    read, the rows not kept); claims stored without one (an older store) are embedded now."""
     vectors: dict[str, Any] = {}
     docs = {c.doc for c in claims}
     for row in features:

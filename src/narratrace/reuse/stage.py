@@ -146,33 +146,37 @@ def narrative_vectors(document: Document, claims: Sequence[Claim], features: Reu
 
 class _LazySentences(Mapping[str, tuple[Any, tuple[tuple[int, int], ...]]]):
     """Document id -> (narrative sentence vectors, spans), for the sentence alignment of the
-    pairs the reuse corpus stage checks for a rewrite. Vectors the store holds are read as
-    stored; a document stored with spans only (the document stage defers them) is embedded
-    the first time a pair asks for it (:func:`narrative_vectors`), and :attr:`embedded` keeps
-    its completed features for the store. Membership never embeds."""
+    pairs the reuse corpus stage checks for a rewrite. A document's stored features are read
+    from the store the first time a pair asks for it (not every document's held for the whole
+    stage: on the 2,000-document scale store they took 54 MiB as base64 text); vectors the
+    store holds are read as stored; a document stored with spans only (the document stage
+    defers them) is embedded then (:func:`narrative_vectors`), and :attr:`embedded` keeps its
+    completed features for the store. Membership never reads or embeds."""
 
-    def __init__(self, ctx: CorpusContext, features: Mapping[str, ReuseFeatures],
+    def __init__(self, ctx: CorpusContext, with_spans: set[str],
                  documents: Sequence[Document]) -> None:
         self._ctx = ctx
         self._documents = {d.id: d for d in documents if d.analysed}
-        self._features = {doc: row for doc, row in features.items()
-                          if doc in self._documents and row.sentence_spans}
+        self._with_spans = {doc for doc in with_spans if doc in self._documents}
         self._ready: dict[str, tuple[Any, tuple[tuple[int, int], ...]]] = {}
         #: features completed with their sentence vectors in this run, by document id
         self.embedded: dict[str, ReuseFeatures] = {}
 
     def __contains__(self, doc: object) -> bool:
-        return doc in self._features
+        return doc in self._with_spans
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._features)
+        return iter(sorted(self._with_spans))
 
     def __len__(self) -> int:
-        return len(self._features)
+        return len(self._with_spans)
 
     def __getitem__(self, doc: str) -> tuple[Any, tuple[tuple[int, int], ...]]:
         if doc not in self._ready:
-            row = self._features[doc]
+            if doc not in self._with_spans:
+                raise KeyError(doc)
+            row = stored_kind("reuse_features", scope="document").from_row(
+                self._ctx.store.annotations("reuse_features", doc=doc)[0])
             spans = tuple(row.sentence_spans or ())
             if row.sentence_vectors:
                 vectors = unb64(row.sentence_vectors, "<f2", (len(spans), -1))
@@ -220,10 +224,26 @@ def _incomplete(document: Document, features: ReuseFeatures) -> bool:
 
 def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     """Reuse links over the whole store, verifying only pairs not compared before."""
-    features = {f.doc: f for f in ctx.read("reuse_features")}
+    # Each document's features decoded as they are read (the base64 rows are not kept): its
+    # signature, its story embedding, whether it has narrative sentence spans.
+    analysed = {d.id for d in ctx.documents if d.analysed}
+    known = {d.id for d in ctx.documents}
+    signatures: dict[str, Any] = {}
+    embeddings: dict[str, Any] = {}
+    with_spans: set[str] = set()
+    for row in ctx.stream("reuse_features"):
+        if row.doc not in known:
+            continue
+        signatures[row.doc] = unb64(row.signature, "<u4", (-1,))
+        if row.doc in analysed:
+            rows = int(row.rows or 0)
+            embeddings[row.doc] = unb64(row.embedding or "", "<f4",
+                                        (rows, -1) if rows else (0, EMBEDDING_DIM))
+            if row.sentence_spans:
+                with_spans.add(row.doc)
     # A document whose reuse stage failed or was stopped at its budget has no features (its
     # warning is stored with it): it takes part in no reuse link, and the run goes on.
-    documents = [d for d in ctx.documents if d.id in features]
+    documents = [d for d in ctx.documents if d.id in signatures]
     ctx.counts["copy_checks"] = ctx.counts["story_pairs"] = 0
     if len(documents) < 2:
         return {"reuse": [], "story_context": ()}
@@ -234,16 +254,7 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     dates: dict[str, set[str]] = {d.id: set() for d in documents}
     for date in ctx.read("dates"):
         dates.setdefault(date.doc, set()).add(date.value)
-    signatures: dict[str, Any] = {}
-    embeddings: dict[str, Any] = {}
-    sentences = _LazySentences(ctx, features, documents)
-    for document in documents:
-        row = features[document.id]
-        signatures[document.id] = unb64(row.signature, "<u4", (-1,))
-        if document.analysed:
-            rows = int(row.rows or 0)
-            embeddings[document.id] = unb64(row.embedding or "", "<f4",
-                                            (rows, -1) if rows else (0, EMBEDDING_DIM))
+    sentences = _LazySentences(ctx, with_spans, documents)
     update = update_reuse(
         documents, new=ctx.new, signatures=signatures, embeddings=embeddings, entities=names,
         sentences=sentences,
