@@ -117,15 +117,15 @@ class CorpusContext:
             self._read[kind] = [spec.from_row(row) for row in self.store.iter_annotations(kind)]
         return self._read[kind]
 
-    def stream(self, kind: str) -> Iterator[Any]:
-        """Every stored row of the document kind ``kind``, as records, a page of rows at a
+    def stream(self, kind: str, *, page_size: int = 2_000) -> Iterator[Any]:
+        """Every stored row of the document kind ``kind``, as records, ``page_size`` rows at a
         time and not kept (the cached rows when :meth:`read` holds them): for a stage that
         takes what it needs from each row (decoded vectors, not their base64 text)."""
         if kind in self._read:
             yield from self._read[kind]
             return
         spec = stored_kind(kind, scope="document")
-        for row in self.store.iter_annotations(kind):
+        for row in self.store.iter_annotations(kind, page_size=page_size):
             yield spec.from_row(row)
 
     def forget(self, kind: str) -> None:

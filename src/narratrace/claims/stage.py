@@ -10,13 +10,16 @@ are global.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from .. import nlp
 from ..entities import DESCRIBED
 from ..records import kind, unb64
 from ..reuse import neighbour_lists
+from ..reuse.stage import FEATURES_PAGE
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
 from . import NEIGHBOURS, RELATED, STORY, claim_matrix, extract_claims, group_claims
@@ -36,7 +39,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     claims = _canonical_speakers(stored, ctx["entities"], ctx["linked_attributions"])
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
-    vectors = _claim_vectors(ctx.stream("reuse_features"), claims)
+    vectors = _claim_vectors(ctx.stream("reuse_features", page_size=FEATURES_PAGE), claims)
     neighbours = _neighbours(ctx, claims, vectors)
     # Names only matter for claims with a neighbour (a claim without one is its own family).
     paired = {c for pair in neighbours for c in pair}
@@ -108,20 +111,58 @@ def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
     return {key: row["cos"] for key, row in rows.items()}
 
 
-def _claim_vectors(features: Iterable[ReuseFeatures], claims: Sequence[Claim]) -> dict[str, Any]:
+def _claim_vectors(features: Iterable[ReuseFeatures], claims: Sequence[Claim]) -> Mapping[str, Any]:
     """Claim vectors stored by the per-document reuse stage (decoded from each row as it is
-    read, the rows not kept); claims stored without one (an older store) are embedded now."""
-    vectors: dict[str, Any] = {}
+    read, the rows not kept, and stacked a page at a time: :class:`_Stacked`); claims stored
+    without one (an older store) are embedded now."""
+    vectors = _Stacked()
     docs = {c.doc for c in claims}
+    ids: list[str] = []
+    rows: list[Any] = []
     for row in features:
         if row.doc in docs:
             for claim_id, text in (row.claim_vectors or {}).items():
-                vectors[claim_id] = unb64(text, "<f4", (-1,))
+                ids.append(claim_id)
+                rows.append(unb64(text, "<f4", (-1,)))
+        if len(ids) >= _STACK:
+            vectors.add(ids, rows)
+            ids, rows = [], []
+    vectors.add(ids, rows)
     missing = [c for c in claims if c.id not in vectors]
     if missing:
-        for claim, vector in zip(missing, nlp.embed([c.text for c in missing]), strict=True):
-            vectors[claim.id] = vector
+        vectors.add([c.id for c in missing], list(nlp.embed([c.text for c in missing])))
     return vectors
+
+
+#: Vectors stacked into one array at a time by :func:`_claim_vectors`.
+_STACK = 4_096
+
+
+class _Stacked(Mapping[str, Any]):
+    """Vectors by id, held as a few stacked float32 arrays instead of one small array (and
+    one bytes object) per vector; a value is a row of its stack."""
+
+    def __init__(self) -> None:
+        self._stacks: list[Any] = []
+        self._at: dict[str, tuple[int, int]] = {}
+
+    def add(self, ids: Sequence[str], vectors: Sequence[Any]) -> None:
+        if ids:
+            self._at.update((key, (len(self._stacks), r)) for r, key in enumerate(ids))
+            self._stacks.append(np.asarray(np.stack(vectors), dtype=np.float32))
+
+    def __getitem__(self, key: str) -> Any:
+        stack, row = self._at[key]
+        return self._stacks[stack][row]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 def _canonical_speakers(claims: Sequence[Claim], entities: Sequence[Entity],

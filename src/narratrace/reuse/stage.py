@@ -222,6 +222,12 @@ def _incomplete(document: Document, features: ReuseFeatures) -> bool:
     return document.analysed and features.embedding is None
 
 
+#: Stored features read per page by the corpus stages: a row is ~27 KiB of base64 text on
+#: real-shaped documents (story, claim and denial vectors), so a page of the store's default
+#: 2,000 rows held 54 MiB while it was decoded.
+FEATURES_PAGE = 200
+
+
 def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     """Reuse links over the whole store, verifying only pairs not compared before."""
     # Each document's features decoded as they are read (the base64 rows are not kept): its
@@ -231,7 +237,7 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     signatures: dict[str, Any] = {}
     embeddings: dict[str, Any] = {}
     with_spans: set[str] = set()
-    for row in ctx.stream("reuse_features"):
+    for row in ctx.stream("reuse_features", page_size=FEATURES_PAGE):
         if row.doc not in known:
             continue
         signatures[row.doc] = unb64(row.signature, "<u4", (-1,))
