@@ -61,6 +61,14 @@ after ``analyze`` returned the heap the corpus stages freed, same box, load ~8):
     analysis.json             403 -> 319     600 -> 381     1305 -> 549 MiB
     report.html               437 -> 360     765 -> 551     2033 -> 1292 MiB
 
+Then the neighbour searches kept each query's running k best instead of every candidate of
+every probed cell, and the stored features were streamed and decoded as read (before -> after;
+before re-measured at 1k and 5k the same day, 20k before is the row above; docs/scale.md):
+
+    --layout stores           1k             5k             20k
+    corpus stages             291 -> 192     556 -> 381     2390 -> 1617 MiB
+    report.html               182 -> 183     377 -> 380     1292 -> 1136 MiB
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.
