@@ -44,13 +44,16 @@ def denies(claim: Claim) -> bool:
 
 
 def denied_propositions(claims: Sequence[Claim],
-                         embeddings: Mapping[str, np.ndarray] | None = None) -> dict[int, np.ndarray]:
+                         embeddings: Mapping[str, np.ndarray] | None = None,
+                         denying: Sequence[bool] | None = None) -> dict[int, np.ndarray]:
     """Vectors of what denials say is not so (:func:`~narratrace.claims.lexicon.denied_text`:
     the clause they name, or the negated statement without its negation), by claim index: the ones the
     per-document stage stored (``<claim id>`` + :data:`~narratrace.claims.lexicon.CLAUSE_KEY`
-    in ``embeddings``), the others embedded now in one encoder call (an older store)."""
+    in ``embeddings``), the others embedded now in one encoder call (an older store).
+    ``denying``: :func:`denies` of each claim, when known."""
+    denying = denying if denying is not None else [denies(c) for c in claims]
     found = {k: clause for k, c in enumerate(claims)
-             if denies(c) and (clause := lex.denied_text(c.text, c.attributed_to, c.stance))}
+             if denying[k] and (clause := lex.denied_text(c.text, c.attributed_to, c.stance))}
     out: dict[int, np.ndarray] = {}
     missing: dict[int, str] = {}
     for k, clause in found.items():
@@ -139,7 +142,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                   speaker: Callable[[int], str | None] = lambda k: None,
                   denied: Mapping[int, np.ndarray] | None = None,
                   story: float = 0.5, stats: CorpusStats | None = None,
-                  memo: DenialMemo | None = None) -> list[ClaimFamily]:
+                  memo: DenialMemo | None = None,
+                  denying: Sequence[bool] | None = None) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers.
 
     Nobody denies their own words: what the denier says is never a candidate.
@@ -183,6 +187,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     """
     spread = {f.id: len(f.docs) for f in families}
     stats = stats if stats is not None else CorpusStats.count(claims)
+    denying = denying if denying is not None else [denies(c) for c in claims]  # by claim index
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
     sure: dict[int, set[str]] = {}  # denial → the families it says itself it answers
     widest: dict[int, str] = {}  # denial → the most widely carried allegation like it nearby
@@ -195,7 +200,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
 
     def answerable(d: int, o: int) -> bool:
         """Can ``d`` answer ``o``: an assertion, not in its family, not the denier's own?"""
-        return claims[o].stance != "denies" and not denies(claims[o]) and family_of[o] != family_of[d] \
+        return claims[o].stance != "denies" and not denying[o] and family_of[o] != family_of[d] \
             and not own(d, o)
 
     def alleged(o: int) -> bool:
@@ -220,7 +225,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     keys: dict[int, str] = {}
     keep: dict[int, tuple[str, ...]] = {}
     if memo is not None and exact is not None:
-        keys = _fingerprints(claims, family_of, spread, edges, names, stories, speaker, stats)
+        keys = _fingerprints(claims, family_of, spread, edges, names, stories, speaker, stats, denying)
         for d, key in keys.items():
             old = memo.old.get(claims[d].id)
             if old is not None and old[0] == key:
@@ -230,7 +235,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         if not names[i] & names[j]:
             continue
         for d, o in ((i, j), (j, i)):
-            if d in keep or not denies(claims[d]) or claims[o].stance == "denies" or denies(claims[o]):
+            if d in keep or not denying[d] or claims[o].stance == "denies" or denying[o]:
                 continue
             if family_of[d] != family_of[o] and (sim >= related or (sim >= story and spread[family_of[o]] > 1)):
                 candidate(d, o)
@@ -259,7 +264,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         # "rejected claims that the ferry struck the pier": what is denied is the clause
         # after "claims that"; it is compared with the allegations, not the whole sentence
         for d, claim in enumerate(claims):
-            if d in keep or not denies(claim):
+            if d in keep or not denying[d]:
                 continue
             around = near_docs.get(claim.doc, set())
             pool = [o for doc in (claim.doc, *sorted(around)) for o in by_doc.get(doc, ())
@@ -396,7 +401,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
 def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread: Mapping[str, int],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   stories: Collection[frozenset[str]], speaker: Callable[[int], str | None],
-                  stats: CorpusStats) -> dict[int, str]:
+                  stats: CorpusStats, denying: Sequence[bool]) -> dict[int, str]:
     """A digest of what :func:`link_denials` reads for each denial (by claim index): its
     claim, and every claim of the documents it may read, with their families, the families'
     spread, speakers and names. A claim id is its document's (content) id and its offsets,
@@ -430,7 +435,7 @@ def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread:
     matter: _MatterDocs | None = None
     out: dict[int, str] = {}
     for d, c in enumerate(claims):
-        if not denies(c):
+        if not denying[d]:
             continue
         docs = {c.doc, *near.get(c.doc, ()), *(claims[o].doc for o, _ in partners.get(d, ()))}
         for figure in _figures(c.text):

@@ -132,7 +132,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     stats = stats if stats is not None else CorpusStats.count(claims)
     df, few = stats.words, stats.few
     rare = _Lazy(lambda k: {w for w in words_of[k] if df.get(w, 0) <= few})
-    denial = _Lazy(lambda k: {"no"} if denies(claims[k]) else set())
+    denying = [denies(c) for c in claims]  # read by the bars, the denial vectors and links
+    denial = _Lazy(lambda k: {"no"} if denying[k] else set())
 
     def bar(i: int, j: int, sim: float) -> float | None:
         """The average-linkage bar for a candidate pair, None when the pair is no link."""
@@ -236,8 +237,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     ordered = link_denials(ordered, claims, family_of, edges, names, related,
                             story_pairs | {p for p in context if len(p) == 2}, exact,
                             speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents),
-                            denied=denied_propositions(claims, embeddings), story=story, stats=stats,
-                            memo=memo.denials if memo is not None else None)
+                            denied=denied_propositions(claims, embeddings, denying), story=story, stats=stats,
+                            memo=memo.denials if memo is not None else None, denying=denying)
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
 
