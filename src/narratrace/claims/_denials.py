@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -113,15 +114,14 @@ class CorpusStats:
         """At most this many documents use a rare word (:data:`RARE_SHARE`, at least 3)."""
         return max(3, int(RARE_SHARE * self.docs))
 
-    def to_row(self) -> dict[str, object]:
+    def to_row(self) -> dict[str, Any]:
         return {"docs": self.docs, "words": dict(self.words), "stems": dict(self.stems),
                 "figures": dict(self.figures)}
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> CorpusStats:
-        return cls(docs=int(row["docs"]),  # type: ignore[call-overload]
-                   words=Counter(row["words"]), stems=Counter(row["stems"]),  # type: ignore[arg-type]
-                   figures=Counter(row["figures"]))  # type: ignore[arg-type]
+    def from_row(cls, row: Mapping[str, Any]) -> CorpusStats:
+        return cls(docs=int(row["docs"]), words=Counter(row["words"]), stems=Counter(row["stems"]),
+                   figures=Counter(row["figures"]))
 
 
 @dataclass
@@ -385,8 +385,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         elif not _PERSON_NAME.fullmatch(denier.strip()):
             chosen = [f for f, hit in fams.items() if hit] or chosen
         targets.setdefault(family_of[d], set()).update(chosen)
-        if d in keys:
-            memo.new[claims[d].id] = (keys[d], tuple(sorted(chosen)))  # type: ignore[union-attr]
+        if memo is not None and d in keys:
+            memo.new[claims[d].id] = (keys[d], tuple(sorted(chosen)))
     if memo is not None:
         for d, key in keys.items():
             memo.new.setdefault(claims[d].id, (key, keep.get(d, ())))
@@ -450,7 +450,8 @@ def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread:
                 matter = _MatterDocs({doc: {w for w in ws if df[w] <= stats.few}
                                       for doc, ws in doc_stems.items()}, df)
             docs.update(matter(c.doc))
-        what = [c.id, *sorted(f"{claims[o].id}:{sim!r}" for o, sim in partners.get(d, ())), *(f"{doc}={digest(doc)}" for doc in sorted(docs))]
+        what = [c.id, *sorted(f"{claims[o].id}:{sim!r}" for o, sim in partners.get(d, ())),
+                *(f"{doc}={digest(doc)}" for doc in sorted(docs))]
         out[d] = hashlib.blake2b("\n".join(what).encode("utf-8"), digest_size=16).hexdigest()
     return out
 

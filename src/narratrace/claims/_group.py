@@ -132,6 +132,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     stats = stats if stats is not None else CorpusStats.count(claims)
     df, few = stats.words, stats.few
     rare = _Lazy(lambda k: {w for w in words_of[k] if df.get(w, 0) <= few})
+    # pure functions of names, called for every candidate pair and cluster: remembered here
+    alike = functools.cache(same_actor)
+    norm = functools.cache(norm_name)
+    keys_of = functools.cache(name_keys)
     denying = [denies(c) for c in claims]  # read by the bars, the denial vectors and links
     denial = _Lazy(lambda k: {"no"} if denying[k] else set())
 
@@ -143,7 +147,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if sim >= same:
             return related
         spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
-        if spoke is not None and other is not None and not _same_actor(spoke, other) \
+        if spoke is not None and other is not None and not alike(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
             pair = frozenset((a.doc, b.doc))
             if sim >= CORROBORATE and a.doc != b.doc and pair in story_pairs and pair not in derived_pairs \
@@ -157,7 +161,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
-                                                                     and _same_actor(spoke, other)) \
+                                                                     and alike(spoke, other)) \
                     or frozenset((a.doc, b.doc)) in derived_pairs or len(rare[i] & rare[j]) >= 2:
                 return story
         return None
@@ -170,7 +174,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         """The speaker is the outlet of the other document: one outlet citing another ("the
         website W says ...") passes on what W's article attributes to its own source."""
         outlet = outlet_of(doc)
-        return outlet is not None and _norm_name(speaker) == _norm_name(outlet)
+        return outlet is not None and norm(speaker) == norm(outlet)
 
     edges: list[tuple[int, int, float]] = []
     for (a, b), sim in neighbours.items():
@@ -218,7 +222,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             memo.new_groups[key] = []
         for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related,
                                    lambda k: speaker_of.get(claims[k].id),
-                                   lambda k: outlet_of(claims[k].doc)):
+                                   lambda k: outlet_of(claims[k].doc), keys_of):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
@@ -229,8 +233,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             family = ClaimFamily(id=fid, label=_label(claims[medoid].text), claims=tuple(c.id for c in fam_claims),
                                  docs=docs, first_seen=published[0] if published else None)
             families.append((min(idx), family))
-            if key is not None:
-                memo.new_groups[key].append(family)  # type: ignore[union-attr]
+            if memo is not None and key is not None:
+                memo.new_groups[key].append(family)
             for k in idx:
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
@@ -268,12 +272,6 @@ def _component_key(comp: Sequence[int], edges: Sequence[tuple[float, int, int, f
     return hashlib.blake2b(what.encode("utf-8"), digest_size=16).hexdigest()
 
 
-# Pure functions of names, called for every candidate pair and cluster: remembered.
-_norm_name = functools.lru_cache(maxsize=1 << 16)(norm_name)
-_same_actor = functools.lru_cache(maxsize=1 << 16)(same_actor)
-_name_keys = functools.lru_cache(maxsize=1 << 16)(name_keys)
-
-
 class _Lazy(dict[int, set[str]]):
     """``lazy[k]`` computes ``fn(k)`` once."""
 
@@ -292,12 +290,13 @@ class _Names:
     "Ms Okafor" meets "Adaeze Okafor" (``surnames``; outlets meet by their whole name only);
     merging and meeting cost the smaller set."""
 
-    def __init__(self, name: str | None = None, *, surnames: bool = True) -> None:
+    def __init__(self, name: str | None = None, *, surnames: bool = True,
+                 keys: Callable[[str], tuple[str, str | None, str | None]] = name_keys) -> None:
         self.full: set[str] = set()
         self.single: set[str] = set()
         self.surname: set[str] = set()
         if name:
-            full, single, surname = _name_keys(name)
+            full, single, surname = keys(name)
             self.full.add(full)
             if not surnames:
                 return
@@ -321,6 +320,7 @@ class _Names:
 def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
              related: float, speaker: Callable[[int], str | None] = lambda k: None,
              outlet: Callable[[int], str | None] = lambda k: None,
+             keys: Callable[[str], tuple[str, str | None, str | None]] = name_keys,
              ) -> list[tuple[list[int], np.ndarray]]:
     """Average-linkage clusters of one component (claim indices ascending), each with its
     members' mean similarity to the cluster. The linked candidate pairs (``edges``) are taken
@@ -342,8 +342,8 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
     members: dict[int, list[int]] = {k: [k] for k in comp}
     sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
     # who each cluster rests on, and where it is published: kept per cluster, merged with it
-    said = {k: _Names(speaker(k)) for k in comp}
-    where = {k: _Names(outlet(k), surnames=False) for k in comp}  # an outlet by its whole name
+    said = {k: _Names(speaker(k), keys=keys) for k in comp}
+    where = {k: _Names(outlet(k), surnames=False, keys=keys) for k in comp}  # an outlet by its whole name
     for _, i, j, need in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:

@@ -25,7 +25,8 @@ were added does not start over:
   :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
   fingerprint is unchanged keeps its stored trace;
 * **the rest is recomputed from those pairs**, because it is global by definition (entity
-  merge, same-story scores, family clustering, events: most of an incremental run's CPU,
+  merge, same-story scores, the links of every claim family, events: most of an incremental
+  run's CPU,
   ``bench/bench_scale.py`` prints it by stage);
 * **a run with nothing new keeps the last results**: no document added, replaced, deleted or
   back-filled, and the same code, thresholds, options and outlet registry
@@ -41,8 +42,8 @@ were added does not start over:
   covered held a complete row then.
 
 The result equals a full run over the same documents (``tests/test_corpus_incremental.py``)
-while no LSH bucket of copy candidates has grown past its cap (above) and the full run's
-neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
+given the same frozen claim statistics (equal after each refresh), while no LSH bucket of
+copy candidates has grown past its cap (above) and the full run's neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
 a kind: documents with a story embedding, or claims); past that a full run searches an
 approximate index, and a grown store holds its lists updated exactly, so the two may differ
 in the pairs the index misses. ``Options(incremental=False)`` forgets the cached pairs and
