@@ -12,7 +12,9 @@ fresh subprocess (CPU seconds of the process, wall seconds, peak RSS of the run 
 The incremental case adds ``--add`` documents to the middle size's store and runs the corpus
 stages again, then runs them once more with nothing new; the CPU of each corpus stage is
 printed for the full and the incremental runs, with how many claim families had their origins
-traced again (the others' inputs were unchanged) and whether a run kept the last results.
+traced again (the others' inputs were unchanged), how many components of linked claims were
+clustered and how many denials linked again (the others kept theirs: frozen corpus
+statistics, :mod:`narratrace.claims.stage`) and whether a run kept the last results.
 
 The documents: synthetic articles (the made-up people, places and topics of
 ``tests/scale_corpus.py``, prose of made-up words with a Zipf-like frequency; a title, a
@@ -222,7 +224,7 @@ def _child(path: str, full: bool) -> None:
     n = len(json.dumps(build_analysis(store)))
     stages_cpu["rest"] = cpu - sum(stages_cpu.values())  # reading documents, back-fills, writes
     out = {"cpu": cpu, "wall": wall, "peak": peak, "new": run.new, "docs": run.documents,
-           "traced": run.traced, "kept": run.kept,
+           "traced": run.traced, "kept": run.kept, "clustered": run.clustered, "relinked": run.relinked,
            "analysis_cpu": time.process_time() - c1, "analysis_wall": time.perf_counter() - t1,
            "analysis_mib": n / 2**20, "stages": stages_cpu}
     store.close()
@@ -352,7 +354,10 @@ def main() -> None:
                           f"the full corpus run; analysis.json "
                           f"{statistics.median(r['analysis_wall'] for r in rs):.1f} s; origins "
                           f"traced again for {rs[-1]['traced']} families (the full run of {mid} "
-                          f"traced {runs[mid][-1]['traced']})"
+                          f"traced {runs[mid][-1]['traced']}); components clustered again "
+                          f"{rs[-1].get('clustered', 0)} (full run {runs[mid][-1].get('clustered', 0)}), "
+                          f"denials linked again {rs[-1].get('relinked', 0)} "
+                          f"(full run {runs[mid][-1].get('relinked', 0)})"
                           + ("; the last results kept" if rs[-1]["kept"] else ""))
                 if rs[0]["stages"]:
                     print(f"  CPU by stage ({label}, median s): " + ", ".join(

@@ -19,9 +19,11 @@ import pytest
 
 from narratrace.analysis import build_analysis
 from narratrace.claims import NEIGHBOURS
+from narratrace.claims.stage import STATS_GROWTH, CorpusStats
 from narratrace.run.corpus import CorpusRun, run_corpus_stages
 from narratrace.options import Options
 from narratrace.records import b64 as _b64
+from narratrace.records import kind
 from narratrace.reuse import signature, story_candidates
 from narratrace.store import open_store
 from narratrace.types import (Attribution, Claim, DateMention, Document, Mention, Speaker)
@@ -124,6 +126,10 @@ def _add(store, records: dict) -> None:
         store.replace_annotations(doc.id, "reuse_features", [records["features"]])
 
 
+def read_claims(store) -> list[Claim]:
+    return [kind("claims").from_row(row) for row in store.iter_annotations("claims")]
+
+
 def _snapshot(store) -> dict:
     out = build_analysis(store)
     out.pop("generated_at")
@@ -156,7 +162,8 @@ def test_synthetic_corpus_exercises_every_stage(tmp_path, corpus):
     # back-filled once by the events stage's per-document half, and never again.
     assert run == CorpusRun(documents=30, new=30, gone=0, full=False, copy_checks=run.copy_checks,
                             story_pairs=run.story_pairs, claim_pairs=run.claim_pairs,
-                            backfilled=30, traced=len(out["claim_families"]))
+                            backfilled=30, traced=len(out["claim_families"]),
+                            clustered=run.clustered, relinked=run.relinked)
     assert run.copy_checks and run.story_pairs and run.claim_pairs
     # Claims fill their NEIGHBOURS-long lists: the incremental runs below update bounded
     # neighbour lists (new claims push old ones out), not just add pairs (issue #19).
@@ -191,6 +198,60 @@ def test_adding_documents_equals_a_full_run(tmp_path, corpus, first, then):
     assert second.claim_pairs < full.claim_pairs
     for kind in ("copy", "story", "claim"):
         assert grown.pairs(kind) == fresh.pairs(kind), kind
+
+
+def _stats(store) -> CorpusStats:
+    return CorpusStats.from_row(next(p for p in store.pairs("claim_stats") if p["a"] == "stats"))
+
+
+@pytest.mark.parametrize("corpus_name", ["corpus", "topics"])
+def test_frozen_statistics_give_a_fresh_run_with_the_same_statistics(tmp_path, request, corpus_name,
+                                                                     monkeypatch):
+    """Adding fewer documents than STATS_GROWTH of the store keeps the statistics counted
+    before (frozen): only the components and denials whose fingerprint changed are done
+    again, and the result is the one a fresh run over all documents gives when it is handed
+    the same statistics."""
+    docs = request.getfixturevalue(corpus_name)
+    grown = _store(tmp_path, "grown", [docs[i] for i in range(29)])
+    first = run_corpus_stages(grown)
+    _add(grown, docs[29])
+    second = run_corpus_stages(grown)
+    frozen = _stats(grown)
+    assert frozen.docs == 29 and 30 <= (1 + STATS_GROWTH) * 29  # frozen, not refreshed
+    assert first.clustered > 0 and first.relinked > 0
+    # every document of these small corpora is story- or context-linked to the new one, so
+    # every denial reads it and is linked again; components are clustered again only where a
+    # new claim or link is (the topics corpus has several)
+    assert second.relinked == first.relinked + 2  # the new document's two denials
+    assert second.clustered < first.clustered if corpus_name == "topics" else second.clustered <= first.clustered
+    fresh_stats = CorpusStats.count(read_claims(grown))
+    assert fresh_stats.docs == 30 and fresh_stats != frozen
+    monkeypatch.setattr(CorpusStats, "count", classmethod(lambda cls, claims: frozen))
+    fresh = _store(tmp_path, "fresh", [docs[i] for i in range(30)])
+    run_corpus_stages(fresh)
+    a, b = _snapshot(grown), _snapshot(fresh)
+    for key in b:
+        assert a[key] == b[key], key
+
+
+def test_statistics_are_refreshed_past_their_growth_share_and_then_equal_a_full_run(tmp_path, corpus):
+    """Small additions run on frozen statistics until the documents exceed the count they
+    were made from by STATS_GROWTH; that run counts them again, every family is clustered and
+    every denial linked again, and the store equals a full run."""
+    grown = _store(tmp_path, "grown", [corpus[i] for i in range(20)])
+    run_corpus_stages(grown)
+    counts = []
+    for i in range(20, 24):
+        _add(grown, corpus[i])
+        run = run_corpus_stages(grown)
+        counts.append((_stats(grown).docs, run.relinked))
+    assert [docs for docs, _ in counts] == [20, 20, 23, 23]  # 23 > 1.1 * 20 refreshes
+    fresh = _store(tmp_path, "fresh", [corpus[i] for i in range(23)])
+    full = run_corpus_stages(fresh)
+    assert counts[2][1] == full.relinked > counts[1][1]
+    _add(fresh, corpus[23])
+    run_corpus_stages(fresh)
+    assert _snapshot(grown) == _snapshot(fresh)
 
 
 @pytest.fixture(scope="module")

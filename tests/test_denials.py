@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from narratrace.claims._denials import denies, link_denials
+from narratrace.claims._denials import CorpusStats, DenialMemo, denies, link_denials
 from narratrace.types import Claim, ClaimFamily
 
 
@@ -230,3 +230,35 @@ def test_the_widest_allegation_is_found_through_the_positive_reading_when_it_nam
     assert _link_families(claims, vectors, groups, stories=[("a", "b"), ("b", "c")], denied=positive) == {4: {0}}
     # negative: without the positive reading, nothing is like the denial
     assert _link_families(claims, vectors, groups, stories=[("a", "b"), ("b", "c")]) == {}
+
+
+def test_an_incremental_link_keeps_the_answers_of_denials_whose_documents_did_not_change():
+    """With a memo and the same statistics, only the denials that read a changed document are
+    linked again; the others keep their stored answer, and the result is a full link's."""
+    def story(a: str, b: str, alleged: str, denial: str) -> list[Claim]:
+        return _claims(a, (alleged, {"hedges": ("reportedly",)})) + \
+            _claims(b, (denial, {"attributed_to": "Tessa Varn"}))
+
+    def link(claims: list[Claim], memo: DenialMemo | None, stats: CorpusStats) -> dict[str, tuple[str, ...]]:
+        families = [ClaimFamily(id=f"f{c.id}", label=c.text, claims=(c.id,), docs=(c.doc,)) for c in claims]
+        vectors = np.asarray([_vec(1, 0, 0) if k % 2 == 0 else _vec(0.3, 0.35, 0.89) for k in range(len(claims))])
+        out = link_denials(families, claims, {k: f"f{c.id}" for k, c in enumerate(claims)}, [],
+                           {k: set() for k in range(len(claims))}, 0.62,
+                           {frozenset(p) for p in (("a", "b"), ("c", "e"), ("b", "g"))}, vectors,
+                           denied={}, stats=stats, memo=memo)
+        return {f.id: f.contradicts for f in out if f.contradicts}
+
+    old = story("a", "b", "The inhaler maker has reportedly recalled the batch from pharmacies.",
+                "There has been no recall of the inhaler batch, the regulator said.") + \
+        story("c", "e", "The ferry operator has reportedly ordered a shutdown of the pier.",
+              "There has been no shutdown of the pier, the harbour office said.")
+    stats = CorpusStats.count(old)
+    first = DenialMemo()
+    assert link(old, first, stats) == {"fb0": ("fa0",), "fe0": ("fc0",)} and first.relinked == 2
+    grown = old + _claims("g", ("Pharmacies say the maker recalled the batch.", {"attributed_to": "Ilse Marr"}))
+    again = DenialMemo(old=first.new)
+    assert link(grown, again, stats) == link(grown, None, stats)
+    assert again.relinked == 1  # b reads the new document g (a story link to b); e does not
+    # what is kept is the stored answer, not a new link
+    stale = DenialMemo(old={**first.new, "e0": (first.new["e0"][0], ("fsomething",))})
+    assert link(grown, stale, stats)["fe0"] == ("fsomething",)

@@ -8,9 +8,12 @@ each denial family.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -42,13 +45,16 @@ def denies(claim: Claim) -> bool:
 
 
 def denied_propositions(claims: Sequence[Claim],
-                         embeddings: Mapping[str, np.ndarray] | None = None) -> dict[int, np.ndarray]:
+                         embeddings: Mapping[str, np.ndarray] | None = None,
+                         denying: Sequence[bool] | None = None) -> dict[int, np.ndarray]:
     """Vectors of what denials say is not so (:func:`~narratrace.claims.lexicon.denied_text`:
     the clause they name, or the negated statement without its negation), by claim index: the ones the
     per-document stage stored (``<claim id>`` + :data:`~narratrace.claims.lexicon.CLAUSE_KEY`
-    in ``embeddings``), the others embedded now in one encoder call (an older store)."""
+    in ``embeddings``), the others embedded now in one encoder call (an older store).
+    ``denying``: :func:`denies` of each claim, when known."""
+    denying = denying if denying is not None else [denies(c) for c in claims]
     found = {k: clause for k, c in enumerate(claims)
-             if denies(c) and (clause := lex.denied_text(c.text, c.attributed_to, c.stance))}
+             if denying[k] and (clause := lex.denied_text(c.text, c.attributed_to, c.stance))}
     out: dict[int, np.ndarray] = {}
     missing: dict[int, str] = {}
     for k, clause in found.items():
@@ -66,13 +72,78 @@ def denied_propositions(claims: Sequence[Claim],
         out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
     return out
 
+@dataclass(frozen=True)
+class CorpusStats:
+    """The corpus-wide counts claim grouping and denial linking judge rarity by: how many
+    documents hold claims (``docs``), and in how many of them each claim word (``words``,
+    for :func:`~narratrace.claims.group_claims`), each word stem (``stems``) and each figure
+    (``figures``, for :func:`link_denials`) occurs. Counted from the claims given when none
+    are passed; an incremental run passes the counts of its last refresh (frozen), so that a
+    word's rarity, and with it every decision that does not involve a new claim, stays as it
+    was. A word or figure unseen at the refresh counts as used by no document.
+
+    >>> c = lambda i, d, t: Claim(id=i, doc=d, text=t, start=0, end=len(t))
+    >>> st = CorpusStats.count([c("1", "a", "Velmar shipped 40 tonnes"), c("2", "b", "Velmar denied it")])
+    >>> st.docs, st.words["velmar"], st.stems["velmar"], st.figures
+    (2, 2, 2, {'40 tonnes': 1})
+    >>> CorpusStats.from_row(st.to_row()) == st
+    True
+    """
+
+    docs: int
+    words: Mapping[str, int]
+    stems: Mapping[str, int]
+    figures: Mapping[str, int]
+
+    @classmethod
+    def count(cls, claims: Sequence[Claim]) -> CorpusStats:
+        words: dict[str, set[str]] = {}
+        stems: dict[str, set[str]] = {}
+        figures: dict[str, set[str]] = {}
+        for c in claims:
+            words.setdefault(c.doc, set()).update(_WORD.findall(c.text.lower()))
+            stems.setdefault(c.doc, set()).update(_word_stems(c.text))
+            for figure in _figures(c.text):
+                figures.setdefault(figure, set()).add(c.doc)
+        return cls(docs=len(words), words=Counter(w for ws in words.values() for w in ws),
+                   stems=Counter(w for ws in stems.values() for w in ws),
+                   figures={f: len(ds) for f, ds in figures.items()})
+
+    @property
+    def few(self) -> int:
+        """At most this many documents use a rare word (:data:`RARE_SHARE`, at least 3)."""
+        return max(3, int(RARE_SHARE * self.docs))
+
+    def to_row(self) -> dict[str, Any]:
+        return {"docs": self.docs, "words": dict(self.words), "stems": dict(self.stems),
+                "figures": dict(self.figures)}
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> CorpusStats:
+        return cls(docs=int(row["docs"]), words=Counter(row["words"]), stems=Counter(row["stems"]),
+                   figures=Counter(row["figures"]))
+
+
+@dataclass
+class DenialMemo:
+    """Each denial's answer from an earlier run (``old``: claim id → (fingerprint of what it
+    read, the families it chose)), reused where the fingerprint is unchanged; ``new`` holds
+    this run's, ``relinked`` counts the denials linked again."""
+
+    old: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    new: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    relinked: int = 0
+
+
 def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   related: float, stories: Collection[frozenset[str]] = (),
                   exact: np.ndarray | None = None,
                   speaker: Callable[[int], str | None] = lambda k: None,
                   denied: Mapping[int, np.ndarray] | None = None,
-                  story: float = 0.5) -> list[ClaimFamily]:
+                  story: float = 0.5, stats: CorpusStats | None = None,
+                  memo: DenialMemo | None = None,
+                  denying: Sequence[bool] | None = None) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers.
 
     Nobody denies their own words: what the denier says is never a candidate.
@@ -106,8 +177,17 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     at most :data:`MATTER_DOCS` documents found through words at most :data:`MATTER_DF`
     documents use, and the figure search the claims stating a figure few documents state:
     linear in the corpus.
+
+    Rarity is judged by ``stats`` (counted from ``claims`` when not given). With ``memo``
+    (needs ``exact``), a denial whose fingerprint -- its own claim and family, and the claims,
+    families, family spreads, speakers and names of the documents it reads (its own, its
+    story and context neighbours, its edge partners', those stating a figure it disputes, those
+    on its matter) -- equals the one stored keeps the families it chose then; the others are
+    linked again. With the same ``stats`` the result is the one linking every denial gives.
     """
     spread = {f.id: len(f.docs) for f in families}
+    stats = stats if stats is not None else CorpusStats.count(claims)
+    denying = denying if denying is not None else [denies(c) for c in claims]  # by claim index
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
     sure: dict[int, set[str]] = {}  # denial → the families it says itself it answers
     widest: dict[int, str] = {}  # denial → the most widely carried allegation like it nearby
@@ -120,7 +200,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
 
     def answerable(d: int, o: int) -> bool:
         """Can ``d`` answer ``o``: an assertion, not in its family, not the denier's own?"""
-        return claims[o].stance != "denies" and not denies(claims[o]) and family_of[o] != family_of[d] \
+        return claims[o].stance != "denies" and not denying[o] and family_of[o] != family_of[d] \
             and not own(d, o)
 
     def alleged(o: int) -> bool:
@@ -142,11 +222,20 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         here = found.setdefault(d, {})
         here[fam] = here.get(fam, False) or hit
 
+    keys: dict[int, str] = {}
+    keep: dict[int, tuple[str, ...]] = {}
+    if memo is not None and exact is not None:
+        keys = _fingerprints(claims, family_of, spread, edges, names, stories, speaker, stats, denying)
+        for d, key in keys.items():
+            old = memo.old.get(claims[d].id)
+            if old is not None and old[0] == key:
+                keep[d] = tuple(old[1])
+        memo.relinked = len(keys) - len(keep)
     for i, j, sim in edges:
         if not names[i] & names[j]:
             continue
         for d, o in ((i, j), (j, i)):
-            if not denies(claims[d]) or claims[o].stance == "denies" or denies(claims[o]):
+            if d in keep or not denying[d] or claims[o].stance == "denies" or denying[o]:
                 continue
             if family_of[d] != family_of[o] and (sim >= related or (sim >= story and spread[family_of[o]] > 1)):
                 candidate(d, o)
@@ -162,8 +251,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         doc_stems: dict[str, set[str]] = {}
         for c in claims:
             doc_stems.setdefault(c.doc, set()).update(_word_stems(c.text))
-        df = Counter(w for ws in doc_stems.values() for w in ws)
-        few = max(3, int(RARE_SHARE * len(doc_stems)))
+        df = stats.stems if isinstance(stats.stems, Counter) else Counter(stats.stems)
+        few = stats.few
         rare_of = {doc: {w for w in ws if df[w] <= few} for doc, ws in doc_stems.items()}
         matter = _MatterDocs(rare_of, df)
         # claims by the figures they state ("60 percent"), for figures few documents state
@@ -171,11 +260,11 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         for k, c in enumerate(claims):
             for figure in _figures(c.text):
                 stating.setdefault(figure, []).append(k)
-        figure_docs = {figure: len({claims[o].doc for o in ks}) for figure, ks in stating.items()}
+        figure_docs = Counter(stats.figures)
         # "rejected claims that the ferry struck the pier": what is denied is the clause
         # after "claims that"; it is compared with the allegations, not the whole sentence
         for d, claim in enumerate(claims):
-            if not denies(claim):
+            if d in keep or not denying[d]:
                 continue
             around = near_docs.get(claim.doc, set())
             pool = [o for doc in (claim.doc, *sorted(around)) for o in by_doc.get(doc, ())
@@ -242,7 +331,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             # counts, as long as at most half the corpus uses it
             named_by = _stems(claim.attributed_to or claim.actor)
             words = {w for w in _word_stems(claim.text) - _SCOPE_STOP
-                     if df[w] <= max(few, len(doc_stems) // 2) and not w.startswith(named_by)}
+                     if df[w] <= max(few, stats.docs // 2) and not w.startswith(named_by)}
             before = sorted((k for k, o in enumerate(pool) if claims[o].doc == claim.doc
                              and claims[o].end <= claim.start), key=lambda k: -claims[pool[k]].end)
             for k in before[:REPLY_REACH] if d not in sure else ():
@@ -282,6 +371,9 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                         candidate(d, pool[k], said=True)
                         break
     targets: dict[str, set[str]] = {}
+    for d, kept in keep.items():
+        if kept:
+            targets.setdefault(family_of[d], set()).update(kept)
     for d, fams in found.items():
         # An organisation or a country that denies is usually the accused one: among the
         # candidates, those naming it. (A person's name rarely appears in the allegation their
@@ -293,11 +385,74 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         elif not _PERSON_NAME.fullmatch(denier.strip()):
             chosen = [f for f, hit in fams.items() if hit] or chosen
         targets.setdefault(family_of[d], set()).update(chosen)
+        if memo is not None and d in keys:
+            memo.new[claims[d].id] = (keys[d], tuple(sorted(chosen)))
+    if memo is not None:
+        for d, key in keys.items():
+            memo.new.setdefault(claims[d].id, (key, keep.get(d, ())))
     out = []
     for fam in families:
         if fam.id in targets:
             fam = dataclasses.replace(fam, contradicts=tuple(sorted(targets[fam.id])))
         out.append(fam)
+    return out
+
+
+def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread: Mapping[str, int],
+                  edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
+                  stories: Collection[frozenset[str]], speaker: Callable[[int], str | None],
+                  stats: CorpusStats, denying: Sequence[bool]) -> dict[int, str]:
+    """A digest of what :func:`link_denials` reads for each denial (by claim index): its
+    claim, and every claim of the documents it may read, with their families, the families'
+    spread, speakers and names. A claim id is its document's (content) id and its offsets,
+    so its text and vectors come with it."""
+    by_doc: dict[str, list[int]] = {}
+    for k, c in enumerate(claims):
+        by_doc.setdefault(c.doc, []).append(k)
+    near: dict[str, set[str]] = {}
+    for pair in stories:
+        a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+        near.setdefault(a, set()).add(b)
+        near.setdefault(b, set()).add(a)
+    partners: dict[int, list[tuple[int, float]]] = {}
+    for i, j, sim in edges:
+        partners.setdefault(i, []).append((j, sim))
+        partners.setdefault(j, []).append((i, sim))
+    digests: dict[str, str] = {}
+
+    def digest(doc: str) -> str:
+        if doc not in digests:
+            what = repr([(claims[o].id, claims[o].stance, claims[o].attribution, claims[o].attributed_to,
+                          claims[o].actor, claims[o].hedges, family_of[o], spread[family_of[o]],
+                          speaker(o), sorted(names[o])) for o in by_doc.get(doc, ())])
+            digests[doc] = hashlib.blake2b(what.encode("utf-8"), digest_size=12).hexdigest()
+        return digests[doc]
+
+    stating: dict[str, set[str]] = {}
+    for c in claims:
+        for figure in _figures(c.text):
+            stating.setdefault(figure, set()).add(c.doc)
+    matter: _MatterDocs | None = None
+    out: dict[int, str] = {}
+    for d, c in enumerate(claims):
+        if not denying[d]:
+            continue
+        docs = {c.doc, *near.get(c.doc, ()), *(claims[o].doc for o, _ in partners.get(d, ()))}
+        for figure in _figures(c.text):
+            if stats.figures.get(figure, 0) <= stats.few:
+                docs.update(stating.get(figure, ()))
+        if lex.INVOLVEMENT.search(c.text):
+            if matter is None:
+                doc_stems: dict[str, set[str]] = {}
+                for x in claims:
+                    doc_stems.setdefault(x.doc, set()).update(_word_stems(x.text))
+                df = Counter(stats.stems)
+                matter = _MatterDocs({doc: {w for w in ws if df[w] <= stats.few}
+                                      for doc, ws in doc_stems.items()}, df)
+            docs.update(matter(c.doc))
+        what = [c.id, *sorted(f"{claims[o].id}:{sim!r}" for o, sim in partners.get(d, ())),
+                *(f"{doc}={digest(doc)}" for doc in sorted(docs))]
+        out[d] = hashlib.blake2b("\n".join(what).encode("utf-8"), digest_size=16).hexdigest()
     return out
 
 
@@ -350,6 +505,8 @@ REPLY_REACH = 3
 #: A word is rare when at most this share of the documents use it (at least 3): the words of
 #: one matter, not of the news in general.
 RARE_SHARE = 0.15
+#: The claim words :class:`CorpusStats` counts (five letters or more).
+_WORD = re.compile(r"[a-z][a-z'’-]{4,}")
 #: What a negation or a denial verb bears on: the words after it ("no recall of the batch",
 #: "denied any link to the depot", "did not open that crate").
 _SCOPE = re.compile(r"\b(?:no|not|never|nothing|none|nor|without|den(?:y|ies|ied|ying)|"

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
-from ._denials import denied_propositions, denies, link_denials
+from ._denials import _WORD, CorpusStats, DenialMemo, denied_propositions, denies, link_denials
 from .text import content_id, name_keys, norm_name, same_actor
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
@@ -65,7 +67,9 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                  stories: Collection[frozenset[str]] = (), story: float = STORY,
                  speakers: Mapping[str, str] | None = None,
                  context: Collection[frozenset[str]] = (),
-                 derived: Collection[frozenset[str]] = ()) -> tuple[list[Claim], list[ClaimFamily]]:
+                 derived: Collection[frozenset[str]] = (),
+                 stats: CorpusStats | None = None,
+                 memo: FamilyMemo | None = None) -> tuple[list[Claim], list[ClaimFamily]]:
     """Group claims that state the same proposition into families.
 
     Two claims join when their embeddings are near-paraphrases (``same``), or similar
@@ -93,6 +97,15 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     documents join from ``story`` similarity when they share a figure or a name, or have the
     same speaker (``speakers``: claim id → a speaker key, e.g. its canonical name).
 
+    ``stats``: the document frequencies rarity is judged by (:class:`CorpusStats`; counted
+    from ``claims`` when not given). ``memo`` (:class:`FamilyMemo`): the families of each
+    connected component an earlier run clustered, by a fingerprint of the component (its
+    claims, their speakers, outlets and dates, its links with their bars), and each denial's
+    answer (:class:`~narratrace.claims._denials.DenialMemo`); a component or denial whose
+    fingerprint is unchanged keeps them, the others are clustered and linked again, and the
+    memo is filled with this run's. With the same ``stats`` the result is the one a run
+    without a memo gives.
+
     Returns the claims with ``family`` set (input order) and the families.
     """
     if not claims:
@@ -116,13 +129,15 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     # Words few documents use ("turbine", "levy"): two retellings that share two of them
     # are pinned to one matter as a shared name would pin them.
     words_of = _Lazy(lambda k: set(_WORD.findall(claims[k].text.lower())))
-    doc_words: dict[str, set[str]] = {}
-    for c in claims:
-        doc_words.setdefault(c.doc, set()).update(_WORD.findall(c.text.lower()))
-    df = Counter(w for ws in doc_words.values() for w in ws)
-    few = max(3, int(RARE_SHARE * len(doc_words)))
-    rare = _Lazy(lambda k: {w for w in words_of[k] if df[w] <= few})
-    denial = _Lazy(lambda k: {"no"} if denies(claims[k]) else set())
+    stats = stats if stats is not None else CorpusStats.count(claims)
+    df, few = stats.words, stats.few
+    rare = _Lazy(lambda k: {w for w in words_of[k] if df.get(w, 0) <= few})
+    # pure functions of names, called for every candidate pair and cluster: remembered here
+    alike = functools.cache(same_actor)
+    norm = functools.cache(norm_name)
+    keys_of = functools.cache(name_keys)
+    denying = [denies(c) for c in claims]  # read by the bars, the denial vectors and links
+    denial = _Lazy(lambda k: {"no"} if denying[k] else set())
 
     def bar(i: int, j: int, sim: float) -> float | None:
         """The average-linkage bar for a candidate pair, None when the pair is no link."""
@@ -132,7 +147,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if sim >= same:
             return related
         spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
-        if spoke is not None and other is not None and not same_actor(spoke, other) \
+        if spoke is not None and other is not None and not alike(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
             pair = frozenset((a.doc, b.doc))
             if sim >= CORROBORATE and a.doc != b.doc and pair in story_pairs and pair not in derived_pairs \
@@ -146,7 +161,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
                 and denial[i] == denial[j]:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
-                                                                     and same_actor(spoke, other)) \
+                                                                     and alike(spoke, other)) \
                     or frozenset((a.doc, b.doc)) in derived_pairs or len(rare[i] & rare[j]) >= 2:
                 return story
         return None
@@ -159,16 +174,14 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         """The speaker is the outlet of the other document: one outlet citing another ("the
         website W says ...") passes on what W's article attributes to its own source."""
         outlet = outlet_of(doc)
-        return outlet is not None and norm_name(speaker) == norm_name(outlet)
-
-    def linked(i: int, j: int, sim: float) -> bool:
-        return bar(i, j, sim) is not None
+        return outlet is not None and norm(speaker) == norm(outlet)
 
     edges: list[tuple[int, int, float]] = []
     for (a, b), sim in neighbours.items():
         if a in index and b in index:
             i, j = sorted((index[a], index[b]))
             edges.append((i, j, float(sim)))
+    needs = [(i, j, sim, need) for i, j, sim in edges if (need := bar(i, j, sim)) is not None]
     parent = list(range(n))
 
     def root(x: int) -> int:
@@ -177,27 +190,39 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             x = parent[x]
         return x
 
-    for i, j, sim in edges:
-        if linked(i, j, sim):
-            ri, rj = root(i), root(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
+    for i, j, _, _ in needs:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
     components: dict[int, list[int]] = {}
     for k in range(n):
         components.setdefault(root(k), []).append(k)
 
     exact = vectors.astype(np.float64)
     comp_edges: dict[int, list[tuple[float, int, int, float]]] = {}
-    for i, j, sim in edges:
-        need = bar(i, j, sim)
-        if need is not None:
-            comp_edges.setdefault(root(i), []).append((sim, i, j, need))
+    for i, j, sim, need in needs:
+        comp_edges.setdefault(root(i), []).append((sim, i, j, need))
     families: list[tuple[int, ClaimFamily]] = []
     family_of: dict[int, str] = {}
     for comp_root, comp in components.items():
+        key = None
+        if memo is not None and len(comp) > 1:
+            key = _component_key(comp, comp_edges.get(comp_root, []), claims, speaker_of, outlet_of,
+                                 lambda d: getattr(documents.get(d), "published", None))
+            kept = memo.groups.get(key)
+            if kept is not None and all(c in index for f in kept for c in f.claims):
+                memo.new_groups[key] = kept
+                for fam in kept:
+                    idx = [index[c] for c in fam.claims]
+                    families.append((min(idx), fam))
+                    for k in idx:
+                        family_of[k] = fam.id
+                continue
+            memo.clustered += 1
+            memo.new_groups[key] = []
         for idx, means in _cluster(comp, comp_edges.get(comp_root, []), exact, related,
                                    lambda k: speaker_of.get(claims[k].id),
-                                   lambda k: outlet_of(claims[k].doc)):
+                                   lambda k: outlet_of(claims[k].doc), keys_of):
             fam_claims = [claims[k] for k in idx]
             fid = content_id("family", *sorted(c.id for c in fam_claims))
             # Means rounded: a tie (any two-claim family) goes to the first member, not to
@@ -205,18 +230,46 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             medoid = idx[0] if len(idx) == 1 else idx[int(np.argmax(np.round(means, 6)))]
             docs = tuple(dict.fromkeys(c.doc for c in fam_claims))
             published = sorted(p for d in docs if (p := getattr(documents.get(d), "published", None)))
-            families.append((min(idx), ClaimFamily(
-                id=fid, label=_label(claims[medoid].text), claims=tuple(c.id for c in fam_claims),
-                docs=docs, first_seen=published[0] if published else None)))
+            family = ClaimFamily(id=fid, label=_label(claims[medoid].text), claims=tuple(c.id for c in fam_claims),
+                                 docs=docs, first_seen=published[0] if published else None)
+            families.append((min(idx), family))
+            if memo is not None and key is not None:
+                memo.new_groups[key].append(family)
             for k in idx:
                 family_of[k] = fid
     ordered = [fam for _, fam in sorted(families, key=lambda f: f[0])]
     ordered = link_denials(ordered, claims, family_of, edges, names, related,
                             story_pairs | {p for p in context if len(p) == 2}, exact,
                             speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents),
-                            denied=denied_propositions(claims, embeddings), story=story)
+                            denied=denied_propositions(claims, embeddings, denying), story=story, stats=stats,
+                            memo=memo.denials if memo is not None else None, denying=denying)
     out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
     return out, ordered
+
+
+@dataclass
+class FamilyMemo:
+    """What an earlier run of :func:`group_claims` found, reused where its inputs are
+    unchanged: ``groups`` (component fingerprint → its families) and ``denials``; filled by
+    the run with this run's (``new_groups``, ``denials.new``) and counts of what was done
+    again (``clustered`` components, ``denials.relinked``)."""
+
+    groups: Mapping[str, list[ClaimFamily]] = field(default_factory=dict)
+    denials: DenialMemo = field(default_factory=DenialMemo)
+    new_groups: dict[str, list[ClaimFamily]] = field(default_factory=dict)
+    clustered: int = 0
+
+
+def _component_key(comp: Sequence[int], edges: Sequence[tuple[float, int, int, float]],
+                   claims: Sequence[Claim], speaker_of: Mapping[str, str],
+                   outlet_of: Callable[[str], str | None], published: Callable[[str], Any]) -> str:
+    """A digest of everything :func:`_cluster` and the family records read for one component:
+    its claims (an id is its document's content id and offsets, so text and vector come with
+    it), their speakers, outlets and dates, and its links with their bars."""
+    what = repr(([(claims[k].id, speaker_of.get(claims[k].id), outlet_of(claims[k].doc), published(claims[k].doc))
+                  for k in comp],
+                 sorted((claims[i].id, claims[j].id, sim, need) for sim, i, j, need in edges)))
+    return hashlib.blake2b(what.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class _Lazy(dict[int, set[str]]):
@@ -237,12 +290,13 @@ class _Names:
     "Ms Okafor" meets "Adaeze Okafor" (``surnames``; outlets meet by their whole name only);
     merging and meeting cost the smaller set."""
 
-    def __init__(self, name: str | None = None, *, surnames: bool = True) -> None:
+    def __init__(self, name: str | None = None, *, surnames: bool = True,
+                 keys: Callable[[str], tuple[str, str | None, str | None]] = name_keys) -> None:
         self.full: set[str] = set()
         self.single: set[str] = set()
         self.surname: set[str] = set()
         if name:
-            full, single, surname = name_keys(name)
+            full, single, surname = keys(name)
             self.full.add(full)
             if not surnames:
                 return
@@ -266,6 +320,7 @@ class _Names:
 def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
              related: float, speaker: Callable[[int], str | None] = lambda k: None,
              outlet: Callable[[int], str | None] = lambda k: None,
+             keys: Callable[[str], tuple[str, str | None, str | None]] = name_keys,
              ) -> list[tuple[list[int], np.ndarray]]:
     """Average-linkage clusters of one component (claim indices ascending), each with its
     members' mean similarity to the cluster. The linked candidate pairs (``edges``) are taken
@@ -287,8 +342,8 @@ def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact:
     members: dict[int, list[int]] = {k: [k] for k in comp}
     sums: dict[int, np.ndarray] = {k: exact[k] for k in comp}
     # who each cluster rests on, and where it is published: kept per cluster, merged with it
-    said = {k: _Names(speaker(k)) for k in comp}
-    where = {k: _Names(outlet(k), surnames=False) for k in comp}  # an outlet by its whole name
+    said = {k: _Names(speaker(k), keys=keys) for k in comp}
+    where = {k: _Names(outlet(k), surnames=False, keys=keys) for k in comp}  # an outlet by its whole name
     for _, i, j, need in sorted(edges, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
@@ -360,10 +415,6 @@ def _names(claim: Claim) -> set[str]:
     return {f for f in found if f}
 
 
-#: A word used by at most this share of the documents (or by 3) is rare enough to pin a claim
-#: to one matter.
-RARE_SHARE = 0.15
-_WORD = re.compile(r"[a-z][a-z'’-]{4,}")
 #: Figures that pin a claim down: numbers with their unit words stripped ("48,000", "MR-4471").
 _FIGURE = re.compile(r"\b[A-Z]*-?\d[\d,.]*\d\b|\b\d+\b")
 

@@ -3,8 +3,22 @@ spans the later stages share); claims grouped into families across the corpus.
 
 Claim neighbours (cosine >= ``STORY``, at most ``NEIGHBOURS`` per claim) are stored as pairs:
 a full run searches them for every claim in a bounded nearest-neighbour index, an incremental
-run only for the claims of new documents; the families are recomputed from them, since they
-are global.
+run only for the claims of new documents.
+
+Families are clustered from them with frozen corpus statistics (:class:`CorpusStats`, the
+document frequencies rarity is judged by): counted at a full run, or when the documents holding
+claims have grown by more than :data:`STATS_GROWTH` since they were counted, or after a deletion
+(a refresh); kept in the store (pairs ``claim_stats``) and reused by the incremental runs in
+between. With frozen statistics, only the connected components whose fingerprint changed (a
+new or changed claim, link, bar, speaker or outlet) are clustered again, and only the denials
+whose fingerprint changed are linked again (pairs ``claim_group`` and ``claim_denial`` keep the
+others' results). What can differ from a fresh run over the same documents: between two
+refreshes, the rarity of words and figures is the one counted at the last refresh (a word or
+figure first seen since counts as used by no document, and the rare-word bar
+``max(3, RARE_SHARE * documents)`` is the one of that count), so a pair or a denial decided by
+two rare words may be decided as the fresh run's counts would not. A grown store equals a fresh
+run given the same statistics, and after a refresh equals a fresh run
+(``tests/test_corpus_incremental.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +37,13 @@ from ..reuse.stage import FEATURES_PAGE
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
 from . import NEIGHBOURS, RELATED, STORY, claim_matrix, extract_claims, group_claims
+from ._denials import CorpusStats, DenialMemo
+from ._group import FamilyMemo
+
+#: Frozen corpus statistics are counted again (a refresh, with every family clustered and
+#: every denial linked again) once the documents holding claims exceed the count they were
+#: made from by more than this share.
+STATS_GROWTH = 0.10
 
 
 def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
@@ -58,9 +79,12 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     # sentence cites ("according to a report by the outlet X")
     speakers = {c.id: key for c in claims
                 if (key := (speaker_key.get(c.attribution) if c.attribution else None) or c.attributed_to)}
+    stats, memo = _load_memo(ctx, claims)
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
                                      embeddings=vectors, neighbours=neighbours, stories=stories,
-                                     speakers=speakers, context=context, derived=derived)
+                                     speakers=speakers, context=context, derived=derived,
+                                     stats=stats, memo=memo)
+    _store_memo(ctx, memo, claims)
     # Grouping changes two fields of a stored claim: rewrite only documents where one did.
     changed: set[str] = set()
     by_doc: dict[str, list[Claim]] = {}
@@ -74,6 +98,43 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
         ctx.store.replace_annotations(doc, "claims", [spec.to_row(c) for c in by_doc[doc]])
     ctx.forget("claims")
     return {"grouped_claims": grouped, "families": families}
+
+
+def _load_memo(ctx: CorpusContext, claims: Sequence[Claim]) -> tuple[CorpusStats, FamilyMemo]:
+    """The frozen statistics and what the last run clustered and linked, or, at a refresh,
+    statistics counted now and an empty memo (then every component and denial is done)."""
+    stored = {} if ctx.full else {p["a"]: p for p in ctx.store.pairs("claim_stats")}
+    docs = len({c.doc for c in claims})
+    row = stored.get("stats")
+    if row is None or ctx.gone or docs > (1 + STATS_GROWTH) * row["docs"]:
+        stats = CorpusStats.count(claims)
+        for pair_kind in ("claim_group", "claim_denial"):
+            ctx.store.drop_pair_keys(pair_kind, [(p["a"], p["b"]) for p in ctx.store.pairs(pair_kind)])
+        ctx.store.put_pairs("claim_stats", [{"a": "stats", "b": "stats", "doc_a": "", "doc_b": "",
+                                             **stats.to_row()}])
+        return stats, FamilyMemo(groups={}, denials=DenialMemo(old={}))
+    spec = kind("claim_families", scope="corpus")
+    groups = {p["a"]: [spec.from_row(f) for f in p["families"]] for p in ctx.store.pairs("claim_group")}
+    denials = {p["a"]: (p["key"], tuple(p["chosen"])) for p in ctx.store.pairs("claim_denial")}
+    return CorpusStats.from_row(row), FamilyMemo(groups=groups, denials=DenialMemo(old=denials))
+
+
+def _store_memo(ctx: CorpusContext, memo: FamilyMemo, claims: Sequence[Claim]) -> None:
+    """Keep this run's components and denial answers; rows no longer current are dropped."""
+    spec = kind("claim_families", scope="corpus")
+    doc_of = {c.id: c.doc for c in claims}
+    ctx.store.drop_pair_keys("claim_group", [(k, k) for k in memo.groups if k not in memo.new_groups])
+    ctx.store.put_pairs("claim_group", [
+        {"a": k, "b": k, "doc_a": fams[0].docs[0], "doc_b": fams[-1].docs[-1],
+         "families": [spec.to_row(f) for f in fams]}
+        for k, fams in memo.new_groups.items() if k not in memo.groups])
+    old, new = memo.denials.old, memo.denials.new
+    ctx.store.drop_pair_keys("claim_denial", [(c, c) for c in old if c not in new])
+    ctx.store.put_pairs("claim_denial", [
+        {"a": c, "b": c, "doc_a": doc_of[c], "doc_b": doc_of[c], "key": key, "chosen": list(chosen)}
+        for c, (key, chosen) in new.items() if old.get(c) != (key, chosen)])
+    ctx.counts["clustered_components"] = memo.clustered
+    ctx.counts["relinked_denials"] = memo.denials.relinked
 
 
 def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],

@@ -15,12 +15,18 @@ were added does not start over:
   every item and updates the lists they enter (:func:`narratrace.reuse.neighbour_lists`); a
   run after a deletion searches every item again, since a list that lost an item takes its
   next best;
+* **claim families are clustered with frozen corpus statistics**, counted at a full run or a
+  refresh (:data:`narratrace.claims.stage.STATS_GROWTH`), and only the components of linked
+  claims and the denials whose fingerprint changed are done again (the others keep their stored
+  families and answers; what can differ from a fresh run is stated in
+  :mod:`narratrace.claims.stage`);
 * **origins are traced again only for families whose inputs changed**: a fingerprint of what
   a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
   :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
   fingerprint is unchanged keeps its stored trace;
 * **the rest is recomputed from those pairs**, because it is global by definition (entity
-  merge, same-story scores, family clustering, events: most of an incremental run's CPU,
+  merge, same-story scores, the links of every claim family, events: most of an incremental
+  run's CPU,
   ``bench/bench_scale.py`` prints it by stage);
 * **a run with nothing new keeps the last results**: no document added, replaced, deleted or
   back-filled, and the same code, thresholds, options and outlet registry
@@ -36,8 +42,8 @@ were added does not start over:
   covered held a complete row then.
 
 The result equals a full run over the same documents (``tests/test_corpus_incremental.py``)
-while no LSH bucket of copy candidates has grown past its cap (above) and the full run's
-neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
+given the same frozen claim statistics (equal after each refresh), while no LSH bucket of
+copy candidates has grown past its cap (above) and the full run's neighbour search is exhaustive (up to ``CELL * PROBE`` = 8,192 items of
 a kind: documents with a story embedding, or claims); past that a full run searches an
 approximate index, and a grown store holds its lists updated exactly, so the two may differ
 in the pairs the index misses. ``Options(incremental=False)`` forgets the cached pairs and
@@ -83,6 +89,8 @@ class CorpusRun:
     claim_pairs: int = 0  # claim-neighbour pairs stored or changed in this run
     backfilled: int = 0  # document kinds computed here for documents stored without them
     traced: int = 0  # claim families whose origins were traced (the others' inputs were unchanged)
+    clustered: int = 0  # components of linked claims clustered (the others' families were kept)
+    relinked: int = 0  # denials linked to what they answer (the others kept their answer)
     kept: bool = False  # nothing changed since the last run: its results were kept as they are
     #: Back-filled stages that failed or were stopped at their budget (also in the store).
     warnings: tuple[Rejected, ...] = ()
@@ -146,7 +154,7 @@ def _source_digest() -> str:
 
 #: Pair kinds that cache corpus results rather than pure functions of two items (the traced
 #: origins of each claim family): forgotten when the code, options or registry change.
-_RESULT_PAIRS = ("origins",)
+_RESULT_PAIRS = ("origins", "claim_stats", "claim_group", "claim_denial")
 
 
 def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
@@ -208,7 +216,9 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
                      story_pairs=ctx.counts.get("story_pairs", 0),
                      claim_pairs=ctx.counts.get("claim_pairs", 0), backfilled=backfilled,
                      warnings=tuple(warnings),
-                     traced=ctx.counts.get("traced_families", 0))
+                     traced=ctx.counts.get("traced_families", 0),
+                     clustered=ctx.counts.get("clustered_components", 0),
+                     relinked=ctx.counts.get("relinked_denials", 0))
 
 
 def _release(ctx: CorpusContext, later: Sequence[CorpusStage]) -> None:
