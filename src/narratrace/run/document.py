@@ -115,7 +115,7 @@ def _parse(batch: Sequence[Document], *, lang: str, options: Options,
             continue
         try:
             with _deadline(options.stage_budget) as clock:
-                parsed = nlp.load_spacy(lang)(document.text)
+                parsed = nlp.parse_long(document.text, lang=lang, between=clock.check)
         except OverBudget:
             notes[document.id] = Rejected(
                 document.path, "nlp", f"parse stopped after {options.stage_budget:g} s "
@@ -253,6 +253,14 @@ class OverBudget(BaseException):  # noqa: N818 - a signal, not an error a stage 
 @dataclasses.dataclass(slots=True)
 class _Clock:
     overran: bool = False  # past the budget where it could not be stopped
+    budget: float = 0.0
+    start: float = dataclasses.field(default_factory=time.monotonic)
+
+    def check(self) -> None:
+        """Raise :class:`OverBudget` if the budget has run out: a check between the steps of a
+        long call, which stops it there where no timer can interrupt it."""
+        if self.budget > 0 and time.monotonic() - self.start > self.budget:
+            raise OverBudget
 
 
 def _can_interrupt() -> bool:
@@ -267,8 +275,8 @@ def _deadline(seconds: float) -> Iterator[_Clock]:
     its end and the returned clock says whether it overran. A timer armed before (by a caller)
     is restored afterwards with what remained of it.
     """
-    clock = _Clock()
-    start = time.monotonic()
+    clock = _Clock(budget=seconds)
+    start = clock.start
     if seconds <= 0:
         yield clock
         return
