@@ -15,8 +15,10 @@ which the local run and the worker processes are; elsewhere (a Dask worker threa
 nothing can be interrupted, so a stage past its budget is only reported, and its products kept.
 Arming the timer costs a few microseconds per stage call (``bench/bench_pipeline.py``).
 The parse is a stage too: a text over :data:`PARSED_ALONE` characters is parsed alone under the
-same budget (spaCy parses a batch in one call), and a parse stopped there leaves the document
-with the stages that need no parse. The corpus back-fill runs a stage through
+same budget (spaCy parses a batch in one call), in sentence-bounded pieces of at most
+:data:`narratrace.nlp.PARSE_CHUNK` characters (:func:`narratrace.nlp.parse_long`), so that its
+memory is bounded by the piece and the budget is checked between pieces, also where no timer can
+interrupt; a parse stopped there leaves the document with the stages that need no parse. The corpus back-fill runs a stage through
 :func:`run_stage`, under the same budget, and never on a document where that stage was stopped
 (:func:`was_stopped`): its product stays empty, with its warning, until it is analysed again.
 So one document costs at most about the budget per stage: the seven pathological documents
@@ -75,9 +77,10 @@ def iter_batch(documents: Sequence[Document], *, context: StageContext = StageCo
         yield from _iter_batch(documents, context=context, stages=stages)
 
 
-#: Texts longer than this (characters) are parsed alone, under ``Options.stage_budget``: spaCy
-#: parses a batch in one call that no timer can cut for one document, and the parse of a
-#: text grows with its length (300,000 ``&``, one token each: 112 s of CPU here).
+#: Texts longer than this (characters) are parsed alone, under ``Options.stage_budget``, in
+#: pieces (:func:`narratrace.nlp.parse_long`): spaCy parses a batch in one call that no timer
+#: can cut for one document, and the parse of a text grows with its length (300,000 ``&``, one
+#: token each: 112 s of CPU here; 20,000 quoted statements in one piece: 2.9 GiB of RSS).
 #: Articles are far shorter; they are parsed in batches, as before.
 PARSED_ALONE = 100_000
 
