@@ -79,6 +79,18 @@ def test_pieces_cover_the_text_and_end_where_a_sentence_does() -> None:
     assert set(bounds[:-1]) <= starts
 
 
+def test_a_piece_of_many_tokens_is_cut_again(monkeypatch) -> None:
+    # The parse's memory grows with the tokens: 50,000 "&" are 50,000 tokens in one piece.
+    monkeypatch.setattr(nlp, "PARSE_TOKENS", 60)
+    text = TEXTS[0] + "\n\n" + "& " * 100 + "&" * 150
+    calls: list[int] = []
+    doc = parse_long(text, size=len(text), between=lambda: calls.append(1))
+    one = nlp.load_spacy("en")(text)
+    assert doc.text == text
+    assert [(t.idx, t.text) for t in doc] == [(t.idx, t.text) for t in one]
+    assert len(calls) >= len(one) / 60
+
+
 def test_a_text_without_a_space_is_cut_at_the_piece_size() -> None:
     assert chunk_bounds("x" * 25, 10) == [0, 10, 20, 25]
     assert chunk_bounds("", 10) == [0, 0]

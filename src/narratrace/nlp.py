@@ -191,6 +191,11 @@ def parse(texts: Iterable[tuple[str, Any]], *, lang: str = "en", batch_size: int
 #: same 180,002 tokens), so the piece, not the text, bounds the memory.
 PARSE_CHUNK = 50_000
 
+#: The most tokens :func:`parse_long` hands spaCy at once: the parse's memory grows with the
+#: tokens (about 16 KB each: 300,000 ``&``, one token each, held 1,033 MiB in pieces of 50,000
+#: characters), so a piece with more tokens is cut again.
+PARSE_TOKENS = 12_000
+
 # Where a piece may end, best first: after a blank line, after a line break, after a sentence's
 # closing mark (and any closing quotes or brackets) and the space before an opening quote, a
 # word; after any space. The piece ends where the next word starts.
@@ -238,25 +243,41 @@ def parse_long(text: str, *, lang: str = "en", size: int | None = None,
     one-piece parse; the model reads a few words on each side of a word, so a word next to a
     cut may be tagged, attached or labelled otherwise (an invented 6,400-character text cut
     every 800 characters: 6 of 1,431 tokens, all beside a cut, where the one-piece parse ran a
-    sentence on across a paragraph break). A text of at most ``size`` characters (default
-    :data:`PARSE_CHUNK`) is parsed in one piece, exactly as ``load_spacy(lang)(text)``.
+    sentence on across a paragraph break). A piece of more than :data:`PARSE_TOKENS` tokens
+    is cut again. A text of at most ``size`` characters (default :data:`PARSE_CHUNK`) and
+    that many tokens is parsed in one piece, exactly as ``load_spacy(lang)(text)``.
     """
     model = load_spacy(lang)
     bounds = chunk_bounds(text, PARSE_CHUNK if size is None else size)
-    if len(bounds) == 2:
-        return model(text)
+    if len(bounds) == 2 and len(tokens := model.tokenizer(text)) <= PARSE_TOKENS:
+        return model(tokens)
     from spacy.tokens import Doc
 
     pieces = []
     for a, b in zip(bounds, bounds[1:]):
-        piece = model(text[a:b])
-        piece.tensor = piece.tensor[:0]  # no stage reads the tensor: the pieces do not keep it
-        pieces.append(piece)
-        if between is not None:
-            between()
+        for tokenised in _tokenised(model, text, a, b):
+            piece = model(tokenised)
+            piece.tensor = piece.tensor[:0]  # no stage reads the tensor: pieces do not keep it
+            pieces.append(piece)
+            if between is not None:
+                between()
     # spaCy's stub lacks ``exclude``, which 3.x takes: the emptied tensors are not joined
     return Doc.from_docs(pieces, ensure_whitespace=False,  # type: ignore[call-arg]
                          exclude=["tensor", "user_data"])
+
+
+def _tokenised(model: Language, text: str, a: int, b: int) -> Iterator[Doc]:
+    """``text[a:b]`` tokenised, in pieces of at most :data:`PARSE_TOKENS` tokens (cut again by
+    :func:`chunk_bounds`, in proportion, where it has more)."""
+    doc = model.tokenizer(text[a:b])
+    if len(doc) <= PARSE_TOKENS or b - a <= 1:
+        yield doc
+        return
+    smaller = max(1, (b - a) * PARSE_TOKENS // len(doc))
+    del doc
+    inner = chunk_bounds(text[a:b], smaller)
+    for x, y in zip(inner, inner[1:]):
+        yield from _tokenised(model, text, a + x, a + y)
 
 
 def doc_text(doc: Doc) -> str:
