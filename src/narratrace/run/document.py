@@ -22,9 +22,9 @@ interrupt; a parse stopped there leaves the document with the stages that need n
 :func:`run_stage`, under the same budget, and never on a document where that stage was stopped
 (:func:`was_stopped`): its product stays empty, with its warning, until it is analysed again.
 So one document costs at most about the budget per stage: the seven pathological documents
-of ``bench/bench_hostile.py --group 3``, which ran past 20 minutes together, took 54 s of CPU
-(92 s on a 2-core machine shared with other jobs) and a peak of 1,088 MiB over the start
-(seven articles: 251 MiB; 4,707 MiB when a long text was parsed in one piece).
+of ``bench/bench_hostile.py --group 3``, which ran past 20 minutes together, took 65 s of CPU
+(96 s on a 2-core machine shared with other jobs) and a peak of 510 MiB over the start
+(seven articles: 250 MiB; 4,707 MiB when a long text was parsed in one piece, 54 s of CPU).
 """
 
 from __future__ import annotations
