@@ -15,13 +15,16 @@ which the local run and the worker processes are; elsewhere (a Dask worker threa
 nothing can be interrupted, so a stage past its budget is only reported, and its products kept.
 Arming the timer costs a few microseconds per stage call (``bench/bench_pipeline.py``).
 The parse is a stage too: a text over :data:`PARSED_ALONE` characters is parsed alone under the
-same budget (spaCy parses a batch in one call), and a parse stopped there leaves the document
-with the stages that need no parse. The corpus back-fill runs a stage through
+same budget (spaCy parses a batch in one call), in sentence-bounded pieces of at most
+:data:`narratrace.nlp.PARSE_CHUNK` characters (:func:`narratrace.nlp.parse_long`), so that its
+memory is bounded by the piece and the budget is checked between pieces, also where no timer can
+interrupt; a parse stopped there leaves the document with the stages that need no parse. The corpus back-fill runs a stage through
 :func:`run_stage`, under the same budget, and never on a document where that stage was stopped
 (:func:`was_stopped`): its product stays empty, with its warning, until it is analysed again.
 So one document costs at most about the budget per stage: the seven pathological documents
-of ``bench/bench_hostile.py --group 3``, which ran past 20 minutes together, took 45 s of CPU
-(214 s on a 2-core machine shared with other jobs) and 1.6 GiB more than seven articles.
+of ``bench/bench_hostile.py --group 3``, which ran past 20 minutes together, took 65 s of CPU
+(96 s on a 2-core machine shared with other jobs) and a peak of 510 MiB over the start
+(seven articles: 250 MiB; 4,707 MiB when a long text was parsed in one piece, 54 s of CPU).
 """
 
 from __future__ import annotations
@@ -75,9 +78,10 @@ def iter_batch(documents: Sequence[Document], *, context: StageContext = StageCo
         yield from _iter_batch(documents, context=context, stages=stages)
 
 
-#: Texts longer than this (characters) are parsed alone, under ``Options.stage_budget``: spaCy
-#: parses a batch in one call that no timer can cut for one document, and the parse of a
-#: text grows with its length (300,000 ``&``, one token each: 112 s of CPU here).
+#: Texts longer than this (characters) are parsed alone, under ``Options.stage_budget``, in
+#: pieces (:func:`narratrace.nlp.parse_long`): spaCy parses a batch in one call that no timer
+#: can cut for one document, and the parse of a text grows with its length (300,000 ``&``, one
+#: token each: 112 s of CPU here; 20,000 quoted statements in one piece: 2.9 GiB of RSS).
 #: Articles are far shorter; they are parsed in batches, as before.
 PARSED_ALONE = 100_000
 
@@ -115,7 +119,7 @@ def _parse(batch: Sequence[Document], *, lang: str, options: Options,
             continue
         try:
             with _deadline(options.stage_budget) as clock:
-                parsed = nlp.load_spacy(lang)(document.text)
+                parsed = nlp.parse_long(document.text, lang=lang, between=clock.check)
         except OverBudget:
             notes[document.id] = Rejected(
                 document.path, "nlp", f"parse stopped after {options.stage_budget:g} s "
@@ -253,6 +257,14 @@ class OverBudget(BaseException):  # noqa: N818 - a signal, not an error a stage 
 @dataclasses.dataclass(slots=True)
 class _Clock:
     overran: bool = False  # past the budget where it could not be stopped
+    budget: float = 0.0
+    start: float = dataclasses.field(default_factory=time.monotonic)
+
+    def check(self) -> None:
+        """Raise :class:`OverBudget` if the budget has run out: a check between the steps of a
+        long call, which stops it there where no timer can interrupt it."""
+        if self.budget > 0 and time.monotonic() - self.start > self.budget:
+            raise OverBudget
 
 
 def _can_interrupt() -> bool:
@@ -267,8 +279,8 @@ def _deadline(seconds: float) -> Iterator[_Clock]:
     its end and the returned clock says whether it overran. A timer armed before (by a caller)
     is restored afterwards with what remained of it.
     """
-    clock = _Clock()
-    start = time.monotonic()
+    clock = _Clock(budget=seconds)
+    start = clock.start
     if seconds <= 0:
         yield clock
         return
