@@ -67,7 +67,7 @@ before re-measured at 1k and 5k the same day, 20k before is the row above; docs/
 
     --layout stores           1k             5k             20k
     corpus stages             291 -> 192     556 -> 381     2390 -> 1617 MiB
-    report.html               182 -> 183     377 -> 380     1292 -> 1136 MiB
+    report.html               182 -> 183     377 -> 380     1292 -> 1125 MiB
 
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
