@@ -240,14 +240,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             if family_of[d] != family_of[o] and (sim >= related or (sim >= story and spread[family_of[o]] > 1)):
                 candidate(d, o)
     if exact is not None:
-        by_doc: dict[str, list[int]] = {}
-        for k, c in enumerate(claims):
-            by_doc.setdefault(c.doc, []).append(k)
-        near_docs: dict[str, set[str]] = {}
-        for pair in stories:
-            a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
-            near_docs.setdefault(a, set()).add(b)
-            near_docs.setdefault(b, set()).add(a)
+        by_doc, near_docs = _doc_index(claims, stories)
         doc_stems: dict[str, set[str]] = {}
         for c in claims:
             doc_stems.setdefault(c.doc, set()).update(_word_stems(c.text))
@@ -406,14 +399,7 @@ def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread:
     claim, and every claim of the documents it may read, with their families, the families'
     spread, speakers and names. A claim id is its document's (content) id and its offsets,
     so its text and vectors come with it."""
-    by_doc: dict[str, list[int]] = {}
-    for k, c in enumerate(claims):
-        by_doc.setdefault(c.doc, []).append(k)
-    near: dict[str, set[str]] = {}
-    for pair in stories:
-        a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
-        near.setdefault(a, set()).add(b)
-        near.setdefault(b, set()).add(a)
+    by_doc, near = _doc_index(claims, stories)
     partners: dict[int, list[tuple[int, float]]] = {}
     for i, j, sim in edges:
         partners.setdefault(i, []).append((j, sim))
@@ -658,3 +644,18 @@ _OBJECT_STOP = frozenset("that this these those which were with from have been t
 _POINTS_BACK = re.compile(r"\b(?:that|the|these|those|this|such)\s+(?:\w+\s+)?(?:claims?|suggestions?|"
                           r"accusations?|allegations?|reports?|story|stories|assertions?|charges?|account)\b",
                           re.I)
+
+
+def _doc_index(claims: Sequence[Claim], stories: Collection[frozenset[str]],
+               ) -> tuple[dict[str, list[int]], dict[str, set[str]]]:
+    """Claim indices by document, and each document's story neighbours (itself for a
+    one-document entry)."""
+    by_doc: dict[str, list[int]] = {}
+    for k, c in enumerate(claims):
+        by_doc.setdefault(c.doc, []).append(k)
+    near: dict[str, set[str]] = {}
+    for pair in stories:
+        a, b = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+        near.setdefault(a, set()).add(b)
+        near.setdefault(b, set()).add(a)
+    return by_doc, near
