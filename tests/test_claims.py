@@ -86,6 +86,26 @@ def test_pronoun_speaker_resolves_to_previous_name():
     assert [c.attributed_to for c in claims] == ["Ada Lovi", "Ada Lovi"]
 
 
+def test_a_speaker_written_inside_the_words_splits_two_propositions():
+    text = ("Embers from the pylon may have lit the dry grass, she said, but the inquiry was still "
+            "at an early stage. The blaze, she said, began at dawn near the quarry.")
+    doc = _doc(text)
+    end1 = text.index(". The blaze")
+
+    def said(aid: str, start: int, end: int, at: str) -> Attribution:
+        m = text.index(at, start)
+        return Attribution(aid, "d1", "mixed", Speaker("she", m, m + 3, mention_start=m, mention_end=m + 3),
+                           "say", text[start:end], start, end, cue_start=m + 4, cue_end=m + 8)
+
+    attrs = [said("a1", 0, end1, "she said"), said("a2", end1 + 2, len(text) - 1, "she said")]
+    claims = extract_claims(doc, attributions=attrs, mentions=[], dates=[])
+    assert [c.text for c in claims] == ["Embers from the pylon may have lit the dry grass",
+                                        "but the inquiry was still at an early stage",
+                                        "The blaze, she said, began at dawn near the quarry"]
+    # the hedge belongs to the clause that has it
+    assert claims[0].hedges and not claims[1].hedges
+
+
 def test_records_of_another_document_are_refused():
     doc = _doc("Velmar shelled the town of Dorn on Monday, killing four people.")
     with pytest.raises(NarratraceError, match="each document's own records"):

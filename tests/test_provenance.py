@@ -214,6 +214,23 @@ def test_a_person_speaking_for_an_origin_organisation_is_that_origin():
     assert _traced([_c("1", "a", 0, 50, "a1"), _c("2", "b", 0, 50, "b1")], docs, attrs).independent_origins == 2
 
 
+@pytest.mark.parametrize("role, counted", [
+    ("the county's chief fire officer", 1),  # the body named by what it does
+    ("Pell Fire and Rescue's head of investigations", 1),  # by its name, in a possessive
+    ("a retired fire officer", 2),  # "retired" is no post in the service: not tied to it
+    ("chief executive of Vantor Water", 2),  # another body
+])
+def test_a_person_whose_role_names_an_origin_body_is_that_origin(role, counted):
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
+    attrs = [_said("a1", "a", "Pell County Fire and Rescue Service", "organisation", 0, 50),
+             _said("b1", "b", "Ines Varga", "person", 0, 50, role=role)]
+    fam = _traced([_c("1", "a", 0, 50, "a1"), _c("2", "b", 0, 50, "b1")], docs, attrs)
+    assert fam.independent_origins == counted
+    if counted == 1:
+        assert fam.origins == ("Pell County Fire and Rescue Service",)
+        assert any("Ines Varga speaks for Pell County Fire and Rescue Service" in step for step in fam.chain)
+
+
 def test_a_rewrite_adds_no_origin_and_dropped_hedges_are_hardening():
     docs = [_doc("o", outlet="Alpha Daily", published="2031-03-01"), _doc("r", outlet="Beta Herald", published="2031-03-02")]
     reuse = [Reuse("o", "r", "rewrite", 0.8, direction="a->b")]

@@ -74,9 +74,11 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
         speaker = speakers[attr.id]
         # A long quote holds several propositions: one claim per check-worthy sentence in it.
         parts = [(max(s, attr.start), min(e, attr.end)) for s, e in _overlapping(spans, ends, attr.start, attr.end)]
+        # "X, he said, but Y": the speaker and cue written inside the words cut two propositions
+        parts = [half for part in parts or [(attr.start, attr.end)] for half in _around_cue(text, part, attr)]
         # Every sentence of what someone is reported to have said is a claim of theirs: whether
         # it is check-worthy is for the reader, and provenance needs all of them.
-        for start, end in parts or [(attr.start, attr.end)]:
+        for start, end in parts:
             body = text[start:end]
             own_hedges = tuple(m.group(0).lower() for m in lex.HEDGES.finditer(body))
             add(start, end, speaker=speaker, stance=attr.stance,
@@ -112,11 +114,45 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     dateline = _DATELINE.match(text, start, end)
     if dateline:
         start = dateline.end()
-    while start < end and (text[start].isspace() or text[start] in _QUOTES):
+    while start < end and (text[start].isspace() or text[start] in _QUOTES + ",;"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTES + ",;:"):
         end -= 1
     return start, end
+
+
+def _around_cue(text: str, part: tuple[int, int], attr: Attribution) -> list[tuple[int, int]]:
+    """A span of an attribution's words cut where the speaker and the cue are written inside it
+    ("Sparks may have started the fire, he said, but the inquiry is at an early stage" → the two
+    clauses on either side of "he said"), when each side is a proposition of its own (at least
+    :data:`MIN_WORDS` words); a subject cut from its verb ("The fire, she said, began at
+    dawn") stays whole.
+
+    >>> import dataclasses
+    >>> from narratrace.types import Speaker
+    >>> t = "Sparks from the wire may have lit the grass, he said, but the review is still at an early stage."
+    >>> a = Attribution(id="a", doc="d", kind="mixed", speaker=Speaker("he", 45, 47, mention_start=45,
+    ...     mention_end=47), cue="say", content=t[:-1], start=0, end=len(t) - 1, cue_start=48, cue_end=52)
+    >>> [t[s:e] for s, e in _around_cue(t, (0, len(t) - 1), a)]
+    ['Sparks from the wire may have lit the grass, ', ', but the review is still at an early stage']
+    >>> t2 = "The fire, she said, began at dawn near the old mill."
+    >>> a2 = dataclasses.replace(a, speaker=Speaker("she", 10, 13, mention_start=10, mention_end=13),
+    ...     cue_start=14, cue_end=18, end=len(t2) - 1)
+    >>> [t2[s:e] for s, e in _around_cue(t2, (0, len(t2) - 1), a2)]
+    ['The fire, she said, began at dawn near the old mill']
+    """
+    start, end = part
+    sp = attr.speaker
+    ends = [x for x in (sp.mention_start, sp.mention_end, attr.cue_start, attr.cue_end) if x is not None]
+    if len(ends) < 4:
+        return [part]
+    cut0, cut1 = min(ends), max(ends)
+    if not (start < cut0 and cut1 < end) or cut1 - cut0 > 60:
+        return [part]
+    halves = [(start, cut0), (cut1, end)]
+    if any(len(words(text[s:e])) < MIN_WORDS for s, e in halves):
+        return [part]
+    return halves
 
 
 def _overlapping(spans: Sequence[tuple[int, int]], ends: Sequence[int], start: int,

@@ -64,6 +64,7 @@ class Source:
     type: str
     id: str | None = None
     speaks_for: str | None = None  # the organisation a person speaks for ("its director")
+    roles: tuple[str, ...] = ()  # how the texts describe a person ("the county's chief fire officer")
 
 
 class Corpus:
@@ -431,7 +432,7 @@ def _speaker(attr: Attribution, root: str, corpus: Corpus) -> Source:
         body = next((b for r in roles if not _POSSESSIVE_ROLE.match(r) and _PROPER.search(r)
                      and (b := _speaks_for(r, attr, corpus))), None)
         return Source(corpus.key(name, actor.type), name, actor.type, actor.id,
-                      speaks_for=body or _speaks_for(roles[0], attr, corpus))
+                      speaks_for=body or _speaks_for(roles[0], attr, corpus), roles=tuple(roles))
     if actor.type == "outlet" and GENERIC_MEDIA.match(name):
         return Source("media:" + name.lower(), name, "media")
     return Source(corpus.key(name, actor.type), name, actor.type, actor.id)
@@ -640,6 +641,11 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
             org = next((o for o in out if o is not src and want
                         and (want <= words(o) or words(o) <= want or body == _acronym(o.name)
                              or o.name == _acronym(body))), None)
+        if org is None and src.type == "person":
+            # a role that names the body by what it does ("the county's chief fire officer" of
+            # the "County Fire and Rescue Service") or by its name ("Acme's head of research")
+            org = next((o for o in out if o is not src and o.type in _BODIES
+                        and any((tied := _role_words(r)) and tied <= words(o) for r in src.roles)), None)
         if org is None:
             merged.append(src)
         else:
@@ -648,6 +654,29 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_BODIES = frozenset(("organisation", "government", "group"))
+#: Words of a role that give a rank or a post, not which body it is in.
+_TITLE = re.compile(r"(?i)^(?:chief|head|deputy|senior|junior|acting|interim|former|officers?|officials?|"
+                    r"director\w*|spokes\w*|ministers?|secretary|president|vice|chair\w*|executive|"
+                    r"managers?|manager|commissioner|commander|general|adviser|advisor|aide|analyst|"
+                    r"researcher|staff|member|press|communications|lead|principal|assistant)$")
+
+
+def _role_words(role: str) -> set[str]:
+    """What a role says of the body it is in: its name in a possessive ("Acme's head of
+    research" → Acme), else its words that are neither a rank nor a post ("the county's chief
+    fire officer" → county, fire).
+
+    >>> sorted(_role_words("the county's chief fire officer")), sorted(_role_words("Acme's head of research"))
+    (['county', 'fire'], ['acme'])
+    >>> _role_words("Chief executive")
+    set()
+    """
+    owner = re.match(r"\s*(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)['’]s\b", role)
+    if owner:
+        return {w for w in norm_name(owner.group(1)).split() if w not in _STOP}
+    kept = " ".join(w for w in re.findall(r"[\w'’-]+", role) if not _TITLE.match(w))
+    return {w for w in norm_name(kept).split() if w not in _STOP and len(w) > 2}
 _POSSESSIVE_ROLE = re.compile(r"(?i)(?:its|their)\b")
 
 
