@@ -106,6 +106,28 @@ def test_a_speaker_written_inside_the_words_splits_two_propositions():
     assert claims[0].hedges and not claims[1].hedges
 
 
+def test_a_sentence_that_reports_someone_is_not_also_the_narrators_claim():
+    text = ("Orla Venn, who keeps bees on the hill above the depot, said she watched the depot roof "
+            "catch fire. Velmar has always denied the accusations.")
+    doc = _doc(text)
+    s1, e1 = text.index("she watched"), text.index(". Velmar")
+    m = text.index("said")
+    d = text.index("denied")
+    attrs = [Attribution("a1", "d1", "indirect", Speaker("Orla Venn", 0, 9, mention_start=0, mention_end=9),
+                         "say", text[s1:e1], s1, e1, cue_start=m, cue_end=m + 4),
+             Attribution("a2", "d1", "indirect", Speaker("Velmar", e1 + 2, e1 + 8, mention_start=e1 + 2,
+                                                         mention_end=e1 + 8),
+                         "deny", "the accusations", d + 7, len(text) - 1, stance="denies", cue_start=d,
+                         cue_end=d + 6)]
+    mentions = [_m(doc, "Orla Venn", "person"), _m(doc, "Velmar")]
+    claims = extract_claims(doc, attributions=attrs, mentions=mentions, dates=[])
+    # the report is Orla Venn's claim, once; the narrator's sentence around it is not another
+    assert [(c.text, c.attributed_to) for c in claims][0] == ("she watched the depot roof catch fire", "Orla Venn")
+    assert not any(c.text.startswith("Orla Venn, who keeps bees") for c in claims)
+    # a report too short to be a claim leaves its sentence as one: the denial is not lost
+    assert any(c.text == "Velmar has always denied the accusations." and c.stance == "denies" for c in claims)
+
+
 def test_records_of_another_document_are_refused():
     doc = _doc("Velmar shelled the town of Dorn on Monday, killing four people.")
     with pytest.raises(NarratraceError, match="each document's own records"):

@@ -180,16 +180,30 @@ def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> 
     """Per span (sorted by start): is at least :data:`COVERED` of it inside attributions
     (``attrs`` sorted by start)? One sweep with the attributions open at each span."""
     out = []
-    active: list[Attribution] = []
+    # a report whose words are too short to be a claim ("X denied the accusations") leaves its
+    # sentence to the narrator's claims
+    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else (a.start, a.end) for a in attrs)
+    active: list[tuple[int, int]] = []
     k = 0
     for start, end in spans:
-        while k < len(attrs) and attrs[k].start < end:
-            active.append(attrs[k])
+        while k < len(extents) and extents[k][0] < end:
+            active.append(extents[k])
             k += 1
-        active = [a for a in active if a.end > start]
-        inside = sum(max(0, min(end, a.end) - max(start, a.start)) for a in active)
+        active = [a for a in active if a[1] > start]
+        inside = sum(max(0, min(end, a1) - max(start, a0)) for a0, a1 in active)
         out.append(inside / max(end - start, 1) >= COVERED)
     return out
+
+
+def _extent(attr: Attribution) -> tuple[int, int]:
+    """Where an attribution is written: its words, and its speaker and cue when they are
+    written beside them ("X, who farms below the line, said she saw the fire start" is all
+    the report of X's words, none of it the narrator's own claim)."""
+    sp = attr.speaker
+    ends = [x for x in (sp.mention_start, sp.mention_end, attr.cue_start, attr.cue_end) if x is not None]
+    if len(ends) < 4 or max(ends) - min(ends) > 80 or min(ends) > attr.end + 80 or max(ends) < attr.start - 80:
+        return attr.start, attr.end
+    return min(attr.start, *ends), max(attr.end, *ends)
 
 
 def _resolve_pronouns(attrs: Sequence[Attribution], text: str) -> dict[str, str | None]:
