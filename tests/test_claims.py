@@ -296,6 +296,25 @@ def test_two_speakers_saying_one_thing_in_independent_reports_of_one_story_are_o
     assert not joined(0.8, texts=vague)
 
 
+def test_in_a_rewrite_a_sentence_joins_the_one_it_retells_not_another_one_alike():
+    """A rewrite retells its source sentence by sentence: below the near-paraphrase bar a
+    claim of the copy joins the source's claim it is closest to (and that is closest to it),
+    not a second one of the source that only shares its topic."""
+    docs = {"a": Document(id="a", path="a", text="x", source_text="", outlet="The Ledger", published="2024-03-02"),
+            "b": Document(id="b", path="b", text="x", source_text="")}
+    claims = [_claim("1", "a", "The two countries cut diplomatic ties in spring.", actor=None, action=None),
+              _claim("2", "a", "Brosk has armed the rebel militias of the delta.", actor=None, action=None),
+              _claim("3", "b", "The delta militias get their arms from the neighbour, it says.", actor=None,
+                     action=None)]
+    # the copy's sentence retells the second (0.90) and is only alike the first (0.52), which is
+    # as alike the second (0.50): once the retelling joined, the first would ride along
+    vectors = {"1": _vec(0.5, 0.1606, 0.851), "2": _vec(1, 0, 0),
+               "3": _vec(0.9, 0.4359, 0)}
+    pair = [frozenset(("a", "b"))]
+    fams = group_claims(claims, documents=docs, embeddings=vectors, stories=pair, derived=pair)[1]
+    assert sorted(sorted(f.claims) for f in fams) == [["1"], ["2", "3"]]
+
+
 def test_a_denial_naming_the_denied_clause_answers_it_and_not_the_deniers_own_words(monkeypatch):
     import narratrace.claims._group as grouping
 

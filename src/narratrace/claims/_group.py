@@ -87,7 +87,9 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
 
     ``derived`` are the pairs where one text is a copy or a rewrite of the other: there a
     retold sentence is the same claim from ``story`` similarity even when the retelling
-    dropped the names and figures ("three drug makers" for the three companies' names).
+    dropped the names and figures ("three drug makers" for the three companies' names), when
+    each of the two claims is the other's closest in its text (a retelling maps sentence to
+    sentence; a second sentence of the source on the same topic is not what was retold).
 
     ``context`` are more document pairs that likely tell one story (a same-story score just
     under the link bar): a denial looks for what it answers in the texts of its story and of
@@ -162,7 +164,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                 and denial[i] == denial[j]:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
                                                                      and alike(spoke, other)) \
-                    or frozenset((a.doc, b.doc)) in derived_pairs or len(rare[i] & rare[j]) >= 2:
+                    or (frozenset((a.doc, b.doc)) in derived_pairs and retold(i, j)) \
+                    or len(rare[i] & rare[j]) >= 2:
                 return story
         return None
 
@@ -181,6 +184,20 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if a in index and b in index:
             i, j = sorted((index[a], index[b]))
             edges.append((i, j, float(sim)))
+    # A retelling maps sentence to sentence: in a copy or rewrite pair, each claim's most
+    # similar claim of the other text is the one it retells
+    closest: dict[tuple[int, str], tuple[float, int]] = {}
+    for i, j, sim in edges:
+        if frozenset((claims[i].doc, claims[j].doc)) in derived_pairs:
+            for x, y in ((i, j), (j, i)):
+                at = (x, claims[y].doc)
+                if at not in closest or (sim, -y) > (closest[at][0], -closest[at][1]):
+                    closest[at] = (sim, y)
+
+    def retold(i: int, j: int) -> bool:
+        return closest.get((i, claims[j].doc), (0.0, -1))[1] == j \
+            and closest.get((j, claims[i].doc), (0.0, -1))[1] == i
+
     needs = [(i, j, sim, need) for i, j, sim in edges if (need := bar(i, j, sim)) is not None]
     parent = list(range(n))
 
