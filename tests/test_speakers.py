@@ -556,6 +556,18 @@ def test_issue15_which_is_said_of_a_thing_so_the_company_is_that_name(nlp) -> No
     assert _actor(a) is None or _actor(a)[0] != "Ada Marlow"
 
 
+def test_who_after_a_place_in_a_described_name_is_the_person(nlp) -> None:
+    # "who" is said of a person: not of the country named in the person's title
+    text = ("The council cited remarks by Ivo Marek, Tessel's ambassador to Velmar, who had spoken "
+            "openly about arming the delta militias.")
+    a = _one(_run(nlp, text), "arming the delta militias")
+    assert _actor(a) is not None and _actor(a)[0] == "Ivo Marek", _actor(a)
+    # a name after "by" with no title between is still the one "who" points to
+    text = "The council cited remarks by Ivo Marek, who had spoken openly about arming the delta militias."
+    a = _one(_run(nlp, text), "arming the delta militias")
+    assert _actor(a) is not None and _actor(a)[0] == "Ivo Marek", _actor(a)
+
+
 @pytest.mark.parametrize("text, part, speaker", [
     ("ESKBY - Varenia on Monday denied reports that its navy had fired on a ferry.",
      "its navy had fired", "Varenia"),

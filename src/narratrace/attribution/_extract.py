@@ -161,6 +161,12 @@ def _past_dateline(subj: Token, verb: Token) -> Token:
     return after
 
 
+#: Named places, and titles held somewhere: "who" after "X, ambassador to Velmar," is X.
+_PLACES = frozenset(("GPE", "LOC", "FAC"))
+_TITLE = re.compile(r"(?i)(?:ambassador|envoy|minister|consul|representative|delegate|correspondent|spokes\w*|"
+                    r"director|head|chief|secretary|president|governor|mayor|commander|member)s?$")
+
+
 def _is_relative(tok: Token) -> bool:
     """"who" in "Borges, who predicted ...": a relative pronoun subject of a relative clause."""
     return tok.lower_ in _RELATIVE and tok.head.dep_ in ("relcl", "acl:relcl") and tok.head.head.i != tok.i
@@ -1311,6 +1317,10 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
             else:
                 head = src.head.head if _is_relative(src) else src
                 if _is_relative(src):
+                    title = head.head.head
+                    if src.lower_ == "who" and head.dep_ == "pobj" and title.dep_ == "appos" \
+                            and title.pos_ == "NOUN" and (head.ent_type_ in _PLACES or _TITLE.match(title.text)):
+                        head = title  # "X, ambassador to Velmar, who said ...": X, not Velmar
                     if head.dep_ == "appos" and head.pos_ == "PROPN" and head.head.lemma_.lower() in OUTLET_ROLES:
                         head = head.head  # "the website The Open Lab, which says ...": the website named so
                     elif head.dep_ == "appos" and head.pos_ == "NOUN" and head.head.pos_ == "PROPN" \
