@@ -556,6 +556,16 @@ def test_issue15_which_is_said_of_a_thing_so_the_company_is_that_name(nlp) -> No
     assert _actor(a) is None or _actor(a)[0] != "Ada Marlow"
 
 
+def test_a_report_of_what_was_said_before_a_colon_is_the_speakers_and_holds_what_follows(nlp) -> None:
+    # the parser hung "repeated" on the name as a modifier, leaving the sentence no verb; what
+    # was repeated is after the colon
+    text = ("Sheep farmer Ada Quell, who lives below the line, repeated to the radio what she had told "
+            "local reporters: that she saw a flash on the wire and sparks falling into the grass.")
+    a = _one(_run(nlp, text), "sparks falling into the grass")
+    assert _actor(a) is not None and _actor(a)[0] == "Ada Quell", _actor(a)
+    assert a.content.endswith("sparks falling into the grass")
+
+
 def test_who_after_a_place_in_a_described_name_is_the_person(nlp) -> None:
     # "who" is said of a person: not of the country named in the person's title
     text = ("The council cited remarks by Ivo Marek, Tessel's ambassador to Velmar, who had spoken "

@@ -96,6 +96,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_.lower() in ("quote", "cite"):
         # "The Gazette quoted a dock worker as saying ...": the one quoted says it
         return next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
+    # "Ada Brun, who farms below the line, repeated to the paper ...": a finite verb the parser
+    # hung on the name that opens the sentence is that name's verb
+    if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and verb.head.dep_ == "ROOT" and verb.head.pos_ == "PROPN" \
+            and verb.head.i < verb.i and verb.doc[verb.i - 1].text == ",":
+        return verb.head
     # "..., adding that ...", "saying ...": participles share the main verb's subject.
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
         if not verb.doc[verb.i - 1].is_punct:
@@ -237,6 +242,13 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
                     hi_extra = max([c.right_edge.i for c in tok.children if c.dep_ in _CONTENT_DEPS
                                     and c.i > ccomp.i and "\n" not in text[tok.idx:c.idx]
                                     and c.lemma_.lower() not in lex.speech], default=-1)
+        if content is not None and content.left_edge.lower_ == "what" and content.right_edge.i + 1 < len(doc) \
+                and doc[content.right_edge.i + 1].text == ":":
+            # "repeated what she had told reporters: that she saw ...": what was said follows
+            # the colon, to the end of the sentence
+            sent = tok.sent
+            if content.right_edge.i + 1 < sent.end - 1:
+                hi_extra = max(hi_extra, sent.end - 1)
         if content is None:
             xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
             verdict = patterns.get((pos, lemma, "xcomp"))
