@@ -23,6 +23,7 @@ Every step is written down (``chain``), so the count can be checked by a reader.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -90,6 +91,15 @@ class Corpus:
                 self.doc_entities.setdefault(m.doc, []).append((m.start, e))
         for found in self.doc_entities.values():
             found.sort(key=lambda x: x[0])
+        # per document: each entity once, and the bodies by where they are named (a
+        # document of thousands of mentions is read once per description, not per mention)
+        self.doc_unique: dict[str, list[Entity]] = {
+            doc: list({e.id: e for _, e in found}.values()) for doc, found in self.doc_entities.items()}
+        self.doc_bodies: dict[str, tuple[list[int], list[Entity]]] = {}
+        for doc, found in self.doc_entities.items():
+            bodies = [(at, e) for at, e in found if e.type in _BODY_TYPES]
+            self.doc_bodies[doc] = ([at for at, _ in bodies], [e for _, e in bodies])
+        self._words: dict[str, frozenset[str]] = {}
         self._outlet_key = outlet_key
         self._outlet_type: Callable[[str], str] = outlet_type or (lambda name: "outlet")
         self.parent: dict[str, tuple[str, Reuse]] = {}
@@ -98,6 +108,13 @@ class Corpus:
                 continue
             src, dst = _ends(r, documents)
             self.parent.setdefault(dst, (src, r))
+
+    def words(self, name: str) -> frozenset[str]:
+        """The comparison words of a name (:func:`norm_name`), computed once per name."""
+        found = self._words.get(name)
+        if found is None:
+            found = self._words[name] = frozenset(norm_name(name).split())
+        return found
 
     def root(self, doc: str) -> str:
         """The original a document derives from (itself when it is one)."""
@@ -449,14 +466,14 @@ def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source |
     if not words:
         return None
     found: dict[str, Entity] = {}
-    for _, e in corpus.doc_entities.get(attr.doc, ()):
-        if e.type in ("organisation", "government", "outlet", "group") and words <= set(norm_name(e.name).split()):
+    for e in corpus.doc_unique.get(attr.doc, ()):
+        if e.type in _BODY_TYPES and words <= corpus.words(e.name):
             found[e.id] = e
     if not found:
         # "the skipper of the trawler": the one person of the document called by that head word
         head = next((w for w in norm_name(description).split() if w not in _STOP), "")
-        for _, e in corpus.doc_entities.get(attr.doc, ()):
-            if e.type == "person" and head and any(head in norm_name(r).split() for r in e.roles):
+        for e in corpus.doc_unique.get(attr.doc, ()):
+            if e.type == "person" and head and any(head in corpus.words(r) for r in e.roles):
                 found[e.id] = e
     if len(found) != 1:
         return None
@@ -470,9 +487,9 @@ def _speaks_for(role: str, attr: Attribution, corpus: Corpus) -> str | None:
     Centre"), or the one "its"/"their" points back to (the last named before the speaker)."""
     if _POSSESSIVE_ROLE.match(role):
         start = attr.speaker.start if attr.speaker.start is not None else attr.start
-        before = [e for s, e in corpus.doc_entities.get(attr.doc, ())
-                  if s < start and e.type in ("organisation", "government", "outlet", "group")]
-        return before[-1].name if before else None
+        starts, bodies = corpus.doc_bodies.get(attr.doc, ([], []))
+        k = bisect.bisect_left(starts, start)  # the last body named before the speaker
+        return bodies[k - 1].name if k else None
     inside = _PROPER.findall(role)
     return max(inside, key=len) if inside else None
 
@@ -654,6 +671,7 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_BODY_TYPES = frozenset(("organisation", "government", "outlet", "group"))
 _BODIES = frozenset(("organisation", "government", "group"))
 #: Words of a role that give a rank or a post, not which body it is in.
 _TITLE = re.compile(r"(?i)^(?:chief|head|deputy|senior|junior|acting|interim|former|officers?|officials?|"
