@@ -190,6 +190,19 @@ def test_issue18_a_one_sentence_text_in_a_script_without_capitals_is_kept() -> N
     assert documents[0].text.startswith("قالت") and documents[0].language is None
 
 
+@pytest.mark.parametrize("line", [
+    "รัฐมนตรีกล่าวว่าสะพานจะเปิดในสัปดาห์หน้าและการจราจรจะกลับมาเป็นปกติ",
+    "ລັດຖະມົນຕີກ່າວວ່າຂົວຈະເປີດໃນອາທິດໜ້າແລະການຈະລາຈອນຈະກັບຄືນສູ່ສະພາບປົກກະຕິ",
+], ids=["thai", "lao"])
+def test_issue18_a_text_in_a_script_without_spaces_or_full_stops_is_kept(line: str) -> None:
+    # Thai and Lao prose has no spaces between words and no full stop: the line was one or two
+    # "words", and the report "no article text found: none of its lines reads as a sentence of
+    # prose" was not true. (Invented sentences.)
+    documents, rejected = _prepared(f"ข่าว\n\n{line}\n")
+    assert rejected == [] and len(documents) == 1
+    assert documents[0].text.strip() == line
+
+
 def test_issue18_a_text_of_numbered_one_line_statements_is_rejected_for_what_it_is() -> None:
     # 150,000 one-line statements were "no article text found (no run of sentence-like lines)".
     text = "\n".join(f'"Statement {i}," said official {i}.' for i in range(3_000))

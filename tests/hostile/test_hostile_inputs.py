@@ -430,3 +430,33 @@ def test_a_file_gzipped_twice_says_so(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(gzip.compress(GOOD[0].encode("utf-8"))))
     (rej,) = read(path)
     assert isinstance(rej, Rejected) and rej.reason.startswith("compressed twice")
+
+
+# --------------------------------------------------------------------------- legacy code pages
+
+# Invented Icelandic sentences: a language of Latin-1 whose ð and þ no other table explained,
+# so "Forsætisráðherra" was read as cp1257 "Forsętisrįšherra" (with only a guess warning).
+ICELANDIC = [
+    "Forsætisráðherra sagði á þriðjudag að þingið myndi fjalla um frumvarpið í næstu viku.",
+    "Hún sagði að það væri ekki rétt",
+    "Veður í dag",
+]
+
+
+@pytest.mark.parametrize("page", ["latin-1", "cp1252"])
+@pytest.mark.parametrize("text", ICELANDIC, ids=["sentence", "short", "headline"])
+def test_latin1_icelandic_is_read_as_written(tmp_path: Path, page: str, text: str) -> None:
+    path = tmp_path / "frett.txt"
+    path.write_bytes(f"{text}\n".encode(page))
+    (doc,) = docs(read(path))
+    assert doc.content == f"{text}\n"
+
+
+@pytest.mark.parametrize("page", ["utf-32-le", "utf-32-be"])
+def test_utf32_without_a_mark_is_text_not_binary(tmp_path: Path, page: str) -> None:
+    # Three NUL bytes in every character of ASCII: this was rejected as "looks binary".
+    text = f"{GOOD[0]}\n\n{GOOD[1]}\n"
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.encode(page))
+    (doc,) = docs(read(path))
+    assert (doc.content, doc.encoding) == (text, page)

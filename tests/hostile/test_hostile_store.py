@@ -1,10 +1,14 @@
 """Never lose a run (issue #18) at the store: a read-only SQLite store is named as such (not
-as a lock), and ``serve`` browses it read-only. Running as root would write any file whatever
-its mode, so read-only files are simulated the way SQLite sees them: a ``mode=ro`` open."""
+as a lock), and ``serve`` browses it read-only; a full disk is named as such. Running as root
+would write any file whatever its mode, so read-only files are simulated the way SQLite sees
+them: a ``mode=ro`` open. A full disk is a file size limit on the process (``RLIMIT_FSIZE``):
+SQLite's writes then fail as they do when the disk fills."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,38 @@ def test_serve_falls_back_to_read_only_when_the_store_refuses_a_writer(tmp_path:
     monkeypatch.setattr(_sqlite.SQLiteStore, "__init__", init)
     client = TestClient(create_app(f"sqlite:///{path}"), base_url="http://127.0.0.1")
     assert TEXT in client.get("/api/documents/d1").text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a file size limit from setrlimit")
+@pytest.mark.parametrize("limit", [8_192, 40_000])
+def test_a_full_disk_at_the_first_open_is_named_not_hidden_by_the_rollback(tmp_path: Path, limit: int) -> None:
+    """#18: a store created on a full disk said "cannot rollback - no transaction is active. Is
+    it a narratrace SQLite file ...?": SQLite had rolled the migration back by itself, and the
+    second ROLLBACK hid the real error."""
+    import resource
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(f"Ferry\n\n{TEXT}\n", encoding="utf-8")
+
+    def full_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([sys.executable, "-c", "from narratrace.cli import main; main()", "analyze",
+                           str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q"],
+                          capture_output=True, text=True, timeout=300, preexec_fn=full_disk)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "rollback" not in proc.stderr
+    assert "Cannot open the store" in proc.stderr and "Check free disk space" in proc.stderr
+    assert "lock" not in proc.stderr
+
+
+def test_an_error_sqlite_rolled_back_itself_is_the_error_raised(tmp_path: Path) -> None:
+    """On a full disk or an I/O error SQLite ends the transaction itself; the store's own
+    ROLLBACK must not replace that error with "cannot rollback"."""
+    store = open_store(f"sqlite:///{tmp_path / 'n.sqlite'}")
+    with pytest.raises(OSError, match="disk full"):
+        with store.transaction():
+            store._db.execute("ROLLBACK")  # what SQLite does by itself on SQLITE_FULL
+            raise OSError("disk full")
+    store.upsert_document(Document(id="d1", path="in/a.txt", text=TEXT, source_text=TEXT))
+    assert [d.id for d in store.documents()] == ["d1"]

@@ -36,7 +36,9 @@ from ._signature import line_key
 __all__ = ["Line", "TextResult", "clean_text", "split_lines"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Scripts whose prose is counted in characters, not words: CJK, and Thai and Lao, written
+# without spaces between words or a full stop (a line of Thai prose was one or two "words").
+_CJK = re.compile(r"[\u0e00-\u0eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _TERMINAL = re.compile(r"[.!?…。！？;,:]['\"”’»)\]]*\s*$")
 _SENT_BREAK = re.compile(r"[.!?…。！？]['\"”’»)]*\s+['\"“‘«(]?[A-ZÀ-ÖØ-Þ0-9]")
 _GLUE = re.compile(r"[a-z][A-Z]")

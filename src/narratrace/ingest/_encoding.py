@@ -85,6 +85,7 @@ _LETTERS: dict[str, str] = {
     "sv": "å1.3 ä1.8 ö1.3 é.01",
     "da": "æ.9 ø.9 å1.2 é.01",
     "fi": "ä3.6 ö.4",
+    "is": "á1.8 ð4.4 é.65 í1.6 ó1.0 ú.61 ý.23 þ1.5 æ.87 ö.78",
     "pl": "ą.99 ć.4 ę1.1 ł1.8 ń.2 ó.85 ś.66 ź.06 ż.83",
     "cs": "á.87 č.46 ď.02 é.63 ě.82 í1.64 ň.01 ó.02 ř.38 š.69 ť.01 ú.05 ů.2 ý1.0 ž.72",
     "sk": "á2.0 ä.1 č.9 ď.1 é.7 í1.6 ĺ.01 ľ.4 ň.1 ó.2 ô.2 ŕ.01 š.8 ť.3 ú.7 ý1.2 ž.8",
@@ -130,6 +131,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang
     "sv": "och att det som en av är med den till",
     "da": "og at det som en af er til med den for ikke",
     "fi": "ja on ei se kun mutta tai oli",
+    "is": "og er sem um til en var hann hefur fyrir eftir ekki",
     "pl": "w na nie z do to jest od po przez jak ale czy tak o",
     "cs": "a v na se je to z do jako ale by pro za od po",
     "sk": "a v na sa je to z do ako ale by pre za od po",
@@ -363,7 +365,7 @@ def _decode(data: bytes, *, declared: Iterable[str], html: bool) -> Decoded:
                     f"(byte {exc.start + len(bom)}); re-save it as UTF-8"
                 ) from None
     if b"\x00" in data:
-        found = _utf16_without_bom(data)
+        found = _utf32_without_bom(data) or _utf16_without_bom(data)
         if found is None:
             raise LooksBinary("looks binary (contains NUL bytes); is it really a text file?")
         return found
@@ -482,6 +484,27 @@ def _codec_name(label: str, *, html: bool) -> str | None:
     if name.startswith(("utf-16", "utf-32")):
         return None
     return name
+
+
+def _utf32_without_bom(data: bytes) -> Decoded | None:
+    """UTF-32 text saved without a mark: three NUL bytes in each four-byte unit of ASCII.
+    Other bytes seldom decode as UTF-32 at all (a unit over U+10FFFF fails), so the byte order
+    that decodes and looks like text is the reading. None if neither does."""
+    if len(data) < 8 or len(data) % 4:
+        return None
+    sample = data[:8192]
+    for name in ("utf-32-le", "utf-32-be"):
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        score = _utf16_plausibility(text)
+        if score >= 0.6:
+            try:
+                return Decoded(data.decode(name), name, round(min(score, 1.0), 3), True)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:

@@ -42,6 +42,9 @@ class SQLiteStore:
                 raise ReadOnlyStoreError(
                     f"The store {path!r} is read-only ({exc}): analysing writes to it. Choose a "
                     "writable --out or --db; `narratrace serve` can browse it as it is.") from exc
+            if _is_disk_error(exc):
+                raise StoreError(f"Cannot open the store {path!r}: {exc}. Check free disk space "
+                                 "(a full disk stops SQLite), or choose another --out or --db.") from exc
             raise StoreError(f"Cannot open the store {path!r}: {exc}. Is it a narratrace "
                              "SQLite file, and is no other program holding a lock on it?") from exc
 
@@ -60,7 +63,7 @@ class SQLiteStore:
                 self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, now()))
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                _rollback(self._db)
                 raise
 
     @property
@@ -79,7 +82,7 @@ class SQLiteStore:
         except BaseException:
             self._depth -= 1
             if self._depth == 0:
-                self._db.execute("ROLLBACK")
+                _rollback(self._db)
             raise
         self._depth -= 1
         if self._depth == 0:
@@ -291,6 +294,18 @@ class SQLiteStore:
 def _check_page(page_size: int) -> None:
     if page_size < 1:
         raise ValueError(f"page_size must be at least 1, not {page_size}")
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already: on a full disk or an I/O
+    error it rolls back by itself, and a second ROLLBACK would hide the error that caused it."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
+def _is_disk_error(exc: sqlite3.DatabaseError) -> bool:
+    """A full disk (or file size limit) or a failed write, as SQLite names it."""
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_FULL", "SQLITE_IOERR"))
 
 
 def _is_read_only(exc: sqlite3.DatabaseError, path: str) -> bool:
