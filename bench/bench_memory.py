@@ -69,6 +69,14 @@ before re-measured at 1k and 5k the same day, 20k before is the row above; docs/
     corpus stages             291 -> 192     556 -> 381     2390 -> 1617 MiB
     report.html               182 -> 183     377 -> 380     1292 -> 1125 MiB
 
+Then the same-story candidates were held as arrays, and the single-slot copy lookups of short
+texts dropped the pairs not worth a check as they were found instead of holding every pair
+(the 20k peak was there; docs/scale.md), before -> after, the same day:
+
+    --layout stores           1k             5k             20k
+    corpus stages             210 -> 199     399 -> 398     1635 -> 1074 MiB
+    report.html               202 -> 202     395 -> 395     1146 -> 1144 MiB
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.

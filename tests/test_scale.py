@@ -342,3 +342,39 @@ def test_copy_candidates_of_new_rows_and_the_older_pairs_are_the_full_search():
     assert got and all(set(p) & fresh for p in got)
     older = {p for p in full if not set(p) & fresh}
     assert older and got | older == full
+
+
+@pytest.mark.parametrize("rows", [None, [3, 50, 51, 200]])
+def test_one_slot_pairs_dropped_as_found_are_the_pairs_filtered_after(rows):
+    """Issue #19: the single-slot lookups of short texts drop the pairs not worth a check
+    block by block as they are found (on a corpus of short texts, all of them together were
+    the corpus run's peak): the copy candidates are those of filtering every pair after."""
+    from narratrace.reuse import MIN_CONTAINMENT_ESTIMATE, SHINGLE, SHORT_TEXT, copy_candidates, signature
+    from narratrace.reuse._minhash import slot_pairs
+    from narratrace.types import Document
+
+    rng = np.random.default_rng(12)
+    # texts made of a few shared phrases: many pairs agree on a slot or two, few hold much of
+    # one another
+    phrases = [" ".join(f"p{k}w{j}" for j in range(8)) for k in range(400)]
+    texts = [" ".join(rng.choice(phrases, size=int(rng.integers(3, 32))).tolist()) for _ in range(240)]
+    texts += [t[: len(t) // 2] for t in texts[:40]]  # short copies of some
+    sigs = np.stack([signature(Document(id=str(k), path=str(k), text=t, source_text=t))
+                     for k, t in enumerate(texts)])
+    words = np.array([len(t.split()) for t in texts])
+    short = words <= SHORT_TEXT
+    looked = np.flatnonzero(short) if rows is None else np.asarray(rows)
+    every = slot_pairs(sigs, looked)
+    agree = (sigs[every[:, 0]] == sigs[every[:, 1]]).mean(axis=1)
+    size = np.maximum(words - (SHINGLE - 1), 1.0)
+    na, nb = size[every[:, 0]], size[every[:, 1]]
+    worth = ((short[every[:, 0]] | short[every[:, 1]])
+             & (agree * (na + nb) / ((1 + agree) * np.minimum(na, nb)) >= MIN_CONTAINMENT_ESTIMATE)
+             & (agree * sigs.shape[1] >= 2))
+    bands = copy_candidates(sigs, rows=None if rows is None else np.asarray(rows))
+    want = {tuple(p) for p in bands.tolist()} | {tuple(p) for p in every[worth].tolist()}
+    got = copy_candidates(sigs, words, rows=None if rows is None else np.asarray(rows))
+    assert len(every) > 5 * worth.sum() > 0  # most one-slot pairs are dropped
+    assert {tuple(p) for p in got.tolist()} == want
+    assert np.array_equal(got, np.array(sorted(want), dtype=np.intp).reshape(-1, 2))
+    assert slot_pairs(sigs, looked, keep=lambda pairs: np.zeros(len(pairs), dtype=bool)).shape == (0, 2)

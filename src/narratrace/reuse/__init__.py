@@ -40,7 +40,8 @@ from ..errors import UsageError
 from ..options import Options
 from ..types import Document, Reuse, ReuseKind
 from ._align import Alignment, align
-from ._ann import Mapper, nearest_pairs, neighbour_lists
+from ._ann import Listed, Mapper, nearest_pairs, neighbour_listed, neighbour_lists
+from ._candidates import BASE, Candidates, StoryRows, positions, set_index, shared
 from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (candidate_pairs, estimate_jaccard, lsh_params, merge, minhash, paired_band_keys,
                        shingle_set, slot_pairs)
@@ -270,7 +271,8 @@ class ReuseUpdate:
 
     links: list[Reuse]
     copies: dict[tuple[str, str], dict[str, Any] | None]  # copy checks done now: link row or None
-    stories: dict[tuple[str, str], dict[str, Any]]  # same-story candidate rows new or changed now
+    #: same-story candidate rows new or changed now (a :class:`~._candidates.StoryRows`, made as read)
+    stories: Mapping[tuple[str, str], dict[str, Any]]
     checked: int = 0  # copy candidates verified exactly in this call
     dropped: tuple[tuple[str, str], ...] = ()  # stored same-story candidates no list holds now
     context: tuple[tuple[str, str], ...] = ()  # unlinked pairs scoring STORY_CONTEXT or more
@@ -358,8 +360,8 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
                                        fresh=fresh, cached=stories, sentences=sentences or {},
                                        deleted=deleted)
     found.update(story)
-    changed = {key: row for key, row in rows.items() if stories.get(key) != row}
-    dropped = tuple(key for key in stories if key not in rows)
+    changed = rows.changed(stories)
+    dropped = rows.missing(stories)
     return ReuseUpdate([found[k] for k in sorted(found)], done, changed, checked=len(done),
                        dropped=dropped, context=context)
 
@@ -392,22 +394,25 @@ def copy_candidates(sigs: np.ndarray, words: np.ndarray | None = None, *,
     if words is None:
         return pairs
     is_short = np.asarray(words) <= SHORT_TEXT
-    if mine is None:
-        extra = slot_pairs(sigs, np.flatnonzero(is_short))
-    else:  # the pairs of a looked-up row that agree on a slot, where one of the two is short
-        extra = slot_pairs(sigs, np.flatnonzero(mine))
-        extra = extra[is_short[extra[:, 0]] | is_short[extra[:, 1]]]
-    if len(extra):
-        # J (|A| + |B|) = |A & B| (1 + J): the estimate of how much of the shorter text the other holds
-        sizes = np.maximum(np.asarray(words, dtype=np.float64) - (SHINGLE - 1), 1.0)
+    # J (|A| + |B|) = |A & B| (1 + J): the estimate of how much of the shorter text the other holds
+    sizes = np.maximum(np.asarray(words, dtype=np.float64) - (SHINGLE - 1), 1.0)
+
+    def worth(extra: np.ndarray) -> np.ndarray:
+        """Which one-slot pairs are worth a check: one of the two is short, and the estimated
+        containment and the equal slots reach their bars (filtered as they are found, so the
+        pairs of a corpus of short texts are not all held at once)."""
         agree = _agreement(sigs, extra)
         na, nb = sizes[extra[:, 0]], sizes[extra[:, 1]]
         contained = agree * (na + nb) / ((1 + agree) * np.minimum(na, nb))
-        extra = extra[(contained >= MIN_CONTAINMENT_ESTIMATE) & (agree * sigs.shape[1] >= 2)]
-        if len(extra):
-            codes = np.unique(np.concatenate([pairs[:, 0].astype(np.int64) * len(sigs) + pairs[:, 1],
-                                              extra[:, 0].astype(np.int64) * len(sigs) + extra[:, 1]]))
-            pairs = np.stack([codes // len(sigs), codes % len(sigs)], axis=1).astype(np.intp)
+        return ((is_short[extra[:, 0]] | is_short[extra[:, 1]]) & (contained >= MIN_CONTAINMENT_ESTIMATE)
+                & (agree * sigs.shape[1] >= 2))
+
+    # with ``rows``: the pairs of a looked-up row that agree on a slot, where one of the two is short
+    extra = slot_pairs(sigs, np.flatnonzero(is_short if mine is None else mine), keep=worth)
+    if len(extra):
+        codes = np.unique(np.concatenate([pairs[:, 0].astype(np.int64) * len(sigs) + pairs[:, 1],
+                                          extra[:, 0].astype(np.int64) * len(sigs) + extra[:, 1]]))
+        pairs = np.stack([codes // len(sigs), codes % len(sigs)], axis=1).astype(np.intp)
     return pairs
 
 
@@ -636,85 +641,89 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                 fresh: set[str], cached: Mapping[tuple[str, str], Mapping[str, Any]],
                 sentences: Mapping[str, tuple[np.ndarray, Sequence[tuple[int, int]]]],
                 deleted: bool = False
-                ) -> tuple[dict[tuple[int, int], Reuse], dict[tuple[str, str], dict[str, Any]],
-                           tuple[tuple[str, str], ...]]:
-    """Same-story and rewrite links among the candidates of the story index, and the story
-    context (unlinked pairs scoring ``STORY_CONTEXT`` or more).
+                ) -> tuple[dict[tuple[int, int], Reuse], StoryRows, tuple[tuple[str, str], ...]]:
+    """Same-story and rewrite links among the candidates of the story index, the rows of
+    every candidate (as the store keeps them) and the story context (unlinked pairs scoring
+    ``STORY_CONTEXT`` or more).
 
     What a pair costs (its credits both ways, its sentence alignment, its passages) is a pure
     function of the two texts, computed once and kept in the pair's row; what depends on the
     corpus (the story score, how many texts one document credits) is decided on every run.
+    The candidates are arrays (:class:`~._candidates.Candidates`) and their scores are summed
+    in bulk; a pair is looked at one by one only where it may link or be context.
     """
+    ids = [d.id for d in docs]
     if embeddings is None:
         embeddings = {d.id: embed_for_story(d) for d in docs if d.analysed}
     have = [i for i, d in enumerate(docs) if d.id in embeddings and len(embeddings[d.id])]
     if len(have) < 2:
-        return {}, {}, ()
+        return {}, StoryRows(ids, _no_candidates()), ()
     vectors = np.stack([doc_vector(np.asarray(embeddings[docs[i].id])) for i in have])
     names, when = _story_features([docs[i] for i in have], entities, dates)
     df = Counter(n for i in have for n in names[docs[i].id])
     idf = {n: math.log((len(have) + 1) / (c + 0.5)) for n, c in df.items()}
-    candidates = _story_candidates(docs, have, vectors, fresh, cached, deleted=deleted)
-    rows = {(row["a"], row["b"]): row for row in candidates.values()}
+    cand = _story_candidates(docs, have, vectors, fresh, cached, deleted=deleted)
+    rows = StoryRows(ids, cand)
     out: dict[tuple[int, int], Reuse] = {}
-    todo = [key for key in sorted(candidates) if key not in found]
-    if not todo:
+    n = len(docs)
+    copied = np.asarray(sorted(i * n + j for i, j in found), dtype=np.int64)
+    todo = positions(copied, cand.codes(n)) < 0
+    if not todo.any():
         return out, rows, ()
     # The lead term is a pure function of the two leads: computed once per pair, kept in its row.
-    need = [key for key in todo if "lead" not in candidates[key]]
-    if need:
-        pos = {i: k for k, i in enumerate(have)}
-        raw = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
-                           np.array([(pos[i], pos[j]) for i, j in need]))
-        for key, value in zip(need, raw.tolist(), strict=True):
-            candidates[key]["lead"] = value
+    need = np.flatnonzero(todo & np.isnan(cand.lead))
+    if len(need):
+        pos = np.full(n, -1, dtype=np.int64)
+        pos[have] = np.arange(len(have))
+        cand.lead[need] = story_scores([np.asarray(embeddings[docs[i].id]) for i in have],
+                                       np.stack([pos[cand.lo[need]], pos[cand.hi[need]]], axis=1))
+        cand.touch(need)
     floor = min(options.same_story_threshold, STORY_CONTEXT)
-    context: list[tuple[str, str]] = []
-    checked = _rewrite_checks(docs, candidates, todo)
+    checked = _rewrite_checks(cand, todo, n)
     own_names: dict[int, frozenset[str]] = {}
-    for pair in todo:
-        row = candidates[pair]
-        if pair not in checked:  # evidence cached when the pair was within the bound: not now
-            if "credit_a" in row:  # _pair_evidence writes it whenever it writes any field
-                for field in _EVIDENCE:
-                    row.pop(field, None)
-        elif "credit_a" not in row:
-            row.update(_pair_evidence(docs, pair, sentences, own_names))
+    for p in [p for p, row in cand.extra.items() if "credit_a" in row and todo[p] and not checked[p]]:
+        # evidence cached when the pair was within the bound: not now (_pair_evidence writes
+        # credit_a whenever it writes any field)
+        row = cand.extra[p]
+        for name in _EVIDENCE:
+            row.pop(name, None)
+        cand.touch(p)
+    for p in np.flatnonzero(todo & checked).tolist():
+        if "credit_a" not in cand.extra.get(p, ()):
+            cand.extra.setdefault(p, {}).update(
+                _pair_evidence(docs, (int(cand.lo[p]), int(cand.hi[p])), sentences, own_names))
+            cand.touch(p)
     # A pair whose lead term cannot reach the lower bar even with every name and date shared
     # (as story_scores prunes), and that was not checked for a rewrite (so it has no credit
     # and no retelling), is neither a link nor context: it is passed over without a score.
     # (With the default bars the lower one is STORY_CONTEXT, which names and dates alone
-    # reach, so every candidate is scored; the per-document parts of a score are kept below.)
-    weight: dict[str, float] = {}  # per document, computed once: the same floats as per pair
-    day_set: dict[str, frozenset[str]] = {}
-    lead: list[float] = []
-    scored: list[tuple[int, int]] = []
-    for key in todo:
-        x = float(candidates[key]["lead"])
-        if 0.6 * x + _CORROBORATION >= floor - 1e-9:
-            lead.append(x)
-            scored.append(key)
-        elif key in checked:
-            lead.append(-1.0)
-            scored.append(key)
+    # reach, so every candidate is scored.)
+    lead_ok = todo & (0.6 * cand.lead + _CORROBORATION >= floor - 1e-9)
+    # Every score in bulk (names and dates shared, summed over arrays), to find the pairs that
+    # may link or be context: those are scored again one by one, as the formula is.
+    weight = {docs[i].id: _weight(names[docs[i].id], idf) for i in have}
+    day_set = {docs[i].id: normalised(when[docs[i].id]) for i in have}
+    rough = _rough_scores(cand, np.flatnonzero(lead_ok), [names.get(d, set()) for d in ids],
+                          [day_set.get(d, frozenset()) for d in ids],
+                          np.asarray([weight.get(d, 0.0) for d in ids]), idf)
     # How many candidate texts each document credits: a trace of the story (a fact-check, a
     # round-up) names every outlet in it, a rewrite its source.
     credited: Counter[int] = Counter()
-    for (i, j) in checked:
-        row = candidates[(i, j)]
-        credited[i] += row.get("credit_a") is not None
-        credited[j] += row.get("credit_b") is not None
-    for (i, j), emb in zip(scored, lead, strict=True):
-        row = candidates[(i, j)]
+    for p in np.flatnonzero(checked).tolist():
+        row = cand.extra[p]
+        credited[int(cand.lo[p])] += row.get("credit_a") is not None
+        credited[int(cand.hi[p])] += row.get("credit_b") is not None
+    context: list[tuple[str, str]] = []
+    for p in np.flatnonzero(todo & checked | lead_ok & (rough >= floor - _ROUGH)).tolist():
+        i, j = int(cand.lo[p]), int(cand.hi[p])
+        row = cand.extra.get(p, {})
         a, b = docs[i], docs[j]
-        if emb >= 0:
-            for doc in (a.id, b.id):
-                if doc not in weight:
-                    weight[doc], day_set[doc] = _weight(names[doc], idf), normalised(when[doc])
+        if lead_ok[p]:
+            emb = float(cand.lead[p])
             score = _combined(emb, names[a.id] & names[b.id], weight[a.id], weight[b.id],
                               overlap_of(day_set[a.id], day_set[b.id]), idf)
         else:
-            score = 0.0
+            emb, score = -1.0, 0.0
         in_a = row.get("credit_a") if credited[i] <= MAX_CREDITED else None
         in_b = row.get("credit_b") if credited[j] <= MAX_CREDITED else None
         in_a, in_b = _credit_after_source(a, b, in_a, in_b)
@@ -725,68 +734,125 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
                 context.append((a.id, b.id))
             continue
         if "passages" not in row:  # aligned once, the first time the pair links
-            row["passages"] = [list(p) for p in align(a.text, b.text, shingle=SHINGLE).passages]
+            row = cand.extra.setdefault(p, row)
+            row["passages"] = [list(x) for x in align(a.text, b.text, shingle=SHINGLE).passages]
+            cand.touch(p)
         passages = (row.get("aligned") or row["passages"]) if retold else row["passages"]
         if rewrite:
             way, by = decide(a, b, credit_in_a=in_a, credit_in_b=in_b,
                              fallback=(row.get("detail", "unknown"), "detail"))
             credit = in_b if way == "a->b" else in_a if way == "b->a" else (in_a or in_b)
             out[(i, j)] = Reuse(a=a.id, b=b.id, kind="rewrite", score=max(score, row.get("share", 0.0)),
-                                passages=tuple(tuple(p) for p in passages),
+                                passages=tuple(tuple(x) for x in passages),
                                 direction=way, direction_by=by, **_credit_fields(credit))
         else:
             way, by = decide(a, b)
             out[(i, j)] = Reuse(a=a.id, b=b.id, kind="same_story", score=score,
-                                passages=tuple(tuple(p) for p in row["passages"]),
+                                passages=tuple(tuple(x) for x in row["passages"]),
                                 direction=way, direction_by=by)
     return out, rows, tuple(context)
 
 
+#: A bulk score (:func:`_rough_scores`) and the pair formula's differ by the rounding to four
+#: places and the order of a float sum: pairs within this of a bar are scored one by one.
+_ROUGH = 1e-3
+
+
+def _rough_scores(cand: Candidates, at: np.ndarray, names: Sequence[Iterable[str]],
+                  days: Sequence[frozenset[str]], weight: np.ndarray,
+                  idf: Mapping[str, float]) -> np.ndarray:
+    """:func:`_combined` of the candidates at positions ``at`` (-1 elsewhere), unrounded, over
+    arrays: the names and days each pair shares counted with :func:`~._candidates.shared`
+    (``names``, ``days`` and each document's :func:`_weight` by document index)."""
+    out = np.full(len(cand), -1.0)
+    if not len(at):
+        return out
+    a, b = cand.lo[at], cand.hi[at]
+    starts, members, vocab = set_index(names)
+    value = np.zeros(len(vocab))
+    for text, k in vocab.items():
+        value[k] = idf.get(text, 0.0)
+    count, total = shared(starts, members, value, a, b)
+    least = np.minimum(weight[a], weight[b])
+    name = np.where((count > 0) & (least > 0), np.minimum(1.0, total / np.where(least > 0, least, 1.0)), 0.0)
+    starts, members, vocab = set_index(days)
+    both, _ = shared(starts, members, np.zeros(len(vocab)), a, b)
+    sizes = np.diff(starts)
+    fewer = np.minimum(sizes[a], sizes[b])
+    date = np.where(fewer > 0, both / np.maximum(fewer, 1), 0.0)
+    out[at] = 0.6 * cand.lead[at] + 0.3 * name + 0.1 * date
+    return out
+
+
+def _no_candidates() -> Candidates:
+    empty = np.zeros(0, dtype=np.int64)
+    return Candidates(empty, empty, np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool),
+                      np.zeros(0))
+
+
 def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np.ndarray,
                       fresh: set[str], cached: Mapping[tuple[str, str], Mapping[str, Any]], *,
-                      deleted: bool = False) -> dict[tuple[int, int], dict[str, Any]]:
-    """Same-story candidates by document index pair: each a row with its cosine, the sides
-    that list it among their ``STORY_NEIGHBOURS`` best (``by_a``, ``by_b``) and what earlier
-    runs computed for it (``cached``, rows of pairs of documents not in ``fresh``).
+                      deleted: bool = False) -> Candidates:
+    """Same-story candidates, with their cosines, the sides that list them among their
+    ``STORY_NEIGHBOURS`` best and what earlier runs computed for them (``cached``, rows of
+    pairs of documents not in ``fresh``: their lead term and other fields).
 
     Only the new documents are searched while the cached rows hold every earlier candidate
-    (:func:`neighbour_lists`): the candidates are a full run's wherever the full search is
-    exhaustive.
+    (:func:`~._ann.neighbour_listed`): the candidates are a full run's wherever the full
+    search is exhaustive.
     """
     ids = [docs[i].id for i in have]
     pos = {doc: r for r, doc in enumerate(ids)}
     query = [r for r, doc in enumerate(ids) if doc in fresh]
+    kept = [(pos[a] * len(ids) + pos[b], row) for (a, b), row in cached.items()
+            if a in pos and b in pos and a not in fresh and b not in fresh]
+    kept.sort(key=lambda item: item[0])
+    codes = np.asarray([code for code, _ in kept], dtype=np.int64)
     old = None
     if not deleted and len(query) < len(ids):
-        old = {(pos[a], pos[b]): (float(row["cos"]), bool(row.get("by_a")), bool(row.get("by_b")))
-               for (a, b), row in cached.items()
-               if a in pos and b in pos and a not in fresh and b not in fresh}
-    candidates: dict[tuple[int, int], dict[str, Any]] = {}
-    for (r, c), (cos, by_a, by_b) in neighbour_lists(vectors, query, old, k=STORY_NEIGHBOURS,
-                                                     threshold=STORY_CANDIDATE).items():
-        a, b = ids[r], ids[c]
-        stored = None if a in fresh or b in fresh else cached.get((a, b))
-        row: dict[str, Any] = {**stored} if stored is not None else {"a": a, "b": b}
-        row["cos"], row["by_a"], row["by_b"] = cos, by_a, by_b
-        candidates[(have[r], have[c])] = row
-    return candidates
+        old = Listed(codes // len(ids), codes % len(ids),
+                     np.asarray([float(row["cos"]) for _, row in kept], dtype=np.float64),
+                     np.asarray([bool(row.get("by_a")) for _, row in kept], dtype=bool),
+                     np.asarray([bool(row.get("by_b")) for _, row in kept], dtype=bool))
+    listed = neighbour_listed(vectors, query, old, k=STORY_NEIGHBOURS, threshold=STORY_CANDIDATE)
+    index = np.asarray(have, dtype=np.int64)  # ascending: the pairs stay sorted
+    cand = Candidates(index[listed.lo], index[listed.hi], listed.cos, listed.by_lo, listed.by_hi,
+                      np.full(len(listed.lo), np.nan))
+    at = positions(listed.lo * len(ids) + listed.hi, codes)
+    for p, (_, row) in zip(at.tolist(), kept, strict=True):
+        if p >= 0:
+            if "lead" in row:
+                cand.lead[p] = float(row["lead"])
+            if row.keys() - _BASE:  # most rows hold the base fields only
+                cand.extra[p] = {name: value for name, value in row.items() if name not in _BASE}
+    if old is not None:  # rows not stored, or whose list flags changed, differ from the stored ones
+        cand.touched = np.ones(len(cand), dtype=bool)
+        found = at >= 0
+        cand.touched[at[found]] = ((old.cos[found] != cand.cos[at[found]])
+                                   | (old.by_lo[found] != cand.by_lo[at[found]])
+                                   | (old.by_hi[found] != cand.by_hi[at[found]]))
+    return cand
+
+
+_BASE = frozenset(BASE)
 
 
 #: The fields of a pair's row that :func:`_pair_evidence` writes.
 _EVIDENCE = ("credit_a", "credit_b", "retold", "aligned", "share", "detail")
 
 
-def _rewrite_checks(docs: Sequence[Document], candidates: Mapping[tuple[int, int], Mapping[str, Any]],
-                    todo: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The candidate pairs checked for a rewrite: each document's ``REWRITE_NEIGHBOURS`` most
-    similar candidates (by lead cosine; a pair is checked when it is among the closest of both
-    or of either, within both documents' bound)."""
-    count: Counter[int] = Counter()
-    chosen: set[tuple[int, int]] = set()
-    for _, key in sorted([(-float(candidates[k]["cos"]), k) for k in todo]):
-        i, j = key
+def _rewrite_checks(cand: Candidates, todo: np.ndarray, n: int) -> np.ndarray:
+    """Whether each candidate pair is checked for a rewrite: each document's
+    ``REWRITE_NEIGHBOURS`` most similar candidates (by lead cosine; a pair is checked when it
+    is among the closest of both or of either, within both documents' bound), of those in
+    ``todo``. ``n``: the number of documents."""
+    at = np.flatnonzero(todo)
+    order = at[np.lexsort((cand.hi[at], cand.lo[at], -cand.cos[at]))]
+    count = [0] * n
+    chosen = np.zeros(len(cand), dtype=bool)
+    for p, i, j in zip(order.tolist(), cand.lo[order].tolist(), cand.hi[order].tolist(), strict=True):
         if count[i] < REWRITE_NEIGHBOURS and count[j] < REWRITE_NEIGHBOURS:
-            chosen.add(key)
+            chosen[p] = True
             count[i] += 1
             count[j] += 1
     return chosen

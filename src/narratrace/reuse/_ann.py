@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -246,6 +246,38 @@ def _pairs(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> list[tuple[int, int
 Lists = dict[tuple[int, int], tuple[float, bool, bool]]
 
 
+class Listed(NamedTuple):
+    """:data:`Lists` as arrays, one entry per pair, sorted by ``(lo, hi)``: the pair
+    ``(lo[k], hi[k])``, ``lo < hi``, its float64 cosine and which side lists the other among
+    its ``k`` best: 26 bytes a pair, where a :data:`Lists` entry is a tuple key and a tuple
+    of a float and two flags (the same-story lists of the 5,000-document scale store hold
+    121,179 pairs)."""
+
+    lo: np.ndarray  # int64
+    hi: np.ndarray  # int64
+    cos: np.ndarray  # float64
+    by_lo: np.ndarray  # bool
+    by_hi: np.ndarray  # bool
+
+
+def as_lists(listed: Listed) -> Lists:
+    """The :data:`Lists` dict of ``listed``."""
+    return dict(zip(zip(listed.lo.tolist(), listed.hi.tolist(), strict=True),
+                    zip(listed.cos.tolist(), listed.by_lo.tolist(), listed.by_hi.tolist(), strict=True),
+                    strict=True))
+
+
+def as_listed(lists: Lists) -> Listed:
+    """The :class:`Listed` arrays of ``lists``."""
+    keys = sorted(lists)
+    values = [lists[key] for key in keys]
+    pairs = np.asarray(keys, dtype=np.int64).reshape(-1, 2)
+    return Listed(pairs[:, 0].copy(), pairs[:, 1].copy(),
+                  np.asarray([v[0] for v in values], dtype=np.float64),
+                  np.asarray([v[1] for v in values], dtype=bool),
+                  np.asarray([v[2] for v in values], dtype=bool))
+
+
 #: ``mapper(fn, parts)``: ``fn`` applied to each part, results in the parts' order (the
 #: builtin ``map``, or a cluster's: :func:`narratrace.run.engines.dask.corpus_mapper`).
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
@@ -259,7 +291,7 @@ def nearest_lists(vectors: np.ndarray, *, k: int, threshold: float, parts: int =
     searched by one call through ``mapper`` (on a Dask cluster, one task each) and the found
     pairs merged. A query's list depends only on the query and the index (a function of all
     the vectors, built alike in every part), so the lists are the same however the rows are
-    split.
+    split. :func:`nearest_listed` gives them as arrays.
 
     >>> v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
     >>> sorted((p, round(c, 2), x, y) for p, (c, x, y) in nearest_lists(v, k=1, threshold=0.5).items())
@@ -267,13 +299,19 @@ def nearest_lists(vectors: np.ndarray, *, k: int, threshold: float, parts: int =
     >>> nearest_lists(v, k=1, threshold=0.5, parts=3) == nearest_lists(v, k=1, threshold=0.5)
     True
     """
+    return as_lists(nearest_listed(vectors, k=k, threshold=threshold, parts=parts, mapper=mapper))
+
+
+def nearest_listed(vectors: np.ndarray, *, k: int, threshold: float, parts: int = 1,
+                   mapper: Mapper = map) -> Listed:
+    """:func:`nearest_lists` as :class:`Listed` arrays."""
     if parts <= 1 or len(vectors) < 2:
-        return _lists(*_nearest(vectors, None, k=k, threshold=threshold))
+        return _listed(*_nearest(vectors, None, k=k, threshold=threshold))
     runs = [rows for rows in np.array_split(np.arange(len(vectors)), parts) if len(rows)]
     found = list(mapper(partial(_nearest_rows, vectors, k=k, threshold=threshold), runs))
     # The parts come back in row order, each sorted by query: concatenated, the arrays are
     # those of one search over every row.
-    return _lists(*(np.concatenate(arrays) for arrays in zip(*found, strict=True)))
+    return _listed(*(np.concatenate(arrays) for arrays in zip(*found, strict=True)))
 
 
 def _nearest_rows(vectors: np.ndarray, rows: np.ndarray, *, k: int, threshold: float
@@ -282,13 +320,21 @@ def _nearest_rows(vectors: np.ndarray, rows: np.ndarray, *, k: int, threshold: f
     return _nearest(vectors, rows.tolist(), k=k, threshold=threshold)
 
 
-def _lists(q: np.ndarray, c: np.ndarray, cos: np.ndarray) -> Lists:
-    out: Lists = {}
-    for i, j, x in zip(q.tolist(), c.tolist(), cos.tolist(), strict=True):
-        key = (min(i, j), max(i, j))
-        _, by_lo, by_hi = out.get(key, (x, False, False))
-        out[key] = (x, by_lo or i < j, by_hi or i > j)
-    return out
+def _listed(owner: np.ndarray, other: np.ndarray, cos: np.ndarray) -> Listed:
+    """The pairs of list entries ``owner`` lists ``other`` at ``cos``, each pair once with the
+    side(s) that list it (the two sides' cosines are the same float64 dot)."""
+    owner = np.asarray(owner, dtype=np.int64)
+    other = np.asarray(other, dtype=np.int64)
+    lo, hi = np.minimum(owner, other), np.maximum(owner, other)
+    order = np.lexsort((hi, lo))
+    lo, hi, cos, mine = lo[order], hi[order], np.asarray(cos, dtype=np.float64)[order], (owner < other)[order]
+    if not len(lo):
+        return Listed(lo, hi, cos, mine, mine.copy())
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    start = np.flatnonzero(first)
+    return Listed(lo[start], hi[start], cos[start], np.logical_or.reduceat(mine, start),
+                  np.logical_or.reduceat(~mine, start))
 
 
 def neighbour_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists | None, *, k: int,
@@ -296,10 +342,18 @@ def neighbour_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists | N
     """The lists of every row: :func:`update_lists` of ``old`` when given and the new rows
     are few enough (new rows x rows within :data:`EXACT_BUDGET`), else :func:`nearest_lists`
     (a full run, or one that deleted rows: a list that lost a row takes its next best),
-    searched in ``parts`` through ``mapper``."""
+    searched in ``parts`` through ``mapper``. :func:`neighbour_listed` takes and gives them as
+    arrays."""
+    return as_lists(neighbour_listed(vectors, new_rows, None if old is None else as_listed(old),
+                                     k=k, threshold=threshold, parts=parts, mapper=mapper))
+
+
+def neighbour_listed(vectors: np.ndarray, new_rows: Sequence[int], old: Listed | None, *, k: int,
+                     threshold: float, parts: int = 1, mapper: Mapper = map) -> Listed:
+    """:func:`neighbour_lists` as :class:`Listed` arrays."""
     if old is None or len(set(new_rows)) * len(vectors) > EXACT_BUDGET:
-        return nearest_lists(vectors, k=k, threshold=threshold, parts=parts, mapper=mapper)
-    return update_lists(vectors, new_rows, old, k=k, threshold=threshold)
+        return nearest_listed(vectors, k=k, threshold=threshold, parts=parts, mapper=mapper)
+    return update_listed(vectors, new_rows, old, k=k, threshold=threshold)
 
 
 def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k: int,
@@ -314,48 +368,49 @@ def update_lists(vectors: np.ndarray, new_rows: Sequence[int], old: Lists, *, k:
     same lists). While ``old`` came from
     an exhaustive search (n <= ``CELL * PROBE``) the result is :func:`nearest_lists` of
     every row, up to float32 rounding at a list's ``k``-th place; past that, the old lists
-    are the index's and the updates exact.
+    are the index's and the updates exact. :func:`update_listed` takes and gives them as
+    arrays.
 
     >>> v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
     >>> update_lists(v, [3], nearest_lists(v[:3], k=1, threshold=0.5), k=1,
     ...              threshold=0.5) == nearest_lists(v, k=1, threshold=0.5)
     True
     """
+    return as_lists(update_listed(vectors, new_rows, as_listed(old), k=k, threshold=threshold))
+
+
+def update_listed(vectors: np.ndarray, new_rows: Sequence[int], old: Listed, *, k: int,
+                  threshold: float) -> Listed:
+    """:func:`update_lists` as :class:`Listed` arrays: every list is its entries (the old
+    lists' entries between old rows, each new row's ``k`` best, the new rows entering old
+    rows' lists) ranked by cosine, ties by row, and cut at ``k``."""
     n = len(vectors)
     new = np.unique(np.asarray(list(new_rows), dtype=np.int64))
     if not len(new):
-        return dict(old)  # nothing added: every list stays
+        return old  # nothing added: every list stays
     fresh = np.zeros(n, dtype=bool)
     fresh[new] = True
-    # Each list holds (-cosine, row): sorted as it stands, best first, ties by row.
-    lists: dict[int, list[tuple[float, int]]] = {}
-    for (i, j), (cos, by_i, by_j) in old.items():
-        if fresh[i] or fresh[j]:  # searched again (an old row given as new re-enters as one)
-            continue
-        if by_i:
-            lists.setdefault(i, []).append((-cos, j))
-        if by_j:
-            lists.setdefault(j, []).append((-cos, i))
-    if len(new) and n >= 2 and k >= 1:
+    # Each entry: (owner, other, cosine), the owner listing the other.
+    keep = ~(fresh[old.lo] | fresh[old.hi])  # searched again (an old row given as new re-enters as one)
+    lo, hi, cos = old.lo[keep], old.hi[keep], old.cos[keep]
+    by_lo, by_hi = old.by_lo[keep], old.by_hi[keep]
+    owners, others, cosines = [lo[by_lo], hi[by_hi]], [hi[by_lo], lo[by_hi]], [cos[by_lo], cos[by_hi]]
+    if n >= 2 and k >= 1:
         mat = np.ascontiguousarray(vectors, dtype=np.float32)
         step = max(1, EXACT_BLOCK // n)
-        for lo in range(0, len(new), step):
-            q = new[lo:lo + step]
+        for start in range(0, len(new), step):
+            q = new[start:start + step]
             sims = mat[q] @ mat.T
             sims[np.arange(len(q)), q] = -np.inf  # not itself
             rr, cc = np.nonzero(sims >= threshold - 1e-4)
             qq, cc, found = _confirm(vectors, q[rr], cc, n, threshold)  # all, best first
-            for x, r, c in zip(qq.tolist(), cc.tolist(), found.tolist(), strict=True):
-                lists.setdefault(x, [])
-                if len(lists[x]) < k:  # a new row's own k best (they come best first)
-                    lists[x].append((-c, r))
-                if not fresh[r]:  # an old row it may enter the list of
-                    lists.setdefault(r, []).append((-c, x))
-    out: Lists = {}
-    for i, chosen in lists.items():
-        for minus, j in sorted(chosen)[:k]:
-            cos = -minus
-            key = (min(i, j), max(i, j))
-            _, by_lo, by_hi = out.get(key, (cos, False, False))
-            out[key] = (cos, by_lo or i < j, by_hi or i > j)
-    return out
+            own = np.arange(len(qq)) - np.searchsorted(qq, qq, side="left") < k  # a new row's k best
+            into = ~fresh[cc]  # an old row it may enter the list of
+            owners += [qq[own], cc[into]]
+            others += [cc[own], qq[into]]
+            cosines += [found[own], found[into]]
+    owner, other, sims_ = (np.concatenate(parts) for parts in (owners, others, cosines))
+    order = np.lexsort((other, -sims_, owner))  # by owner, most similar first, ties by row
+    owner, other, sims_ = owner[order], other[order], sims_[order]
+    take = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left") < k
+    return _listed(owner[take], other[take], sims_[take])

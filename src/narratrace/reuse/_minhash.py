@@ -15,6 +15,7 @@ datasketch >= 2.0 calls "affine32", so estimates behave the same).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -225,7 +226,8 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 1000) -> np.ndarray:
     return np.stack([codes // n_docs, codes % n_docs], axis=1).astype(np.intp)
 
 
-def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 1000) -> np.ndarray:
+def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 1000,
+               keep: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, one of them in ``rows``, whose signatures agree on at least
     one slot (bands of one row, searched for ``rows`` only).
 
@@ -235,11 +237,17 @@ def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 10
     ``1 - (1 - J) ** 128`` > 0.99. Searching one-slot bands for every pair would pair most of
     a corpus, so only the ``rows`` (short texts) are looked up, in one sorted array of every
     document's ``(slot, value)`` keys. Values shared by more than ``max_bucket`` documents
-    (an empty text's) are skipped.
+    (an empty text's) are skipped. ``keep`` (pairs ``[m, 2]`` -> a mask of those to keep) is
+    applied to each block's pairs as they are found, so the pairs a caller drops are never
+    held together: the 5,000 texts of ``bench/bench_scale.py``'s store are all short, and
+    agree on a slot in 1,836,294 pairs, of which :func:`~narratrace.reuse.copy_candidates`
+    keeps fewer than 2,000 (with its band pairs: 1,959).
 
     >>> sig = np.array([[1, 2, 3], [9, 2, 8], [7, 6, 5]], dtype=np.uint32)
     >>> slot_pairs(sig, np.array([0])).tolist()
     [[0, 1]]
+    >>> slot_pairs(sig, np.array([0]), keep=lambda pairs: pairs[:, 1] != 1).tolist()
+    []
     """
     sig = np.asarray(signatures, dtype=np.uint32)
     rows = np.asarray(rows, dtype=np.intp)
@@ -259,8 +267,8 @@ def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 10
         query, owner = query[valid], owner[valid]
         lo = np.searchsorted(sorted_keys, query, side="left")
         sizes = np.searchsorted(sorted_keys, query, side="right") - lo
-        keep = (sizes > 1) & (sizes <= max_bucket)
-        lo, sizes, owner = lo[keep], sizes[keep], owner[keep]
+        live = (sizes > 1) & (sizes <= max_bucket)
+        lo, sizes, owner = lo[live], sizes[live], owner[live]
         if not len(lo):
             continue
         first = np.repeat(lo, sizes)
@@ -269,7 +277,10 @@ def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 10
         mine = np.repeat(owner, sizes)
         differ = other != mine
         x, y = mine[differ].astype(np.int64), other[differ].astype(np.int64)
-        found.append(np.unique(np.minimum(x, y) * n_docs + np.maximum(x, y)))
+        codes = np.unique(np.minimum(x, y) * n_docs + np.maximum(x, y))
+        if keep is not None and len(codes):
+            codes = codes[keep(np.stack([codes // n_docs, codes % n_docs], axis=1).astype(np.intp))]
+        found.append(codes)
     if not found:
         return np.zeros((0, 2), dtype=np.intp)
     codes = np.unique(np.concatenate(found))

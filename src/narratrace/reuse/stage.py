@@ -39,6 +39,7 @@ from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Claim, DocAnalysis, Document, ReuseFeatures
 from . import (COPY_RULE, NUM_PERM, REWRITE_NEIGHBOURS, STORY_CANDIDATE, STORY_NEIGHBOURS, signature,
                story_sentences, update_reuse)
+from ._candidates import StoryRows
 from ._rewrite import NEAR, claim_stand_ins, narrative_sentences
 
 
@@ -272,10 +273,19 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
     ctx.store.put_pairs("copy", [{"a": a, "b": b, "doc_a": a, "doc_b": b, "link": link}
                                  for (a, b), link in sorted(update.copies.items())])
     ctx.store.drop_pair_keys("story", update.dropped)
-    ctx.store.put_pairs("story", [{**row, "doc_a": a, "doc_b": b}
-                                  for (a, b), row in sorted(update.stories.items())])
+    ctx.store.put_pairs("story", ({**row, "doc_a": row["a"], "doc_b": row["b"]} for row in _rows(update.stories)))
     ctx.counts["copy_checks"], ctx.counts["story_pairs"] = update.checked, len(update.stories)
     return {"reuse": update.links, "story_context": update.context}
+
+
+def _rows(stories: Mapping[tuple[str, str], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The rows of ``stories`` in key order, one at a time where they are made as read
+    (:class:`~narratrace.reuse._candidates.StoryRows`: not every row of a full run held at once)."""
+    if isinstance(stories, StoryRows):
+        yield from stories.rows()
+    else:
+        for key in sorted(stories):
+            yield stories[key]
 
 
 def _without_docs(row: dict[str, Any]) -> dict[str, Any]:
