@@ -15,11 +15,13 @@ that depend on where the row sits in its tile of rows (OpenBLAS's Haswell kernel
 rows, and the rows of a last, partial tile take another path). :func:`row_tile` finds, once
 per process, a tile size for which a row's bits depend only on its place in its tile (its
 slot); every row of a text then always takes the same slot (from a first slot derived from
-the text's own pieces), and the dense products run over chunks of ~128 rows of many texts
-(one product where there were one per text): 1,216 news sentences took 22.4 s of CPU instead
-of 26.9 s on one core here (``bench/bench_encoder.py``), with vectors within cosine 0.9999998
-of the per-text products. A BLAS where no candidate tile works gets the per-text products
-(``Encoder.tile = None``), which are slower and give the same guarantees.
+the text's own pieces), and the dense products run over chunks of many texts (512 rows while
+that many are left, then ~128: :func:`row_chunks`; one product where there were one per
+text): 1,216 news sentences took 9.7 s of CPU instead of 14.8 s on one core here (10.5 s
+with products of 128 rows only, the same bits; ``bench/bench_encoder.py``), with vectors
+within cosine 0.9999997 of the per-text products. A BLAS where no candidate tile works gets
+the per-text products (``Encoder.tile = None``), which are slower and give the same
+guarantees.
 """
 
 from __future__ import annotations
