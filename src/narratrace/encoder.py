@@ -126,29 +126,38 @@ TILES = (4, 8, 12, 16, 24, 32, 48, 64)
 #: sgemm at the rate of 4,800 (61-77 GFLOP/s on one core here) and keep a chunk's
 #: [rows, 1536] intermediates in the core's cache.
 CHUNK_ROWS = 128
-#: Rows per dense product while at least this many are left (rounded up to a whole tile), the
-#: rest in products of :data:`CHUNK_ROWS` (:func:`row_chunks`). A longer product runs the
+#: Rows per dense product while at least this many are left (rounded up to a whole tile), then
+#: one of 3/4 of it, else one of 1/2, where that many are left, the rest in products of
+#: :data:`CHUNK_ROWS` (:func:`row_chunks`). A longer product runs the
 #: sgemm faster (one core here, one thread: 121 GFLOP/s at 128 rows, 145 at 512, 155 at
 #: 4,096 for the 384 x 1152 matrix), but its [rows, 1536] intermediates leave the core's
 #: cache: 732 claim and lead texts (21,000 pieces) took 5.24 s with 512, 5.42 with 256,
-#: 5.36 with 1,024, 5.77 with 128 rows throughout. :func:`row_tile` checks a product of this
-#: many rows too, so the bits are those of products of one tile.
+#: 5.36 with 1,024, 5.77 with 128 rows throughout (5.11 with the 384- and 256-row products
+#: for what is left). :func:`row_tile` checks products of these sizes too, so the bits are
+#: those of products of one tile.
 BIG_ROWS = 512
 
 
 def row_chunks(rows: int, tile: int) -> list[tuple[int, int]]:
     """The ``(start, end)`` row ranges of the dense products over ``rows`` rows (a whole number
-    of tiles): products of :data:`BIG_ROWS` rows while that many are left, then of
-    :data:`CHUNK_ROWS` (both rounded up to a tile), the last one shorter.
+    of tiles): products of :data:`BIG_ROWS` rows while that many are left, then one of 3/4
+    of that, else one of 1/2, where that many are left, then of :data:`CHUNK_ROWS` (each
+    rounded to a tile), the last one shorter.
 
     >>> row_chunks(1300, 4)
-    [(0, 512), (512, 1024), (1024, 1152), (1152, 1280), (1280, 1300)]
+    [(0, 512), (512, 1024), (1024, 1280), (1280, 1300)]
+    >>> row_chunks(1200, 4)
+    [(0, 512), (512, 1024), (1024, 1152), (1152, 1200)]
     """
     big, small = -(-BIG_ROWS // tile) * tile, -(-CHUNK_ROWS // tile) * tile
     out, start = [], 0
     while rows - start >= big:
         out.append((start, start + big))
         start += big
+    for size in (3 * big // 4 // tile * tile, big // 2 // tile * tile):
+        if size > small and rows - start >= size:
+            out.append((start, start + size))
+            start += size
     out.extend((c, min(c + small, rows)) for c in range(start, rows, small))
     return out
 
@@ -158,8 +167,9 @@ def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, big: in
     """The smallest of :data:`TILES` for which, in this process's BLAS on the calling thread's
     settings, a row of ``x @ w`` gets bits that depend only on the row and its place in its
     tile of rows (its slot), in every product of a whole number of tiles up to ``chunk`` rows
-    and in one of ``big`` rows (each rounded up to a tile: the products :func:`row_chunks`
-    makes), for each matrix ``w`` of ``matrices``; None when none does.
+    and in those of ``big`` rows and of 3/4 and 1/2 of that (each rounded to a tile: the
+    products :func:`row_chunks` makes), for each matrix ``w`` of ``matrices``; None when none
+    does.
 
     The check is structural (which kernel path a row takes), so random rows stand in for text:
 
@@ -178,9 +188,9 @@ def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, big: in
 def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generator,
                     big_tiles: int = 0) -> bool:
     """Every row of ``x`` multiplied at the same place in its tile (its slot) gives the same
-    bits in a product of 1..``tiles`` tiles and in one of ``big_tiles`` tiles, whatever the
-    other rows of its tile and of the product are (other rows, some of them zero like the
-    encoder's filler rows)."""
+    bits in a product of 1..``tiles`` tiles and in those of ``big_tiles`` and of 3/4 and 1/2
+    of that many tiles, whatever the other rows of its tile and of the product are (other
+    rows, some of them zero like the encoder's filler rows)."""
     x = rng.standard_normal((tile * tiles, w.shape[0]), dtype=np.float32)
     others = rng.standard_normal(x.shape, dtype=np.float32)
     others[::3] = 0
@@ -192,8 +202,7 @@ def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generat
         product = np.where(mine[:, None], x[source], others[:n * tile]) @ w
         if not np.array_equal(product[mine], alone[source[mine]]):
             return False
-    if big_tiles > tiles:
-        n = big_tiles
+    for n in sorted({big_tiles, 3 * big_tiles // 4, big_tiles // 2} - set(range(tiles + 1))):
         source = rng.integers(0, tiles, size=n * tile) * tile + np.tile(slots, n)
         mine = rng.random(n * tile) < 0.5
         others = rng.standard_normal((n * tile, w.shape[0]), dtype=np.float32)
