@@ -12,6 +12,13 @@ the report), with the ratios to both floors. The pipeline uses every core, so th
 two-process parse is the fair floor on two cores (issue #19: target >= 0.6 of it).
 ``--in-process`` also times :func:`narratrace.analyze` in this process with its models warm
 (no start-up, no analysis.json or report), with its phases.
+
+``--against OTHER`` (another checkout: its root or its ``src``) compares instead, as the
+whole-pipeline speed is judged against an earlier version: ``narratrace analyze`` in one
+process (``--workers 1``), this checkout's and OTHER's in turn, ``--pairs`` times each, and
+prints each one's CPU seconds (user + system, the process's own accounting; median, min, max)
+and the ratio this / OTHER pair by pair (median, min, max): CPU and pairs, so that a shared,
+drifting machine still gives a fair ratio.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ def main() -> None:
     parser.add_argument("--framing", default="contextual", help="Options.framing: contextual|fast")
     parser.add_argument("--in-process", action="store_true",
                         help="also time narratrace.analyze in this process, models warm")
+    parser.add_argument("--against", type=Path, help="another checkout: paired CPU ratio, one process")
+    parser.add_argument("--pairs", type=int, default=3, help="runs of each with --against")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,6 +65,9 @@ def main() -> None:
             else:
                 paths = [p for p in (root / "examples" / "corpus", root.parent / "shared" / "seeds")
                          if p.exists()]
+        if args.against is not None:
+            _paired(paths, args.against, Path(tmp), args.pairs, args.framing)
+            return
         options = Options(workers=args.workers, quiet=True, framing=args.framing)
         raws = [r for r in iter_inputs(paths, options=options) if isinstance(r, RawDocument)]
         documents, _ = prepare_documents(raws, options=options)
@@ -112,7 +124,31 @@ def main() -> None:
         print(f"ratio in process / spaCy 2 processes: {parse2_s / pipeline_s:.2f}")
 
 
-def _cli_run(paths: list[Path], out: Path, workers: int, framing: str) -> float:
+def _paired(paths: list[Path], other: Path, tmp: Path, pairs: int, framing: str) -> None:
+    """This checkout's and ``other``'s ``narratrace analyze`` (one process, a fresh output
+    folder each run) in turn after a warm-up of each; CPU seconds of each run and the ratio
+    this / other of each pair."""
+    import resource
+    import statistics
+
+    trees = {"this": root / "src", "other": other / "src" if (other / "src").is_dir() else other}
+    cpu: dict[str, list[float]] = {"this": [], "other": []}
+    for run in range(pairs + 1):  # the first pair warms the file cache
+        for name, src in trees.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _cli_run(paths, tmp / f"out-{name}-{run}", 1, framing, src=src)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if run:
+                cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    ratios = [a / b for a, b in zip(cpu["this"], cpu["other"], strict=True)]
+    for name, src in trees.items():
+        print(f"{name} ({src}): CPU median {statistics.median(cpu[name]):.2f} s, "
+              f"min {min(cpu[name]):.2f}, max {max(cpu[name]):.2f} ({pairs} runs)")
+    print(f"ratio CPU this / other, pair by pair: median {statistics.median(ratios):.3f}, "
+          f"min {min(ratios):.3f}, max {max(ratios):.3f}")
+
+
+def _cli_run(paths: list[Path], out: Path, workers: int, framing: str, *, src: Path | None = None) -> float:
     """Wall seconds of ``narratrace analyze`` over ``paths`` in a fresh process, as a user runs
     it. (Its CPU is not reported: the worker processes are the fork server's children, and
     ``RUSAGE_CHILDREN`` does not count them.)"""
@@ -120,7 +156,7 @@ def _cli_run(paths: list[Path], out: Path, workers: int, framing: str) -> float:
     import subprocess
     import sys
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "src"),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src or root / "src"),
                                                                       os.environ.get("PYTHONPATH")]))}
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "narratrace", "analyze", *map(str, paths), "--out", str(out),

@@ -163,6 +163,43 @@ def test_row_tile_is_one_of_the_candidates_and_stable_on_the_encoder_weights(enc
             assert np.array_equal(whole[k:k + tile], x[k:k + tile] @ w)
 
 
+def test_long_packs_run_products_of_big_rows_then_chunks_and_keep_every_text_s_bits(encoders):
+    """Products of BIG_ROWS rows while that many are left, then one of 3/4 or 1/2 of that where
+    it fits, the rest in CHUNK_ROWS (all whole tiles); a pack of texts spanning several such
+    products gives each text the states it has alone, and products of those sizes of the
+    encoder's weights give each row the bits of its own tile."""
+    from narratrace.encoder import BIG_ROWS, CHUNK_ROWS, row_chunks
+
+    assert BIG_ROWS > CHUNK_ROWS
+    chunks = row_chunks(2 * BIG_ROWS + CHUNK_ROWS + 8, 8)
+    assert [e - c for c, e in chunks] == [BIG_ROWS, BIG_ROWS, CHUNK_ROWS, 8]
+    assert chunks[0][0] == 0 and all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
+    # what is left after the BIG_ROWS products: one of 3/4 of it, else one of 1/2, where it fits
+    for part in (3 * BIG_ROWS // 4, BIG_ROWS // 2):
+        left = row_chunks(BIG_ROWS + part + 12, 4)
+        assert [e - c for c, e in left] == [BIG_ROWS, part, 12]
+    _, enc = encoders
+    if enc.tile is None:
+        pytest.skip("this BLAS has no row tile that keeps a row's bits (the encoder runs per text)")
+    texts = [f"Item {i}: the union said talks on the harbour strike resumed in week {i}, "
+             f"and the ministry denied {'every report of a deal ' * (i % 5)}." for i in range(90)]
+    pieces = [p for p, _ in enc.encode_pieces(texts)]
+    assert sum(map(len, pieces)) > 2 * BIG_ROWS
+    together = enc.packed_states(pieces)
+    first = 0
+    for p in pieces[:12]:
+        assert np.array_equal(together[:, first:first + len(p)], enc.packed_states([p]))
+        first += len(p)
+    with enc._blas.limit(limits=1, user_api="blas"):
+        w, tile = enc._layers[-1][8], enc.tile
+        big = -(-BIG_ROWS // tile) * tile
+        for rows in (big, 3 * big // 4 // tile * tile, big // 2 // tile * tile):
+            x = np.random.default_rng(rows).standard_normal((rows, w.shape[0]), dtype=np.float32)
+            whole = x @ w
+            for k in range(0, rows, tile):
+                assert np.array_equal(whole[k:k + tile], x[k:k + tile] @ w)
+
+
 def test_gelu_is_the_exact_erf_gelu():
     """The float32 erf approximation against torch's exact GELU over the range that matters
     (beyond +-10 GELU is x or 0 in float32)."""

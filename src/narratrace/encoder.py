@@ -15,11 +15,13 @@ that depend on where the row sits in its tile of rows (OpenBLAS's Haswell kernel
 rows, and the rows of a last, partial tile take another path). :func:`row_tile` finds, once
 per process, a tile size for which a row's bits depend only on its place in its tile (its
 slot); every row of a text then always takes the same slot (from a first slot derived from
-the text's own pieces), and the dense products run over chunks of ~128 rows of many texts
-(one product where there were one per text): 1,216 news sentences took 22.4 s of CPU instead
-of 26.9 s on one core here (``bench/bench_encoder.py``), with vectors within cosine 0.9999998
-of the per-text products. A BLAS where no candidate tile works gets the per-text products
-(``Encoder.tile = None``), which are slower and give the same guarantees.
+the text's own pieces), and the dense products run over chunks of many texts (512 rows while
+that many are left, then ~128: :func:`row_chunks`; one product where there were one per
+text): 1,216 news sentences took 9.7 s of CPU instead of 14.8 s on one core here (10.5 s
+with products of 128 rows only, the same bits; ``bench/bench_encoder.py``), with vectors
+within cosine 0.9999997 of the per-text products. A BLAS where no candidate tile works gets
+the per-text products (``Encoder.tile = None``), which are slower and give the same
+guarantees.
 """
 
 from __future__ import annotations
@@ -124,13 +126,50 @@ TILES = (4, 8, 12, 16, 24, 32, 48, 64)
 #: sgemm at the rate of 4,800 (61-77 GFLOP/s on one core here) and keep a chunk's
 #: [rows, 1536] intermediates in the core's cache.
 CHUNK_ROWS = 128
+#: Rows per dense product while at least this many are left (rounded up to a whole tile), then
+#: one of 3/4 of it, else one of 1/2, where that many are left, the rest in products of
+#: :data:`CHUNK_ROWS` (:func:`row_chunks`). A longer product runs the
+#: sgemm faster (one core here, one thread: 121 GFLOP/s at 128 rows, 145 at 512, 155 at
+#: 4,096 for the 384 x 1152 matrix), but its [rows, 1536] intermediates leave the core's
+#: cache: 732 claim and lead texts (21,000 pieces) took 5.24 s with 512, 5.42 with 256,
+#: 5.36 with 1,024, 5.77 with 128 rows throughout (5.11 with the 384- and 256-row products
+#: for what is left). :func:`row_tile` checks products of these sizes too, so the bits are
+#: those of products of one tile.
+BIG_ROWS = 512
 
 
-def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, seed: int = 0) -> int | None:
+def row_chunks(rows: int, tile: int) -> list[tuple[int, int]]:
+    """The ``(start, end)`` row ranges of the dense products over ``rows`` rows (a whole number
+    of tiles): products of :data:`BIG_ROWS` rows while that many are left, then one of 3/4
+    of that, else one of 1/2, where that many are left, then of :data:`CHUNK_ROWS` (each
+    rounded to a tile), the last one shorter.
+
+    >>> row_chunks(1300, 4)
+    [(0, 512), (512, 1024), (1024, 1280), (1280, 1300)]
+    >>> row_chunks(1200, 4)
+    [(0, 512), (512, 1024), (1024, 1152), (1152, 1200)]
+    """
+    big, small = -(-BIG_ROWS // tile) * tile, -(-CHUNK_ROWS // tile) * tile
+    out, start = [], 0
+    while rows - start >= big:
+        out.append((start, start + big))
+        start += big
+    for size in (3 * big // 4 // tile * tile, big // 2 // tile * tile):
+        if size > small and rows - start >= size:
+            out.append((start, start + size))
+            start += size
+    out.extend((c, min(c + small, rows)) for c in range(start, rows, small))
+    return out
+
+
+def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, big: int = BIG_ROWS,
+             seed: int = 0) -> int | None:
     """The smallest of :data:`TILES` for which, in this process's BLAS on the calling thread's
     settings, a row of ``x @ w`` gets bits that depend only on the row and its place in its
     tile of rows (its slot), in every product of a whole number of tiles up to ``chunk`` rows
-    (rounded up to a tile), for each matrix ``w`` of ``matrices``; None when none does.
+    and in those of ``big`` rows and of 3/4 and 1/2 of that (each rounded to a tile: the
+    products :func:`row_chunks` makes), for each matrix ``w`` of ``matrices``; None when none
+    does.
 
     The check is structural (which kernel path a row takes), so random rows stand in for text:
 
@@ -141,15 +180,17 @@ def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, seed: i
     rng = np.random.default_rng(seed)
     for tile in TILES:
         tiles = -(-chunk // tile)
-        if all(_tile_is_stable(w, tile, tiles, rng) for w in matrices):
+        if all(_tile_is_stable(w, tile, tiles, rng, -(-big // tile)) for w in matrices):
             return tile
     return None
 
 
-def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generator) -> bool:
+def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generator,
+                    big_tiles: int = 0) -> bool:
     """Every row of ``x`` multiplied at the same place in its tile (its slot) gives the same
-    bits in a product of 1..``tiles`` tiles, whatever the other rows of its tile and of the
-    product are (other rows, some of them zero like the encoder's filler rows)."""
+    bits in a product of 1..``tiles`` tiles and in those of ``big_tiles`` and of 3/4 and 1/2
+    of that many tiles, whatever the other rows of its tile and of the product are (other
+    rows, some of them zero like the encoder's filler rows)."""
     x = rng.standard_normal((tile * tiles, w.shape[0]), dtype=np.float32)
     others = rng.standard_normal(x.shape, dtype=np.float32)
     others[::3] = 0
@@ -159,6 +200,14 @@ def _tile_is_stable(w: np.ndarray, tile: int, tiles: int, rng: np.random.Generat
         source = rng.integers(0, tiles, size=n * tile) * tile + np.tile(slots, n)  # same slot
         mine = rng.random(n * tile) < 0.5
         product = np.where(mine[:, None], x[source], others[:n * tile]) @ w
+        if not np.array_equal(product[mine], alone[source[mine]]):
+            return False
+    for n in sorted({big_tiles, 3 * big_tiles // 4, big_tiles // 2} - set(range(tiles + 1))):
+        source = rng.integers(0, tiles, size=n * tile) * tile + np.tile(slots, n)
+        mine = rng.random(n * tile) < 0.5
+        others = rng.standard_normal((n * tile, w.shape[0]), dtype=np.float32)
+        others[::3] = 0
+        product = np.where(mine[:, None], x[source], others) @ w
         if not np.array_equal(product[mine], alone[source[mine]]):
             return False
     return True
@@ -350,16 +399,15 @@ class Encoder:
                      head: int, scale: np.float32) -> np.ndarray:
         """One post-LayerNorm BERT layer over rows ``x`` laid out in whole tiles (packed row
         ``r`` is row ``dense[r]``; dense row ``d`` holds packed row ``packed_of[d]``, past the
-        last one for a filler): the dense products over chunks of :data:`CHUNK_ROWS` rows
-        rounded to whole tiles (:func:`row_tile` checked that a row's bits depend only on its
+        last one for a filler): the dense products over the chunks of :func:`row_chunks`,
+        whole tiles (:func:`row_tile` checked that a row's bits depend only on its
         slot), attention per run of equal lengths on the packed rows."""
         qkv_w, qkv_b = params[:2]
         assert self.tile is not None
-        chunk = -(-CHUNK_ROWS // self.tile) * self.tile
-        rows = len(x)
-        qkv_dense = np.empty((rows, 3 * self.dim), np.float32)
-        for c in range(0, rows, chunk):
-            np.matmul(x[c:c + chunk], qkv_w, out=qkv_dense[c:c + chunk])
+        chunks = row_chunks(len(x), self.tile)
+        qkv_dense = np.empty((len(x), 3 * self.dim), np.float32)
+        for c, e in chunks:
+            np.matmul(x[c:e], qkv_w, out=qkv_dense[c:e])
         qkv = qkv_dense[dense]
         qkv += qkv_b
         att = np.zeros((len(dense) + 1, self.dim), np.float32)  # the last row: fillers'
@@ -369,8 +417,8 @@ class Encoder:
                 .reshape(n * length, self.dim)
         att = att[packed_of]
         out = np.empty_like(x)
-        for c in range(0, rows, chunk):
-            out[c:c + chunk] = self._feed_forward(att[c:c + chunk], x[c:c + chunk], params)
+        for c, e in chunks:
+            out[c:e] = self._feed_forward(att[c:e], x[c:e], params)
         return out
 
     def _feed_forward(self, att: np.ndarray, x: np.ndarray, params: tuple[np.ndarray, ...]) -> np.ndarray:

@@ -105,7 +105,37 @@ def load_spacy(lang: str = "en") -> Language:
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     tokenizer.suffix_search = TailSearch(tokenizer.suffix_search)
     nlp.tokenizer = RunSplitter(tokenizer)
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            for pos in list(index.keys()):
+                if isinstance(index[pos], list):
+                    index[pos] = WordList(index[pos])
     return nlp
+
+
+class WordList(list):  # type: ignore[type-arg]
+    """A list of words whose ``in`` is a set's.
+
+    spaCy's rule lemmatizer asks whether each form its rules make is in the model's word
+    list for the part of speech (``form in index``, a list: 57,528 nouns in the English
+    model), for every token it does not take as a base form the first time it sees it: a
+    scan of the list per rule, 0.7 s of the parse of 40 news articles here. The same words
+    as the list, the same answers, in constant time; it is still a list (for whatever else
+    reads or writes the tables).
+
+    >>> words = WordList(["run", "dog"])
+    >>> "dog" in words, "cat" in words, words == ["run", "dog"]
+    (True, False, True)
+    """
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        super().__init__(words)
+        self._set = frozenset(self)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
 
 
 class TailSearch:
