@@ -175,6 +175,16 @@ def _c(cid: str, doc: str, start: int, end: int, attribution: str | None = None,
                  attribution=attribution, hedges=hedges)
 
 
+def test_a_claim_resting_on_unnamed_accounts_alone_shows_them_as_unnamed_with_the_outlet():
+    # "multiple accounts have emerged of ...": "accounts" is no actor; the analyst sees that the
+    # claim rests on reports nobody names, printed by this outlet
+    docs = [_doc("a", outlet="Alpha Daily")]
+    attrs = [_said("a1", "a", None, "other", 0, 50, text="accounts")]
+    fam = _traced([_c("1", "a", 0, 50, "a1")], docs, attrs)
+    assert fam.origins == ("unnamed accounts in Alpha Daily",) and fam.independent_origins == 1
+    assert fam.chain[-1] == "→ 1 independent origin: unnamed accounts in Alpha Daily"
+
+
 def test_unnamed_source_is_the_outlet_that_printed_it_and_a_relaying_official_adds_nothing():
     # a tabloid's unnamed source; an official repeats it "as the press revealed"; a daily
     # presents the official as confirming what the tabloid first reported: one origin, circular

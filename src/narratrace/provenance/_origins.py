@@ -325,6 +325,9 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
         shown = [s for s in shown if s.type != "media"]
         chain.append("unnamed " + ", ".join(f"«{s.name}»" for s in unnamed)
                      + " cannot be told apart from the named origins: not counted")
+    # what rests on unnamed reports alone is shown as that, with where they were printed:
+    # "accounts" is no actor
+    shown = [_unnamed_reports(s, carrier_sources, corpus) if s.type == "media" else s for s in shown]
     background = (not attributed and all(not c.hedges for c in members) and not denials
                   and all(s.key in narrators for s in shown))
     n = len(shown)
@@ -337,6 +340,15 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
         chain=tuple(dict.fromkeys(chain)), circular=bool(circular_loop), circular_loop=circular_loop,
         background=background, denials=tuple(denials), hardening=hardening,
         hedge_drop=bool(hardening))
+
+
+def _unnamed_reports(src: Source, carrier_sources: Mapping[str, set[str]], corpus: Corpus) -> Source:
+    """An origin that is reports nobody names ("accounts", "media reports"), shown as unnamed
+    and with the outlets that printed them: "unnamed accounts in The Ledger"."""
+    outlets = sorted({corpus.outlet(root).name for root, keys in carrier_sources.items() if src.key in keys})
+    word = re.sub(r"^(?:the|some|several|many|multiple)\s+", "", src.name.strip(), flags=re.I)
+    word = word if word.lower().startswith("unnamed") else "unnamed " + word
+    return dataclasses.replace(src, name=f"{word} in {', '.join(outlets)}" if outlets else word)
 
 
 def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Source]]:
