@@ -142,11 +142,10 @@ def _around_cue(text: str, part: tuple[int, int], attr: Attribution) -> list[tup
     ['The fire, she said, began at dawn near the old mill']
     """
     start, end = part
-    sp = attr.speaker
-    ends = [x for x in (sp.mention_start, sp.mention_end, attr.cue_start, attr.cue_end) if x is not None]
-    if len(ends) < 4:
+    written = _speaker_and_cue(attr)
+    if written is None:
         return [part]
-    cut0, cut1 = min(ends), max(ends)
+    cut0, cut1 = written
     if not (start < cut0 and cut1 < end) or cut1 - cut0 > 60:
         return [part]
     halves = [(start, cut0), (cut1, end)]
@@ -199,11 +198,19 @@ def _extent(attr: Attribution) -> tuple[int, int]:
     """Where an attribution is written: its words, and its speaker and cue when they are
     written beside them ("X, who farms below the line, said she saw the fire start" is all
     the report of X's words, none of it the narrator's own claim)."""
+    written = _speaker_and_cue(attr)
+    if written is None or written[1] - written[0] > 80 or written[0] > attr.end + 80 \
+            or written[1] < attr.start - 80:
+        return attr.start, attr.end
+    return min(attr.start, written[0]), max(attr.end, written[1])
+
+
+def _speaker_and_cue(attr: Attribution) -> tuple[int, int] | None:
+    """The span from the written speaker to the cue ("he said", "said the minister"), when
+    both are known."""
     sp = attr.speaker
     ends = [x for x in (sp.mention_start, sp.mention_end, attr.cue_start, attr.cue_end) if x is not None]
-    if len(ends) < 4 or max(ends) - min(ends) > 80 or min(ends) > attr.end + 80 or max(ends) < attr.start - 80:
-        return attr.start, attr.end
-    return min(attr.start, *ends), max(attr.end, *ends)
+    return (min(ends), max(ends)) if len(ends) == 4 else None
 
 
 def _resolve_pronouns(attrs: Sequence[Attribution], text: str) -> dict[str, str | None]:
