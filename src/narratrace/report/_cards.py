@@ -110,6 +110,21 @@ def _by_date(idx: EvidenceIndex, docs: Iterable[str]) -> list[str]:
     return sorted(order, key=lambda d: (not _date(idx, d), _date(idx, d) or "", order.index(d)))
 
 
+def deniers(names: Iterable[Any]) -> list[str]:
+    """Who denies, each once: a name whose words all stand in a longer one of the list is that
+    one ("Ukraine" beside "Government of Ukraine", "Brun" beside "Ada Brun").
+
+    >>> deniers(["Ukraine", "Government of Ukraine", "Ada Brun", "Brun", "Velmar Ports"])
+    ['Government of Ukraine', 'Ada Brun', 'Velmar Ports']
+    """
+    found = list(dict.fromkeys(n for n in names if n))
+    words = {n: set(name_key(n).split()) - _FILLER for n in found}
+    return [n for n in found if not any(o != n and words[n] and words[n] < words[o] for o in found)]
+
+
+_FILLER = frozenset("the of a an".split())
+
+
 def priority(card: dict[str, Any]) -> int:
     """How urgently an analyst must see a family: the carriers beyond its independent origins
     (many articles on few sources is what over-counted corroboration looks like), plus
@@ -234,7 +249,7 @@ def family_card(idx: EvidenceIndex, fid: str, links: Links, *,
         "circular_loop": f["circular_loop"], "background": f["background"],
         "hardened": bool(f["hedge_drop"] or f["hardening"]),
         "denied": bool(f["denials"]),
-        "denied_by": list(dict.fromkeys(d["actor"] for d in denials if d["actor"])),
+        "denied_by": deniers(d["actor"] for d in denials),
         "first_seen": f["first_seen"] or (min(dated) if dated else None),
         "last_seen": max(dated) if dated else None,
         "carriers": carriers[:MAX_CARRIERS], "more_carriers": max(0, len(carriers) - MAX_CARRIERS),
