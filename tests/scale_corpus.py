@@ -58,3 +58,16 @@ def write_corpus(folder: Path, n: int, *, start: int = 0, seed: int = 0, reprint
         path.write_text(body, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def pair_formula(emb, names_a, names_b, dates_a, dates_b, idf):
+    """The same-story score as a formula over one pair (every sum taken again per pair)."""
+    shared = names_a & names_b
+    name = 0.0
+    if shared:
+        total = min(sum(idf.get(n, 0.0) for n in names_a), sum(idf.get(n, 0.0) for n in names_b))
+        name = min(1.0, sum(idf.get(n, 0.0) for n in shared) / total) if total else 0.0
+    da = {s.strip().lower() for s in dates_a if s and s.strip()}
+    db = {s.strip().lower() for s in dates_b if s and s.strip()}
+    date = len(da & db) / min(len(da), len(db)) if da and db else 0.0
+    return round(0.6 * float(emb) + 0.3 * name + 0.1 * date, 4)

@@ -20,6 +20,7 @@ from narratrace.reuse import neighbour_lists
 from narratrace.reuse import _ann
 from narratrace.reuse._ann import CELL, EXACT_BUDGET, PROBE, nearest_lists, update_lists
 from narratrace.run.corpus import run_corpus_stages
+from scale_corpus import pair_formula
 from test_corpus_incremental import _doc_records, _store
 
 
@@ -256,20 +257,7 @@ def test_lists_searched_in_parts_are_the_lists_of_one_search(n, parts):
     assert calls == [parts, parts]
 
 
-def _pair_formula(emb, names_a, names_b, dates_a, dates_b, idf):
-    """The same-story score as a formula over one pair (every sum taken again per pair)."""
-    shared = names_a & names_b
-    name = 0.0
-    if shared:
-        total = min(sum(idf.get(n, 0.0) for n in names_a), sum(idf.get(n, 0.0) for n in names_b))
-        name = min(1.0, sum(idf.get(n, 0.0) for n in shared) / total) if total else 0.0
-    da = {s.strip().lower() for s in dates_a if s and s.strip()}
-    db = {s.strip().lower() for s in dates_b if s and s.strip()}
-    date = len(da & db) / min(len(da), len(db)) if da and db else 0.0
-    return round(0.6 * float(emb) + 0.3 * name + 0.1 * date, 4)
-
-
-def test_story_scores_from_per_document_parts_are_the_pair_formula():
+def test_story_scores_from_per_document_parts_are_thepair_formula():
     """Issue #19: the corpus run sums each document's name weights and normalises its dates
     once, not once per candidate pair; every score is the same float as the pair formula's."""
     from narratrace.reuse import _combined, _weight
@@ -288,7 +276,7 @@ def test_story_scores_from_per_document_parts_are_the_pair_formula():
     for a in range(len(docs)):
         for b in range(a + 1, len(docs)):
             emb = float(rng.uniform(0, 1))
-            want = _pair_formula(emb, docs[a][0], docs[b][0], docs[a][1], docs[b][1], idf)
+            want = pair_formula(emb, docs[a][0], docs[b][0], docs[a][1], docs[b][1], idf)
             got = _combined(emb, docs[a][0] & docs[b][0], weight[a], weight[b],
                             overlap_of(day_sets[a], day_sets[b]), idf)
             assert got == want, (a, b)

@@ -23,6 +23,7 @@ from narratrace.reuse._ann import as_listed, as_lists, nearest_lists, update_lis
 from narratrace.reuse._candidates import StoryRows
 from narratrace.reuse._story import doc_vector
 from narratrace.types import Document
+from scale_corpus import pair_formula
 
 _WORDS = [f"w{k}" for k in range(3000)]
 _NAMES = [f"Person {k}" for k in range(120)]
@@ -75,25 +76,12 @@ def _pairwise(docs, embeddings, entities, dates, copies, options=Options()):
         if (a, b) in copies:
             continue
         rows[(a, b)]["lead"] = x
-        score = _score(x, names[a], names[b], dates[a], dates[b], idf)
+        score = pair_formula(x, names[a], names[b], dates[a], dates[b], idf)
         if score >= options.same_story_threshold:
             links[(a, b)] = score
         elif score >= min(options.same_story_threshold, STORY_CONTEXT):
             context.append((a, b))
     return links, tuple(context), rows
-
-
-def _score(lead, names_a, names_b, dates_a, dates_b, idf):
-    """The same-story score of one pair given its lead term, every sum taken for the pair."""
-    shared = names_a & names_b
-    name = 0.0
-    if shared:
-        total = min(sum(idf.get(x, 0.0) for x in names_a), sum(idf.get(x, 0.0) for x in names_b))
-        name = min(1.0, sum(idf.get(x, 0.0) for x in shared) / total) if total else 0.0
-    da = {s.strip().lower() for s in dates_a if s and s.strip()}
-    db = {s.strip().lower() for s in dates_b if s and s.strip()}
-    date = len(da & db) / min(len(da), len(db)) if da and db else 0.0
-    return round(0.6 * float(lead) + 0.3 * name + 0.1 * date, 4)
 
 
 def _run(docs, embeddings, entities, dates, **kwargs):
