@@ -314,3 +314,75 @@ def test_iter_annotations_allows_writes_between_pages(store):
         next(store.iter_annotations("dates", page_size=0))
     with pytest.raises(StoreError):
         next(store.iter_annotations("no-such-kind"))
+
+
+_STORY_ROWS = [  # same-story candidate rows as the reuse stage writes them
+    {"a": "d1", "b": "d2", "cos": 0.5286091206808469, "by_a": False, "by_b": True, "lead": 0.0,
+     "doc_a": "d1", "doc_b": "d2"},
+    {"a": "d1", "b": "d3", "cos": 0.7, "by_a": True, "by_b": True, "doc_a": "d1", "doc_b": "d3"},
+    {"a": "d2", "b": "d3", "cos": 0.61, "by_a": True, "by_b": False, "lead": 0.93,
+     "credit_a": ["Bay Observer", 3, 15], "credit_b": None, "retold": True, "share": 0.75,
+     "aligned": [[0, 9, 4, 12]], "passages": [[0, 40, 2, 42]], "doc_a": "d2", "doc_b": "d3"},
+]
+
+
+def test_same_story_rows_keep_their_numbers_in_columns_and_read_back_as_put(store):
+    """Same-story rows (~24 a document, all read back on every incremental run) keep their
+    cosine, list flags and lead term in columns and only their other fields as JSON: they
+    read back as put (:meth:`pairs`), and as columns (:meth:`pair_columns`), on both
+    backends alike; other kinds are as before."""
+    store.put_pairs("story", _STORY_ROWS[::-1])
+    store.put_pairs("copy", [{"a": "d1", "b": "d2", "doc_a": "d1", "doc_b": "d2", "cos": 1, "link": None}])
+    assert store.pairs("story") == _STORY_ROWS
+    assert store.pairs("copy") == [{"a": "d1", "b": "d2", "doc_a": "d1", "doc_b": "d2", "cos": 1, "link": None}]
+    got = store.pair_columns("story")
+    assert (got.a, got.b) == (["d1", "d1", "d2"], ["d2", "d3", "d3"])
+    assert got.values == {"cos": [0.5286091206808469, 0.7, 0.61], "by_a": [False, True, True],
+                          "by_b": [True, True, False], "lead": [0.0, None, 0.93]}
+    assert got.rest == {2: {k: v for k, v in _STORY_ROWS[2].items()
+                            if k not in ("a", "b", "doc_a", "doc_b", "cos", "by_a", "by_b", "lead")}}
+    # an upsert replaces the columns too
+    store.put_pairs("story", [{**_STORY_ROWS[1], "by_a": False, "lead": 0.25}])
+    assert store.pairs("story")[1] == {**_STORY_ROWS[1], "by_a": False, "lead": 0.25}
+    assert store.pair_columns("kind-never-written").a == []
+
+
+def _raw(store, sql: str, params: tuple = ()) -> list:
+    if hasattr(store, "_db") and store.url.startswith("sqlite"):
+        return store._db.execute(sql.replace("%s", "?"), params).fetchall()
+    cur = store._execute(sql, params)
+    return cur.fetchall() if cur.description else []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_moves_stored_same_story_rows_into_their_columns(request, tmp_path, monkeypatch, backend):
+    """A store whose same-story rows were written as JSON only (schema 3) reads the same
+    rows after migration 4, now with the numbers in columns, on both backends."""
+    import json
+
+    import narratrace.store._postgres as pg_module
+    import narratrace.store._sqlite as sqlite_module
+    from narratrace.store._migrations import MIGRATIONS as SQLITE_MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}" if backend == "sqlite" else \
+        fresh_database(request.getfixturevalue("pg_admin_url"))
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module, "MIGRATIONS", SQLITE_MIGRATIONS[:3])
+        patch.setattr(pg_module, "MIGRATIONS", PG_MIGRATIONS[:3])
+        old = open_store(url)
+        for row in _STORY_ROWS:
+            _raw(old, "INSERT INTO pairs VALUES (%s, %s, %s, %s, %s, %s)",
+                 ("story", row["a"], row["b"], row["doc_a"], row["doc_b"], json.dumps(row)))
+        _raw(old, "INSERT INTO pairs VALUES (%s, %s, %s, %s, %s, %s)",
+             ("copy", "d1", "d2", "d1", "d2", json.dumps({"a": "d1", "b": "d2", "cos": 0.5})))
+        old.close()
+    new = open_store(url)
+    assert new.schema_version == 4
+    assert new.pairs("story") == _STORY_ROWS
+    assert new.pairs("copy") == [{"a": "d1", "b": "d2", "cos": 0.5}]
+    assert _raw(new, "SELECT cos, by_a, by_b, lead FROM pairs WHERE kind = %s ORDER BY a, b",
+                ("story",)) == [(0.5286091206808469, 0, 1, 0.0), (0.7, 1, 1, None), (0.61, 1, 0, 0.93)]
+    assert [json.loads(r[0]) for r in _raw(new, "SELECT data FROM pairs WHERE kind = %s ORDER BY a, b",
+                                           ("story",))][:2] == [{}, {}]
+    assert new.pair_columns("story").values["lead"] == [0.0, None, 0.93]
+    new.close()

@@ -20,7 +20,7 @@ from narratrace.options import Options
 from narratrace.reuse import (STORY_CANDIDATE, STORY_CONTEXT, STORY_NEIGHBOURS, signature, story_scores,
                               update_reuse)
 from narratrace.reuse._ann import as_listed, as_lists, nearest_lists, update_listed, update_lists
-from narratrace.reuse._candidates import StoryRows
+from narratrace.reuse._candidates import StoredRows, StoryRows
 from narratrace.reuse._story import doc_vector
 from narratrace.types import Document
 from scale_corpus import pair_formula
@@ -138,6 +138,30 @@ def test_a_run_after_new_documents_keeps_the_rows_and_gives_the_full_runs_links(
     assert _without_passages(merged) == _without_passages(full.stories)
     assert 0 < len(later.stories) < len(full.stories)
     assert later.dropped and set(later.dropped) <= set(stored)
+
+
+def test_rows_read_back_from_the_store_as_columns_give_what_the_rows_give():
+    """Issue #19: the stored same-story rows read back as columns (the store's
+    ``pair_columns``, :class:`StoredRows`: arrays, no dict per row) give the next run the
+    links, context and changed rows that the rows as dicts give it; as a mapping they are the
+    rows that were stored."""
+    from narratrace.store import open_store
+
+    docs, embeddings, entities, dates = _corpus(400, seed=3)
+    first = _run(docs[:360], embeddings, entities, dates)
+    stored = {key: first.stories[key] for key in first.stories}
+    store = open_store(":memory:")
+    store.put_pairs("story", ({**row, "doc_a": row["a"], "doc_b": row["b"]} for row in stored.values()))
+    got = store.pair_columns("story")
+    columns = StoredRows.from_columns(got.a, got.b, got.values, got.rest)
+    assert dict(columns.items()) == stored and list(columns) == sorted(stored)
+    assert got.rest and any(math.isnan(v) for v in columns.lead)  # evidence, copies without a lead
+    new = {d.id for d in docs[360:]}
+    as_dicts = _run(docs, embeddings, entities, dates, new=new, stories=stored)
+    as_columns = _run(docs, embeddings, entities, dates, new=new, stories=columns)
+    assert as_columns.links == as_dicts.links and as_columns.context == as_dicts.context
+    assert dict(as_columns.stories.items()) == dict(as_dicts.stories.items())
+    assert as_columns.dropped == as_dicts.dropped
 
 
 def test_listed_arrays_are_the_lists():

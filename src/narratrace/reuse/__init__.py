@@ -41,7 +41,7 @@ from ..options import Options
 from ..types import Document, Reuse, ReuseKind
 from ._align import Alignment, align
 from ._ann import Listed, Mapper, nearest_pairs, neighbour_listed, neighbour_lists
-from ._candidates import BASE, Candidates, StoryRows, positions, set_index, shared
+from ._candidates import Candidates, StoredRows, StoryRows, positions, set_index, shared
 from ._direction import decide, direction, find_credit, source_names
 from ._minhash import (candidate_pairs, estimate_jaccard, lsh_params, merge, minhash, paired_band_keys,
                        shingle_set, slot_pairs)
@@ -845,27 +845,32 @@ def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np
     ids = [docs[i].id for i in have]
     pos = {doc: r for r, doc in enumerate(ids)}
     query = [r for r, doc in enumerate(ids) if doc in fresh]
-    kept = [(pos[a] * len(ids) + pos[b], row) for (a, b), row in cached.items()
-            if a in pos and b in pos and a not in fresh and b not in fresh]
-    kept.sort(key=lambda item: item[0])
-    codes = np.asarray([code for code, _ in kept], dtype=np.int64)
+    # The stored rows as arrays (the store's columns; no dict per row), those of two documents
+    # still here and neither new, sorted by pair code.
+    stored = cached if isinstance(cached, StoredRows) else StoredRows.from_rows(cached)
+    at_a = np.fromiter((-1 if a in fresh else pos.get(a, -1) for a in stored.a), dtype=np.int64,
+                       count=len(stored))
+    at_b = np.fromiter((-1 if b in fresh else pos.get(b, -1) for b in stored.b), dtype=np.int64,
+                       count=len(stored))
+    mine = np.flatnonzero((at_a >= 0) & (at_b >= 0))
+    mine = mine[np.argsort(at_a[mine] * len(ids) + at_b[mine], kind="stable")]
+    codes = at_a[mine] * len(ids) + at_b[mine]
     old = None
     if not deleted and len(query) < len(ids):
-        old = Listed(codes // len(ids), codes % len(ids),
-                     np.asarray([float(row["cos"]) for _, row in kept], dtype=np.float64),
-                     np.asarray([bool(row.get("by_a")) for _, row in kept], dtype=bool),
-                     np.asarray([bool(row.get("by_b")) for _, row in kept], dtype=bool))
+        old = Listed(codes // len(ids), codes % len(ids), stored.cos[mine], stored.by_a[mine],
+                     stored.by_b[mine])
     listed = neighbour_listed(vectors, query, old, k=STORY_NEIGHBOURS, threshold=STORY_CANDIDATE)
     index = np.asarray(have, dtype=np.int64)  # ascending: the pairs stay sorted
     cand = Candidates(index[listed.lo], index[listed.hi], listed.cos, listed.by_lo, listed.by_hi,
                       np.full(len(listed.lo), np.nan))
     at = positions(listed.lo * len(ids) + listed.hi, codes)
-    for p, (_, row) in zip(at.tolist(), kept, strict=True):
-        if p >= 0:
-            if "lead" in row:
-                cand.lead[p] = float(row["lead"])
-            if row.keys() - _BASE:  # most rows hold the base fields only
-                cand.extra[p] = {name: value for name, value in row.items() if name not in _BASE}
+    found = at >= 0
+    cand.lead[at[found]] = stored.lead[mine[found]]
+    back = np.full(len(stored), -1, dtype=np.int64)  # stored position -> candidate position
+    back[mine[found]] = at[found]
+    for k, extra in stored.extra.items():  # most rows hold the base fields only
+        if back[k] >= 0 and extra:
+            cand.extra[int(back[k])] = dict(extra)
     if old is not None:  # rows not stored, or whose list flags changed, differ from the stored ones
         cand.touched = np.ones(len(cand), dtype=bool)
         found = at >= 0
@@ -873,9 +878,6 @@ def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np
                                    | (old.by_lo[found] != cand.by_lo[at[found]])
                                    | (old.by_hi[found] != cand.by_hi[at[found]]))
     return cand
-
-
-_BASE = frozenset(BASE)
 
 
 #: The fields of a pair's row that :func:`_pair_evidence` writes.

@@ -175,3 +175,68 @@ def shared(starts: np.ndarray, ids: np.ndarray, weights: np.ndarray, a: np.ndarr
         total[lo:lo + len(pa)] = np.bincount(owner, weights=np.where(both, weights[member], 0.0),
                                              minlength=len(pa))
     return count, total
+
+
+class StoredRows(Mapping[tuple[str, str], dict[str, Any]]):
+    """The same-story rows an earlier run stored, as the store gives them in columns
+    (:meth:`narratrace.store.Store.pair_columns`): each pair's ids, cosine, list flags and lead
+    term (NaN where not computed) in arrays, and the other fields of the rows that have any.
+    A mapping ``(a, b)`` → row like the stored rows (without ``doc_a``/``doc_b``); a row is made
+    only when asked for.
+
+    >>> rows = StoredRows(["x", "x"], ["y", "z"], np.array([0.6, 0.5]), np.array([True, False]),
+    ...                   np.array([False, True]), np.array([0.2, np.nan]), {1: {"retold": True}})
+    >>> rows[("x", "z")]
+    {'a': 'x', 'b': 'z', 'cos': 0.5, 'by_a': False, 'by_b': True, 'retold': True}
+    >>> list(rows), len(rows), ("y", "x") in rows
+    ([('x', 'y'), ('x', 'z')], 2, False)
+    """
+
+    def __init__(self, a: Sequence[str], b: Sequence[str], cos: np.ndarray, by_a: np.ndarray,
+                 by_b: np.ndarray, lead: np.ndarray, extra: Mapping[int, dict[str, Any]]) -> None:
+        self.a, self.b = list(a), list(b)
+        self.cos, self.by_a, self.by_b, self.lead = cos, by_a, by_b, lead
+        self.extra = extra
+        self._index: dict[tuple[str, str], int] | None = None
+
+    @classmethod
+    def from_columns(cls, a: Sequence[str], b: Sequence[str], values: Mapping[str, Sequence[Any]],
+                     rest: Mapping[int, dict[str, Any]]) -> StoredRows:
+        """From the columns the store reads (``values``: ``cos``, ``by_a``, ``by_b``, ``lead``,
+        None where a row lacks the field; ``rest``: the other fields by position)."""
+        n = len(a)
+
+        def floats(name: str) -> np.ndarray:
+            return np.fromiter((math.nan if v is None else v for v in values[name]), dtype=np.float64, count=n)
+
+        return cls(a, b, floats("cos"), np.fromiter(map(bool, values["by_a"]), dtype=bool, count=n),
+                   np.fromiter(map(bool, values["by_b"]), dtype=bool, count=n), floats("lead"), rest)
+
+    @classmethod
+    def from_rows(cls, rows: Mapping[tuple[str, str], Mapping[str, Any]]) -> StoredRows:
+        """From rows given one dict each (keys ``(a, b)``), in key order."""
+        keys = sorted(rows)
+        values: dict[str, list[Any]] = {name: [rows[k].get(name) for k in keys] for name in BASE[2:]}
+        rest = {p: extra for p, k in enumerate(keys)
+                if (extra := {n: v for n, v in rows[k].items() if n not in BASE})}
+        return cls.from_columns([a for a, _ in keys], [b for _, b in keys], values, rest)
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return zip(self.a, self.b, strict=True)
+
+    def __getitem__(self, key: object) -> dict[str, Any]:
+        if self._index is None:
+            self._index = {k: p for p, k in enumerate(self)}
+        return self.row(self._index[key])  # type: ignore[index]
+
+    def row(self, p: int) -> dict[str, Any]:
+        """The row of the pair at position ``p``."""
+        out: dict[str, Any] = {"a": self.a[p], "b": self.b[p], "cos": float(self.cos[p]),
+                               "by_a": bool(self.by_a[p]), "by_b": bool(self.by_b[p])}
+        if not math.isnan(lead := float(self.lead[p])):
+            out["lead"] = lead
+        out.update(self.extra.get(p, ()))
+        return out

@@ -5,6 +5,7 @@ from typing import Any, Protocol
 
 from ..records import names
 from ..types import Document, Rejected
+from ._rows import PairColumns
 
 # The kinds come from the one registry of stored kinds (narratrace.records.KINDS); a backend
 # refuses any other with a StoreError (records.kind(name, scope=...)).
@@ -98,6 +99,23 @@ class Store(Protocol):
         ...
 
     def pairs(self, kind: str) -> list[dict[str, Any]]: ...
+
+    def pair_columns(self, kind: str) -> PairColumns:
+        """:meth:`pairs` of ``kind`` as columns (:class:`~._rows.PairColumns`): the same rows,
+        in the same order, without a dict per row for the fields a kind keeps in columns
+        (:data:`~._rows.PAIR_COLUMNS`).
+
+        >>> from narratrace.store import open_store
+        >>> store = open_store("sqlite:///:memory:")
+        >>> store.put_pairs("story", [{"a": "x", "b": "y", "doc_a": "x", "doc_b": "y", "cos": 0.5,
+        ...                            "by_a": True, "by_b": False, "retold": True}])
+        >>> got = store.pair_columns("story")
+        >>> got.a, got.b, got.values["by_a"], got.values["lead"], got.rest
+        (['x'], ['y'], [True], [None], {0: {'retold': True}})
+        >>> store.pairs("story")
+        [{'a': 'x', 'b': 'y', 'cos': 0.5, 'by_a': True, 'by_b': False, 'retold': True, 'doc_a': 'x', 'doc_b': 'y'}]
+        """
+        ...
 
     def drop_pairs(self, docs: Iterable[str] | None = None) -> None:
         """Forget the pairs (and corpus marks) of ``docs``; ``None`` forgets all of them."""

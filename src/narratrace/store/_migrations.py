@@ -82,4 +82,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     CREATE INDEX pairs_doc_b ON pairs (doc_b);
     CREATE TABLE corpus_docs (doc TEXT PRIMARY KEY);
     """),
+    # Same-story pair rows keep their cosine, list flags and lead term in columns (read back as
+    # arrays on every incremental run) and only their other fields in ``data``
+    # (narratrace.store._rows.PAIR_COLUMNS); the rows stored before are moved over.
+    (4, """
+    ALTER TABLE pairs ADD COLUMN cos REAL;
+    ALTER TABLE pairs ADD COLUMN by_a INTEGER;
+    ALTER TABLE pairs ADD COLUMN by_b INTEGER;
+    ALTER TABLE pairs ADD COLUMN lead REAL;
+    UPDATE pairs SET cos = json_extract(data, '$.cos'), by_a = json_extract(data, '$.by_a'),
+        by_b = json_extract(data, '$.by_b'), lead = json_extract(data, '$.lead'),
+        data = json_remove(data, '$.a', '$.b', '$.doc_a', '$.doc_b', '$.cos', '$.by_a', '$.by_b', '$.lead')
+    WHERE kind = 'story' AND json_type(data, '$.cos') = 'real'
+        AND json_type(data, '$.by_a') IN ('true', 'false') AND json_type(data, '$.by_b') IN ('true', 'false')
+        AND coalesce(json_type(data, '$.lead'), 'real') = 'real';
+    """),
 )

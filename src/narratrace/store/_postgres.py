@@ -21,7 +21,8 @@ from typing import Any
 from ..errors import StoreError
 from ..records import kind as stored_kind
 from ..types import Document, Rejected
-from ._rows import DOC_COLUMNS, document_from_row, document_row, now
+from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, document_row, now, pair_columns,
+                    pair_row, pair_values)
 
 
 # Text-search configuration: 'simple' (no stemming, no stopword list) because the corpus is
@@ -34,7 +35,7 @@ _TS_ATTRIBUTION = (f"setweight(to_tsvector('{_TS_CONFIG}', coalesce((data::json)
                    f" || setweight(to_tsvector('{_TS_CONFIG}', coalesce((data::json)->>'content', '')), 'B')")
 
 #: Numbered migrations of the PostgreSQL schema; versions line up with the SQLite ones
-#: (1 tables, 2 full-text search, 3 corpus-stage pairs). Append new ones; never edit a released one.
+#: (1 tables, 2 full-text search, 3 corpus-stage pairs, 4 same-story pair columns). Append new ones; never edit a released one.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, """
     CREATE TABLE documents (
@@ -73,6 +74,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     CREATE INDEX pairs_doc_a ON pairs (doc_a);
     CREATE INDEX pairs_doc_b ON pairs (doc_b);
     CREATE TABLE corpus_docs (doc TEXT PRIMARY KEY)
+    """),
+    # Same-story pair rows: their cosine, list flags and lead term in columns (as on SQLite).
+    (4, """
+    ALTER TABLE pairs ADD COLUMN cos DOUBLE PRECISION, ADD COLUMN by_a INTEGER,
+        ADD COLUMN by_b INTEGER, ADD COLUMN lead DOUBLE PRECISION;
+    UPDATE pairs SET cos = (data::jsonb->>'cos')::double precision,
+        by_a = CASE WHEN data::jsonb->'by_a' = 'true'::jsonb THEN 1 ELSE 0 END,
+        by_b = CASE WHEN data::jsonb->'by_b' = 'true'::jsonb THEN 1 ELSE 0 END,
+        lead = (data::jsonb->>'lead')::double precision,
+        data = (data::jsonb - 'a' - 'b' - 'doc_a' - 'doc_b' - 'cos' - 'by_a' - 'by_b' - 'lead')::text
+    WHERE kind = 'story' AND jsonb_typeof(data::jsonb->'cos') = 'number'
+        AND jsonb_typeof(data::jsonb->'by_a') = 'boolean' AND jsonb_typeof(data::jsonb->'by_b') = 'boolean'
+        AND coalesce(jsonb_typeof(data::jsonb->'lead'), 'number') = 'number'
     """),
 )
 
@@ -238,16 +252,24 @@ class PostgresStore:
     # ------------------------------------------------------------------ corpus-stage state
     def put_pairs(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
         with self.transaction():
-            self._executemany("INSERT INTO pairs VALUES (%s, %s, %s, %s, %s, %s) "
+            self._executemany("INSERT INTO pairs (kind, a, b, doc_a, doc_b, data, cos, by_a, by_b, lead) "
+                              "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                               "ON CONFLICT (kind, a, b) DO UPDATE SET doc_a = excluded.doc_a, "
-                              "doc_b = excluded.doc_b, data = excluded.data",
-                              [(kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
-                                _json(row)) for row in rows])
+                              "doc_b = excluded.doc_b, data = excluded.data, cos = excluded.cos, "
+                              "by_a = excluded.by_a, by_b = excluded.by_b, lead = excluded.lead",
+                              [_pair_params(kind, row) for row in rows])
+
+    def _pair_rows(self, kind: str, *, docs: bool = True) -> Any:
+        select = ("doc_a, doc_b, " if docs else "") + "".join(f"{name}, " for name, _ in PAIR_COLUMNS.get(kind, ()))
+        return self._execute(f"SELECT a, b, {select}data FROM pairs WHERE kind = %s "
+                             'ORDER BY a COLLATE "C", b COLLATE "C"', (kind,))
 
     def pairs(self, kind: str) -> list[dict[str, Any]]:
-        cur = self._execute('SELECT data FROM pairs WHERE kind = %s ORDER BY a COLLATE "C", '
-                            'b COLLATE "C"', (kind,))
-        return [json.loads(row[0]) for row in cur]
+        return [pair_row(kind, row[0], row[1], row[2], row[3], row[4:-1], row[-1])
+                for row in self._pair_rows(kind)]
+
+    def pair_columns(self, kind: str) -> PairColumns:
+        return pair_columns(kind, self._pair_rows(kind, docs=False))
 
     def drop_pairs(self, docs: Iterable[str] | None = None) -> None:
         with self.transaction():
@@ -470,6 +492,13 @@ def _no_nul(value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
         return value.replace("\x00", "\ufffd")
     return value
+
+
+def _pair_params(kind: str, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    values, data = pair_values(kind, row)
+    if "\\u0000" in data:
+        data = _JSON_NUL.sub(r"\1\\ufffd", data)
+    return (kind, row["a"], row["b"], row["doc_a"], row["doc_b"], data, *(values or (None,) * 4))
 
 
 def _json(row: Any) -> str:

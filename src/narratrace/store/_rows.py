@@ -4,7 +4,8 @@ PostgreSQL store (and give back) exactly the same thing."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,3 +36,106 @@ def document_from_row(row: tuple[Any, ...]) -> Document:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+#: Pair kinds whose rows keep some fields in columns of their own rather than in the JSON
+#: ``data`` (migration 4): the same-story candidates, ~24 a document, every one of which an
+#: incremental run reads back (121,179 rows on the 5,000-document scale store; decoded as
+#: JSON, then turned into arrays, they took 0.9 s of that run's CPU). ``a``, ``b``, ``doc_a``
+#: and ``doc_b`` are columns of every pair row; for these kinds they are not repeated in
+#: ``data``, which holds the other fields only (``{}`` for most rows). A field of these holds
+#: a float (``cos``, ``lead``) or a bool (``by_a``, ``by_b``); absent, its column is NULL.
+PAIR_COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
+    "story": (("cos", float), ("by_a", bool), ("by_b", bool), ("lead", float)),
+}
+#: The columns of every pair row (the key and the documents it belongs to).
+_PAIR_KEYS = ("a", "b", "doc_a", "doc_b")
+
+
+@dataclass(frozen=True, slots=True)
+class PairColumns:
+    """The pairs of one kind as columns, in ``(a, b)`` order: the pair, the values of the
+    kind's :data:`PAIR_COLUMNS` (None where a row lacks the field), and by position the other
+    fields of the rows that have any (as :meth:`Store.pairs` would give them)."""
+
+    a: list[str]
+    b: list[str]
+    values: dict[str, list[Any]]
+    rest: dict[int, dict[str, Any]]
+
+
+def pair_values(kind: str, row: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
+    """A pair row of ``kind`` as its column values (:data:`PAIR_COLUMNS`; bools as 0/1) and
+    the JSON of its other fields. A field of a column kind whose value is not of the column's
+    type stays in the JSON (so nothing is lost).
+
+    >>> pair_values("story", {"a": "x", "b": "y", "doc_a": "x", "doc_b": "y", "cos": 0.5,
+    ...                       "by_a": True, "by_b": False, "credit_a": None})
+    ((0.5, 1, 0, None), '{"credit_a": null}')
+    >>> pair_values("copy", {"a": "x", "b": "y", "doc_a": "x", "doc_b": "y", "link": None})
+    ((), '{"a": "x", "b": "y", "doc_a": "x", "doc_b": "y", "link": null}')
+    """
+    columns = PAIR_COLUMNS.get(kind)
+    if columns is None:
+        return (), json.dumps(row, ensure_ascii=False)
+    rest = {k: v for k, v in row.items() if k not in _PAIR_KEYS}
+    values: list[Any] = []
+    for name, typ in columns:
+        value = rest.get(name)
+        if type(value) is typ:
+            del rest[name]
+            values.append((1 if value else 0) if typ is bool else value)
+        else:
+            values.append(None)
+    return tuple(values), json.dumps(rest, ensure_ascii=False)
+
+
+def pair_row(kind: str, a: str, b: str, doc_a: str, doc_b: str, values: Sequence[Any],
+             data: str) -> dict[str, Any]:
+    """The row :func:`pair_values` split, as it was put (the column fields first).
+
+    >>> pair_row("story", "x", "y", "x", "y", (0.5, 1, 0, None), '{"credit_a": null}')
+    {'a': 'x', 'b': 'y', 'cos': 0.5, 'by_a': True, 'by_b': False, 'credit_a': None, 'doc_a': 'x', 'doc_b': 'y'}
+    """
+    columns = PAIR_COLUMNS.get(kind)
+    if columns is None:
+        return dict(json.loads(data))
+    row: dict[str, Any] = {"a": a, "b": b}
+    for (name, typ), value in zip(columns, values, strict=True):
+        if value is not None:
+            row[name] = bool(value) if typ is bool else float(value)
+    if data != "{}":
+        row.update(json.loads(data))
+    row.update(doc_a=doc_a, doc_b=doc_b)
+    return row
+
+
+def pair_columns(kind: str, rows: Iterable[Sequence[Any]]) -> PairColumns:
+    """:class:`PairColumns` from query rows ``(a, b, *column values, data)`` in ``(a, b)``
+    order. A row stored before its kind had columns (all NULL, every field in ``data``) gives
+    the same. Equal short ``data`` texts (``{"credit_a": null, "credit_b": null}``: a pair
+    checked for a rewrite and found none, most of those with more than the columns) are
+    decoded once."""
+    columns = PAIR_COLUMNS.get(kind, ())
+    got = list(rows)
+    if not got:
+        return PairColumns([], [], {name: [] for name, _ in columns}, {})
+    a, b, *cols, data = (list(col) for col in zip(*got, strict=True))
+    values = {name: [None if v is None else bool(v) for v in col] if typ is bool else col
+              for (name, typ), col in zip(columns, cols, strict=True)}
+    rest: dict[int, dict[str, Any]] = {}
+    seen: dict[str, dict[str, Any]] = {}
+    for k, text in enumerate(data):
+        if text == "{}":
+            continue
+        if (fields := seen.get(text)) is None:
+            fields = json.loads(text)
+            if len(text) < 80:
+                seen[text] = fields
+        row = dict(fields)
+        for name, typ in columns:
+            if name in row:
+                values[name][k] = row.pop(name)
+        if extra := {n: v for n, v in row.items() if n not in _PAIR_KEYS}:
+            rest[k] = extra
+    return PairColumns(a, b, values, rest)

@@ -13,7 +13,8 @@ from ..records import kind as stored_kind
 from ..types import Document, Rejected
 from . import _fts
 from ._migrations import MIGRATIONS
-from ._rows import DOC_COLUMNS, document_from_row, document_row, now
+from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, document_row, now, pair_columns,
+                    pair_row, pair_values)
 
 
 class SQLiteStore:
@@ -188,15 +189,22 @@ class SQLiteStore:
     # ------------------------------------------------------------------ corpus-stage state
     def put_pairs(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
         with self.transaction():
-            self._execute_many("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, a, b) "
+            self._execute_many("INSERT INTO pairs (kind, a, b, doc_a, doc_b, data, cos, by_a, by_b, lead) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, a, b) "
                                "DO UPDATE SET doc_a=excluded.doc_a, doc_b=excluded.doc_b, "
-                               "data=excluded.data",
-                               ((kind, row["a"], row["b"], row["doc_a"], row["doc_b"],
-                                 json.dumps(row, ensure_ascii=False)) for row in rows))
+                               "data=excluded.data, cos=excluded.cos, by_a=excluded.by_a, "
+                               "by_b=excluded.by_b, lead=excluded.lead",
+                               (_pair_params(kind, row) for row in rows))
 
     def pairs(self, kind: str) -> list[dict[str, Any]]:
-        cur = self._db.execute("SELECT data FROM pairs WHERE kind = ? ORDER BY a, b", (kind,))
-        return [json.loads(row[0]) for row in cur]
+        cur = self._db.execute(f"SELECT a, b, doc_a, doc_b, {_pair_select(kind)}data FROM pairs "
+                               "WHERE kind = ? ORDER BY a, b", (kind,))
+        return [pair_row(kind, row[0], row[1], row[2], row[3], row[4:-1], row[-1]) for row in cur]
+
+    def pair_columns(self, kind: str) -> PairColumns:
+        cur = self._db.execute(f"SELECT a, b, {_pair_select(kind)}data FROM pairs "
+                               "WHERE kind = ? ORDER BY a, b", (kind,))
+        return pair_columns(kind, cur)
 
     def drop_pairs(self, docs: Iterable[str] | None = None) -> None:
         with self.transaction():
@@ -289,6 +297,17 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _pair_select(kind: str) -> str:
+    """The columns of its own a pair kind is read with, each followed by a comma
+    (:data:`~._rows.PAIR_COLUMNS`; none for most kinds)."""
+    return "".join(f"{name}, " for name, _ in PAIR_COLUMNS.get(kind, ()))
+
+
+def _pair_params(kind: str, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    values, data = pair_values(kind, row)
+    return (kind, row["a"], row["b"], row["doc_a"], row["doc_b"], data, *(values or (None,) * 4))
 
 
 def _check_page(page_size: int) -> None:
