@@ -53,6 +53,13 @@ STORY = 0.5
 #: were mostly different propositions about the same matter (a company's denial and an
 #: official's account of what the company sent).
 CORROBORATE = 0.70
+#: Rare words two claims must share to join from ``story`` similarity when their documents are
+#: only story context (a same-story score under the link bar, see ``context``) rather than a
+#: link: outlets that report one matter in their own words score under the bar as documents
+#: (each leads with its own angle), and what pins two of their sentences to one proposition is
+#: then the specifics they share. Three, where a link needs two: a context pair is more often
+#: two texts on one topic than a link is.
+CONTEXT_RARE = 3
 
 _CAPS = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 _SKIP = frozenset("The A An In On At But And This That These Those It He She They We I As After "
@@ -93,7 +100,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
 
     ``context`` are more document pairs that likely tell one story (a same-story score just
     under the link bar): a denial looks for what it answers in the texts of its story and of
-    its context, but claims join families only across ``stories``.
+    its context; claims of a context pair join from ``story`` similarity only when they share
+    ``CONTEXT_RARE`` rare words (and never as two speakers' corroboration).
 
     ``stories`` are the document pairs that tell one story (reuse links); claims of two such
     documents join from ``story`` similarity when they share a figure or a name, or have the
@@ -114,11 +122,12 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         return [], []
     vectors = _vectors(claims, embeddings)
     index = {c.id: k for k, c in enumerate(claims)}
-    low = min(related, story) if stories else related
+    low = min(related, story) if stories or context else related
     if neighbours is None:
         neighbours = {(claims[i].id, claims[j].id): s
                       for i, j, s in claim_neighbours(vectors, threshold=low)}
     story_pairs = {p for p in stories if len(p) == 2}
+    context_pairs = {p for p in context if len(p) == 2} - story_pairs
     derived_pairs = {p for p in derived if len(p) == 2} & story_pairs
     speaker_of = speakers or {}
     # Names and actions only matter for claims with a neighbour: computed on first use.
@@ -167,6 +176,9 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                     or (frozenset((a.doc, b.doc)) in derived_pairs and retold(i, j)) \
                     or len(rare[i] & rare[j]) >= 2:
                 return story
+        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in context_pairs \
+                and denial[i] == denial[j] and len(rare[i] & rare[j]) >= CONTEXT_RARE:
+            return story
         return None
 
     def outlet_of(doc: str) -> str | None:
