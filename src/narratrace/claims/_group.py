@@ -53,13 +53,6 @@ STORY = 0.5
 #: were mostly different propositions about the same matter (a company's denial and an
 #: official's account of what the company sent).
 CORROBORATE = 0.70
-#: Rare words two claims must share to join from ``story`` similarity when their documents are
-#: only story context (a same-story score under the link bar, see ``context``) rather than a
-#: link: outlets that report one matter in their own words score under the bar as documents
-#: (each leads with its own angle), and what pins two of their sentences to one proposition is
-#: then the specifics they share. Three, where a link needs two: a context pair is more often
-#: two texts on one topic than a link is.
-CONTEXT_RARE = 3
 
 _CAPS = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
 _SKIP = frozenset("The A An In On At But And This That These Those It He She They We I As After "
@@ -100,8 +93,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
 
     ``context`` are more document pairs that likely tell one story (a same-story score just
     under the link bar): a denial looks for what it answers in the texts of its story and of
-    its context; claims of a context pair join from ``story`` similarity only when they share
-    ``CONTEXT_RARE`` rare words (and never as two speakers' corroboration).
+    its context, but claims join families only across ``stories``.
 
     ``stories`` are the document pairs that tell one story (reuse links); claims of two such
     documents join from ``story`` similarity when they share a figure or a name, or have the
@@ -122,12 +114,11 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         return [], []
     vectors = _vectors(claims, embeddings)
     index = {c.id: k for k, c in enumerate(claims)}
-    low = min(related, story) if stories or context else related
+    low = min(related, story) if stories else related
     if neighbours is None:
         neighbours = {(claims[i].id, claims[j].id): s
                       for i, j, s in claim_neighbours(vectors, threshold=low)}
     story_pairs = {p for p in stories if len(p) == 2}
-    context_pairs = {p for p in context if len(p) == 2} - story_pairs
     derived_pairs = {p for p in derived if len(p) == 2} & story_pairs
     speaker_of = speakers or {}
     # Names and actions only matter for claims with a neighbour: computed on first use.
@@ -171,16 +162,12 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             return None
         if sim >= related and names[i] & names[j] and actions[i] & actions[j]:
             return related
-        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
-                and denial[i] == denial[j]:
+        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
                                                                      and alike(spoke, other)) \
                     or (frozenset((a.doc, b.doc)) in derived_pairs and retold(i, j)) \
                     or len(rare[i] & rare[j]) >= 2:
                 return story
-        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in context_pairs \
-                and denial[i] == denial[j] and len(rare[i] & rare[j]) >= CONTEXT_RARE:
-            return story
         return None
 
     def outlet_of(doc: str) -> str | None:
