@@ -156,6 +156,16 @@ def _vec(*xs: float) -> np.ndarray:
 DOCS = {d: _doc("x", d, p) for d, p in (("a", "2024-03-02"), ("b", "2024-03-01"), ("c", None))}
 
 
+def test_a_reported_negation_never_joins_the_assertion_it_negates_on_names_and_action():
+    # "X said no drones were supplied": someone's statement that it is not so, without a denial
+    # verb; similar enough, with the same names and action, to join an assertion otherwise
+    said = Claim(id="2", doc="b", text="no drones were supplied to the Kesh rebels by Velmar", start=0, end=52,
+                 action="supply", actor="Velmar", attributed_to="Ivo Marek")
+    claims = [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."), said]
+    _, families = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1, 0), "2": _vec(1, 1)})
+    assert sorted((set(f.claims) for f in families), key=min) == [{"1"}, {"2"}]
+
+
 @pytest.mark.parametrize("case, claims, vectors, expected", [
     ("paraphrases across documents join",
      [_claim("1", "a", "Velmar supplies drones to the Kesh rebels."),

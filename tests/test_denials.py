@@ -54,6 +54,17 @@ def test_statements_that_contest_without_a_denial_verb_are_denials():
                             start=0, end=50))
 
 
+def test_a_reported_statement_that_nothing_happened_is_a_denial_and_the_narrators_is_not():
+    said = dict(start=0, end=60, attributed_to="Jonas Ekberg")
+    for text in ("no oil had reached the river", "nothing was taken from the dam",
+                 "Mr Oster had no role in the tender", "the mayor played no part in scoring the bids"):
+        assert denies(Claim(id="1", doc="d", text=text, **said)), text
+        assert not denies(Claim(id="1", doc="d", text=text, start=0, end=60)), text
+    # a subject negated that states something: no denial
+    for text in ("no doubt was left about the result", "no one was hurt in the fire"):
+        assert not denies(Claim(id="1", doc="d", text=text, **said)), text
+
+
 def test_a_denial_answers_the_allegation_that_uses_the_words_it_negates():
     """"No recall": the denial and the report that the batch was recalled share little else,
     and their vectors are far apart (a negation moves a sentence embedding a long way)."""

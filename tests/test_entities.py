@@ -235,3 +235,25 @@ def test_mention_offsets_are_exact(words: list[str]) -> None:
     for m in extract_mentions(_doc(text), parsed):
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start:m.end] == m.text
+
+
+def test_a_speaker_linked_by_a_run_before_gives_the_mention_it_first_gave():
+    # The speakers stage stores each attribution with its actor's canonical name and id; the
+    # next run over the same store reads those back: its mentions must be the first run's.
+    from dataclasses import replace
+
+    from narratrace.entities.stage import speaker_mentions
+    from narratrace.types import Actor, Attribution, Speaker
+
+    first = Attribution("a", "d", "indirect", Speaker("Marek", 40, 45, mention_start=40, mention_end=45,
+                                                      actor=Actor("Marek", "person", "name", 40, 45)),
+                        "say", "x", 50, 60)
+    linked = replace(first, speaker=replace(first.speaker, entity="ent_1", actor=Actor(
+        "Ivo Marek", "person", "name", 40, 45, id="ent_1")))
+    assert [(m.text, m.start) for m in speaker_mentions([], [first])] == [("Marek", 40)]
+    assert speaker_mentions([], [linked]) == speaker_mentions([], [first])
+    # a speaker named otherwise than written ("the ministry" for its full name) stays no mention
+    ministry = replace(first, speaker=Speaker("the ministry", 40, 52, mention_start=40, mention_end=52,
+                                              entity="ent_2", actor=Actor("Ministry of Energy", "organisation",
+                                                                          "role noun", 40, 52, id="ent_2")))
+    assert speaker_mentions([], [ministry]) == []

@@ -212,6 +212,30 @@ def test_outlets_citing_each_other_in_a_loop_are_circular():
     assert fam.origins == ("The Vial",) and fam.independent_origins == 1 and fam.circular
 
 
+def test_documents_nobody_is_said_to_have_issued_are_the_outlets_own_finding():
+    # "according to tender documents seen by the Lantern": papers are no actor
+    docs = [_doc("a", outlet="The Harbour Lantern")]
+    attrs = [_said("a1", "a", "tender documents", "other", 0, 80, text="tender documents")]
+    cites = [Citation("a", "tender documents", "document", 0, 1)]
+    fam = _traced([_c("1", "a", 0, 80, "a1")], docs, attrs, cites)
+    assert fam.origins == ("The Harbour Lantern",) and fam.independent_origins == 1
+    # a document whose issuer is named stays that document's
+    attrs = [_said("a1", "a", "the Audit Office report", "other", 0, 80, text="the Audit Office report")]
+    cites = [Citation("a", "the Audit Office report", "document", 0, 1)]
+    fam = _traced([_c("1", "a", 0, 80, "a1")], docs, attrs, cites)
+    assert fam.origins != ("The Harbour Lantern",)
+
+
+def test_an_outlet_named_by_its_initials_is_that_outlet_of_the_corpus():
+    # a wire rewriting the state agency's story credits "the state news agency KPA"
+    docs = [_doc("k", outlet="Kestrel Press Agency", published="2031-03-01"),
+            _doc("w", outlet="Meridian Wire", published="2031-03-02")]
+    attrs = [_said("k1", "k", "Ada Lund", "person", 0, 50, role="Environment Minister"),
+             _said("w1", "w", "state news agency KPA", "outlet", 0, 50)]
+    fam = _traced([_c("1", "k", 0, 50, "k1"), _c("2", "w", 0, 50, "w1")], docs, attrs)
+    assert fam.origins == ("Ada Lund",) and fam.independent_origins == 1
+
+
 def test_a_person_speaking_for_an_origin_organisation_is_that_origin():
     docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
     attrs = [_said("a1", "a", "Centre for Cyber Safety", "organisation", 0, 50),

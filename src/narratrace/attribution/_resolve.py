@@ -138,6 +138,7 @@ class _Said:
     para: int  # the paragraph where what they said ends (a quote may run on)
     actor: Actor
     plural: bool
+    inner: bool = False  # the speaker of a report nested in another's ("X said Y had told her ...")
 
 
 @dataclass(slots=True)
@@ -292,10 +293,11 @@ class Resolver:
         return bisect.bisect_left(self.breaks, at)
 
     def remember(self, at: int, actor: Actor, *, plural: bool = False, pronoun: str = "",
-                 until: int | None = None) -> None:
+                 until: int | None = None, inner: bool = False) -> None:
         """Record a resolved speaker (and the gender a pronoun gave it); ``until`` is where
-        their words end, from where the passage's window counts."""
-        self.said.append(_Said(at, self.para(max(at, until or at)), actor, plural))
+        their words end, from where the passage's window counts; ``inner`` for the speaker of
+        a report nested in another's."""
+        self.said.append(_Said(at, self.para(max(at, until or at)), actor, plural, inner))
         if actor.type == "person" and pronoun:
             if pronoun in _FEMALE:
                 self.gender.setdefault(_key(actor.name), "f")
@@ -393,6 +395,12 @@ class Resolver:
                     # "Varenia's coast guard": no name for it, but whose it is identifies it
                     return Actor(_clean_description(self.text[start:end]), "organisation", "role noun", start, end)
                 return actor
+            if head.pos_ == "NOUN" and head.tag_ == "NN" and self._before(
+                    start, lambda n: n.type in ("organisation", "group", "outlet") and not n.quoted
+                    and _clean_name(n.text).lower().split()[-1:] == [head.lower_]) is not None:
+                # "the River Protection Inspectorate ... The inspectorate said": the word the
+                # text named an organisation with stands for it, lexicon or not
+                return self._typed_role(start, end, ("organisation", "group", "outlet"), lemma)
         if head.pos_ == "NOUN" and lemma in PERSON_ROLES and head.tag_ == "NN" and (
                 said := self._said_before(start, lambda s: s.actor.how == "description" and (
                     lemma in s.actor.name.lower().split() or s.actor.type != "person"
@@ -677,7 +685,9 @@ class Resolver:
             return actor.type in ("group", "government", "anonymous", "organisation")
 
         best: tuple[int, Actor] | None = None
-        said = self._said_before(at, lambda s: fits(s.actor) and (
+        # The passage's speaker is who reports, not whom they report: "Ms Ode said the director
+        # had told her that ... 'The samples say otherwise,' she said" is Ms Ode.
+        said = self._said_before(at, lambda s: fits(s.actor) and not s.inner and (
             want != "plural" or s.plural or s.actor.type != "person"), _WINDOW_PARAGRAPHS)
         if said is not None:
             best = (said.at, said.actor)

@@ -246,6 +246,9 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             doc_stems.setdefault(c.doc, set()).update(_word_stems(c.text))
         df = stats.stems if isinstance(stats.stems, Counter) else Counter(stats.stems)
         few = stats.few
+        # a word or figure of the story, as long as at most half the corpus uses it (in a small
+        # corpus the one story's words are in more than ``few`` of its documents)
+        story_few = max(few, stats.docs // 2)
         rare_of = {doc: {w for w in ws if df[w] <= few} for doc, ws in doc_stems.items()}
         matter = _MatterDocs(rare_of, df)
         # claims by the figures they state ("60 percent"), for figures few documents state
@@ -266,7 +269,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             # allegation states it in a document on the same matter (two rare words shared):
             # an outlet disputing a figure seldom names, or is linked to, who published it
             for figure in _figures(claim.text):
-                for o in stating.get(figure, ()) if figure_docs[figure] <= few else ():
+                for o in stating.get(figure, ()) if figure_docs[figure] <= story_few else ():
                     if answerable(d, o) and alleged(o) and len(rare_of[claims[o].doc] & rare_of[claim.doc]) >= 2:
                         candidate(d, o, said=True)
             if not pool:
@@ -324,7 +327,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             # counts, as long as at most half the corpus uses it
             named_by = _stems(claim.attributed_to or claim.actor)
             words = {w for w in _word_stems(claim.text) - _SCOPE_STOP
-                     if df[w] <= max(few, stats.docs // 2) and not w.startswith(named_by)}
+                     if df[w] <= story_few and not w.startswith(named_by)}
             before = sorted((k for k, o in enumerate(pool) if claims[o].doc == claim.doc
                              and claims[o].end <= claim.start), key=lambda k: -claims[pool[k]].end)
             for k in before[:REPLY_REACH] if d not in sure else ():
@@ -511,14 +514,29 @@ _SCOPE_STOP = frozenset("that this these those with from have been being they th
 _FIGURE = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per ?cent|[a-z]{3,})", re.I)
 
 
+#: Numbers from ten written as words, as a figure states them in digits ("twelve tonnes":
+#: "12 tonnes"). Below ten, news style spells out counts ("the two vessels", "three players"):
+#: things counted, not a quantity in dispute.
+_NUMBER_WORDS = {w: str(k) for k, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split()) if k >= 10}
+_NUMBER_WORDS.update({w: str(10 * k) for k, w in enumerate(
+    "thirty forty fifty sixty seventy eighty ninety".split(), start=3)})
+_WORD_FIGURE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(per ?cent|[a-z]{3,})", re.I)
+
+
 def _figures(text: str) -> set[str]:
     """The figures ``text`` states, with their units, in one form.
 
     >>> sorted(_figures("Fares rose 12% (12 percent) and 4,000 tonnes were lost on 3 May 2024."))
     ['12 percent', '4,000 tonnes']
+    >>> sorted(_figures("We do not recognise the figure of twelve tonnes, or Forty percent."))
+    ['12 tonnes', '40 percent']
     """
+    found = [(n, u) for n, u in _FIGURE.findall(text) if not _YEAR.fullmatch(n)]
+    found += [(_NUMBER_WORDS[n.lower()], u) for n, u in _WORD_FIGURE.findall(text)]
     return {f"{n} {'percent' if u.lower() in ('%', 'per cent', 'percent') else u.lower()}"
-            for n, u in _FIGURE.findall(text) if not _YEAR.fullmatch(n) and u.lower()[:3] not in _MONTHS}
+            for n, u in found if u.lower()[:3] not in _MONTHS}
 
 
 #: Dates are not figures: a year, or a day before its month.

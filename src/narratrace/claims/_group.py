@@ -157,11 +157,12 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                     and (figures[i] & figures[j] or names[i] & names[j] or len(rare[i] & rare[j]) >= 2):
                 return related  # two sources telling the same thing: one family, two origins
             return None  # two speakers saying something alike are two claims until shown the same
+        # below near-paraphrase, a statement that something is not so never joins one that it is
+        if denial[i] != denial[j]:
+            return None
         if sim >= related and names[i] & names[j] and actions[i] & actions[j]:
             return related
-        # below near-paraphrase, a statement that something is not so never joins one that it is
-        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs \
-                and denial[i] == denial[j]:
+        if sim >= story and a.doc != b.doc and frozenset((a.doc, b.doc)) in story_pairs:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
                                                                      and alike(spoke, other)) \
                     or (frozenset((a.doc, b.doc)) in derived_pairs and retold(i, j)) \

@@ -53,7 +53,10 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not
                       r"no such|did not (?:happen|occur|take place|touch)|"
                       r"there (?:is|are|was|were|has been|have been|had been) no|"
                       r"no (?:[\w,]+\s+){0,6}?(?:were|was|has been|have been|had been) ever|"
-                      r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis)|invent(?:ed|ion)|"
+                      r"no (?:\w+ ){0,2}(?:fault|involvement|link|connection|proof|basis|role|part)|invent(?:ed|ion)|"
+                      # a subject negated: "no solvent had reached the river", "nothing was taken"
+                      r"no (?!doubt\b|longer\b|more\b|less\b|matter\b|sooner\b|one\b)\w+(?: \w+){0,2}? "
+                      r"(?:was|were|is|are|has|have|had)|nothing (?:was|were|is|has|had)|"
                       r"lies?|untrue|groundless|"
                       # a main verb negated: "does not carry out attacks", "did not touch"
                       r"(?:does|do|did|has|have|had|is|are|was|were)\s+not|(?:does|do|did|has|have|is|are|was|were)n[’']t)\b", _I)

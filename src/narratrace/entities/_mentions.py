@@ -37,6 +37,9 @@ _LEADING_WORDS = re.compile(
     r"Accuses|Says|Said|Why|How|When|While|Despite|Over|Under|Amid|Near|Via)\s+)+(?=\S)")
 _TRAILING = re.compile(r"(?:['’]s|['’])?[\s.,;:!?\"'“”()\[\]\-–—]*$")
 _GLUED_DIGITS = re.compile(r"(?<=[A-Za-z])\d")
+#: A courtesy title before a capitalised word: a person, whatever the tagger says ("Ms Vorstrand"
+#: tagged as a place).
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Mme|Mlle|Herr|Frau|Sr|Sra)\.?\s+[A-Z]")
 
 _OUTLET_BEFORE = re.compile(
     r"(?:\boutlet|\bnews\s+agency|\bpress\s+agency|\bnewspaper|\bdaily|\bbroadcaster|\bchannel|"
@@ -312,7 +315,9 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
         entry = gaz.lookup(surface)
         if c.evidence == _ALIAS:
             continue
-        if c.label == "PERSON" and len(tokens) == 1 and key in person_surnames:
+        if _HONORIFIC.match(surface):
+            c.evidence, c.type = _SURNAME, "person"  # "Ms Vorstrand", whatever its label
+        elif c.label == "PERSON" and len(tokens) == 1 and key in person_surnames:
             c.evidence, c.type = _SURNAME, "person"  # "Jordan" after "Michael Jordan"
         elif entry is not None:
             c.evidence, c.type = _GAZETTEER, entry.type

@@ -113,9 +113,15 @@ def speaker_mentions(mentions: Iterable[Mention], attributions: Iterable[Attribu
                 actor.type not in ("person", "organisation", "outlet", "group") or actor.how == "description":
             continue
         text = actor.name
-        if (a.speaker.mention_start, a.speaker.mention_end) == (actor.start, actor.end) and \
-                exact_key(a.speaker.text) == exact_key(actor.name):
-            text = a.speaker.text  # "The Daily Lantern" written, "Daily Lantern" its name
+        written = exact_key(a.speaker.text)
+        if (a.speaker.mention_start, a.speaker.mention_end) == (actor.start, actor.end) and (
+                written == exact_key(actor.name)
+                or actor.id is not None and all(w[:1].isupper() for w in a.speaker.text.split())
+                and set(written.split()) <= set(exact_key(actor.name).split())):
+            # "The Daily Lantern" written, "Daily Lantern" its name; "Landolfi" written where a
+            # run before linked it to its entity "Federico Landolfi" (what the speakers stage
+            # stores is read again by the next run: the mention must be the one it first was)
+            text = a.speaker.text
         elif actor.end - actor.start != len(actor.name):
             continue  # named otherwise than written there ("the ministry" → its full name): no mention
         if any(s < actor.end and actor.start < e and not actor.name.startswith((t + "'s ", t + "’s "))

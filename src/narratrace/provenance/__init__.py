@@ -343,6 +343,13 @@ def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], c
         for word in set(full.split()) - _GENERIC_MASTHEAD:
             by_word.setdefault(word, set()).add(full)
 
+    # ... and by its initials ("OPA" for the Orvanian Press Agency), when one outlet has them
+    initials: dict[str, set[str]] = {}
+    for d in documents.values():
+        caps = [w for w in _NAME_WORD.findall(d.outlet or "") if w[:1].isupper() and w.lower() != "the"]
+        if len(caps) >= 2:
+            initials.setdefault("".join(w[0] for w in caps), set()).add(norm_name(d.outlet or ""))
+
     def outlet_key(name: str) -> str | None:
         outlet = registry.find(name)
         if outlet:
@@ -350,6 +357,9 @@ def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], c
         norm = norm_name(name)
         if norm in known:
             return "outlet:" + norm
+        for acronym in _ACRONYM.findall(name):
+            if len(initials.get(acronym, ())) == 1:
+                return "outlet:" + next(iter(initials[acronym]))
         words = set(norm.split()) - _GENERIC_MASTHEAD
         if not words or len(words) > 4:
             return None
@@ -384,6 +394,8 @@ def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], c
     return out
 
 
+_NAME_WORD = re.compile(r"[\w'’-]+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _GENERIC_MASTHEAD = frozenset("the a daily weekly news times post herald tribune press journal gazette "
                               "wire agency service radio tv network media online paper newspaper".split())
 

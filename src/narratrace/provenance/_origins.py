@@ -234,6 +234,13 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             elif src.type == "copied":
                 src = corpus.outlet(derived_from[root])
                 chain.append(f"{corpus.label(root)} has it from {src.name}")
+            elif src.type == "document" and not _PROPER.search(src.name[1:]):
+                # "according to tender documents seen by the paper": papers nobody is named as
+                # issuing are no actor; the outlet that read them has it as its own finding
+                chain.append(f"{corpus.label(root)} rests on {src.name} it does not say who issued: "
+                             "its own finding")
+                src = outlet
+                narrators.add(src.key)
             else:
                 how = "cites" if src.type != "anonymous" else "quotes an unnamed source, printed by"
                 chain.append(f"{corpus.label(root)} {how} {src.name}")
@@ -394,6 +401,9 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
     # particular the paper P, ..."): the speaker relays them.
     own = corpus.outlet(root).key
     sp0, sp1 = attr.speaker.start, attr.speaker.end
+    if sp0 is not None and sp1 is not None and src.type not in ("narrator", "anonymous") and any(
+            c.kind == "document" and c.start < sp1 and sp0 < c.end for c in corpus.citations.get(attr.doc, ())):
+        src = dataclasses.replace(src, type="document")  # "according to tender documents"
     for c in corpus.citations.get(attr.doc, ()):
         if not (attr.start <= c.start < attr.end) or c.kind not in ("outlet", "agency", "document") \
                 or c.start == c.end:
