@@ -4,6 +4,8 @@ Invented texts; no models."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -173,3 +175,44 @@ def test_a_menu_line_above_and_footers_below_are_not_a_short_copy() -> None:
     lead = " ".join(DROUGHT.split()[:30])
     found = check(f"{menu}\n{lead} {LIBRARY}\n{footer}", b)
     assert found is not None and found.kind == "syndicated"
+
+
+# --------------------------------------------------------------------------- very short copies
+
+PIER_LEAD = ("The harbour authority said on Thursday that the old ferry pier at Eastmoor would close "
+             "for good at the end of the month after divers found cracks in its piles.")
+PIER_REST = ("Ferries will use the north quay from the first of June, and the timetable will not change. "
+             "Shopkeepers on the seafront said the closure would cost them the passengers who walk past "
+             "on their way to the boats. The authority said a new pier would take at least four years "
+             "to build and had not yet been funded.")
+
+
+def test_two_copies_of_a_short_article_that_share_one_sentence_of_the_opening_are_linked() -> None:
+    # A truncated copy (the first two sentences) and one trimmed to 40 words that opens with the
+    # second: one 17-word sentence in common, under the 20-word run longer texts need.
+    sentences = DROUGHT.split(". ")
+    truncated = ". ".join(sentences[:2]) + "."
+    trimmed = ". ".join(sentences[1:3]) + "."
+    assert 35 <= len(trimmed.split()) <= 45
+    found = check(truncated, trimmed)
+    assert found is not None and found.kind == "syndicated" and found.score >= 0.3
+    assert [p[2] for p in found.passages] == [0]  # the trimmed copy's opening
+    # the run sits in a paragraph; the same words as a line of their own in both texts
+    # (a subscription prompt, a menu) are not enough
+    line = sentences[1] + "."
+    assert check(f"{line}\n{LIBRARY}", f"{line}\n{RAILWAY}") is None
+
+
+def test_a_title_that_a_copy_keeps_in_its_body_is_the_opening_they_share() -> None:
+    # Cleaning took the lead paragraph for the original's title; the copy (trimmed of the next
+    # sentence) kept it in its body. What the texts share (40 words) is at the opening of neither.
+    original = Document(id="orig", path="orig", text=PIER_REST, source_text=PIER_REST, title=PIER_LEAD)
+    rest = PIER_REST.split(". ", 1)[1]
+    copy = doc("copy", f"{PIER_LEAD}\n\n{rest}")
+    found = _copy_link(original, copy, shingle_set(original.text), shingle_set(copy.text))
+    assert found is not None and found.kind == "syndicated"
+    assert [(r.a, r.b, r.kind) for r in find_reuse([original, copy], embeddings={})] == [
+        ("copy", "orig", "syndicated")]
+    # a title of 12 words that the copy opens with (a headline, a menu line) is no such opening
+    headline = dataclasses.replace(original, title=" ".join(PIER_LEAD.split()[:12]))
+    assert _copy_link(headline, copy, shingle_set(original.text), shingle_set(copy.text)) is None
