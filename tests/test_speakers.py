@@ -1001,3 +1001,17 @@ def test_a_clause_subject_the_parser_took_for_the_cues_object_stays_in_the_conte
     # a cue that addresses someone keeps its object out: "told reporters the war was over"
     told = _one(_run(nlp, "She told reporters the war was over."), "war was over")
     assert told.content == "the war was over"
+
+
+@pytest.mark.parametrize("text, speaker, part", [
+    ("The agency is concerned that the firms may have fixed the prices of bread.", "The agency", "fixed the prices"),
+    ("Police are convinced that the fire was set on purpose.", "Police", "fire was set"),
+    ("The union is confident that the strike will end soon.", "The union", "strike will end"),
+])
+def test_a_stance_adjective_with_a_clause_attributes_it_to_its_subject(nlp, text: str, speaker: str, part: str) -> None:
+    a = _one(_run(nlp, text), part)
+    assert a.speaker.text == speaker
+
+
+def test_an_impersonal_stance_has_no_source(nlp) -> None:
+    assert not [a for a in _run(nlp, "It is clear that the plan failed.") if "plan failed" in a.content]

@@ -732,6 +732,45 @@ _PUT_FORWARD = frozenset("make raise repeat voice level advance echo put issue p
                          "formuler lancer".split())
 
 
+#: Adjectives that, with a clause, say what their subject holds to be so ("X is confident that P",
+#: "we are convinced this was deliberate"). Not the impersonal ones ("it is clear that"): those
+#: have no source.
+_STANCE_ADJECTIVES = frozenset("concerned worried confident convinced certain sure adamant satisfied "
+                               "hopeful optimistic fearful afraid".split())
+
+
+def _adjective_cands(doc: Doc) -> list[_Cand]:
+    """"The authority is concerned that the companies may have fixed the prices", "We are
+    confident this is the group": a stance adjective with a clause, its subject the source.
+
+    >>> from narratrace.nlp import load_spacy
+    >>> [(c.src.text, c.cue_text) for c in _adjective_cands(load_spacy()("Police are convinced that the fire was set."))]
+    [('Police', 'convinced')]
+    """
+    text = doc_text(doc)
+    cands: list[_Cand] = []
+    for tok in doc:
+        if tok.lower_ not in _STANCE_ADJECTIVES:
+            continue
+        if tok.dep_ == "acomp" and tok.pos_ in ("ADJ", "VERB"):
+            cop = tok.head  # "is confident that ..."
+        elif tok.tag_ == "VBN" and any(c.dep_ in ("auxpass", "aux:pass") for c in tok.children):
+            cop = tok  # "is concerned that ...", read as a passive
+        else:
+            continue
+        clause = next((c for c in (*tok.children, *cop.children) if c.dep_ == "ccomp" and c.i > tok.i), None)
+        subj = next((c for c in cop.children if c.dep_ in ("nsubj", "nsubjpass", "nsubj:pass") and c.i < tok.i), None)
+        if clause is None or subj is None or subj.lower_ in ("it", "there", "this", "that"):
+            continue
+        lo, hi = _same_paragraph(doc, tok, clause.left_edge.i, clause.right_edge.i, text)
+        start, end = _clip(doc, lo, hi)
+        if end - start < 2:
+            continue
+        cands.append(_Cand("indirect", tok, tok.lower_, min(cop.idx, tok.idx), tok.idx + len(tok.text),
+                           subj, start, end, clause))
+    return cands
+
+
 def _noun_statement_cands(doc: Doc) -> list[_Cand]:
     """"claims from the United Kingdom that ...", "Moscow's claims that ...", "the UK
     assessment that ...", "the claim that ... has been made by X": a statement noun with a
@@ -1220,7 +1259,7 @@ def _trailing_reports(cands: list[_Cand], lex: Lexicon) -> list[_Cand]:
 
 def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     """Keep the candidates that report a statement (the product's scope); see above."""
-    if c.cue is None or c.root is None:
+    if c.cue is None or c.root is None or c.cue.lower_ in _STANCE_ADJECTIVES and c.cue.pos_ in ("ADJ", "VERB"):
         return True
     lemma = c.cue.lemma_.lower()
     if c.cue.dep_ in ("advcl", "relcl", "acl") and any(
@@ -1318,7 +1357,7 @@ def extract(document: Document, parsed: Doc, *, lang: str, with_cognition: bool 
     cands = _split_coordinated(_verb_cands(parsed, lex, with_cognition, cue_patterns(lang)))
     if statements:
         cands = _trailing_reports(cands, lex)
-    cands += _according_cands(parsed, lex) + _noun_statement_cands(parsed)
+    cands += _according_cands(parsed, lex) + _noun_statement_cands(parsed) + _adjective_cands(parsed)
     if statements:
         cands = [c for c in cands if _is_statement(c, lex)]
     else:
