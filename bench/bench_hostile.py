@@ -20,6 +20,12 @@ its numbers: what a templated corpus looks like) against 300 short articles of v
 on the shared 2-core box it took 69 s (37 CPU s, +294 MiB) against 28 s (14 CPU s, +288 MiB);
 since a template filled with other figures is no copy (every pair had been linked), 22.8 s
 (23.0 CPU s, +311 MiB) against 13.0 s (13.2 CPU s, +285 MiB), on a less busy box.
+``--group 6`` runs ``analyze`` as the command line does (every stage, the report written) on
+1,000, 2,000 and 4,000 templated weather reports, and prints the write-ahead log's peak size
+(sampled every 0.2 s) and its size once the run is over, before the store is closed; ``--group
+7`` on 2,500, 5,000 and 10,000 files of one line each (words drawn at random). Their ratios are
+against the smallest size: memory that stays flat in the number of inputs stays near 1. These
+two take tens of minutes on a shared 2-core machine (the 4,000 articles alone well over 20).
 Ratios near 1 mean the hostile input costs what good input of its size costs.
 """
 
@@ -98,6 +104,13 @@ def make(case: str, folder: Path, total: int) -> list[Path]:
                   if case.startswith("baseline: 300") else _seven_articles())
         for name, text in chosen:
             (path / name).write_text(text, encoding="utf-8")
+    elif case.endswith(("(WAL)", "(many files)")):
+        path = folder / "in"
+        path.mkdir()
+        n = int(case.split()[0].replace(",", ""))
+        chosen = _short_articles(n, templated=True) if case.endswith("(WAL)") else _one_liners(n)
+        for name, text in chosen:
+            (path / name).write_text(text, encoding="utf-8")
     elif case.endswith("(analyze)"):
         path = folder / "in"
         path.mkdir()
@@ -165,6 +178,16 @@ def _short_articles(n: int, *, templated: bool) -> list[tuple[str, str]]:
     return out
 
 
+def _one_liners(n: int) -> list[tuple[str, str]]:
+    """``n`` files of one line each: a mayor's statement of words drawn at random."""
+    rng = random.Random(18)
+    out = []
+    for i in range(n):
+        said = [" ".join(rng.choice(_WORDS) for _ in range(14)).capitalize() + "." for _ in range(2)]
+        out.append((f"l{i:05d}.txt", f"The mayor of {rng.choice(_TOWNS)} said: " + " ".join(said) + "\n"))
+    return out
+
+
 #: Groups of cases, each against its first (the baseline of the same size).
 GROUPS = [
     ["baseline (good JSON Lines)", "one huge CSV cell", "semicolon CSV",
@@ -178,6 +201,10 @@ GROUPS = [
      "the quoted statements alone (full pipeline)"],
     ["baseline: 300 varied short articles (full pipeline)",
      "300 templated short articles (full pipeline)"],
+    ["1,000 templated short articles (WAL)", "2,000 templated short articles (WAL)",
+     "4,000 templated short articles (WAL)"],
+    ["2,500 one-line files (many files)", "5,000 one-line files (many files)",
+     "10,000 one-line files (many files)"],
 ]
 
 
@@ -205,6 +232,8 @@ def _child(case: str, total: int) -> None:
             run_analyze.engine = lambda name: Echo()  # type: ignore[assignment]
             summary = analyze(paths, store=open_store(":memory:"), options=Options(quiet=True))
             kept, rejected = summary.documents, len(summary.rejected)
+        elif case.endswith(("(WAL)", "(many files)")):  # the command line's run, in this process
+            kept, rejected, wal = _as_the_cli(paths, Path(tmp))
         elif case.endswith("(full pipeline)"):  # every stage and model, in this process
             summary = analyze(paths, store=open_store(f"sqlite:///{tmp}/store.sqlite"),
                               options=Options(quiet=True, workers=1))
@@ -215,14 +244,52 @@ def _child(case: str, total: int) -> None:
             rejected = len(items) - kept
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mib": (status_kib("VmHWM") - start_kib) / 1024,
-                          "kept": kept, "rejected": rejected}))
+                          "kept": kept, "rejected": rejected, **(wal if case.endswith(("(WAL)", "(many files)")) else {})}))
+
+
+def _as_the_cli(paths: list[Path], tmp: Path) -> tuple[int, int, dict[str, float]]:
+    """``narratrace analyze`` in this process (one process: its peak is the run's): the store,
+    every stage, analysis.json and the report; with the log's peak size, sampled meanwhile,
+    and its size at the end (before the store is closed, which removes it)."""
+    import threading
+
+    from narratrace import Options, analyze
+    from narratrace.analysis import build_analysis, write_analysis
+    from narratrace.report import write_report
+    from narratrace.store import open_store
+
+    out = tmp / "out"
+    out.mkdir()
+    log = Path(f"{out / 'narratrace.sqlite'}-wal")
+    peak = [0]
+    running = threading.Event()
+    running.set()
+
+    def watch() -> None:
+        while running.is_set():
+            try:
+                peak[0] = max(peak[0], log.stat().st_size)
+            except OSError:
+                pass
+            time.sleep(0.2)
+
+    threading.Thread(target=watch, daemon=True).start()
+    store = open_store(f"sqlite:///{out / 'narratrace.sqlite'}")
+    summary = analyze(paths, store=store, options=Options(quiet=True, workers=1, framing="fast"))
+    write_analysis(store, out / "analysis.json")
+    write_report(build_analysis(store), out / "report.html")
+    running.clear()
+    end = log.stat().st_size if log.exists() else 0
+    store.close()
+    return summary.documents, len(summary.rejected), {"wal_peak_mib": max(peak[0], end) / 2**20,
+                                                      "wal_end_mib": end / 2**20}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=3.0)
     parser.add_argument("--case")
-    parser.add_argument("--group", type=int, help="run only this group (1 to 5)")
+    parser.add_argument("--group", type=int, help="run only this group (1 to 7)")
     args = parser.parse_args()
     total = int(args.mb * 1_000_000)
     if args.case:
@@ -234,15 +301,17 @@ def main() -> None:
         rows = []
         for case in group:
             out = subprocess.run([sys.executable, __file__, "--mb", str(args.mb), "--case", case],
-                                 capture_output=True, text=True, timeout=1800)
+                                 capture_output=True, text=True, timeout=7200)
             if out.returncode:
                 raise SystemExit(f"{case}: {out.stderr[-2000:]}")
             rows.append((case, json.loads(out.stdout.strip().splitlines()[-1])))
         base = rows[0][1]
         for case, r in rows:
+            log = (f"  log: peak {r['wal_peak_mib']:.1f} MiB, {r['wal_end_mib']:.1f} at the end"
+                   if "wal_peak_mib" in r else "")
             print(f"{case:52} {r['kept']:>5} {r['rejected']:>8} {r['seconds']:>8.2f} "
                   f"{r['seconds'] / max(base['seconds'], 1e-6):>7.2f} {r['cpu']:>7.1f} {r['peak_mib']:>7.1f} "
-                  f"{r['peak_mib'] / max(base['peak_mib'], 1e-6):>7.2f}")
+                  f"{r['peak_mib'] / max(base['peak_mib'], 1e-6):>7.2f}{log}")
 
 
 if __name__ == "__main__":

@@ -335,3 +335,108 @@ def test_a_document_in_a_language_the_run_does_not_analyse_is_kept_with_a_notice
     assert notice.path == str(tmp_path / "de.txt") and notice.stage == "nlp"
     assert "its language (de) is not analysed (this run analyses en, fr)" in notice.reason
     assert store.rejected() == [notice]  # stored with the document, so the output shows it
+
+
+# --------------------------------------------------------------------------- inputs changing mid-run
+
+REOPENED = "The pier reopened on Friday, the harbour master said, and the ferry sailed at noon.\n"
+
+
+def _line(text: str) -> str:
+    return json.dumps({"text": text}) + "\n"
+
+
+def test_inputs_that_change_grow_shrink_or_vanish_during_a_run_end_with_true_reasons(
+        tmp_path: Path, monkeypatch) -> None:
+    # Every input is read twice (ids first, then for analysis): each file here is touched
+    # between the two reads, as a feed being written or a folder being tidied during a run.
+    from narratrace.run import analyze as run_analyze
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
+    ferry, budget = ARTICLES["ferry.txt"], ARTICLES["budget.txt"]
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "changes.txt").write_text(ferry, encoding="utf-8")
+    (corpus / "empties.txt").write_text(budget, encoding="utf-8")
+    (corpus / "gone.txt").write_text(budget + "The mayor left.\n", encoding="utf-8")
+    (corpus / "keep.txt").write_text(budget + "The school opened.\n", encoding="utf-8")
+    (corpus / "grows.jsonl").write_text(_line(ferry), encoding="utf-8")
+    (corpus / "cut.jsonl").write_text("".join(_line(t + f" Part {n}.") for n, t in
+                                              enumerate([ferry, budget, ferry])), encoding="utf-8")
+    (corpus / "half.jsonl").write_text(_line(budget + " Part 5.") + '{"text": "The ferry', encoding="utf-8")
+
+    def between_the_reads(phase, n, total):
+        if phase == "analyse" and n == 0 and (corpus / "gone.txt").exists():
+            (corpus / "changes.txt").write_text(ferry + REOPENED, encoding="utf-8")
+            (corpus / "empties.txt").write_bytes(b"")
+            (corpus / "gone.txt").unlink()
+            with (corpus / "grows.jsonl").open("a", encoding="utf-8") as feed:
+                feed.write(_line(budget))
+            (corpus / "cut.jsonl").write_text(_line(ferry + " Part 0."), encoding="utf-8")
+            (corpus / "half.jsonl").write_text(_line(budget + " Part 5.") + _line(ferry + " Part 7."), encoding="utf-8")
+
+    store = open_store(":memory:")
+    summary = analyze([corpus], store=store, options=QUIET, progress=between_the_reads)
+    stored = {d.path.removeprefix(f"{corpus}/"): d.text for d in store.documents()}
+    # Each input is analysed as the second read found it; nothing else is lost.
+    assert sorted(stored) == ["changes.txt", "cut.jsonl#L1", "grows.jsonl#L1", "grows.jsonl#L2",
+                              "half.jsonl#L1", "half.jsonl#L2", "keep.txt"]
+    assert stored["changes.txt"].endswith("the ferry sailed at noon.")
+    assert stored["half.jsonl#L2"].startswith("The harbour authority said on Monday")
+    why = {r.path.removeprefix(f"{corpus}/"): r.reason for r in summary.rejected}
+    assert sorted(why) == ["cut.jsonl#L2", "cut.jsonl#L3", "empties.txt", "gone.txt"]
+    assert why["cut.jsonl#L2"].startswith("its file changed during the run and no longer holds "
+                                          "this record") and why["cut.jsonl#L3"] == why["cut.jsonl#L2"]
+    assert why["gone.txt"].startswith("the input disappeared during the run")
+    assert why["empties.txt"].startswith("empty (0 bytes)")
+    # The half-written record was read whole the second time: stored, and no longer rejected.
+    assert {r.path for r in store.rejected()} == {r.path for r in summary.rejected}
+    assert summary.documents == 7 and summary.exit_code == 3
+
+
+def test_a_stored_file_that_changes_during_a_run_replaces_its_old_version(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    # Pass 1 finds the file unchanged (its document is stored); it changes before pass 2
+    # reads it. The new version is analysed and the old one goes: one document per path.
+    from narratrace.run import analyze as run_analyze
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = open_store(":memory:")
+    assert analyze([tmp_path], store=store, options=QUIET).documents == 2
+    ferry = tmp_path / "ferry.txt"
+
+    def between_the_reads(phase, n, total):
+        if phase == "analyse" and n == 0:
+            ferry.write_text(ARTICLES["ferry.txt"] + REOPENED, encoding="utf-8")
+
+    summary = analyze([tmp_path], store=store, options=QUIET, progress=between_the_reads)
+    assert (summary.documents, summary.replaced, summary.exit_code) == (1, 1, 0)
+    texts = {d.path: d.text for d in store.documents()}
+    assert store.count_documents() == 2 and texts[str(ferry)].endswith("the ferry sailed at noon.")
+    again = analyze([tmp_path], store=store, options=QUIET)  # and the next run has nothing to do
+    assert (again.documents, again.skipped, store.count_documents()) == (0, 2, 2)
+
+
+def test_an_old_version_stored_beside_the_new_one_goes_at_the_next_run(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    # What the case above left before it was handled (or a run killed between storing the
+    # new version and deleting the old): the next run finds both at one path, keeps the one
+    # the file holds and deletes the other; a document stored from another folder stays.
+    from narratrace.run import analyze as run_analyze
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = open_store(":memory:")
+    analyze([tmp_path], store=store, options=QUIET)
+    ferry = str(tmp_path / "ferry.txt")
+    for doc_id, path in (("old-ferry", ferry), ("elsewhere", "/another/folder/a.txt")):
+        store.upsert_document(Document(id=doc_id, path=path, text=REOPENED, source_text=REOPENED,
+                                       language="en"))
+    summary = analyze([tmp_path], store=store, options=QUIET)
+    assert (summary.documents, summary.skipped, summary.replaced) == (0, 2, 1)
+    assert sorted(d.id for d in store.documents() if d.path == ferry) != ["old-ferry"]
+    assert [d.path for d in store.documents()].count(ferry) == 1
+    assert store.document("elsewhere") is not None and store.document("old-ferry") is None

@@ -134,3 +134,51 @@ def test_an_error_sqlite_rolled_back_itself_is_the_error_raised(tmp_path: Path) 
             raise OSError("disk full")
     store.upsert_document(Document(id="d1", path="in/a.txt", text=TEXT, source_text=TEXT))
     assert [d.id for d in store.documents()] == ["d1"]
+
+
+# --------------------------------------------------------------------------- the write-ahead log
+
+def _big_transaction(store, docs: int) -> None:
+    with store.transaction():
+        for i in range(docs):
+            store.replace_corpus("entities", [{"n": i, "text": TEXT * 20}])
+            store.upsert_document(Document(id=f"w{i}", path=f"in/{i}.txt", text=TEXT * 20,
+                                           source_text=TEXT, language="en"))
+
+
+def test_the_log_a_large_transaction_leaves_is_cut_back_when_it_commits(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    # One transaction keeps every page it writes in the log until it commits (the corpus
+    # update: hundreds of MiB on a templated corpus); the file must not stay that size.
+    from narratrace.store import _sqlite
+
+    monkeypatch.setattr(_sqlite, "WAL_KEEP_BYTES", 256 << 10)
+    path = tmp_path / "n.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    wal = Path(f"{path}-wal")
+    _big_transaction(store, 400)  # about 3 MiB of pages
+    assert wal.stat().st_size <= 256 << 10
+    assert store.count_documents() == 400
+    store.close()
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM documents").fetchone() == (400,)
+
+
+def test_a_reader_holding_the_log_is_not_waited_for(tmp_path: Path, monkeypatch) -> None:
+    # serve reading the store while analyze writes: the commit neither waits for the reader
+    # nor fails; the log is cut back once nothing reads an older snapshot.
+    from narratrace.store import _sqlite
+
+    monkeypatch.setattr(_sqlite, "WAL_KEEP_BYTES", 256 << 10)
+    path = _store(tmp_path)
+    store = open_store(f"sqlite:///{path}")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT COUNT(*) FROM documents").fetchone() == (1,)  # its snapshot
+    _big_transaction(store, 400)
+    assert Path(f"{path}-wal").stat().st_size > 256 << 10  # held for the reader
+    assert reader.execute("SELECT COUNT(*) FROM documents").fetchone() == (1,)
+    reader.execute("COMMIT")
+    _big_transaction(store, 1)
+    assert Path(f"{path}-wal").stat().st_size <= 256 << 10
+    assert store.count_documents() == 401
+    store.close()

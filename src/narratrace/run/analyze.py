@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import NarratraceError, StoreError
 from ..options import Options
+from ..records import hash64
 from ..registry import CORPUS_STAGES
 from ..stage import CorpusContext, CorpusStage, Models, StageContext
 from ..store import Store
@@ -23,7 +24,7 @@ from ..types import Document, RawDocument, Rejected
 from .corpus import run_corpus_stages
 from .engines import engine
 from .engines.processes import cpu_cores, local_workers
-from .plan import ProgressHook, fresh_inputs, plan_inputs
+from .plan import Plan, ProgressHook, fresh_inputs, plan_inputs
 from .prepare import prepare_documents
 from .writer import save_analysis, save_rejected
 
@@ -61,7 +62,8 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     Incremental (``options.incremental``, the default): an input whose content id the store
     already holds is skipped, since its document and annotations were written in one
     transaction (the per-document completion marker); a changed input at the path of a stored
-    document replaces it. Inputs are read twice (ids and repeated lines first, then chunk by
+    document replaces it, also when it changed while this run read it (its second read is the
+    one analysed). Inputs are read twice (ids and repeated lines first, then chunk by
     chunk), so memory does not grow with the corpus during the per-document phase.
 
     ``progress(phase, advance, total)`` is told, in order and before each wait: ``read``
@@ -104,6 +106,10 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
         tick("workers", 0, workers)
     tick("analyse", 0, plan.todo)
     waiting = workers != 0
+    # Paths pass 1 rejected: one read whole in pass 2 (a record half-written then) is no longer
+    # a rejection once its document is stored.
+    refused_first = {r.path for r in plan.rejected}
+    changed: dict[str, str] = {}  # path → id of an input that changed after pass 1 read it
     for analysis, problems in runner.map(chunks(), context, todo=plan.todo):
         if waiting:  # the first result is back: the workers are up
             tick("workers", workers or 1, workers or 1)
@@ -116,6 +122,8 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
             problems = [*problems, _not_analysed(analysis.document, options)]
         problems = [*problems, *plan.notes.pop(analysis.document.path, ())]
         replaces = plan.gone_at.pop(analysis.document.path, [])
+        if not plan.seen.ids.has_hash(hash64(analysis.document.id)):
+            changed[analysis.document.path] = analysis.document.id
         try:
             save_analysis(store, analysis, problems, replaces=replaces)
         except StoreError:
@@ -125,9 +133,12 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
                               f"could not be stored ({type(exc).__name__}: {str(exc)[:200]})"))
             continue
         summary.replaced += len(replaces)
+        if analysis.document.path in refused_first:
+            summary.rejected = [r for r in summary.rejected if r.path != analysis.document.path]
         summary.warnings.extend(problems)
         summary.documents += 1
         tick("analyse", 1, plan.todo)
+    summary.replaced += _drop_old_versions(store, plan, changed)
     corpus = run_corpus_stages(store, options=options, stages=announced(CORPUS_STAGES, tick))
     summary.warnings.extend(corpus.warnings)
     return_freed_memory()
@@ -232,6 +243,39 @@ class _ModelLoads:
         """Mark the ``models`` phase complete (its total: the models loaded so far)."""
         if self.loaded:
             self.tick("models", 0, len(self.loaded))
+
+
+def _drop_old_versions(store: Store, plan: Plan, changed: Mapping[str, str]) -> int:
+    """Delete the stored versions of inputs whose new version is stored; how many went.
+
+    Two cases the per-document loop leaves: an input that changed after pass 1 read it
+    (``changed``: path → the id stored now), whose old version pass 1 took for its current one
+    (one pass over the stored paths finds it, made only when some input changed); and an old
+    version still listed in ``plan.gone_at`` at the path of an input whose current version was
+    already stored (an earlier run stored it beside the old one: a crash between the two
+    writes, or the case above before it was handled), found by one pass over the input paths.
+
+    >>> from narratrace.store import open_store
+    >>> _drop_old_versions(open_store(":memory:"), plan_inputs([], store=open_store(":memory:"),
+    ...     options=Options(), tick=lambda *a: None), {})
+    0
+    """
+    old: list[str] = []
+    if changed:
+        old += [doc_id for doc_id, path in store.iter_document_paths()
+                if path in changed and doc_id != changed[path]]
+    if plan.gone_at:
+        stored = plan.stored_ids
+        order = plan.seen.order()
+        for index in range(len(plan.seen)):
+            path = plan.seen.path(index)
+            if path in plan.gone_at and stored.has_hash(int(order[index])):
+                old += plan.gone_at.pop(path)
+    if old:
+        with store.transaction():
+            for doc_id in dict.fromkeys(old):
+                store.delete_document(doc_id)
+    return len(set(old))
 
 
 def _not_analysed(document: Document, options: Options) -> Rejected:

@@ -8,6 +8,7 @@ one path buffer, :class:`~narratrace.clean.LineCounts`); no document text is kep
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -220,8 +221,21 @@ def fresh_inputs(paths: Iterable[str | Path], plan: Plan, *, options: Options,
     for index in np.flatnonzero(missing).tolist():
         path = plan.seen.path(index)
         if path not in paths_now:
-            on_rejected(Rejected(path, "ingest", "the input disappeared during the run; it was "
-                                                 "not analysed (run again once it is back)"))
+            on_rejected(Rejected(path, "ingest", _gone_reason(path)))
+
+
+def _gone_reason(path: str) -> str:
+    """Why an input read in pass 1 was not there in pass 2: its file went, or (a record of a
+    file that is still there) the file was rewritten or cut short without it.
+
+    >>> _gone_reason("/no/such/file.txt").startswith("the input disappeared during the run")
+    True
+    """
+    file, mark, _ = path.rpartition("#")
+    if mark and os.path.isfile(file):
+        return ("its file changed during the run and no longer holds this record (rewritten or "
+                "cut short); it was not analysed (run again once the file is complete)")
+    return "the input disappeared during the run; it was not analysed (run again once it is back)"
 
 
 __all__ = ["InputIndex", "KeySet", "Plan", "ProgressHook", "fresh_inputs", "plan_inputs"]

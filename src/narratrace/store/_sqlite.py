@@ -17,6 +17,17 @@ from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, d
                     pair_row, pair_values)
 
 
+#: The write-ahead log is cut back to this size once what it holds is in the database file.
+#: SQLite checkpoints the log every 1,000 pages (4 MiB) of committed writes, which bounds it
+#: while transactions are small (one document each: at most 4.0 MiB through the per-document
+#: phase of 1,000 and 2,000 templated articles); but one transaction holds all its pages in
+#: the log until it commits, and a checkpoint leaves the file at its largest size. The corpus
+#: update is one transaction (a crash keeps the previous results whole), so the log reaches the
+#: size of what it writes (733 MiB on 2,000 templated articles, nearly all of it their copy
+#: checks) and stayed there, beside the database, until the store was closed.
+WAL_KEEP_BYTES = 64 << 20
+
+
 class SQLiteStore:
     """SQLite backend (WAL mode, one transaction per write batch). ``read_only``: open an
     existing store for reading only (``serve`` on a file or folder it may not write)."""
@@ -24,6 +35,7 @@ class SQLiteStore:
     def __init__(self, path: str, *, timeout: float = 30.0, read_only: bool = False) -> None:
         self.url = f"sqlite:///{path}"
         self._depth = 0
+        self._wal = None if path == ":memory:" else Path(f"{path}-wal").expanduser()
         if read_only and path != ":memory:":
             self._db = _open_read_only(path, timeout=timeout)
             return
@@ -37,6 +49,7 @@ class SQLiteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute(f"PRAGMA journal_size_limit={WAL_KEEP_BYTES}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             if _is_read_only(exc, path):
@@ -88,6 +101,25 @@ class SQLiteStore:
         self._depth -= 1
         if self._depth == 0:
             self._execute("COMMIT")
+            self._cut_log()
+
+    def _cut_log(self) -> None:
+        """After a transaction that left the log over :data:`WAL_KEEP_BYTES`: copy it into the
+        database and empty it, now, if no reader holds an older snapshot (a reader is not
+        waited for: SQLite cuts the log back to that size at a later checkpoint instead)."""
+        try:
+            if self._wal is None or self._wal.stat().st_size <= WAL_KEEP_BYTES:
+                return
+        except OSError:  # no log file (yet, or any more)
+            return
+        wait = self._db.execute("PRAGMA busy_timeout").fetchone()[0]
+        self._db.execute("PRAGMA busy_timeout=0")
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:  # busy or locked: the next checkpoint does it
+            pass
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout={int(wait)}")
 
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         try:
