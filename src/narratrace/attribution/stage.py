@@ -36,7 +36,8 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
             entity = speaker_entity(speaker, spans_by_doc.get(attribution.doc, []))
             actor = speaker.actor
             if entity is None and actor is not None and actor.type == "person" and actor.start is None \
-                    and (holder := titled.get(_role_key(actor.name))) is not None:
+                    and (holder := titled.get(_role_key(actor.name if actor.id is None else speaker.text))) is not None:
+                # (the title as written once a run before has named its holder)
                 # "The Health Minister said ...": the one person the corpus gives
                 # that title ("Health Minister Ada Brun told parliament ...")
                 entity = holder

@@ -85,6 +85,8 @@ def speaking_actors(entities: list[Entity], attributions: Iterable[Attribution],
         n = index.get(exact_key(name))
         if n is not None:  # the same organisation named in full elsewhere in the corpus
             e = out[n]
+            have = {(m.doc, m.start, m.end) for m in e.mentions}
+            added = tuple(m for m in added if (m.doc, m.start, m.end) not in have)  # (a run before linked it)
             out[n] = dataclasses.replace(e, mentions=tuple(sorted(e.mentions + added, key=lambda m: (m.doc, m.start))))
         else:
             out.append(Entity(entity_id("organisation", name), name, "organisation",
