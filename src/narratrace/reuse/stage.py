@@ -279,8 +279,9 @@ def _reuse(ctx: CorpusContext) -> Mapping[str, Any]:
         stories=StoredRows.from_columns(stored.a, stored.b, stored.values, stored.rest),
         deleted=bool(ctx.gone))
     _store_sentence_vectors(ctx, sentences.embedded)
-    ctx.store.put_pairs("copy", [{"a": a, "b": b, "doc_a": a, "doc_b": b, "link": link}
-                                 for (a, b), link in sorted(update.copies.items())])
+    # (rows made as written: a templated corpus checks a pair of nearly every two documents)
+    ctx.store.put_pairs("copy", ({"a": a, "b": b, "doc_a": a, "doc_b": b, "link": update.copies[(a, b)]}
+                                 for a, b in sorted(update.copies)))
     ctx.store.drop_pair_keys("story", update.dropped)
     ctx.store.put_pairs("story", ({**row, "doc_a": row["a"], "doc_b": row["b"]} for row in _rows(update.stories)))
     ctx.counts["copy_checks"], ctx.counts["story_pairs"] = update.checked, len(update.stories)
