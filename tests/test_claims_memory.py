@@ -1,4 +1,4 @@
-"""Issues #16/#19: the claim-families step at scale holds one float32 matrix of the claim
+"""Issue #16 and #19: the claim-families step at scale holds one float32 matrix of the claim
 vectors, not per-claim arrays and float64 copies, and groups the claims exactly as before.
 
 The families of two generated corpora are pinned (a digest of every family and of every
