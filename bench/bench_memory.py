@@ -77,6 +77,14 @@ texts dropped the pairs not worth a check as they were found instead of holding 
     corpus stages             210 -> 199     399 -> 398     1635 -> 1074 MiB
     report.html               202 -> 202     395 -> 395     1146 -> 1144 MiB
 
+Then the claim-families step held the claim vectors once, as one float32 matrix (float64 rows
+made as read, not a float64 copy; docs/scale.md), before -> after, the same day on stores built
+afresh (20k: that step's own peak, RSS high-water mark reset at its start):
+
+    --layout stores           1k             5k             20k
+    corpus stages             182 -> 181     381 -> 311     claim step 1048 -> 806 MiB
+    report.html               185 -> 185     377 -> 377
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.

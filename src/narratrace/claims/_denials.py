@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,31 +46,74 @@ def denies(claim: Claim) -> bool:
 
 def denied_propositions(claims: Sequence[Claim],
                          embeddings: Mapping[str, np.ndarray] | None = None,
-                         denying: Sequence[bool] | None = None) -> dict[int, np.ndarray]:
+                         denying: Sequence[bool] | None = None) -> Mapping[int, np.ndarray]:
     """Vectors of what denials say is not so (:func:`~narratrace.claims.lexicon.denied_text`:
-    the clause they name, or the negated statement without its negation), by claim index: the ones the
-    per-document stage stored (``<claim id>`` + :data:`~narratrace.claims.lexicon.CLAUSE_KEY`
-    in ``embeddings``), the others embedded now in one encoder call (an older store).
-    ``denying``: :func:`denies` of each claim, when known."""
+    the clause they name, or the negated statement without its negation), by claim index,
+    normalised in float64: the ones the per-document stage stored (``<claim id>`` +
+    :data:`~narratrace.claims.lexicon.CLAUSE_KEY` in ``embeddings``), read from there when
+    asked for (not held as float64 copies), the others embedded now in one encoder call (an
+    older store). ``denying``: :func:`denies` of each claim, when known."""
     denying = denying if denying is not None else [denies(c) for c in claims]
     found = {k: clause for k, c in enumerate(claims)
              if denying[k] and (clause := lex.denied_text(c.text, c.attributed_to, c.stance))}
-    out: dict[int, np.ndarray] = {}
+    stored: dict[int, np.ndarray] = {}
     missing: dict[int, str] = {}
     for k, clause in found.items():
-        stored = (embeddings or {}).get(claims[k].id + lex.CLAUSE_KEY)
-        if stored is not None:
-            out[k] = np.asarray(stored, dtype=np.float64)
+        vector = (embeddings or {}).get(claims[k].id + lex.CLAUSE_KEY)
+        if vector is not None:
+            stored[k] = vector
         else:
             missing[k] = clause
+    made: dict[int, np.ndarray] = {}
     if missing:
         from .. import nlp
 
         for k, v in zip(missing, np.asarray(nlp.embed(list(missing.values())), dtype=np.float64), strict=True):
-            out[k] = v
-    for k, v in out.items():
-        out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
-    return out
+            made[k] = _unit64(v)
+    return _Denied(stored, made)
+
+
+def _unit64(vector: Any) -> np.ndarray:
+    """A vector in float64, divided by its norm."""
+    v = np.asarray(vector, dtype=np.float64)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+class _Denied(Mapping[int, np.ndarray]):
+    """Denied propositions by claim index: the stored vectors (as given, e.g. rows of one
+    float32 matrix) made unit float64 vectors when read, and those embedded now."""
+
+    def __init__(self, stored: dict[int, np.ndarray], made: dict[int, np.ndarray]) -> None:
+        self._stored, self._made = stored, made
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        return self._made[k] if k in self._made else _unit64(self._stored[k])
+
+    def __contains__(self, k: object) -> bool:
+        return k in self._made or k in self._stored
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._stored
+        yield from (k for k in self._made if k not in self._stored)
+
+    def __len__(self) -> int:
+        return len(self._stored) + len(self._made)
+
+
+class Float64Rows:
+    """Rows of a float32 matrix read as float64 (``rows[k]``, ``rows[[i, j]]``): what the
+    same index of a float64 copy of the matrix gives, without holding one (60,000 claim
+    vectors of 384 dimensions take 176 MiB in float64)."""
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self.matrix = matrix
+
+    def __getitem__(self, index: Any) -> np.ndarray:
+        return np.asarray(self.matrix[index], dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
 
 @dataclass(frozen=True)
 class CorpusStats:
@@ -97,16 +140,24 @@ class CorpusStats:
 
     @classmethod
     def count(cls, claims: Sequence[Claim]) -> CorpusStats:
-        words: dict[str, set[str]] = {}
-        stems: dict[str, set[str]] = {}
+        by_doc: dict[str, list[Claim]] = {}
         figures: dict[str, set[str]] = {}
         for c in claims:
-            words.setdefault(c.doc, set()).update(_WORD.findall(c.text.lower()))
-            stems.setdefault(c.doc, set()).update(_word_stems(c.text))
+            by_doc.setdefault(c.doc, []).append(c)
             for figure in _figures(c.text):
                 figures.setdefault(figure, set()).add(c.doc)
-        return cls(docs=len(words), words=Counter(w for ws in words.values() for w in ws),
-                   stems=Counter(w for ws in stems.values() for w in ws),
+        # a document's words counted once, a document at a time (not every document's sets at once)
+        words: Counter[str] = Counter()
+        stems: Counter[str] = Counter()
+        for cs in by_doc.values():
+            ws: set[str] = set()
+            ss: set[str] = set()
+            for c in cs:
+                ws.update(_WORD.findall(c.text.lower()))
+                ss.update(_word_stems(c.text))
+            words.update(ws)
+            stems.update(ss)
+        return cls(docs=len(by_doc), words=words, stems=stems,
                    figures={f: len(ds) for f, ds in figures.items()})
 
     @property
@@ -138,7 +189,7 @@ class DenialMemo:
 def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of: dict[int, str],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   related: float, stories: Collection[frozenset[str]] = (),
-                  exact: np.ndarray | None = None,
+                  exact: np.ndarray | Float64Rows | None = None,
                   speaker: Callable[[int], str | None] = lambda k: None,
                   denied: Mapping[int, np.ndarray] | None = None,
                   story: float = 0.5, stats: CorpusStats | None = None,
@@ -241,16 +292,12 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 candidate(d, o)
     if exact is not None:
         by_doc, near_docs = _doc_index(claims, stories)
-        doc_stems: dict[str, set[str]] = {}
-        for c in claims:
-            doc_stems.setdefault(c.doc, set()).update(_word_stems(c.text))
-        df = stats.stems if isinstance(stats.stems, Counter) else Counter(stats.stems)
+        df = _stem_counts(stats)
         few = stats.few
         # a word or figure of the story, as long as at most half the corpus uses it (in a small
         # corpus the one story's words are in more than ``few`` of its documents)
         story_few = max(few, stats.docs // 2)
-        rare_of = {doc: {w for w in ws if df[w] <= few} for doc, ws in doc_stems.items()}
-        matter = _MatterDocs(rare_of, df)
+        rare_of = _RareStems(claims, by_doc, df, few)
         # claims by the figures they state ("60 percent"), for figures few documents state
         stating: dict[str, list[int]] = {}
         for k, c in enumerate(claims):
@@ -350,7 +397,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 # a denial of a party's involvement ("denied any involvement by Velmar",
                 # "Velmar had nothing to do with it") answers the allegation against that party
                 # carried most widely, nearby or on its matter
-                on_matter = [o for doc in matter(claim.doc) if doc not in around for o in by_doc.get(doc, ())
+                on_matter = [o for doc in rare_of.matter()(claim.doc) if doc not in around for o in by_doc.get(doc, ())
                              if answerable(d, o)]
                 against = [o for o in (*pool, *on_matter) if spread[family_of[o]] > 1 and alleged(o)
                            and named_here & _word_stems(claims[o].text)]
@@ -432,12 +479,8 @@ def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread:
                 docs.update(stating.get(figure, ()))
         if lex.INVOLVEMENT.search(c.text):
             if matter is None:
-                doc_stems: dict[str, set[str]] = {}
-                for x in claims:
-                    doc_stems.setdefault(x.doc, set()).update(_word_stems(x.text))
-                df = Counter(stats.stems)
-                matter = _MatterDocs({doc: {w for w in ws if df[w] <= stats.few}
-                                      for doc, ws in doc_stems.items()}, df)
+                df = _stem_counts(stats)
+                matter = _RareStems(claims, by_doc, df, stats.few).matter()
             docs.update(matter(c.doc))
         what = [c.id, *sorted(f"{claims[o].id}:{sim!r}" for o, sim in partners.get(d, ())),
                 *(f"{doc}={digest(doc)}" for doc in sorted(docs))]
@@ -462,6 +505,47 @@ MATTER_WORDS = 3
 MATTER_DF = 12
 
 
+def _stem_counts(stats: CorpusStats) -> Counter[str]:
+    """The stem document frequencies as a Counter (0 for an unseen stem), not copied when
+    they are one."""
+    return stats.stems if isinstance(stats.stems, Counter) else Counter(stats.stems)
+
+
+class _RareStems(dict[str, set[str]]):
+    """Each document's claim word stems that at most ``few`` documents use, by document, made
+    when first asked for (a denial reads those of a few documents), each stem one string
+    object however many documents use it. Made for every document at once, with a string per
+    stem and document, they took 20 MiB of 5,000 documents (``bench/bench_scale.py``'s)."""
+
+    def __init__(self, claims: Sequence[Claim], by_doc: Mapping[str, Sequence[int]],
+                 df: Mapping[str, int], few: int) -> None:
+        super().__init__()
+        self.claims, self.by_doc, self.df, self.few = claims, by_doc, df, few
+        self.one: dict[str, str] = {}
+        self._matter: _MatterDocs | None = None
+
+    def __missing__(self, doc: str) -> set[str]:
+        value = self.of(doc)
+        self[doc] = value
+        return value
+
+    def of(self, doc: str, limit: int | None = None) -> set[str]:
+        """The rare stems of ``doc`` (used by at most ``limit`` documents too, when given), not
+        kept."""
+        stems: set[str] = set()
+        for k in self.by_doc.get(doc, ()):
+            stems.update(_word_stems(self.claims[k].text))
+        most = self.few if limit is None else min(self.few, limit)
+        return {self.one.setdefault(w, w) for w in stems if self.df[w] <= most}
+
+    def matter(self) -> _MatterDocs:
+        """The :class:`_MatterDocs` of these documents, one document's stems made at a time,
+        made on the first call (only a denial of a party's involvement reads it)."""
+        if self._matter is None:
+            self._matter = _MatterDocs(((doc, self.of(doc, MATTER_DF)) for doc in self.by_doc), self.df)
+        return self._matter
+
+
 class _MatterDocs:
     """The documents on one document's matter: per document, the :data:`MATTER_DOCS` others
     sharing the most of its rare words (at least :data:`MATTER_WORDS`), counting only words at
@@ -473,8 +557,10 @@ class _MatterDocs:
     ['b']
     """
 
-    def __init__(self, rare_of: Mapping[str, set[str]], df: Mapping[str, int]) -> None:
-        self.rare_of = {doc: {w for w in ws if df[w] <= MATTER_DF} for doc, ws in rare_of.items()}
+    def __init__(self, rare_of: Mapping[str, set[str]] | Iterable[tuple[str, set[str]]],
+                 df: Mapping[str, int]) -> None:
+        pairs = rare_of.items() if isinstance(rare_of, Mapping) else rare_of
+        self.rare_of = {doc: {w for w in ws if df[w] <= MATTER_DF} for doc, ws in pairs}
         self.docs_with: dict[str, list[str]] = {}
         for doc, ws in self.rare_of.items():
             for w in ws:

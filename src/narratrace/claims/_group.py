@@ -14,7 +14,7 @@ import numpy as np
 
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
-from ._denials import _WORD, CorpusStats, DenialMemo, denied_propositions, denies, link_denials
+from ._denials import _WORD, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_denials
 from .text import content_id, name_keys, norm_name, same_actor
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
@@ -62,6 +62,7 @@ _SKIP = frozenset("The A An In On At But And This That These Those It He She The
 def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                  entities_by_claim: Mapping[str, set[str]] | None = None,
                  embeddings: Mapping[str, np.ndarray] | None = None,
+                 matrix: np.ndarray | None = None,
                  neighbours: Mapping[tuple[str, str], float] | None = None,
                  same: float = SAME, related: float = RELATED,
                  stories: Collection[frozenset[str]] = (), story: float = STORY,
@@ -75,7 +76,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     Two claims join when their embeddings are near-paraphrases (``same``), or similar
     (``related``) and sharing a named actor/target/place plus the action. A denial never joins an
     assertion family; its family lists the families it contradicts. ``embeddings`` (claim id →
-    normalised vector) are computed with :func:`narratrace.nlp.embed` when not given.
+    normalised vector) are computed with :func:`narratrace.nlp.embed` when not given. ``matrix``:
+    the claims' vectors already stacked and normalised as :func:`_vectors` stacks them (row ``k``
+    claim ``k``, float32), read instead of stacking ``embeddings`` (which still give the denied
+    clauses' vectors).
     ``neighbours`` (``(id_a, id_b)`` → cosine, every pair at least ``related``, as
     :func:`claim_neighbours` finds them) may come from earlier runs; by default they are
     searched here.
@@ -112,7 +116,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     """
     if not claims:
         return [], []
-    vectors = _vectors(claims, embeddings)
+    vectors = matrix if matrix is not None else _vectors(claims, embeddings)
     index = {c.id: k for k, c in enumerate(claims)}
     low = min(related, story) if stories else related
     if neighbours is None:
@@ -216,7 +220,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     for k in range(n):
         components.setdefault(root(k), []).append(k)
 
-    exact = vectors.astype(np.float64)
+    exact = Float64Rows(vectors)  # float64 rows read as needed, not a float64 copy
     comp_edges: dict[int, list[tuple[float, int, int, float]]] = {}
     for i, j, sim, need in needs:
         comp_edges.setdefault(root(i), []).append((sim, i, j, need))
@@ -335,7 +339,7 @@ class _Names:
         self.surname |= other.surname
 
 
-def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray,
+def _cluster(comp: list[int], edges: list[tuple[float, int, int, float]], exact: np.ndarray | Float64Rows,
              related: float, speaker: Callable[[int], str | None] = lambda k: None,
              outlet: Callable[[int], str | None] = lambda k: None,
              keys: Callable[[str], tuple[str, str | None, str | None]] = name_keys,
@@ -411,9 +415,14 @@ def _vectors(claims: Sequence[Claim], embeddings: Mapping[str, np.ndarray] | Non
 
         return np.asarray(nlp.embed([c.text for c in claims]), dtype=np.float32)
     rows = [np.asarray(embeddings[c.id], dtype=np.float32) for c in claims]
-    mat = np.vstack(rows)
+    return unit_rows(np.vstack(rows))
+
+
+def unit_rows(mat: np.ndarray) -> np.ndarray:
+    """``mat`` (float32) with each row divided by its norm, in place (a zero row stays zero)."""
     norms = np.linalg.norm(mat, axis=1, keepdims=True)
-    return mat / np.where(norms == 0, 1, norms)
+    mat /= np.where(norms == 0, 1, norms)
+    return mat
 
 
 def _actions(claim: Claim) -> set[str]:

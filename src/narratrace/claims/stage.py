@@ -4,6 +4,9 @@ spans the later stages share); claims grouped into families across the corpus.
 Claim neighbours (cosine >= ``STORY``, at most ``NEIGHBOURS`` per claim) are stored as pairs:
 a full run searches them for every claim in a bounded nearest-neighbour index, an incremental
 run only for the claims of new documents.
+The claim vectors are held once, as one float32 matrix read straight from the stored rows
+(float64 rows are made as they are read): on the 20k store of ``bench/bench_scale.py`` the
+step's peak went from 1,048 to 806 MiB, the families unchanged (docs/scale.md).
 
 Families are clustered from them with frozen corpus statistics (:class:`CorpusStats`, the
 document frequencies rarity is judged by): counted at a full run, or when the documents holding
@@ -36,9 +39,9 @@ from ..reuse import neighbour_lists
 from ..reuse.stage import FEATURES_PAGE
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
-from . import NEIGHBOURS, RELATED, STORY, claim_matrix, extract_claims, group_claims
+from . import NEIGHBOURS, RELATED, STORY, extract_claims, group_claims
 from ._denials import CorpusStats, DenialMemo
-from ._group import FamilyMemo
+from ._group import FamilyMemo, unit_rows
 
 #: Frozen corpus statistics are counted again (a refresh, with every family clustered and
 #: every denial linked again) once the documents holding claims exceed the count they were
@@ -60,8 +63,14 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     claims = _canonical_speakers(stored, ctx["entities"], ctx["linked_attributions"])
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
-    vectors = _claim_vectors(ctx.stream("reuse_features", page_size=FEATURES_PAGE), claims)
-    neighbours = _neighbours(ctx, claims, vectors)
+    order = sorted(range(len(claims)), key=lambda k: claims[k].id)  # the neighbour search's rows
+    sorted_rows, vectors = _claim_vectors(ctx.stream("reuse_features", page_size=FEATURES_PAGE), claims, order)
+    neighbours = _neighbours(ctx, claims, order, sorted_rows)
+    # the grouping reads row k as claim k: the rows put in that order, the other copy let go
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    matrix = sorted_rows[rank]
+    del sorted_rows
     # Names only matter for claims with a neighbour (a claim without one is its own family).
     paired = {c for pair in neighbours for c in pair}
     entities_by_claim: dict[str, set[str]] = {}
@@ -81,7 +90,7 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
                 if (key := (speaker_key.get(c.attribution) if c.attribution else None) or c.attributed_to)}
     stats, memo = _load_memo(ctx, claims)
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
-                                     embeddings=vectors, neighbours=neighbours, stories=stories,
+                                     embeddings=vectors, matrix=matrix, neighbours=neighbours, stories=stories,
                                      speakers=speakers, context=context, derived=derived,
                                      stats=stats, memo=memo)
     _store_memo(ctx, memo, claims)
@@ -137,14 +146,14 @@ def _store_memo(ctx: CorpusContext, memo: FamilyMemo, claims: Sequence[Claim]) -
     ctx.counts["relinked_denials"] = memo.denials.relinked
 
 
-def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
-                vectors: Mapping[str, Any]) -> dict[tuple[str, str], float]:
+def _neighbours(ctx: CorpusContext, claims: Sequence[Claim], order: Sequence[int],
+                matrix: np.ndarray) -> dict[tuple[str, str], float]:
     """Candidate links ``(id_a, id_b) -> cosine`` (``id_a < id_b``), kept in the store as
     pairs with the side(s) that list each among their ``NEIGHBOURS`` best: a run after
     documents were added searches only their claims and updates the lists they enter
     (:func:`narratrace.reuse.neighbour_lists`); the result is a full run's wherever the full
-    search is exhaustive. A run after documents were deleted searches every claim again."""
-    order = sorted(range(len(claims)), key=lambda k: claims[k].id)
+    search is exhaustive. A run after documents were deleted searches every claim again.
+    ``order``: the claims by id, the rows of ``matrix`` (their vectors)."""
     ids = [claims[k].id for k in order]
     pos = {claim: p for p, claim in enumerate(ids)}
     doc_of = {c.id: c.doc for c in claims}
@@ -156,7 +165,6 @@ def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
                if a in pos and b in pos}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     if claims and (new_rows or old is None):
-        matrix = claim_matrix([claims[k] for k in order], vectors)
         lists = neighbour_lists(matrix, new_rows, old, k=NEIGHBOURS, threshold=min(RELATED, STORY),
                                 parts=ctx.parts, mapper=ctx.mapper)
         for (i, j), (cos, by_a, by_b) in lists.items():
@@ -172,27 +180,44 @@ def _neighbours(ctx: CorpusContext, claims: Sequence[Claim],
     return {key: row["cos"] for key, row in rows.items()}
 
 
-def _claim_vectors(features: Iterable[ReuseFeatures], claims: Sequence[Claim]) -> Mapping[str, Any]:
-    """Claim vectors stored by the per-document reuse stage (decoded from each row as it is
-    read, the rows not kept, and stacked a page at a time: :class:`_Stacked`); claims stored
-    without one (an older store) are embedded now."""
-    vectors = _Stacked()
+def _claim_vectors(features: Iterable[ReuseFeatures], claims: Sequence[Claim],
+                   order: Sequence[int]) -> tuple[np.ndarray, Mapping[str, Any]]:
+    """The claim vectors stored by the per-document reuse stage, decoded from each row as it is
+    read (the rows not kept): the claims' as one float32 matrix, row ``r`` claim ``order[r]``,
+    normalised as :func:`~narratrace.claims.claim_matrix` normalises them, and the other
+    vectors (the denied clauses') by key, stacked a page at a time (:class:`_Stacked`).
+    Claims stored without one (an older store) are embedded now."""
+    at = {claims[k].id: r for r, k in enumerate(order)}
     docs = {c.doc for c in claims}
+    matrix: np.ndarray | None = None
+    have = np.zeros(len(claims), dtype=bool)
+    others = _Stacked()
     ids: list[str] = []
     rows: list[Any] = []
     for row in features:
         if row.doc in docs:
-            for claim_id, text in (row.claim_vectors or {}).items():
-                ids.append(claim_id)
-                rows.append(unb64(text, "<f4", (-1,)))
+            for key, text in (row.claim_vectors or {}).items():
+                vector = unb64(text, "<f4", (-1,))
+                r = at.get(key)
+                if r is None:
+                    ids.append(key)
+                    rows.append(vector)
+                    continue
+                if matrix is None:
+                    matrix = np.zeros((len(claims), len(vector)), dtype=np.float32)
+                matrix[r] = vector
+                have[r] = True
         if len(ids) >= _STACK:
-            vectors.add(ids, rows)
+            others.add(ids, rows)
             ids, rows = [], []
-    vectors.add(ids, rows)
-    missing = [c for c in claims if c.id not in vectors]
-    if missing:
-        vectors.add([c.id for c in missing], list(nlp.embed([c.text for c in missing])))
-    return vectors
+    others.add(ids, rows)
+    missing = np.flatnonzero(~have)
+    if len(missing):
+        made = np.asarray(nlp.embed([claims[order[r]].text for r in missing.tolist()]), dtype=np.float32)
+        if matrix is None:
+            matrix = np.zeros((len(claims), made.shape[1]), dtype=np.float32)
+        matrix[missing] = made
+    return unit_rows(matrix if matrix is not None else np.zeros((0, 1), dtype=np.float32)), others
 
 
 #: Vectors stacked into one array at a time by :func:`_claim_vectors`.
