@@ -7,8 +7,9 @@ The JSON Schema lives in ``narratrace/schema/analysis.schema.json``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,62 @@ def build_analysis(store: Store) -> dict[str, Any]:
     for kind in KINDS_IN_ANALYSIS:
         analysis[kind.name] = _rows(store, kind.name)
     return analysis
+
+
+class Rows(Iterable[dict[str, Any]]):
+    """One list key of ``analysis.json`` read from the store each time it is iterated, a page
+    at a time, so that nothing holds the whole list. ``len()`` counts the rows (read once more,
+    unless an iteration already ran to the end).
+
+    >>> from narratrace.store import open_store
+    >>> rows = StoredAnalysis(open_store("sqlite:///:memory:"))["claims"]
+    >>> list(rows), len(rows)
+    ([], 0)
+    """
+
+    def __init__(self, read: Callable[[], Iterator[dict[str, Any]]]) -> None:
+        self._read = read
+        self._len: int | None = None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        n = 0
+        for row in self._read():
+            yield row
+            n += 1
+        self._len = n
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = sum(1 for _ in self._read())
+        return self._len
+
+
+class StoredAnalysis(Mapping[str, Any]):
+    """The ``analysis.json`` dict as a read-only view of ``store``: the same keys and values as
+    :func:`build_analysis`, but each list is a :class:`Rows` that reads the store when it is
+    iterated, never held whole (what the report reads: ``narratrace.report.write_report``).
+
+    >>> from narratrace.store import open_store
+    >>> view = StoredAnalysis(open_store("sqlite:///:memory:"))
+    >>> list(view) == list(KEYS), view["schema_version"] == SCHEMA_VERSION
+    (True, True)
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._values: dict[str, Any] = _header()
+        self._values["documents"] = Rows(lambda: _documents(store))
+        self._values["errors"] = Rows(lambda: iter(_errors(store)))
+        for kind in KINDS_IN_ANALYSIS:
+            self._values[kind.name] = Rows(partial(_iter_rows, store, kind.name))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def _header() -> dict[str, Any]:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import typer
 
@@ -54,7 +55,7 @@ def analyze_cli(
     report.html and the store. Exit 0: all inputs analysed; 1: an error (the message says
     why); 2: usage error; 3: some inputs were rejected (listed); 4: every input was rejected."""
     from .. import analyze
-    from ..analysis import build_analysis, write_analysis
+    from ..analysis import StoredAnalysis, write_analysis
     from ..report import write_report
     from ..store import open_store
 
@@ -76,10 +77,10 @@ def analyze_cli(
             summary = analyze(paths, store=store, options=options, progress=hook)
             hook("write", 0, 1)
             # analysis.json streamed from the store (never one string in memory); the report
-            # reads the analysis and is written as it is rendered
+            # reads the store a kind at a time and is written as it is rendered
             json_path = write_analysis(store, out / "analysis.json")
-            analysis = build_analysis(store)
-            report_path = write_report(analysis, out / "report.html")
+            report_path = write_report(store, out / "report.html")
+            findings = _findings(StoredAnalysis(store))
             hook("write", 1, 1)
         store.close()
     except NarratraceError as exc:
@@ -92,7 +93,7 @@ def analyze_cli(
               + (f", {summary.replaced:,} replaced" if summary.replaced else "")
               + (f", {plural(summary.duplicates, 'exact duplicate')} skipped"
                  if summary.duplicates else ""))
-    con.print(_findings(analysis), markup=False)
+    con.print(findings, markup=False)
     for rej in summary.rejected:
         con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)
     for warn in summary.warnings:
@@ -132,8 +133,10 @@ def options_from_flags(*, batch_size: int, n_process: int, quiet: bool, engine: 
                    stage_budget=stage_budget)
 
 
-def _findings(analysis: dict) -> str:
+def _findings(analysis: Mapping[str, Any]) -> str:
     """One line of what the store now holds, for the terminal (the counts the report shows).
+    Each list is read once, a row at a time (``analysis`` may be a
+    :class:`~narratrace.analysis.StoredAnalysis`).
 
     >>> _findings({"entities": [1], "attributions": [{"stance": "denies"}], "dates": [],
     ...            "reuse": [{"kind": "copy"}], "claim_families": [{"docs": ["a"]}],
@@ -142,21 +145,30 @@ def _findings(analysis: dict) -> str:
     """
     from ..narratives import finding_thresholds
 
-    attributions = analysis["attributions"]
-    denials = sum(a.get("stance") == "denies" for a in attributions)
-    reuse = analysis["reuse"]
-    copies = sum(r["kind"] not in ("same_story", "rewrite") for r in reuse)
-    rewrites = sum(r["kind"] == "rewrite" for r in reuse)
-    families = analysis["claim_families"]
-    across = sum(len(f.get("docs", ())) > 1 for f in families)
-    narrated = {n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"}
+    n_attributions = denials = 0
+    for a in analysis["attributions"]:
+        n_attributions += 1
+        denials += a.get("stance") == "denies"
+    n_reuse = copies = rewrites = 0
+    for r in analysis["reuse"]:
+        n_reuse += 1
+        copies += r["kind"] not in ("same_story", "rewrite")
+        rewrites += r["kind"] == "rewrite"
+    n_families = across = 0
+    for f in analysis["claim_families"]:
+        n_families += 1
+        across += len(f.get("docs", ())) > 1
     thresholds = finding_thresholds()
-    found = len({n["doc"] for n in analysis["narratives"] if n["narrative"] != "Other"
-                 and thresholds.narrative(n["narrative"], n.get("score"), n.get("evidence") or ())})
+    narrated, found = set(), set()
+    for n in analysis["narratives"]:
+        if n["narrative"] != "Other":
+            narrated.add(n["doc"])
+            if thresholds.narrative(n["narrative"], n.get("score"), n.get("evidence") or ()):
+                found.add(n["doc"])
     return (f"found {plural(len(analysis['entities']), 'entity', 'entities')}, "
-            f"{plural(len(attributions), 'attribution')} ({plural(denials, 'denial')}), "
+            f"{plural(n_attributions, 'attribution')} ({plural(denials, 'denial')}), "
             f"{plural(len(analysis['dates']), 'date')}, {plural(copies, 'copy', 'copies')}, "
-            f"{plural(rewrites, 'rewrite')} and {plural(len(reuse) - copies - rewrites, 'same-story link')}, "
-            f"{plural(len(families), 'claim family', 'claim families')} ({across:,} across "
+            f"{plural(rewrites, 'rewrite')} and {plural(n_reuse - copies - rewrites, 'same-story link')}, "
+            f"{plural(n_families, 'claim family', 'claim families')} ({across:,} across "
             f"documents), {plural(len(analysis['events']), 'event')}, "
-            f"{plural(len(narrated), 'document')} with a narrative ({found:,} as a finding)")
+            f"{plural(len(narrated), 'document')} with a narrative ({len(found):,} as a finding)")

@@ -10,10 +10,12 @@ Nothing here escapes: templates autoescape, graphs travel as escaped JSON.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Protocol
+
+from ..analysis import Rows
 
 
 def fallback_title(text: str, path: str, *, limit: int = 90) -> str:
@@ -43,8 +45,8 @@ class EvidenceSource(Protocol):
 
     def documents(self) -> Iterator[Any]: ...
     def rejected(self) -> list[Any]: ...
-    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]: ...
-    def corpus(self, kind: str) -> list[dict[str, Any]]: ...
+    def annotations(self, kind: str, *, doc: str | None = None) -> Iterable[dict[str, Any]]: ...
+    def corpus(self, kind: str) -> Iterable[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -331,17 +333,19 @@ def _clean_row(row: Mapping[str, Any]) -> dict[str, Any]:
 class AnalysisSource:
     """An ``analysis.json`` dict read through the store's read methods, for :func:`build_index`.
 
-    Junk is skipped, as everywhere in the report: non-dict items never reach the index.
+    Junk is skipped, as everywhere in the report: non-dict items never reach the index. Rows
+    are cleaned one at a time as they are read (the lists may be a store's rows,
+    :class:`~narratrace.analysis.Rows`, never held whole).
     """
 
     def __init__(self, analysis: Mapping[str, Any]) -> None:
         self._a = analysis if isinstance(analysis, Mapping) else {}
 
-    def _rows(self, key: str) -> list[dict[str, Any]]:
+    def _rows(self, key: str) -> Iterator[dict[str, Any]]:
         value = self._a.get(key)
-        if not isinstance(value, (list, tuple)):
-            return []
-        return [_clean_row(v) for v in value if isinstance(v, Mapping)]
+        if not isinstance(value, (list, tuple, Rows)):
+            return iter(())
+        return (_clean_row(v) for v in value if isinstance(v, Mapping))
 
     def documents(self) -> Iterator[Any]:
         seen: set[str] = set()
@@ -357,13 +361,13 @@ class AnalysisSource:
                                   analysed=d.get("analysed") is not False)
 
     def rejected(self) -> list[Any]:
-        return self._rows("errors")
+        return list(self._rows("errors"))
 
-    def annotations(self, kind: str, *, doc: str | None = None) -> list[dict[str, Any]]:
+    def annotations(self, kind: str, *, doc: str | None = None) -> Iterator[dict[str, Any]]:
         rows = self._rows(kind)
-        return rows if doc is None else [r for r in rows if as_str(r.get("doc")) == doc]
+        return rows if doc is None else (r for r in rows if as_str(r.get("doc")) == doc)
 
-    def corpus(self, kind: str) -> list[dict[str, Any]]:
+    def corpus(self, kind: str) -> Iterator[dict[str, Any]]:
         return self._rows(kind)
 
 
@@ -462,8 +466,9 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
     idx.family_order = sorted(idx.families, key=lambda i: (-len(idx.families[i]["docs"]),
                                                            -len(idx.families[i]["claims"]), i))
 
-    reuse = store.corpus("reuse")
-    for r in reuse:
+    n_reuse = 0
+    for r in store.corpus("reuse"):
+        n_reuse += 1
         doc_a, doc_b = as_str(r.get("a")), as_str(r.get("b"))
         common = {"kind": as_str(r.get("kind")), "score": r.get("score"),
                   "direction": as_str(r.get("direction")),
@@ -495,7 +500,7 @@ def build_index(store: EvidenceSource) -> EvidenceIndex:
                   "outlets": len({d["outlet"] for d in idx.docs.values() if d["outlet"]}),
                   "rejected inputs": len(store.rejected()), "entities": len(idx.entities),
                   "attributions": n_attributions, "claims": n_claims,
-                  "claim families": len(idx.families), "reuse pairs": len(reuse),
+                  "claim families": len(idx.families), "reuse pairs": n_reuse,
                   "events": len(idx.events), "narrative labels": n_narratives,
                   "framed mentions": n_framing}
     return idx

@@ -8,14 +8,17 @@ escapes either: the template autoescapes, and highlighted text is built by ``_hi
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ..analysis import Rows
 from ._cards import family_card, key_findings, rests_on
 from ._charts import narratives_chart
 from ._evidence import (AnalysisSource, EvidenceIndex, Links, build_index, corpus_graph,
@@ -66,11 +69,19 @@ _REMOVED_KINDS = {"disclaimer", "promo", "related", "comments", "caption", "cred
 # --------------------------------------------------------------------------- coercion
 
 
-def _items(analysis: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+def _items(analysis: Mapping[str, Any], key: str) -> Iterator[Mapping[str, Any]]:
+    """The items of the list ``key`` that are mappings, one at a time: a list, or the rows a
+    store gives (:class:`~narratrace.analysis.Rows`, read as they are iterated)."""
     value = analysis.get(key)
-    if not isinstance(value, (list, tuple)):
-        return []
-    return [v for v in value if isinstance(v, Mapping)]
+    if not isinstance(value, (list, tuple, Rows)):
+        return iter(())
+    return (v for v in value if isinstance(v, Mapping))
+
+
+def _count(analysis: Mapping[str, Any], key: str) -> int:
+    """How many items :func:`_items` gives for ``key`` (a store's rows are all mappings)."""
+    value = analysis.get(key)
+    return len(value) if isinstance(value, Rows) else sum(1 for _ in _items(analysis, key))
 
 
 def _str(value: Any) -> str:
@@ -212,7 +223,7 @@ class DateRow(TypedDict):
 class _Docs:
     """Documents by id, with anchors that never contain data (``d0``, ``d1`` …)."""
 
-    def __init__(self, items: list[Mapping[str, Any]], full: set[str] | None = None) -> None:
+    def __init__(self, items: Iterable[Mapping[str, Any]], full: set[str] | None = None) -> None:
         """``full``: the ids whose full text is in the page (None: all); only those are linked."""
         self.views: list[DocView] = []
         self.text: dict[str, str] = {}
@@ -289,6 +300,11 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         analysis = {}
     # The index and the cards come first: they choose which documents get their full text.
     idx = build_index(AnalysisSource(analysis))
+    # What the page never reads of the index (the web explorer's entity pages do), let go of
+    # before the page is built: mentions, framing and events by entity, and what each speaker
+    # said (the graph reads the document only).
+    idx.mentions_by_doc, idx.mention_docs, idx.framing, idx.events = {}, {}, {}, []
+    idx.said = {eid: [{"doc": a["doc"]} for a in rows] for eid, rows in idx.said.items()}
     anchor_of = {doc_id: f"d{i}" for i, doc_id in reversed(list(enumerate(
         _str(d.get("id")) or f"#{i}" for i, d in enumerate(_items(analysis, "documents")))))}
     card_links = Links(doc=lambda d: "#" + anchor_of[d] if d in anchor_of else None,
@@ -301,11 +317,7 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     full = _full_text_docs([family_card(idx, c["id"], card_links) for c in cards[:MAX_CARDS]],
                            list(anchor_of))
     docs = _Docs(_items(analysis, "documents"), full)
-    entities = _items(analysis, "entities")
-    attributions = _items(analysis, "attributions")
-    dates = _items(analysis, "dates")
-
-    entity_names = {_str(e.get("id")): _str(e.get("name")) for e in entities if e.get("id")}
+    entity_names: dict[str, str] = {}  # filled by the entities' loop below
     speakers = Speakers(entity_names)
 
     # Highlights and counts only for the documents whose text is in the page.
@@ -314,9 +326,13 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
 
     entity_rows: list[EntityRow] = []
-    raw_mentions: dict[int, list[Mapping[str, Any]]] = {}  # by id() of the row
+    # The mentions an entity's row shows, by id() of the row (not every mention: read one
+    # entity at a time, the entities are not held)
+    raw_mentions: dict[int, list[Mapping[str, Any]]] = {}
     entity_anchor: dict[str, str] = {}
-    for i, e in enumerate(entities):
+    for i, e in enumerate(_items(analysis, "entities")):
+        if e.get("id"):
+            entity_names[_str(e.get("id"))] = _str(e.get("name"))
         entity_anchor.setdefault(_str(e.get("id")), f"e{i}")
         name, etype = _str(e.get("name")), _str(e.get("type")) or "other"
         css_type = etype if etype in ENTITY_TYPES else "other"
@@ -332,12 +348,15 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             "aliases": _strs(e.get("aliases")), "n_mentions": len(mentions),
             "n_docs": len({_str(m.get("doc")) for m in mentions}), "said": [], "said_total": 0,
             "roles": Counter[str](), "mentions": []})
-        raw_mentions[id(entity_rows[-1])] = mentions
-    said_by_entity = {row["id"]: row["said"] for row in entity_rows if row["id"]}
+        raw_mentions[id(entity_rows[-1])] = _first_mentions(mentions)
+    said_by_entity = {row["id"]: row for row in entity_rows if row["id"]}
 
+    # Only the rows the page shows are kept (the table's first rows, the legends of the
+    # documents in the page, each entity's first statements); the others are counted.
     attribution_rows: list[AttributionRow] = []
+    n_attributions = 0
     legends: dict[str, list[AttributionRow]] = defaultdict(list)
-    for a in attributions:
+    for a in _items(analysis, "attributions"):
         doc = _str(a.get("doc"))
         key, speaker = speakers.key_and_name(a.get("speaker"))
         css = speakers.css(key)
@@ -371,25 +390,35 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             "medium": medium, "stance": stance, "hedges": hedges,
             "content": content if len(content) <= EXCERPT_CHARS
             else content[:EXCERPT_CHARS] + "…"}
-        attribution_rows.append(row)
-        legends[doc].append(row)
-        entity_id = _str(sp.get("entity"))
-        if entity_id in said_by_entity:
-            said_by_entity[entity_id].append(row)
+        if n_attributions < MAX_TABLE_ROWS:
+            attribution_rows.append(row)
+        n_attributions += 1
+        if doc in in_page:
+            legends[doc].append(row)
+        said_by = said_by_entity.get(_str(sp.get("entity")))
+        if said_by is not None:
+            if said_by["said_total"] < MAX_SAID:
+                said_by["said"].append(row)
+            said_by["said_total"] += 1
 
-    date_rows: list[DateRow] = []
-    for d in dates:
-        doc, value, kind = _str(d.get("doc")), _str(d.get("value")), _str(d.get("kind"))
-        start, end = _int(d.get("start")), _int(d.get("end"))
-        if start is not None and end is not None and doc in in_page:
-            spans[doc].append(Span(start, end, "dt", f"Date: {value} ({kind or 'absolute'})"))
-            counts[doc]["dates"] += 1
-        date_rows.append({"doc": docs.ref(doc), "text": _str(d.get("text")), "value": value,
-                          "kind": kind})
-    date_rows.sort(key=lambda r: r["value"])
+    n_dates = 0
 
-    raw_docs = _items(analysis, "documents")
-    for view, raw in zip(docs.views, raw_docs):
+    def all_dates() -> Iterator[DateRow]:
+        nonlocal n_dates
+        for d in _items(analysis, "dates"):
+            doc, value, kind = _str(d.get("doc")), _str(d.get("value")), _str(d.get("kind"))
+            start, end = _int(d.get("start")), _int(d.get("end"))
+            if start is not None and end is not None and doc in in_page:
+                spans[doc].append(Span(start, end, "dt", f"Date: {value} ({kind or 'absolute'})"))
+                counts[doc]["dates"] += 1
+            n_dates += 1
+            yield {"doc": docs.ref(doc), "text": _str(d.get("text")), "value": value,
+                   "kind": kind}
+
+    # The first rows by value, ties in stored order (as sorted(...)[:MAX_TABLE_ROWS])
+    date_rows = heapq.nsmallest(MAX_TABLE_ROWS, all_dates(), key=lambda r: r["value"])
+
+    for view, raw in zip(docs.views, _items(analysis, "documents")):
         if not view.full:
             continue
         text = _str(raw.get("text"))
@@ -401,9 +430,6 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         view.source, view.removed_counts = source_view(raw)
 
     entity_rows.sort(key=lambda r: (-r["n_mentions"], r["name"].lower()))
-    for counted in entity_rows:
-        counted["said_total"] = len(counted["said"])
-        del counted["said"][MAX_SAID:]
     for shown in entity_rows[:MAX_TABLE_ROWS]:  # excerpts only for the rows in the page
         shown["mentions"] = _mention_excerpts(raw_mentions[id(shown)], docs)
     del raw_mentions
@@ -425,6 +451,9 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
             view.rests_on = _rests_on(idx, links, docs, view.id)
     families = _families(analysis, docs, idx, links, cards)
     narratives = _narratives(analysis, docs)
+    reuse = _reuse(analysis, docs)
+    citations = _citations(analysis, docs, MAX_TABLE_ROWS)
+    events = _events(analysis, docs)
     for n in narratives:
         labelled = docs.by_id.get(n["doc_id"])
         top = [label["narrative"] for label in n["labels"] if label["finding"]]
@@ -440,21 +469,19 @@ def build_view(analysis: Mapping[str, Any]) -> dict[str, Any]:
         "errors": [{"path": _str(e.get("path")), "stage": _str(e.get("stage")),
                     "reason": _str(e.get("reason"))} for e in _items(analysis, "errors")],
         "entities": entity_rows[:MAX_TABLE_ROWS], "n_entities": len(entity_rows),
-        "attributions": attribution_rows[:MAX_TABLE_ROWS],
-        "n_attributions": len(attribution_rows),
+        "attributions": attribution_rows, "n_attributions": n_attributions,
         "n_full_docs": sum(v.full for v in docs.views),
-        "reuse": _reuse(analysis, docs),
+        "reuse": reuse,
         "families": families, "flow_legend": FLOW_LEGEND,
         "graph": graph, "graph_json": Markup(script_json(graph)),
         "chart": narratives_chart(narratives_over_time(idx, top_outlets(idx, CHART_OUTLETS),
                                                           undated=True)),
-        "citations": _citations(analysis, docs, MAX_TABLE_ROWS),
-        "n_citations": len(_items(analysis, "citations")),
+        "citations": citations, "n_citations": _count(analysis, "citations"),
         "narratives": narratives, "narrative_page": NARRATIVE_PAGE,
         "framing": framing_rows[:MAX_TABLE_ROWS], "n_framing": len(framing_rows),
         "quality": model_quality(),
-        "events": _events(analysis, docs),
-        "dates": date_rows[:MAX_TABLE_ROWS], "n_dates": len(date_rows),
+        "events": events,
+        "dates": date_rows, "n_dates": n_dates,
     }
 
 
@@ -520,7 +547,7 @@ def _counts(analysis: Mapping[str, Any], docs: _Docs) -> list[tuple[str, int]]:
                        ("reuse", "reuse pairs"), ("citations", "citations"),
                        ("events", "events"), ("narratives", "narrative labels"),
                        ("framing", "framed entities")):
-        pairs.append((label, len(_items(analysis, key))))
+        pairs.append((label, _count(analysis, key)))
     return pairs
 
 
@@ -567,7 +594,12 @@ def _families(analysis: Mapping[str, Any], docs: _Docs, idx: EvidenceIndex,
     """Evidence cards (the most urgent :data:`MAX_CARDS` families, with their flow), a compact
     row for each of the next :data:`MAX_FAMILY_ROWS`, the key findings, and the counts of what
     was left out. Anchors (``f0`` …) number the families as ``analysis.json`` lists them."""
-    claims = {_str(c.get("id")): c for c in _items(analysis, "claims")}
+    # Only the member claims of the cards shown (the last of a repeated id, as a dict of all).
+    members_of = {cid for c in cards[:MAX_CARDS] for cid in idx.families[c["id"]]["claims"]}
+    claims: dict[str, Mapping[str, Any]] = {}
+    for row in _items(analysis, "claims"):
+        if _str(row.get("id")) in members_of:
+            claims[_str(row.get("id"))] = row
     anchors: dict[str, str] = {}
     for i, f in enumerate(_items(analysis, "claim_families")):
         fid = _str(f.get("id"))
@@ -630,20 +662,29 @@ def _origin_ref(idx: EvidenceIndex, links: Links, name: str) -> DocRef:
     return DocRef(href[1:] if href else None, name)
 
 
-def _mention_excerpts(mentions: list[Mapping[str, Any]], docs: _Docs) -> list[dict[str, Any]]:
-    """The first mention in each of the first few documents, with a little context."""
+def _first_mentions(mentions: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The first mention in each of the first few documents (:data:`MENTION_EXCERPTS`)."""
     out, seen = [], set()
     for m in mentions:
-        doc, start = _str(m.get("doc")), _int(m.get("start"))
-        if doc in seen or start is None:
+        doc = _str(m.get("doc"))
+        if doc in seen or _int(m.get("start")) is None:
             continue
         seen.add(doc)
+        out.append(m)
+        if len(out) >= MENTION_EXCERPTS:
+            break
+    return out
+
+
+def _mention_excerpts(mentions: list[Mapping[str, Any]], docs: _Docs) -> list[dict[str, Any]]:
+    """Each of :func:`_first_mentions` with a little context."""
+    out = []
+    for m in mentions:
+        doc, start = _str(m.get("doc")), _int(m.get("start")) or 0
         text = docs.text.get(doc, "")
         lo, hi = max(0, start - 80), start + 80
         piece = ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
         out.append({"doc": docs.ref(doc), "excerpt": piece})
-        if len(out) >= MENTION_EXCERPTS:
-            break
     return out
 
 
@@ -653,7 +694,7 @@ def _citations(analysis: Mapping[str, Any], docs: _Docs, limit: int) -> list[dic
              "kind": _str(c.get("kind")),
              "excerpt": _excerpt(docs.text.get(_str(c.get("doc")), ""),
                                  _int(c.get("start")), _int(c.get("end")))}
-            for c in _items(analysis, "citations")[:limit]]
+            for c in itertools.islice(_items(analysis, "citations"), limit)]
 
 
 def _narratives(analysis: Mapping[str, Any], docs: _Docs) -> list[dict[str, Any]]:
