@@ -20,6 +20,7 @@ from narratrace.records import hash64 as _hash64
 from narratrace.run.plan import InputIndex as _Inputs
 from narratrace.run.plan import KeySet as _KeySet
 from narratrace.types import RawDocument
+from _tracing import traced_peak
 
 # --------------------------------------------------------------------------- generated corpora
 
@@ -223,18 +224,6 @@ def _filled_store(path, n: int):
     return store
 
 
-def _traced_peak(fn) -> int:
-    import gc
-
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_streamed_analysis_json_holds_a_page_not_the_store(tmp_path):
     """Issue #19 item 2 / #18: writing ``analysis.json`` from the store holds a page of rows,
     so its peak does not grow with the store, where building the whole dict first does (at
@@ -245,8 +234,8 @@ def test_streamed_analysis_json_holds_a_page_not_the_store(tmp_path):
     for n in (200, 600):  # 12 and 8 rows a document: several pages of each kind
         store = _filled_store(tmp_path / f"s{n}.sqlite", n)
         out = tmp_path / f"a{n}.json"
-        streamed[n] = _traced_peak(lambda: write_analysis(store, out))
-        whole[n] = _traced_peak(lambda: write_analysis(build_analysis(store), out))
+        streamed[n] = traced_peak(lambda: write_analysis(store, out))
+        whole[n] = traced_peak(lambda: write_analysis(build_analysis(store), out))
         assert len(json.loads(out.read_text("utf-8"))["dates"]) == 12 * n
         store.close()
     assert whole[600] > 2 * whole[200]  # the dict grows with the store...

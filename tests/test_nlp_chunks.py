@@ -5,7 +5,6 @@ All texts are invented."""
 from __future__ import annotations
 
 import threading
-import tracemalloc
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from narratrace.registry import DOC_STAGES
 from narratrace.run import document as runner
 from narratrace.stage import StageContext
 from narratrace.types import Document
+from _tracing import traced_peak
 
 pytestmark = pytest.mark.model
 
@@ -145,15 +145,6 @@ def _quotes(n: int) -> str:
     return "Ferry\n\n" + " ".join(f'"Notice {i}," said clerk {i}.' for i in range(n))
 
 
-def _peak(fn: Any) -> int:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_issue18_a_long_text_is_parsed_in_memory_bounded_by_the_piece(monkeypatch) -> None:
     # A document of thousands of short quoted statements (one paragraph) was parsed in one
     # piece: ~4 KB per character, 3 GB for 777,786 characters. Parsed alone, a long text is
@@ -164,9 +155,9 @@ def test_issue18_a_long_text_is_parsed_in_memory_bounded_by_the_piece(monkeypatc
     document = Document("quotes", "quotes.txt", text, "", language="en")
     model = nlp.load_spacy("en")
     model("Warm up the model once.")
-    one_piece = _peak(lambda: model(text))
+    one_piece = traced_peak(lambda: model(text))
     parsed: list[Any] = []
-    pieces = _peak(lambda: parsed.extend(runner._parse([document], lang="en", options=Options(),
+    pieces = traced_peak(lambda: parsed.extend(runner._parse([document], lang="en", options=Options(),
                                                        notes={})))
     (doc, _), = parsed
     assert doc.text == text and len(doc) == len(model(text))

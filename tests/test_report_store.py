@@ -5,7 +5,6 @@ findings line read the same way."""
 from __future__ import annotations
 
 import re
-import tracemalloc
 
 import pytest
 
@@ -13,6 +12,7 @@ from narratrace import Options, analyze, open_store
 from narratrace.analysis import KEYS, Rows, StoredAnalysis, build_analysis
 from narratrace.report import _model, render_report, write_report
 from scale_corpus import write_corpus
+from _tracing import traced_peak
 
 
 def _same(page: str) -> str:
@@ -69,18 +69,6 @@ def test_findings_line_from_the_store(store):
     assert line.startswith("found ") and " 0 attributions" not in line
 
 
-def _traced_peak(fn) -> int:
-    import gc
-
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_report_from_the_store_holds_less_than_the_dict(tmp_path):
     """The page's view keeps what it shows: of the dates (30 a document, 9,000) the table
     shows the first 2,000 by value; the others are read and let go of."""
@@ -96,8 +84,8 @@ def test_report_from_the_store_holds_less_than_the_dict(tmp_path):
                 {"doc": doc_id, "text": f"May {1 + k}",  # no offsets: no highlight
                  "value": f"2025-05-{1 + (i * 7 + k) % 28:02d}"} for k in range(30)])
     render_report({})  # templates and models loaded once, before either is measured
-    whole = _traced_peak(lambda: write_report(build_analysis(s), tmp_path / "dict.html"))
-    streamed = _traced_peak(lambda: write_report(s, tmp_path / "store.html"))
+    whole = traced_peak(lambda: write_report(build_analysis(s), tmp_path / "dict.html"))
+    streamed = traced_peak(lambda: write_report(s, tmp_path / "store.html"))
     assert (_same((tmp_path / "store.html").read_text(encoding="utf-8"))
             == _same((tmp_path / "dict.html").read_text(encoding="utf-8")))
     assert streamed < whole / 2, (streamed, whole)
