@@ -118,6 +118,7 @@ class _Named:
     quoted: bool
     title: str  # the words before the name and an apposition after it, lower-cased
     kind_words: frozenset[str] = frozenset()  # what its own phrase calls it ("channel", "outlet")
+    apposed: str = ""  # the apposition after the name as written ("director of the Example Board")
 
 
 @dataclass(slots=True)
@@ -178,7 +179,7 @@ class Resolver:
                 continue
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             subject = False
-            title = ""
+            title = apposed = ""
             kind_words: set[str] = set()
             if span is not None and len(span):
                 root = span.root
@@ -203,10 +204,10 @@ class Resolver:
                     verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
                 lo = max(span.sent.start, span.start - 5)
                 before = [t for t in doc[lo:span.start] if not t.is_punct]
-                after = [c for c in root.children if c.dep_ == "appos" and c.i > root.i]
                 title = " ".join(t.lower_ for t in before)
-                if after:
-                    title += " " + doc[after[0].left_edge.i:after[0].right_edge.i + 1].text.lower()
+                apposed = _apposition(root)
+                if apposed:
+                    title += " " + apposed.lower()
                 # "Anna Sild, the ministry's spokeswoman": a title after the name
             k = bisect.bisect_right(qstarts, m.start) - 1
             quoted = k >= 0 and quotes[k][0] < m.start < quotes[k][1]
@@ -218,7 +219,7 @@ class Resolver:
                 if typ == "person":
                     typ = "organisation"
             named.append(_Named(m.start, m.end, m.text, typ, bisect.bisect_left(breaks, m.start),
-                                subject, quoted, title, frozenset(kind_words)))
+                                subject, quoted, title, frozenset(kind_words), apposed))
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
                        qstarts=qstarts, things=things)
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
@@ -423,7 +424,9 @@ class Resolver:
                 self.things.add(name)
             typ = "outlet" if looks_like_outlet(self.text[start:end], self.text[max(0, start - 8):start]) \
                 else "organisation" if thing or _looks_org(words) else "person"
-            return Actor(name, typ, "name", start, end)
+            # a name the tagger missed keeps the post the text gives it ("Ana Ruiz, director of ...")
+            role = _role("", "", _apposition(head)) if typ == "person" else None
+            return Actor(name, typ, "name", start, end, role=role)
         return None
 
     def _spoken_for(self, head: Token, start: int, end: int) -> Actor | None:
@@ -576,7 +579,7 @@ class Resolver:
 
     def _named_actor(self, m: _Named, start: int, end: int, head: Token) -> Actor | None:
         gaz = load_gazetteer()
-        role = _role(self.text[start:end], m.text, m.title)
+        role = _role(self.text[start:end], m.text, m.apposed)
         if m.type == "person" or m.type == "organisation" and head.lemma_.lower() in PERSON_ROLES \
                 and self.person_shaped(_clean_name(m.text)):
             return Actor(self.full_name(m), "person", "name", m.start, m.end, role=role)
@@ -919,10 +922,23 @@ def _apposed_name(head: Token) -> tuple[int, int] | None:
     return None
 
 
-def _role(surface: str, name: str, title: str) -> str | None:
+def _apposition(head: Token) -> str:
+    """The first apposition after a name, as written ("director of the Lune Board")."""
+    after = next((c for c in head.children if c.dep_ == "appos" and c.i > head.i), None)
+    if after is None:
+        return ""
+    words = head.doc[after.left_edge.i:after.right_edge.i + 1].text
+    return re.split(r",\s*(?:which|who|whose|where)\b", words, maxsplit=1)[0]  # its post, not a clause on it
+
+
+def _role(surface: str, name: str, apposed: str = "") -> str | None:
     """The title the source gives its actor: the surface without the name ("Varenian Prime
-    Minister"), else an apposition after the name."""
-    rest = " ".join(surface.replace(name, " ").split()).strip(" ,.;:'’")
+    Minister"), else the apposition after the name ("Ana Ruiz, director of the Lune Board").
+
+    >>> _role("Varenian Prime Minister Ivo Marek", "Ivo Marek"), _role("Ana Ruiz", "Ana Ruiz", "director of the Lune Board")
+    ('Varenian Prime Minister', 'director of the Lune Board')
+    """
+    rest = " ".join(surface.replace(name, " ").split()).strip(" ,.;:'’") or " ".join(apposed.split()).strip(" ,.;:'’")
     rest = re.sub(r"^(?:the|The|a|an|An|A)(?:\s+|$)", "", rest)
     rest = re.sub(r"^['’]s\s*", "", rest)
     if rest and len(rest.split()) <= 12 and any(ch.isalpha() for ch in rest):

@@ -97,6 +97,16 @@ OFFICE = re.compile(r"\b(?:minister\w*|ministry|president\w*|prime|premier|spoke
                     r"senator|governor|mayor|kremlin|white house|pentagon|parliament\w*|council|authorit\w*|"
                     r"intelligence|department|agency|mission|junta|state)\b", _I)
 
+#: A post inside a body ("director of ...", "the ministry's spokeswoman", "an engineer at ..."):
+#: a role with one ties its holder to the body it names, so that their words are the body's.
+#: A critic, an ally or a former director of a body does not speak for it.
+POST = re.compile(r"\b(?:chief|head|deputy|director\w*|spokes\w*|ministers?|secretar(?:y|ies)|"
+                  r"president|chair\w*|executives?|ceo|managers?|commissioner|commander|officers?|"
+                  r"officials?|advis[eo]rs?|aides?|analysts?|researchers?|scientists?|economists?|"
+                  r"engineers?|inspectors?|staff|employees?|ambassador|envoy|representatives?|"
+                  r"governor|leader|coordinator|superintendent|counsel)\b", _I)
+FORMER = re.compile(r"\b(?:former|ex|retired|onetime|one-time|erstwhile)\b", _I)
+
 #: Speakers that are documents rather than people or outlets.
 DOCUMENT_SPEAKER = re.compile(r"\b(?:report|document\w*|study|statement|letter|memo\w*|file\w*|"
                               r"investigation|inquiry|survey|leak\w*|dossier|charter|resolution)\b", _I)

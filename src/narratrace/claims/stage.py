@@ -39,8 +39,10 @@ from ..reuse import neighbour_lists
 from ..reuse.stage import FEATURES_PAGE
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
+from .text import same_actor
 from . import NEIGHBOURS, RELATED, STORY, extract_claims, group_claims
 from ._denials import CorpusStats, DenialMemo
+from ._affiliation import speaks_for
 from ._group import FamilyMemo, unit_rows
 
 #: Frozen corpus statistics are counted again (a refresh, with every family clustered and
@@ -88,6 +90,27 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     # sentence cites ("according to a report by the outlet X")
     speakers = {c.id: key for c in claims
                 if (key := (speaker_key.get(c.attribution) if c.attribution else None) or c.attributed_to)}
+    # a person read as the body their role names: the director's words and the centre's are one source
+    spoken = set(speakers.values())
+    roles: dict[str, list[str]] = {}
+    for e in ctx["entities"]:
+        if e.type == "person" and e.name in spoken and e.roles:
+            roles.setdefault(e.name, []).extend(e.roles)
+    for a in ctx["linked_attributions"]:
+        key = speaker_key.get(a.id)
+        if key in roles and a.speaker.actor is not None and a.speaker.actor.role:
+            roles[key].append(a.speaker.actor.role)
+    bodies = [e.name for e in ctx["entities"] if e.type in ("organisation", "government") and e.name in spoken]
+    body_of = speaks_for(roles, bodies)
+    doc_of = {c.id: c.doc for c in claims}
+
+    def voice(claim: str, key: str) -> str:
+        body = body_of.get(key)
+        # in the body's own publication its director's words stay theirs: the narrator is the body
+        if body is None or same_actor(body, getattr(by_id.get(doc_of[claim]), "outlet", None) or ""):
+            return key
+        return body
+    speakers = {c: voice(c, key) for c, key in speakers.items()}
     stats, memo = _load_memo(ctx, claims)
     grouped, families = group_claims(claims, documents=by_id, entities_by_claim=entities_by_claim,
                                      embeddings=vectors, matrix=matrix, neighbours=neighbours, stories=stories,

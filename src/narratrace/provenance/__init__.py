@@ -8,7 +8,9 @@ justifies the count, flags circular sourcing with its loop, lists the denials th
 family and the carriers that dropped a hedge (see :mod:`narratrace.provenance._origins`).
 Origins are actors: resolved speakers, the outlet behind an unnamed source, the publisher of
 the original for the narrator's own words ("unnamed outlet (…)" when the text names none),
-never a title or a path. Outlets are typed by a registry (``narratrace/data/outlets.json``)
+never a title or a path. A person who holds a post in a body (a director, a spokeswoman:
+"X, director of the Example Board, said" and "the Example Board said") is that body, in the
+claim families as in the origins; a critic or a former director of it is not. Outlets are typed by a registry (``narratrace/data/outlets.json``)
 that users extend with their own file.
 
 Measured on provenance-dev (37 invented articles, 24 claims with known sourcing), the whole

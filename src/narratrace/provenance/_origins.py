@@ -506,7 +506,11 @@ def _entity_for(description: str, attr: Attribution, corpus: Corpus) -> Source |
 
 def _speaks_for(role: str, attr: Attribution, corpus: Corpus) -> str | None:
     """The organisation a role ties a person to: named in it ("director of the Example
-    Centre"), or the one "its"/"their" points back to (the last named before the speaker)."""
+    Centre"), or the one "its"/"their" points back to (the last named before the speaker).
+    Only a post ties a person to a body: "a critic of the Example Centre" or its former
+    director does not speak for it (:data:`~narratrace.claims.lexicon.POST`)."""
+    if lex.FORMER.search(role) or not (_POSSESSIVE_ROLE.match(role) or lex.POST.search(role)):
+        return None
     if _POSSESSIVE_ROLE.match(role):
         start = attr.speaker.start if attr.speaker.start is not None else attr.start
         starts, bodies = corpus.doc_bodies.get(attr.doc, ([], []))
@@ -684,7 +688,8 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
             # a role that names the body by what it does ("the county's chief fire officer" of
             # the "County Fire and Rescue Service") or by its name ("Acme's head of research")
             org = next((o for o in out if o is not src and o.type in _BODIES
-                        and any((tied := _role_words(r)) and tied <= words(o) for r in src.roles)), None)
+                        and any((tied := _role_words(r)) and tied <= words(o) and not lex.FORMER.search(r)
+                                for r in src.roles)), None)
         if org is None:
             merged.append(src)
         else:
