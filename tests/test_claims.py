@@ -340,3 +340,39 @@ def test_a_denial_naming_the_denied_clause_answers_it_and_not_the_deniers_own_wo
                                speakers={"2": "Admiral Tarn", "3": "Admiral Tarn"})
     fam = {c: f for f in families for c in f.claims}
     assert fam["3"].contradicts == (fam["1"].id,)
+
+
+def test_topic_mates_in_texts_that_tell_no_one_story_stay_apart():
+    """A corpus about one matter shares its names and verbs everywhere ("Velmar", "Kesh",
+    "attacked"): two different texts' sentences that share only those are two claims, unless
+    one speaker said both or the texts tell one story."""
+    docs = _story_docs()
+    claims = [_claim("1", "a", "Velmar attacked the port of Kesh with drones at dawn.", action="attack"),
+              _claim("2", "b", "Velmar attacked Kesh again, and the army said it was ready.", action="attack")]
+    filler = [_claim(str(k), d, "Velmar attacked Kesh with drones and the army.", action="attack")
+              for k, d in zip(range(3, 8), "cdefg")]
+    vectors = {"1": _vec(1, 0), "2": _vec(1, 1)} | {c.id: _vec(0, 0, 1) for c in filler}  # cosine 0.71
+
+    def joined(**kw) -> bool:
+        _, families = group_claims(claims + filler, documents=docs, embeddings=vectors, **kw)
+        return any({"1", "2"} <= set(f.claims) for f in families)
+
+    assert not joined()
+    assert joined(speakers={"1": "Ivo Marek", "2": "Marek"})
+    assert joined(stories=[frozenset(("a", "b"))])
+
+
+def test_two_amounts_for_one_thing_are_two_claims_however_alike_the_sentences():
+    killed = [_claim("1", "a", "As many as 7,000 Velmar soldiers have been killed in Kesh.", action="attack"),
+              _claim("2", "b", "At least 315,000 Velmar soldiers have been killed in Kesh.", action="attack")]
+    vectors = {"1": _vec(1, 0.1), "2": _vec(1, 0.12)}  # a near-paraphrase
+
+    def joined(claims, **kw) -> bool:
+        _, families = group_claims(claims, documents=DOCS, embeddings=vectors, **kw)
+        return any({"1", "2"} <= set(f.claims) for f in families)
+
+    assert not joined(killed)
+    same = [killed[0], _claim("2", "b", "Some 7,000 Velmar soldiers were killed in Kesh on 3 May.", action="attack")]
+    assert joined(same)  # the day of a date is no amount
+    # a rewrite may round or restate a figure: one claim
+    assert joined(killed, stories=[frozenset(("a", "b"))], derived=[frozenset(("a", "b"))])

@@ -383,3 +383,17 @@ def test_a_rewrite_that_describes_its_sources_speaker_anew_adds_no_origin():
     attrs[1] = _said("r1", "r", "Ona Brisk", "person", 0, 50)
     fam = _traced([_c("1", "o", 0, 50, "o1"), _c("2", "r", 0, 50, "r1")], docs, attrs, reuse=reuse)
     assert set(fam.origins) == {"Kesh Defence Intelligence", "Ona Brisk"}
+
+
+def test_one_sentence_printed_word_for_word_by_two_outlets_is_one_origin():
+    """No reuse link joins the two texts (the rest differs), but both print one long sentence
+    as their own: one text passed on, not two findings; a short sentence alike is no sign."""
+    docs = [_doc("a", outlet="Alpha Daily", published="2024-05-01"), _doc("b", outlet="Beta Herald", published="2024-05-02")]
+    told = "Velmar has supplied more than forty armed drones to the Kesh rebels since the spring, officials in the region believe."
+    claims = [Claim(id=k, doc=d, text=told.replace("officials", "some officials") if k == "2" else told,
+                    start=0, end=len(told)) for k, d in (("1", "a"), ("2", "b"))]
+    fam = _trace(claims, docs)
+    assert fam.origins == ("Alpha Daily",) and fam.independent_origins == 1
+    assert "Beta Herald prints the sentence of Alpha Daily word for word: it adds no origin" in fam.chain
+    short = [_claim("1", "a", None), _claim("2", "b", None)]  # seven words alike
+    assert _trace(short, docs).independent_origins == 2

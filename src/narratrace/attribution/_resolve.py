@@ -339,6 +339,14 @@ class Resolver:
             n0, n1 = named
             return Actor(self.text[n0:n1], "person", "name", n0, n1,
                          role=_clean_description(self.text[start:end]))
+        if (lemma in PERSON_ROLES or head.tag_ == "NNS") and any(
+                c.dep_ == "poss" and c.lower_ in ("its", "whose") for c in head.children):
+            # "its inspectors", "the weekly, whose reporter ...": the body named last before
+            n = self._before(start, lambda n: not n.quoted and n.type != "place", 1)
+            if n is not None and n.type in ("organisation", "outlet", "group") \
+                    and (body := self._actor_of(n, "role noun")) is not None:
+                return Actor(body.name, body.type, "role noun", body.start, body.end,
+                             role=_clean_description(self.text[start:end]))
         words = [t for t in self.doc.char_span(start, end, alignment_mode="expand") or [head]]
         lowers = {t.lower_ for t in words}
         definite = any(t.lower_ in ("the", "le", "la", "l'", "l’") or t.dep_ == "poss" for t in words

@@ -10,7 +10,10 @@ Origins are actors: resolved speakers, the outlet behind an unnamed source, the 
 the original for the narrator's own words ("unnamed outlet (…)" when the text names none),
 never a title or a path. A person who holds a post in a body (a director, a spokeswoman:
 "X, director of the Example Board, said" and "the Example Board said") is that body, in the
-claim families as in the origins; a critic or a former director of it is not. Outlets are typed by a registry (``narratrace/data/outlets.json``)
+claim families as in the origins; a critic or a former director of it is not. A long sentence
+two outlets print word for word, with no reuse link between their texts, is one text passed
+on (a wire story run without credit, a press release, a site's own promotion line): the later
+adds no origin. Outlets are typed by a registry (``narratrace/data/outlets.json``)
 that users extend with their own file.
 
 Measured on provenance-dev (37 invented articles, 24 claims with known sourcing), the whole

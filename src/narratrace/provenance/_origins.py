@@ -190,6 +190,15 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     fam_outlets: dict[str, set[str]] = {}
     for root in roots:
         fam_outlets.setdefault(corpus.outlet(root).key, set()).add(root)
+    # the same sentence, word for word, in texts no reuse link joins: printed from one text
+    # (a wire story run without credit, a press release, a promotion), not found twice
+    reprinted = _reprinted(members, corpus)
+    for claim_id, source_doc in sorted(reprinted.items()):
+        claim = next(c for c in members if c.id == claim_id)
+        dated = [getattr(corpus.documents.get(d), "published", None) for d in (source_doc, claim.doc)]
+        how = "prints the sentence of" if all(dated) and dated[0] < dated[1] else "prints the same sentence as"  # type: ignore[operator]
+        chain.append(f"{corpus.label(claim.doc)} {how} {corpus.label(source_doc)} word for word: "
+                     "it adds no origin")
 
     # First hop per carrier: the sources its claims name. A derived document's own words are
     # its source's (the outlet that published what it copies).
@@ -197,7 +206,10 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     for root, claims in sorted(roots.items()):
         for claim in claims:
             src, relays = _source(claim, corpus.root(root), corpus)
-            if root in derived_from and (src.type == "narrator" or (
+            if src.type == "narrator" and claim.id in reprinted \
+                    and corpus.outlet(reprinted[claim.id]).key != corpus.outlet(root).key:
+                src, relays = dataclasses.replace(corpus.outlet(reprinted[claim.id]), type="copied"), []
+            elif root in derived_from and (src.type == "narrator" or (
                     derived_from[root] in roots and src.type != "copied" and _unnamed(src.name))):
                 # a copy or rewrite whose source also carries the claim has it from that source,
                 # however it describes an unnamed speaker ("a military spokesperson" for "a
@@ -232,7 +244,7 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
                 narrators.add(src.key)
                 chain.append(f"{corpus.label(root)} states it as its own")
             elif src.type == "copied":
-                src = corpus.outlet(derived_from[root])
+                src = corpus.outlet(reprinted[claim.id] if claim.id in reprinted else derived_from[root])
                 chain.append(f"{corpus.label(root)} has it from {src.name}")
             elif src.type == "document" and not _PROPER.search(src.name[1:]):
                 # "according to tender documents seen by the paper": papers nobody is named as
@@ -347,6 +359,37 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
         chain=tuple(dict.fromkeys(chain)), circular=bool(circular_loop), circular_loop=circular_loop,
         background=background, denials=tuple(denials), hardening=hardening,
         hedge_drop=bool(hardening))
+
+
+#: Share of words two sentences must have in common to be one sentence printed twice.
+REPRINT = 0.8
+_REPRINT_WORDS = 10
+
+
+def _reprinted(members: Sequence[Claim], corpus: Corpus) -> dict[str, str]:
+    """Narrator claims that repeat, word for word, one in another carrier of the family that
+    is not derived from it by a reuse link (those are traced as copies already): claim id →
+    the document printed first (by date, else by id). Words in common: at least
+    :data:`REPRINT` of the two sentences' distinct words, and :data:`_REPRINT_WORDS` words.
+
+    Two outlets telling one event in the same words is not two findings: one text was passed
+    on (a wire story run without credit, a press release, a promotion).
+    """
+    told = [(c, set(_REPRINT_WORD.findall(c.text.lower()))) for c in members if not c.attributed_to]
+    told = [(c, w) for c, w in told if len(w) >= _REPRINT_WORDS]
+    out: dict[str, str] = {}
+    order = sorted({c.doc for c, _ in told},
+                   key=lambda d: (getattr(corpus.documents.get(d), "published", None) or "9999", d))
+    rank = {d: k for k, d in enumerate(order)}
+    for c, words in told:
+        earlier = [o for o, w in told if rank[o.doc] < rank[c.doc] and o.doc not in corpus.parent
+                   and len(words & w) >= REPRINT * len(words | w)]
+        if earlier and c.doc not in corpus.parent:
+            out[c.id] = min(earlier, key=lambda o: rank[o.doc]).doc
+    return out
+
+
+_REPRINT_WORD = re.compile(r"[\w'’-]+")
 
 
 def _unnamed_reports(src: Source, carrier_sources: Mapping[str, set[str]], corpus: Corpus) -> Source:
