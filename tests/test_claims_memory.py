@@ -3,7 +3,9 @@ vectors, not per-claim arrays and float64 copies, and groups the claims exactly 
 
 The families of two generated corpora are pinned (a digest of every family and of every
 claim's family): a change to how the vectors are held that moved one claim, one family id,
-label or denial link fails here.
+label or denial link fails here. A change to the grouping rules moves them on purpose: the
+pins are then made again (last: two texts that tell no one story join on names and action only
+with one speaker or two rare words; two different amounts never join).
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ def _families_digest(tmp_path, n: int, topics: bool) -> str:
 
 
 @pytest.mark.parametrize(("topics", "digest"), [
-    (False, "763adc2ea254baf0a7d523e6"),  # two large families, every neighbour list full
-    (True, "d54518548c68bc6fb7fb1856"),  # thirty small families, eight answered by a denial
+    (False, "61330df9e701df9fc2758a59"),  # two large families, every neighbour list full
+    (True, "bab99dac99fc7e91045de014"),  # thirty small families, eight answered by a denial
 ])
 def test_claim_families_are_the_ones_pinned(tmp_path, topics, digest):
     assert _families_digest(tmp_path, 60, topics) == digest

@@ -49,20 +49,25 @@ def seed_run():
         dates += ds
         mentions += ms
     by_id = {d.id: d for d in docs}
-    claims, families = group_claims(claims, documents=by_id)
-    families = trace_origins(families, claims=claims, citations=citations, reuse=find_reuse(docs, options=Options()),
+    reuse = find_reuse(docs, options=Options())
+    # as the pipeline groups them: across the texts that tell one story, and by speaker
+    claims, families = group_claims(claims, documents=by_id, stories={frozenset((r.a, r.b)) for r in reuse},
+                                    derived={frozenset((r.a, r.b)) for r in reuse if r.kind != "same_story"},
+                                    speakers={c.id: c.attributed_to for c in claims if c.attributed_to})
+    families = trace_origins(families, claims=claims, citations=citations, reuse=reuse,
                              documents=by_id, registry=registry)
     events = merge_events(dates, documents=by_id, mentions=mentions, sentences=sentences)
     return {"docs": by_id, "claims": claims, "families": families, "citations": citations, "events": events}
 
 
-def test_drone_supply_family_spans_three_documents_with_origins(seed_run):
+def test_the_prime_ministers_drone_claim_is_one_family_of_the_two_speech_reports_with_one_origin(seed_run):
+    """Two outlets report one UN speech: its drone accusation is one claim, one origin."""
     text = {c.id: c.text.lower() for c in seed_run["claims"]}
-    drone = [f for f in seed_run["families"] if any("drone" in text[c] and "suppl" in text[c] for c in f.claims)]
-    best = max(drone, key=lambda f: len(f.docs))
-    assert len(best.docs) >= 3
-    assert 1 <= best.independent_origins <= len(best.docs) and len(best.origins) == best.independent_origins
-    assert not best.circular
+    drone = [f for f in seed_run["families"] if any("suppliers of kamikaze drones" in text[c] for c in f.claims)]
+    assert len(drone) == 1, [f.label for f in drone]
+    assert sorted(drone[0].docs) == ["001", "004"]
+    assert drone[0].independent_origins == 1 and "Maiga" in drone[0].origins[0]
+    assert not drone[0].circular
 
 
 @pytest.mark.parametrize("month, word", [("2024-07", ""), ("2024-08", "sever")])

@@ -392,7 +392,10 @@ def trace_origins(families: Sequence[ClaimFamily], *, claims: Sequence[Claim], c
     out = []
     for fam in families:
         members = [by_id[c] for c in fam.claims if c in by_id]
-        traced = trace_family(fam, members, corpus, denials.get(fam.id, ()))
+        # in the order they were published, whichever order the denying families came in
+        answered = sorted(denials.get(fam.id, ()), key=lambda d: (
+            getattr(documents.get(d.doc), "published", None) or "", d.doc, d.start, d.claim))
+        traced = trace_family(fam, members, corpus, answered)
         published = sorted(p for d in {c.doc for c in members}
                            if (p := getattr(documents.get(d), "published", None)))
         out.append(dataclasses.replace(traced, first_seen=published[0] if published else fam.first_seen))
