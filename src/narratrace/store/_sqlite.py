@@ -26,7 +26,7 @@ from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, d
 #: size of what it writes and stayed there, beside the database, until the store was closed.
 #: What it writes must therefore grow with the documents: on 1,000 and 2,000 templated articles
 #: the log peaked at 215 and 726 MiB while the reuse stage stored every copy check (one row a
-#: pair), and at 59 and 117 MiB once it stored only the copies found
+#: pair), and at 59 and 117 MiB (237 at 4,000) once it stored only the copies found
 #: (``bench/bench_hostile.py --group 6``).
 WAL_KEEP_BYTES = 64 << 20
 
