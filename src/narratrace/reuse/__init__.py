@@ -30,7 +30,7 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,7 +285,9 @@ class ReuseUpdate:
     """What :func:`update_reuse` found, and the pair checks to keep for the next run."""
 
     links: list[Reuse]
-    copies: dict[tuple[str, str], dict[str, Any] | None]  # copy checks done now: link row or None
+    #: the links found by the copy checks made now (a check that found none is not kept:
+    #: see :func:`update_reuse`)
+    copies: dict[tuple[str, str], dict[str, Any] | None]
     #: same-story candidate rows new or changed now (a :class:`~._candidates.StoryRows`, made as read)
     stories: Mapping[tuple[str, str], dict[str, Any]]
     checked: int = 0  # copy candidates verified exactly in this call
@@ -305,10 +307,11 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
     """:func:`find_reuse` over ``documents``, given the pairs an earlier run compared.
 
     ``copies`` maps a pair ``(a, b)``, ``a < b``, to its exact copy check (a ``Reuse`` row or
-    None) and ``stories`` holds every same-story candidate an earlier run found (rows with its
-    cosine, and its credits, sentence alignment and passages once computed), among the
-    documents not in ``new`` (``new=None``: every document is new, a full run). Both are pure
-    functions of the two texts, so they stay valid while the documents do. Copy candidates are
+    None; the links alone will do, as :attr:`ReuseUpdate.copies` keeps them) and ``stories``
+    holds every same-story candidate an earlier run found (rows with its cosine, and its
+    credits, sentence alignment and passages once computed), among the documents not in
+    ``new`` (``new=None``: every document is new, a full run). Both are pure functions of the
+    two texts, so they stay valid while the documents do. Copy candidates are
     found over every document (LSH over every signature: the full run's); same-story
     candidates only for the new documents (:func:`_story_candidates`: the full run's wherever
     its search is exhaustive); the costly part is skipped for pairs done before (exact copy
@@ -343,32 +346,48 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
             shingles[i] = shingle_set(docs[i].text, SHINGLE)
         return shingles[i]
 
+    slots: dict[str, Slots] = {}  # each document's figures, read once (local to this call too)
+
+    def figures(document: Document) -> Slots:
+        if document.id not in slots:
+            slots[document.id] = _figure_slots(document.text)
+        return slots[document.id]
+
     # Copies: LSH candidates over every signature (sort-based, O(n log n) per band, so the
     # candidate set is always the full run's, bucket caps included); only candidates never
-    # verified before are checked exactly.
+    # verified before are checked exactly. Only the checks that found a link are kept: a
+    # templated corpus makes nearly every pair a candidate and nearly none a copy, and keeping
+    # every "no" wrote one row per pair (1,000 weather reports of one wording: 498,001
+    # checks, 959 links). A pair of two older documents that did not link cannot link
+    # now (the check is a pure function of the two texts), so the search below never needs it;
+    # a run after a deletion, which searches every document again, checks such a pair again.
     found: dict[tuple[int, int], Reuse] = {}
     done: dict[tuple[str, str], dict[str, Any] | None] = {}
+    checked = 0
     words = np.array([len(d.text.split()) for d in docs])
     if new is None or deleted or fresh >= set(ids):
         pairs = copy_candidates(sigs, words)
     else:
-        # Only the new documents are looked up; the older candidates are the ones stored
-        # (every candidate checked is kept): the full run's, except that a pair whose every
-        # shared bucket has since grown past the bucket cap stays a candidate.
+        # Only the new documents are looked up; the older candidates that matter are the
+        # stored links: the full run's, except that a pair whose every shared bucket has since
+        # grown past the bucket cap stays a candidate.
         row_of = {doc: k for k, doc in enumerate(ids)}
         kept = np.array(sorted((row_of[a], row_of[b]) for a, b in copies
                                if a in row_of and b in row_of and a not in fresh and b not in fresh),
                         dtype=np.intp).reshape(-1, 2)
         pairs = np.concatenate([kept, copy_candidates(
             sigs, words, rows=np.array(sorted(row_of[d] for d in fresh if d in row_of), dtype=np.intp))])
-    for i, j in pairs.tolist():
+    # (a block of pairs at a time as Python ints: all of them took ~130 bytes a pair)
+    for i, j in (pair for lo in range(0, len(pairs), 65_536) for pair in pairs[lo:lo + 65_536].tolist()):
         key = (ids[i], ids[j])
         if key in copies and not (fresh & set(key)):
             row = copies[key]
         else:
-            reuse = _copy_link(docs[i], docs[j], shingled(i), shingled(j))
+            checked += 1
+            reuse = _copy_link(docs[i], docs[j], shingled(i), shingled(j), figures=figures)
             row = dataclasses.asdict(reuse) if reuse is not None else None
-            done[key] = row
+            if row is not None:
+                done[key] = row
         if row is not None:
             found[(i, j)] = _reuse_from_row(row)
     story, rows, context = _same_story(docs, found, entities, dates, embeddings, options,
@@ -377,7 +396,7 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
     found.update(story)
     changed = rows.changed(stories)
     dropped = rows.missing(stories)
-    return ReuseUpdate([found[k] for k in sorted(found)], done, changed, checked=len(done),
+    return ReuseUpdate([found[k] for k in sorted(found)], done, changed, checked=checked,
                        dropped=dropped, context=context)
 
 
@@ -454,12 +473,16 @@ def _reuse_from_row(row: Mapping[str, Any]) -> Reuse:
                  direction_by=row.get("direction_by", ""))
 
 
-def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reuse | None:
+def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray, *,
+               figures: Callable[[Document], Slots] | None = None) -> Reuse | None:
     """Verify a candidate pair exactly; a ``duplicate``/``syndicated`` link or None.
 
     Lines in which each text names its own outlet and which share wording (one template, each
     outlet's name filled in: an editor's note, a funding line) are outlet furniture, not
     evidence: they are blanked in both texts (:func:`_without_templates`) before the check.
+    ``figures``: a document's :func:`_figure_slots`, kept by a caller that checks many pairs
+    (a templated corpus pairs nearly every two texts; reading each text's figures again for
+    every pair was three quarters of the check).
     """
     text_a, text_b, sa, sb = _without_templates(a, b, sa, sb)
     if len(sa) == 0 or len(sb) == 0:
@@ -467,7 +490,11 @@ def _copy_link(a: Document, b: Document, sa: np.ndarray, sb: np.ndarray) -> Reus
     inter = len(np.intersect1d(sa, sb, assume_unique=True))
     jaccard = inter / (len(sa) + len(sb) - inter)
     containment = inter / min(len(sa), len(sb))
-    if containment < PREFILTER_CONTAINMENT or _other_figures(text_a, text_b):
+    if containment < PREFILTER_CONTAINMENT:
+        return None
+    slots = figures or (lambda d: _figure_slots(d.text))
+    if _other_slots(slots(a) if text_a is a.text else _figure_slots(text_a),
+                    slots(b) if text_b is b.text else _figure_slots(text_b)):
         return None
     alignment = align(text_a, text_b, shingle=SHINGLE)
     share = _copied_share(text_a, text_b, alignment, containment, titled=_title_opening(a, b, text_a, text_b))
@@ -495,7 +522,10 @@ TEMPLATE_SLOTS = 3
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
-def _figure_slots(text: str) -> dict[tuple[str, str], set[str]]:
+Slots = dict[tuple[str, str], set[str]]
+
+
+def _figure_slots(text: str) -> Slots:
     """Each figure of a text by the two words before it ("winds of" → {"40"})."""
     words = _TOKEN.findall(text.lower())
     out: dict[tuple[str, str], set[str]] = {}
@@ -516,7 +546,11 @@ def _other_figures(text_a: str, text_b: str) -> bool:
     ...                "Rain of 12 mm and winds of 40 km/h on day 3, the service said.")
     False
     """
-    sa, sb = _figure_slots(text_a), _figure_slots(text_b)
+    return _other_slots(_figure_slots(text_a), _figure_slots(text_b))
+
+
+def _other_slots(sa: Slots, sb: Slots) -> bool:
+    """:func:`_other_figures` of two texts' :func:`_figure_slots`."""
     shared = sa.keys() & sb.keys()
     if len(shared) < TEMPLATE_SLOTS:
         return False

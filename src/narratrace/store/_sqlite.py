@@ -23,8 +23,11 @@ from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, d
 #: phase of 1,000 and 2,000 templated articles); but one transaction holds all its pages in
 #: the log until it commits, and a checkpoint leaves the file at its largest size. The corpus
 #: update is one transaction (a crash keeps the previous results whole), so the log reaches the
-#: size of what it writes (733 MiB on 2,000 templated articles, nearly all of it their copy
-#: checks) and stayed there, beside the database, until the store was closed.
+#: size of what it writes and stayed there, beside the database, until the store was closed.
+#: What it writes must therefore grow with the documents: on 1,000 and 2,000 templated articles
+#: the log peaked at 215 and 726 MiB while the reuse stage stored every copy check (one row a
+#: pair), and at 59 and 117 MiB (237 at 4,000) once it stored only the copies found
+#: (``bench/bench_hostile.py --group 6``).
 WAL_KEEP_BYTES = 64 << 20
 
 
