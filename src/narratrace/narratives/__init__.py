@@ -24,7 +24,7 @@ from ..types import Document, Framing, NarrativeLabel
 from . import _semeval
 from ._features import split_sentences
 from ._findings import (Cues, FindingThresholds, cue_terms, finding_thresholds, has_cue,
-                        specific_cues)
+                        specific_cues, vocabulary_terms)
 from ._framing import mention_features, mention_vectors
 from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, decide_roles,
                      frame_scores, frame_scores_contextual, framing_encoder,
@@ -88,9 +88,13 @@ def classify_narratives(document: Document, *, model: NarrativeModel,
         if x is not None:
             contrib = x @ head.weights[row]
             cues = label_cues(model, narrative, sub)
-            cued = [int(k) for k in np.argsort(-contrib) if contrib[k] > 0
-                    and has_cue(document.text[spans[k][0]:spans[k][1]], cues)]
-            evidence = tuple(spans[k] for k in sorted(cued[:EVIDENCE_SENTENCES]))
+            cued: list[int] = []  # the strongest cued sentences, EVIDENCE_SENTENCES of them
+            for k in np.argsort(-contrib).tolist():
+                if len(cued) == EVIDENCE_SENTENCES or not contrib[k] > 0:
+                    break
+                if has_cue(document.text[spans[k][0]:spans[k][1]], cues):
+                    cued.append(k)
+            evidence = tuple(spans[k] for k in sorted(cued))
         out.append(NarrativeLabel(document.id, narrative, sub, round(score, 4), evidence))
     return out
 
@@ -104,11 +108,12 @@ def label_cues(model: NarrativeModel, narrative: str, subnarrative: str | None) 
     if "cues" not in model._cache:
         vocabulary = model.doc_tfidf.vocabulary
         idf = model.doc_tfidf.idf
+        terms = vocabulary_terms(vocabulary)
         raw = {name: cue_terms(model.heads["coarse"].weights[j].astype(np.float32),
-                               vocabulary, [name], idf=idf)
+                               vocabulary, [name], idf=idf, terms=terms)
                for j, name in enumerate(model.narratives)}
         raw.update({name: cue_terms(model.heads["fine"].weights[k].astype(np.float32),
-                                    vocabulary, [name], idf=idf)
+                                    vocabulary, [name], idf=idf, terms=terms)
                     for k, name in enumerate(model.subnarratives)})
         model._cache["cues"] = specific_cues(raw)
     cues: dict[str, Cues] = model._cache["cues"]
