@@ -230,6 +230,28 @@ def test_gelu_and_exp_give_an_element_the_same_bits_wherever_it_sits():
         exp_(np.zeros((4, 3), np.float32).T)  # not contiguous: would not be in place
 
 
+def test_layer_norm_and_gelu_in_place_give_the_bits_of_the_plain_formulas():
+    """The encoder's LayerNorm works in place on one new array and its GELU may write over
+    its input (issue #17, speed): the same operations in the same order as the plain
+    expressions, so the same bits, and the input is left as it was."""
+    from narratrace.encoder import gelu, layer_norm
+
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((300, 384)) * 3 + 0.5).astype(np.float32)
+    weight, bias = rng.standard_normal((2, 384)).astype(np.float32)
+    before = x.copy()
+    centred = x - x.mean(axis=-1, keepdims=True)
+    var = np.mean(centred * centred, axis=-1, keepdims=True)
+    plain = (centred / np.sqrt(var + 1e-12)) * weight + bias
+    assert np.array_equal(layer_norm(x, weight, bias, 1e-12), plain)
+    assert np.array_equal(x, before)
+    inner = (rng.standard_normal((70, 1536)) * 4).astype(np.float32)
+    want = gelu(inner)
+    assert np.array_equal(gelu(inner, out=inner), want) and np.array_equal(inner, want)
+    with pytest.raises(ValueError):
+        gelu(inner, out=np.empty((70, 1536), np.float64))
+
+
 def test_the_run_time_encodes_without_torch(tmp_path):
     """Sentence vectors and the fine-tuned framing encoder's mention vectors with torch made
     unimportable: the run time needs numpy only (torch is the [train] extra)."""

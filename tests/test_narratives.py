@@ -337,3 +337,66 @@ def test_model_with_priors_round_trips(tmp_path: Path):
     loaded = load_model(tmp_path)
     assert loaded.priors is not None and loaded.priors.keys == priors.keys
     assert np.array_equal(loaded.priors.features(["Novak"]), priors.features(["Novak"]))
+
+
+GROUP_TEXTS = [
+    "Officials in Valmora said on Tuesday that the Northern Alliance had shelled the port. "
+    "The Northern Alliance denied it. Mayor Ilse Brandt asked the United Nations to send "
+    "observers, and the Red Cross said Valmora's hospital was full.",
+    "The weather was mild. Nobody was named in this short note about a garden show.",
+    "Greenpeace accused the ministry of hiding data on the spill. The ministry said Greenpeace "
+    "had misread the report, and Professor Amal Haddad of the Coastal Institute agreed.",
+]
+
+
+@pytest.mark.model
+def test_mention_vectors_of_several_texts_read_in_one_pass_are_each_texts_own():
+    from narratrace.narratives import load_model
+    from narratrace.narratives._framing import mention_vectors, texts_mention_vectors
+    from narratrace.narratives._model import framing_encoder
+
+    encoder = framing_encoder(load_model())
+    texts = [(GROUP_TEXTS[0], [(0, 9), (13, 20), (48, 64), (154, 168)]), (GROUP_TEXTS[1], []),
+             (GROUP_TEXTS[2], [(0, 10), (91, 101)])]
+    together = texts_mention_vectors(texts, encoder=encoder)
+    for (text, spans), vectors in zip(texts, together, strict=True):
+        assert vectors.shape == (len(spans), 384)
+        assert np.array_equal(vectors, mention_vectors(text, spans, encoder=encoder))
+    assert texts_mention_vectors([("No one.", [])], encoder=encoder)[0].shape == (0, 384)
+
+
+@pytest.mark.model
+def test_the_narratives_stage_frames_a_group_as_each_document_alone():
+    """The stage reads a group's mention windows in one encoder pass (``for_group``): every
+    document gets the labels and framing it gets when analysed alone, bit for bit."""
+    from narratrace.narratives import load_model
+    import dataclasses
+
+    from narratrace.narratives.stage import DOC as NARRATIVES
+    from narratrace.narratives.stage import Narratives
+    from narratrace.options import Options
+    from narratrace.registry import DOC_STAGES
+    from narratrace.run.document import analyze_batch
+    from narratrace.stage import Models, StageContext
+    from narratrace.types import Document
+
+    docs = [Document(f"g{i}", f"g{i}.txt", t, t, language="en") for i, t in enumerate(GROUP_TEXTS)]
+    context = StageContext(options=Options(), models=Models(narratives=load_model()))
+    calls: list[int] = []
+    for_group = NARRATIVES.fn.for_group  # type: ignore[union-attr]
+
+    def counted(items, ctx):  # type: ignore[no-untyped-def]
+        calls.append(len(items))
+        return for_group(items, ctx)
+
+    stages = tuple(s for s in DOC_STAGES if s.name in ("entities", "narratives"))
+    together = analyze_batch(docs, context=context, stages=stages)
+    alone = [analyze_batch([d], context=context, stages=stages)[0] for d in docs]
+    assert [a.framing for a, _ in together] == [a.framing for a, _ in alone]
+    assert [a.narratives for a, _ in together] == [a.narratives for a, _ in alone]
+    assert any(a.framing for a, _ in together)
+    grouped = Narratives()
+    grouped.for_group = counted  # type: ignore[method-assign]
+    again = analyze_batch(docs, context=context, stages=tuple(
+        dataclasses.replace(s, fn=grouped) if s.name == "narratives" else s for s in stages))
+    assert calls == [3] and [a.framing for a, _ in again] == [a.framing for a, _ in alone]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from narratrace.narratives import FindingThresholds, finding_thresholds
-from narratrace.narratives._findings import (TARGET_PRECISION, calibrate, has_cue, name_words,
-                                             precision_threshold)
+from narratrace.narratives._findings import (TARGET_PRECISION, calibrate, cue_terms, has_cue,
+                                             name_words, precision_threshold, vocabulary_terms)
 
 
 @pytest.mark.parametrize("scores,correct,target,support,expected", [
@@ -115,6 +115,18 @@ def test_cues():
     assert has_cue("Weaponry arrived.", cues)
     assert not has_cue("The harvest festival opened on Sunday.", cues)
     assert not has_cue("Tanks and more.", (frozenset({"tank"}), frozenset()))  # whole words
+
+
+def test_cue_terms_read_the_vocabulary_terms_made_once():
+    import numpy as np
+
+    vocabulary = {"war": 0, "tea": 1, "tank": 2, "fuel": 3}
+    terms = vocabulary_terms(vocabulary)
+    assert terms.tolist() == ["war", "tea", "tank", "fuel"]
+    for weights in ([0.5, -1.0, 2.0, 0.1], [0.0, 0.0, -1.0, 3.0]):
+        head = np.array(weights)
+        assert cue_terms(head, vocabulary, ["URW: Fuel"], top=2, terms=terms) \
+            == cue_terms(head, vocabulary, ["URW: Fuel"], top=2)
 
 
 ARTICLE = ("Fears grow over the Valmora power station\n\n"

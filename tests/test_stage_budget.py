@@ -134,3 +134,55 @@ def test_issue16_text_past_the_parser_limit_does_not_stop_the_batch() -> None:
     assert set(by_id) == {"h", "s"}
     assert [p.stage for p in by_id["h"]] == ["nlp"] and "not parsed" in by_id["h"][0].reason
     assert by_id["s"] == []
+
+
+class _Grouped:
+    """A per-document stage function with ``for_group``: what it makes once for the group is
+    what each document's function returns; ``fail`` makes ``for_group`` raise, ``sleep`` makes
+    it run on."""
+
+    def __init__(self, *, fail: bool = False, sleep: float = 0.0) -> None:
+        self.fail, self.sleep = fail, sleep
+        self.groups: list[list[str]] = []
+        self.alone: list[str] = []
+
+    def __call__(self, document: Document, parsed: Any, got: DocAnalysis,
+                 ctx: StageContext) -> dict[str, Any]:
+        self.alone.append(document.id)
+        return {"dates": (MARK,)}
+
+    def for_group(self, items: Sequence[tuple[Document, Any, DocAnalysis]], ctx: StageContext) -> Any:
+        self.groups.append([document.id for document, _, _ in items])
+        time.sleep(self.sleep)
+        if self.fail:
+            raise RuntimeError("shared work failed")
+        made = {document.id: (MARK,) for document, _, _ in items}
+
+        def fn(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
+            return {"dates": made[document.id]}
+
+        return fn
+
+
+@pytest.mark.parametrize("fail,sleep", [(False, 0.0), (True, 0.0), (False, 3600.0)])
+def test_work_shared_by_a_group_gives_each_document_what_its_own_call_gives(fail, sleep) -> None:
+    """A stage function's ``for_group`` runs once per group and its function on each document;
+    when it fails or runs past the group's budget, each document runs the stage's own
+    function, without a warning (the runner's protocol, used by the narratives stage)."""
+    from narratrace.run.document import _run_group
+
+    if sleep and not hasattr(signal, "setitimer"):
+        pytest.skip("needs POSIX interval timers")
+    fn = _Grouped(fail=fail, sleep=sleep)
+    stage = DocStage("grouped", requires=("text",), assigns=("dates",), fn=fn, every_document=True)
+    problems: list[list[Any]] = [[], []]
+    got = _run_group([(DOC, None), (FAST, None)], stages=(stage,), context=_ctx(0.2),
+                     problems=problems)
+    assert [g.dates for g in got] == [(MARK,), (MARK,)] and problems == [[], []]
+    assert fn.groups == [["d1", "d2"]]
+    assert fn.alone == ([] if not (fail or sleep) else ["d1", "d2"])
+    alone = _Grouped()
+    got, problems1 = analyze_document(DOC, None, stages=(DocStage(
+        "grouped", requires=("text",), assigns=("dates",), fn=alone, every_document=True),),
+        context=_ctx(0.2))
+    assert got.dates == (MARK,) and alone.groups == [] and alone.alone == ["d1"]  # one: no group

@@ -24,7 +24,7 @@ from ..types import Document, Framing, NarrativeLabel
 from . import _semeval
 from ._features import split_sentences
 from ._findings import (Cues, FindingThresholds, cue_terms, finding_thresholds, has_cue,
-                        specific_cues)
+                        specific_cues, vocabulary_terms)
 from ._framing import mention_features, mention_vectors
 from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, decide_roles,
                      frame_scores, frame_scores_contextual, framing_encoder,
@@ -32,7 +32,7 @@ from ._model import (DEFAULT_DIR, OTHER, DocScores, NarrativeModel, decide, deci
 
 __all__ = ["NarrativeModel", "load_model", "default_model_path", "classify_narratives",
            "frame_entities", "train", "predict_semeval", "FRAMED_TYPES", "FindingThresholds",
-           "finding_thresholds", "label_cues"]
+           "finding_thresholds", "label_cues", "contextual_spans"]
 
 # Entity types worth framing in a full pipeline run: the SemEval annotations frame people,
 # organisations, countries/places and groups, never outlets or dates.
@@ -88,9 +88,13 @@ def classify_narratives(document: Document, *, model: NarrativeModel,
         if x is not None:
             contrib = x @ head.weights[row]
             cues = label_cues(model, narrative, sub)
-            cued = [int(k) for k in np.argsort(-contrib) if contrib[k] > 0
-                    and has_cue(document.text[spans[k][0]:spans[k][1]], cues)]
-            evidence = tuple(spans[k] for k in sorted(cued[:EVIDENCE_SENTENCES]))
+            cued: list[int] = []  # the strongest cued sentences, EVIDENCE_SENTENCES of them
+            for k in np.argsort(-contrib).tolist():
+                if len(cued) == EVIDENCE_SENTENCES or not contrib[k] > 0:
+                    break
+                if has_cue(document.text[spans[k][0]:spans[k][1]], cues):
+                    cued.append(k)
+            evidence = tuple(spans[k] for k in sorted(cued))
         out.append(NarrativeLabel(document.id, narrative, sub, round(score, 4), evidence))
     return out
 
@@ -104,11 +108,12 @@ def label_cues(model: NarrativeModel, narrative: str, subnarrative: str | None) 
     if "cues" not in model._cache:
         vocabulary = model.doc_tfidf.vocabulary
         idf = model.doc_tfidf.idf
+        terms = vocabulary_terms(vocabulary)
         raw = {name: cue_terms(model.heads["coarse"].weights[j].astype(np.float32),
-                               vocabulary, [name], idf=idf)
+                               vocabulary, [name], idf=idf, terms=terms)
                for j, name in enumerate(model.narratives)}
         raw.update({name: cue_terms(model.heads["fine"].weights[k].astype(np.float32),
-                                    vocabulary, [name], idf=idf)
+                                    vocabulary, [name], idf=idf, terms=terms)
                     for k, name in enumerate(model.subnarratives)})
         model._cache["cues"] = specific_cues(raw)
     cues: dict[str, Cues] = model._cache["cues"]
@@ -124,16 +129,38 @@ def _mention_tuple(m: Any) -> tuple[int, int, str, str | None]:
 
 
 def frame_entities(document: Document, mentions: Sequence[Any], *, model: NarrativeModel,
-                   contextual: bool = True, scores: DocScores | None = None) -> list[Framing]:
+                   contextual: bool = True, scores: DocScores | None = None,
+                   vectors: np.ndarray | None = None) -> list[Framing]:
     """Main role and fine roles of each mention (``(start, end, text)`` or a ``Mention``).
 
     ``Mention`` records whose ``type`` is not in :data:`FRAMED_TYPES` are skipped. Ends are
     exclusive. The fine roles are constrained to the predicted main role's taxonomy branch.
     With ``contextual`` (and a model that has the heads) up to :data:`MAX_CONTEXTUAL`
     mentions (see :func:`contextual_choice`) are framed from their vector under the sentence
-    encoder (loads torch and all-MiniLM-L6-v2 on first use); the others, or all with
-    ``contextual=False``, from TF-IDF features of their context.
+    encoder (loads all-MiniLM-L6-v2 on first use); the others, or all with
+    ``contextual=False``, from TF-IDF features of their context. ``vectors``: those mentions'
+    vectors when the caller has made them already (:func:`contextual_spans` says which, and
+    ``_framing.texts_mention_vectors`` makes them for several documents in one pass).
     """
+    items = _framed_items(document, mentions)
+    if not items:
+        return []
+    doc_scores = scores if scores is not None else score_documents(model, [document.text])[0]
+    roles = _frame(model, document.text, items, doc_scores, contextual=contextual, vectors=vectors)
+    return [Framing(document.id, t, s, e, main, fine, round(score, 4))  # type: ignore[arg-type]
+            for (s, e, t), (main, fine, score) in zip(items, roles)]
+
+
+def contextual_spans(document: Document, mentions: Sequence[Any], *, model: NarrativeModel,
+                     contextual: bool = True) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the mentions :func:`frame_entities` frames from their contextual
+    vector, in the order of its ``vectors``."""
+    items = _framed_items(document, mentions)
+    return [(items[i][0], items[i][1]) for i in _contextual_mentions(model, items, contextual)]
+
+
+def _framed_items(document: Document, mentions: Sequence[Any]) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` of the mentions to frame; an error for one outside the text."""
     items = []
     for m in mentions:
         start, end, text, kind = _mention_tuple(m)
@@ -143,12 +170,14 @@ def frame_entities(document: Document, mentions: Sequence[Any], *, model: Narrat
             raise UsageError(f"Mention {text!r} at {start}:{end} lies outside document "
                              f"{document.id} ({len(document.text)} characters).")
         items.append((start, end, text))
-    if not items:
-        return []
-    doc_scores = scores if scores is not None else score_documents(model, [document.text])[0]
-    roles = _frame(model, document.text, items, doc_scores, contextual=contextual)
-    return [Framing(document.id, t, s, e, main, fine, round(score, 4))  # type: ignore[arg-type]
-            for (s, e, t), (main, fine, score) in zip(items, roles)]
+    return items
+
+
+def _contextual_mentions(model: NarrativeModel, items: Sequence[tuple[int, int, str]],
+                         contextual: bool, max_contextual: int = MAX_CONTEXTUAL) -> list[int]:
+    """Indices of the items framed from their contextual vector."""
+    return _contextual_choice(items, max_contextual) \
+        if contextual and has_contextual_heads(model) else []
 
 
 def _contextual_choice(items: Sequence[tuple[int, int, str]], cap: int) -> list[int]:
@@ -169,18 +198,22 @@ def _contextual_choice(items: Sequence[tuple[int, int, str]], cap: int) -> list[
 
 def _frame(model: NarrativeModel, text: str, items: Sequence[tuple[int, int, str]],
            doc_scores: DocScores, *, contextual: bool, max_contextual: int = MAX_CONTEXTUAL,
-           ) -> list[tuple[str, tuple[str, ...], float]]:
-    """``(main role, fine roles, P(main role))`` per ``(start, end, text)`` mention of one article."""
+           vectors: np.ndarray | None = None) -> list[tuple[str, tuple[str, ...], float]]:
+    """``(main role, fine roles, P(main role))`` per ``(start, end, text)`` mention of one
+    article; ``vectors``: those of the contextually framed mentions, when made already."""
     domain = "CC" if doc_scores.domain_cc >= 0.5 else "URW"
-    chosen = _contextual_choice(items, max_contextual) \
-        if contextual and has_contextual_heads(model) else []
+    chosen = _contextual_mentions(model, items, contextual, max_contextual)
+    if vectors is not None and len(vectors) != len(chosen):
+        raise UsageError(f"{len(vectors)} mention vectors given for {len(chosen)} mentions "
+                         "framed from their vectors")
     rest = sorted(set(range(len(items))) - set(chosen))
     main_p = np.zeros((len(items), len(model.main_roles)), np.float32)
     role_p = np.zeros((len(items), len(model.fine_roles)), np.float32)
     extra = np.full(len(items), model.thresholds.get("extra_role", 1.01))
     if chosen:
-        vectors = mention_vectors(text, [(items[i][0], items[i][1]) for i in chosen],
-                                  encoder=framing_encoder(model))
+        if vectors is None:
+            vectors = mention_vectors(text, [(items[i][0], items[i][1]) for i in chosen],
+                                      encoder=framing_encoder(model))
         main_p[chosen], role_p[chosen] = frame_scores_contextual(
             model, vectors, doc_scores.coarse, [items[i][2] for i in chosen])
         extra[chosen] = 1.01  # the contextual fine-role head is a softmax: one fine role

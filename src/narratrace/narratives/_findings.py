@@ -222,25 +222,36 @@ _NAME_STOP = frozenset({"about", "against", "rather", "than", "other", "others",
 
 def cue_terms(head_weights: np.ndarray, vocabulary: Mapping[str, int], labels: Iterable[str],
               *, idf: np.ndarray | None = None, top: int = HEAD_CUES,
-              max_df: float = MAX_CUE_DF) -> Cues:
+              max_df: float = MAX_CUE_DF, terms: np.ndarray | None = None) -> Cues:
     """``(terms, stems)``: the label head's ``top`` strongest positive terms among those in at
     most ``max_df`` of the training articles (by ``idf``, sklearn's smooth idf: a word most
     articles of a domain use, "regime", "attack", marks no label), and the 5-letter stems of
-    the words of the label names (so "nazism" cues "Nazi", "weapons" "weapon").
+    the words of the label names (so "nazism" cues "Nazi", "weapons" "weapon"). ``terms``:
+    :func:`vocabulary_terms` of ``vocabulary``, made once by a caller that asks for many labels.
 
     >>> terms, stems = cue_terms(np.array([0.5, -1.0, 2.0]), {"war": 0, "tea": 1, "tank": 2},
     ...                          ["URW: Nuclear weapons"], top=2)
     >>> sorted(terms), sorted(stems)
     (['tank', 'war'], ['nucle', 'weapo'])
     """
-    names = np.empty(len(vocabulary), dtype=object)
-    for term, column in vocabulary.items():
-        names[column] = term
+    names = vocabulary_terms(vocabulary) if terms is None else terms
     rare = np.ones(len(head_weights), bool) if idf is None else idf >= 1.0 + np.log(1.0 / max_df)
     weights = np.where(rare, head_weights, -np.inf)
     best = [int(k) for k in np.argsort(-weights)[:top] if weights[k] > 0]
     stems = {w[:5] for label in labels for w in name_words(label)}
     return frozenset(str(names[k]) for k in best), frozenset(stems)
+
+
+def vocabulary_terms(vocabulary: Mapping[str, int]) -> np.ndarray:
+    """The terms of a ``term -> column`` vocabulary by column (an object array).
+
+    >>> vocabulary_terms({"war": 1, "tea": 0}).tolist()
+    ['tea', 'war']
+    """
+    names = np.empty(len(vocabulary), dtype=object)
+    for term, column in vocabulary.items():
+        names[column] = term
+    return names
 
 
 #: A cue shared by more than this share of the narratives (e.g. "ukraine", "climate") says
@@ -287,11 +298,13 @@ def has_cue(text: str, cues: Cues) -> bool:
     True
     """
     terms, stems = cues
+    starts = tuple(stems)
     for word in _WORD.findall(text.lower()):
-        if word in terms or any(word.startswith(stem) for stem in stems):
+        if word in terms or word.startswith(starts):
             return True
     return False
 
 
 __all__ = ["Cues", "FindingThresholds", "TARGET_PRECISION", "calibrate", "cue_terms",
-           "finding_thresholds", "has_cue", "precision_threshold", "specific_cues"]
+           "finding_thresholds", "has_cue", "precision_threshold", "specific_cues",
+           "vocabulary_terms"]

@@ -15,6 +15,7 @@ beat 200/400/600 (main-role accuracy 0.65 vs 0.64/0.63/0.64) and 8 near words is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -121,21 +122,36 @@ def mention_vectors(text: str, spans: list[tuple[int, int]], *, chars: int = CON
     encoder passes its own, see ``_finetune.adapted``).
 
     Windows are read packed without padding, so a mention's vector does not depend on what
-    else is read with it. Loads the encoder on first use.
+    else is read with it (:func:`texts_mention_vectors` reads several texts' at once). Loads
+    the encoder on first use.
     """
-    out = np.zeros((len(spans), 384), dtype=np.float32)
-    if not spans:
+    return texts_mention_vectors([(text, spans)], chars=chars, encoder=encoder)[0]
+
+
+def texts_mention_vectors(texts: Sequence[tuple[str, list[tuple[int, int]]]], *,
+                          chars: int = CONTEXT_CHARS, encoder: Any = None) -> list[np.ndarray]:
+    """:func:`mention_vectors` of each ``(text, spans)``, all their windows read in one
+    encoder pass: the same vectors, bit for bit (a window's states do not depend on the
+    windows packed with it), with the encoder's products over many texts' rows at once
+    instead of one text's (~110 rows) at a time: the framing windows of 40 SemEval-2025
+    articles (73 windows, 4,497 word pieces) took 1.25 s of CPU instead of 1.60 here."""
+    out = [np.zeros((len(spans), 384), dtype=np.float32) for _, spans in texts]
+    if not any(spans for _, spans in texts):
         return out
     if encoder is None:
         from ..nlp import load_embedder
 
         encoder = load_embedder()
-    windows = piece_windows(encoder, text, spans, chars=chars)
-    hidden = encoder.packed_states([ids for ids, _ in windows], layers=2).mean(0)
+    windows = [piece_windows(encoder, text, spans, chars=chars) if spans else []
+               for text, spans in texts]
+    hidden = encoder.packed_states([ids for each in windows for ids, _ in each],
+                                   layers=2).mean(0)
     first = 0
-    for ids, inside_of in windows:
-        states = hidden[first:first + len(ids)]
-        first += len(ids)
-        for i, inside in inside_of.items():
-            out[i] = states[inside].mean(0)
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    for vectors, each in zip(out, windows, strict=True):
+        for ids, inside_of in each:
+            states = hidden[first:first + len(ids)]
+            first += len(ids)
+            for i, inside in inside_of.items():
+                vectors[i] = states[inside].mean(0)
+    return [vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            if len(vectors) else vectors for vectors in out]

@@ -25,6 +25,14 @@ So one document costs at most about the budget per stage: the seven pathological
 of ``bench/bench_hostile.py --group 3``, which ran past 20 minutes together, took 65 s of CPU
 (96 s on a 2-core machine shared with other jobs) and a peak of 510 MiB over the start
 (seven articles: 250 MiB; 4,707 MiB when a long text was parsed in one piece, 54 s of CPU).
+
+**Work shared by a group.** A per-document stage's function may offer
+``for_group(items, context)``: given the group's ``(document, parse, products so far)`` it
+returns the function to run on each of them, one that reads what it made once for all of them
+(the narratives stage reads every document's mention windows in one encoder pass). What that
+function returns for a document must be what the stage's own function returns. When
+``for_group`` fails, or runs past the budget of the whole group, each document runs the
+stage's own function instead.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from .. import nlp
 from ..errors import PipelineError
 from ..options import Options
 from ..registry import DOC_STAGES
-from ..stage import DocStage, StageContext
+from ..stage import DocFn, DocStage, StageContext
 from ..types import DocAnalysis, Document, Rejected
 
 #: What the per-document runner gives back for one document: its products and the warnings of
@@ -168,9 +176,26 @@ def _run_group(group: Sequence[tuple[Document, Any]], *, stages: Sequence[DocSta
         if stage.batch_fn is not None:
             _run_batched(stage, rows, group, got, context, problems)
             continue
+        fn = _group_fn(stage, [(group[k][0], group[k][1], got[k]) for k in rows], context)
         for k in rows:
-            _run_one(stage, k, group, got, context, problems)
+            _run_one(stage, k, group, got, context, problems, fn=fn)
     return got
+
+
+def _group_fn(stage: DocStage, items: Sequence[tuple[Document, Any, DocAnalysis]],
+              context: StageContext) -> DocFn:
+    """The function to run ``stage`` with on each of ``items``: what its function's
+    ``for_group`` makes for them (within the budget of the group), else the function itself."""
+    assert stage.fn is not None
+    for_group = getattr(stage.fn, "for_group", None)
+    if for_group is None or len(items) < 2:
+        return stage.fn
+    try:
+        with _deadline(context.options.stage_budget * len(items)):
+            fn: DocFn = for_group(items, context)
+    except (OverBudget, Exception):  # noqa: BLE001 - each document runs the stage's own function
+        return stage.fn
+    return fn
 
 
 def run_stage(stage: DocStage, analyses: Sequence[DocAnalysis], *,
@@ -191,14 +216,15 @@ def run_stage(stage: DocStage, analyses: Sequence[DocAnalysis], *,
 
 def _run_one(stage: DocStage, k: int, group: Sequence[tuple[Document, Any]],
              got: list[DocAnalysis], context: StageContext,
-             problems: list[list[Rejected]]) -> None:
-    """A per-document stage on document ``k`` of ``group``, within ``stage_budget``."""
+             problems: list[list[Rejected]], *, fn: DocFn | None = None) -> None:
+    """A per-document stage on document ``k`` of ``group``, within ``stage_budget`` (with
+    ``fn``, what :func:`_group_fn` gave, instead of the stage's function)."""
     assert stage.fn is not None  # a DocStage has exactly one of fn and batch_fn
     budget = context.options.stage_budget
     document, parsed = group[k]
     try:
         with _deadline(budget) as clock:
-            out = stage.fn(document, parsed, got[k], context)
+            out = (fn or stage.fn)(document, parsed, got[k], context)
     except OverBudget:
         problems[k].append(_over_budget(document, stage, budget))
         return
