@@ -243,6 +243,8 @@ class RuleMatcher:
         """The rules (:data:`_Rule`), or None when one of them is written with something
         :meth:`__call__` does not answer; made again when rules were added or removed since."""
         matcher = self.matcher
+        if not all(hasattr(matcher, a) for a in ("_patterns", "_filter", "_callbacks")):
+            return None  # a spaCy whose Matcher keeps its rules otherwise: it answers itself
         made_for = (sum(len(p) for p in matcher._patterns.values()), len(matcher._patterns))
         if self._made_for != made_for:
             self._made_for, self._rules = made_for, self._compile(matcher)
