@@ -11,6 +11,7 @@ denials, events) and a test takes well under a second per run.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import re
 
@@ -25,6 +26,7 @@ from narratrace.options import Options
 from narratrace.records import b64 as _b64
 from narratrace.records import kind
 from narratrace.reuse import signature, story_candidates
+from narratrace.stage import CorpusStage
 from narratrace.store import open_store
 from narratrace.types import (Attribution, Claim, DateMention, Document, Mention, Speaker)
 from pg_server import SKIP_REASON, fresh_database, postgres_binaries, postgres_server
@@ -507,3 +509,39 @@ def test_cached_pairs_from_another_version_are_recomputed(tmp_path, corpus, monk
     again = run_corpus_stages(store)
     assert again.full and again.new == 6
     assert not run_corpus_stages(store).full
+
+
+def test_a_corpus_stage_runs_with_what_was_made_before_it_frozen(tmp_path):
+    """Issue #19: the cyclic collector leaves out what a corpus stage finds made before it
+    (its full passes walked every object of the run again and again); the run thaws it at
+    the end, also when a stage fails, and leaves objects the process froze itself as they are."""
+    seen: list[int] = []
+
+    def probe(ctx):
+        seen.append(gc.get_freeze_count())
+        return {"probe": 1}
+
+    def run(fn, **options):
+        store = open_store(f"sqlite:///{tmp_path / 'probe.sqlite'}")
+        try:
+            run_corpus_stages(store, options=Options(quiet=True, **options),
+                              stages=[CorpusStage("probe", ("documents",), ("probe",), fn=fn)])
+        finally:
+            store.close()
+
+    earlier = gc.get_freeze_count()  # an earlier test in this process may have frozen objects (the web app does)
+    gc.unfreeze()
+    try:
+        run(probe)
+        assert seen[-1] > 0 and gc.get_freeze_count() == 0
+        with pytest.raises(ZeroDivisionError):
+            run(lambda ctx: {"probe": 1 / 0}, incremental=False)
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        before = gc.get_freeze_count()
+        run(probe, incremental=False)
+        assert seen[-1] == before and gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+        if earlier:
+            gc.freeze()

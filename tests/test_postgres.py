@@ -302,6 +302,59 @@ def test_iter_annotations_and_iter_corpus_are_the_lists_a_page_at_a_time(store, 
     assert list(store.iter_corpus("reuse", page_size=page_size)) == []
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 3, 7, 10_000])
+@pytest.mark.parametrize("arrow", [True, False], ids=["json-arrow", "old-sqlite"])
+def test_annotation_fields_are_the_rows_fields_a_page_at_a_time(store, page_size, arrow, monkeypatch):
+    if not arrow:  # an SQLite without the -> operator decodes the rows whole (PostgreSQL: the same test again)
+        monkeypatch.setattr("narratrace.store._sqlite.JSON_ARROW", False)
+    _fill_annotations(store)
+    store.replace_annotations("B", "reuse_features", [{"doc": "B", "signature": "AAE=", "rows": 3,
+                                                       "sentence_spans": [[0, 4], [5, 9]]}])
+    for kind, fields in (("dates", ("text", "start", "value")), ("mentions", ("type", "end")),
+                         ("reuse_features", ("signature", "embedding", "rows", "sentence_spans")),
+                         ("claims", ("text",))):
+        want = [(row["doc"], *(row.get(f) for f in fields)) for row in store.iter_annotations(kind)]
+        assert list(store.annotation_fields(kind, fields, page_size=page_size)) == want
+    assert list(store.annotation_fields("reuse_features", ("rows", "sentence_spans"))) == [("B", 3, [[0, 4], [5, 9]])]
+    store.replace_annotations("B", "reuse_features", [{"doc": "B", "signature": "x", "share": 0.12345678901234567}])
+    assert list(store.annotation_fields("reuse_features", ("share",))) == [("B", 0.12345678901234567)]
+    with pytest.raises(ValueError, match="not a field name"):
+        next(store.annotation_fields("dates", ("value') --",)))
+    with pytest.raises(StoreError):
+        next(store.annotation_fields("no-such-kind", ("value",)))
+
+
+def _corpus_writes(store):
+    """Which rows of the corpus table the next writes touch: SQLite logs them with temporary
+    triggers, PostgreSQL reads each row version's transaction (``xmin``)."""
+    if store.url.startswith("sqlite"):
+        store._db.executescript(
+            "CREATE TEMP TABLE written (seq INTEGER);"
+            "CREATE TEMP TRIGGER w_ins AFTER INSERT ON corpus BEGIN INSERT INTO written VALUES (new.seq); END;"
+            "CREATE TEMP TRIGGER w_upd AFTER UPDATE ON corpus BEGIN INSERT INTO written VALUES (new.seq); END;")
+        return lambda: {row[0] for row in store._db.execute("SELECT seq FROM written")}
+    before = dict(store._execute("SELECT seq, xmin::text FROM corpus WHERE kind = 'events'").fetchall())
+    return lambda: {seq for seq, x in store._execute("SELECT seq, xmin::text FROM corpus "
+                                                     "WHERE kind = 'events'").fetchall() if before.get(seq) != x}
+
+
+def test_replace_corpus_writes_only_the_rows_that_changed(store):
+    """Issue #19: an incremental run that changes a few results rewrites those rows only;
+    what is stored is what a replacement as a whole stores."""
+    rows = [{"id": f"e{k}", "k": k} for k in range(6)]
+    store.replace_corpus("events", rows)
+    store.replace_corpus("reuse", [{"a": 1}])
+    written = _corpus_writes(store)
+    grown = [*rows[:2], {"id": "x", "k": 2}, *rows[3:], {"id": "e6", "k": 6}]
+    store.replace_corpus("events", grown)
+    assert store.corpus("events") == grown and store.corpus("reuse") == [{"a": 1}]
+    assert written() == {2, 6}
+    store.replace_corpus("events", rows[:3])
+    assert store.corpus("events") == rows[:3] and [r["k"] for r in store.iter_corpus("events")] == [0, 1, 2]
+    store.replace_corpus("events", [])
+    assert store.corpus("events") == [] and store.corpus("reuse") == [{"a": 1}]
+
+
 def test_iter_annotations_allows_writes_between_pages(store):
     _fill_annotations(store)
     rows = store.iter_annotations("mentions", page_size=2)

@@ -23,6 +23,7 @@ from narratrace.reuse._ann import as_listed, as_lists, nearest_lists, update_lis
 from narratrace.reuse._candidates import StoredRows, StoryRows
 from narratrace.reuse._story import doc_vector
 from narratrace.types import Document
+from _tracing import traced_peak
 from scale_corpus import pair_formula
 
 _WORDS = [f"w{k}" for k in range(3000)]
@@ -197,3 +198,17 @@ def test_what_a_run_holds_grows_little_per_candidate_pair():
         pairs.append(len(update.stories))
     assert pairs[1] - pairs[0] > 20_000
     assert (peaks[1] - peaks[0]) / (pairs[1] - pairs[0]) < 500
+
+
+def test_lead_terms_of_a_few_pairs_hold_only_their_leads():
+    """Issue #19: an incremental run computes the lead term of its new pairs only; the leads
+    are padded for the documents those pairs use, not for every stored document (5,000 leads
+    of 3 rows took 23 MiB for a handful of pairs), and the terms are the same."""
+    rng = np.random.default_rng(5)
+    leads = [rng.normal(size=(int(rng.integers(1, 4)), 384)).astype(np.float32) for _ in range(5000)]
+    leads = [e / np.linalg.norm(e, axis=1, keepdims=True) for e in leads]
+    few = np.array([[0, 1], [7, 4999], [7, 1], [2500, 2501]])
+    assert traced_peak(lambda: story_scores(leads, few)) < 1 << 20
+    every = story_scores(leads, np.concatenate([few, rng.integers(0, 5000, size=(3000, 2))]))
+    assert np.array_equal(story_scores(leads, few), every[:len(few)])
+    assert np.array_equal(story_scores(leads, few, floor=0.6), story_scores(leads, few[::-1], floor=0.6)[::-1])

@@ -240,14 +240,18 @@ def story_scores(embeddings: Sequence[np.ndarray], pairs: np.ndarray, *, floor: 
     lengths = np.array([len(e) for e in embeddings], dtype=np.int64)
     if not len(pairs) or not lengths.max(initial=0):
         return out
-    rows = int(lengths.max())
+    rows = int(lengths.max())  # every lead padded to the longest of all: the same products whatever the pairs
     dim = next(np.asarray(e).shape[1] for e in embeddings if len(e))
-    padded = np.zeros((len(embeddings), rows, dim), dtype=np.float32)
-    for k, e in enumerate(embeddings):
-        padded[k, :len(e)] = e
+    # only the leads the pairs use (an incremental run's new pairs touch a few hundred of them)
+    used, at = np.unique(pairs, return_inverse=True)
+    at = at.reshape(-1, 2)
+    padded = np.zeros((len(used), rows, dim), dtype=np.float32)
+    for k, e in enumerate(used.tolist()):
+        padded[k, :lengths[e]] = embeddings[e]
+    lengths = lengths[used]
     valid = np.arange(rows)[None, :] < lengths[:, None]
     for lo in range(0, len(pairs), block):
-        a, b = pairs[lo:lo + block, 0], pairs[lo:lo + block, 1]
+        a, b = at[lo:lo + block, 0], at[lo:lo + block, 1]
         sims = np.matmul(padded[a], padded[b].transpose(0, 2, 1)).astype(np.float64)
         va, vb = valid[a], valid[b]
         both = va[:, :, None] & vb[:, None, :]

@@ -54,6 +54,7 @@ update is one transaction, so a crash leaves the previous corpus results intact.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -198,17 +199,31 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
         return CorpusRun(documents=len(documents), new=0, gone=0, full=False, kept=True,
                          warnings=tuple(warnings))
     corpus_kinds = set(names(scope="corpus"))
-    for done, stage in enumerate(stages, 1):
-        products = stage.fn(ctx)
-        if set(products) != set(stage.assigns):
-            raise PipelineError(f"Corpus stage {stage.name!r} returned {sorted(products)} but "
-                                f"declares {list(stage.assigns)}.")
-        for name, value in products.items():
-            ctx.products[name] = value
-            if name in corpus_kinds:
-                spec = kind(name, scope="corpus")
-                store.replace_corpus(name, (spec.to_row(r) for r in value))  # row by row
-        _release(ctx, stages[done:])
+    # What a stage finds made before it (documents, earlier products, cached rows) is left out
+    # of the cyclic collector's passes while it runs: its full passes walked every object of
+    # the run again and again (100 documents into the 5,000-document bench store: 9.8 → 9.0 s
+    # of CPU; with the collector off altogether 8.4 s, but a full run then peaked 15 MiB
+    # higher). The stages leave no cyclic garbage (none found when the run ends), so nothing
+    # is kept longer. Not where something else in the process froze objects: unfreezing
+    # would thaw its objects too.
+    freeze = gc.isenabled() and gc.get_freeze_count() == 0
+    try:
+        for done, stage in enumerate(stages, 1):
+            if freeze:
+                gc.freeze()
+            products = stage.fn(ctx)
+            if set(products) != set(stage.assigns):
+                raise PipelineError(f"Corpus stage {stage.name!r} returned {sorted(products)} but "
+                                    f"declares {list(stage.assigns)}.")
+            for name, value in products.items():
+                ctx.products[name] = value
+                if name in corpus_kinds:
+                    spec = kind(name, scope="corpus")
+                    store.replace_corpus(name, (spec.to_row(r) for r in value))  # row by row
+            _release(ctx, stages[done:])
+    finally:
+        if freeze:
+            gc.unfreeze()
     store.add_corpus_docs(sorted(new))
     store.replace_corpus("corpus_stamp", inputs)
     return CorpusRun(documents=len(documents), new=len(new), gone=len(gone), full=full,

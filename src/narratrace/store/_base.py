@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..records import names
@@ -83,6 +83,21 @@ class Store(Protocol):
         >>> from narratrace.store import open_store
         >>> list(open_store("sqlite:///:memory:").iter_annotations("claims"))
         []
+        """
+        ...
+
+    def annotation_fields(self, kind: str, fields: Sequence[str], *,
+                          page_size: int = 2_000) -> Iterator[tuple[Any, ...]]:
+        """``(doc, value, ...)`` for every stored row of the document kind ``kind``: the
+        row's top-level ``fields`` (None where a row lacks one), in :meth:`iter_annotations`'
+        order and pages. Only those fields are decoded: a corpus stage that needs the
+        signature of every document reads it without the vectors stored beside it.
+
+        >>> from narratrace.store import open_store
+        >>> store = open_store("sqlite:///:memory:")
+        >>> store.replace_annotations("x", "dates", [{"doc": "x", "text": "Monday", "value": "2024-08-12"}])
+        >>> list(store.annotation_fields("dates", ["value", "kind"]))
+        [('x', '2024-08-12', None)]
         """
         ...
 

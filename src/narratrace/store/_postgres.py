@@ -14,15 +14,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from ..errors import StoreError
 from ..records import kind as stored_kind
 from ..types import Document, Rejected
-from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, document_row, now, pair_columns,
-                    pair_row, pair_values)
+from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, document_row, field_names, now,
+                    pair_columns, pair_row, pair_values)
 
 
 # Text-search configuration: 'simple' (no stemming, no stopword list) because the corpus is
@@ -315,11 +315,13 @@ class PostgresStore:
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
         stored_kind(kind, scope="corpus")
+        # Only the positions whose row changed are written (see the SQLite store).
+        params = [(kind, seq, _json(row)) for seq, row in enumerate(rows)]
         with self.transaction():
-            self._execute("DELETE FROM corpus WHERE kind = %s", (kind,))
-            self._executemany("INSERT INTO corpus VALUES (%s, %s, %s)",
-                              [(kind, seq, _json(row))
-                               for seq, row in enumerate(rows)])
+            self._executemany("INSERT INTO corpus VALUES (%s, %s, %s) ON CONFLICT (kind, seq) "
+                              "DO UPDATE SET data = excluded.data "
+                              "WHERE corpus.data IS DISTINCT FROM excluded.data", params)
+            self._execute("DELETE FROM corpus WHERE kind = %s AND seq >= %s", (kind, len(params)))
 
     # ------------------------------------------------------------------ reads
     def documents(self) -> Iterator[Document]:
@@ -392,6 +394,24 @@ class PostgresStore:
         rows = self._execute(sql.format(""), (kind, page_size)).fetchall()
         while rows:
             yield from (json.loads(row[2]) for row in rows)
+            if len(rows) < page_size:
+                return
+            doc, seq = rows[-1][0], rows[-1][1]
+            rows = self._execute(sql.format('AND (doc COLLATE "C" > %s OR (doc = %s AND seq > %s))'),
+                                 (kind, doc, doc, seq, page_size)).fetchall()
+
+    def annotation_fields(self, kind: str, fields: Sequence[str], *,
+                          page_size: int = 2_000) -> Iterator[tuple[Any, ...]]:
+        # As iter_annotations, with the server taking the fields out of each row's text.
+        stored_kind(kind, scope="document")
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, not {page_size}")
+        picks = "".join(f", ((data::json) -> '{field}')::text" for field in field_names(fields))
+        sql = (f'SELECT doc, seq{picks} FROM annotations WHERE kind = %s {{}} '
+               'ORDER BY doc COLLATE "C", seq LIMIT %s')
+        rows = self._execute(sql.format(""), (kind, page_size)).fetchall()
+        while rows:
+            yield from ((row[0], *(None if v is None else json.loads(v) for v in row[2:])) for row in rows)
             if len(rows) < page_size:
                 return
             doc, seq = rows[-1][0], rows[-1][1]

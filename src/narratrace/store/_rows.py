@@ -4,6 +4,7 @@ PostgreSQL store (and give back) exactly the same thing."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,25 @@ def document_row(document: Document) -> tuple[Any, ...]:
     row["analysed"] = int(document.analysed)
     row["updated_at"] = now()
     return tuple(row[c] for c in DOC_COLUMNS)
+
+
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def field_names(fields: Sequence[str]) -> list[str]:
+    """``fields`` checked as top-level keys of a JSON row (they are spelt into a query).
+
+    >>> field_names(["signature", "rows"])
+    ['signature', 'rows']
+    >>> field_names(["a-b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: 'a-b' is not a field name (letters, digits and underscores, not first a digit)
+    """
+    for name in fields:
+        if not _FIELD.fullmatch(name):
+            raise ValueError(f"{name!r} is not a field name (letters, digits and underscores, not first a digit)")
+    return list(fields)
 
 
 def document_from_row(row: tuple[Any, ...]) -> Document:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,12 @@ from ..records import kind as stored_kind
 from ..types import Document, Rejected
 from . import _fts
 from ._migrations import MIGRATIONS
-from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, document_row, now, pair_columns,
-                    pair_row, pair_values)
+from ._rows import (DOC_COLUMNS, PAIR_COLUMNS, PairColumns, document_from_row, document_row, field_names, now,
+                    pair_columns, pair_row, pair_values)
 
+
+#: Whether this SQLite has the ``->`` JSON operator (3.38 and later).
+JSON_ARROW = sqlite3.sqlite_version_info >= (3, 38, 0)
 
 #: The write-ahead log is cut back to this size once what it holds is in the database file.
 #: SQLite checkpoints the log every 1,000 pages (4 MiB) of committed writes, which bounds it
@@ -172,12 +175,21 @@ class SQLiteStore:
                                 for seq, row in enumerate(rows)))
 
     def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        # Only the positions whose row changed are written (the comparison is SQLite's): an
+        # incremental run that changes a few claim families leaves the other rows' pages clean.
         stored_kind(kind, scope="corpus")
+        count = [0]
+
+        def params() -> Iterator[tuple[str, int, str]]:
+            for seq, row in enumerate(rows):
+                count[0] = seq + 1
+                yield kind, seq, json.dumps(row, ensure_ascii=False)
+
         with self.transaction():
-            self._execute("DELETE FROM corpus WHERE kind = ?", (kind,))
-            self._execute_many("INSERT INTO corpus VALUES (?, ?, ?)",
-                               ((kind, seq, json.dumps(row, ensure_ascii=False))
-                                for seq, row in enumerate(rows)))
+            self._execute_many("INSERT INTO corpus VALUES (?, ?, ?) ON CONFLICT(kind, seq) "
+                               "DO UPDATE SET data = excluded.data WHERE data != excluded.data",
+                               params())
+            self._execute("DELETE FROM corpus WHERE kind = ? AND seq >= ?", (kind, count[0]))
 
     # ------------------------------------------------------------------ reads
     def documents(self) -> Iterator[Document]:
@@ -302,6 +314,35 @@ class SQLiteStore:
                 "SELECT doc, seq, data FROM annotations WHERE kind = ? AND (doc > ? OR "
                 "(doc = ? AND seq > ?)) ORDER BY doc, seq LIMIT ?",
                 (kind, doc, doc, seq, page_size)).fetchall()
+
+    def annotation_fields(self, kind: str, fields: Sequence[str], *,
+                          page_size: int = 2_000) -> Iterator[tuple[Any, ...]]:
+        # As iter_annotations, with SQLite taking the fields out of each row's text (its
+        # ``->`` gives a field's JSON text as stored; json_extract would round a float to 15
+        # digits). Before SQLite 3.38 the rows are decoded whole and the fields picked here.
+        stored_kind(kind, scope="document")
+        _check_page(page_size)
+        names = field_names(fields)
+        if JSON_ARROW:
+            picks = "".join(f", data -> '$.{name}'" for name in names)
+
+            def pick(row: tuple[Any, ...]) -> tuple[Any, ...]:
+                return (row[0], *(None if v is None else json.loads(v) for v in row[2:]))
+        else:
+            picks = ", data"
+
+            def pick(row: tuple[Any, ...]) -> tuple[Any, ...]:
+                data = json.loads(row[2])
+                return (row[0], *(data.get(name) for name in names))
+        sql = f"SELECT doc, seq{picks} FROM annotations WHERE kind = ? {{}}ORDER BY doc, seq LIMIT ?"
+        rows = self._db.execute(sql.format(""), (kind, page_size)).fetchall()
+        while rows:
+            yield from map(pick, rows)
+            if len(rows) < page_size:
+                return
+            doc, seq = rows[-1][0], rows[-1][1]
+            rows = self._db.execute(sql.format("AND (doc > ? OR (doc = ? AND seq > ?)) "),
+                                    (kind, doc, doc, seq, page_size)).fetchall()
 
     def corpus(self, kind: str) -> list[dict[str, Any]]:
         stored_kind(kind, scope="corpus")
