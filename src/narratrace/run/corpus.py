@@ -9,7 +9,7 @@ were added does not start over:
   (reuse, claim families): each pair is a pure function of its two items, so it stays valid
   while both are stored; a deleted or replaced document takes its pairs with it;
 * **only new items are searched for neighbours**: copy candidates are looked up for the new
-  documents' signatures only (the stored candidates stand for the others); same-story
+  documents' signatures only (the stored copies stand for the others); same-story
   candidates and claim neighbours are kept as bounded neighbour lists (each pair with the
   side that lists it), and a run after documents were added compares only their items with
   every item and updates the lists they enter (:func:`narratrace.reuse.neighbour_lists`); a
