@@ -14,7 +14,7 @@ import numpy as np
 
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
-from ._denials import _WORD, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_denials
+from ._denials import _MONTHS, _WORD, _YEAR, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_denials
 from .text import content_id, name_keys, norm_name, same_actor
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
@@ -465,8 +465,6 @@ def _names(claim: Claim) -> set[str]:
 #: Figures that pin a claim down: numbers with their unit words stripped ("48,000", "MR-4471").
 _FIGURE = re.compile(r"\b[A-Z]*-?\d[\d,.]*\d\b|\b\d+\b")
 _AMOUNT = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
-_YEAR = re.compile(r"1[89]\d\d|20\d\d")
-_MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$")
 
 
 def _amounts(text: str) -> set[str]:
@@ -479,7 +477,7 @@ def _amounts(text: str) -> set[str]:
     for m in _AMOUNT.finditer(text):
         n = m.group(0).rstrip(".,")
         before, after = text[max(0, m.start() - 10):m.start()].split(), text[m.end():m.end() + 10].split()
-        if _YEAR.fullmatch(n) or (before and _MONTH.match(before[-1])) or (after and _MONTH.match(after[0])):
+        if _YEAR.fullmatch(n) or any(w and w[-1].lower()[:3] in _MONTHS for w in (before, after[:1])):
             continue
         out.add(n.replace(",", ""))
     return out

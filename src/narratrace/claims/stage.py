@@ -39,11 +39,11 @@ from ..reuse import neighbour_lists
 from ..reuse.stage import FEATURES_PAGE
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
 from ..types import Attribution, Claim, DocAnalysis, Document, Entity, ReuseFeatures
-from .text import same_actor
 from . import NEIGHBOURS, RELATED, STORY, extract_claims, group_claims
 from ._denials import CorpusStats, DenialMemo
 from ._affiliation import speaks_for
 from ._group import FamilyMemo, unit_rows
+from .text import same_actor
 
 #: Frozen corpus statistics are counted again (a refresh, with every family clustered and
 #: every denial linked again) once the documents holding claims exceed the count they were

@@ -193,12 +193,6 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     # the same sentence, word for word, in texts no reuse link joins: printed from one text
     # (a wire story run without credit, a press release, a promotion), not found twice
     reprinted = _reprinted(members, corpus)
-    for claim_id, source_doc in sorted(reprinted.items()):
-        claim = next(c for c in members if c.id == claim_id)
-        dated = [getattr(corpus.documents.get(d), "published", None) for d in (source_doc, claim.doc)]
-        how = "prints the sentence of" if all(dated) and dated[0] < dated[1] else "prints the same sentence as"  # type: ignore[operator]
-        chain.append(f"{corpus.label(claim.doc)} {how} {corpus.label(source_doc)} word for word: "
-                     "it adds no origin")
 
     # First hop per carrier: the sources its claims name. A derived document's own words are
     # its source's (the outlet that published what it copies).
@@ -208,7 +202,13 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
             src, relays = _source(claim, corpus.root(root), corpus)
             if src.type == "narrator" and claim.id in reprinted \
                     and corpus.outlet(reprinted[claim.id]).key != corpus.outlet(root).key:
-                src, relays = dataclasses.replace(corpus.outlet(reprinted[claim.id]), type="copied"), []
+                source_doc = reprinted[claim.id]
+                dated = [getattr(corpus.documents.get(d), "published", None) for d in (source_doc, root)]
+                how = "prints the sentence of" if dated[0] and dated[1] and dated[0] < dated[1] \
+                    else "prints the same sentence as"
+                chain.append(f"{corpus.label(root)} {how} {corpus.label(source_doc)} word for word: "
+                             "it adds no origin")
+                src, relays = dataclasses.replace(corpus.outlet(source_doc), type="copied"), []
             elif root in derived_from and (src.type == "narrator" or (
                     derived_from[root] in roots and src.type != "copied" and _unnamed(src.name))):
                 # a copy or rewrite whose source also carries the claim has it from that source,
