@@ -99,6 +99,42 @@ def test_the_any_event_precheck_agrees_with_the_classes():
     assert not _ANY_EVENT.search("It rained all week.")  # negative case: the check can say no
 
 
+
+@pytest.mark.parametrize("sentence", [
+    "The Bay Observer reported on Monday.", "the BAY OBSERVER's reporters said", "Bayern won on Monday.",
+    "Ο ΛΟΓΟΣ.Α reported", "Ο ΛΟΓΟΣ reported", "ΛΟΓΟΣ Τύπος said", "Kestrel’s editors wrote on Friday.",
+    "The Kestrels' coach said", "Nothing about any outlet here.", "İstanbul Postası said", "",
+])
+def test_outlet_names_found_with_the_first_word_check_are_those_found_without(sentence):
+    """Issue #19: the event merge skips a sentence in which no outlet name's first word occurs
+    (lowered as a whole, one sigma) without normalising it; it finds the names the word-by-word
+    look-up finds, also where the whole sentence lowers a final sigma otherwise than the word
+    alone ("ΛΟΓΟΣ.Α": σ, the word: ς) and for a word whose lower case is longer ("İ")."""
+    from narratrace.claims.text import norm_name
+    from narratrace.events import _Cand, _add_outlet_names, _first_words, _outlet_index
+
+    outlets = ["Bay Observer", "Kestrel", "Λογος", "Λογος Τύπος", "İstanbul Postası", "Portvale Courier"]
+    keys = _outlet_index({norm_name(o) for o in outlets} - {""})
+    plain = _Cand("d", 0, len(sentence), sentence, "other", None, None, None)
+    checked = _Cand("d", 0, len(sentence), sentence, "other", None, None, None)
+    _add_outlet_names(plain, {}, keys)
+    _add_outlet_names(checked, {}, keys, _first_words(keys))
+    assert checked.names == plain.names
+    if "ΛΟΓΟΣ." in sentence:  # the case the sigma fold is for
+        assert plain.names == {"λογος"} and "λογος" not in sentence.lower()
+
+
+def test_the_first_word_check_passes_over_sentences_naming_no_outlet():
+    """The check says no where no outlet is named (a negative case: it is not always yes), and
+    yes wherever a name could start."""
+    from narratrace.claims.text import norm_name
+    from narratrace.events import _first_words, _fold, _outlet_index
+
+    first = _first_words(_outlet_index({norm_name("Bay Observer"), norm_name("Λογος")}))
+    assert first is not None and first.search(_fold("Rain fell in the valley.")) is None
+    assert first.search(_fold("The BAY Observer said")) and first.search(_fold("ΛΟΓΟΣ.Α"))
+    assert _first_words(_outlet_index(set())) is None
+
 @pytest.mark.model
 def test_event_candidates_written_with_each_document_equal_the_corpus_stages_own(tmp_path):
     """The per-document events stage (run by workers) gives each document the candidates the
