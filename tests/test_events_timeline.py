@@ -170,3 +170,60 @@ def test_an_undated_weekday_joins_the_friday_it_ties_to_best_and_no_other():
     b = _doc("b", "Her speech to the Harbour Board on Friday about the port alarmed shipping firms in Orvel.", None)
     events = _corpus([a, d, b], {"a": [("Friday", "2025-09-26")], "d": [("Friday", "2025-05-30")]})
     assert [e.docs for e in events if e.date in ("2025-09-26", "2025-05-30")] == [("d",), ("a", "b")]
+
+
+def test_the_index_keys_no_description_looks_up_are_not_written_and_change_no_event(monkeypatch):
+    """Issue #19: the merge writes index keys only of the kinds some description will look up
+    (a class's words only for descriptions coarser than a day, weekday keys only for bare
+    weekdays of undated documents); on a corpus with days, months, ranges, undated retellings
+    and bare weekdays it gives the events of writing every key, and on one dated to days only
+    it writes fewer keys."""
+    import random
+
+    import narratrace.events as events_module
+
+    subjects = ["Kesh fighters", "Marta Quell", "The Harbour Board", "Officials in Dorn", "Velmar police"]
+    verbs = ["attacked the convoy near", "signed the port charter in", "met the envoys in",
+             "arrested two men in", "announced new tariffs in", "closed the road to"]
+    places = ["Orvel", "Dorn", "Velmar"]
+    when = [("on 7 March 2025", "2025-03-07"), ("on 4 March 2025", "2025-03-04"), ("in March 2025", "2025-03"),
+            ("from 2 to 5 March 2025", "2025-03-02/2025-03-05"), ("in 2025", "2025"), ("on Friday", None),
+            ("", None)]
+
+    def corpus(seed: int, days_only: bool) -> tuple[list[Document], dict[str, list[tuple[str, str]]]]:
+        rng = random.Random(seed)
+        docs, dated = [], {}
+        for k in range(60):
+            d = f"d{k:02d}"
+            sentences, dates = [], []
+            for _ in range(rng.randint(1, 3)):
+                surface, value = rng.choice(when[:2] if days_only else when)
+                sentence = f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(places)} {surface}".strip() + "."
+                if value and surface not in " ".join(sentences):
+                    dates.append((surface, value))
+                sentences.append(sentence)
+            published = None if not days_only and k % 5 == 0 else f"2025-03-{1 + k % 9:02d}"
+            docs.append(_doc(d, " ".join(sentences), published, outlet=["Bay Observer", None][k % 2]))
+            dated[d] = dates
+        return docs, dated
+
+    written: list[int] = []
+    real = events_module._Group.add
+
+    def counting(self, cand, index, gid, reads=None):
+        before = sum(map(len, index.values()))
+        real(self, cand, index, gid, reads)
+        written.append(sum(map(len, index.values())) - before)
+
+    monkeypatch.setattr(events_module._Group, "add", counting)
+    for seed, days_only in [(1, False), (2, False), (3, False), (4, True)]:
+        docs, dated = corpus(seed, days_only)
+        written.clear()
+        kept = _corpus(docs, dated)
+        fewer = sum(written)
+        with monkeypatch.context() as m:
+            m.setattr(events_module, "_reads", lambda dated, undated: None)  # every key written
+            written.clear()
+            every = _corpus(docs, dated)
+        assert kept == every and len(every) > 10
+        assert fewer < sum(written) if days_only else fewer <= sum(written)

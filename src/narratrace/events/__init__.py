@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import operator
 import re
 from calendar import monthrange
 from collections import Counter
@@ -203,7 +204,8 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
     for c in dated:  # an outlet named in a sentence is a name of it ("the Example Post reported")
         _add_outlet_names(c, outlets, outlet_keys, first)
     index: dict[tuple[str, ...], list[int]] = {}
-    clusters = _cluster(dated, index, outlets)
+    reads = _reads(dated, [c for d in per_doc for c in per_doc[d][1]])
+    clusters = _cluster(dated, index, outlets, reads)
     # Undated retellings ("the ambush", "severed ties with X") join the one event they match.
     for doc_id, document in documents.items():
         published = _interval(document.published or "")
@@ -223,11 +225,11 @@ def merge_events(dates: Sequence[DateMention], *, documents: Mapping[str, Docume
                 scored = sorted(((_weekday_score(clusters[g], cand), g) for g in fits), reverse=True)
                 fits = [scored[0][1]] if scored[0][0] > scored[1][0] else []
             if len(fits) == 1:
-                clusters[fits[0]].add(cand, index, fits[0])
+                clusters[fits[0]].add(cand, index, fits[0], reads)
     events: list[Event] = []
     seen: dict[str, int] = {}
     live = [c for c in clusters if c.into is None]
-    for cluster in sorted(live, key=lambda c: min((x.doc, x.start) for x in c.members)):
+    for cluster in sorted(live, key=lambda c: min(map(_doc_start, c.members))):
         event = _event(cluster.members, outlets)
         n = seen.get(event.id, 0)
         seen[event.id] = n + 1
@@ -434,6 +436,8 @@ def _publication(document: Document, outlet: str | None) -> _Cand | None:
                  kind="publication", own=True)
 
 
+_doc_start = operator.attrgetter("doc", "start")
+
 #: Outlet names are looked up by their word sequences, up to this many words.
 _MAX_OUTLET_WORDS = 8
 
@@ -499,6 +503,43 @@ def _add_outlet_names(cand: _Cand, outlets: Mapping[str, str | None],
         cand.names.add(key)
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """The index keys besides the day keys that some description of the merge looks up: a
+    description coarser than a day looks up its class's names and words, an undated one its
+    class's names and places, or, a bare weekday, the weekday's names and words
+    (:func:`_cluster`, :func:`merge_events`). An event writes only these, so an index list no
+    description reads is not built (on the 5,100-document bench store, with every date a day
+    and every document dated: no word of a class and no weekday key, most of the writes); the
+    lists that are read are the same."""
+
+    classes: frozenset[tuple[str, str]]  # (event class, "n" | "t" | "p")
+    weekdays: bool
+
+
+def _reads(dated: Sequence[_Cand], undated: Sequence[_Cand]) -> _Reads:
+    """What the descriptions ``dated`` and ``undated`` will look up (:class:`_Reads`).
+
+    >>> day, month = date(2024, 8, 13), date(2024, 8, 31)
+    >>> coarse = _Cand("a", 0, 1, "", "attack", None, date(2024, 8, 1), month)
+    >>> bare = _Cand("b", 0, 1, "", "speech", None, None, None, weekday=4)
+    >>> r = _reads([coarse, _Cand("a", 2, 3, "", "launch", None, day, day)], [bare])
+    >>> sorted(r.classes), r.weekdays
+    ([('attack', 'n'), ('attack', 't')], True)
+    """
+    classes: set[tuple[str, str]] = set()
+    for c in dated:
+        if c.lo != c.hi:
+            classes.update(((c.cls, "n"), (c.cls, "t")))
+    weekdays = False
+    for c in undated:
+        if c.weekday is not None:
+            weekdays = True
+        else:
+            classes.update(((c.cls, "n"), (c.cls, "p")))
+    return _Reads(frozenset(classes), weekdays)
+
+
 @dataclass
 class _Group:
     """One event being built: its descriptions and the unions the merge rules test."""
@@ -519,7 +560,11 @@ class _Group:
     classes: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
 
-    def add(self, cand: _Cand, index: dict[tuple[str, ...], list[int]], gid: int) -> None:
+    def add(self, cand: _Cand, index: dict[tuple[str, ...], list[int]], gid: int,
+            reads: _Reads | None = None) -> None:
+        """Add ``cand`` to this event (number ``gid``) and its new names, words and places to
+        ``index``: the day keys always, the other keys where ``reads`` says a description
+        will look them up (None: all)."""
         self.members.append(cand)
         if cand.lo is not None and cand.hi is not None:
             self.lo, self.hi = max(self.lo, cand.lo), min(self.hi, cand.hi)
@@ -538,15 +583,22 @@ class _Group:
             self.own = True
             self.outlet = next(iter(cand.names), None)
         cls = self.cls
-        keys: list[tuple[str, ...]] = [(cls, "n", n) for n in new_names]
-        keys += [(cls, "t", t) for t in new_terms]
-        keys += [(cls, "p", p) for p in new_places]
+        looked = None if reads is None else reads.classes
+        keys: list[tuple[str, ...]] = []
+        if looked is None or (cls, "n") in looked:
+            keys += [(cls, "n", n) for n in new_names]
+        if looked is None or (cls, "t") in looked:
+            keys += [(cls, "t", t) for t in new_terms]
+        if looked is None or (cls, "p") in looked:
+            keys += [(cls, "p", p) for p in new_places]
         if self.lo == self.hi:  # one day: keyed by the day, and by its weekday for undated retellings
-            day, wd = self.lo.isoformat(), str(self.lo.weekday())
+            day = self.lo.isoformat()
             keys += [("d", day, "n", n) for n in new_names]
             keys += [("d", day, "t", t) for t in new_terms]
-            keys += [("w", wd, "n", n) for n in new_names]
-            keys += [("w", wd, "t", t) for t in new_terms]
+            if reads is None or reads.weekdays:
+                wd = str(self.lo.weekday())
+                keys += [("w", wd, "n", n) for n in new_names]
+                keys += [("w", wd, "t", t) for t in new_terms]
         # (the keys are distinct: each kind has its own tag, and a key already pointing at
         # this event is not appended twice)
         get = index.get
@@ -621,7 +673,7 @@ def _undated_fits(cluster: _Group, cand: _Cand) -> bool:
 
 
 def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
-             outlets: Mapping[str, str | None]) -> list[_Group]:
+             outlets: Mapping[str, str | None], reads: _Reads | None = None) -> list[_Group]:
     """Greedy: most precise dates first (a document's own publication first on its day); each
     joins the best compatible event or starts one.
 
@@ -660,13 +712,14 @@ def _cluster(cands: list[_Cand], index: dict[tuple[str, ...], list[int]],
                 best, score = g, s
         if best is None:
             clusters.append(_Group([], cand.cls, cand.lo, cand.hi, True))
-            clusters[-1].add(cand, index, len(clusters) - 1)
+            clusters[-1].add(cand, index, len(clusters) - 1, reads)
         else:
-            clusters[best].add(cand, index, best)
-    return _settle(clusters, index)
+            clusters[best].add(cand, index, best, reads)
+    return _settle(clusters, index, reads)
 
 
-def _settle(clusters: list[_Group], index: dict[tuple[str, ...], list[int]]) -> list[_Group]:
+def _settle(clusters: list[_Group], index: dict[tuple[str, ...], list[int]],
+            reads: _Reads | None = None) -> list[_Group]:
     """One more pass over the events of one day: the greedy order can start two events for
     one thing before the description that ties them arrives ("the attack began on Saturday",
     "the customs system went down on Saturday", "the disruption lasted from Saturday"). An
@@ -691,7 +744,7 @@ def _settle(clusters: list[_Group], index: dict[tuple[str, ...], list[int]]) -> 
                 best, score = h, s
         if best is not None:
             for member in group.members:
-                clusters[best].add(member, index, best)
+                clusters[best].add(member, index, best, reads)
             alive[g] = False
             group.into = best
     return clusters
