@@ -124,8 +124,25 @@ def test_a_sentence_that_reports_someone_is_not_also_the_narrators_claim():
     # the report is Orla Venn's claim, once; the narrator's sentence around it is not another
     assert [(c.text, c.attributed_to) for c in claims][0] == ("she watched the depot roof catch fire", "Orla Venn")
     assert not any(c.text.startswith("Orla Venn, who keeps bees") for c in claims)
-    # a report too short to be a claim leaves its sentence as one: the denial is not lost
-    assert any(c.text == "Velmar has always denied the accusations." and c.stance == "denies" for c in claims)
+    # a denial too short to be a claim is the report of it, the denier's: the denial is not lost
+    assert [(c.text, c.stance, c.attributed_to) for c in claims][1:] == [
+        ("Velmar has always denied the accusations", "denies", "Velmar")]
+
+
+def test_two_clauses_with_subjects_of_their_own_are_two_claims():
+    text = ("The minister said the reserve holds a fifth of its stock, and that most of the rest was "
+            "reportedly sold abroad.")
+    doc = _doc(text)
+    s, m = text.index("the reserve"), text.index("said")
+    cut = (text.index(", and that"), text.index("that most"))
+    attrs = [Attribution("a1", "d1", "indirect", Speaker("The minister", 0, 12, mention_start=0, mention_end=12),
+                         "say", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 4)]
+    claims = extract_claims(doc, attributions=attrs, mentions=[], dates=[], cuts=[cut])
+    assert [(c.text, c.hedges) for c in claims] == [
+        ("the reserve holds a fifth of its stock", ()),
+        ("most of the rest was reportedly sold abroad", ("reportedly",))]
+    # without the parse's cut, one claim
+    assert len(extract_claims(doc, attributions=attrs, mentions=[], dates=[])) == 1
 
 
 def test_records_of_another_document_are_refused():

@@ -57,8 +57,8 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not
                       # a subject negated: "no solvent had reached the river", "nothing was taken"
                       r"no (?!doubt\b|longer\b|more\b|less\b|matter\b|sooner\b|one\b)\w+(?: \w+){0,2}? "
                       r"(?:was|were|is|are|has|have|had)|nothing (?:was|were|is|has|had)|"
-                      # "nobody at the firm has ever ...", "no one was hurt"
-                      r"(?:nobody|no one|none of (?:us|them|the \w+))(?: \w+){0,3}? (?:was|were|is|are|has|have|had|did|does|will|would|could)|"
+                      # "nobody at the firm has ever ..." (not "no one was hurt": a fact)
+                      r"(?:nobody|no one|none of (?:us|them|the \w+))(?: \w+){0,4}? ever|"
                       r"lies?|untrue|groundless|"
                       # a main verb negated: "does not carry out attacks", "did not touch"
                       r"(?:does|do|did|has|have|had|is|are|was|were)\s+not|(?:does|do|did|has|have|is|are|was|were)n[’']t)\b", _I)
