@@ -758,8 +758,9 @@ class Resolver:
             return introduced  # "... says a school nurse found it. The nurse told ..."
         # No title says it: "the expert" is the person the passage is about -- its last
         # named speaker, else its last named subject.
-        said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None,
-                                 _WINDOW_PARAGRAPHS)
+        # ... never one known by another title ("the ambassador told her" after the minister spoke)
+        said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None
+                                 and not _other_title(s.actor.role, words), _WINDOW_PARAGRAPHS)
         if said is not None:
             return Actor(said.actor.name, "person", "role noun", said.actor.start, said.actor.end, role=role)
         n = self._before(start, lambda n: n.type == "person" and n.subject and not n.quoted,
@@ -901,6 +902,19 @@ _NOT_PORTFOLIOS = frozenset("Prime Deputy Vice First Chief Junior State Former A
 _WHICH = re.compile(r"\s*,\s*which\b")
 #: How a described source is introduced: "a person ...", "one camp worker", "two officials".
 _INTRODUCED = re.compile(r"(?i)(?:a|an|one|two|three|several|some)\s")
+
+
+def _other_title(role: str | None, words: set[str]) -> bool:
+    """Does ``role`` give its holder a title none of ``words`` is ("Energy Minister" for "the
+    ambassador")?
+
+    >>> _other_title("Energy Minister", {"ambassador"}), _other_title("Energy Minister", {"minister"})
+    (True, False)
+    >>> _other_title(None, {"ambassador"}), _other_title("a farmer's son", {"expert"})
+    (False, False)
+    """
+    held = set((role or "").lower().replace(",", " ").split())
+    return bool(held & PERSON_ROLES) and not held & words
 
 
 def _key(name: str) -> str:

@@ -409,10 +409,13 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 # ("the coast guard denied any contact" after "a coast guard cutter rammed the
                 # boat"): the nearest allegation before it in its document naming the denier --
                 # an organisation or a country (a person named there is more often its source)
-                for k in before:
-                    if k in accused and alleged(pool[k]):
-                        candidate(d, pool[k], said=True)
-                        break
+                # an allegation someone made or hedged before background that merely names them
+                # ("the council, which has set the exams since 1961, ...")
+                named_before = [k for k in before if k in accused and alleged(pool[k])]
+                contested = [k for k in named_before if claims[pool[k]].hedges
+                             or claims[pool[k]].attributed_to or claims[pool[k]].attribution]
+                for k in (contested or named_before)[:1]:
+                    candidate(d, pool[k], said=True)
     targets: dict[str, set[str]] = {}
     for d, kept in keep.items():
         if kept:
@@ -753,6 +756,8 @@ def _points_back(text: str) -> re.Match[str] | None:
     'denied that'
     >>> _points_back("The director rejected the report.").group(0)
     'the report'
+    >>> _points_back('"That is pure invention from beginning to end').group(0)
+    '"That is'
     >>> _points_back("Velmar denied that its ships had entered the strait.") is None
     True
     >>> _points_back("Velmar rejected the suggestion that its firms bought grain there.") is None
@@ -760,7 +765,7 @@ def _points_back(text: str) -> re.Match[str] | None:
     """
     if lex.denied_clause(text) is not None:
         return None
-    return _POINTS_BACK.search(text) or _POINTS_BACK_PRONOUN.search(text)
+    return _POINTS_BACK.search(text) or _POINTS_BACK_PRONOUN.search(text) or _POINTS_BACK_SUBJECT.match(text)
 
 
 #: Words after a pointer that say nothing about what is denied.
@@ -772,6 +777,8 @@ _POINTS_BACK_PRONOUN = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|disput\w*)\s+(?:that|this|it|them|these|those)\b"
     r"(?=\s*(?:[.,;:!\"”’]|$|(?:yesterday|today|outright|flatly|firmly|strongly|categorically|again|on|in|at|"
     r"as|when|and|but|through|via|during)\b))", re.I)
+#: "That is pure invention", "This is simply untrue": a rebuttal whose subject points back.
+_POINTS_BACK_SUBJECT = re.compile(r"\W*(?:that|this|it)(?:['’]s|\s+is|\s+was)\b", re.I)
 #: A pointer to a whole report rather than one of its statements.
 _WHOLE_REPORT = re.compile(r"\b(?:reports?|story|stories|article|account|reporting|coverage)\b", re.I)
 #: A denial of a whole report answers at most this many of the report's allegations that

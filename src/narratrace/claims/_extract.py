@@ -93,7 +93,9 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
                              mentions=mentions, dates=dates, attribution=attribution))
 
     speakers = _resolve_pronouns(own, text)
-    for attr in own:
+    # a report inside another ("she said the ambassador had assured her that P") first: P is the
+    # ambassador's words, not hers
+    for attr in sorted(own, key=lambda a: a.outer is None):
         speaker = speakers[attr.id]
         # A long quote holds several propositions: one claim per check-worthy sentence in it.
         parts = [(max(s, attr.start), min(e, attr.end)) for s, e in _overlapping(spans, ends, attr.start, attr.end)]

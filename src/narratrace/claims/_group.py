@@ -163,9 +163,14 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if amounts[i] and amounts[j] and not amounts[i] & amounts[j] \
                 and frozenset((a.doc, b.doc)) not in derived_pairs:
             return None
-        if sim >= same:
-            return related
         spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
+        if sim >= same:
+            # one speaker's "had not been tested" and another's "was last tested" are one claim; one
+            # party saying it is not so of what another says is so ("at no time was the pressure
+            # reduced by hand") is a denial of it, however alike the words
+            if denial[i] != denial[j] and spoke is not None and other is not None and not alike(spoke, other):
+                return None
+            return related
         if spoke is not None and other is not None and not alike(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
             pair = frozenset((a.doc, b.doc))

@@ -139,6 +139,8 @@ def denied_clause(text: str) -> str | None:
 
 #: A denied clause opening on the denier's possessive ("its ships", "their staff").
 _OWNER = re.compile(r"(?:its|their)\s+(?=\w)", _I)
+#: ... or on the denier as its subject ("denied that it had cut the flows").
+_SELF = re.compile(r"(?:it|they)\s+(?=(?:had|has|have|was|were|is|are|did|would|could|\w+ed)\b)", _I)
 #: "not only X but Y", "is not confined to X but": a contrast, not a statement that X is false.
 CONTRAST = re.compile(r"\bnot\s+(?:only|just|merely|simply|confined|limited|restricted)\b[^.;]{0,120}?\bbut\b", _I)
 #: A verb that reports a denial ("the ambassador had denied any involvement"): what follows is
@@ -158,6 +160,8 @@ def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str 
 
     >>> denied_text("Sorvany rejected the suggestion that its firms had bought the grain", "Sorvany")
     "Sorvany's firms had bought the grain"
+    >>> denied_text("Velmar denied that it had cut the flows for political reasons", "Velmar")
+    'Velmar had cut the flows for political reasons'
     >>> denied_text("no weapons were ever sent to the rebels", "Kesh")
     'Kesh: weapons were sent to the rebels'
     >>> denied_text("the rivalry is not confined to Europe but global", "Ana Vole") is None
@@ -169,6 +173,8 @@ def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str 
         # "X rejected the suggestion that its firms bought grain": the firms are X's
         if speaker and (own := _OWNER.match(clause)):
             return f"{speaker}'s {clause[own.end():]}"
+        if speaker and (own := _SELF.match(clause)):
+            return f"{speaker} {clause[own.end():]}"
         return clause
     plain = CONTRAST.sub(" ", text)
     # what a report of a denial holds ("rejected reports linking them to ...") is not what is
