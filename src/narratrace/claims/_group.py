@@ -179,17 +179,20 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                     and (figures[i] & figures[j] or names[i] & names[j] or len(rare[i] & rare[j]) >= 2):
                 return related  # two sources telling the same thing: one family, two origins
             return None  # two speakers saying something alike are two claims until shown the same
-        # below near-paraphrase, a statement that something is not so never joins one that it is
-        if denial[i] != denial[j]:
+        # below near-paraphrase, a statement that something is not so never joins one that it is,
+        # unless one speaker said both ("had not been tested since 2019", "had gone untested")
+        if denial[i] != denial[j] and not (spoke is not None and other is not None and alike(spoke, other)):
             return None
         pair = frozenset((a.doc, b.doc))
         # across texts that do not tell one story, topic-mates share the names and the verb
         # ("Russia", "attack") of a whole corpus about one matter: there, below a
         # near-paraphrase, a claim joins only one speaker's words (one statement reported by
         # two outlets) or one that also shares two words few documents use
-        if sim >= related and names[i] & names[j] and actions[i] & actions[j] \
-                and (a.doc == b.doc or pair in story_pairs or len(rare[i] & rare[j]) >= 2
-                     or spoke is not None and other is not None and alike(spoke, other)):
+        one_speaker = spoke is not None and other is not None and alike(spoke, other)
+        # one speaker's statement reported twice: the same names, or two words few documents use
+        if sim >= related and (names[i] & names[j] and (actions[i] & actions[j] or one_speaker)
+                               or one_speaker and len(rare[i] & rare[j]) >= 2) \
+                and (a.doc == b.doc or pair in story_pairs or len(rare[i] & rare[j]) >= 2 or one_speaker):
             return related
         if sim >= story and a.doc != b.doc and pair in story_pairs:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None
