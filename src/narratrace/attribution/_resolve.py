@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..entities import exact_key, load_gazetteer, looks_like_outlet
+from ..entities import exact_key, load_gazetteer, looks_like_outlet, outlet_tail
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
@@ -426,6 +426,8 @@ class Resolver:
             return Actor(_clean_description(self.text[start:end]), typ, "description",
                          *self._described_span(start, end, definite))
         if head.pos_ == "PROPN":
+            if (tail := outlet_tail(self.text, end)) is not None:  # "Quillon Today, the site, reported"
+                return Actor(_clean_name(self.text[start:tail]), "outlet", "name", start, tail)
             name = _clean_name(self.text[start:end])
             thing = _WHICH.match(self.text, end) is not None  # "Tarn Biologics, which ..."
             if thing:

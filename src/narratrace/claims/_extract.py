@@ -309,7 +309,8 @@ def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str |
         after = [m for m in named if m.start >= offset + match.end()]
         if after:
             return after[0].text
-    cue = _FALLBACK_CUE.search(body)
+    # "X is said to be closing": a hedge in the passive, not X speaking
+    cue = next((c for c in _FALLBACK_CUE.finditer(body) if not _PASSIVE_BEFORE.search(body, 0, c.start())), None)
     if cue:
         before = [m for m in named if m.end <= offset + cue.start() and m.type in ("person", "organisation", "outlet")]
         if before and offset + cue.start() - before[-1].end < 40:
@@ -321,6 +322,7 @@ def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str |
     return None
 
 
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 #: The words before a name that make it the place of an unnamed speaker, not the speaker.
 _UNNAMED_LEAD = re.compile(r"\b(?:person|people|source|sources|insider|official|officials|someone|member|"
                            r"employee|worker|figure)\s+(?:\w+\s+){0,3}$", re.I)

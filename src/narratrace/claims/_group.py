@@ -168,7 +168,9 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             # one speaker's "had not been tested" and another's "was last tested" are one claim; one
             # party saying it is not so of what another says is so ("at no time was the pressure
             # reduced by hand") is a denial of it, however alike the words
-            if denial[i] != denial[j] and spoke is not None and other is not None and not alike(spoke, other):
+            denier = spoke if denial[i] else other
+            if denial[i] != denial[j] and denier is not None \
+                    and not (spoke is not None and other is not None and alike(spoke, other)):
                 return None
             return related
         if spoke is not None and other is not None and not alike(spoke, other) \

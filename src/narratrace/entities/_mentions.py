@@ -57,6 +57,21 @@ _OUTLET_NAME = re.compile(
 _NAMEPLATE = re.compile(r"\s(?:Bugle|Courier|Courant|Clarion|Mercury|Packet|Examiner|Echo|Sentinel|"
                         r"Dispatch|Bulletin|Inquirer|Enquirer|Advertiser|Recorder|Argus|Gazette|Weekly)$")
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s*$", re.IGNORECASE)
+#: The word after a name that makes it an outlet's, left out of the tagger's span.
+_OUTLET_TAIL = re.compile(r" (?:Today|Times|Post|Gazette|Herald|Tribune|Journal|Telegraph|Chronicle|Observer|"
+                          r"Courier|Courant|Bugle|Clarion|Examiner|Sentinel|Dispatch|Inquirer)\b(?! [A-Z])")
+
+
+def outlet_tail(text: str, end: int) -> int | None:
+    """The end of an outlet's name a parser or tagger cut before its last word ("Quillon" of
+    "Quillon Today, the island's news site, reported"), or None.
+
+    >>> t = "Quillon Today, the news site, reported it."
+    >>> t[:outlet_tail(t, 7)], outlet_tail("Ada Times Square", 3)
+    ('Quillon Today', None)
+    """
+    tail = _OUTLET_TAIL.match(text, end)
+    return tail.end() if tail else None
 
 
 def looks_like_outlet(surface: str, before: str = "") -> bool:
@@ -291,6 +306,11 @@ def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
                         break
         if ent.label_ == "ORG":
             end = _whole_of_name(text, start, end)
+        if (tail := outlet_tail(text, end)) is not None:
+            # "Quillon Today", "Varn Post": a name the tagger cut before the word that makes it
+            # a news outlet's
+            candidates.append(_Candidate(start, tail, ent.label_, _OUTLET_CUE, "outlet"))
+            continue
         candidates.append(_Candidate(start, end, ent.label_, _NER, LABEL_TYPES[ent.label_]))
 
     # 3. Gazetteer names spaCy missed entirely.
@@ -327,7 +347,7 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
         after = text[c.end:c.end + 60]
         tokens = key.split()
         entry = gaz.lookup(surface)
-        if c.evidence == _ALIAS:
+        if c.evidence in (_ALIAS, _OUTLET_CUE):  # settled where it was found
             continue
         if _HONORIFIC.match(surface):
             c.evidence, c.type = _SURNAME, "person"  # "Ms Vorstrand", whatever its label
