@@ -203,6 +203,8 @@ def _around_cue(text: str, part: tuple[int, int], attr: Attribution) -> list[tup
     if not (start < cut0 and cut1 < end) or cut1 - cut0 > 60:
         return [part]
     halves = [(start, cut0), (cut1, end)]
+    if _APPOSED.match(text, cut1, end) and len(words(text[start:cut0])) >= MIN_WORDS:
+        return [(start, cut0)]  # '"…," said X, a spokeswoman for Y.': the rest describes X
     if any(len(words(text[s:e])) < MIN_WORDS for s, e in halves):
         return [part]
     return halves
@@ -322,6 +324,8 @@ def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str |
     return None
 
 
+#: What follows a speaker's name to describe them: ", a spokeswoman for the firm".
+_APPOSED = re.compile(r"\s*,\s*(?:a|an|the|its|their|his|her)\s+[^.;!?]{0,80}[.;!?]?\s*$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 #: The words before a name that make it the place of an unnamed speaker, not the speaker.
 _UNNAMED_LEAD = re.compile(r"\b(?:person|people|source|sources|insider|official|officials|someone|member|"
