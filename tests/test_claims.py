@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -393,3 +395,32 @@ def test_two_amounts_for_one_thing_are_two_claims_however_alike_the_sentences():
     assert joined(same)  # the day of a date is no amount
     # a rewrite may round or restate a figure: one claim
     assert joined(killed, stories=[frozenset(("a", "b"))], derived=[frozenset(("a", "b"))])
+
+
+def test_a_denial_by_another_party_never_joins_the_allegation_and_one_speakers_two_wordings_do():
+    """"At no time was the pressure reduced by hand" (the operator) beside "someone reduced
+    the pressure by hand" (a minister, or the narrator): a denial of it, however alike the
+    words. One speaker's "had not been tested since 2019" and "had gone untested since 2019",
+    in two outlets with no story link, sharing two rare words: one claim."""
+    docs = {d: Document(id=d, path=d, text="x", source_text="", outlet=f"Outlet {d}", published="2024-03-02")
+            for d in "abcdefg"}
+    claims = [_claim("1", "a", "Someone at the Hollin station reduced the pressure by hand.", actor=None, action=None),
+              _claim("2", "b", "At no time was the pressure at the Hollin station reduced by hand.", actor=None,
+                     action=None)]
+    vectors = {"1": _vec(1, 0.1), "2": _vec(1, 0.15)}  # near-paraphrase cosine
+
+    def families(speakers, cs=claims, vs=vectors, stories=()):
+        said = [dataclasses.replace(c, attributed_to=speakers.get(c.id)) for c in cs]
+        return [set(f.claims) for f in group_claims(said, documents=docs, embeddings=vs, stories=stories,
+                                                     speakers=speakers)[1]]
+    assert {"1", "2"} not in families({"1": "Ada Vantrell", "2": "Ivo Rumen"})
+    assert {"1", "2"} not in families({"2": "Ivo Rumen"})  # the narrator's allegation, the operator's denial
+    assert {"1", "2"} in families({"1": "Ivo Rumen", "2": "Ivo Rumen"})
+    one = [_claim("1", "a", "The emergency valves at the Sarrow storage site had not been tested since 2019.",
+                  actor=None, action=None),
+           _claim("2", "b", "The emergency valves at Sarrow had gone untested since 2019.", actor=None, action=None)]
+    filler = [_claim(str(k), d, "The minister spoke to parliament about gas supplies this week.", actor=None,
+                     action=None) for k, d in zip(range(3, 8), "cdefg")]
+    vs = {"1": _vec(1, 0), "2": _vec(1, 1)} | {c.id: _vec(0, 0, 1) for c in filler}  # cosine 0.71
+    assert {"1", "2"} in families({"1": "Declan Tiernan", "2": "Declan Tiernan"}, one + filler, vs)
+    assert {"1", "2"} not in families({"1": "Declan Tiernan", "2": "Nora Pask"}, one + filler, vs)
