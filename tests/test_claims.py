@@ -424,3 +424,13 @@ def test_a_denial_by_another_party_never_joins_the_allegation_and_one_speakers_t
     vs = {"1": _vec(1, 0), "2": _vec(1, 1)} | {c.id: _vec(0, 0, 1) for c in filler}  # cosine 0.71
     assert {"1", "2"} in families({"1": "Declan Tiernan", "2": "Declan Tiernan"}, one + filler, vs)
     assert {"1", "2"} not in families({"1": "Declan Tiernan", "2": "Nora Pask"}, one + filler, vs)
+
+
+def test_a_narrators_sentence_names_its_speaker_only_when_someone_speaks():
+    text = ("The maternity unit at Larch Hill Hospital is said to be closing in the spring. "
+            "The Varn Health Board said the unit would stay open until 2027.")
+    doc = _doc(text)
+    mentions = [_m(doc, "Larch Hill Hospital", "organisation"), _m(doc, "Varn Health Board", "organisation")]
+    claims = extract_claims(doc, attributions=[], mentions=mentions, dates=[])
+    # "X is said to be": a hedge in the passive, not X speaking; "X said": X
+    assert [(c.text.split()[1], c.attributed_to) for c in claims] == [("maternity", None), ("Varn", "Varn Health Board")]
