@@ -319,6 +319,10 @@ def test_two_speakers_saying_one_thing_in_independent_reports_of_one_story_are_o
     assert not joined(0.8, stories=())
     denied = [claims[0], _claim("2", "b", "The cutter never rammed the trawler Sea Wren.", actor=None)]
     assert not joined(0.8, texts=denied)
+    # two parties' denials are no corroboration of each other
+    both = [_claim("1", "a", "Tessel has denied those claims about the trawler Sea Wren.", actor=None, stance="denies"),
+            _claim("2", "b", "Orrin Vale denied the claims about the trawler Sea Wren.", actor=None, stance="denies")]
+    assert not joined(0.8, texts=both)
     # nothing specific shared (no name, figure or two rare words): two statements alike in tone only
     vague = [_claim("1", "a", "This is an outrage and it must stop.", actor=None),
              _claim("2", "b", "What happened is an outrage, he said.", actor=None)]
