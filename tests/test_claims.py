@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -124,8 +126,25 @@ def test_a_sentence_that_reports_someone_is_not_also_the_narrators_claim():
     # the report is Orla Venn's claim, once; the narrator's sentence around it is not another
     assert [(c.text, c.attributed_to) for c in claims][0] == ("she watched the depot roof catch fire", "Orla Venn")
     assert not any(c.text.startswith("Orla Venn, who keeps bees") for c in claims)
-    # a report too short to be a claim leaves its sentence as one: the denial is not lost
-    assert any(c.text == "Velmar has always denied the accusations." and c.stance == "denies" for c in claims)
+    # a denial too short to be a claim is the report of it, the denier's: the denial is not lost
+    assert [(c.text, c.stance, c.attributed_to) for c in claims][1:] == [
+        ("Velmar has always denied the accusations", "denies", "Velmar")]
+
+
+def test_two_clauses_with_subjects_of_their_own_are_two_claims():
+    text = ("The minister said the reserve holds a fifth of its stock, and that most of the rest was "
+            "reportedly sold abroad.")
+    doc = _doc(text)
+    s, m = text.index("the reserve"), text.index("said")
+    cut = (text.index(", and that"), text.index("that most"))
+    attrs = [Attribution("a1", "d1", "indirect", Speaker("The minister", 0, 12, mention_start=0, mention_end=12),
+                         "say", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 4)]
+    claims = extract_claims(doc, attributions=attrs, mentions=[], dates=[], cuts=[cut])
+    assert [(c.text, c.hedges) for c in claims] == [
+        ("the reserve holds a fifth of its stock", ()),
+        ("most of the rest was reportedly sold abroad", ("reportedly",))]
+    # without the parse's cut, one claim
+    assert len(extract_claims(doc, attributions=attrs, mentions=[], dates=[])) == 1
 
 
 def test_records_of_another_document_are_refused():
@@ -300,6 +319,10 @@ def test_two_speakers_saying_one_thing_in_independent_reports_of_one_story_are_o
     assert not joined(0.8, stories=())
     denied = [claims[0], _claim("2", "b", "The cutter never rammed the trawler Sea Wren.", actor=None)]
     assert not joined(0.8, texts=denied)
+    # two parties' denials are no corroboration of each other
+    both = [_claim("1", "a", "Tessel has denied those claims about the trawler Sea Wren.", actor=None, stance="denies"),
+            _claim("2", "b", "Orrin Vale denied the claims about the trawler Sea Wren.", actor=None, stance="denies")]
+    assert not joined(0.8, texts=both)
     # nothing specific shared (no name, figure or two rare words): two statements alike in tone only
     vague = [_claim("1", "a", "This is an outrage and it must stop.", actor=None),
              _claim("2", "b", "What happened is an outrage, he said.", actor=None)]
@@ -376,3 +399,42 @@ def test_two_amounts_for_one_thing_are_two_claims_however_alike_the_sentences():
     assert joined(same)  # the day of a date is no amount
     # a rewrite may round or restate a figure: one claim
     assert joined(killed, stories=[frozenset(("a", "b"))], derived=[frozenset(("a", "b"))])
+
+
+def test_a_denial_by_another_party_never_joins_the_allegation_and_one_speakers_two_wordings_do():
+    """"At no time was the pressure reduced by hand" (the operator) beside "someone reduced
+    the pressure by hand" (a minister, or the narrator): a denial of it, however alike the
+    words. One speaker's "had not been tested since 2019" and "had gone untested since 2019",
+    in two outlets with no story link, sharing two rare words: one claim."""
+    docs = {d: Document(id=d, path=d, text="x", source_text="", outlet=f"Outlet {d}", published="2024-03-02")
+            for d in "abcdefg"}
+    claims = [_claim("1", "a", "Someone at the Hollin station reduced the pressure by hand.", actor=None, action=None),
+              _claim("2", "b", "At no time was the pressure at the Hollin station reduced by hand.", actor=None,
+                     action=None)]
+    vectors = {"1": _vec(1, 0.1), "2": _vec(1, 0.15)}  # near-paraphrase cosine
+
+    def families(speakers, cs=claims, vs=vectors, stories=()):
+        said = [dataclasses.replace(c, attributed_to=speakers.get(c.id)) for c in cs]
+        return [set(f.claims) for f in group_claims(said, documents=docs, embeddings=vs, stories=stories,
+                                                     speakers=speakers)[1]]
+    assert {"1", "2"} not in families({"1": "Ada Vantrell", "2": "Ivo Rumen"})
+    assert {"1", "2"} not in families({"2": "Ivo Rumen"})  # the narrator's allegation, the operator's denial
+    assert {"1", "2"} in families({"1": "Ivo Rumen", "2": "Ivo Rumen"})
+    one = [_claim("1", "a", "The emergency valves at the Sarrow storage site had not been tested since 2019.",
+                  actor=None, action=None),
+           _claim("2", "b", "The emergency valves at Sarrow had gone untested since 2019.", actor=None, action=None)]
+    filler = [_claim(str(k), d, "The minister spoke to parliament about gas supplies this week.", actor=None,
+                     action=None) for k, d in zip(range(3, 8), "cdefg")]
+    vs = {"1": _vec(1, 0), "2": _vec(1, 1)} | {c.id: _vec(0, 0, 1) for c in filler}  # cosine 0.71
+    assert {"1", "2"} in families({"1": "Declan Tiernan", "2": "Declan Tiernan"}, one + filler, vs)
+    assert {"1", "2"} not in families({"1": "Declan Tiernan", "2": "Nora Pask"}, one + filler, vs)
+
+
+def test_a_narrators_sentence_names_its_speaker_only_when_someone_speaks():
+    text = ("The maternity unit at Larch Hill Hospital is said to be closing in the spring. "
+            "The Varn Health Board said the unit would stay open until 2027.")
+    doc = _doc(text)
+    mentions = [_m(doc, "Larch Hill Hospital", "organisation"), _m(doc, "Varn Health Board", "organisation")]
+    claims = extract_claims(doc, attributions=[], mentions=mentions, dates=[])
+    # "X is said to be": a hedge in the passive, not X speaking; "X said": X
+    assert [(c.text.split()[1], c.attributed_to) for c in claims] == [("maternity", None), ("Varn", "Varn Health Board")]

@@ -207,6 +207,11 @@ def test_expand_acronym() -> None:
                               "03.03.2031, 10:15", *BODY), "Locks close for two weeks", "Lowland Information Service", None),
     ("run_together_name", page("Locks close for two weeks", "LockPress | 2031-03-03 | Shipping", *BODY),
      "Locks close for two weeks", "LockPress", None),
+    ("run_together_lower", page("Locks close for two weeks", "Lockpress", "2031-03-03", *BODY),
+     "Locks close for two weeks", "Lockpress", None),
+    ("slogan_under_a_question", page("Will the locks close for good?",
+                                     "Canal Whispers - news the lock keepers won't tell you", *BODY),
+     "Will the locks close for good?", "Canal Whispers", None),
     # negatives: a place dateline over a date is no outlet; no credit, no outlet; a name over
     # a sentence is no slogan
     ("name_over_sentence", page("Locks close for two weeks", "Portville Harbour - the locks were shut today.",

@@ -273,3 +273,33 @@ def test_an_incremental_link_keeps_the_answers_of_denials_whose_documents_did_no
     # what is kept is the stored answer, not a new link
     stale = DenialMemo(old={**first.new, "e0": (first.new["e0"][0], ("fsomething",))})
     assert link(grown, stale, stats)["fe0"] == ("fsomething",)
+
+
+def _link_spread(claims: Sequence[Claim], vectors: Sequence[np.ndarray], docs_of: Mapping[str, tuple[str, ...]]
+                 ) -> dict[str, set[str]]:
+    """Like :func:`_link`, with the documents each claim's family spans given (``docs_of``)."""
+    families = [ClaimFamily(id=f"f{c.id}", label=c.text, claims=(c.id,), docs=docs_of.get(c.id, (c.doc,)))
+                for c in claims]
+    family_of = {k: f"f{c.id}" for k, c in enumerate(claims)}
+    out = link_denials(families, claims, family_of, [], {k: set() for k in range(len(claims))}, 0.62,
+                       set(), np.asarray(vectors))
+    return {f.claims[0]: {t[1:] for t in f.contradicts} for f in out if f.contradicts}
+
+
+def test_a_denial_of_the_report_answers_what_the_report_alleges_and_a_pronoun_points_back():
+    claims = _claims("a", ("The statue in the square is reportedly a resin cast of the bronze.", {"hedges": ("reportedly",)}),
+                     ("The bronze was allegedly sold to a dealer in 2018.", {"hedges": ("allegedly",)}),
+                     ("The sale was arranged by two council clerks, a former employee said.",
+                      {"attributed_to": "a former employee"}),
+                     ("The mayor, Ines Dalgaard, rejected the report.", {"attributed_to": "Ines Dalgaard",
+                                                                          "stance": "denies"}))
+    vectors = [_vec(1, 0, 0), _vec(0, 1, 0), _vec(0, 0, 1), _vec(0, 0, 0, 1)]
+    spread = {"a0": ("a", "b", "c"), "a1": ("a", "b")}
+    # every allegation of the report that others carry
+    assert _link_spread(claims, vectors, spread) == {"a3": {"a0", "a1"}}
+    # one statement pointed at: the nearest allegation, one others carry first
+    one = claims[:3] + [dataclasses.replace(claims[3], text="The mayor, Ines Dalgaard, rejected that claim.")]
+    assert _link_spread(one, vectors, spread) == {"a3": {"a1"}}
+    # "denied that yesterday": a pronoun points back too (it answered nothing before)
+    it = claims[:3] + [dataclasses.replace(claims[3], text="The mayor, Ines Dalgaard, denied that yesterday.")]
+    assert _link_spread(it, vectors, spread) == {"a3": {"a1"}}

@@ -63,6 +63,14 @@ TYPING = [
     ("Talks Between Mali and Chad\nZeta News06-06-2025\nBody text here.",
      [("Between Mali", "PERSON"), ("Chad", "PERSON"), ("Zeta News06-06-2025", "PERSON")],
      [("Mali", "place"), ("Chad", "place"), ("Zeta News", "outlet")]),
+    # a post or a body's kind written beside the name types it, whatever the tagger said; the
+    # surname after the full name follows; an outlet's name the tagger cut before "Today"
+    ("Lidia Farkash, a spokeswoman for Corgas Transit, said so. Corgas Transit, the state-owned company "
+     "that runs the line, agreed. Farkash left. Quillon Today, the island's news site, reported it.",
+     [("Lidia Farkash", "ORG"), ("Corgas Transit", "ORG"), ("Corgas Transit", "PERSON"), ("Farkash", "GPE"),
+      ("Quillon", "PERSON")],
+     [("Lidia Farkash", "person"), ("Corgas Transit", "organisation"), ("Corgas Transit", "organisation"),
+      ("Farkash", "person"), ("Quillon Today", "outlet")]),
 ]
 
 
@@ -161,6 +169,11 @@ def test_merge_transliterations_surnames_acronyms_and_case() -> None:
 def test_surname_not_merged_when_ambiguous() -> None:
     ms = [_m("a", "Ivan Petrov", "person"), _m("b", "Oleg Petrov", "person"), _m("c", "Petrov", "person")]
     assert frozenset({"Petrov"}) in _groups(merge_entities(ms))
+
+
+def test_a_surname_with_a_title_is_no_second_full_name() -> None:
+    ms = [_m("a", "Teodora Vantrell", "person"), _m("b", "Ms Vantrell", "person"), _m("c", "Vantrell", "person")]
+    assert frozenset({"Teodora Vantrell", "Ms Vantrell", "Vantrell"}) in _groups(merge_entities(ms))
 
 
 def test_acronym_with_two_long_forms_is_not_merged() -> None:

@@ -397,3 +397,19 @@ def test_one_sentence_printed_word_for_word_by_two_outlets_is_one_origin():
     assert "Beta Herald prints the sentence of Alpha Daily word for word: it adds no origin" in fam.chain
     short = [_claim("1", "a", None), _claim("2", "b", None)]  # seven words alike
     assert _trace(short, docs).independent_origins == 2
+
+
+def test_the_government_unnamed_beside_its_one_minister_is_one_origin():
+    from narratrace.provenance._origins import Source, _merge_names
+
+    minister = Source("p:vale", "Corinna Vale", "person", roles=("Water Resources Minister",))
+    government = Source("x:gov", "the government", "other")
+    chain: list[str] = []
+    assert [s.name for s in _merge_names([minister, government], chain)] == ["Corinna Vale"]
+    assert "the government is Corinna Vale's government: one origin" in chain
+    # two members of governments: whose government it is cannot be told
+    other = Source("p:oduya", "Tomas Oduya", "person", roles=("Foreign Minister",))
+    assert len(_merge_names([minister, other, government], [])) == 3
+    # a former minister is no member of it
+    former = Source("p:vale", "Corinna Vale", "person", roles=("former Water Resources Minister",))
+    assert len(_merge_names([former, government], [])) == 2

@@ -502,6 +502,29 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def clause_cuts(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """Where one sentence holds two clauses joined by a conjunction, each with its own subject
+    ("The reserve holds a fifth of its stock, and most of the rest was sold abroad"; "said the
+    ship met every rule and that the firm rejects any suggestion ..."): ``(end of the first
+    clause, start of the second)`` in characters, in text order. Verb phrases that share one
+    subject ("flogged the original and hung a replica") are one clause."""
+    cuts = []
+    for tok in doc:
+        if tok.dep_ != "conj" or tok.pos_ not in ("VERB", "AUX") or tok.head.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
+            continue
+        left = tok.left_edge.i
+        k = left - 1
+        while k > tok.head.i and (doc[k].dep_ in ("cc", "punct") or doc[k].is_space):
+            k -= 1
+        if k <= tok.head.i - 1 or k == left - 1 and doc[k].dep_ not in ("cc", "punct"):
+            continue
+        first_end = doc[k].idx + len(doc[k].text)
+        cuts.append((first_end, doc[left].idx))
+    return tuple(sorted(cuts))
+
+
 def sentence_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
     """``(start_char, end_char)`` of each of ``doc.sents``, read from the token arrays once per
     parse instead of building a ``Span`` and a ``Token`` for every word (the same spans:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..entities import exact_key, load_gazetteer, looks_like_outlet
+from ..entities import exact_key, load_gazetteer, looks_like_outlet, outlet_tail
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
@@ -426,6 +426,8 @@ class Resolver:
             return Actor(_clean_description(self.text[start:end]), typ, "description",
                          *self._described_span(start, end, definite))
         if head.pos_ == "PROPN":
+            if (tail := outlet_tail(self.text, end)) is not None:  # "Quillon Today, the site, reported"
+                return Actor(_clean_name(self.text[start:tail]), "outlet", "name", start, tail)
             name = _clean_name(self.text[start:end])
             thing = _WHICH.match(self.text, end) is not None  # "Tarn Biologics, which ..."
             if thing:
@@ -758,8 +760,9 @@ class Resolver:
             return introduced  # "... says a school nurse found it. The nurse told ..."
         # No title says it: "the expert" is the person the passage is about -- its last
         # named speaker, else its last named subject.
-        said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None,
-                                 _WINDOW_PARAGRAPHS)
+        # ... never one known by another title ("the ambassador told her" after the minister spoke)
+        said = self._said_before(start, lambda s: s.actor.type == "person" and s.actor.start is not None
+                                 and not _other_title(s.actor.role, words), _WINDOW_PARAGRAPHS)
         if said is not None:
             return Actor(said.actor.name, "person", "role noun", said.actor.start, said.actor.end, role=role)
         n = self._before(start, lambda n: n.type == "person" and n.subject and not n.quoted,
@@ -901,6 +904,19 @@ _NOT_PORTFOLIOS = frozenset("Prime Deputy Vice First Chief Junior State Former A
 _WHICH = re.compile(r"\s*,\s*which\b")
 #: How a described source is introduced: "a person ...", "one camp worker", "two officials".
 _INTRODUCED = re.compile(r"(?i)(?:a|an|one|two|three|several|some)\s")
+
+
+def _other_title(role: str | None, words: set[str]) -> bool:
+    """Does ``role`` give its holder a title none of ``words`` is ("Energy Minister" for "the
+    ambassador")?
+
+    >>> _other_title("Energy Minister", {"ambassador"}), _other_title("Energy Minister", {"minister"})
+    (True, False)
+    >>> _other_title(None, {"ambassador"}), _other_title("a farmer's son", {"expert"})
+    (False, False)
+    """
+    held = set((role or "").lower().replace(",", " ").split())
+    return bool(held & PERSON_ROLES) and not held & words
 
 
 def _key(name: str) -> str:

@@ -321,7 +321,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                         candidate(d, o, said=True)
             if not pool:
                 continue
-            if (back := _POINTS_BACK.search(claim.text)) is not None:
+            if (back := _points_back(claim.text)) is not None:
                 before = [o for o in pool if claims[o].doc == claim.doc and claims[o].end <= claim.start]
                 if before:
                     for o in _answered(claim, back, [claims[o] for o in before],
@@ -409,10 +409,13 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                 # ("the coast guard denied any contact" after "a coast guard cutter rammed the
                 # boat"): the nearest allegation before it in its document naming the denier --
                 # an organisation or a country (a person named there is more often its source)
-                for k in before:
-                    if k in accused and alleged(pool[k]):
-                        candidate(d, pool[k], said=True)
-                        break
+                # an allegation someone made or hedged before background that merely names them
+                # ("the council, which has set the exams since 1961, ...")
+                named_before = [k for k in before if k in accused and alleged(pool[k])]
+                contested = [k for k in named_before if claims[pool[k]].hedges
+                             or claims[pool[k]].attributed_to or claims[pool[k]].attribution]
+                for k in (contested or named_before)[:1]:
+                    candidate(d, pool[k], said=True)
     targets: dict[str, set[str]] = {}
     for d, kept in keep.items():
         if kept:
@@ -734,17 +737,53 @@ def _answered(denial: Claim, back: re.Match[str], before: Sequence[Claim],
     shares = [bool(words & set(re.findall(r"[a-z]{4,}", c.text.lower()))) for c in before]
     best = max(range(len(before)), key=lambda k: (shares[k], alleged(before[k]), spread[k] > 1, before[k].end))
     out = [best]
-    if back.group(0).endswith("s") and not shares[best]:
-        wide = [k for k in range(len(before)) if alleged(before[k]) and spread[k] > 1]
-        if wide:
-            out.append(max(wide, key=lambda k: (spread[k], before[k].end)))
+    wide = sorted((k for k in range(len(before)) if alleged(before[k]) and spread[k] > 1),
+                  key=lambda k: (-spread[k], -before[k].end))
+    if _WHOLE_REPORT.search(back.group(0)):
+        # "rejected the report": everything the report alleges, as far as others carry it
+        out.extend(wide[:WHOLE_REPORT_REACH])
+    elif back.group(0).endswith("s") and not shares[best] and wide:
+        out.append(wide[0])
     return sorted(set(out))
+
+
+def _points_back(text: str) -> re.Match[str] | None:
+    """The words of a denial that only point back to what was just reported ("rejected the
+    allegations", "denied that suggestion", "denied it on Sunday"), or None -- also when the
+    pointer goes on to name what is denied ("rejected the suggestion that P").
+
+    >>> _points_back("Stavnes denied that yesterday.").group(0)
+    'denied that'
+    >>> _points_back("The director rejected the report.").group(0)
+    'the report'
+    >>> _points_back('"That is pure invention from beginning to end').group(0)
+    '"That is'
+    >>> _points_back("Velmar denied that its ships had entered the strait.") is None
+    True
+    >>> _points_back("Velmar rejected the suggestion that its firms bought grain there.") is None
+    True
+    """
+    if lex.denied_clause(text) is not None:
+        return None
+    return _POINTS_BACK.search(text) or _POINTS_BACK_PRONOUN.search(text) or _POINTS_BACK_SUBJECT.match(text)
 
 
 #: Words after a pointer that say nothing about what is denied.
 _OBJECT_STOP = frozenset("that this these those which were with from have been they their them "
                          "about against made such said says".split())
 #: A denial whose object is only a pointer back to what was just reported.
+#: "denied it", "rejected that on Sunday": a denial whose object is a pronoun.
+_POINTS_BACK_PRONOUN = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|disput\w*)\s+(?:that|this|it|them|these|those)\b"
+    r"(?=\s*(?:[.,;:!\"”’]|$|(?:yesterday|today|outright|flatly|firmly|strongly|categorically|again|on|in|at|"
+    r"as|when|and|but|through|via|during)\b))", re.I)
+#: "That is pure invention", "This is simply untrue": a rebuttal whose subject points back.
+_POINTS_BACK_SUBJECT = re.compile(r"\W*(?:that|this|it)(?:['’]s|\s+is|\s+was)\b", re.I)
+#: A pointer to a whole report rather than one of its statements.
+_WHOLE_REPORT = re.compile(r"\b(?:reports?|story|stories|article|account|reporting|coverage)\b", re.I)
+#: A denial of a whole report answers at most this many of the report's allegations that
+#: others carry (the most widely carried first).
+WHOLE_REPORT_REACH = 3
 _POINTS_BACK = re.compile(r"\b(?:that|the|these|those|this|such)\s+(?:\w+\s+)?(?:claims?|suggestions?|"
                           r"accusations?|allegations?|reports?|story|stories|assertions?|charges?|account)\b",
                           re.I)

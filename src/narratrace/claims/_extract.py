@@ -20,7 +20,9 @@ MAX_WORDS = 90
 #: A narrator sentence this much inside an attribution's content is that attribution's claim.
 COVERED = 0.5
 
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.I)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b|"
+                     # a share: "a fifth of its stock", "two-thirds", "half the crew"
+                     r"\b(?:a|one|two|three|four|nine)[- ](?:thirds?|quarters?|fifths?|tenths?)\b|\bhalf\b", re.I)
 _QUOTES = "\"'“”‘’«»"
 _ACTOR_TYPES = ("person", "organisation", "group", "place", "outlet")
 _FALLBACK_CUE = re.compile(r"\b(?:said|says|alleged|claimed|accused|stated|declared|told|argued|"
@@ -32,11 +34,15 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|across|via|through|into|(?:village|town
 
 def extract_claims(document: Document, *, attributions: Sequence[Attribution],
                    mentions: Sequence[Mention], dates: Sequence[DateMention],
-                   sentences: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
+                   sentences: Sequence[tuple[int, int]] | None = None,
+                   cuts: Sequence[tuple[int, int]] = ()) -> list[Claim]:
     """Check-worthy propositions of one document, normalised as actor/action/target/place/time.
 
     Claims come from the contents of ``attributions`` (speaker, stance and hedges carried over)
     and from the narrator's own sentences that name an actor and an accusation or event verb.
+    ``cuts`` (:func:`narratrace.nlp.clause_cuts`) split two clauses with subjects of their own,
+    joined in one sentence, into two claims (one proposition each), when each has at least
+    :data:`MIN_WORDS` words.
 
     >>> doc = Document(id="d1", path="d1", text="Zorland supplied rockets to the Vexan rebels.",
     ...                source_text="")
@@ -57,7 +63,24 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
     claims: list[Claim] = []
     seen: set[str] = set()
 
+    cut_at = sorted(cuts)
+
     def add(start: int, end: int, *, speaker: str | None, stance: str, hedges: tuple[str, ...],
+            attribution: str | None = None) -> None:
+        pieces = _pieces(text, start, end, cut_at)
+        if len(pieces) > 1:
+            # a hedge of the report (the cue's: "reportedly said") covers every clause; one written
+            # in a clause covers that clause
+            written = {m.group(0).lower() for m in lex.HEDGES.finditer(text[start:end])}
+            kept = tuple(h for h in hedges if h not in written)
+            for s, e in pieces:
+                own = tuple(m.group(0).lower() for m in lex.HEDGES.finditer(text[s:e]))
+                one(s, e, speaker=speaker, stance=stance, hedges=tuple(dict.fromkeys((*kept, *own))),
+                    attribution=attribution)
+            return
+        one(start, end, speaker=speaker, stance=stance, hedges=hedges, attribution=attribution)
+
+    def one(start: int, end: int, *, speaker: str | None, stance: str, hedges: tuple[str, ...],
             attribution: str | None = None) -> None:
         start, end = _trim(text, start, end)
         body = text[start:end]
@@ -70,12 +93,18 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
                              mentions=mentions, dates=dates, attribution=attribution))
 
     speakers = _resolve_pronouns(own, text)
-    for attr in own:
+    # a report inside another ("she said the ambassador had assured her that P") first: P is the
+    # ambassador's words, not hers
+    for attr in sorted(own, key=lambda a: a.outer is None):
         speaker = speakers[attr.id]
         # A long quote holds several propositions: one claim per check-worthy sentence in it.
         parts = [(max(s, attr.start), min(e, attr.end)) for s, e in _overlapping(spans, ends, attr.start, attr.end)]
         # "X, he said, but Y": the speaker and cue written inside the words cut two propositions
         parts = [half for part in parts or [(attr.start, attr.end)] for half in _around_cue(text, part, attr)]
+        # "X has denied concealing any damage", "X rejected the report": a denial's words are
+        # often too few to stand alone; the report of the denial is then the claim
+        if (short := _short_denial(attr)) is not None:
+            parts = [short]
         # Every sentence of what someone is reported to have said is a claim of theirs: whether
         # it is check-worthy is for the reader, and provenance needs all of them.
         for start, end in parts:
@@ -108,6 +137,31 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
 #: A wire dateline opening a sentence: "PORT CITY, March 10 (AGENCY) - ", "TOWN, 9 July 2024 -".
 _DATELINE = re.compile(r"[A-Z][A-Z'’.\- ]{1,40}(?:,\s*[A-Z][\w'’.\- ]{1,30})?,\s*[^\n]{0,30}?\d{1,4}[^\n]{0,12}?"
                        r"(?:\([A-Za-z][\w .&-]{0,30}\))?\s*[-–—]+\s+")
+
+
+def _pieces(text: str, start: int, end: int, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``start``-``end`` cut at the clause boundaries inside it (a leading "that" of a second
+    reported clause left out), or whole when a piece would have fewer than :data:`MIN_WORDS`
+    words.
+
+    >>> t = "The reserve holds a fifth of its stock, and most of the rest was sold abroad last year."
+    >>> [t[s:e] for s, e in _pieces(t, 0, len(t), [(38, 44)])]
+    ['The reserve holds a fifth of its stock', 'most of the rest was sold abroad last year.']
+    >>> _pieces(t, 0, len(t), [(10, 12)]) == [(0, len(t))]
+    True
+    """
+    k = bisect.bisect_left(cuts, (start, start))
+    out, at = [], start
+    while k < len(cuts) and cuts[k][1] < end:
+        a, b = cuts[k]
+        if a > at:
+            out.append((at, a))
+            at = b + (5 if text.startswith("that ", b) else 0)
+        k += 1
+    out.append((at, end))
+    if len(out) == 1 or any(len(words(text[s:e])) < MIN_WORDS for s, e in out):
+        return [(start, end)]
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -149,6 +203,8 @@ def _around_cue(text: str, part: tuple[int, int], attr: Attribution) -> list[tup
     if not (start < cut0 and cut1 < end) or cut1 - cut0 > 60:
         return [part]
     halves = [(start, cut0), (cut1, end)]
+    if _APPOSED.match(text, cut1, end) and len(words(text[start:cut0])) >= MIN_WORDS:
+        return [(start, cut0)]  # '"…," said X, a spokeswoman for Y.': the rest describes X
     if any(len(words(text[s:e])) < MIN_WORDS for s, e in halves):
         return [part]
     return halves
@@ -181,7 +237,8 @@ def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> 
     out = []
     # a report whose words are too short to be a claim ("X denied the accusations") leaves its
     # sentence to the narrator's claims
-    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else (a.start, a.end) for a in attrs)
+    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else _short_denial(a) or (a.start, a.end)
+                     for a in attrs)
     active: list[tuple[int, int]] = []
     k = 0
     for start, end in spans:
@@ -192,6 +249,18 @@ def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> 
         inside = sum(max(0, min(end, a1) - max(start, a0)) for a0, a1 in active)
         out.append(inside / max(end - start, 1) >= COVERED)
     return out
+
+
+def _short_denial(attr: Attribution) -> tuple[int, int] | None:
+    """The span from the speaker to the end of a denial whose words are too few to be a claim
+    ("Gullwing has denied concealing any damage", "the director rejected the report"), when the
+    speaker and cue are written just before them; else None."""
+    if attr.stance != "denies" or len(words(attr.content)) >= MIN_WORDS:
+        return None
+    written = _speaker_and_cue(attr)
+    if written is None or not (0 <= attr.start - written[1] <= 40) or attr.start - written[0] > 160:
+        return None
+    return written[0], attr.end
 
 
 def _extent(attr: Attribution) -> tuple[int, int]:
@@ -242,7 +311,8 @@ def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str |
         after = [m for m in named if m.start >= offset + match.end()]
         if after:
             return after[0].text
-    cue = _FALLBACK_CUE.search(body)
+    # "X is said to be closing": a hedge in the passive, not X speaking
+    cue = next((c for c in _FALLBACK_CUE.finditer(body) if not _PASSIVE_BEFORE.search(body, 0, c.start())), None)
     if cue:
         before = [m for m in named if m.end <= offset + cue.start() and m.type in ("person", "organisation", "outlet")]
         if before and offset + cue.start() - before[-1].end < 40:
@@ -254,6 +324,9 @@ def _fallback_speaker(body: str, offset: int, named: Sequence[Mention]) -> str |
     return None
 
 
+#: What follows a speaker's name to describe them: ", a spokeswoman for the firm".
+_APPOSED = re.compile(r"\s*,\s*(?:a|an|the|its|their|his|her)\s+[^.;!?]{0,80}[.;!?]?\s*$", re.I)
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 #: The words before a name that make it the place of an unnamed speaker, not the speaker.
 _UNNAMED_LEAD = re.compile(r"\b(?:person|people|source|sources|insider|official|officials|someone|member|"
                            r"employee|worker|figure)\s+(?:\w+\s+){0,3}$", re.I)

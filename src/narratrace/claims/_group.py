@@ -163,28 +163,42 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
         if amounts[i] and amounts[j] and not amounts[i] & amounts[j] \
                 and frozenset((a.doc, b.doc)) not in derived_pairs:
             return None
-        if sim >= same:
-            return related
         spoke, other = speaker_of.get(a.id), speaker_of.get(b.id)
+        if sim >= same:
+            # one speaker's "had not been tested" and another's "was last tested" are one claim; one
+            # party saying it is not so of what another says is so ("at no time was the pressure
+            # reduced by hand") is a denial of it, however alike the words
+            denier = spoke if denial[i] else other
+            if denial[i] != denial[j] and denier is not None \
+                    and not (spoke is not None and other is not None and alike(spoke, other)):
+                return None
+            return related
         if spoke is not None and other is not None and not alike(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
             pair = frozenset((a.doc, b.doc))
             if sim >= CORROBORATE and a.doc != b.doc and pair in story_pairs and pair not in derived_pairs \
-                    and denial[i] == denial[j] \
+                    and not denial[i] and not denial[j] \
                     and (figures[i] & figures[j] or names[i] & names[j] or len(rare[i] & rare[j]) >= 2):
-                return related  # two sources telling the same thing: one family, two origins
+                # two sources telling the same thing: one family, two origins (two parties'
+                # denials are not corroboration: "Moscow denied those claims", "Kyiv denied Moscow's")
+                return related
             return None  # two speakers saying something alike are two claims until shown the same
-        # below near-paraphrase, a statement that something is not so never joins one that it is
-        if denial[i] != denial[j]:
+        # below near-paraphrase, a statement that something is not so never joins one that it is,
+        # unless one speaker said both ("had not been tested since 2019", "had gone untested")
+        if denial[i] != denial[j] and not (spoke is not None and other is not None and alike(spoke, other)):
             return None
         pair = frozenset((a.doc, b.doc))
         # across texts that do not tell one story, topic-mates share the names and the verb
         # ("Russia", "attack") of a whole corpus about one matter: there, below a
         # near-paraphrase, a claim joins only one speaker's words (one statement reported by
         # two outlets) or one that also shares two words few documents use
-        if sim >= related and names[i] & names[j] and actions[i] & actions[j] \
-                and (a.doc == b.doc or pair in story_pairs or len(rare[i] & rare[j]) >= 2
-                     or spoke is not None and other is not None and alike(spoke, other)):
+        one_speaker = spoke is not None and other is not None and alike(spoke, other)
+        # one speaker's statement reported twice: the same names, or, closer, three words few
+        # documents use (the tagger may give one place two names); a speaker's other statements
+        # on the matter share fewer
+        if sim >= related and (names[i] & names[j] and (actions[i] & actions[j] or one_speaker)
+                               or one_speaker and sim >= CORROBORATE and len(rare[i] & rare[j]) >= 3) \
+                and (a.doc == b.doc or pair in story_pairs or len(rare[i] & rare[j]) >= 2 or one_speaker):
             return related
         if sim >= story and a.doc != b.doc and pair in story_pairs:
             if figures[i] & figures[j] or names[i] & names[j] or (spoke is not None and other is not None

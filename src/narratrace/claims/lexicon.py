@@ -57,6 +57,8 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not
                       # a subject negated: "no solvent had reached the river", "nothing was taken"
                       r"no (?!doubt\b|longer\b|more\b|less\b|matter\b|sooner\b|one\b)\w+(?: \w+){0,2}? "
                       r"(?:was|were|is|are|has|have|had)|nothing (?:was|were|is|has|had)|"
+                      # "nobody at the firm has ever ..." (not "no one was hurt": a fact)
+                      r"(?:nobody|no one|none of (?:us|them|the \w+))(?: \w+){0,4}? ever|"
                       r"lies?|untrue|groundless|"
                       # a main verb negated: "does not carry out attacks", "did not touch"
                       r"(?:does|do|did|has|have|had|is|are|was|were)\s+not|(?:does|do|did|has|have|is|are|was|were)n[’']t)\b", _I)
@@ -66,7 +68,8 @@ NEGATION = re.compile(r"\b(?:no evidence|nothing to do with|not aware of any|not
 INVOLVEMENT = re.compile(r"\b(?:nothing to do with|(?:any|no)\s+(?:\w+\s+)?(?:involvement|role|part|hand)\s+"
                          r"(?:by|of|in|from)\b)", _I)
 
-HEDGES = re.compile(r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|possibly|"
+HEDGES = re.compile(r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|possibly|perhaps|"
+                    r"(?:it is|it's|it was) (?:\w+ )?(?:possible|probable|conceivable)|"
                     r"probably|likely|highly likely|may|might|could|appears? to|seems? to|suggest\w*|"
                     r"believed to|said to (?:be|have)|(?:is|are|was|were) understood to|thought to|"
                     r"suspected of|consistent with|unconfirmed|unverified|rumou?r\w*|claims?)\b", _I)
@@ -117,7 +120,7 @@ PRONOUNS = frozenset("he she it they him her them we i you this that who which".
 #: P", "denied that P", "does not accept that P".
 DENIED_CLAUSE = re.compile(r"\b(?:(?:claims?|allegations?|accusations?|reports?|suggestions?|assertions?|"
                            r"suspicions?|rumou?rs?)\s+(?:\w+\s+){0,4}?|(?:den(?:y|ies|ied)|disputed?s?|"
-                           r"(?:not|never)\s+(?:accept|agree|believe)[sd]?)\s+)that\s+(?P<p>\w.{20,})", _I)
+                           r"(?:not|never)\s+(?:accept|agree|believe)[sd]?)\s+)that\s+(?P<p>(?=\w.{11,})\w+(?:\W+\w+){2,}.*)", _I)
 #: The key of a denied clause's vector beside its claim's: ``claim id + CLAUSE_KEY``.
 CLAUSE_KEY = "/denied"
 
@@ -134,6 +137,10 @@ def denied_clause(text: str) -> str | None:
     return m.group("p") if m else None
 
 
+#: A denied clause opening on the denier's possessive ("its ships", "their staff").
+_OWNER = re.compile(r"(?:its|their)\s+(?=\w)", _I)
+#: ... or on the denier as its subject ("denied that it had cut the flows").
+_SELF = re.compile(r"(?:it|they)\s+(?=(?:had|has|have|was|were|is|are|did|would|could|\w+ed)\b)", _I)
 #: "not only X but Y", "is not confined to X but": a contrast, not a statement that X is false.
 CONTRAST = re.compile(r"\bnot\s+(?:only|just|merely|simply|confined|limited|restricted)\b[^.;]{0,120}?\bbut\b", _I)
 #: A verb that reports a denial ("the ambassador had denied any involvement"): what follows is
@@ -151,6 +158,10 @@ def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str 
     "Kesh: weapons were sent to the rebels"). The allegation a denial answers is usually made
     against its speaker, and it names them.
 
+    >>> denied_text("Sorvany rejected the suggestion that its firms had bought the grain", "Sorvany")
+    "Sorvany's firms had bought the grain"
+    >>> denied_text("Velmar denied that it had cut the flows for political reasons", "Velmar")
+    'Velmar had cut the flows for political reasons'
     >>> denied_text("no weapons were ever sent to the rebels", "Kesh")
     'Kesh: weapons were sent to the rebels'
     >>> denied_text("the rivalry is not confined to Europe but global", "Ana Vole") is None
@@ -159,6 +170,11 @@ def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str 
     True
     """
     if (clause := denied_clause(text)) is not None:
+        # "X rejected the suggestion that its firms bought grain": the firms are X's
+        if speaker and (own := _OWNER.match(clause)):
+            return f"{speaker}'s {clause[own.end():]}"
+        if speaker and (own := _SELF.match(clause)):
+            return f"{speaker} {clause[own.end():]}"
         return clause
     plain = CONTRAST.sub(" ", text)
     # what a report of a denial holds ("rejected reports linking them to ...") is not what is

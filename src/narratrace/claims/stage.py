@@ -54,7 +54,7 @@ STATS_GROWTH = 0.10
 def _claims(document: Document, parsed: Any, got: DocAnalysis, ctx: StageContext) -> dict[str, Any]:
     sentences = nlp.sentence_spans(parsed)
     claims = extract_claims(document, attributions=got.attributions, mentions=got.mentions,
-                            dates=got.dates, sentences=sentences)
+                            dates=got.dates, sentences=sentences, cuts=nlp.clause_cuts(parsed))
     return {"claims": tuple(claims), "sentences": sentences}
 
 

@@ -230,13 +230,21 @@ def has_outlet_word(name: str) -> bool:
 
     >>> has_outlet_word("ExamplePress"), has_outlet_word("Examplestan")
     (True, False)
+    >>> has_outlet_word("Corundpress"), has_outlet_word("Cypress")
+    (True, False)
     """
     words = [w.lower().strip(".") for w in name.split()]
     if len(words) == 1:
         parts = re.findall(r"[A-Z][a-z]+", name)
         if len(parts) > 1:
             words = [p.lower() for p in parts]
+        elif (glued := _GLUED_OUTLET.fullmatch(words[0])) is not None:
+            words = [glued[1], glued[2]]  # "Corundpress", "Kestrelnews"
     return bool(words) and (words[-1] in OUTLET_WORDS or words[0] in OUTLET_WORDS)
+
+
+#: A word run together from a name of four letters or more and an outlet word.
+_GLUED_OUTLET = re.compile(r"([a-zà-öø-ÿ]{4,}?)(press|news|post|times|wire|media|daily|herald|tribune)")
 
 
 def masthead_name(line: str) -> tuple[str, str] | None:

@@ -421,8 +421,9 @@ def _find_masthead(lines: list[Line], i: int) -> tuple[int, str] | None:
         name, rest = found
         if has_outlet_word(name) or known_outlet(name):
             return idx, name
+        # (a headline may ask: "Is X about to close?")
         titled = idx >= 1 and 3 <= lines[idx - 1].n_words <= TITLE_MAX_WORDS and not re.search(
-            r"[.!?]$", lines[idx - 1].text)
+            r"[.!]$", lines[idx - 1].text)
         # A name with its slogan under the headline ("Example Vial - health news for parents")
         # or with its acronym spelled out: a site's masthead.
         if titled and rest and (is_tagline(rest) or acronym_of(rest) == name):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..types import Document
 from ._acronyms import find_aliases
 from ._gazetteer import load_gazetteer
-from ._mentions import LABEL_TYPES, extract_mentions, looks_like_outlet
+from ._mentions import LABEL_TYPES, extract_mentions, looks_like_outlet, outlet_tail
 from ._merge import entity_id, merge_entities
 from ._normalise import exact_key, translit_key
 
@@ -22,7 +22,7 @@ from ._normalise import exact_key, translit_key
 DESCRIBED = "desc_"
 
 __all__ = ["DESCRIBED", "LABEL_TYPES", "entity_id", "exact_key", "extract_aliases", "extract_mentions",
-           "load_gazetteer", "looks_like_outlet", "merge_entities", "translit_key"]
+           "load_gazetteer", "looks_like_outlet", "merge_entities", "outlet_tail", "translit_key"]
 
 
 def extract_aliases(document: Document) -> list[tuple[str, str]]:

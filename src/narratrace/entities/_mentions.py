@@ -57,6 +57,21 @@ _OUTLET_NAME = re.compile(
 _NAMEPLATE = re.compile(r"\s(?:Bugle|Courier|Courant|Clarion|Mercury|Packet|Examiner|Echo|Sentinel|"
                         r"Dispatch|Bulletin|Inquirer|Enquirer|Advertiser|Recorder|Argus|Gazette|Weekly)$")
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s*$", re.IGNORECASE)
+#: The word after a name that makes it an outlet's, left out of the tagger's span.
+_OUTLET_TAIL = re.compile(r" (?:Today|Times|Post|Gazette|Herald|Tribune|Journal|Telegraph|Chronicle|Observer|"
+                          r"Courier|Courant|Bugle|Clarion|Examiner|Sentinel|Dispatch|Inquirer)\b(?! [A-Z])")
+
+
+def outlet_tail(text: str, end: int) -> int | None:
+    """The end of an outlet's name a parser or tagger cut before its last word ("Quillon" of
+    "Quillon Today, the island's news site, reported"), or None.
+
+    >>> t = "Quillon Today, the news site, reported it."
+    >>> t[:outlet_tail(t, 7)], outlet_tail("Ada Times Square", 3)
+    ('Quillon Today', None)
+    """
+    tail = _OUTLET_TAIL.match(text, end)
+    return tail.end() if tail else None
 
 
 def looks_like_outlet(surface: str, before: str = "") -> bool:
@@ -75,6 +90,20 @@ _GROUP_NAME = re.compile(r"(?:^|\s)(?:Group|Brigade|Battalion|Regiment|Militia|F
                          r"Forces|Legion|Mujahideen|Jihad)$")
 _GROUP_ADJ = (r"(?:jihadist|jihadi|terrorist|militant|armed|rebel|insurgent|extremist|islamist|"
               r"separatist|paramilitary|criminal|mercenary|al-qaeda-linked|militia)")
+#: A person's post written beside the name: "X, a spokeswoman for", "X, the chief executive
+#: of", "the company's spokesman, X,".
+_POSTS = (r"(?:spokes(?:man|woman|person)|minister|director|chief executive|chief|head|manager|official|"
+          r"engineer|inspector|secretary|president|chairman|chairwoman|chair|ambassador|envoy|adviser|"
+          r"advisor|analyst|researcher|professor|lawyer|mayor|governor|councillor|commissioner|officer|"
+          r"owner|founder|farmer|resident|teacher|nurse|doctor|midwife|reporter|editor|correspondent)")
+_PERSON_APPOSED = re.compile(r"^,\s+(?:a|an|the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,3}?" + _POSTS + r"\b",
+                             re.IGNORECASE)
+_PERSON_APPOSED_BEFORE = re.compile(r"\b(?:[\w'’-]+['’]s|its|their)\s+(?:[\w'’-]+\s+){0,2}?" + _POSTS
+                                    + r",\s*$", re.IGNORECASE)
+#: A body's kind written beside its name: "X, the state-owned company that runs ...".
+_BODY_APPOSED = re.compile(r"^,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,4}?(?:company|firm|operator|corporation|"
+                           r"agency|authority|ministry|council|board|association|union|manufacturer|contractor|"
+                           r"supplier|charity|organi[sz]ation|institute|bank|regulator)\b", re.IGNORECASE)
 _GROUP_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:\)\s*)?(?:" + _GROUP_ADJ + r"\s+(?:group|organi[sz]ation|movement|"
     r"faction|network|coalition|alliance|fighters|militants|insurgents|rebels)|group|militia|"
@@ -277,6 +306,11 @@ def extract_mentions(document: Document, parsed: Doc) -> list[Mention]:
                         break
         if ent.label_ == "ORG":
             end = _whole_of_name(text, start, end)
+        if (tail := outlet_tail(text, end)) is not None:
+            # "Quillon Today", "Varn Post": a name the tagger cut before the word that makes it
+            # a news outlet's
+            candidates.append(_Candidate(start, tail, ent.label_, _OUTLET_CUE, "outlet"))
+            continue
         candidates.append(_Candidate(start, end, ent.label_, _NER, LABEL_TYPES[ent.label_]))
 
     # 3. Gazetteer names spaCy missed entirely.
@@ -313,7 +347,7 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
         after = text[c.end:c.end + 60]
         tokens = key.split()
         entry = gaz.lookup(surface)
-        if c.evidence == _ALIAS:
+        if c.evidence in (_ALIAS, _OUTLET_CUE):  # settled where it was found
             continue
         if _HONORIFIC.match(surface):
             c.evidence, c.type = _SURNAME, "person"  # "Ms Vorstrand", whatever its label
@@ -325,6 +359,10 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
             c.evidence, c.type = _DEMONYM, "group"
         elif key in alias_types:
             c.evidence, c.type = _ALIAS, alias_types[key]
+        elif len(tokens) <= 4 and (_PERSON_APPOSED.match(after) or _PERSON_APPOSED_BEFORE.search(before)):
+            c.evidence, c.type = _GROUP_CUE, "person"  # "Lidia Farkash, a spokeswoman for ..."
+        elif len(tokens) <= 5 and _BODY_APPOSED.match(after):
+            c.evidence, c.type = _GROUP_CUE, "organisation"  # "Corgas Transit, the company that runs ..."
         elif c.label == "NORP":
             c.evidence, c.type = _NER, "group"
         elif len(tokens) <= 5 and (_OUTLET_BEFORE.search(before) or _OUTLET_AFTER.match(after)
@@ -340,6 +378,14 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
         elif c.label in {"GPE", "LOC", "FAC"} and len(tokens) >= 2 and tokens[-1] in _INSTITUTION_WORDS:
             c.evidence, c.type = _NAME_SHAPE, "organisation"  # "Varn Valley Water Authority"
 
+    # a surname after a full name the cues above made a person ("Farkash" after "Lidia Farkash,
+    # a spokeswoman for ...", which the tagger called an organisation)
+    named = {exact_key(text[c.start:c.end]).split()[-1] for c in candidates
+             if c.type == "person" and c.evidence < _NER and len(exact_key(text[c.start:c.end]).split()) >= 2}
+    for c in candidates:
+        key = exact_key(text[c.start:c.end])
+        if c.type != "person" and c.evidence >= _SURNAME and " " not in key and key in named:
+            c.evidence, c.type = _SURNAME, "person"
     # One type per surface form per document: the strongest evidence wins; among NER-only
     # candidates, the majority label (ties: the first in the type order below).
     by_key: dict[str, list[_Candidate]] = defaultdict(list)

@@ -126,15 +126,16 @@ def merge_entities(mentions: Iterable[Mention], *,
         for other in nodes[1:]:
             uf.union(nodes[0], other)
 
-    # 4. Surname ↔ full name, when unambiguous.
+    # 4. Surname ↔ full name, when unambiguous ("Ms Vantrell" is a surname with a title, not
+    # a second full name ending in it).
     full_by_last: dict[str, set[object]] = defaultdict(set)
     for node, ms in node_mentions.items():
-        if node[0] == "person" and len(node[1].split()) >= 2:
-            last = translit_key(node[1].split()[-1], person=True)
+        if node[0] == "person" and len(words := _untitled(node[1])) >= 2:
+            last = translit_key(words[-1], person=True)
             full_by_last[last].add(uf.find(node))
     for node in node_mentions:
-        if node[0] == "person" and len(node[1].split()) == 1:
-            roots = full_by_last.get(translit_key(node[1], person=True), set())
+        if node[0] == "person" and len(words := _untitled(node[1])) == 1:
+            roots = full_by_last.get(translit_key(words[0], person=True), set())
             if len(roots) == 1:
                 uf.union(node, next(iter(roots)))
 
@@ -143,6 +144,24 @@ def merge_entities(mentions: Iterable[Mention], *,
         clusters[uf.find(node)].append(node)
     entities = [_build(sorted(nodes), node_mentions, node_entry) for nodes in clusters.values()]
     return sorted(entities, key=lambda e: (e.type, e.name, e.id))
+
+
+#: Titles written before a surname ("Ms", "Dr", "Minister").
+_TITLES = frozenset("mr mrs ms miss mx dr prof professor sir dame madam minister president senator "
+                    "governor mayor judge general colonel captain".split())
+
+
+def _untitled(key: str) -> list[str]:
+    """The words of a person's key without the titles before it.
+
+    >>> _untitled("ms vantrell"), _untitled("teodora vantrell"), _untitled("dr")
+    (['vantrell'], ['teodora', 'vantrell'], ['dr'])
+    """
+    words = key.split()
+    k = 0
+    while k < len(words) - 1 and words[k].rstrip(".") in _TITLES:
+        k += 1
+    return words[k:]
 
 
 def _vote(mentions: list[Mention]) -> EntityType:

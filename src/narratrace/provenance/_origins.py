@@ -323,8 +323,17 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     origins = sorted(set(origins) | narrators)
     # whoever denies the claim is not where it comes from (their rebuttal, retold beside it,
     # resembles it)
-    deniers = {norm_name(d.actor) for d in denials}
-    denying = [k for k in origins if k in names and norm_name(names[k].name) in deniers]
+    deniers: dict[str, set[str]] = {}
+    for d in denials:
+        deniers.setdefault(norm_name(d.actor), set()).add(d.doc)
+    # ... unless they state it in more documents than they deny it in: then the denial is their
+    # own qualification ("the dam is not in danger today" beside "cracks were found")
+    stating: dict[str, set[str]] = {}
+    for root, hops in first.items():
+        for src, _, _ in hops:
+            stating.setdefault(src.key, set()).add(root)
+    denying = [k for k in origins if k in names and norm_name(names[k].name) in deniers
+               and len(stating.get(k, ())) <= len(deniers[norm_name(names[k].name)])]
     if denying and len(denying) == len(origins) and not loops:
         # every origin also denies it: the denial answers something close to what they said,
         # not their own words; they stay its origins
@@ -737,7 +746,22 @@ def _merge_names(sources: Sequence[Source], chain: list[str]) -> list[Source]:
             merged.append(src)
         else:
             chain.append(f"{src.name} speaks for {org.name}: one origin")
+    # "the government said" beside the one member of a government among the origins (a
+    # minister, a president): the government unnamed is that member's voice, not a second origin
+    unnamed = [s for s in merged if words(s) and words(s) <= _GOVERNMENT_WORDS]
+    members = [s for s in merged if s.type == "person" and any(_GOVERNMENT_POST.search(r) for r in s.roles)
+               and not any(lex.FORMER.search(r) for r in s.roles)]
+    if unnamed and len(members) == 1:
+        for s in unnamed:
+            merged.remove(s)
+            chain.append(f"{s.name} is {members[0].name}'s government: one origin")
     return sorted(merged, key=lambda s: s.name)
+
+
+#: A body named only as "the government", "the ministry", "the authorities".
+_GOVERNMENT_WORDS = frozenset("government ministry authorities officials cabinet administration".split())
+#: A post in a government.
+_GOVERNMENT_POST = re.compile(r"(?i)\b(?:minister|president|premier|chancellor|secretary of state)\b")
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")

@@ -174,7 +174,8 @@ _BEFORE = re.compile(
     r"\b(?:via|courtesy\s+of|copyright|credit|©)\s*:?|\bsources?\s*:|"
     r"\b(?:a|the)\s+(?:report|story|article|post|investigation)\s+(?:by|in|from|of)\b|\bciting\b",
     re.IGNORECASE)
-_AFTER = re.compile(r"(?:,\s+(?:which|who)\s[^,.;!?\n]{1,80},)?\s+(?:has\s+|had\s+|have\s+|also\s+|first\s+)?"
+_AFTER = re.compile(r"(?:,\s+(?:which|who)\s[^,.;!?\n]{1,80},|,\s+(?:the|a|an)\s[^,.;!?\n]{1,60},)?"
+                    r"\s+(?:has\s+|had\s+|have\s+|also\s+|first\s+)?"
                     r"(?:reported|reports|revealed|reveals|wrote|writes|confirmed|published|broke|"
                     r"warned|claimed|alleged|told\s+(?:its|their)\s+(?:readers|members|listeners|viewers|subscribers))\b",
                     re.IGNORECASE)
@@ -197,6 +198,10 @@ def find_credit(copy: Document, names: frozenset[str], *, lowered: str | None = 
     ('according to the health website The Glass Ward', 16, 62)
     >>> find_credit(d, frozenset({"the bugle"})) is None
     True
+    >>> e = Document(id="e", path="e", source_text="",
+    ...              text="The Bugle, the town's biggest paper, reported yesterday that the mill will shut.")
+    >>> find_credit(e, frozenset({"the bugle", "bugle"}))[0]
+    "The Bugle, the town's biggest paper, reported"
     """
     names = frozenset(n for n in names if n)
     if not names:
