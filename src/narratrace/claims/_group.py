@@ -172,6 +172,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             if denial[i] != denial[j] and denier is not None \
                     and not (spoke is not None and other is not None and alike(spoke, other)):
                 return None
+            # nor are two parties' denials one ("Moscow has denied those claims", "Kyiv denied
+            # Moscow's claims")
+            if denial[i] and denial[j] and spoke is not None and other is not None and not alike(spoke, other):
+                return None
             return related
         if spoke is not None and other is not None and not alike(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
