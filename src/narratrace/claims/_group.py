@@ -152,6 +152,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     keys_of = functools.cache(name_keys)
     denying = [denies(c) for c in claims]  # read by the bars, the denial vectors and links
     denial = _Lazy(lambda k: {"no"} if denying[k] else set())
+    # a report of a denial ("X denied the claims"), not a statement that something is not so
+    reported = _Lazy(lambda k: claims[k].stance == "denies" or bool(_DENIAL_REPORT.search(claims[k].text)))
 
     def bar(i: int, j: int, sim: float) -> float | None:
         """The average-linkage bar for a candidate pair, None when the pair is no link."""
@@ -172,19 +174,21 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
             if denial[i] != denial[j] and denier is not None \
                     and not (spoke is not None and other is not None and alike(spoke, other)):
                 return None
-            # nor are two parties' denials one ("Moscow has denied those claims", "Kyiv denied
-            # Moscow's claims")
-            if denial[i] and denial[j] and spoke is not None and other is not None and not alike(spoke, other):
+            # nor are two parties' reports of denials one ("Moscow has denied those claims", "Kyiv
+            # denied Moscow's claims"); two of them saying one thing is not so ("the davits had not
+            # been tested") is corroboration
+            if reported[i] and reported[j] and spoke is not None and other is not None and not alike(spoke, other):
                 return None
             return related
         if spoke is not None and other is not None and not alike(spoke, other) \
                 and not (relays(spoke, b.doc) or relays(other, a.doc)):
             pair = frozenset((a.doc, b.doc))
             if sim >= CORROBORATE and a.doc != b.doc and pair in story_pairs and pair not in derived_pairs \
-                    and not denial[i] and not denial[j] \
+                    and denial[i] == denial[j] and not (reported[i] or reported[j]) \
                     and (figures[i] & figures[j] or names[i] & names[j] or len(rare[i] & rare[j]) >= 2):
                 # two sources telling the same thing: one family, two origins (two parties'
-                # denials are not corroboration: "Moscow denied those claims", "Kyiv denied Moscow's")
+                # reported denials are not corroboration: "Moscow denied those claims", "Kyiv
+                # denied Moscow's")
                 return related
             return None  # two speakers saying something alike are two claims until shown the same
         # below near-paraphrase, a statement that something is not so never joins one that it is,
@@ -467,6 +471,10 @@ def _actions(claim: Claim) -> set[str]:
     """Every action a claim states ("involved in ... distributing drones" → involve, supply)."""
     found = {name for name, rx in lex.ACTIONS if name not in ("use", "accuse") and rx.search(claim.text)}
     return found | ({claim.action} if claim.action else set())
+
+
+#: A verb that reports a denial ("X denied the claims", "Y rejected them").
+_DENIAL_REPORT = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject\w*|refut\w*|dismiss\w*|rebut\w*)\b", re.I)
 
 
 def _names(claim: Claim) -> set[str]:
