@@ -13,7 +13,6 @@ import pytest
 
 from narratrace.reuse import (MIN_CONTAINMENT_ESTIMATE, MIN_ESTIMATE, SHINGLE, SHORT_TEXT,
                               copy_candidate_blocks, copy_candidates)
-from narratrace.reuse._ann import nearest_pairs
 from narratrace.reuse._minhash import EMPTY, candidate_pairs, paired_band_keys, slot_pairs
 from _tracing import traced_peak
 
@@ -94,13 +93,3 @@ def test_listing_the_candidates_holds_a_block_not_the_corpus():
     peak = traced_peak(drain)
     assert count[0] > 1_500_000
     assert peak < count[0] * 16 / 4  # under a quarter of the candidates as one int64 array
-
-
-def test_the_index_samples_rows_without_copying_the_matrix():
-    """Issue #16: fitting the cells copied every row in rank order to take a sample of them (88
-    MiB for the 60,000 claims of the 20,000-document scale store); the sample alone is taken."""
-    rng = np.random.default_rng(2)
-    vectors = rng.normal(size=(9000, 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    peak = traced_peak(lambda: nearest_pairs(vectors, [0, 1, 2], k=4, threshold=0.1))
-    assert peak < vectors.nbytes / 2
