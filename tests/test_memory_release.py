@@ -59,8 +59,8 @@ def test_analyze_returns_freed_memory_after_the_corpus_stages(tmp_path: Path, mo
 
 def test_each_corpus_stage_hands_back_what_it_freed_as_it_ends(monkeypatch) -> None:
     """Issue #16 item 6: a corpus stage starts from what the last one left resident unless it
-    is handed back (on the 20,000-document scale store the claim-families step started 669
-    MiB resident and peaked at 851; handed back, 381 and 760)."""
+    is handed back (on the 20,000-document scale store the claim-families step peaked at 840
+    MiB, and 755 with the heap handed back: bench/bench_memory.py --layout stores)."""
     from narratrace.run.analyze import announced
     from narratrace.stage import CorpusStage
 

@@ -173,8 +173,8 @@ def announced(stages: Sequence[CorpusStage], tick: ProgressHook) -> tuple[Corpus
 
     Each stage otherwise starts from what the last one left resident, and peaks over it: on
     the 20,000-document store of ``bench/bench_scale.py`` (``bench/bench_memory.py --layout
-    stores``) the claim-families step started 669 MiB resident and peaked at 851, and handed
-    back before it, 381 and 760 (the stages after it 820 / 796 -> 506 / 538 MiB).
+    stores``) the claim-families step peaked at 840 MiB, and 755 with the heap handed back
+    (the stages after it 714 / 788 -> 463 / 539 MiB).
 
     >>> seen = []
     >>> stage = CorpusStage("events", requires=(), assigns=(), fn=lambda ctx: {})
