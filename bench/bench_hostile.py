@@ -30,7 +30,12 @@ and the log peaked at 215 and 726 MiB (the reuse step +209 and +585 MiB, the run
 +788 MiB, 85 and 252 CPU s); storing only the copies found (959 and 4,001 rows) and reading
 each text's figures once, 59 and 117 MiB (+99 and +251 MiB, the run +423 and +674 MiB, 67 and
 147 CPU s), and at 4,000 reports (after only) 15,770 rows, 237 MiB (+524 MiB, the run
-+1,237 MiB, 337 CPU s); ``--group
++1,237 MiB, 337 CPU s). With the copy candidates listed, checked and dropped a block of
+documents at a time instead of every band and slot collision at once (the same checks and
+rows), the reuse step +64, +121 and +236 MiB at 1,000, 2,000 and 4,000 reports, the run +337,
++453 and +714 MiB (56, 131 and 279 CPU s, the box shared with another run of this length); the
+reuse step's copy search alone (``update_reuse`` on these reports, no same-story pass) went
+from +109, +216 and +499 MiB to +35, +54 and +78. ``--group
 7`` on 2,500, 5,000 and 10,000 files of one line each (words drawn at random). Their ratios are
 against the smallest size: memory that stays flat in the number of inputs stays near 1. These
 two take tens of minutes on a shared 2-core machine (the 4,000 articles alone well over 20).

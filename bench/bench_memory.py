@@ -125,6 +125,27 @@ each in turn, 726 / 759 -> 709 / 701 MiB (reading the vectors 593 / 596 -> 520 /
 this bench, where the step starts from what reuse left resident, it rose, 773 / 773 -> 820 /
 819 MiB, and the whole with it (777 -> 819 / 820), in two pairs run the same hour.
 
+Then the copy candidates were listed, checked and dropped a block of documents at a time
+(``narratrace.reuse.copy_candidate_blocks``; at 20k they had added ~100 MiB for a moment, not
+at the step's peak), the neighbour index stopped copying the matrix to sample and probe it,
+the claim vectors were normalised a block of rows at a time (each had copied the 60,000 claim
+vectors whole, 88 MiB), and each corpus stage handed back the heap it freed as it ended
+(``malloc_trim``). Before -> after, ``--layout stores --sizes 1000,20000``, the same hour
+(20k: a second pair, ``--sizes 20000``, run before -> after one after the other):
+
+    --layout stores           1k             20k
+    corpus stages (whole)     182 -> 186     826 -> 772 MiB (4.54x -> 4.14x); 827 -> 773
+    20k, each stage's own     reuse 776 -> 772 / 776 -> 773, claim families 826 -> 755 /
+    peak                      827 -> 759, origins 695 -> 463 / 696 -> 464, events 712 -> 539 /
+                              773 -> 546 MiB
+
+Without the hand-back (the other three changes alone) the 20k whole was 840 MiB (claim
+families 840): its working memory fell (the claim neighbour search alone, 153 -> 79 MiB
+over its start on the store's claim vectors) but it started from what reuse left resident
+(669 MiB against 626). The whole is now the reuse step's same-story pass: at 20k the copy
+search ends near 460 MiB and the story scoring (the padded leads, the rewrite evidence and
+the bulk scores held together) takes it to 772.
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.

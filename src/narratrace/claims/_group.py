@@ -460,10 +460,15 @@ def _vectors(claims: Sequence[Claim], embeddings: Mapping[str, np.ndarray] | Non
     return unit_rows(np.vstack(rows))
 
 
-def unit_rows(mat: np.ndarray) -> np.ndarray:
-    """``mat`` (float32) with each row divided by its norm, in place (a zero row stays zero)."""
-    norms = np.linalg.norm(mat, axis=1, keepdims=True)
-    mat /= np.where(norms == 0, 1, norms)
+def unit_rows(mat: np.ndarray, *, block: int = 4096) -> np.ndarray:
+    """``mat`` (float32) with each row divided by its norm, in place (a zero row stays zero).
+    A ``block`` of rows at a time: the norms square a copy of the rows they read (88 MiB for
+    the 60,000 claims of the 20,000-document scale store, at once); each row's norm is the
+    same float however many rows are read with it."""
+    for lo in range(0, len(mat), block):
+        rows = mat[lo:lo + block]
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        rows /= np.where(norms == 0, 1, norms)
     return mat
 
 

@@ -27,10 +27,11 @@ Three passes over a corpus, each scaling differently:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,8 @@ from ._align import Alignment, align
 from ._ann import Listed, Mapper, nearest_pairs, neighbour_listed, neighbour_lists
 from ._candidates import Candidates, StoredRows, StoryRows, positions, set_index, shared
 from ._direction import decide, direction, find_credit, source_names
-from ._minhash import (candidate_pairs, estimate_jaccard, lsh_params, merge, minhash, paired_band_keys,
-                       shingle_set, slot_pairs, tokenize)
+from ._minhash import (EMPTY, band_columns, buckets, estimate_jaccard, lsh_params, merge, minhash,
+                       pair_blocks, shingle_set, tokenize)
 from ._rewrite import align_sentences, detail_direction, is_rewrite, narrative_sentences
 from ._story import (doc_vector, embed_for_story, fallback_dates, fallback_names, normalised, overlap,
                      overlap_of, soft_match, story_sentences)
@@ -370,7 +371,7 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
     checked = 0
     words = np.array([len(d.text.split()) for d in docs])
     if new is None or deleted or fresh >= set(ids):
-        pairs = copy_candidates(sigs, words)
+        blocks: Iterable[np.ndarray] = copy_candidate_blocks(sigs, words)
     else:
         # Only the new documents are looked up; the older candidates that matter are the
         # stored links: the full run's, except that a pair whose every shared bucket has since
@@ -379,10 +380,13 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
         kept = np.array(sorted((row_of[a], row_of[b]) for a, b in copies
                                if a in row_of and b in row_of and a not in fresh and b not in fresh),
                         dtype=np.intp).reshape(-1, 2)
-        pairs = np.concatenate([kept, copy_candidates(
-            sigs, words, rows=np.array(sorted(row_of[d] for d in fresh if d in row_of), dtype=np.intp))])
-    # (a block of pairs at a time as Python ints: all of them took ~130 bytes a pair)
-    for i, j in (pair for lo in range(0, len(pairs), 65_536) for pair in pairs[lo:lo + 65_536].tolist()):
+        blocks = itertools.chain([kept], copy_candidate_blocks(
+            sigs, words, rows=np.array(sorted(row_of[d] for d in fresh if d in row_of), dtype=np.intp)))
+    # Checked a block of documents' candidates at a time, as they are found (all of a templated
+    # corpus's at once were the step's peak), and as Python ints a slice at a time (all of a
+    # block's took ~130 bytes a pair).
+    for i, j in (pair for pairs in blocks for lo in range(0, len(pairs), 65_536)
+                 for pair in pairs[lo:lo + 65_536].tolist()):
         key = (ids[i], ids[j])
         if key in copies and not (fresh & set(key)):
             row = copies[key]
@@ -409,11 +413,11 @@ def copy_candidates(sigs: np.ndarray, words: np.ndarray | None = None, *,
     """Index pairs ``(i, j)``, ``i < j``, worth an exact copy check: LSH band collisions (each
     slot in two bands, :func:`~._minhash.paired_band_keys`) whose signatures agree on at least
     ``MIN_ESTIMATE`` of their slots; with ``words`` (each text's word count), also the pairs
-    of a text of at most ``SHORT_TEXT`` words that agree on a single slot
-    (:func:`~._minhash.slot_pairs`) and whose estimated containment of the shorter text
+    of a text of at most ``SHORT_TEXT`` words that agree on a single slot (the pairs of
+    :func:`~._minhash.slot_pairs`) and whose estimated containment of the shorter text
     reaches ``MIN_CONTAINMENT_ESTIMATE``. With ``rows``, only the pairs with a member among
-    them (an incremental run's new documents; the same pairs as the full search has there,
-    at the cost of looking up those rows only).
+    them (an incremental run's new documents; the same pairs as the full search has there).
+    All of :func:`copy_candidate_blocks`, in one array.
 
     >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 3, 4], [5, 6, 7, 8]], dtype=np.uint32)
     >>> copy_candidates(sigs).tolist()
@@ -421,47 +425,80 @@ def copy_candidates(sigs: np.ndarray, words: np.ndarray | None = None, *,
     >>> copy_candidates(sigs, rows=np.array([2])).tolist()
     []
     """
-    _, band_rows = lsh_params(sigs.shape[1])
-    pairs = candidate_pairs(paired_band_keys(sigs, band_rows))
+    blocks = list(copy_candidate_blocks(sigs, words, rows=rows))
+    return np.concatenate(blocks) if blocks else np.zeros((0, 2), dtype=np.intp)
+
+
+#: Pairs listed per block of documents by :func:`copy_candidate_blocks` (a pair once for each
+#: bucket it shares), before they are filtered: a few tens of MiB of index arrays at a time.
+PAIR_BLOCK = 1 << 19
+
+
+def copy_candidate_blocks(sigs: np.ndarray, words: np.ndarray | None = None, *,
+                          rows: np.ndarray | None = None, budget: int = PAIR_BLOCK) -> Iterator[np.ndarray]:
+    """:func:`copy_candidates` a block of documents at a time: each block's pairs (those whose
+    first document is in the block, ascending, each once) are listed from the shared buckets
+    (:class:`~._minhash.Buckets`), filtered and handed on before the next block's are listed,
+    so a caller that checks and drops them never holds every candidate. A templated corpus
+    makes nearly every two texts a candidate: on 4,000 weather reports of one wording
+    (``bench/bench_hostile.py``'s) the 5,068,608 pairs, listed for every band and slot they
+    share before they were made unique, raised the peak by 518 MiB.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 3, 4], [5, 6, 7, 8], [1, 2, 3, 4]], dtype=np.uint32)
+    >>> [block.tolist() for block in copy_candidate_blocks(sigs, budget=1)]
+    [[[0, 1], [0, 3]], [[1, 3]]]
+    """
+    n = len(sigs)
     mine = None
     if rows is not None:
-        mine = np.zeros(len(sigs), dtype=bool)
+        mine = np.zeros(n, dtype=bool)
         mine[np.asarray(rows, dtype=np.intp)] = True
-        pairs = pairs[mine[pairs[:, 0]] | mine[pairs[:, 1]]]
-    pairs = _agreeing(sigs, pairs, MIN_ESTIMATE)
-    if words is None:
-        return pairs
-    is_short = np.asarray(words) <= SHORT_TEXT
-    # J (|A| + |B|) = |A & B| (1 + J): the estimate of how much of the shorter text the other holds
-    sizes = np.maximum(np.asarray(words, dtype=np.float64) - (SHINGLE - 1), 1.0)
+    _, band_rows = lsh_params(sigs.shape[1])
+    bands = buckets(band_columns(sigs, band_rows), n, empty=0, wanted=mine)
+    work = bands.work()
+    slots = None
+    if words is not None:
+        is_short = np.asarray(words) <= SHORT_TEXT
+        # J (|A| + |B|) = |A & B| (1 + J): the estimate of how much of the shorter text the other holds
+        sizes = np.maximum(np.asarray(words, dtype=np.float64) - (SHINGLE - 1), 1.0)
+        flat = np.asarray(sigs, dtype=np.uint32)
+        # one-slot buckets holding a looked-up text: a short one (with ``rows``: one of them)
+        slots = buckets((flat[:, s] for s in range(flat.shape[1])), n, empty=int(EMPTY),
+                        wanted=is_short if mine is None else mine)
+        work = work + slots.work()
 
     def worth(extra: np.ndarray) -> np.ndarray:
         """Which one-slot pairs are worth a check: one of the two is short, and the estimated
-        containment and the equal slots reach their bars (filtered as they are found, so the
-        pairs of a corpus of short texts are not all held at once)."""
+        containment and the equal slots reach their bars."""
         agree = _agreement(sigs, extra)
         na, nb = sizes[extra[:, 0]], sizes[extra[:, 1]]
         contained = agree * (na + nb) / ((1 + agree) * np.minimum(na, nb))
         return ((is_short[extra[:, 0]] | is_short[extra[:, 1]]) & (contained >= MIN_CONTAINMENT_ESTIMATE)
                 & (agree * sigs.shape[1] >= 2))
 
-    # with ``rows``: the pairs of a looked-up row that agree on a slot, where one of the two is short
-    extra = slot_pairs(sigs, np.flatnonzero(is_short if mine is None else mine), keep=worth)
-    if len(extra):
-        codes = np.unique(np.concatenate([pairs[:, 0].astype(np.int64) * len(sigs) + pairs[:, 1],
-                                          extra[:, 0].astype(np.int64) * len(sigs) + extra[:, 1]]))
-        pairs = np.stack([codes // len(sigs), codes % len(sigs)], axis=1).astype(np.intp)
-    return pairs
+    for lo, hi in pair_blocks(work, budget):
+        codes = bands.pairs(lo, hi)
+        pairs = _agreeing(sigs, np.stack([codes // n, codes % n], axis=1).astype(np.intp), MIN_ESTIMATE)
+        if slots is not None:
+            codes = slots.pairs(lo, hi)
+            extra = np.stack([codes // n, codes % n], axis=1).astype(np.intp)
+            extra = extra[worth(extra)] if len(extra) else extra
+            if len(extra):
+                codes = np.union1d(pairs[:, 0].astype(np.int64) * n + pairs[:, 1],
+                                   extra[:, 0].astype(np.int64) * n + extra[:, 1])
+                pairs = np.stack([codes // n, codes % n], axis=1).astype(np.intp)
+        if len(pairs):
+            yield pairs
 
 
 def _agreement(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """The share of equal signature slots of each pair (in blocks: the two gathered signature
     blocks take 1 KiB per pair, which at a few hundred thousand LSH candidates was the corpus
-    run's peak)."""
+    run's peak; the equal slots counted, not averaged, which took a float64 copy of them)."""
     out = np.zeros(len(pairs))
-    for lo in range(0, len(pairs), 32_768):
-        block = pairs[lo:lo + 32_768]
-        out[lo:lo + len(block)] = (sigs[block[:, 0]] == sigs[block[:, 1]]).mean(axis=1)
+    for lo in range(0, len(pairs), 8_192):
+        block = pairs[lo:lo + 8_192]
+        out[lo:lo + len(block)] = np.count_nonzero(sigs[block[:, 0]] == sigs[block[:, 1]], axis=1) / sigs.shape[1]
     return out
 
 

@@ -15,8 +15,9 @@ datasketch >= 2.0 calls "affine32", so estimates behave the same).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -290,3 +291,142 @@ def slot_pairs(signatures: np.ndarray, rows: np.ndarray, *, max_bucket: int = 10
 #: Short texts looked up together in :func:`slot_pairs` (each of their 128 slots may open a
 #: bucket of up to ``max_bucket`` documents, so the pairs of a block are bounded).
 _SLOT_ROWS = 32
+
+
+class Buckets(NamedTuple):
+    """The shared buckets of one family of keys (every band of :func:`paired_band_keys`, or
+    every single slot), as flat arrays, to list each document's partners a block of documents
+    at a time (:meth:`pairs`) instead of every pair of the corpus at once.
+
+    An entry is one document in one bucket of 2 to ``max_bucket`` documents that holds a
+    ``wanted`` document; entries are grouped by key column, then by bucket, documents
+    ascending within a bucket, so the entries after a document's in its bucket are its
+    partners of higher index. A pair counts when one of its two is wanted: a wanted document
+    pairs with every later member of its bucket, another one with the later wanted members
+    only (``wanted_before``, ``wanted_member``).
+    """
+
+    n: int
+    member: np.ndarray  # the document of each entry
+    end: np.ndarray  # one past the last entry of the entry's bucket
+    wanted: np.ndarray  # bool per document
+    wanted_before: np.ndarray  # per entry: the wanted entries before it and it
+    wanted_member: np.ndarray  # the documents of the wanted entries, in entry order
+    first: np.ndarray  # the entries of document d: by_doc[first[d]:first[d + 1]]
+    by_doc: np.ndarray
+
+    def work(self) -> np.ndarray:
+        """How many pairs each document's entries list (a pair listed once per bucket it
+        shares), by document."""
+        later = self._later(np.arange(len(self.member)))[1]
+        return np.bincount(self.member, weights=later, minlength=self.n).astype(np.int64)
+
+    def _later(self, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each entry: where its partners start, how many there are, and whether they are
+        read from ``member`` (the entry's document is wanted) or ``wanted_member``."""
+        entries = entries.astype(np.int64)
+        own = self.wanted[self.member[entries]]
+        last = self.end[entries].astype(np.int64) - 1
+        start = np.where(own, entries + 1, self.wanted_before[entries])
+        count = np.where(own, last - entries, self.wanted_before[last] - self.wanted_before[entries])
+        return start, count, own
+
+    def pairs(self, lo: int, hi: int) -> np.ndarray:
+        """The pairs ``(i, j)``, ``i < j``, of documents ``lo <= i < hi`` that share a bucket
+        (one of them wanted), each once, as ascending codes ``i * n + j``."""
+        entries = self.by_doc[self.first[lo]:self.first[hi]]
+        start, count, own = self._later(entries)
+        x = np.repeat(self.member[entries].astype(np.int64), count)
+        pos = np.repeat(start, count) + np.arange(len(x)) - np.repeat(np.cumsum(count) - count, count)
+        own = np.repeat(own, count)
+        y = np.empty(len(x), dtype=np.int64)
+        y[own] = self.member[pos[own]]
+        y[~own] = self.wanted_member[pos[~own]]
+        return np.unique(x * self.n + y)
+
+
+def buckets(columns: Iterable[np.ndarray], n: int, *, empty: int, wanted: np.ndarray | None = None,
+            max_bucket: int = 1000) -> Buckets:
+    """:class:`Buckets` of key ``columns`` (one key per document each), made a column at a
+    time: runs of equal keys of 2 to ``max_bucket`` documents (larger ones are boilerplate, as
+    :func:`candidate_pairs` skips them) and not ``empty`` (an empty signature's), holding at
+    least one ``wanted`` document (all when None).
+
+    >>> b = buckets([np.array([5, 5, 7, 5], dtype=np.uint64)], 4, empty=0)
+    >>> b.pairs(0, 4).tolist()  # codes i * 4 + j: (0, 1), (0, 3), (1, 3)
+    [1, 3, 7]
+    >>> buckets([np.array([5, 5, 7, 5], dtype=np.uint64)], 4, empty=0,
+    ...         wanted=np.array([False, False, True, True])).pairs(0, 4).tolist()
+    [3, 7]
+    """
+    wanted = np.ones(n, dtype=bool) if wanted is None else np.asarray(wanted, dtype=bool)
+    index = np.int32 if n * 256 < 2**31 else np.int64
+    members: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    done = 0
+    for col in columns:
+        order = np.argsort(col, kind="stable")  # ties by document: ascending within a bucket
+        keys = col[order]
+        if not n:
+            break
+        starts = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+        sizes = np.diff(np.append(starts, n))
+        keep = ((sizes > 1) & (sizes <= max_bucket) & (keys[starts] != empty)
+                & (np.add.reduceat(wanted[order].astype(np.int64), starts) > 0))  # a wanted member
+        starts, sizes = starts[keep], sizes[keep]
+        if not len(starts):
+            continue
+        total = int(sizes.sum())
+        pos = np.repeat(starts, sizes) + np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        members.append(order[pos].astype(index))
+        ends.append((done + np.repeat(np.cumsum(sizes), sizes)).astype(index))
+        done += total
+    member = np.concatenate(members) if members else np.zeros(0, dtype=index)
+    end = np.concatenate(ends) if ends else np.zeros(0, dtype=index)
+    flags = wanted[member]
+    by_doc = np.argsort(member, kind="stable").astype(index)
+    first = np.searchsorted(member[by_doc], np.arange(n + 1)).astype(np.int64)
+    return Buckets(n, member, end, wanted, np.cumsum(flags, dtype=np.int64).astype(index),
+                   member[flags], first, by_doc)
+
+
+def band_columns(signatures: np.ndarray, rows: int = 2) -> Iterator[np.ndarray]:
+    """The columns of :func:`paired_band_keys`, one band at a time (the same keys; all of
+    them at once are 2 KiB a document).
+
+    >>> sig = np.arange(16, dtype=np.uint32).reshape(2, 8)
+    >>> bool((np.stack(list(band_columns(sig)), axis=1) == paired_band_keys(sig)).all())
+    True
+    """
+    sig = np.asarray(signatures, dtype=np.uint32)
+    bands = sig.shape[1] // rows
+    used = sig[:, : bands * rows]
+    empty = np.all(used == EMPTY, axis=1)
+    for grouping in range(2):
+        for band in range(bands):
+            slots = ([band * rows + r for r in range(rows)] if grouping == 0
+                     else [r * bands + band for r in range(rows)])
+            key = np.zeros(len(sig), dtype=U64)
+            for r, slot in enumerate(slots):
+                key = _fmix64(key * _P + used[:, slot].astype(U64) + U64(r + 1))
+            key |= U64(1)
+            key[empty] = 0
+            yield key
+
+
+def pair_blocks(work: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Runs ``[lo, hi)`` of documents whose ``work`` sums to about ``budget`` (a document
+    above it alone), covering every document.
+
+    >>> pair_blocks(np.array([3, 3, 9, 1, 1]), 6)
+    [(0, 2), (2, 3), (3, 5)]
+    """
+    n = len(work)
+    cum = np.cumsum(work)
+    cuts, lo = [], 0
+    while lo < n:
+        base = int(cum[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(cum, base + budget, side="right")))
+        cuts.append((lo, min(hi, n)))
+        lo = hi
+    return cuts

@@ -168,7 +168,13 @@ def return_freed_memory() -> bool:
 
 def announced(stages: Sequence[CorpusStage], tick: ProgressHook) -> tuple[CorpusStage, ...]:
     """The corpus stages, each telling ``tick`` its name when it starts and ends
-    (``corpus:NAME``, 0 then 1 of 1); what they compute is unchanged.
+    (``corpus:NAME``, 0 then 1 of 1) and handing back the heap it freed as it ends
+    (:func:`return_freed_memory`); what they compute is unchanged.
+
+    Each stage otherwise starts from what the last one left resident, and peaks over it: on
+    the 20,000-document store of ``bench/bench_scale.py`` (``bench/bench_memory.py --layout
+    stores``) the claim-families step peaked at 840 MiB, and 755 with the heap handed back
+    (the stages after it 714 / 788 -> 463 / 539 MiB).
 
     >>> seen = []
     >>> stage = CorpusStage("events", requires=(), assigns=(), fn=lambda ctx: {})
@@ -179,6 +185,7 @@ def announced(stages: Sequence[CorpusStage], tick: ProgressHook) -> tuple[Corpus
         def fn(ctx: CorpusContext) -> Mapping[str, Any]:
             tick(f"corpus:{stage.name}", 0, 1)
             products = stage.fn(ctx)
+            return_freed_memory()
             tick(f"corpus:{stage.name}", 1, 1)
             return products
 
