@@ -774,7 +774,7 @@ _OBJECT_STOP = frozenset("that this these those which were with from have been t
 #: A denial whose object is only a pointer back to what was just reported.
 #: "denied it", "rejected that on Sunday": a denial whose object is a pronoun.
 _POINTS_BACK_PRONOUN = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|disput\w*)\s+(?:that|this|it|them|these|those)\b"
+    r"(?:" + lex.DENIAL_VERB.pattern + r"|\bdisput\w*)\s+(?:that|this|it|them|these|those)\b"
     r"(?=\s*(?:[.,;:!\"”’]|$|(?:yesterday|today|outright|flatly|firmly|strongly|categorically|again|on|in|at|"
     r"as|when|and|but|through|via|during)\b))", re.I)
 #: "That is pure invention", "This is simply untrue": a rebuttal whose subject points back.

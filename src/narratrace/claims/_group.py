@@ -153,7 +153,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     denying = [denies(c) for c in claims]  # read by the bars, the denial vectors and links
     denial = _Lazy(lambda k: {"no"} if denying[k] else set())
     # a report of a denial ("X denied the claims"), not a statement that something is not so
-    reported = _Lazy(lambda k: claims[k].stance == "denies" or bool(_DENIAL_REPORT.search(claims[k].text)))
+    reported = _Lazy(lambda k: claims[k].stance == "denies" or bool(lex.DENIAL_VERB.search(claims[k].text)))
 
     def bar(i: int, j: int, sim: float) -> float | None:
         """The average-linkage bar for a candidate pair, None when the pair is no link."""
@@ -476,10 +476,6 @@ def _actions(claim: Claim) -> set[str]:
     """Every action a claim states ("involved in ... distributing drones" → involve, supply)."""
     found = {name for name, rx in lex.ACTIONS if name not in ("use", "accuse") and rx.search(claim.text)}
     return found | ({claim.action} if claim.action else set())
-
-
-#: A verb that reports a denial ("X denied the claims", "Y rejected them").
-_DENIAL_REPORT = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject\w*|refut\w*|dismiss\w*|rebut\w*)\b", re.I)
 
 
 def _names(claim: Claim) -> set[str]:

@@ -145,7 +145,7 @@ _SELF = re.compile(r"(?:it|they)\s+(?=(?:had|has|have|was|were|is|are|did|would|
 CONTRAST = re.compile(r"\bnot\s+(?:only|just|merely|simply|confined|limited|restricted)\b[^.;]{0,120}?\bbut\b", _I)
 #: A verb that reports a denial ("the ambassador had denied any involvement"): what follows is
 #: what was denied, not a statement to read positively.
-_DENIAL_VERB = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject\w*|refut\w*|dismiss\w*)\b", _I)
+DENIAL_VERB = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject\w*|refut\w*|dismiss\w*|rebut\w*)\b", _I)
 #: Words that negate, taken out to read what a denial says is not so.
 _NEGATORS = re.compile(r"\b(?:no|not|never|ever|none)\b|n[’']t\b", _I)
 
@@ -179,7 +179,7 @@ def denied_text(text: str, speaker: str | None, stance: str = "asserts") -> str 
     plain = CONTRAST.sub(" ", text)
     # what a report of a denial holds ("rejected reports linking them to ...") is not what is
     # denied: only a statement that itself says something is not so
-    if not speaker or stance == "denies" or _DENIAL_VERB.search(plain) \
+    if not speaker or stance == "denies" or DENIAL_VERB.search(plain) \
             or not (NEGATION.search(plain) or DENIAL.search(plain)):
         return None
     positive = " ".join(_NEGATORS.sub(" ", plain).split())
