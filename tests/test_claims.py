@@ -438,3 +438,22 @@ def test_a_narrators_sentence_names_its_speaker_only_when_someone_speaks():
     claims = extract_claims(doc, attributions=[], mentions=mentions, dates=[])
     # "X is said to be": a hedge in the passive, not X speaking; "X said": X
     assert [(c.text.split()[1], c.attributed_to) for c in claims] == [("maternity", None), ("Varn", "Varn Health Board")]
+
+
+def test_a_report_inside_another_is_its_inner_speakers_claim():
+    text = ("The minister said the ambassador had assured her that Velmar had never touched a single valve "
+            "and that the flows would be back to normal within days.")
+    doc = _doc(text)
+    s_out, s_in = text.index("the ambassador had"), text.index("Velmar had")
+    m, a = text.index("said"), text.index("had assured")
+    outer = Attribution("a1", "d1", "indirect", Speaker("The minister", 0, 12, mention_start=0, mention_end=12),
+                        "say", text[s_out:-1], s_out, len(text) - 1, cue_start=m, cue_end=m + 4)
+    inner = Attribution("a2", "d1", "indirect", Speaker("the ambassador", s_out, s_out + 14, mention_start=s_out,
+                                                        mention_end=s_out + 14),
+                        "assure", text[s_in:-1], s_in, len(text) - 1, cue_start=a, cue_end=a + 11, outer="a1")
+    cut = (text.index(" and that the flows"), text.index("that the flows"))
+    claims = extract_claims(doc, attributions=[outer, inner], mentions=[], dates=[], cuts=[cut])
+    said = {c.text: c.attributed_to for c in claims}
+    # the inner words are the ambassador's, once, however the outer report is cut
+    assert said["the flows would be back to normal within days"] == "the ambassador"
+    assert [c.text for c in claims].count("the flows would be back to normal within days") == 1

@@ -338,6 +338,21 @@ def test_a_denier_is_no_origin_unless_every_origin_denies_it():
     assert fam.origins == ("Ona Brisk",) and "Ona Brisk is also listed as denying it" in fam.chain
 
 
+def test_who_states_a_claim_in_more_documents_than_they_deny_it_stays_its_origin():
+    # a minister's "cracks were found" in two papers, her "the dam is not in danger" read as a
+    # denial in one, and an agency's words: she is still where the claim comes from
+    docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald"), _doc("c", outlet="Gamma Post")]
+    attrs = [_said("a1", "a", "Ona Brisk", "person", 0, 50), _said("b1", "b", "Kestrel Security", "organisation", 0, 50),
+             _said("b2", "b", "Ona Brisk", "person", 60, 90), _said("c1", "c", "Ona Brisk", "person", 0, 50)]
+    denial = Claim(id="9", doc="b", text="Ona Brisk said it is not in danger.", start=60, end=90, attribution="b2",
+                   stance="denies")
+    claims = [_c("1", "a", 0, 50, "a1"), _c("2", "b", 0, 50, "b1"), _c("3", "c", 0, 50, "c1")]
+    fams = [_family(*claims), ClaimFamily(id="g", label="d", claims=("9",), docs=("b",), contradicts=("f",))]
+    fam = trace_origins(fams, claims=[*claims, denial], citations=[], reuse=[], documents={d.id: d for d in docs},
+                        attributions=attrs, registry=load_outlets(env={}))[0]
+    assert set(fam.origins) == {"Ona Brisk", "Kestrel Security"}
+
+
 def test_a_statement_inside_a_statement_shows_who_relays_it_and_rests_on_the_inner_speaker():
     # "Ona Brisk said the Kesh ministry had admitted its role": Brisk relays the ministry's words
     docs = [_doc("a", outlet="Alpha Daily"), _doc("b", outlet="Beta Herald")]
