@@ -1015,3 +1015,31 @@ def test_a_stance_adjective_with_a_clause_attributes_it_to_its_subject(nlp, text
 
 def test_an_impersonal_stance_has_no_source(nlp) -> None:
     assert not [a for a in _run(nlp, "It is clear that the plan failed.") if "plan failed" in a.content]
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("The rebels, who Tessel says are armed by Velmar, seized the port on Sunday.", "Tessel",
+     "are armed by Velmar"),
+    ("The agency named the group Grey Heron, which the agency said works for the navy of Ostrava.",
+     "the agency", "works for the navy of Ostrava"),
+])
+def test_a_report_inside_a_relative_clause_is_its_own_speakers(nlp, text: str, speaker: str, content: str) -> None:
+    # the relative pronoun, subject of the reported clause, stands before the speaker and the cue
+    a = _one(_run(nlp, text), content)
+    assert (a.speaker.text, a.content) == (speaker, content)
+
+
+def test_the_view_of_a_body_that_p_is_that_bodys(nlp) -> None:
+    text = "Ministers noted the view of the Treasury that the levy would raise little."
+    a = _one(_run(nlp, text), "the levy would")
+    assert (a.speaker.text, a.content) == ("the Treasury", "the levy would raise little")
+    # what the view is about is not who holds it
+    assert not [b for b in _run(nlp, "He rejected the accusation of fraud that the paper made.")
+                if b.speaker.text == "fraud"]
+
+
+def test_what_was_told_before_a_colon_is_left_out_of_the_content(nlp) -> None:
+    text = ("Sheep farmer Ada Quell, who lives below the line, repeated to the radio what she had told "
+            "local reporters: that she saw a flash on the wire and sparks falling into the grass.")
+    a = _one(_run(nlp, text), "sparks falling into the grass")
+    assert a.content == "she saw a flash on the wire and sparks falling into the grass"

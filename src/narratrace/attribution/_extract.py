@@ -232,6 +232,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         content: Token | None = None
         cue_last: Token = tok
         hi_extra = -1
+        told_what = -1
         ccomp = _nearest_ccomp(tok, text)
         if ccomp is None and known:
             ccomp = _that_clause_past_pp(tok)
@@ -255,6 +256,7 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
             sent = tok.sent
             if content.right_edge.i + 1 < sent.end - 1:
                 hi_extra = max(hi_extra, sent.end - 1)
+                told_what = content.right_edge.i + 2  # the content starts after the colon
         if content is None:
             xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
             verdict = patterns.get((pos, lemma, "xcomp"))
@@ -338,6 +340,9 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         if content.dep_ == "ccomp" and content.i > tok.i:
             lo = _that_taken_for_relative(tok, lo)
             lo = _subject_taken_for_object(tok, lemma, lo)
+            lo = _relative_report(tok, content, lo)
+            if told_what > lo:
+                lo = told_what + (doc[told_what].lower_ == "that" and told_what < hi)
         subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
         if subj is not None and content.dep_ in ("xcomp", "acomp") and subj.i < tok.i and (
                 lemma in _RAISING or subj.dep_ in ("nsubjpass", "nsubj:pass") and src is None) and not (
@@ -496,6 +501,25 @@ def _subject_taken_for_object(verb: Token, lemma: str, lo: int) -> int:
             or any(t.pos_ in ("VERB", "AUX") for t in obj.subtree):
         return lo
     return obj.left_edge.i
+
+
+def _relative_report(verb: Token, content: Token, lo: int) -> int:
+    """Where the content of a report inside a relative clause starts: "the group Quiet Magpie,
+    which the centre said operates on behalf of …" reports what the centre said of the group;
+    the relative pronoun, the content's subject, stands before the speaker and the cue, so the
+    content is what follows the cue.
+
+    >>> from narratrace.nlp import load_spacy
+    >>> doc = load_spacy()("The rebels, who Washington says are backed by Tehran, seized the port.")
+    >>> says = doc[5]
+    >>> doc[_relative_report(says, doc[7], doc[7].left_edge.i):doc[8].right_edge.i + 1].text
+    'are backed by Tehran'
+    """
+    if verb.dep_ not in ("relcl", "acl:relcl") or lo > verb.i:
+        return lo
+    if any(c.dep_ in _SUBJ and c.lower_ in _RELATIVE and c.i < verb.i for c in content.children):
+        return verb.i + 1
+    return lo
 
 
 def _told_clause(verb: Token) -> tuple[Token, int] | None:
@@ -726,7 +750,12 @@ def _according_cands(doc: Doc, lex: Lexicon) -> list[_Cand]:
 # Nouns of statement that take a that-clause ("the claim that ...", "the UK assessment that").
 _STATEMENT_NOUNS = frozenset("claim allegation accusation assertion statement assessment warning "
                              "conclusion finding suggestion insistence contention charge denial "
+                             "view position belief opinion understanding judgement judgment verdict "
                              "affirmation allégation accusation affirmation déclaration".split())
+# Of these, the ones whose "of X" names who holds them ("the view of the fire service that ...",
+# "the conclusion of the inquiry that ..."), not what they are about ("the accusation of fraud").
+_HELD_NOUNS = frozenset("view position belief opinion understanding judgement judgment verdict "
+                        "assessment conclusion finding".split())
 # Verbs that put a statement noun forward: "X made the claim that ...", "was raised by X".
 _PUT_FORWARD = frozenset("make raise repeat voice level advance echo put issue publish "
                          "formuler lancer".split())
@@ -773,8 +802,14 @@ def _adjective_cands(doc: Doc) -> list[_Cand]:
 
 def _noun_statement_cands(doc: Doc) -> list[_Cand]:
     """"claims from the United Kingdom that ...", "Moscow's claims that ...", "the UK
-    assessment that ...", "the claim that ... has been made by X": a statement noun with a
-    that-clause and a source the sentence names."""
+    assessment that ...", "the claim that ... has been made by X", "the view of the fire
+    service that ...": a statement noun with a that-clause and a source the sentence names.
+
+    >>> from narratrace.nlp import load_spacy
+    >>> doc = load_spacy()("The firm noted the view of the fire service that the blaze began near its line.")
+    >>> [(c.src.text, c.cue_text, doc.text[c.start:c.end]) for c in _noun_statement_cands(doc)]
+    [('service', 'view', 'the blaze began near its line')]
+    """
     text = doc_text(doc)
     cands: list[_Cand] = []
     for tok in doc:
@@ -787,6 +822,12 @@ def _noun_statement_cands(doc: Doc) -> list[_Cand]:
                 (c.dep_ != "relcl" or any(m.dep_ in _SUBJ for m in c.children))
 
         clause = next((c for c in tok.children if that_clause(c)), None)
+        if clause is None and tok.lemma_.lower() in _HELD_NOUNS:
+            # "the view of the fire service that the blaze began ...": the parser hangs the
+            # clause on the holder, as if it were a relative clause of theirs
+            clause = next((c for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
+                           for g in p.children if g.dep_ == "pobj" for c in g.children
+                           if that_clause(c) and c.dep_ == "relcl"), None)
         if clause is None and tok.dep_ in ("dobj", "obj"):
             # "dismissed claims from X that ...": the parser hangs the clause on the verb
             clause = next((c for c in tok.head.children if that_clause(c)
@@ -806,6 +847,8 @@ def _noun_statement_cands(doc: Doc) -> list[_Cand]:
                 src = c
             elif c.dep_ == "prep" and c.lower_ in ("from", "by", "de", "par") and src is None:
                 src = next((g for g in c.children if g.dep_ == "pobj"), None)
+            elif c.dep_ == "prep" and c.lower_ == "of" and src is None and tok.lemma_.lower() in _HELD_NOUNS:
+                src = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN")), None)
         head = tok.head
         if src is None and tok.dep_ in ("nsubjpass", "nsubj:pass") and head.lemma_.lower() in _PUT_FORWARD:
             agent = next((c for c in head.children if c.dep_ == "agent"), None)

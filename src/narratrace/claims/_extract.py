@@ -105,6 +105,9 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
         # often too few to stand alone; the report of the denial is then the claim
         if (short := _short_denial(attr)) is not None:
             parts = [short]
+        # "… the group Quiet Magpie, which the centre said operates for X": the relative clause is
+        # the centre's report of the group, a claim of its own; the outer report ends before it
+        parts = [(s, _before_relative_report(text, s, e, own, attr)) for s, e in parts]
         # Every sentence of what someone is reported to have said is a claim of theirs: whether
         # it is check-worthy is for the reader, and provenance needs all of them.
         for start, end in parts:
@@ -162,6 +165,36 @@ def _pieces(text: str, start: int, end: int, cuts: Sequence[tuple[int, int]]) ->
     if len(out) == 1 or any(len(words(text[s:e])) < MIN_WORDS for s, e in out):
         return [(start, end)]
     return out
+
+
+_RELATIVE_LEAD = re.compile(r",\s*(?:which|who|whom|that)\s+(?:[\w'’.-]+\s+){0,6}?$", re.I)
+
+
+def _before_relative_report(text: str, start: int, end: int, attributions: Sequence[Attribution],
+                            outer: Attribution) -> int:
+    """Where ``start``-``end`` (words of ``outer``) ends when a report nested in it opens a
+    relative clause (", which the centre said …"): at the comma before the relative pronoun.
+
+    >>> from narratrace.types import Speaker
+    >>> t = "the attack was the work of Quiet Magpie, which the centre said works for the army"
+    >>> outer = Attribution(id="o", doc="d", kind="indirect", speaker=Speaker("X", 0, 0), cue="say",
+    ...     content=t, start=0, end=len(t))
+    >>> at, said, words = t.index("the centre"), t.index("said"), t.index("works")
+    >>> inner = Attribution(id="i", doc="d", kind="indirect", speaker=Speaker(
+    ...     "the centre", 0, 3, mention_start=at, mention_end=at + 10),
+    ...     cue="say", content=t[words:], start=words, end=len(t), cue_start=said, cue_end=said + 4, outer="o")
+    >>> t[:_before_relative_report(t, 0, len(t), [outer, inner], outer)]
+    'the attack was the work of Quiet Magpie'
+    """
+    for a in attributions:
+        written = None if a.speaker is None else (
+            a.speaker.mention_start if a.speaker.mention_start is not None else a.speaker.start)
+        if a.outer != outer.id or written is None or not start < written < a.start < end:
+            continue
+        lead = _RELATIVE_LEAD.search(text, start, written)
+        if lead is not None and a.end >= end - 1:
+            return lead.start()
+    return end
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
