@@ -457,3 +457,18 @@ def test_a_report_inside_another_is_its_inner_speakers_claim():
     # the inner words are the ambassador's, once, however the outer report is cut
     assert said["the flows would be back to normal within days"] == "the ambassador"
     assert [c.text for c in claims].count("the flows would be back to normal within days") == 1
+
+
+def test_a_report_opening_a_relative_clause_ends_the_outer_report_before_it():
+    text = ("The agency announced that the attack had been carried out by the group Grey Heron, "
+            "which the agency said works for the navy of Ostrava.")
+    doc = _doc(text)
+    s_out, said, s_in = text.index("the attack"), text.index("said"), text.index("works for")
+    who = text.index("the agency said")
+    outer = Attribution("a1", "d1", "indirect", Speaker("The agency", 0, 10, mention_start=0, mention_end=10),
+                        "announce", text[s_out:-1], s_out, len(text) - 1, cue_start=11, cue_end=20)
+    inner = Attribution("a2", "d1", "indirect", Speaker("the agency", 0, 10, mention_start=who, mention_end=who + 10),
+                        "say", text[s_in:-1], s_in, len(text) - 1, cue_start=said, cue_end=said + 4, outer="a1")
+    claims = extract_claims(doc, attributions=[outer, inner], mentions=[], dates=[])
+    assert sorted(c.text for c in claims) == ["the attack had been carried out by the group Grey Heron",
+                                              "works for the navy of Ostrava"]
