@@ -270,3 +270,13 @@ def test_a_speaker_linked_by_a_run_before_gives_the_mention_it_first_gave():
                                               entity="ent_2", actor=Actor("Ministry of Energy", "organisation",
                                                                           "role noun", 40, 52, id="ent_2")))
     assert speaker_mentions([], [ministry]) == []
+
+
+def test_one_name_typed_a_person_in_one_document_and_a_company_in_others_is_one_entity():
+    ms = [Mention("d1", 0, 19, "Hardacre Structures", "person"),
+          Mention("d2", 0, 19, "Hardacre Structures", "organisation"),
+          Mention("d3", 5, 24, "Hardacre Structures", "organisation"),
+          Mention("d1", 40, 46, "Jordan", "person"), Mention("d2", 40, 46, "Jordan", "place")]
+    got = sorted((e.name, e.type, len(e.mentions)) for e in merge_entities(ms))
+    # the surname and the country of one word stay apart
+    assert got == [("Hardacre Structures", "organisation", 3), ("Jordan", "person", 1), ("Jordan", "place", 1)]

@@ -7,7 +7,8 @@ five rules, from strict to loose:
 1. the curated alias file (same gazetteer entry, compatible type);
 2. acronym definitions (``extract_aliases``), when the acronym has one long form in the corpus;
 3. transliteration keys (Kiev/Kyiv, Andriy/Andrey Kovalenko), within one type class;
-4. surname ↔ full name, when exactly one full-name cluster ends with that surname.
+4. surname ↔ full name, when exactly one full-name cluster ends with that surname;
+5. one name of two words or more typed a person in some documents and a thing in others.
 
 Everything is computed from the sorted, de-duplicated input, so the result does not depend on
 the order of the mentions.
@@ -138,6 +139,13 @@ def merge_entities(mentions: Iterable[Mention], *,
             roots = full_by_last.get(translit_key(words[0], person=True), set())
             if len(roots) == 1:
                 uf.union(node, next(iter(roots)))
+
+    # 5. One name of two words or more typed a person in some documents and not in others
+    # ("Hardacre Structures", "Klaus Schwab") is one entity, typed by its mentions' vote; a
+    # single word stays split by class (the surname "Jordan" and the country).
+    for node in node_mentions:
+        if node[0] == "person" and len(node[1].split()) >= 2 and ("thing", node[1]) in node_mentions:
+            uf.union(node, ("thing", node[1]))
 
     clusters: dict[object, list[Node]] = defaultdict(list)
     for node in node_mentions:
