@@ -71,6 +71,12 @@ TYPING = [
       ("Quillon", "PERSON")],
      [("Lidia Farkash", "person"), ("Corgas Transit", "organisation"), ("Corgas Transit", "organisation"),
       ("Farkash", "person"), ("Quillon Today", "outlet")]),
+    # a name after "the village of" is a place; a post after it that reports ("…, the county's
+    # fire officer said") is the subject of the report, not the name's apposition
+    ("The fire began near the village of Tarn Reach, the county's chief fire officer said.",
+     [("Tarn Reach", "PERSON")], [("Tarn Reach", "place")]),
+    ("Crews reached Tarn Reach, the county's chief fire officer said.",
+     [("Tarn Reach", "GPE")], [("Tarn Reach", "place")]),
 ]
 
 

@@ -100,6 +100,13 @@ _PERSON_APPOSED = re.compile(r"^,\s+(?:a|an|the|its|their|his|her)\s+(?:[\w'’-
                              re.IGNORECASE)
 _PERSON_APPOSED_BEFORE = re.compile(r"\b(?:[\w'’-]+['’]s|its|their)\s+(?:[\w'’-]+\s+){0,2}?" + _POSTS
                                     + r",\s*$", re.IGNORECASE)
+#: A post after a name and a comma that is the subject of a report, not the name's apposition:
+#: "near the village of Linwood Gap, the county's chief fire officer said".
+_POST_REPORTS = re.compile(r"^,[^,.;:()]{0,60}?\b(?:said|says|told|added|announced|warned|confirmed)\b",
+                           re.IGNORECASE)
+#: A name after "the village of", "the port of": a place, whatever shape the name has.
+_PLACE_OF = re.compile(r"\b(?:village|town|city|hamlet|port|district|region|province|island|municipality|"
+                       r"suburb|borough|parish)\s+of\s+$", re.IGNORECASE)
 #: A body's kind written beside its name: "X, the state-owned company that runs ...".
 _BODY_APPOSED = re.compile(r"^,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,4}?(?:company|firm|operator|corporation|"
                            r"agency|authority|ministry|council|board|association|union|manufacturer|contractor|"
@@ -359,7 +366,10 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
             c.evidence, c.type = _DEMONYM, "group"
         elif key in alias_types:
             c.evidence, c.type = _ALIAS, alias_types[key]
-        elif len(tokens) <= 4 and (_PERSON_APPOSED.match(after) or _PERSON_APPOSED_BEFORE.search(before)):
+        elif len(tokens) <= 4 and _PLACE_OF.search(before):
+            c.evidence, c.type = _GROUP_CUE, "place"  # "the village of Linwood Gap"
+        elif len(tokens) <= 4 and (_PERSON_APPOSED.match(after) and not _POST_REPORTS.match(after)
+                                   or _PERSON_APPOSED_BEFORE.search(before)):
             c.evidence, c.type = _GROUP_CUE, "person"  # "Lidia Farkash, a spokeswoman for ..."
         elif len(tokens) <= 5 and _BODY_APPOSED.match(after):
             c.evidence, c.type = _GROUP_CUE, "organisation"  # "Corgas Transit, the company that runs ..."
