@@ -1043,3 +1043,10 @@ def test_what_was_told_before_a_colon_is_left_out_of_the_content(nlp) -> None:
             "local reporters: that she saw a flash on the wire and sparks falling into the grass.")
     a = _one(_run(nlp, text), "sparks falling into the grass")
     assert a.content == "she saw a flash on the wire and sparks falling into the grass"
+
+
+def test_a_call_for_something_is_its_callers_words(nlp) -> None:
+    text = "The head of the defence committee, Ada Quell, called for the creation of a cyber command."
+    a = _one(_run(nlp, text), "cyber command")
+    assert _actor(a) is not None and _actor(a)[0] == "Ada Quell", _actor(a)
+    assert a.content == "the creation of a cyber command"

@@ -1329,7 +1329,8 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     if rel == "prep":
         if c.cue.doc[root.left_edge.i].lower_ == "that":
             return lemma in lex.speech  # "warned in a report that ..."
-        return lemma in _TALK and root.head.lower_ in _ABOUT
+        # "talked about the wall"; "called for a cyber command": a call is its caller's words
+        return lemma in _TALK and root.head.lower_ in _ABOUT or lemma == "call" and root.head.lower_ == "for"
     if rel == "ccomp":
         first = c.cue.doc[root.left_edge.i].lower_
         if first in _QUESTION_MARKS and (lemma in ("ask", "wonder", "question", "demander")
