@@ -1329,8 +1329,10 @@ def _is_statement(c: _Cand, lex: Lexicon) -> bool:
     if rel == "prep":
         if c.cue.doc[root.left_edge.i].lower_ == "that":
             return lemma in lex.speech  # "warned in a report that ..."
-        # "talked about the wall"; "called for a cyber command": a call is its caller's words
-        return lemma in _TALK and root.head.lower_ in _ABOUT or lemma == "call" and root.head.lower_ == "for"
+        # "talked about the wall"; "called for a cyber command": a call for something is its
+        # caller's words ("called for calm" is a mood, not a proposal)
+        return lemma in _TALK and root.head.lower_ in _ABOUT or lemma == "call" and root.head.lower_ == "for" \
+            and root.right_edge.i > root.left_edge.i
     if rel == "ccomp":
         first = c.cue.doc[root.left_edge.i].lower_
         if first in _QUESTION_MARKS and (lemma in ("ask", "wonder", "question", "demander")

@@ -68,6 +68,7 @@ publication magazine weekly portal station journal média journal quotidien cha�
 """.split())
 # Nouns that stand for a document or report of an outlet or organisation.
 REPORT_ROLES = frozenset("report study survey dossier document article investigation story "
+                         "memo memorandum letter briefing filing "
                          "rapport étude enquête".split())
 # Verbs by which an organisation puts a report out.
 _PUBLISH_VERBS = frozenset("issue publish release produce compile commission unveil "
