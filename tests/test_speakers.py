@@ -1050,3 +1050,10 @@ def test_a_call_for_something_is_its_callers_words(nlp) -> None:
     a = _one(_run(nlp, text), "cyber command")
     assert _actor(a) is not None and _actor(a)[0] == "Ada Quell", _actor(a)
     assert a.content == "the creation of a cyber command"
+
+
+def test_a_memo_speaks_for_whoever_put_it_out(nlp) -> None:
+    text = ("The bolts may be too weak, according to an internal memo from the Ministry of Roads seen by "
+            "the Post. The four-page memo says that six of ten samples failed.")
+    a = _one(_run(nlp, text), "six of ten samples")
+    assert _actor(a) is not None and _actor(a)[0] == "Ministry of Roads", _actor(a)
