@@ -1057,3 +1057,11 @@ def test_a_memo_speaks_for_whoever_put_it_out(nlp) -> None:
             "the Post. The four-page memo says that six of ten samples failed.")
     a = _one(_run(nlp, text), "six of ten samples")
     assert _actor(a) is not None and _actor(a)[0] == "Ministry of Roads", _actor(a)
+
+
+def test_reports_dismissed_as_something_are_the_dismissers_denial(nlp) -> None:
+    # the parser reads "fabrications reports that ..." as a subject and its verb
+    atts = _run(nlp, "Varn on Saturday rejected as fabrications reports in Tessel that it had built a dam.")
+    a = _one(atts, "it had built a dam")
+    assert (a.speaker.text, a.stance) == ("Varn", "denies")
+    assert not [b for b in atts if b.speaker.text == "fabrications"]

@@ -227,6 +227,8 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
         lemma = tok.lemma_.lower()
         if lemma in ("call", "name", "style") and any(c.lower_ in _REFLEXIVE for c in tok.children):
             continue  # "a reader calling himself X": a name, not a statement
+        if tok.dep_ == "advcl" and tok.head.lemma_.lower() in _DISMISS and _dismissed_as(tok.head) is not None:
+            continue  # "fabrications reports that …" in "rejected as fabrications reports that …": no report
         pos = "A" if tok.pos_ == "AUX" else "V"
         known = lemma in lex.speech or (with_cognition and lemma in lex.cognition)
         content: Token | None = None
@@ -276,6 +278,8 @@ def _verb_cands(doc: Doc, lex: Lexicon, with_cognition: bool,
                     if c.i > content.i and c.dep_ in ("prep", "oprd", "xcomp", "ccomp", "obl", "advcl") \
                             and not (c.dep_ == "prep" and c.lower_ in ("in", "at", "on", "during")):
                         hi_extra = max(hi_extra, c.right_edge.i)
+        if content is None and lemma in _DISMISS and (named := _dismissed_as(tok)) is not None:
+            content = named  # "rejected as fabrications reports that it had built ...": what is rejected
         if content is None and lemma in ("tell", "assure") and (told := _told_clause(tok)) is not None:
             content, hi_extra = told  # "the envoy had told her the cutter never came close"
         if content is None and known and lemma not in _NO_OBJECT and (
@@ -520,6 +524,27 @@ def _relative_report(verb: Token, content: Token, lo: int) -> int:
     if any(c.dep_ in _SUBJ and c.lower_ in _RELATIVE and c.i < verb.i for c in content.children):
         return verb.i + 1
     return lo
+
+
+# Verbs that dismiss a report as something ("rejected as fabrications reports that ...").
+_DISMISS = frozenset("reject dismiss deny denounce brand condemn describe".split())
+
+
+def _dismissed_as(verb: Token) -> Token | None:
+    """What ``verb`` dismisses when the parser read "rejected as fabrications reports that P" as
+    "fabrications" reporting P: the clause P, hung on "reports" (an adverbial clause opened by
+    "as").
+
+    >>> from narratrace.nlp import load_spacy
+    >>> doc = load_spacy()("Varn rejected as fabrications reports in Tessel that it had built a dam.")
+    >>> _dismissed_as(doc[1]).text
+    'built'
+    """
+    for c in verb.children:
+        if c.dep_ == "advcl" and c.i > verb.i and c.lemma_.lower() in ("report", "claim", "allegation") \
+                and any(m.dep_ == "mark" and m.lower_ == "as" and m.i < c.i for m in c.children):
+            return next((g for g in c.children if g.dep_ == "ccomp" and g.i > c.i), None)
+    return None
 
 
 def _told_clause(verb: Token) -> tuple[Token, int] | None:
