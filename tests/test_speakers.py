@@ -1061,7 +1061,7 @@ def test_a_memo_speaks_for_whoever_put_it_out(nlp) -> None:
 
 def test_reports_dismissed_as_something_are_the_dismissers_denial(nlp) -> None:
     # the parser reads "fabrications reports that ..." as a subject and its verb
-    atts = _run(nlp, "Varn on Saturday rejected as fabrications reports in Tessel that it had built a dam.")
+    atts = _run(nlp, "The ministry on Saturday rejected as fabrications reports in Tessel that it had built a dam.")
     a = _one(atts, "it had built a dam")
-    assert (a.speaker.text, a.stance) == ("Varn", "denies")
+    assert (a.speaker.text, a.stance) == ("The ministry", "denies")
     assert not [b for b in atts if b.speaker.text == "fabrications"]
