@@ -66,7 +66,12 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
     order = sorted(range(len(claims)), key=lambda k: claims[k].id)  # the neighbour search's rows
-    sorted_rows, vectors = _claim_vectors(ctx.stream("reuse_features", page_size=FEATURES_PAGE), claims, order)
+    # only the claim vectors of each stored features row are decoded, not its signature,
+    # story embedding and sentence vectors
+    sorted_rows, vectors = _claim_vectors(
+        (ReuseFeatures(doc=doc, signature="", claim_vectors=claim_vectors) for doc, claim_vectors in
+         ctx.store.annotation_fields("reuse_features", ("claim_vectors",), page_size=FEATURES_PAGE)),
+        claims, order)
     neighbours = _neighbours(ctx, claims, order, sorted_rows)
     # the grouping reads row k as claim k: the rows put in that order, the other copy let go
     rank = np.empty(len(order), dtype=np.intp)

@@ -68,7 +68,7 @@ from ..records import kind, names
 from ..reuse import Mapper
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
-from ..store import Store
+from ..store import KeptRows, Store
 from ..types import DocAnalysis, Document, Rejected
 from ..version import __version__
 from .document import run_stage, was_stopped
@@ -219,7 +219,9 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
                 ctx.products[name] = value
                 if name in corpus_kinds:
                     spec = kind(name, scope="corpus")
-                    store.replace_corpus(name, (spec.to_row(r) for r in value))  # row by row
+                    # row by row; a kept row as the text stored (not decoded, not encoded)
+                    store.replace_corpus(name, value.rows(spec.to_row) if isinstance(value, KeptRows)
+                                         else (spec.to_row(r) for r in value))
             _release(ctx, stages[done:])
     finally:
         if freeze:
