@@ -43,6 +43,7 @@ from . import NEIGHBOURS, RELATED, STORY, extract_claims, group_claims
 from ._denials import CorpusStats, DenialMemo
 from ._affiliation import speaks_for
 from ._group import FamilyMemo, unit_rows
+from ._incremental import ClaimFacts
 from .text import same_actor
 
 #: Frozen corpus statistics are counted again (a refresh, with every family clustered and
@@ -143,17 +144,19 @@ def _load_memo(ctx: CorpusContext, claims: Sequence[Claim]) -> tuple[CorpusStats
     stored = {} if ctx.full else {p["a"]: p for p in ctx.store.pairs("claim_stats")}
     docs = len({c.doc for c in claims})
     row = stored.get("stats")
+    # what each claim's own words give does not depend on the statistics: kept at a refresh
+    facts = ClaimFacts() if ctx.full else ClaimFacts.from_rows(ctx.store.pairs("claim_facts"))
     if row is None or ctx.gone or docs > (1 + STATS_GROWTH) * row["docs"]:
         stats = CorpusStats.count(claims)
         for pair_kind in ("claim_group", "claim_denial"):
             ctx.store.drop_pair_keys(pair_kind, [(p["a"], p["b"]) for p in ctx.store.pairs(pair_kind)])
         ctx.store.put_pairs("claim_stats", [{"a": "stats", "b": "stats", "doc_a": "", "doc_b": "",
                                              **stats.to_row()}])
-        return stats, FamilyMemo(groups={}, denials=DenialMemo(old={}))
+        return stats, FamilyMemo(groups={}, denials=DenialMemo(old={}), facts=facts)
     spec = kind("claim_families", scope="corpus")
     groups = {p["a"]: [spec.from_row(f) for f in p["families"]] for p in ctx.store.pairs("claim_group")}
     denials = {p["a"]: (p["key"], tuple(p["chosen"])) for p in ctx.store.pairs("claim_denial")}
-    return CorpusStats.from_row(row), FamilyMemo(groups=groups, denials=DenialMemo(old=denials))
+    return CorpusStats.from_row(row), FamilyMemo(groups=groups, denials=DenialMemo(old=denials), facts=facts)
 
 
 def _store_memo(ctx: CorpusContext, memo: FamilyMemo, claims: Sequence[Claim]) -> None:
@@ -170,6 +173,9 @@ def _store_memo(ctx: CorpusContext, memo: FamilyMemo, claims: Sequence[Claim]) -
     ctx.store.put_pairs("claim_denial", [
         {"a": c, "b": c, "doc_a": doc_of[c], "doc_b": doc_of[c], "key": key, "chosen": list(chosen)}
         for c, (key, chosen) in new.items() if old.get(c) != (key, chosen)])
+    # the facts of the documents whose claims got one computed in this run (a document's row
+    # holds its claims' facts; a deleted document's row goes with its pairs)
+    ctx.store.put_pairs("claim_facts", memo.facts.rows(claims, docs=memo.facts.grown))
     ctx.counts["clustered_components"] = memo.clustered
     ctx.counts["relinked_denials"] = memo.denials.relinked
 

@@ -155,7 +155,7 @@ def _source_digest() -> str:
 
 #: Pair kinds that cache corpus results rather than pure functions of two items (the traced
 #: origins of each claim family): forgotten when the code, options or registry change.
-_RESULT_PAIRS = ("origins", "claim_stats", "claim_group", "claim_denial")
+_RESULT_PAIRS = ("origins", "claim_stats", "claim_group", "claim_denial", "claim_facts")
 
 
 def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
