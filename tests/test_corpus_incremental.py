@@ -328,6 +328,34 @@ def test_kept_families_are_written_back_as_stored_neither_decoded_nor_encoded(tm
     assert coded == {"from_row": 0, "to_row": second.traced}
 
 
+def test_claim_facts_are_computed_for_new_claims_only(tmp_path, topics, monkeypatch):
+    """Issue #19: whether a claim denies (and the figures it states) is read for every claim
+    on every run; an incremental run works it out for the new documents' claims only (the
+    others' are kept in the store), and the result is a full run's."""
+    import narratrace.claims._group as group
+
+    grown = _store(tmp_path, "grown", [topics[i] for i in range(20)])
+    run_corpus_stages(grown)
+    with grown.transaction():
+        for i in range(20, 22):
+            _add(grown, topics[i])
+    asked: list[str] = []
+
+    def denies(claim):
+        asked.append(claim.doc)
+        return real(claim)
+
+    real = group.denies
+    monkeypatch.setattr(group, "denies", denies)
+    run_corpus_stages(grown)
+    monkeypatch.undo()
+    new = {"d020", "d021"}
+    assert sorted(asked) == sorted(c.doc for c in read_claims(grown) if c.doc in new)
+    fresh = _store(tmp_path, "fresh", [topics[i] for i in range(22)])
+    run_corpus_stages(fresh)
+    assert _snapshot(grown) == _snapshot(fresh)
+
+
 def test_replaced_and_deleted_documents_equal_a_full_run(tmp_path, corpus):
     """A changed file (new id at the same path) and a deleted one: their pairs go, the
     replacement is compared with everyone, and the result is the full run's."""
