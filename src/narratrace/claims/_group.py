@@ -310,7 +310,8 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                             denied=denied_propositions(claims, embeddings, denying), story=story, stats=stats,
                             memo=memo.denials if memo is not None else None, denying=denying,
                             figures=lambda k: facts.get(claims[k], "figures", _claim_figures))
-    out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
+    out = [c if c.family == family_of[k] else dataclasses.replace(c, family=family_of[k])  # (most keep theirs)
+           for k, c in enumerate(claims)]
     return out, ordered
 
 

@@ -299,7 +299,7 @@ def _canonical_speakers(claims: Sequence[Claim], entities: Sequence[Entity],
     for claim in claims:
         if claim.attributed_to:
             hits = [name for s, e, name in spans.get(claim.doc, ()) if s < claim.end and claim.start < e]
-            if hits:
+            if hits and hits[0] != claim.attributed_to:  # (a stored claim has its name from the run before)
                 claim = dataclasses.replace(claim, attributed_to=hits[0])
         out.append(claim)
     return out
