@@ -21,7 +21,10 @@ figure first seen since counts as used by no document, and the rare-word bar
 ``max(3, RARE_SHARE * documents)`` is the one of that count), so a pair or a denial decided by
 two rare words may be decided as the fresh run's counts would not. A grown store equals a fresh
 run given the same statistics, and after a refresh equals a fresh run
-(``tests/test_corpus_incremental.py``).
+(``tests/test_corpus_incremental.py``). What each claim's own words give (whether it denies,
+the figures, amounts and actions it states: :class:`~narratrace.claims._incremental.ClaimFacts`)
+is kept in the store too (pairs ``claim_facts``) and worked out for new claims only: pure
+functions of a claim's text and fields, so nothing differs from a fresh run.
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ were added does not start over:
   refresh (:data:`narratrace.claims.stage.STATS_GROWTH`), and only the components of linked
   claims and the denials whose fingerprint changed are done again (the others keep their stored
   families and answers; what can differ from a fresh run is stated in
-  :mod:`narratrace.claims.stage`);
+  :mod:`narratrace.claims.stage`); what each claim's own words give (whether it denies, the
+  figures, amounts and actions it states) is kept too, and worked out for new claims only
+  (:class:`narratrace.claims._incremental.ClaimFacts`);
 * **origins are traced again only for families whose inputs changed**: a fingerprint of what
   a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
   :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
@@ -32,7 +34,9 @@ were added does not start over:
   back-filled, and the same code, thresholds, options and outlet registry
   (:func:`inputs_stamp`), so the stages would compute what is stored;
 * **writes touch only what changed**: per-document rows the corpus stages rewrite (linked
-  speakers, claim families) are rewritten only for documents whose rows differ;
+  speakers, claim families) are rewritten only for documents whose rows differ; a claim
+  family whose trace is kept stays the JSON text stored for it (:class:`~narratrace.store.KeptRows`),
+  neither decoded nor encoded again;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
   per-document stage existed, or a document whose stage failed) is back-filled first by running
   that kind's own per-document stage on the stored records it requires, under the stage
