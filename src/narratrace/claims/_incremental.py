@@ -36,12 +36,17 @@ class ClaimFacts:
     {'40 tonnes'}
     >>> again.grown
     set()
+    >>> import dataclasses
+    >>> again.get(dataclasses.replace(c, text="Velmar shipped 50 tonnes"), "figures", _claim_figures)
+    {'50 tonnes'}
+    >>> again.grown  # (other words: computed, and its document's row to be written again)
+    {'d1'}
     """
 
     def __init__(self, known: Mapping[str, list[Any]] | None = None) -> None:
         # digest → one value per fact, None until computed (the JSON lists of the stored rows)
         self._facts: dict[str, list[Any]] = dict(known or {})
-        self._keys: dict[str, str] = {}  # claim id → its digest, for this run's claims
+        self._keys: dict[tuple[str, ...], str] = {}  # the fields read → their digest
         #: Documents whose claims got a fact computed here (their rows are written again).
         self.grown: set[str] = set()
 
@@ -78,17 +83,18 @@ class ClaimFacts:
         return value if isinstance(value, bool) else set(value)
 
     def _key(self, claim: Claim) -> str:
-        key = self._keys.get(claim.id)
+        fields = (claim.text, claim.stance or "", "1" if claim.attribution or claim.attributed_to else "",
+                  claim.action or "")
+        key = self._keys.get(fields)
         if key is None:
-            said = "1" if claim.attribution or claim.attributed_to else ""
-            what = "\x1f".join((claim.text, claim.stance or "", said, claim.action or ""))
-            key = self._keys[claim.id] = hashlib.blake2b(what.encode("utf-8", "surrogatepass"),
-                                                         digest_size=12).hexdigest()
+            key = self._keys[fields] = hashlib.blake2b("\x1f".join(fields).encode("utf-8", "surrogatepass"),
+                                                       digest_size=12).hexdigest()
         return key
 
 
 #: The facts :class:`ClaimFacts` keeps, in the order of a stored entry's values.
 FACTS = ("denies", "figures", "amounts", "actions")
+
 
 def _claim_amounts(claim: Claim) -> set[str]:
     """:func:`~narratrace.claims._group._amounts` of a claim's text."""
