@@ -294,6 +294,68 @@ def test_origins_are_traced_again_only_where_their_inputs_changed(tmp_path, topi
     assert (0 < second.traced < full.traced) if fewer else 0 < second.traced <= full.traced
 
 
+def test_kept_families_are_written_back_as_stored_neither_decoded_nor_encoded(tmp_path, topics, monkeypatch):
+    """Issue #19: a claim family whose origins are kept stays the JSON text stored for it:
+    only the families traced again are encoded, none is decoded, and the grown store holds
+    what a full run stores."""
+    from narratrace.records._kinds import Kind
+    from narratrace.registry import CORPUS_STAGES
+
+    grown = _store(tmp_path, "grown", [topics[i] for i in range(20)])
+    run_corpus_stages(grown)
+    with grown.transaction():
+        for i in range(20, 22):
+            _add(grown, topics[i])
+    coded = {"from_row": 0, "to_row": 0}
+    stage = next(s for s in CORPUS_STAGES if s.name == "origins")
+
+    def origins(ctx):  # counted from the origins stage on (the claims stage decodes its memo)
+        for name in coded:
+            def counted(self, value, _name=name, _fn=getattr(Kind, name)):
+                coded[_name] += self.name == "claim_families"
+                return _fn(self, value)
+            monkeypatch.setattr(Kind, name, counted)
+        return stage.fn(ctx)
+
+    stages = [dataclasses.replace(s, fn=origins) if s.name == "origins" else s for s in CORPUS_STAGES]
+    second = run_corpus_stages(grown, stages=stages)
+    monkeypatch.undo()
+    fresh = _store(tmp_path, "fresh", [topics[i] for i in range(22)])
+    run_corpus_stages(fresh)
+    assert _snapshot(grown) == _snapshot(fresh)
+    families = len(_snapshot(fresh)["claim_families"])
+    assert 0 < second.traced < families
+    assert coded == {"from_row": 0, "to_row": second.traced}
+
+
+def test_claim_facts_are_computed_for_new_claims_only(tmp_path, topics, monkeypatch):
+    """Issue #19: whether a claim denies (and the figures it states) is read for every claim
+    on every run; an incremental run works it out for the new documents' claims only (the
+    others' are kept in the store), and the result is a full run's."""
+    import narratrace.claims._group as group
+
+    grown = _store(tmp_path, "grown", [topics[i] for i in range(20)])
+    run_corpus_stages(grown)
+    with grown.transaction():
+        for i in range(20, 22):
+            _add(grown, topics[i])
+    asked: list[str] = []
+
+    def denies(claim):
+        asked.append(claim.doc)
+        return real(claim)
+
+    real = group.denies
+    monkeypatch.setattr(group, "denies", denies)
+    run_corpus_stages(grown)
+    monkeypatch.undo()
+    new = {"d020", "d021"}
+    assert sorted(asked) == sorted(c.doc for c in read_claims(grown) if c.doc in new)
+    fresh = _store(tmp_path, "fresh", [topics[i] for i in range(22)])
+    run_corpus_stages(fresh)
+    assert _snapshot(grown) == _snapshot(fresh)
+
+
 def test_replaced_and_deleted_documents_equal_a_full_run(tmp_path, corpus):
     """A changed file (new id at the same path) and a deleted one: their pairs go, the
     replacement is compared with everyone, and the result is the full run's."""

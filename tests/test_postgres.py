@@ -6,6 +6,7 @@ throw-away cluster on loopback (see ``pg_server.py``); each test gets a fresh da
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -353,6 +354,32 @@ def test_replace_corpus_writes_only_the_rows_that_changed(store):
     assert store.corpus("events") == rows[:3] and [r["k"] for r in store.iter_corpus("events")] == [0, 1, 2]
     store.replace_corpus("events", [])
     assert store.corpus("events") == [] and store.corpus("reuse") == [{"a": 1}]
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["json-arrow", "old-sqlite"])
+def test_corpus_texts_are_the_stored_rows_undecoded_and_written_back_as_they_are(store, arrow, monkeypatch):
+    """Issue #19: an incremental run keeps a row as the JSON text stored for it, with the field
+    it finds it by; a text row is written back byte for byte, and an unchanged one not at all."""
+    if not arrow:
+        monkeypatch.setattr("narratrace.store._sqlite.JSON_ARROW", False)
+    rows = [{"id": "e0", "k": 0, "name": "Zoë"}, {"id": "e1", "k": 1.5}, {"k": 2}]
+    store.replace_corpus("events", rows)
+    texts = store.corpus_texts("events", "id")
+    assert [key for key, _ in texts] == ["e0", "e1", None]
+    assert [json.loads(text) for _, text in texts] == rows
+    written = _corpus_writes(store)
+    store.replace_corpus("events", [texts[1][1], texts[0][1], {"id": "e2"}, texts[2][1]])
+    assert store.corpus("events") == [rows[1], rows[0], {"id": "e2"}, rows[2]]
+    assert [text for _, text in store.corpus_texts("events", "id")] == \
+        [texts[1][1], texts[0][1], store.corpus_texts("events", "id")[2][1], texts[2][1]]
+    assert written() == {0, 1, 2, 3}
+    written = _corpus_writes(store) if store.url.startswith("postgresql") else written
+    if store.url.startswith("sqlite"):
+        store._db.execute("DELETE FROM written")
+    store.replace_corpus("events", [text for _, text in store.corpus_texts("events", "id")])
+    assert written() == set()
+    with pytest.raises(ValueError, match="not a field name"):
+        store.corpus_texts("events", "id') --")
 
 
 def test_iter_annotations_allows_writes_between_pages(store):

@@ -194,7 +194,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
                   denied: Mapping[int, np.ndarray] | None = None,
                   story: float = 0.5, stats: CorpusStats | None = None,
                   memo: DenialMemo | None = None,
-                  denying: Sequence[bool] | None = None) -> list[ClaimFamily]:
+                  denying: Sequence[bool] | None = None,
+                  figures: Callable[[int], set[str]] | None = None) -> list[ClaimFamily]:
     """A denial family points at the assertion families it answers.
 
     Nobody denies their own words: what the denier says is never a candidate.
@@ -239,6 +240,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     spread = {f.id: len(f.docs) for f in families}
     stats = stats if stats is not None else CorpusStats.count(claims)
     denying = denying if denying is not None else [denies(c) for c in claims]  # by claim index
+    figures_of = figures if figures is not None else lambda k: _figures(claims[k].text)
     found: dict[int, dict[str, bool]] = {}  # denial → candidate family → names the denier
     sure: dict[int, set[str]] = {}  # denial → the families it says itself it answers
     widest: dict[int, str] = {}  # denial → the most widely carried allegation like it nearby
@@ -276,7 +278,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     keys: dict[int, str] = {}
     keep: dict[int, tuple[str, ...]] = {}
     if memo is not None and exact is not None:
-        keys = _fingerprints(claims, family_of, spread, edges, names, stories, speaker, stats, denying)
+        keys = _fingerprints(claims, family_of, spread, edges, names, stories, speaker, stats, denying, figures_of)
         for d, key in keys.items():
             old = memo.old.get(claims[d].id)
             if old is not None and old[0] == key:
@@ -300,8 +302,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
         rare_of = _RareStems(claims, by_doc, df, few)
         # claims by the figures they state ("60 percent"), for figures few documents state
         stating: dict[str, list[int]] = {}
-        for k, c in enumerate(claims):
-            for figure in _figures(c.text):
+        for k in range(len(claims)):
+            for figure in figures_of(k):
                 stating.setdefault(figure, []).append(k)
         figure_docs = Counter(stats.figures)
         # "rejected claims that the ferry struck the pier": what is denied is the clause
@@ -315,7 +317,7 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
             # the figure it disputes ("the figure of 60 percent is misleading"), wherever an
             # allegation states it in a document on the same matter (two rare words shared):
             # an outlet disputing a figure seldom names, or is linked to, who published it
-            for figure in _figures(claim.text):
+            for figure in figures_of(d):
                 for o in stating.get(figure, ()) if figure_docs[figure] <= story_few else ():
                     if answerable(d, o) and alleged(o) and len(rare_of[claims[o].doc] & rare_of[claim.doc]) >= 2:
                         candidate(d, o, said=True)
@@ -447,7 +449,8 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
 def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread: Mapping[str, int],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   stories: Collection[frozenset[str]], speaker: Callable[[int], str | None],
-                  stats: CorpusStats, denying: Sequence[bool]) -> dict[int, str]:
+                  stats: CorpusStats, denying: Sequence[bool],
+                  figures: Callable[[int], set[str]] | None = None) -> dict[int, str]:
     """A digest of what :func:`link_denials` reads for each denial (by claim index): its
     claim, and every claim of the documents it may read, with their families, the families'
     spread, speakers and names. A claim id is its document's (content) id and its offsets,
@@ -467,9 +470,10 @@ def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread:
             digests[doc] = hashlib.blake2b(what.encode("utf-8"), digest_size=12).hexdigest()
         return digests[doc]
 
+    figures_of = figures if figures is not None else lambda k: _figures(claims[k].text)
     stating: dict[str, set[str]] = {}
-    for c in claims:
-        for figure in _figures(c.text):
+    for k, c in enumerate(claims):
+        for figure in figures_of(k):
             stating.setdefault(figure, set()).add(c.doc)
     matter: _MatterDocs | None = None
     out: dict[int, str] = {}
@@ -477,7 +481,7 @@ def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread:
         if not denying[d]:
             continue
         docs = {c.doc, *near.get(c.doc, ()), *(claims[o].doc for o, _ in partners.get(d, ()))}
-        for figure in _figures(c.text):
+        for figure in figures_of(d):
             if stats.figures.get(figure, 0) <= stats.few:
                 docs.update(stating.get(figure, ()))
         if lex.INVOLVEMENT.search(c.text):

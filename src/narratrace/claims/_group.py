@@ -15,6 +15,7 @@ import numpy as np
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
 from ._denials import _MONTHS, _WORD, _YEAR, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_denials
+from ._incremental import ClaimFacts, _claim_amounts, _claim_figures
 from .text import content_id, name_keys, norm_name, same_actor
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
@@ -135,11 +136,12 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     # Names and actions only matter for claims with a neighbour: computed on first use.
     names = _Lazy(lambda k: entities_by_claim.get(claims[k].id, set())
                   if entities_by_claim is not None else _names(claims[k]))
-    actions = _Lazy(lambda k: _actions(claims[k]))
+    facts = memo.facts if memo is not None else ClaimFacts()  # (kept between runs in the memo)
+    actions = _Lazy(lambda k: facts.get(claims[k], "actions", _actions))
     n = len(claims)
 
     figures = _Lazy(lambda k: set(_FIGURE.findall(claims[k].text)))
-    amounts = _Lazy(lambda k: _amounts(claims[k].text))
+    amounts = _Lazy(lambda k: facts.get(claims[k], "amounts", _claim_amounts))
     # Words few documents use ("turbine", "levy"): two retellings that share two of them
     # are pinned to one matter as a shared name would pin them.
     words_of = _Lazy(lambda k: set(_WORD.findall(claims[k].text.lower())))
@@ -150,7 +152,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     alike = functools.cache(same_actor)
     norm = functools.cache(norm_name)
     keys_of = functools.cache(name_keys)
-    denying = [denies(c) for c in claims]  # read by the bars, the denial vectors and links
+    denying = [facts.get(c, "denies", denies) for c in claims]  # read by the bars, the denial vectors and links
     denial = _Lazy(lambda k: {"no"} if denying[k] else set())
     # a report of a denial ("X denied the claims"), not a statement that something is not so
     reported = _Lazy(lambda k: claims[k].stance == "denies" or bool(lex.DENIAL_VERB.search(claims[k].text)))
@@ -306,8 +308,10 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                             story_pairs | {p for p in context if len(p) == 2}, exact,
                             speaker=lambda k: speaker_of.get(claims[k].id) or _narrator(claims[k], documents),
                             denied=denied_propositions(claims, embeddings, denying), story=story, stats=stats,
-                            memo=memo.denials if memo is not None else None, denying=denying)
-    out = [dataclasses.replace(c, family=family_of[k]) for k, c in enumerate(claims)]
+                            memo=memo.denials if memo is not None else None, denying=denying,
+                            figures=lambda k: facts.get(claims[k], "figures", _claim_figures))
+    out = [c if c.family == family_of[k] else dataclasses.replace(c, family=family_of[k])  # (most keep theirs)
+           for k, c in enumerate(claims)]
     return out, ordered
 
 
@@ -320,6 +324,8 @@ class FamilyMemo:
 
     groups: Mapping[str, list[ClaimFamily]] = field(default_factory=dict)
     denials: DenialMemo = field(default_factory=DenialMemo)
+    #: What each claim's own words give (whether it denies, its figures, actions, amounts).
+    facts: ClaimFacts = field(default_factory=ClaimFacts)
     new_groups: dict[str, list[ClaimFamily]] = field(default_factory=dict)
     clustered: int = 0
 

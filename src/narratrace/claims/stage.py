@@ -21,7 +21,10 @@ figure first seen since counts as used by no document, and the rare-word bar
 ``max(3, RARE_SHARE * documents)`` is the one of that count), so a pair or a denial decided by
 two rare words may be decided as the fresh run's counts would not. A grown store equals a fresh
 run given the same statistics, and after a refresh equals a fresh run
-(``tests/test_corpus_incremental.py``).
+(``tests/test_corpus_incremental.py``). What each claim's own words give (whether it denies,
+the figures, amounts and actions it states: :class:`~narratrace.claims._incremental.ClaimFacts`)
+is kept in the store too (pairs ``claim_facts``) and worked out for new claims only: pure
+functions of a claim's text and fields, so nothing differs from a fresh run.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from . import NEIGHBOURS, RELATED, STORY, extract_claims, group_claims
 from ._denials import CorpusStats, DenialMemo
 from ._affiliation import speaks_for
 from ._group import FamilyMemo, unit_rows
+from ._incremental import ClaimFacts
 from .text import same_actor
 
 #: Frozen corpus statistics are counted again (a refresh, with every family clustered and
@@ -66,7 +70,12 @@ def _families(ctx: CorpusContext) -> Mapping[str, Any]:
     by_id = {d.id: d for d in ctx.documents}
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
     order = sorted(range(len(claims)), key=lambda k: claims[k].id)  # the neighbour search's rows
-    sorted_rows, vectors = _claim_vectors(ctx.stream("reuse_features", page_size=FEATURES_PAGE), claims, order)
+    # only the claim vectors of each stored features row are decoded, not its signature,
+    # story embedding and sentence vectors
+    sorted_rows, vectors = _claim_vectors(
+        (ReuseFeatures(doc=doc, signature="", claim_vectors=claim_vectors) for doc, claim_vectors in
+         ctx.store.annotation_fields("reuse_features", ("claim_vectors",), page_size=FEATURES_PAGE)),
+        claims, order)
     neighbours = _neighbours(ctx, claims, order, sorted_rows)
     # the grouping reads row k as claim k: the rows put in that order, the other copy let go
     rank = np.empty(len(order), dtype=np.intp)
@@ -138,17 +147,19 @@ def _load_memo(ctx: CorpusContext, claims: Sequence[Claim]) -> tuple[CorpusStats
     stored = {} if ctx.full else {p["a"]: p for p in ctx.store.pairs("claim_stats")}
     docs = len({c.doc for c in claims})
     row = stored.get("stats")
+    # what each claim's own words give does not depend on the statistics: kept at a refresh
+    facts = ClaimFacts() if ctx.full else ClaimFacts.from_rows(ctx.store.pairs("claim_facts"))
     if row is None or ctx.gone or docs > (1 + STATS_GROWTH) * row["docs"]:
         stats = CorpusStats.count(claims)
         for pair_kind in ("claim_group", "claim_denial"):
             ctx.store.drop_pair_keys(pair_kind, [(p["a"], p["b"]) for p in ctx.store.pairs(pair_kind)])
         ctx.store.put_pairs("claim_stats", [{"a": "stats", "b": "stats", "doc_a": "", "doc_b": "",
                                              **stats.to_row()}])
-        return stats, FamilyMemo(groups={}, denials=DenialMemo(old={}))
+        return stats, FamilyMemo(groups={}, denials=DenialMemo(old={}), facts=facts)
     spec = kind("claim_families", scope="corpus")
     groups = {p["a"]: [spec.from_row(f) for f in p["families"]] for p in ctx.store.pairs("claim_group")}
     denials = {p["a"]: (p["key"], tuple(p["chosen"])) for p in ctx.store.pairs("claim_denial")}
-    return CorpusStats.from_row(row), FamilyMemo(groups=groups, denials=DenialMemo(old=denials))
+    return CorpusStats.from_row(row), FamilyMemo(groups=groups, denials=DenialMemo(old=denials), facts=facts)
 
 
 def _store_memo(ctx: CorpusContext, memo: FamilyMemo, claims: Sequence[Claim]) -> None:
@@ -165,6 +176,9 @@ def _store_memo(ctx: CorpusContext, memo: FamilyMemo, claims: Sequence[Claim]) -
     ctx.store.put_pairs("claim_denial", [
         {"a": c, "b": c, "doc_a": doc_of[c], "doc_b": doc_of[c], "key": key, "chosen": list(chosen)}
         for c, (key, chosen) in new.items() if old.get(c) != (key, chosen)])
+    # the facts of the documents whose claims got one computed in this run (a document's row
+    # holds its claims' facts; a deleted document's row goes with its pairs)
+    ctx.store.put_pairs("claim_facts", memo.facts.rows(claims, docs=memo.facts.grown))
     ctx.counts["clustered_components"] = memo.clustered
     ctx.counts["relinked_denials"] = memo.denials.relinked
 
@@ -288,7 +302,7 @@ def _canonical_speakers(claims: Sequence[Claim], entities: Sequence[Entity],
     for claim in claims:
         if claim.attributed_to:
             hits = [name for s, e, name in spans.get(claim.doc, ()) if s < claim.end and claim.start < e]
-            if hits:
+            if hits and hits[0] != claim.attributed_to:  # (a stored claim has its name from the run before)
                 claim = dataclasses.replace(claim, attributed_to=hits[0])
         out.append(claim)
     return out

@@ -189,7 +189,10 @@ def _build(nodes: list[Node], node_mentions: dict[Node, list[Mention]],
         weight = Counter(node_entry[n].name for n in nodes if n in node_entry
                          for _ in node_mentions[n])
         entry = max(entries, key=lambda e: (weight[e.name], e.name))
-    surfaces = Counter(clean_surface(m.text) for m in ms)
+    # each written form cleaned once, however many mentions use it
+    surfaces: Counter[str] = Counter()
+    for text, n in Counter(m.text for m in ms).items():
+        surfaces[clean_surface(text)] += n
     typ: EntityType = entry.type if entry is not None else _vote(ms)
     if entry is not None:
         name = entry.name

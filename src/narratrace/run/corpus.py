@@ -19,7 +19,9 @@ were added does not start over:
   refresh (:data:`narratrace.claims.stage.STATS_GROWTH`), and only the components of linked
   claims and the denials whose fingerprint changed are done again (the others keep their stored
   families and answers; what can differ from a fresh run is stated in
-  :mod:`narratrace.claims.stage`);
+  :mod:`narratrace.claims.stage`); what each claim's own words give (whether it denies, the
+  figures, amounts and actions it states) is kept too, and worked out for new claims only
+  (:class:`narratrace.claims._incremental.ClaimFacts`);
 * **origins are traced again only for families whose inputs changed**: a fingerprint of what
   a family's trace reads (its claims, their documents and lineage, its deniers, the outlets;
   :func:`narratrace.provenance.stage.family_inputs`) is kept per family, and a family whose
@@ -32,7 +34,9 @@ were added does not start over:
   back-filled, and the same code, thresholds, options and outlet registry
   (:func:`inputs_stamp`), so the stages would compute what is stored;
 * **writes touch only what changed**: per-document rows the corpus stages rewrite (linked
-  speakers, claim families) are rewritten only for documents whose rows differ;
+  speakers, claim families) are rewritten only for documents whose rows differ; a claim
+  family whose trace is kept stays the JSON text stored for it (:class:`~narratrace.store.KeptRows`),
+  neither decoded nor encoded again;
 * **a document kind a corpus stage needs but the store lacks** (a store written before the
   per-document stage existed, or a document whose stage failed) is back-filled first by running
   that kind's own per-document stage on the stored records it requires, under the stage
@@ -68,7 +72,7 @@ from ..records import kind, names
 from ..reuse import Mapper
 from ..registry import CORPUS_STAGES, DOC_STAGES
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext, check_corpus_stages
-from ..store import Store
+from ..store import KeptRows, Store
 from ..types import DocAnalysis, Document, Rejected
 from ..version import __version__
 from .document import run_stage, was_stopped
@@ -155,7 +159,7 @@ def _source_digest() -> str:
 
 #: Pair kinds that cache corpus results rather than pure functions of two items (the traced
 #: origins of each claim family): forgotten when the code, options or registry change.
-_RESULT_PAIRS = ("origins", "claim_stats", "claim_group", "claim_denial")
+_RESULT_PAIRS = ("origins", "claim_stats", "claim_group", "claim_denial", "claim_facts")
 
 
 def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
@@ -219,7 +223,9 @@ def _run(store: Store, options: Options, stages: Sequence[CorpusStage], *,
                 ctx.products[name] = value
                 if name in corpus_kinds:
                     spec = kind(name, scope="corpus")
-                    store.replace_corpus(name, (spec.to_row(r) for r in value))  # row by row
+                    # row by row; a kept row as the text stored (not decoded, not encoded)
+                    store.replace_corpus(name, value.rows(spec.to_row) if isinstance(value, KeptRows)
+                                         else (spec.to_row(r) for r in value))
             _release(ctx, stages[done:])
     finally:
         if freeze:

@@ -14,5 +14,6 @@ from __future__ import annotations
 from ._base import ANNOTATION_KINDS, CORPUS_KINDS, Store
 from ._fts import MARK_END, MARK_START, MAX_QUERY_CHARS
 from ._open import open_store
+from ._rows import KeptRows
 
-__all__ = ["ANNOTATION_KINDS", "CORPUS_KINDS", "Store", "open_store"]
+__all__ = ["ANNOTATION_KINDS", "CORPUS_KINDS", "KeptRows", "Store", "open_store"]

@@ -28,7 +28,11 @@ class Store(Protocol):
 
     def replace_annotations(self, doc: str, kind: str, rows: Iterable[Mapping[str, Any]]) -> None: ...
 
-    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None: ...
+    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any] | str]) -> None:
+        """Make ``rows`` the rows of the corpus kind ``kind``, in order. A row given as a
+        ``str`` is JSON text as :meth:`corpus_texts` returned it, written as it is (a row an
+        incremental run keeps is not decoded and encoded again)."""
+        ...
 
     def documents(self) -> Iterator[Document]: ...
 
@@ -102,6 +106,22 @@ class Store(Protocol):
         ...
 
     def corpus(self, kind: str) -> list[dict[str, Any]]: ...
+
+    def corpus_texts(self, kind: str, key: str) -> list[tuple[Any, str]]:
+        """``(value, text)`` for every stored row of the corpus kind ``kind``, in order: the
+        row's top-level field ``key`` (None where it lacks one) and the row's JSON text as
+        stored, not decoded (:meth:`replace_corpus` writes such a text back as it is).
+
+        >>> from narratrace.store import open_store
+        >>> store = open_store("sqlite:///:memory:")
+        >>> store.replace_corpus("events", [{"id": "e1", "date": "2024-08-12"}])
+        >>> store.corpus_texts("events", "id")
+        [('e1', '{"id": "e1", "date": "2024-08-12"}')]
+        >>> store.replace_corpus("events", [store.corpus_texts("events", "id")[0][1], {"id": "e2"}])
+        >>> store.corpus("events")
+        [{'id': 'e1', 'date': '2024-08-12'}, {'id': 'e2'}]
+        """
+        ...
 
     def iter_corpus(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
         """:meth:`corpus`, fetched ``page_size`` rows at a time (as :meth:`iter_annotations`)."""

@@ -313,10 +313,10 @@ class PostgresStore:
                               [(doc, kind, seq, _json(row))
                                for seq, row in enumerate(rows)])
 
-    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any] | str]) -> None:
         stored_kind(kind, scope="corpus")
         # Only the positions whose row changed are written (see the SQLite store).
-        params = [(kind, seq, _json(row)) for seq, row in enumerate(rows)]
+        params = [(kind, seq, row if isinstance(row, str) else _json(row)) for seq, row in enumerate(rows)]
         with self.transaction():
             self._executemany("INSERT INTO corpus VALUES (%s, %s, %s) ON CONFLICT (kind, seq) "
                               "DO UPDATE SET data = excluded.data "
@@ -422,6 +422,13 @@ class PostgresStore:
         stored_kind(kind, scope="corpus")
         cur = self._execute("SELECT data FROM corpus WHERE kind = %s ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
+
+    def corpus_texts(self, kind: str, key: str) -> list[tuple[Any, str]]:
+        stored_kind(kind, scope="corpus")
+        (name,) = field_names([key])
+        cur = self._execute(f"SELECT ((data::json) -> '{name}')::text, data FROM corpus WHERE kind = %s "
+                            "ORDER BY seq", (kind,))
+        return [(None if value is None else json.loads(value), text) for value, text in cur]
 
     def iter_corpus(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
         stored_kind(kind, scope="corpus")

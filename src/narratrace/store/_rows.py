@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -159,3 +159,35 @@ def pair_columns(kind: str, rows: Iterable[Sequence[Any]]) -> PairColumns:
         if extra := {n: v for n, v in row.items() if n not in _PAIR_KEYS}:
             rest[k] = extra
     return PairColumns(a, b, values, rest)
+
+
+class KeptRows(Sequence[Any]):
+    """The records of a corpus kind where some are held as the JSON text the store holds for
+    them (the rows an incremental run keeps as they are, :meth:`Store.corpus_texts`): such a
+    record is decoded only when it is read, and :meth:`rows` gives its text back, so writing
+    the kind again neither decodes nor encodes it.
+
+    >>> kept = KeptRows(['{"n": 1}', {"n": 2}], decode=dict)
+    >>> len(kept), kept[0], kept[1]
+    (2, {'n': 1}, {'n': 2})
+    >>> list(kept.rows(lambda record: dict(record, new=True)))
+    ['{"n": 1}', {'n': 2, 'new': True}]
+    """
+
+    def __init__(self, items: Iterable[Any], decode: Callable[[Mapping[str, Any]], Any]) -> None:
+        self._items = list(items)  # a record, or the stored JSON text of one
+        self._decode = decode
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        item = self._items[k]
+        return self._decode(json.loads(item)) if isinstance(item, str) else item
+
+    def rows(self, encode: Callable[[Any], Mapping[str, Any]]) -> Iterator[Mapping[str, Any] | str]:
+        """Each record's row: the stored text of a kept one, ``encode(record)`` of the others."""
+        for item in self._items:
+            yield item if isinstance(item, str) else encode(item)

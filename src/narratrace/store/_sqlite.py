@@ -174,7 +174,7 @@ class SQLiteStore:
                                ((doc, kind, seq, json.dumps(row, ensure_ascii=False))
                                 for seq, row in enumerate(rows)))
 
-    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    def replace_corpus(self, kind: str, rows: Iterable[Mapping[str, Any] | str]) -> None:
         # Only the positions whose row changed are written (the comparison is SQLite's): an
         # incremental run that changes a few claim families leaves the other rows' pages clean.
         stored_kind(kind, scope="corpus")
@@ -183,7 +183,7 @@ class SQLiteStore:
         def params() -> Iterator[tuple[str, int, str]]:
             for seq, row in enumerate(rows):
                 count[0] = seq + 1
-                yield kind, seq, json.dumps(row, ensure_ascii=False)
+                yield kind, seq, row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)
 
         with self.transaction():
             self._execute_many("INSERT INTO corpus VALUES (?, ?, ?) ON CONFLICT(kind, seq) "
@@ -348,6 +348,16 @@ class SQLiteStore:
         stored_kind(kind, scope="corpus")
         cur = self._db.execute("SELECT data FROM corpus WHERE kind = ? ORDER BY seq", (kind,))
         return [json.loads(row[0]) for row in cur]
+
+    def corpus_texts(self, kind: str, key: str) -> list[tuple[Any, str]]:
+        stored_kind(kind, scope="corpus")
+        (name,) = field_names([key])
+        if JSON_ARROW:
+            cur = self._db.execute(f"SELECT data -> '$.{name}', data FROM corpus WHERE kind = ? "
+                                   "ORDER BY seq", (kind,))
+            return [(None if value is None else json.loads(value), text) for value, text in cur]
+        cur = self._db.execute("SELECT data FROM corpus WHERE kind = ? ORDER BY seq", (kind,))
+        return [(json.loads(text).get(name), text) for (text,) in cur]
 
     def iter_corpus(self, kind: str, *, page_size: int = 2_000) -> Iterator[dict[str, Any]]:
         stored_kind(kind, scope="corpus")
