@@ -31,6 +31,9 @@ def test_the_layers_multiply_with_numpy_and_parse_as_spacys_own(lang: str) -> No
     nodes = [node for _, pipe in ours.pipeline if getattr(pipe, "model", None) is not None
              for node in pipe.model.walk()]
     assert nodes and all(isinstance(n.ops, NumpyOps) and not n.ops.use_blis for n in nodes)
+    import pickle
+
+    assert pickle.loads(pickle.dumps(nodes[0].ops)) is nodes[0].ops  # one per process
     plain = spacy.load(ours.meta["lang"] + "_" + ours.meta["name"])
     assert any(getattr(n.ops, "use_blis", False) for n in plain.get_pipe("tagger" if lang == "en"
                                                                           else "morphologizer").model.walk())

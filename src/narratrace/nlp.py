@@ -139,17 +139,39 @@ def use_numpy_products(nlp: Language) -> None:
     dependencies, heads, sentences and entities, compared token by token. The products'
     last bits are OpenBLAS's, not BLIS's, so a score tied to the last bit could go the other
     way; none did on those 469 texts. (The parser's per-step products inside its Cython loop
-    still use BLIS: they are not reachable from Python.)
+    still use BLIS: they are not reachable from Python.) Each product runs on one BLAS thread,
+    as BLIS's did: a parse uses one core wherever it runs, and its bits never depend on the
+    caller's thread settings.
     """
     from thinc.api import NumpyOps
 
-    ops = NumpyOps(use_blis=False)
+    ops = _numpy_products_ops()
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
                 if isinstance(node.ops, NumpyOps):
                     node.ops = ops
+
+
+@lru_cache(maxsize=1)
+def _numpy_products_ops() -> Any:
+    """thinc's ``NumpyOps`` with its products in numpy, each on one BLAS thread."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import ThreadpoolController
+
+    blas = ThreadpoolController()  # found once: a lookup scans every loaded library
+
+    class NumpyProducts(NumpyOps):  # type: ignore[misc]
+        def gemm(self, x: Any, y: Any, *, out: Any = None, trans1: bool = False,
+                 trans2: bool = False) -> Any:
+            with blas.limit(limits=1, user_api="blas"):  # ~20 us a product
+                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+
+        def __reduce__(self) -> Any:  # a pickled pipeline gets the one of the process it lands in
+            return _numpy_products_ops, ()
+
+    return NumpyProducts(use_blis=False)
 
 
 class WordList(list):  # type: ignore[type-arg]
