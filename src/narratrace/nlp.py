@@ -162,7 +162,7 @@ def _numpy_products_ops() -> Any:
 
     blas = ThreadpoolController()  # found once: a lookup scans every loaded library
 
-    class NumpyProducts(NumpyOps):  # type: ignore[misc]
+    class NumpyProducts(NumpyOps):
         def gemm(self, x: Any, y: Any, *, out: Any = None, trans1: bool = False,
                  trans2: bool = False) -> Any:
             with blas.limit(limits=1, user_api="blas"):  # ~20 us a product
