@@ -319,3 +319,25 @@ def test_a_documents_stored_vectors_do_not_depend_on_the_documents_analysed_with
         assert features.embedding == alone.embedding
         assert features.claim_vectors == alone.claim_vectors
     assert together["d0"].embedding != alone.embedding  # negative: another document differs
+
+
+def test_kept_rows_have_the_bits_of_the_whole_states(encoder_path):
+    """``keep``: the last layer past attention runs on the kept rows only (the framing reads
+    the mention pieces alone), and those rows get the bits they have in the whole array, in
+    every layer asked for; nothing kept, nothing returned."""
+    enc = encoder_path
+    base = "The harbour strike ended on Friday after the ministry denied every report. "
+    pieces = [p for p, _ in enc.encode_pieces([base * 3, "Officials said no.", base * 6, "x"],
+                                              max_length=256)]
+    whole = enc.packed_states(pieces, layers=2)
+    rng = np.random.default_rng(3)
+    for share in (0.05, 0.3, 1.0):
+        keep = rng.random(whole.shape[1]) < share
+        keep[-1] = True  # a one-piece text's row
+        got = enc.packed_states(pieces, layers=2, keep=keep)
+        assert got.shape == (2, int(keep.sum()), 384)
+        assert np.array_equal(got, whole[:, keep])
+        assert np.array_equal(enc.packed_states(pieces, keep=keep)[0], whole[1, keep])
+    assert enc.packed_states(pieces, keep=np.zeros(whole.shape[1], bool)).shape == (1, 0, 384)
+    with pytest.raises(ValueError):
+        enc.packed_states(pieces, keep=np.ones(3, bool))

@@ -173,6 +173,23 @@ def row_chunks(rows: int, tile: int) -> list[tuple[int, int]]:
     return out
 
 
+def tile_layout(slot: np.ndarray, tile: int) -> tuple[np.ndarray, int]:
+    """Rows laid out in whole tiles of ``tile`` rows, each row in its slot ``slot[r]`` (in
+    ``0..tile-1``), the rows of one slot in their order: ``(the place of each row, the number
+    of places)``; the places left over are the empty slots.
+
+    >>> at, rows = tile_layout(np.array([1, 1, 0, 3]), 4)
+    >>> at.tolist(), rows
+    ([1, 5, 0, 3], 8)
+    """
+    by_slot = np.argsort(slot, kind="stable")
+    counts = np.bincount(slot, minlength=tile)
+    rank = np.arange(len(slot)) - np.repeat(np.cumsum(counts) - counts, counts)
+    at = np.empty(len(slot), dtype=np.int64)
+    at[by_slot] = rank * tile + slot[by_slot]
+    return at, int(counts.max()) * tile
+
+
 def row_tile(matrices: Sequence[np.ndarray], *, chunk: int = CHUNK_ROWS, big: int = BIG_ROWS,
              seed: int = 0) -> int | None:
     """The smallest of :data:`TILES` for which, in this process's BLAS on the calling thread's
@@ -306,10 +323,19 @@ class Encoder:
         x = words[np.asarray(ids)] + position_table[np.asarray(positions)] + token_type
         return layer_norm(x, ln_w, ln_b, self.eps)
 
-    def packed_states(self, sequences: Sequence[Sequence[int]], *, layers: int = 1) -> np.ndarray:
+    def packed_states(self, sequences: Sequence[Sequence[int]], *, layers: int = 1,
+                      keep: np.ndarray | None = None) -> np.ndarray:
         """The last ``layers`` layers' outputs for several piece-id sequences at once: a
         float32 array ``[layers, total pieces, dim]``, the sequences' rows one after another
         in the order given.
+
+        ``keep`` (a boolean mask over those rows) asks for those rows only
+        (``[layers, kept rows, dim]``, in the same order), the same bits as those rows of the
+        whole array (tested): every row is still a key and a value of the last layer's
+        attention, but the rest of that layer (the output projection and the feed-forward,
+        three quarters of its products) runs on the kept rows alone. The framing reads the
+        states of a window's mention pieces only, a tenth of its rows (445 of 4,497 on 40
+        SemEval-2025 articles).
 
         The sequences are packed one after another (positions restart for each) and sorted so
         that equal lengths sit together: each run of equal-length sequences attends in one
@@ -322,7 +348,12 @@ class Encoder:
         for bit (tested), on one BLAS thread.
         """
         lengths = [len(s) for s in sequences]
-        if not lengths:
+        if keep is not None:
+            keep = np.asarray(keep, dtype=bool)
+            if keep.shape != (sum(lengths),):
+                raise ValueError(f"keep must have one entry per piece ({sum(lengths)}), "
+                                 f"not shape {keep.shape}")
+        if not lengths or (keep is not None and not keep.any()):
             return np.zeros((layers, 0, self.dim), np.float32)
         if min(lengths) < 1 or max(lengths) > self.max_positions:
             raise ValueError(f"sequences must have 1..{self.max_positions} pieces")
@@ -340,6 +371,15 @@ class Encoder:
             first += lengths[i]
         head = self.dim // self.heads
         scale = np.float32(1 / math.sqrt(head))
+        # The packed row of each row in the order given.
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        where = np.empty(len(ids), dtype=np.int64)
+        first = 0
+        for i in order:
+            where[starts[i]:starts[i] + lengths[i]] = np.arange(first, first + lengths[i])
+            first += lengths[i]
+        if keep is not None:
+            where = where[keep]
         # One BLAS thread: how a BLAS splits a product between threads changes the last bits.
         with self._blas.limit(limits=1, user_api="blas"):
             if self.tile is None:
@@ -348,21 +388,16 @@ class Encoder:
                 for params in self._layers:
                     x = self._layer(x, params, runs, head, scale)
                     outputs.append(x)
-                states = np.stack(outputs[-layers:])
-            else:
-                states = self._tiled_states(sequences, order, ids, positions, runs, layers)
-        # Back to the order given.
-        starts = np.concatenate([[0], np.cumsum(lengths)])
-        where = np.empty(len(ids), dtype=np.int64)
-        first = 0
-        for i in order:
-            where[starts[i]:starts[i] + lengths[i]] = np.arange(first, first + lengths[i])
-            first += lengths[i]
-        return states[:, where]
+                return np.stack(outputs[-layers:])[:, where]
+            return self._tiled_states(sequences, order, ids, positions, runs, layers, where,
+                                      last_only=keep is not None)
 
     def _tiled_states(self, sequences: Sequence[Sequence[int]], order: list[int], ids: np.ndarray,
-                      positions: np.ndarray, runs: list[tuple[int, int, int]], layers: int) -> np.ndarray:
-        """:meth:`packed_states` with the row tile: ``[layers, packed rows, dim]``."""
+                      positions: np.ndarray, runs: list[tuple[int, int, int]], layers: int,
+                      wanted: np.ndarray, *, last_only: bool = False) -> np.ndarray:
+        """:meth:`packed_states` with the row tile: ``[layers, len(wanted), dim]``, the states
+        of the packed rows ``wanted``. With ``last_only`` the last layer runs past attention
+        on those rows only."""
         import zlib
 
         tile = self.tile
@@ -374,12 +409,7 @@ class Encoder:
                     zlib.crc32(np.asarray(sequences[i], dtype="<i8").tobytes()) % tile)
             for i in order])
         slot = (first_slot + positions) % tile
-        by_slot = np.argsort(slot, kind="stable")
-        counts = np.bincount(slot, minlength=tile)
-        rank = np.arange(len(slot)) - np.repeat(np.cumsum(counts) - counts, counts)
-        dense = np.empty(len(slot), dtype=np.int64)  # the dense row of each packed row
-        dense[by_slot] = rank * tile + slot[by_slot]
-        rows = int(counts.max()) * tile
+        dense, rows = tile_layout(slot, tile)  # the dense row of each packed row
         packed_of = np.full(rows, len(slot), dtype=np.int64)  # filler: one past the last row
         packed_of[dense] = np.arange(len(slot))
         filler_ids = np.append(ids, 0)
@@ -388,10 +418,13 @@ class Encoder:
         head = self.dim // self.heads
         scale = np.float32(1 / math.sqrt(head))
         outputs = []
-        for params in self._layers:
-            x = self._tiled_layer(x, params, runs, dense, packed_of, head, scale)
+        for k, params in enumerate(self._layers):
+            last = last_only and k == len(self._layers) - 1
+            x = self._tiled_layer(x, params, runs, dense, packed_of, head, scale,
+                                  only=dense[wanted] if last else None)
             outputs.append(x)
-        return np.stack(outputs[-layers:])[:, dense]
+        rows_wanted = dense[wanted]
+        return np.stack([states[rows_wanted] for states in outputs[-layers:]])
 
     def _attend(self, qkv: np.ndarray, n: int, length: int, head: int,
                 scale: np.float32) -> np.ndarray:
@@ -407,12 +440,15 @@ class Encoder:
 
     def _tiled_layer(self, x: np.ndarray, params: tuple[np.ndarray, ...],
                      runs: list[tuple[int, int, int]], dense: np.ndarray, packed_of: np.ndarray,
-                     head: int, scale: np.float32) -> np.ndarray:
+                     head: int, scale: np.float32, *, only: np.ndarray | None = None) -> np.ndarray:
         """One post-LayerNorm BERT layer over rows ``x`` laid out in whole tiles (packed row
         ``r`` is row ``dense[r]``; dense row ``d`` holds packed row ``packed_of[d]``, past the
         last one for a filler): the dense products over the chunks of :func:`row_chunks`,
         whole tiles (:func:`row_tile` checked that a row's bits depend only on its
-        slot), attention per run of equal lengths on the packed rows."""
+        slot), attention per run of equal lengths on the packed rows. With ``only`` (dense
+        rows) the layer after attention runs on those rows alone, each in its own slot of
+        tiles of their own (:func:`tile_layout`), so with the same bits; the other rows of
+        the output are zero."""
         qkv_w, qkv_b = params[:2]
         assert self.tile is not None
         chunks = row_chunks(len(x), self.tile)
@@ -427,6 +463,20 @@ class Encoder:
             att[start:end] = self._attend(qkv[start:end], n, length, head, scale) \
                 .reshape(n * length, self.dim)
         att = att[packed_of]
+        if only is not None:
+            # The rows wanted, each in its slot (a dense row's slot is its index mod the
+            # tile), in tiles of their own; the empty slots zero.
+            at, rows = tile_layout(only % self.tile, self.tile)
+            some_x = np.zeros((rows, self.dim), np.float32)
+            some_x[at] = x[only]
+            some_att = np.zeros((rows, self.dim), np.float32)
+            some_att[at] = att[only]
+            some = np.empty_like(some_x)
+            for c, e in row_chunks(rows, self.tile):
+                some[c:e] = self._feed_forward(some_att[c:e], some_x[c:e], params)
+            out = np.zeros_like(x)
+            out[only] = some[at]
+            return out
         out = np.empty_like(x)
         for c, e in chunks:
             out[c:e] = self._feed_forward(att[c:e], x[c:e], params)

@@ -102,8 +102,14 @@ def load_spacy(lang: str = "en") -> Language:
     infixes = list(nlp.Defaults.infixes or ()) + [r"(?<=[^\W\d_])[,.!?;:](?=[”»])",
                                                   r"(?<=[,.!?;:])[”»](?=[^\W\d_])"]
     tokenizer: Any = nlp.tokenizer
+    # Each of the tokenizer's pattern setters loads its special cases again (1,796 in English,
+    # each checked against the patterns: ~0.1 s a time); with none set meanwhile they load once,
+    # with the new patterns, as spaCy's own Tokenizer.from_bytes does.
+    rules = tokenizer.rules
+    tokenizer.rules = {}
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     tokenizer.suffix_search = TailSearch(tokenizer.suffix_search)
+    tokenizer.rules = rules
     nlp.tokenizer = RunSplitter(tokenizer)
     if "attribute_ruler" in nlp.pipe_names:
         ruler: Any = nlp.get_pipe("attribute_ruler")
@@ -116,7 +122,56 @@ def load_spacy(lang: str = "en") -> Language:
             for pos in list(index.keys()):
                 if isinstance(index[pos], list):
                     index[pos] = WordList(index[pos])
+    use_numpy_products(nlp)
     return nlp
+
+
+def use_numpy_products(nlp: Language) -> None:
+    """Have the pipeline's layers multiply their matrices with numpy (its BLAS) instead of BLIS.
+
+    thinc runs the tok2vec, tagger, parser and entity layers' products (``Ops.gemm``) through
+    the ``blis`` package, whose wheel here runs only its generic kernel: 33-35 GFLOP/s on one
+    core of this machine (AMD EPYC, AVX-512) where numpy's OpenBLAS runs 94-104 on the same
+    products. thinc's own ``NumpyOps(use_blis=False)`` hands them to numpy; each layer of the
+    pipeline gets one. The parse of the 399 SemEval-2025 EN training articles, the 37 of
+    provenance-dev, the examples and the seeds (469 texts, one BLAS thread) took 26.0 s of CPU
+    instead of 34.1, with the same tokens, tags, parts of speech, morphology, lemmas,
+    dependencies, heads, sentences and entities, compared token by token. The products'
+    last bits are OpenBLAS's, not BLIS's, so a score tied to the last bit could go the other
+    way; none did on those 469 texts. (The parser's per-step products inside its Cython loop
+    still use BLIS: they are not reachable from Python.) Each product runs on one BLAS thread,
+    as BLIS's did: a parse uses one core wherever it runs, and its bits never depend on the
+    caller's thread settings.
+    """
+    from thinc.api import NumpyOps
+
+    ops = _numpy_products_ops()
+    for _, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                if isinstance(node.ops, NumpyOps):
+                    node.ops = ops
+
+
+@lru_cache(maxsize=1)
+def _numpy_products_ops() -> Any:
+    """thinc's ``NumpyOps`` with its products in numpy, each on one BLAS thread."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import ThreadpoolController
+
+    blas = ThreadpoolController()  # found once: a lookup scans every loaded library
+
+    class NumpyProducts(NumpyOps):
+        def gemm(self, x: Any, y: Any, *, out: Any = None, trans1: bool = False,
+                 trans2: bool = False) -> Any:
+            with blas.limit(limits=1, user_api="blas"):  # ~20 us a product
+                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+
+        def __reduce__(self) -> Any:  # a pickled pipeline gets the one of the process it lands in
+            return _numpy_products_ops, ()
+
+    return NumpyProducts(use_blis=False)
 
 
 class WordList(list):  # type: ignore[type-arg]
