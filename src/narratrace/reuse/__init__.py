@@ -930,11 +930,25 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         for name in _EVIDENCE:
             row.pop(name, None)
         cand.touch(p)
-    for p in np.flatnonzero(todo & checked).tolist():
-        if "credit_a" not in cand.extra.get(p, ()):
-            cand.extra.setdefault(p, {}).update(
-                _pair_evidence(docs, (int(cand.lo[p]), int(cand.hi[p])), sentences, own_names))
-            cand.touch(p)
+    pending = np.asarray([p for p in np.flatnonzero(todo & checked).tolist()
+                          if "credit_a" not in cand.extra.get(p, ())], dtype=np.int64)
+    # Each pair's evidence is a function of its two texts alone, so the pairs are taken in an
+    # order that keeps each document's pairs close (visit_order), and a mapping of sentences
+    # that can let go of a document's vectors (``forget``) is told to after its last pair:
+    # what it holds is the documents between their first and last pair, not every one of them.
+    pending = pending[visit_order(cand.lo[pending], cand.hi[pending], n)]
+    forget = getattr(sentences, "forget", None)
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, cand.lo[pending], np.arange(len(pending)))
+    np.maximum.at(last, cand.hi[pending], np.arange(len(pending)))
+    for at, p in enumerate(pending.tolist()):
+        i, j = int(cand.lo[p]), int(cand.hi[p])
+        cand.extra.setdefault(p, {}).update(_pair_evidence(docs, (i, j), sentences, own_names))
+        cand.touch(p)
+        if forget is not None:
+            for k in (i, j):
+                if last[k] == at:
+                    forget(docs[k].id)
     # A pair whose lead term cannot reach the lower bar even with every name and date shared
     # (as story_scores prunes), and that was not checked for a rewrite (so it has no credit
     # and no retelling), is neither a link nor context: it is passed over without a score.
@@ -1084,6 +1098,45 @@ def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np
                                    | (old.by_lo[found] != cand.by_lo[at[found]])
                                    | (old.by_hi[found] != cand.by_hi[at[found]]))
     return cand
+
+
+def visit_order(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the pairs ``(lo[k], hi[k])`` (indices of ``n`` items) in an order that
+    keeps each item's pairs close together: the items ranked breadth first over the graph of
+    the pairs (each connected part from its least connected item, as Cuthill and McKee's
+    ordering starts), and each pair taken when the later ranked of its two items is reached.
+    An item is then used from its first pair to its last within a band of neighbouring ranks,
+    whatever order the items had: a caller reading something per item can let it go after
+    its last pair.
+
+    >>> visit_order(np.array([0, 0, 1, 2]), np.array([3, 1, 3, 3]), 4).tolist()
+    [3, 0, 2, 1]
+    """
+    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    if not len(lo):
+        return np.zeros(0, dtype=np.int64)
+    ends, other = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+    by_end = np.argsort(ends, kind="stable")
+    start = np.searchsorted(ends[by_end], np.arange(n + 1)).tolist()
+    other_of = other[by_end].tolist()
+    degree = np.diff(start)
+    rank = [-1] * n
+    ranked = 0
+    for seed in np.argsort(degree, kind="stable").tolist():
+        if rank[seed] >= 0 or not degree[seed]:
+            continue
+        rank[seed] = ranked
+        ranked += 1
+        queue = [seed]
+        for item in queue:  # grows as it is read: breadth first
+            for x in other_of[start[item]:start[item + 1]]:
+                if rank[x] < 0:
+                    rank[x] = ranked
+                    ranked += 1
+                    queue.append(x)
+    ranks = np.asarray(rank, dtype=np.int64)
+    ra, rb = ranks[lo], ranks[hi]
+    return np.lexsort((np.minimum(ra, rb), np.maximum(ra, rb)))
 
 
 #: The fields of a pair's row that :func:`_pair_evidence` writes.
