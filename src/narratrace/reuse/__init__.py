@@ -224,7 +224,7 @@ _CORROBORATION = 0.3 + 0.1
 
 
 def story_scores(embeddings: Sequence[np.ndarray], pairs: np.ndarray, *, floor: float = 0.0,
-                 block: int = 4096) -> np.ndarray:
+                 block: int = 1024) -> np.ndarray:
     """The lead term of :func:`story_score` (in [0, 1]) for many index ``pairs`` of
     ``embeddings`` at once (batched matrix products over rows padded to the longest lead).
     Pairs whose score cannot reach ``floor`` even with full name and date agreement get -1,
