@@ -114,9 +114,9 @@ def test_visit_order_keeps_each_items_pairs_close_whatever_the_item_order():
 
 
 def test_story_scores_pad_a_block_of_leads_at_a_time():
-    """Issue #16: the lead term padded every lead the pairs use into one array at once (88 MiB
-    on the 20,000-document scale store, a second copy of the leads); a block's leads now,
-    with the same lead terms."""
+    """Issue #16: the lead term padded every lead the pairs use into one array at once (a
+    second copy of the leads: with the products, +132 MiB for a moment on the 20,000-document
+    scale store); a block's leads now, with the same lead terms."""
     rng = np.random.default_rng(5)
     leads = [rng.normal(size=(int(rng.integers(1, 4)), 384)).astype(np.float32) for _ in range(6000)]
     leads = [x / np.linalg.norm(x, axis=1, keepdims=True) for x in leads]

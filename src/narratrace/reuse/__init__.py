@@ -245,7 +245,8 @@ def story_scores(embeddings: Sequence[np.ndarray], pairs: np.ndarray, *, floor: 
     dim = next(np.asarray(e).shape[1] for e in embeddings if len(e))
     for lo in range(0, len(pairs), block):
         # the leads of this block's pairs only, padded (all the leads the pairs use, padded at
-        # once, were a second copy of every lead: 88 MiB on the 20,000-document scale store)
+        # once, were a second copy of every lead: with the block's products, +132 MiB for a
+        # moment on the 20,000-document scale store)
         used, at = np.unique(pairs[lo:lo + block], return_inverse=True)
         padded = _padded(embeddings, used, lengths, rows, dim)
         a, b = at.reshape(-1, 2)[:, 0], at.reshape(-1, 2)[:, 1]
@@ -410,8 +411,9 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
                 done[key] = row
         if row is not None:
             found[(i, j)] = _reuse_from_row(row)
-    # the copy checks' shingle sets and figures (of every document in a candidate pair: 50 MiB
-    # on the 20,000-document scale store) are not needed by the same-story pass
+    # the copy checks' shingle sets and figures (of every document in a candidate pair: they
+    # grew the step by 49 MiB on the 20,000-document scale store) are not needed by the
+    # same-story pass
     shingles.clear()
     slots.clear()
     story, rows, context = _same_story(docs, found, entities, dates, embeddings, options,
