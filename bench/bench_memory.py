@@ -159,7 +159,15 @@ the neighbour searches ran their products on one BLAS thread (docs/scale.md). Be
                               608, claim families 756 -> 746, origins 461 -> 443, events
                               531 -> 529 (20k)
 
-The whole is now the claim-families step's working memory (its grouping) at 20k.
+Then the neighbour search handed back the heap it freed (the claim grouping after it had
+started from what the search's blocks left resident), the same day:
+
+    --layout stores           1k             20k
+    corpus stages (whole)     160 -> 160     746 -> 643 MiB (4.66x -> 4.02x)
+    each stage's own peak     reuse 152 / 152, claim families 160 / 160 (1k); reuse 608 ->
+                              606, claim families 746 -> 643 (20k)
+
+The whole is the claim-families step's at 20k: the neighbour search's working memory.
 
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
