@@ -1039,7 +1039,8 @@ def _rough_scores(cand: Candidates, at: np.ndarray, names: Sequence[Iterable[str
         a, b = cand.lo[part], cand.hi[part]
         count, total = shared(name_starts, name_ids, value, a, b)
         least = np.minimum(weight[a], weight[b])
-        name = np.where((count > 0) & (least > 0), np.minimum(1.0, total / np.where(least > 0, least, 1.0)), 0.0)
+        name = np.where((count > 0) & (least > 0),
+                        np.minimum(1.0, total / np.where(least > 0, least, 1.0)), 0.0)
         both, _ = shared(day_starts, day_ids, no_weight, a, b)
         fewer = np.minimum(sizes[a], sizes[b])
         date = np.where(fewer > 0, both / np.maximum(fewer, 1), 0.0)
