@@ -146,6 +146,29 @@ over its start on the store's claim vectors) but it started from what reuse left
 search ends near 460 MiB and the story scoring (the padded leads, the rewrite evidence and
 the bulk scores held together) takes it to 772.
 
+Then the same-story pass let go of the copy checks' shingle sets and figures before it starts,
+padded the leads of a block of 1,024 pairs at a time, took the bulk scores 65,536 pairs at a
+time and the rewrite evidence in a breadth-first order of the pair graph, letting go of each
+document's sentence vectors after its last pair (they had all been held: +138 MiB at 20k), and
+the neighbour searches ran their products on one BLAS thread (docs/scale.md). Before -> after,
+``--layout stores --sizes 1000,20000``, at the start and the end of that work (load 4-5):
+
+    --layout stores           1k             20k
+    corpus stages (whole)     179 -> 160     771 -> 746 MiB (4.30x -> 4.66x)
+    each stage's own peak     reuse 179 -> 152, claim families 174 -> 160 (1k); reuse 771 ->
+                              608, claim families 756 -> 746, origins 461 -> 443, events
+                              531 -> 529 (20k)
+
+Then the neighbour search handed back the heap it freed (the claim grouping after it had
+started from what the search's blocks left resident), the same day:
+
+    --layout stores           1k             20k
+    corpus stages (whole)     160 -> 160     746 -> 643 MiB (4.66x -> 4.02x)
+    each stage's own peak     reuse 152 / 152, claim families 160 / 160 (1k); reuse 608 ->
+                              606, claim families 746 -> 643 (20k)
+
+The whole is the claim-families step's at 20k: the neighbour search's working memory.
+
 By default the models are replaced by cheap stand-ins (spaCy's blank pipeline with a
 sentencizer, a hashed bag-of-words "embedding") so that 100k documents finish on a laptop: the
 bench measures the pipeline's own memory, not the models'. ``--models`` uses the real ones.

@@ -224,7 +224,7 @@ _CORROBORATION = 0.3 + 0.1
 
 
 def story_scores(embeddings: Sequence[np.ndarray], pairs: np.ndarray, *, floor: float = 0.0,
-                 block: int = 4096) -> np.ndarray:
+                 block: int = 1024) -> np.ndarray:
     """The lead term of :func:`story_score` (in [0, 1]) for many index ``pairs`` of
     ``embeddings`` at once (batched matrix products over rows padded to the longest lead).
     Pairs whose score cannot reach ``floor`` even with full name and date agreement get -1,
@@ -243,26 +243,39 @@ def story_scores(embeddings: Sequence[np.ndarray], pairs: np.ndarray, *, floor: 
         return out
     rows = int(lengths.max())  # every lead padded to the longest of all: the same products whatever the pairs
     dim = next(np.asarray(e).shape[1] for e in embeddings if len(e))
-    # only the leads the pairs use (an incremental run's new pairs touch a few hundred of them)
-    used, at = np.unique(pairs, return_inverse=True)
-    at = at.reshape(-1, 2)
-    padded = np.zeros((len(used), rows, dim), dtype=np.float32)
-    for k, e in enumerate(used.tolist()):
-        padded[k, :lengths[e]] = embeddings[e]
-    lengths = lengths[used]
-    valid = np.arange(rows)[None, :] < lengths[:, None]
     for lo in range(0, len(pairs), block):
-        a, b = at[lo:lo + block, 0], at[lo:lo + block, 1]
+        # the leads of this block's pairs only, padded (all the leads the pairs use, padded at
+        # once, were a second copy of every lead: with the block's products, +132 MiB for a
+        # moment on the 20,000-document scale store)
+        used, at = np.unique(pairs[lo:lo + block], return_inverse=True)
+        padded = _padded(embeddings, used, lengths, rows, dim)
+        a, b = at.reshape(-1, 2)[:, 0], at.reshape(-1, 2)[:, 1]
+        size = lengths[used]
+        valid = np.arange(rows)[None, :] < size[:, None]
         sims = np.matmul(padded[a], padded[b].transpose(0, 2, 1)).astype(np.float64)
         va, vb = valid[a], valid[b]
         both = va[:, :, None] & vb[:, None, :]
         sims = np.where(both, sims, -np.inf)
-        best_a = np.where(va, sims.max(axis=2), 0.0).sum(axis=1) / np.maximum(lengths[a], 1)
-        best_b = np.where(vb, sims.max(axis=1), 0.0).sum(axis=1) / np.maximum(lengths[b], 1)
-        soft = np.where((lengths[a] > 0) & (lengths[b] > 0), (best_a + best_b) / 2, 0.0)
+        best_a = np.where(va, sims.max(axis=2), 0.0).sum(axis=1) / np.maximum(size[a], 1)
+        best_b = np.where(vb, sims.max(axis=1), 0.0).sum(axis=1) / np.maximum(size[b], 1)
+        soft = np.where((size[a] > 0) & (size[b] > 0), (best_a + best_b) / 2, 0.0)
         lead = _lead_term(soft)
         out[lo:lo + block] = np.where(0.6 * lead + _CORROBORATION >= floor - 1e-9, lead, -1.0)
     return out
+
+
+def _padded(embeddings: Sequence[np.ndarray], used: np.ndarray, lengths: np.ndarray, rows: int,
+            dim: int) -> np.ndarray:
+    """The leads ``used`` (indices of ``embeddings``) as one float32 array of ``rows`` rows
+    each, zero below a shorter lead's rows (leads of one length stacked at once)."""
+    padded = np.zeros((len(used), rows, dim), dtype=np.float32)
+    size = lengths[used]
+    for length in np.unique(size).tolist():
+        if length:
+            at = np.flatnonzero(size == length)
+            padded[at, :length] = np.stack([np.asarray(embeddings[e], dtype=np.float32)
+                                            for e in used[at].tolist()])
+    return padded
 
 
 def find_reuse(documents: Sequence[Document], *, signatures: Mapping[str, np.ndarray] | None = None,
@@ -398,6 +411,11 @@ def update_reuse(documents: Sequence[Document], *, new: Collection[str] | None =
                 done[key] = row
         if row is not None:
             found[(i, j)] = _reuse_from_row(row)
+    # the copy checks' shingle sets and figures (of every document in a candidate pair: they
+    # grew the step by 49 MiB on the 20,000-document scale store) are not needed by the
+    # same-story pass
+    shingles.clear()
+    slots.clear()
     story, rows, context = _same_story(docs, found, entities, dates, embeddings, options,
                                        fresh=fresh, cached=stories, sentences=sentences or {},
                                        deleted=deleted)
@@ -914,11 +932,25 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
         for name in _EVIDENCE:
             row.pop(name, None)
         cand.touch(p)
-    for p in np.flatnonzero(todo & checked).tolist():
-        if "credit_a" not in cand.extra.get(p, ()):
-            cand.extra.setdefault(p, {}).update(
-                _pair_evidence(docs, (int(cand.lo[p]), int(cand.hi[p])), sentences, own_names))
-            cand.touch(p)
+    pending = np.asarray([p for p in np.flatnonzero(todo & checked).tolist()
+                          if "credit_a" not in cand.extra.get(p, ())], dtype=np.int64)
+    # Each pair's evidence is a function of its two texts alone, so the pairs are taken in an
+    # order that keeps each document's pairs close (visit_order), and a mapping of sentences
+    # that can let go of a document's vectors (``forget``) is told to after its last pair:
+    # what it holds is the documents between their first and last pair, not every one of them.
+    pending = pending[visit_order(cand.lo[pending], cand.hi[pending], n)]
+    forget = getattr(sentences, "forget", None)
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, cand.lo[pending], np.arange(len(pending)))
+    np.maximum.at(last, cand.hi[pending], np.arange(len(pending)))
+    for at, p in enumerate(pending.tolist()):
+        i, j = int(cand.lo[p]), int(cand.hi[p])
+        cand.extra.setdefault(p, {}).update(_pair_evidence(docs, (i, j), sentences, own_names))
+        cand.touch(p)
+        if forget is not None:
+            for k in (i, j):
+                if last[k] == at:
+                    forget(docs[k].id)
     # A pair whose lead term cannot reach the lower bar even with every name and date shared
     # (as story_scores prunes), and that was not checked for a rewrite (so it has no credit
     # and no retelling), is neither a link nor context: it is passed over without a score.
@@ -986,27 +1018,33 @@ _ROUGH = 1e-3
 
 def _rough_scores(cand: Candidates, at: np.ndarray, names: Sequence[Iterable[str]],
                   days: Sequence[frozenset[str]], weight: np.ndarray,
-                  idf: Mapping[str, float]) -> np.ndarray:
+                  idf: Mapping[str, float], *, block: int = 65_536) -> np.ndarray:
     """:func:`_combined` of the candidates at positions ``at`` (-1 elsewhere), unrounded, over
     arrays: the names and days each pair shares counted with :func:`~._candidates.shared`
     (``names``, ``days`` and each document's :func:`_weight` by document index)."""
     out = np.full(len(cand), -1.0)
     if not len(at):
         return out
-    a, b = cand.lo[at], cand.hi[at]
-    starts, members, vocab = set_index(names)
+    name_starts, name_ids, vocab = set_index(names)
     value = np.zeros(len(vocab))
     for text, k in vocab.items():
         value[k] = idf.get(text, 0.0)
-    count, total = shared(starts, members, value, a, b)
-    least = np.minimum(weight[a], weight[b])
-    name = np.where((count > 0) & (least > 0), np.minimum(1.0, total / np.where(least > 0, least, 1.0)), 0.0)
-    starts, members, vocab = set_index(days)
-    both, _ = shared(starts, members, np.zeros(len(vocab)), a, b)
-    sizes = np.diff(starts)
-    fewer = np.minimum(sizes[a], sizes[b])
-    date = np.where(fewer > 0, both / np.maximum(fewer, 1), 0.0)
-    out[at] = 0.6 * cand.lead[at] + 0.3 * name + 0.1 * date
+    day_starts, day_ids, vocab = set_index(days)
+    no_weight = np.zeros(len(vocab))
+    sizes = np.diff(day_starts)
+    # a block of pairs at a time (a dozen arrays over every candidate were +55 MiB on the
+    # 20,000-document scale store); each pair's sums are the same whatever its block
+    for lo in range(0, len(at), block):
+        part = at[lo:lo + block]
+        a, b = cand.lo[part], cand.hi[part]
+        count, total = shared(name_starts, name_ids, value, a, b)
+        least = np.minimum(weight[a], weight[b])
+        name = np.where((count > 0) & (least > 0),
+                        np.minimum(1.0, total / np.where(least > 0, least, 1.0)), 0.0)
+        both, _ = shared(day_starts, day_ids, no_weight, a, b)
+        fewer = np.minimum(sizes[a], sizes[b])
+        date = np.where(fewer > 0, both / np.maximum(fewer, 1), 0.0)
+        out[part] = 0.6 * cand.lead[part] + 0.3 * name + 0.1 * date
     return out
 
 
@@ -1063,6 +1101,45 @@ def _story_candidates(docs: Sequence[Document], have: Sequence[int], vectors: np
                                    | (old.by_lo[found] != cand.by_lo[at[found]])
                                    | (old.by_hi[found] != cand.by_hi[at[found]]))
     return cand
+
+
+def visit_order(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the pairs ``(lo[k], hi[k])`` (indices of ``n`` items) in an order that
+    keeps each item's pairs close together: the items ranked breadth first over the graph of
+    the pairs (each connected part from its least connected item, as Cuthill and McKee's
+    ordering starts), and each pair taken when the later ranked of its two items is reached.
+    An item is then used from its first pair to its last within a band of neighbouring ranks,
+    whatever order the items had: a caller reading something per item can let it go after
+    its last pair.
+
+    >>> visit_order(np.array([0, 0, 1, 2]), np.array([3, 1, 3, 3]), 4).tolist()
+    [3, 0, 2, 1]
+    """
+    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    if not len(lo):
+        return np.zeros(0, dtype=np.int64)
+    ends, other = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+    by_end = np.argsort(ends, kind="stable")
+    start = np.searchsorted(ends[by_end], np.arange(n + 1)).tolist()
+    other_of = other[by_end].tolist()
+    degree = np.diff(start)
+    rank = [-1] * n
+    ranked = 0
+    for seed in np.argsort(degree, kind="stable").tolist():
+        if rank[seed] >= 0 or not degree[seed]:
+            continue
+        rank[seed] = ranked
+        ranked += 1
+        queue = [seed]
+        for item in queue:  # grows as it is read: breadth first
+            for x in other_of[start[item]:start[item + 1]]:
+                if rank[x] < 0:
+                    rank[x] = ranked
+                    ranked += 1
+                    queue.append(x)
+    ranks = np.asarray(rank, dtype=np.int64)
+    ra, rb = ranks[lo], ranks[hi]
+    return np.lexsort((np.minimum(ra, rb), np.maximum(ra, rb)))
 
 
 #: The fields of a pair's row that :func:`_pair_evidence` writes.

@@ -203,6 +203,12 @@ class _LazySentences(Mapping[str, tuple[Any, tuple[tuple[int, int], ...]]]):
         return self._ready[doc]
 
 
+    def forget(self, doc: str) -> None:
+        """Let go of ``doc``'s vectors (read again if asked for again): the reuse stage calls it
+        after a document's last pair."""
+        self._ready.pop(doc, None)
+
+
 def _store_sentence_vectors(ctx: CorpusContext, embedded: Mapping[str, ReuseFeatures]) -> None:
     """Keep the sentence vectors embedded during a corpus run with their document's features,
     so that a later run aligning a new pair with the document reads them instead."""
