@@ -15,7 +15,7 @@ import numpy as np
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
 from ._denials import _MONTHS, _WORD, _YEAR, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_denials
-from ._incremental import ClaimFacts, _claim_amounts, _claim_figures
+from ._incremental import ClaimFacts, _claim_figures
 from .text import content_id, name_keys, norm_name, same_actor
 
 #: Cosine similarity (all-MiniLM-L6-v2, normalised) above which two claims are paraphrases of
@@ -141,7 +141,7 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
     n = len(claims)
 
     figures = _Lazy(lambda k: set(_FIGURE.findall(claims[k].text)))
-    amounts = _Lazy(lambda k: facts.get(claims[k], "amounts", _claim_amounts))
+    amounts = _Lazy(lambda k: facts.get(claims[k], "amounts", lambda c: _amounts(c.text)))
     # Words few documents use ("turbine", "levy"): two retellings that share two of them
     # are pinned to one matter as a shared name would pin them.
     words_of = _Lazy(lambda k: set(_WORD.findall(claims[k].text.lower())))

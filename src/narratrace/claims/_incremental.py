@@ -96,13 +96,6 @@ class ClaimFacts:
 FACTS = ("denies", "figures", "amounts", "actions")
 
 
-def _claim_amounts(claim: Claim) -> set[str]:
-    """:func:`~narratrace.claims._group._amounts` of a claim's text."""
-    from ._group import _amounts
-
-    return _amounts(claim.text)
-
-
 def _claim_figures(claim: Claim) -> set[str]:
     """:func:`~narratrace.claims._denials._figures` of a claim's text."""
     return _figures(claim.text)
