@@ -288,10 +288,10 @@ class Encoder:
                 t(p + "intermediate.dense.weight"), weights[p + "intermediate.dense.bias"],
                 t(p + "output.dense.weight"), weights[p + "output.dense.bias"],
                 weights[p + "output.LayerNorm.weight"], weights[p + "output.LayerNorm.bias"]))
-        from threadpoolctl import ThreadpoolController
+        from .native import blas_controller
 
         #: The process's BLAS, found once (a fresh lookup per call scans every loaded library).
-        self._blas = ThreadpoolController()
+        self._blas = blas_controller()
         #: Rows per BLAS tile for the tiled products, or None for one product per text
         #: (:func:`row_tile`; setting None is allowed and changes no guarantee, only speed).
         self.tile: int | None

@@ -158,9 +158,10 @@ def use_numpy_products(nlp: Language) -> None:
 def _numpy_products_ops() -> Any:
     """thinc's ``NumpyOps`` with its products in numpy, each on one BLAS thread."""
     from thinc.api import NumpyOps
-    from threadpoolctl import ThreadpoolController
 
-    blas = ThreadpoolController()  # found once: a lookup scans every loaded library
+    from .native import blas_controller
+
+    blas = blas_controller()
 
     class NumpyProducts(NumpyOps):
         def gemm(self, x: Any, y: Any, *, out: Any = None, trans1: bool = False,

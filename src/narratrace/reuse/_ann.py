@@ -21,12 +21,13 @@ Measured recall of the top-``k`` against an exact search is printed by
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache, partial
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from ..native import blas_controller, return_freed_memory
 
 #: Target members per cell, and cells probed per query. While ``n <= CELL * PROBE`` (8,192
 #: items) the search is exhaustive. On the scale bench's claims (9,000 vectors whose nearest
@@ -68,14 +69,6 @@ def nearest_pairs(vectors: np.ndarray, rows: Sequence[int] | None = None, *, k: 
     return _pairs(*_nearest(vectors, rows, k=k, threshold=threshold, cell=cell, probe=probe))
 
 
-@cache
-def _blas() -> Any:
-    """The process's BLAS libraries, found once (a lookup scans every loaded library)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def _nearest(vectors: np.ndarray, rows: Sequence[int] | None, *, k: int, threshold: float,
              cell: int = CELL, probe: int = PROBE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The confirmed ``(query, row, cosine)`` arrays of :func:`nearest_pairs`.
@@ -84,23 +77,14 @@ def _nearest(vectors: np.ndarray, rows: Sequence[int] | None, *, k: int, thresho
     :data:`ROWS`, which a second thread does not speed up (on 2 cores, one 512 x 384 by
     384 x 512 product took 2.0 ms of CPU and of wall time on one thread, 7.0 ms of CPU and
     6.2 ms of wall time on two)."""
-    with _blas().limit(limits=1, user_api="blas"):
+    with blas_controller().limit(limits=1, user_api="blas"):
         found = _nearest_in(vectors, rows, k=k, threshold=threshold, cell=cell, probe=probe)
-    _hand_back()
+    # the search's blocks are freed into the heap, which glibc keeps, and the claim grouping
+    # after it started from there: on the 20,000-document scale store the claim neighbour
+    # search left the process 77 MiB above its start, 9 MiB below it with the heap handed
+    # back (the claim step's peak 691 -> 630 MiB)
+    return_freed_memory()
     return found
-
-
-def _hand_back() -> None:
-    """Hand the heap the search freed back to the system (glibc's ``malloc_trim``, as
-    :func:`narratrace.run.analyze.return_freed_memory` does between corpus stages; nothing
-    where the C library has none). The search's blocks are freed into the heap, which glibc
-    keeps, and the claim grouping after it started from there: on the 20,000-document scale
-    store the claim neighbour search left the process 77 MiB above its start, and 9 MiB below
-    it with the heap handed back (the claim step's peak 691 -> 630 MiB)."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # no such C library function here
-        pass
 
 
 def _nearest_in(vectors: np.ndarray, rows: Sequence[int] | None, *, k: int, threshold: float,

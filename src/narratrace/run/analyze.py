@@ -7,13 +7,13 @@ the corpus results up to date (:mod:`.corpus`). Nothing here runs in a worker.
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..native import return_freed_memory
 from ..errors import NarratraceError, StoreError
 from ..options import Options
 from ..records import hash64
@@ -143,27 +143,6 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
     summary.warnings.extend(corpus.warnings)
     return_freed_memory()
     return summary
-
-
-def return_freed_memory() -> bool:
-    """Hand the heap memory Python has freed back to the system (glibc's ``malloc_trim``).
-
-    The corpus stages free what they held when they end, but glibc keeps most of the freed
-    heap for later allocations instead of returning it, so whatever runs next (writing
-    ``analysis.json`` and the report) starts from the corpus stages' footprint and adds to
-    it: on the 5,000-document store of ``bench/bench_scale.py`` the report step peaked at
-    765 MiB before, 551 after (``bench/bench_memory.py --layout stores``). Returns whether the C library had it (glibc does; macOS, Windows and musl do not,
-    and then nothing happens).
-
-    >>> isinstance(return_freed_memory(), bool)
-    True
-    """
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):  # no such C library function here
-        return False
-    trim(0)
-    return True
 
 
 def announced(stages: Sequence[CorpusStage], tick: ProgressHook) -> tuple[CorpusStage, ...]:
