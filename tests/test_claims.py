@@ -131,6 +131,20 @@ def test_a_sentence_that_reports_someone_is_not_also_the_narrators_claim():
         ("Velmar has always denied the accusations", "denies", "Velmar")]
 
 
+def test_a_report_too_short_to_be_a_claim_is_the_speakers_whatever_its_stance():
+    # "maintains that nothing spilled": two words are no claim; the report of them is, and it is
+    # the water board's, not the narrator's
+    text = "The Halvorn Water Board, which has run the reservoir since 1988, maintains that nothing spilled."
+    doc = _doc(text)
+    s, m = text.index("nothing"), text.index("maintains")
+    attrs = [Attribution("a1", "d1", "indirect", Speaker("The Halvorn Water Board", 0, 23, mention_start=0,
+                                                         mention_end=23),
+                         "maintain", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 9)]
+    claims = extract_claims(doc, attributions=attrs, mentions=[_m(doc, "Halvorn Water Board", "organisation")],
+                            dates=[])
+    assert [(c.text, c.attributed_to) for c in claims] == [(text[:-1], "The Halvorn Water Board")]
+
+
 def test_two_clauses_with_subjects_of_their_own_are_two_claims():
     text = ("The minister said the reserve holds a fifth of its stock, and that most of the rest was "
             "reportedly sold abroad.")

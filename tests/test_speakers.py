@@ -1065,3 +1065,15 @@ def test_reports_dismissed_as_something_are_the_dismissers_denial(nlp) -> None:
     a = _one(atts, "it had built a dam")
     assert (a.speaker.text, a.stance) == ("The ministry", "denies")
     assert not [b for b in atts if b.speaker.text == "fabrications"]
+
+
+def test_a_capitalised_short_name_is_the_body_named_before_not_a_role_noun(nlp) -> None:
+    # "observer" is a role noun; "the Observer" written so after "The Halden Observer" is that paper
+    text = ("According to The Halden Observer, the ferry left port without a licence. Pilot Ivo Renk "
+            "said the engines were sound. The owners could lose the ferry, the Observer reported on Monday.")
+    a = _one(_run(nlp, text), "could lose the ferry")
+    assert _actor(a) is not None and _actor(a)[:2] == ("Halden Observer", "outlet"), _actor(a)
+    # a role noun written in lower case still means a person
+    text = ("Pilot Ivo Renk said the engines were sound. The ferry sailed on time, the observer said.")
+    b = _one(_run(nlp, text), "sailed on time")
+    assert _actor(b) is None or _actor(b)[1] == "person", _actor(b)

@@ -384,6 +384,10 @@ class Resolver:
         if lemma in _SPOKESPEOPLE and head.pos_ == "NOUN" and \
                 (spoken_for := self._spoken_for(head, start, end)) is not None:
             return spoken_for
+        if definite and (named_as := self._short_name(head, start)) is not None:
+            # "the Observer reported", after "The Corvel Observer": a capitalised head is the
+            # short name of a body named before, not a role noun ("the observer")
+            return named_as
         if definite and head.pos_ in ("NOUN", "PROPN"):
             if lemma in PERSON_ROLES or head.lower_ in PERSON_ROLES:
                 return self._person_role(start, end, lemma, head)
@@ -738,6 +742,19 @@ class Resolver:
         self._before(at, person)
         k = 0 if which == "latter" else 1
         return seen[k] if len(seen) > k else None
+
+    def _short_name(self, head: Token, start: int) -> Actor | None:
+        """The outlet or organisation named before ``start`` whose name ends with ``head``'s word,
+        when ``head`` is written capitalised inside its sentence ("the Observer" after "The
+        Corvel Observer", "the Post" after "the Maraveth Post"); else None. A word written in
+        capitals, or opening the sentence, is no sign of a name."""
+        word = head.text
+        if head.is_sent_start or not word[:1].isupper() or word.isupper() or not word.isalpha():
+            return None
+        n = self._before(start, lambda n: not n.quoted and n.type in ("outlet", "organisation")
+                         and len(n.text.split()) > 1 and n.text.split()[-1] == word, _WINDOW_PARAGRAPHS)
+        actor = self._actor_of(n, "role noun") if n is not None else None
+        return actor if actor is not None and actor.type in ("outlet", "organisation") else None
 
     def _person_role(self, start: int, end: int, lemma: str, head: Token) -> Actor | None:
         """"the minister": the nearest person whose title holds the role word, before the

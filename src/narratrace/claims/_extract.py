@@ -101,9 +101,9 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
         parts = [(max(s, attr.start), min(e, attr.end)) for s, e in _overlapping(spans, ends, attr.start, attr.end)]
         # "X, he said, but Y": the speaker and cue written inside the words cut two propositions
         parts = [half for part in parts or [(attr.start, attr.end)] for half in _around_cue(text, part, attr)]
-        # "X has denied concealing any damage", "X rejected the report": a denial's words are
-        # often too few to stand alone; the report of the denial is then the claim
-        if (short := _short_denial(attr)) is not None:
+        # "X has denied concealing any damage", "X maintains that nothing leaked": a report's
+        # words are often too few to stand alone; the report is then the claim
+        if (short := _short_report(attr)) is not None:
             parts = [short]
         # "… the group Quiet Magpie, which the centre said operates for X": the relative clause is
         # the centre's report of the group, a claim of its own; the outer report ends before it
@@ -270,7 +270,7 @@ def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> 
     out = []
     # a report whose words are too short to be a claim ("X denied the accusations") leaves its
     # sentence to the narrator's claims
-    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else _short_denial(a) or (a.start, a.end)
+    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else _short_report(a) or (a.start, a.end)
                      for a in attrs)
     active: list[tuple[int, int]] = []
     k = 0
@@ -284,11 +284,12 @@ def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> 
     return out
 
 
-def _short_denial(attr: Attribution) -> tuple[int, int] | None:
-    """The span from the speaker to the end of a denial whose words are too few to be a claim
-    ("Gullwing has denied concealing any damage", "the director rejected the report"), when the
-    speaker and cue are written just before them; else None."""
-    if attr.stance != "denies" or len(words(attr.content)) >= MIN_WORDS:
+def _short_report(attr: Attribution) -> tuple[int, int] | None:
+    """The span from the speaker to the end of a report whose words are too few to be a claim
+    ("Gullwing has denied concealing any damage", "the director rejected the report", "the
+    council maintains that nothing leaked"), when the speaker and cue are written just before
+    them; else None."""
+    if len(words(attr.content)) >= MIN_WORDS:
         return None
     written = _speaker_and_cue(attr)
     if written is None or not (0 <= attr.start - written[1] <= 40) or attr.start - written[0] > 160:
