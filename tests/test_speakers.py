@@ -1077,3 +1077,32 @@ def test_a_capitalised_short_name_is_the_body_named_before_not_a_role_noun(nlp) 
     text = ("Pilot Ivo Renk said the engines were sound. The ferry sailed on time, the observer said.")
     b = _one(_run(nlp, text), "sailed on time")
     assert _actor(b) is None or _actor(b)[1] == "person", _actor(b)
+
+
+def test_a_bodys_press_office_speaks_for_the_body(nlp) -> None:
+    text = ("Three wells are dry, according to an engineer at the Ministry of Water who asked not to be "
+            "named. The ministry's press office said the wells would be deepened in spring.")
+    a = _one(_run(nlp, text), "deepened in spring")
+    assert _actor(a) is not None and _actor(a)[:2] == ("Ministry of Water", "organisation"), _actor(a)
+
+
+def test_a_body_written_only_by_its_role_is_the_one_body_of_the_corpus_named_so(tmp_path) -> None:
+    from narratrace import Options, analyze, open_store
+    from narratrace.analysis import build_analysis
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text(
+        "Clinic stays open\n\nThe Marrow Valley Health Board said on Monday that the Aldby clinic would "
+        "stay open until the spring, when its lease ends.\n", encoding="utf-8")
+    (tmp_path / "c" / "b.txt").write_text(
+        "Aldby parents worried\n\nParents in Aldby fear the clinic will close. The health board said no "
+        "decision had been taken about the building. The company that owns the site said it had no plans "
+        "to sell.\n", encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    analyze([tmp_path / "c"], store=store, options=Options(quiet=True, workers=1))
+    got = {a["content"]: a["speaker"] for a in build_analysis(store)["attributions"]}
+    board = next(s for c, s in got.items() if "no decision" in c)
+    assert (board["actor"] or {}).get("name") == "Marrow Valley Health Board", board
+    # one word names no body: "the company" stays as written
+    company = next(s for c, s in got.items() if "no plans" in c)
+    assert (company["actor"] or {}).get("id") is None, company

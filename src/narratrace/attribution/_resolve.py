@@ -90,6 +90,8 @@ employee spokesperson spokesman spokeswoman diplomat officer representative inve
 _GENERIC_ORG = frozenset("company firm organisation organization group manufacturer club team".split())
 # People who speak for an organisation and are described by it ("a company spokeswoman").
 _SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson".split())
+# "the ministry's press office", "the army's press service": a body's voice, as its spokesperson
+_PRESS_DESKS = frozenset("office service secretary officer department desk".split())
 # Nouns that, with a country, stand for its government.
 GOV_NOUNS = frozenset("government administration authorities authority officials regime "
                       "leadership cabinet representatives diplomats gouvernement autorités".split())
@@ -381,8 +383,8 @@ class Resolver:
             if orgs:
                 org = orgs[-1]
                 return Actor(_clean_name(org.text), org.type, "description", org.start, org.end)  # type: ignore[arg-type]
-        if lemma in _SPOKESPEOPLE and head.pos_ == "NOUN" and \
-                (spoken_for := self._spoken_for(head, start, end)) is not None:
+        if (lemma in _SPOKESPEOPLE or lemma in _PRESS_DESKS and any(c.lower_ == "press" for c in head.lefts)) \
+                and head.pos_ == "NOUN" and (spoken_for := self._spoken_for(head, start, end)) is not None:
             return spoken_for
         if definite and (named_as := self._short_name(head, start)) is not None:
             # "the Observer reported", after "The Corvel Observer": a capitalised head is the
@@ -446,7 +448,7 @@ class Resolver:
 
     def _spoken_for(self, head: Token, start: int, end: int) -> Actor | None:
         """"a spokesman for the Varn Rail Authority", "a company spokeswoman", "a spokesman
-        for the federation": the organisation a spokesperson speaks for, when the text names
+        for the federation", "the ministry's press office": the organisation a spokesperson speaks for, when the text names
         it (here, or earlier as "the company" would find it); the words as written are its
         role."""
         role = _clean_description(self.text[start:end])
@@ -456,7 +458,7 @@ class Resolver:
             org = orgs[-1]
             return Actor(_clean_name(org.text), org.type, "description", org.start, org.end,  # type: ignore[arg-type]
                          role=role)
-        nouns = [c for c in head.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"]
+        nouns = [c for c in head.lefts if c.dep_ in ("compound", "nmod", "poss") and c.pos_ == "NOUN"]
         nouns += [g for p in head.rights if p.dep_ == "prep" and p.lower_ == "for"
                   for g in p.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
         for noun in nouns:

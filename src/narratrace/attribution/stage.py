@@ -9,7 +9,7 @@ from typing import Any
 
 from ..records import kind
 from ..stage import CorpusContext, CorpusStage, DocStage, StageContext
-from ..types import Attribution, DocAnalysis, Document, Entity, Speaker
+from ..types import Actor, Attribution, DocAnalysis, Document, Entity, Speaker
 from . import extract_attributions
 
 
@@ -26,6 +26,8 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
     spans_by_doc: Mapping[str, list[tuple[int, int, str]]] = ctx["entity_spans_by_doc"]
     names = {e.id: e.name for e in ctx["entities"]}
     titled = _holders_of_roles(ctx["entities"])
+    bodies = _bodies_by_role(ctx["entities"])
+    types = {e.id: e.type for e in ctx["entities"]}
     linked: list[Attribution] = []
     by_doc: dict[str, list[Attribution]] = {}
     changed: set[str] = set()
@@ -42,6 +44,13 @@ def _link_speakers(ctx: CorpusContext) -> Mapping[str, Any]:
                 # that title ("Health Minister Ada Brun told parliament ...")
                 entity = holder
                 actor = dataclasses.replace(actor, id=holder, name=names[holder], how="role noun")
+            if entity is None and (actor is None or actor.start is None and actor.type in _BODY_TYPES) \
+                    and speaker.text[:4].lower() == "the " \
+                    and (body := bodies.get(_role_key(speaker.text))) is not None:
+                # "the health board said", no board named in the article: the one body of the
+                # corpus whose name ends so ("Quillon Island Health Board")
+                entity = body
+                actor = Actor(names[body], types[body], "role noun", id=body)  # type: ignore[arg-type]
             if actor is not None and actor.start is not None:
                 # The actor takes the canonical entity's id and name ("Marek" in one
                 # article, "Ivo Marek" in another: one actor).
@@ -102,6 +111,35 @@ def _holders_of_roles(entities: list[Entity]) -> dict[str, str]:
             if len(key.split()) >= 2 and key.replace(" ", "").isalpha():
                 holders.setdefault(key, set()).add(e.id)
     return {key: next(iter(ids)) for key, ids in holders.items() if len(ids) == 1}
+
+
+_BODY_TYPES = ("organisation", "outlet", "government")
+
+
+def _bodies_by_role(entities: list[Entity]) -> dict[str, str]:
+    """The last two words or more of a body's name ("health board" of "Quillon Island Health
+    Board"; "health ministry" of "Ministry of Health"), when exactly one organisation, outlet or
+    government of the corpus is named so, and that body's id.
+
+    >>> e = lambda i, n: Entity(i, n, "organisation")
+    >>> got = _bodies_by_role([e("a", "Quillon Island Health Board"), e("b", "Ministry of Health"),
+    ...                         e("c", "Harbour Water Board")])
+    >>> got["health board"], got["island health board"], got["health ministry"], "water board" in got, "board" in got
+    ('a', 'a', 'b', True, False)
+    """
+    named: dict[str, set[str]] = {}
+    for e in entities:
+        if e.type not in _BODY_TYPES:
+            continue
+        for name in (e.name, *e.aliases):
+            words = name.lower().split()
+            if len(words) == 3 and words[1] == "of" and words[0] in ("ministry", "department"):
+                named.setdefault(f"{words[2]} {words[0]}", set()).add(e.id)
+            for k in range(2, len(words) + 1):
+                key = " ".join(words[-k:])
+                if key.replace(" ", "").isalpha():
+                    named.setdefault(key, set()).add(e.id)
+    return {key: next(iter(ids)) for key, ids in named.items() if len(ids) == 1}
 
 
 DOC = DocStage("attribution", requires=("text", "parse", "mentions"), assigns=("attributions",),
