@@ -754,7 +754,7 @@ class Resolver:
         if head.is_sent_start or not word[:1].isupper() or word.isupper() or not word.isalpha():
             return None
         n = self._before(start, lambda n: not n.quoted and n.type in ("outlet", "organisation")
-                         and len(n.text.split()) > 1 and n.text.split()[-1] == word, _WINDOW_PARAGRAPHS)
+                         and n.text.split()[-1] == word, _WINDOW_PARAGRAPHS)
         actor = self._actor_of(n, "role noun") if n is not None else None
         return actor if actor is not None and actor.type in ("outlet", "organisation") else None
 
