@@ -1106,3 +1106,16 @@ def test_a_body_written_only_by_its_role_is_the_one_body_of_the_corpus_named_so(
     # one word names no body: "the company" stays as written
     company = next(s for c, s in got.items() if "no plans" in c)
     assert (company["actor"] or {}).get("id") is None, company
+
+
+def test_a_memo_is_its_writers_not_the_papers_that_reported_on_it(nlp) -> None:
+    text = ("The Tessel Courier's report was based on an internal memo written inside the mayor's own "
+            "department, the Office of Ports and Harbours, dated 3 May. According to the memo, two cranes "
+            "failed their last load tests.")
+    a = _one(_run(nlp, text), "two cranes failed")
+    assert _actor(a) is not None and _actor(a)[0] == "Office of Ports and Harbours", _actor(a)
+    # with no writer named, the report's publisher still speaks for it
+    text = ("The Tessel Courier published a report on the cranes on Monday. According to the report, two "
+            "cranes failed their last load tests.")
+    b = _one(_run(nlp, text), "two cranes failed")
+    assert _actor(b) is not None and _actor(b)[0] == "Tessel Courier", _actor(b)

@@ -67,6 +67,8 @@ outlet newspaper paper agency daily tabloid broadcaster channel network website 
 publication magazine weekly portal station journal média journal quotidien chaîne
 """.split())
 # Nouns that stand for a document or report of an outlet or organisation.
+# "a memo written inside the ministry", "a study drawn up at the institute": where it was written
+_WRITTEN_IN = frozenset("inside in at within".split())
 REPORT_ROLES = frozenset("report study survey dossier document article investigation story "
                          "memo memorandum letter briefing filing "
                          "rapport étude enquête".split())
@@ -160,6 +162,7 @@ class Resolver:
     longest: dict[str, str] = field(default_factory=dict)  # last name -> longest person name
     qstarts: list[int] = field(default_factory=list)  # of ``quotes``, for bisection
     publishers: list[tuple[int, _Named]] = field(default_factory=list)  # who put out a report, where
+    published: dict[int, str] = field(default_factory=dict)  # where -> what was put out ("memo")
     coalitions: list[tuple[int, _Named]] = field(default_factory=list)  # organisations acting together
     things: set[str] = field(default_factory=set)  # names the text says "which" of: never a person
     countries: list[_Country] = field(default_factory=list)  # countries the text names, in order
@@ -226,6 +229,8 @@ class Resolver:
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
                        qstarts=qstarts, things=things)
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
+        resolver.published = {at: resolver.doc.char_span(at, at + 1, alignment_mode="expand").root.lemma_.lower()
+                              for at, _ in resolver.publishers}
         resolver.countries = _countries(doc, text, named)
         for n in named:
             if n.type == "person" and not n.quoted:
@@ -276,13 +281,34 @@ class Resolver:
                     elif c.dep_ == "acl":
                         agents += [g for a in c.children if a.dep_ == "agent" for g in a.children
                                    if g.dep_ == "pobj"]
+                        # "a memo written inside the department, the Ministry of Works"
+                        places = [g for a in c.children if a.dep_ == "prep" and a.lower_ in _WRITTEN_IN
+                                  for g in a.children if g.dep_ == "pobj"]
+                        for g in places:
+                            # its name in apposition, however the parser hung it
+                            after = g.right_edge.i + 1
+                            named_after = [self.doc[k] for k in range(after + 1, min(after + 3, len(self.doc)))
+                                           if self.doc[after].text == ","]
+                            agents += [g, *(y for y in g.children if y.dep_ == "appos"), *named_after]
                 for a in agents:
                     if (n := named(a)) is not None:
                         out.append((tok.idx, n))
                         break
         return out, coalitions
 
-    def _publisher_before(self, at: int) -> _Named | None:
+    def _publisher_before(self, at: int, lemma: str = "") -> _Named | None:
+        """Who the text last said put out a report before ``at``: one that put out a ``lemma``
+        ("the memo said": the memo's author, not the paper that reported on it) when the text
+        names one, else any."""
+        if lemma:
+            k = bisect.bisect_left(self.publishers, (at,)) - 1
+            while k >= 0:
+                pos, n = self.publishers[k]
+                if self.para(at) - self.para(pos) > _FAR or at - pos > _FAR_CHARS:
+                    break
+                if self.published.get(pos) == lemma:
+                    return n
+                k -= 1
         return self._before_in(self.publishers, at)
 
     def _before_in(self, found: list[tuple[int, _Named]], at: int) -> _Named | None:
@@ -809,7 +835,7 @@ class Resolver:
             actor = self._actor_of(n, "role noun") if n is not None else None
             if actor is not None:
                 return actor
-        if report and (n := self._publisher_before(start)) is not None:
+        if report and (n := self._publisher_before(start, lemma)) is not None:
             # "The report said": the report the text last said someone put out
             actor = self._actor_of(n, "role noun")
             if actor is not None:
