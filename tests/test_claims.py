@@ -248,6 +248,25 @@ def test_denial_family_points_at_the_assertion_and_first_seen_is_earliest():
     assert denial.contradicts == (asserted.id,) and asserted.contradicts == ()
 
 
+def test_one_persons_not_and_anothers_did_contradict_the_later_answering_the_earlier():
+    def said(cid: str, doc: str, text: str, who: str) -> Claim:
+        return Claim(id=cid, doc=doc, text=text, start=0, end=len(text), attributed_to=who)
+
+    finding = said("1", "b", "two of the four pumps could not be started by the crew", "Ada Brun")
+    reply = said("2", "a", "all four pumps had been started without trouble during a drill", "Orvane Water")
+    vectors = {"1": _vec(1, 1), "2": _vec(1, 0)}  # cosine 0.71: alike, not one proposition
+    _, families = group_claims([finding, reply], documents=DOCS, embeddings=vectors)
+    of = {c: f for f in families for c in f.claims}
+    assert len(families) == 2
+    assert of["2"].contradicts == (of["1"].id,) and of["1"].contradicts == ()  # "a" is the later
+    # one speaker's two statements, or a negated verb whose subject the other does not name: no link
+    same = said("2", "a", reply.text, "Ada Brun")
+    other = said("2", "a", "the engineers had started the drill with all four hoses", "Orvane Water")
+    for second in (same, other):
+        _, families = group_claims([finding, second], documents=DOCS, embeddings=vectors)
+        assert all(f.contradicts == () for f in families), second
+
+
 def test_family_ids_are_stable():
     claims = [_claim("1", "a", "Velmar supplies drones to the Kesh rebels.")]
     one = group_claims(claims, documents=DOCS, embeddings={"1": _vec(1)})[1]

@@ -446,6 +446,138 @@ def link_denials(families: list[ClaimFamily], claims: Sequence[Claim], family_of
     return out
 
 
+#: Two statements of one matter by different people, one saying a thing did not happen that
+#: the other says did ("two lifeboats could not be lowered" / "all four lifeboats were lowered
+#: without difficulty"), contradict each other from this similarity.
+FLIPPED = 0.55
+#: A verb negated: an auxiliary or modal and "not" ("could not be lowered", "wasn't sold"),
+#: "cannot", or "never" ("has never sold").
+_PLAIN_NEGATION = re.compile(r"\b(?:(?:is|are|was|were|has|have|had|do|does|did|can|could|will|would|"
+                             r"shall|should|may|might|must)\s+not|cannot|never)\b|\w+n[’']t\b", re.I)
+_AUXILIARY = frozenset("be been being have has had was were is are do does did ever yet always "
+                       "get got even".split())
+
+
+def _polarity(text: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """The verbs ``text`` negates (the first word a negation bears on, past its auxiliaries,
+    as a stem: "could not be lowered" → "lowere"), each with the stems of its subject (the
+    words just before the negation), and the stems it states plainly.
+
+    >>> neg, plain = _polarity("two of the four lifeboats could not be lowered safely")
+    >>> {k: sorted(v) for k, v in neg.items()}, "lowere" in plain, "lifebo" in plain
+    ({'lowere': ['four', 'lifebo']}, False, True)
+    >>> _polarity("views of the United States but not China")[0]  # not a verb's negation
+    {}
+    """
+    negated: dict[str, frozenset[str]] = {}
+    for m in _PLAIN_NEGATION.finditer(text):
+        for w in re.findall(r"[A-Za-z][\w'’-]*", text[m.end():m.end() + 60])[:4]:
+            if w.lower() in _AUXILIARY:
+                continue
+            stem = w.lower()[:6]
+            if len(w) >= 4 and w.lower() not in _SUBJECT_STOP:
+                before = re.findall(r"[A-Za-z][\w'’-]{3,}", text[max(0, m.start() - 60):m.start()])[-5:]
+                subject = frozenset(x.lower()[:6] for x in before if x.lower() not in _SUBJECT_STOP
+                                    and x.lower() not in _AUXILIARY)
+                if subject:
+                    negated[stem] = negated.get(stem, frozenset()) | subject
+            break
+    plain = {w.lower()[:6] for w in re.findall(r"[A-Za-z][\w'’-]{3,}", text)} - set(negated)
+    return negated, frozenset(plain)
+
+
+def _flipped(negated: Mapping[str, frozenset[str]], text: str) -> bool:
+    """Does ``text`` state plainly a verb ``negated`` negates, with a word of its subject before it?
+
+    >>> neg, _ = _polarity("two of the four lifeboats could not be lowered safely")
+    >>> _flipped(neg, "all four lifeboats had been lowered without difficulty")
+    True
+    >>> _flipped(neg, "the crew lowered the flag before the lifeboats left")
+    False
+    """
+    words = [w.lower()[:6] for w in re.findall(r"[A-Za-z][\w'’-]{3,}", text)]
+    own, _ = _polarity(text)
+    for verb, subject in negated.items():
+        if verb in own or verb not in words:
+            continue
+        if subject & set(words[:words.index(verb)]):
+            return True
+    return False
+
+
+def link_contradictions(families: list[ClaimFamily], claims: Sequence[Claim], family_of: Mapping[int, str],
+                        exact: np.ndarray | Float64Rows, stories: Collection[frozenset[str]],
+                        edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
+                        speaker: Callable[[int], str | None],
+                        when: Callable[[int], tuple[str, int]],
+                        denying: Sequence[bool] | None = None,
+                        stats: CorpusStats | None = None) -> list[ClaimFamily]:
+    """Someone's statement that a thing did not happen, and another person's that it did, at
+    least :data:`FLIPPED` alike, in one document or two telling one story (``stories``), or
+    anywhere when they share a name or two words few documents use (``edges``, the claims'
+    candidate links; rarity as ``stats`` counts it): the later of the
+    two (``when``: its document's date and its place in it) contradicts the earlier one's
+    family. Neither is a denial in so many words ("two lifeboats could not be lowered" is a
+    finding, "all four were lowered without difficulty" a reply), so :func:`link_denials` does
+    not see them.
+
+    The search reads each negated statement's document, its story neighbours and its candidate
+    links: linear in the corpus.
+    """
+    denying = denying if denying is not None else [denies(c) for c in claims]
+    by_doc, near_docs = _doc_index(claims, stories)
+    polarity: dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]] = {}
+
+    def of(k: int) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+        if k not in polarity:
+            polarity[k] = _polarity(claims[k].text)
+        return polarity[k]
+
+    def said(k: int) -> bool:
+        return bool(claims[k].attributed_to or claims[k].attribution) and claims[k].stance != "denies" \
+            and not denying[k]
+
+    negated = [d for d, c in enumerate(claims) if said(d) and _PLAIN_NEGATION.search(c.text) and of(d)[0]]
+    wanted = set(negated)
+    stats = stats if stats is not None or not negated else CorpusStats.count(claims)
+    df = _stem_counts(stats) if stats is not None else Counter()
+    # a word of the story counts, as long as at most half the corpus uses it (in a small corpus
+    # the one story's words are in more than ``few`` of its documents)
+    few = max(stats.few, stats.docs // 2) if stats is not None else 0
+
+    def matter(i: int, j: int) -> bool:
+        """A name, or two words few documents use, in common."""
+        return bool(names[i] & names[j]) or len({w for w in _word_stems(claims[i].text) & _word_stems(claims[j].text)
+                                                 if df[w] <= few}) >= 2
+
+    linked: dict[int, set[int]] = {}
+    for i, j, sim in edges:
+        if sim >= FLIPPED and (i in wanted or j in wanted) and matter(i, j):
+            linked.setdefault(i, set()).add(j)
+            linked.setdefault(j, set()).add(i)
+    targets: dict[str, set[str]] = {}
+    for d in negated:
+        claim = claims[d]
+        who = speaker(d)
+        if not who:
+            continue
+        pool = {o for doc in (claim.doc, *near_docs.get(claim.doc, ())) for o in by_doc.get(doc, ())}
+        for o in sorted(pool | linked.get(d, set())):
+            if o == d or not said(o) or family_of[o] == family_of[d]:
+                continue
+            other = speaker(o)
+            if not other or norm_name(who) == norm_name(other):
+                continue
+            if not _flipped(of(d)[0], claims[o].text) or float(exact[o] @ exact[d]) < FLIPPED:
+                continue
+            later, earlier = (d, o) if when(d) > when(o) else (o, d)
+            targets.setdefault(family_of[later], set()).add(family_of[earlier])
+    if not targets:
+        return families
+    return [dataclasses.replace(f, contradicts=tuple(sorted({*f.contradicts, *targets[f.id]})))
+            if f.id in targets else f for f in families]
+
+
 def _fingerprints(claims: Sequence[Claim], family_of: Mapping[int, str], spread: Mapping[str, int],
                   edges: Sequence[tuple[int, int, float]], names: Mapping[int, set[str]],
                   stories: Collection[frozenset[str]], speaker: Callable[[int], str | None],
@@ -601,6 +733,8 @@ _SCOPE_STOP = frozenset("that this these those with from have been being they th
                         "comment reason basis proof single piece part longer other more only ever "
                         "anyone anything anybody anywhere doubt further would could should will shall "
                         "accept aware know knew true directly indirectly".split())
+#: ... nor say who or what a negated verb is about
+_SUBJECT_STOP = _SCOPE_STOP | frozenset("also still just only said says told added".split())
 
 
 #: A figure with its unit: "60 percent", "12%", "4,000 tonnes".

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..types import Claim, ClaimFamily, Document
 from . import lexicon as lex
-from ._denials import _MONTHS, _WORD, _YEAR, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_denials
+from ._denials import _MONTHS, _WORD, _YEAR, CorpusStats, DenialMemo, Float64Rows, denied_propositions, denies, link_contradictions, link_denials
 from ._incremental import ClaimFacts, _claim_figures
 from .text import content_id, name_keys, norm_name, same_actor
 
@@ -310,6 +310,11 @@ def group_claims(claims: Sequence[Claim], *, documents: Mapping[str, Document],
                             denied=denied_propositions(claims, embeddings, denying), story=story, stats=stats,
                             memo=memo.denials if memo is not None else None, denying=denying,
                             figures=lambda k: facts.get(claims[k], "figures", _claim_figures))
+    ordered = link_contradictions(ordered, claims, family_of, exact, story_pairs, edges, names,
+                                  speaker=lambda k: speaker_of.get(claims[k].id) or claims[k].attributed_to,
+                                  when=lambda k: (getattr(documents.get(claims[k].doc), "published", None) or "",
+                                                  claims[k].start),
+                                  denying=denying, stats=stats)
     out = [c if c.family == family_of[k] else dataclasses.replace(c, family=family_of[k])  # (most keep theirs)
            for k, c in enumerate(claims)]
     return out, ordered
