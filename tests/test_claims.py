@@ -9,7 +9,7 @@ import pytest
 
 from narratrace.claims import extract_claims, group_claims, split_sentences
 from narratrace.errors import NarratraceError
-from narratrace.types import Attribution, Claim, DateMention, Document, Mention, Speaker
+from narratrace.types import Actor, Attribution, Claim, DateMention, Document, Mention, Speaker
 
 
 def _doc(text: str, doc_id: str = "d1", published: str | None = None) -> Document:
@@ -137,12 +137,18 @@ def test_a_report_too_short_to_be_a_claim_is_the_speakers_whatever_its_stance():
     text = "The Halvorn Water Board, which has run the reservoir since 1988, maintains that nothing spilled."
     doc = _doc(text)
     s, m = text.index("nothing"), text.index("maintains")
+    board = Actor("Halvorn Water Board", "organisation", "name", 4, 23)
     attrs = [Attribution("a1", "d1", "indirect", Speaker("The Halvorn Water Board", 0, 23, mention_start=0,
-                                                         mention_end=23),
+                                                         mention_end=23, actor=board),
                          "maintain", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 9)]
     claims = extract_claims(doc, attributions=attrs, mentions=[_m(doc, "Halvorn Water Board", "organisation")],
                             dates=[])
     assert [(c.text, c.attributed_to) for c in claims] == [(text[:-1], "The Halvorn Water Board")]
+    # nobody known said them: the narrator's sentence, as before
+    unknown = [dataclasses.replace(attrs[0], speaker=dataclasses.replace(attrs[0].speaker, actor=None))]
+    claims = extract_claims(doc, attributions=unknown, mentions=[_m(doc, "Halvorn Water Board", "organisation")],
+                            dates=[])
+    assert [c.attributed_to for c in claims] == [None]
 
 
 def test_two_clauses_with_subjects_of_their_own_are_two_claims():

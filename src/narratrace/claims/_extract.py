@@ -291,6 +291,10 @@ def _short_report(attr: Attribution) -> tuple[int, int] | None:
     them; else None."""
     if len(words(attr.content)) >= MIN_WORDS:
         return None
+    if attr.stance != "denies" and (attr.kind == "according_to" or attr.speaker.actor is None
+                                     or attr.speaker.actor.type == "anonymous"):
+        # a report of two words is worth a claim when someone known said them
+        return None
     written = _speaker_and_cue(attr)
     if written is None or not (0 <= attr.start - written[1] <= 40) or attr.start - written[0] > 160:
         return None
