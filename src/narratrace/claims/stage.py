@@ -291,19 +291,29 @@ class _Stacked(Mapping[str, Any]):
 def _canonical_speakers(claims: Sequence[Claim], entities: Sequence[Entity],
                         attributions: Sequence[Attribution]) -> list[Claim]:
     """Name a claim's speaker by its canonical entity ("She", "Dancu" → "Mirela Dancu"), so
-    origins count a person once however the articles refer to them."""
+    origins count a person once however the articles refer to them: the entity of the claim's
+    own attribution; for a claim that has none, of the innermost attribution around it. A
+    report inside another ("she said the ambassador had assured her that P") keeps P's
+    speaker, the ambassador, not the one who passes it on."""
     names = {e.id: e.name for e in entities}
+    own: dict[str, str | None] = {}
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for a in attributions:
         entity = a.speaker.entity
+        own[a.id] = names.get(entity) if entity is not None else None
         if entity in names:
             spans.setdefault(a.doc, []).append((a.start, a.end, names[entity]))
     out = []
     for claim in claims:
         if claim.attributed_to:
-            hits = [name for s, e, name in spans.get(claim.doc, ()) if s < claim.end and claim.start < e]
-            if hits and hits[0] != claim.attributed_to:  # (a stored claim has its name from the run before)
-                claim = dataclasses.replace(claim, attributed_to=hits[0])
+            if claim.attribution in own:
+                name = own[claim.attribution]
+            else:
+                hits = sorted((e - s, name) for s, e, name in spans.get(claim.doc, ())
+                              if s < claim.end and claim.start < e)
+                name = hits[0][1] if hits else None
+            if name and name != claim.attributed_to:  # (a stored claim has its name from the run before)
+                claim = dataclasses.replace(claim, attributed_to=name)
         out.append(claim)
     return out
 
