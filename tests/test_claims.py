@@ -511,3 +511,23 @@ def test_a_report_opening_a_relative_clause_ends_the_outer_report_before_it():
     claims = extract_claims(doc, attributions=[outer, inner], mentions=[], dates=[])
     assert sorted(c.text for c in claims) == ["the attack had been carried out by the group Grey Heron",
                                               "works for the navy of Ostrava"]
+
+
+def test_a_report_inside_another_keeps_its_own_speakers_canonical_name():
+    from narratrace.claims.stage import _canonical_speakers
+    from narratrace.types import Entity
+
+    text = "Brun said the envoy, Ivo Marek, had assured her that the valves were never touched."
+    inner_start = text.index("the valves")
+    outer = Attribution("a1", "d1", "indirect", Speaker("Brun", 0, 4, entity="e1"), "say",
+                        text[10:-1], 10, len(text) - 1)
+    inner = Attribution("a2", "d1", "indirect", Speaker("the envoy", 11, 20, entity="e2"), "assure",
+                        text[inner_start:-1], inner_start, len(text) - 1, outer="a1")
+    claim = Claim(id="c1", doc="d1", text=text[inner_start:-1], start=inner_start, end=len(text) - 1,
+                  attributed_to="the envoy", attribution="a2")
+    people = [Entity("e1", "Ada Brun", "person"), Entity("e2", "Ivo Marek", "person")]
+    # the attributions in text order: the outer report, which holds the claim too, comes first
+    assert _canonical_speakers([claim], people, [outer, inner])[0].attributed_to == "Ivo Marek"
+    # a claim of no attribution takes the innermost report around it
+    bare = dataclasses.replace(claim, attribution=None)
+    assert _canonical_speakers([bare], people, [outer, inner])[0].attributed_to == "Ivo Marek"
