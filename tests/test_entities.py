@@ -77,6 +77,12 @@ TYPING = [
      [("Tarn Reach", "PERSON")], [("Tarn Reach", "place")]),
     ("Crews reached Tarn Reach, the county's chief fire officer said.",
      [("Tarn Reach", "GPE")], [("Tarn Reach", "place")]),
+    # a name ending in a firm's trade word is an organisation whatever the tagger says; a person
+    # whose surname is a common word stays a person
+    ("The roof was built by Oldmere Structures. Brenna Logistics and Harl Printing spoke.",
+     [("Oldmere Structures", "PERSON"), ("Brenna Logistics", "PERSON"), ("Harl Printing", "PERSON")],
+     [("Oldmere Structures", "organisation"), ("Brenna Logistics", "organisation"), ("Harl Printing", "organisation")]),
+    ("Ada Brun of the Oldmere Structures site spoke.", [("Ada Brun", "PERSON")], [("Ada Brun", "person")]),
 ]
 
 

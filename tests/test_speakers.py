@@ -1119,3 +1119,11 @@ def test_a_memo_is_its_writers_not_the_papers_that_reported_on_it(nlp) -> None:
             "cranes failed their last load tests.")
     b = _one(_run(nlp, text), "two cranes failed")
     assert _actor(b) is not None and _actor(b)[0] == "Tessel Courier", _actor(b)
+
+
+def test_the_company_is_the_firm_named_before_though_its_name_looks_like_a_persons(nlp) -> None:
+    text = ("The depot was built by Brenwick Structures under a contract with the city. Brenwick Structures "
+            "rejected any suggestion that it had used weak beams. \"Every beam was certified,\" the company "
+            "said in a written reply.")
+    a = _one(_run(nlp, text), "Every beam was certified")
+    assert _actor(a) is not None and _actor(a)[:2] == ("Brenwick Structures", "organisation"), _actor(a)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..entities import exact_key, load_gazetteer, looks_like_outlet, outlet_tail
+from ..entities import COMPANY_TAILS, exact_key, load_gazetteer, looks_like_outlet, outlet_tail
 from ..types import Actor, ActorType, Mention, ResolvedHow
 from ._medium import PLATFORMS
 from ._quotes import find_quotes
@@ -1033,7 +1033,8 @@ def _person_shaped(name: str) -> bool:
     none of them an organisation word, not a known name of the gazetteer."""
     words = name.split()
     return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) \
-        and not any(w.lower() in _ORG_WORDS for w in words) and load_gazetteer().lookup(name) is None \
+        and not any(w.lower() in _ORG_WORDS or w.lower() in COMPANY_TAILS for w in words) \
+        and load_gazetteer().lookup(name) is None \
         and exact_key(words[0]) not in load_gazetteer().demonyms
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..types import Document
 from ._acronyms import find_aliases
 from ._gazetteer import load_gazetteer
-from ._mentions import LABEL_TYPES, extract_mentions, looks_like_outlet, outlet_tail
+from ._mentions import COMPANY_TAILS, LABEL_TYPES, extract_mentions, looks_like_outlet, outlet_tail
 from ._merge import entity_id, merge_entities
 from ._normalise import exact_key, translit_key
 
@@ -21,7 +21,7 @@ from ._normalise import exact_key, translit_key
 #: talks"): an actor of that document only, never merged with another document's.
 DESCRIBED = "desc_"
 
-__all__ = ["DESCRIBED", "LABEL_TYPES", "entity_id", "exact_key", "extract_aliases", "extract_mentions",
+__all__ = ["COMPANY_TAILS", "DESCRIBED", "LABEL_TYPES", "entity_id", "exact_key", "extract_aliases", "extract_mentions",
            "load_gazetteer", "looks_like_outlet", "merge_entities", "outlet_tail", "translit_key"]
 
 

@@ -128,6 +128,14 @@ _ORG_WORDS = frozenset(
     "embassy center centre network alliance front movement coalition league directorate bureau "
     "authority news times post press club school college hospital church police navy guard "
     "media tv radio summit forum".split())
+# Plural or trade words that end a firm's name and no person's ("Hardacre Structures", "Tarn
+# Logistics"): a name of two words or more ending so is an organisation whatever the tagger says.
+COMPANY_TAILS = frozenset(
+    "structures holdings industries systems services partners logistics ferries airlines airways "
+    "shipping mining motors foods works engineering technologies pharmaceuticals laboratories "
+    "solutions consulting investments securities ventures enterprises textiles chemicals "
+    "electronics construction contractors builders printing transit utilities telecom "
+    "telecoms".split())
 # Endings of Slavic, Caucasian, Romanian and Turkish surnames: a two/three-token ORG ending in
 # one of them is nearly always a person the small model mis-tagged ("Olga Semenko/ORG").
 _SURNAME_END = re.compile(r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chuk|yuk|uk|sky|ski|"
@@ -383,6 +391,8 @@ def _correct_types(text: str, candidates: list[_Candidate], gaz: Gazetteer,
             c.evidence, c.type = _GROUP_CUE, "group"
         elif len(tokens) == 1 and key in person_surnames:
             c.evidence, c.type = _SURNAME, "person"  # "Diallo/GPE" after "Amadou Diallo"
+        elif len(tokens) >= 2 and tokens[-1] in COMPANY_TAILS:
+            c.evidence, c.type = _NAME_SHAPE, "organisation"  # "Hardacre Structures/PERSON"
         elif c.label in {"ORG", "GPE"} and _looks_like_person(surface):
             c.evidence, c.type = _NAME_SHAPE, "person"
         elif c.label in {"GPE", "LOC", "FAC"} and len(tokens) >= 2 and tokens[-1] in _INSTITUTION_WORDS:
