@@ -202,6 +202,21 @@ def test_unnamed_source_is_the_outlet_that_printed_it_and_a_relaying_official_ad
     assert fam.chain[-1] == "→ 1 independent origin: Kesh Kicker"
 
 
+def test_an_official_citing_the_paper_that_a_rewrite_retells_rests_on_that_paper():
+    # The paper's unnamed ministry source says so; an agency rewrites the paper's story, and in it
+    # the minister says "as the Sentinel reported, ..." -- the minister relays the paper, however
+    # the agency's text came from the paper's
+    docs = [_doc("s", outlet="Tarn Sentinel", published="2031-01-01"),
+            _doc("v", outlet="Velmar Agency", published="2031-01-02")]
+    attrs = [_said("s1", "s", "an official in the ministry", "anonymous", 0, 50, how="description"),
+             _said("v1", "v", "Ona Brisk", "person", 0, 80, role="Agriculture Minister")]
+    cites = [Citation("v", "Tarn Sentinel", "outlet", 10, 23)]
+    rewrite = [Reuse("s", "v", "rewrite", 0.7, direction="a->b")]
+    fam = _traced([_c("1", "s", 0, 50, "s1"), _c("2", "v", 0, 80, "v1")], docs, attrs, cites, rewrite)
+    assert "Ona Brisk itself cites Tarn Sentinel" in fam.chain
+    assert fam.origins == ("Tarn Sentinel",) and fam.independent_origins == 1
+
+
 def test_outlets_citing_each_other_in_a_loop_are_circular():
     # a blog, a paper crediting it, and the blog's follow-up citing the paper as confirmation
     docs = [_doc("b1", outlet="The Vial", published="2031-02-01"), _doc("p", outlet="The Bugle", published="2031-02-02"),

@@ -450,8 +450,10 @@ def _source(claim: Claim, root: str, corpus: Corpus) -> tuple[Source, list[Sourc
             break
     src = _speaker(attr, root, corpus)
     # Words inside the quote that cite someone else ("As the press has revealed, and in
-    # particular the paper P, ..."): the speaker relays them.
-    own = corpus.outlet(root).key
+    # particular the paper P, ..."): the speaker relays them -- any outlet but the one that
+    # prints the quote (the carrier's source counts: a minister's "as the Sentinel reported",
+    # printed by an outlet that rewrote the Sentinel's story, rests on the Sentinel)
+    own = corpus.outlet(attr.doc).key
     sp0, sp1 = attr.speaker.start, attr.speaker.end
     if sp0 is not None and sp1 is not None and src.type not in ("narrator", "anonymous") and any(
             c.kind == "document" and c.start < sp1 and sp0 < c.end for c in corpus.citations.get(attr.doc, ())):
