@@ -134,21 +134,36 @@ def test_a_sentence_that_reports_someone_is_not_also_the_narrators_claim():
 def test_a_report_too_short_to_be_a_claim_is_the_speakers_whatever_its_stance():
     # "maintains that nothing spilled": two words are no claim; the report of them is, and it is
     # the water board's, not the narrator's
-    text = "The Halvorn Water Board, which has run the reservoir since 1988, maintains that nothing spilled."
+    text = "On Monday the Halvorn Water Board maintains that nothing spilled."
     doc = _doc(text)
-    s, m = text.index("nothing"), text.index("maintains")
+    sp, s, m = text.index("the Halvorn"), text.index("nothing"), text.index("maintains")
+    board = Actor("Halvorn Water Board", "organisation", "name", sp + 4, sp + 23)
+    attrs = [Attribution("a1", "d1", "indirect", Speaker("the Halvorn Water Board", sp, sp + 23, mention_start=sp,
+                                                         mention_end=sp + 23, actor=board),
+                         "maintain", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 9)]
+    mentions = [_m(doc, "Halvorn Water Board", "organisation")]
+    claims = extract_claims(doc, attributions=attrs, mentions=mentions, dates=[])
+    assert [(c.text, c.attributed_to) for c in claims] == [(text[sp:-1], "the Halvorn Water Board")]
+    # nobody known said them: the narrator's sentence, as before
+    unknown = [dataclasses.replace(attrs[0], speaker=dataclasses.replace(attrs[0].speaker, actor=None))]
+    claims = extract_claims(doc, attributions=unknown, mentions=mentions, dates=[])
+    assert [c.attributed_to for c in claims] == [None]
+
+
+def test_what_the_narrator_says_of_a_speaker_before_the_report_is_the_narrators_claim():
+    # "The board, which has run the reservoir since 1988, insisted that ...": the relative clause
+    # is the narrator's background; the board's words are its report, not a claim of the narrator
+    text = "The Halvorn Water Board, which has run the reservoir since 1988, insisted that nothing spilled."
+    doc = _doc(text)
+    s, m = text.index("nothing"), text.index("insisted")
     board = Actor("Halvorn Water Board", "organisation", "name", 4, 23)
     attrs = [Attribution("a1", "d1", "indirect", Speaker("The Halvorn Water Board", 0, 23, mention_start=0,
                                                          mention_end=23, actor=board),
-                         "maintain", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 9)]
+                         "insist", text[s:-1], s, len(text) - 1, cue_start=m, cue_end=m + 8)]
     claims = extract_claims(doc, attributions=attrs, mentions=[_m(doc, "Halvorn Water Board", "organisation")],
                             dates=[])
-    assert [(c.text, c.attributed_to) for c in claims] == [(text[:-1], "The Halvorn Water Board")]
-    # nobody known said them: the narrator's sentence, as before
-    unknown = [dataclasses.replace(attrs[0], speaker=dataclasses.replace(attrs[0].speaker, actor=None))]
-    claims = extract_claims(doc, attributions=unknown, mentions=[_m(doc, "Halvorn Water Board", "organisation")],
-                            dates=[])
-    assert [c.attributed_to for c in claims] == [None]
+    assert [(c.text, c.attributed_to) for c in claims] == [
+        ("The Halvorn Water Board, which has run the reservoir since 1988", None)]
 
 
 def test_two_clauses_with_subjects_of_their_own_are_two_claims():

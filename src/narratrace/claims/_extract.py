@@ -103,7 +103,7 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
         parts = [half for part in parts or [(attr.start, attr.end)] for half in _around_cue(text, part, attr)]
         # "X has denied concealing any damage", "X maintains that nothing leaked": a report's
         # words are often too few to stand alone; the report is then the claim
-        if (short := _short_report(attr)) is not None:
+        if (short := _short_report(attr, text)) is not None:
             parts = [short]
         # "… the group Quiet Magpie, which the centre said operates for X": the relative clause is
         # the centre's report of the group, a claim of its own; the outer report ends before it
@@ -115,7 +115,7 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
             own_hedges = tuple(m.group(0).lower() for m in lex.HEDGES.finditer(body))
             add(start, end, speaker=speaker, stance=attr.stance,
                 hedges=tuple(dict.fromkeys((*attr.hedges, *own_hedges))), attribution=attr.id)
-    for (start, end), covered in zip(spans, _covered(own, spans), strict=True):
+    for (start, end), covered in zip(spans, _covered(own, spans, text), strict=True):
         if covered:
             continue
         body = text[start:end]
@@ -129,6 +129,12 @@ def extract_claims(document: Document, *, attributions: Sequence[Attribution],
         if not (any(m.type != "place" for m in named) or _NUMBER.search(body) or lex.HEDGES.search(body)
                 or (named and _action(body) in lex.CHECKWORTHY_ACTIONS)
                 or any(start <= d.start < end for d in dates)):  # something dated happened
+            continue
+        if (cut := _background_before_report(text, start, end, own)) is not None:
+            # "The council, which has set the papers since 1994, insisted that P": P is the
+            # council's (its report), what the narrator says of the council is the rest
+            add(start, cut, speaker=None, stance="asserts",
+                hedges=tuple(dict.fromkeys(m.group(0).lower() for m in lex.HEDGES.finditer(text, start, cut))))
             continue
         speaker = _fallback_speaker(body, start, named)
         stance = "denies" if lex.DENIAL.search(body) else "asserts"
@@ -264,13 +270,37 @@ def _overlapping(spans: Sequence[tuple[int, int]], ends: Sequence[int], start: i
     return out
 
 
-def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> list[bool]:
+_BACKGROUND = re.compile(r",\s+(?:which|who)\s+\w+", re.I)
+
+
+def _background_before_report(text: str, start: int, end: int, attrs: Sequence[Attribution]) -> int | None:
+    """Where the narrator's words end in a sentence that opens with a report's speaker and a
+    relative clause on it, before the report's cue ("The council, which has set the papers since
+    1994, insisted that ..."): the cue's start, less the comma before it; else None.
+
+    >>> from narratrace.types import Speaker
+    >>> t = "The Varn Board, which has run the dam since 1961, insisted that it was safe."
+    >>> a = Attribution("a", "d", "indirect", Speaker("The Varn Board", 0, 14, mention_start=0, mention_end=14),
+    ...                 "insist", "it was safe", 63, 74, cue_start=50, cue_end=58)
+    >>> t[:_background_before_report(t, 0, len(t), [a])]
+    'The Varn Board, which has run the dam since 1961'
+    """
+    for a in attrs:
+        sp = a.speaker.mention_start if a.speaker.mention_start is not None else a.speaker.start
+        if a.cue_start is None or sp is None or not (start <= sp < a.cue_start < end) or a.start < a.cue_start:
+            continue
+        if sp - start <= 4 and _BACKGROUND.search(text, sp, a.cue_start):
+            return len(text[:a.cue_start].rstrip(" ,"))
+    return None
+
+
+def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]], text: str = "") -> list[bool]:
     """Per span (sorted by start): is at least :data:`COVERED` of it inside attributions
     (``attrs`` sorted by start)? One sweep with the attributions open at each span."""
     out = []
     # a report whose words are too short to be a claim ("X denied the accusations") leaves its
     # sentence to the narrator's claims
-    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else _short_report(a) or (a.start, a.end)
+    extents = sorted(_extent(a) if len(words(a.content)) >= MIN_WORDS else _short_report(a, text) or (a.start, a.end)
                      for a in attrs)
     active: list[tuple[int, int]] = []
     k = 0
@@ -284,7 +314,7 @@ def _covered(attrs: Sequence[Attribution], spans: Sequence[tuple[int, int]]) -> 
     return out
 
 
-def _short_report(attr: Attribution) -> tuple[int, int] | None:
+def _short_report(attr: Attribution, text: str = "") -> tuple[int, int] | None:
     """The span from the speaker to the end of a report whose words are too few to be a claim
     ("Gullwing has denied concealing any damage", "the director rejected the report", "the
     council maintains that nothing leaked"), when the speaker and cue are written just before
@@ -297,6 +327,10 @@ def _short_report(attr: Attribution) -> tuple[int, int] | None:
         return None
     written = _speaker_and_cue(attr)
     if written is None or not (0 <= attr.start - written[1] <= 40) or attr.start - written[0] > 160:
+        return None
+    if attr.stance != "denies" and attr.cue_start is not None and _BACKGROUND.search(text, written[0], attr.cue_start):
+        # "the council, which has run the exams since 1994, maintains that nothing leaked": the
+        # sentence is mostly what the narrator says of the council (its claim, cut before the cue)
         return None
     return written[0], attr.end
 
