@@ -8,7 +8,10 @@ the store) and traces again only the families whose fingerprint changed; the oth
 the trace stored by the run before, which is the one a trace now would give. A kept trace is
 not decoded: its row is handed on as the JSON text stored (:class:`~narratrace.store.KeptRows`)
 and written back as it is (100 documents into the 5,000-document bench store: the family rows
-read, decoded and encoded again took ~0.3 s of that run's CPU).
+read, decoded and encoded again took ~0.3 s of that run's CPU). The fingerprints are taken on
+every run, of every family: a family's part of them (its claims, its documents' lineage) is made
+once, however many families it denies (on that store, 11,354 families, the same inputs:
+0.33 → 0.30 s).
 """
 
 from __future__ import annotations
