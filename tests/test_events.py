@@ -170,3 +170,38 @@ def test_event_candidates_written_with_each_document_equal_the_corpus_stages_own
     run_corpus_stages(store, options=Options(quiet=True, incremental=False))
     assert {r["doc"]: r["candidates"] for r in store.annotations("event_candidates")} == stored
     assert build_analysis(store)["events"] == events
+
+
+def test_the_merge_of_stored_descriptions_normalises_each_place_once(monkeypatch):
+    """Issue #19: the merge of every corpus run normalises the places of each description as
+    it joins an event and of each event's record, and each document's outlet: the same few
+    names, each normalised once (they were normalised again for every description and event),
+    with the same events."""
+    import narratrace.events as events
+    from narratrace.events import event_candidates
+
+    texts = {f"d{k}": f"Kesh fighters attacked the army post in Dorn on Tuesday, officials in Brosk said ({k})."
+             for k in range(8)}
+    docs = {d: Document(id=d, path=d, text=t, source_text=t, published="2024-08-15", outlet="The Ledger")
+            for d, t in texts.items()}
+    rows = {}
+    for d, t in texts.items():
+        s = t.index("Tuesday")
+        found = [Mention(d, t.index(n), t.index(n) + len(n), n, ty)
+                 for n, ty in (("Kesh", "group"), ("Dorn", "place"), ("Brosk", "place"))]
+        rows[d] = event_candidates(docs[d], dates=[DateMention(d, "Tuesday", s, s + 7, "2024-08-13", "relative")],
+                                   mentions=found)
+    before = merge_events([], documents=docs, mentions=[], candidates=rows)
+    if hasattr(events, "_name_key"):
+        events._name_key.cache_clear()
+    asked: list[str] = []
+
+    def norm_name(text):
+        asked.append(text)
+        return real(text)
+
+    real = events.norm_name
+    monkeypatch.setattr(events, "norm_name", norm_name)
+    after = merge_events([], documents=docs, mentions=[], candidates=rows)
+    assert after == before and len({e.id for e in after if e.kind != "publication"}) == 1
+    assert asked.count("Dorn") == asked.count("Brosk") == asked.count("The Ledger") == 1

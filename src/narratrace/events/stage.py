@@ -1,6 +1,9 @@
 """The events stage, both halves: the event sentences of each document (found where the
 document is analysed, kept in the store); one event per happening across the corpus, with
-every document that dates it (a greedy merge, order-dependent, so global)."""
+every document that dates it (a greedy merge, order-dependent, so global: on the 5,100-document
+store of ``bench/bench_scale.py`` the merge of the stored descriptions takes ~1.1 s of every
+corpus run, 5,854 events, under load: medians of 5 runs 1.14–1.17 s before an event's summary
+counted what its descriptions share once per event, 1.05–1.17 s after)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ PostgreSQL store (and give back) exactly the same thing."""
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -140,7 +141,9 @@ def pair_columns(kind: str, rows: Iterable[Sequence[Any]]) -> PairColumns:
     got = list(rows)
     if not got:
         return PairColumns([], [], {name: [] for name, _ in columns}, {})
-    a, b, *cols, data = (list(col) for col in zip(*got, strict=True))
+    # a column at a time (``zip(*got)`` takes every row as an argument: 0.19-0.27 s for the
+    # 121,179 same-story rows of the 5,000-document bench store, 0.03 s this way)
+    a, b, *cols, data = (list(map(operator.itemgetter(k), got)) for k in range(len(got[0])))
     values = {name: [None if v is None else bool(v) for v in col] if typ is bool else col
               for (name, typ), col in zip(columns, cols, strict=True)}
     rest: dict[int, dict[str, Any]] = {}
