@@ -334,6 +334,28 @@ def test_a_text_field_that_is_not_text_says_what_it_holds(tmp_path: Path, value:
     assert rej.path == f"{path}#L1" and rej.reason.startswith(reason)
 
 
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('"just a headline"', "JSON holds a string, not an object or a list of objects"),
+    ("null", "JSON holds null, not an object or a list of objects"),
+    ("42", "JSON holds a number, not an object or a list of objects"),
+])
+def test_a_json_file_of_one_value_names_it_as_json_does(tmp_path: Path, body: str, reason: str) -> None:
+    # Python's own type names ("a str", "a NoneType", "a int") are not what the file holds.
+    path = tmp_path / "feed.json"
+    path.write_text(body, encoding="utf-8")
+    (rej,) = read(path)
+    assert isinstance(rej, Rejected) and rej.reason == reason
+
+
+def test_a_json_list_item_that_is_not_an_object_is_named_as_json_does(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([7, None, {"text": GOOD[0]}]), encoding="utf-8")
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[0]]
+    assert [r.reason for r in rejects(out)] == ["expected a JSON object, found a number",
+                                                "expected a JSON object, found null"]
+
 # --------------------------------------------------------------------------- held-out shapes (#18)
 # Inputs of the categories in shapes the tests above do not build; each lost a file or
 # a record, or gave an internal reason, before it was fixed.
@@ -460,3 +482,33 @@ def test_utf32_without_a_mark_is_text_not_binary(tmp_path: Path, page: str) -> N
     path.write_bytes(text.encode(page))
     (doc,) = docs(read(path))
     assert (doc.content, doc.encoding) == (text, page)
+
+
+# Invented Hebrew and Arabic sentences: no code page of theirs was tried, so each was read as
+# Cyrillic ("дщш аош") or KOI8-R with only a guess warning, and every letter was lost.
+RIGHT_TO_LEFT = [
+    ("השר אמר ביום שלישי כי המעבורת תחזור לפעול בחודש מאי.", "cp1255"),
+    ("השר אמר ביום שלישי כי המעבורת תחזור לפעול בחודש מאי.", "iso8859-8"),
+    ("قال الوزير يوم الثلاثاء إن العبّارة ستعود إلى العمل في مايو، والنقابة تنفي ذلك.", "cp1256"),
+    ("قال الوزير يوم الثلاثاء إن العبارة ستعود إلى العمل في مايو، والنقابة تنفي ذلك؟", "iso8859-6"),
+]
+
+
+@pytest.mark.parametrize(("text", "page"), RIGHT_TO_LEFT, ids=["he-1255", "he-8859", "ar-1256", "ar-8859"])
+def test_hebrew_and_arabic_code_pages_are_read_as_written(tmp_path: Path, text: str, page: str) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(f"{text}\n".encode(page))
+    (doc,) = docs(read(path))
+    assert doc.content == f"{text}\n"
+
+
+
+@pytest.mark.parametrize("name", ["report\u202egnp.txt", "line\u2028two.txt", "para\u2029.txt",
+                                  "isolate\u2067x\u2069.txt"])
+def test_bidirectional_overrides_and_line_separators_in_a_file_name_are_escaped(tmp_path: Path,
+                                                                               name: str) -> None:
+    # A right-to-left override shows "report\u202egnp.txt" as "reporttxt.png" in a terminal.
+    (tmp_path / name).write_text(GOOD[0], encoding="utf-8")
+    (doc,) = read(tmp_path)
+    assert isinstance(doc, RawDocument) and doc.content == GOOD[0]
+    assert doc.path.isascii() and doc.path.isprintable() and "\\u20" in doc.path

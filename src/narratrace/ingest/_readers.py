@@ -15,7 +15,7 @@ from narratrace.types import InputFormat, RawDocument, Rejected
 
 from ._encoding import Decoded, LooksBinary, decode, decode_detail, decode_stray_nuls
 from ._files import CorruptGzip, Kind, Source, read_bytes
-from ._records import TEXT_FIELDS, document_from_fields, make_document
+from ._records import TEXT_FIELDS, document_from_fields, json_type, make_document
 
 Output = Iterator[RawDocument | Rejected]
 Reader = Callable[[Source, Options], Output]
@@ -95,9 +95,7 @@ def read_json(src: Source, options: Options) -> Output:
         for n, item in enumerate(data, 1):
             yield _record(item, f"{src.path}#{n}", encoding, options)
     else:
-        raise InputError(
-            f"JSON holds a {type(data).__name__}, not an object or a list of objects"
-        )
+        raise InputError(f"JSON holds {json_type(data)}, not an object or a list of objects")
 
 
 def _json_with_nuls(data: bytes, src: Source, options: Options) -> Output:
@@ -491,7 +489,7 @@ def _loads(text: str) -> Any:
 
 def _record(item: object, path: str, encoding: str, options: Options) -> RawDocument | Rejected:
     if not isinstance(item, dict):
-        return Rejected(path, "ingest", f"expected a JSON object, found a {type(item).__name__}")
+        return Rejected(path, "ingest", f"expected a JSON object, found {json_type(item)}")
     try:
         return document_from_fields(item, path=path, encoding=encoding, options=options)
     except InputError as exc:
