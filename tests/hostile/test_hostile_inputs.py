@@ -260,6 +260,36 @@ def test_csv_dialects_keep_every_article_whole(tmp_path: Path, delimiter: str, q
     assert {d.outlet for d in got} == {"Le Courrier"}
 
 
+@pytest.mark.parametrize("first", ["sep=;", '"sep=;"', "SEP=;"])
+def test_excels_sep_line_names_the_delimiter_and_is_no_header(tmp_path: Path, first: str) -> None:
+    # Excel writes and reads a first line "sep=;"; it was taken for the header, and the whole
+    # file rejected as having no text column (columns: 'sep=', '').
+    path = tmp_path / "export.csv"
+    buf = io.StringIO(newline="")
+    rows = [["titre", "text", "date"]] + [[f"Story {n}", body, "2024-05-02"]
+                                          for n, body in enumerate(ARTICLES[:3])]
+    csv.writer(buf, delimiter=";").writerows(rows)
+    path.write_text(f"{first}\r\n{buf.getvalue()}", encoding="utf-8", newline="")
+    out = read(path)
+    assert not rejects(out)
+    assert [d.content for d in docs(out)] == ARTICLES[:3]
+    assert [d.path for d in docs(out)] == [f"{path}#R{n}" for n in (1, 2, 3)]
+
+
+def test_a_broken_row_after_a_sep_line_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(f'sep=;\ntitle;text\na;{GOOD[0]}\nb;"never closed\nc;{GOOD[3]}\n', encoding="utf-8")
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[0], GOOD[3]]
+    (rej,) = rejects(out)
+    assert rej.path == f"{path}#R2" and "malformed CSV row at line 4:" in rej.reason
+
+
+def test_blank_lines_before_a_csv_header_do_not_hide_it(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    _csv(path, [[], [], ["title", "text"], *[["t", a] for a in ARTICLES[:2]]], delimiter=";")
+    assert [d.content for d in docs(read(path))] == ARTICLES[:2]
+
 def test_a_one_column_csv_of_prose_is_not_split_on_its_commas(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     path.write_text("text\n" + "\n".join(g for g in GOOD if "\"" not in g) + "\n", encoding="utf-8")
