@@ -542,3 +542,27 @@ def test_bidirectional_overrides_and_line_separators_in_a_file_name_are_escaped(
     (doc,) = read(tmp_path)
     assert isinstance(doc, RawDocument) and doc.content == GOOD[0]
     assert doc.path.isascii() and doc.path.isprintable() and "\\u20" in doc.path
+
+
+# Invented Russian and Polish sentences behind 100 KB of ASCII: only the first 8 KiB were
+# weighed, all of them ASCII, so the text was read as Windows-1252 ("Ìèíèñòð").
+LATE_LETTERS = [("Министр заявил, что правительство не будет менять закон.", "cp1251"),
+                ("Minister powiedział, że rząd nie zamierza zmieniać ustawy.", "cp1250")]
+
+
+@pytest.mark.parametrize(("text", "page"), LATE_LETTERS, ids=["ru", "pl"])
+def test_a_page_whose_letters_come_after_a_long_script_is_read_as_written(tmp_path: Path, text: str,
+                                                                         page: str) -> None:
+    path = tmp_path / "page.html"
+    script = "<script>var config = '" + "x" * 100_000 + "';</script>"
+    path.write_bytes(f"<html><head>{script}</head><body><p>{text}</p></body></html>".encode(page))
+    (doc,) = docs(read(path))
+    assert text in doc.content
+
+
+@pytest.mark.parametrize(("text", "page"), LATE_LETTERS, ids=["ru", "pl"])
+def test_a_text_with_a_long_ascii_head_is_read_as_written(tmp_path: Path, text: str, page: str) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes((" ".join(["Agency wire, item 42."] * 600) + f"\n\n{text}\n").encode(page))
+    (doc,) = docs(read(path))
+    assert doc.content.endswith(f"\n\n{text}\n")
