@@ -566,3 +566,14 @@ def test_a_text_with_a_long_ascii_head_is_read_as_written(tmp_path: Path, text: 
     path.write_bytes((" ".join(["Agency wire, item 42."] * 600) + f"\n\n{text}\n").encode(page))
     (doc,) = docs(read(path))
     assert doc.content.endswith(f"\n\n{text}\n")
+
+
+def test_a_tab_separated_file_named_tsv_is_read_as_csv(tmp_path: Path) -> None:
+    # It was rejected as an unsupported file type ("convert it to text or HTML first").
+    path = tmp_path / "export.tsv.gz"
+    buf = io.StringIO(newline="")
+    csv.writer(buf, delimiter="\t").writerows([["title", "text"], *[["t", a] for a in ARTICLES[:3]]])
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
+    out = read(path)
+    assert not rejects(out)
+    assert [d.content for d in docs(out)] == ARTICLES[:3]

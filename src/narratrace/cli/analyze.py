@@ -14,7 +14,7 @@ from ._common import console, err_console, fail, plural, progress_hook, redact, 
 
 def analyze_cli(
     paths: list[Path] = typer.Argument(..., exists=True, metavar="PATH", help="Files or folders "
-                                       "to analyse (.txt .html .jsonl .json .csv .warc, "
+                                       "to analyse (.txt .html .jsonl .json .csv .tsv .warc, "
                                        "optionally .gz)."),
     out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER", help="Folder for "
                              "analysis.json, report.html and the default store."),
