@@ -39,6 +39,9 @@ from +109, +216 and +499 MiB to +35, +54 and +78. ``--group
 7`` on 2,500, 5,000 and 10,000 files of one line each (words drawn at random). Their ratios are
 against the smallest size: memory that stays flat in the number of inputs stays near 1. These
 two take tens of minutes on a shared 2-core machine (the 4,000 articles alone well over 20).
+``--group 8`` runs the whole pipeline on one article of paragraphs of quoted statements (each
+an attribution and a claim family) of 25,000, 50,000 and 100,000 characters: each parses
+within the stage budget, so what grows faster than the text is a stage after the parse.
 Ratios near 1 mean the hostile input costs what good input of its size costs.
 """
 
@@ -115,7 +118,8 @@ def make(case: str, folder: Path, total: int) -> list[Path]:
         path = folder / "in"
         path.mkdir()
         chosen = (_pathological() if case.startswith("seven") else _pathological()[:1]
-                  if case.startswith("the quoted") else _short_articles(300, templated=True)
+                  if case.startswith("the quoted") else _quoted_paragraphs(case)
+                  if "quoted paragraphs" in case else _short_articles(300, templated=True)
                   if case.startswith("300 templated") else _short_articles(300, templated=False)
                   if case.startswith("baseline: 300") else _seven_articles())
         for name, text in chosen:
@@ -160,6 +164,23 @@ def _pathological() -> list[tuple[str, str]]:
         ("paragraphs.txt", "Ferry\n\n" + "\n\n".join(f"Paragraph {i} said the mayor of town number {i}."
                                                       for i in range(20_000))),
     ]
+
+
+def _quoted_paragraphs(case: str) -> list[tuple[str, str]]:
+    """One article of paragraphs of five quoted statements each, of the size the case names
+    ("50,000 characters of quoted paragraphs"): it parses within the stage budget, and every
+    statement becomes an attribution and a claim family of its own."""
+    size = int(case.split()[0].replace(",", ""))
+    rng = random.Random(18)
+    said, n = [], 0
+    while sum(map(len, said)) < size:
+        said.append(f'"The {rng.choice(_WORDS[:20])} plan number {n} is ready," {rng.choice(_TOWNS)} '
+                    f"officials told reporters on {rng.randint(1, 28)} May. The mayor of "
+                    f"{rng.choice(_TOWNS)} denied that the figure of {rng.randint(1, 900)} was "
+                    "correct, according to the council. ")
+        n += 1
+    return [("quoted.txt", "Statements\n\n" + "\n\n".join("".join(said[i:i + 5])
+                                                           for i in range(0, len(said), 5)))]
 
 
 def _seven_articles() -> list[tuple[str, str]]:
@@ -221,6 +242,9 @@ GROUPS = [
      "4,000 templated short articles (WAL)"],
     ["2,500 one-line files (many files)", "5,000 one-line files (many files)",
      "10,000 one-line files (many files)"],
+    ["25,000 characters of quoted paragraphs (full pipeline)",
+     "50,000 characters of quoted paragraphs (full pipeline)",
+     "100,000 characters of quoted paragraphs (full pipeline)"],
 ]
 
 
@@ -333,7 +357,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=3.0)
     parser.add_argument("--case")
-    parser.add_argument("--group", type=int, help="run only this group (1 to 7)")
+    parser.add_argument("--group", type=int, help="run only this group (1 to 8)")
     args = parser.parse_args()
     total = int(args.mb * 1_000_000)
     if args.case:

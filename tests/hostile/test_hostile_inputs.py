@@ -260,6 +260,36 @@ def test_csv_dialects_keep_every_article_whole(tmp_path: Path, delimiter: str, q
     assert {d.outlet for d in got} == {"Le Courrier"}
 
 
+@pytest.mark.parametrize("first", ["sep=;", '"sep=;"', "SEP=;"])
+def test_excels_sep_line_names_the_delimiter_and_is_no_header(tmp_path: Path, first: str) -> None:
+    # Excel writes and reads a first line "sep=;"; it was taken for the header, and the whole
+    # file rejected as having no text column (columns: 'sep=', '').
+    path = tmp_path / "export.csv"
+    buf = io.StringIO(newline="")
+    rows = [["titre", "text", "date"]] + [[f"Story {n}", body, "2024-05-02"]
+                                          for n, body in enumerate(ARTICLES[:3])]
+    csv.writer(buf, delimiter=";").writerows(rows)
+    path.write_text(f"{first}\r\n{buf.getvalue()}", encoding="utf-8", newline="")
+    out = read(path)
+    assert not rejects(out)
+    assert [d.content for d in docs(out)] == ARTICLES[:3]
+    assert [d.path for d in docs(out)] == [f"{path}#R{n}" for n in (1, 2, 3)]
+
+
+def test_a_broken_row_after_a_sep_line_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(f'sep=;\ntitle;text\na;{GOOD[0]}\nb;"never closed\nc;{GOOD[3]}\n', encoding="utf-8")
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[0], GOOD[3]]
+    (rej,) = rejects(out)
+    assert rej.path == f"{path}#R2" and "malformed CSV row at line 4:" in rej.reason
+
+
+def test_blank_lines_before_a_csv_header_do_not_hide_it(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    _csv(path, [[], [], ["title", "text"], *[["t", a] for a in ARTICLES[:2]]], delimiter=";")
+    assert [d.content for d in docs(read(path))] == ARTICLES[:2]
+
 def test_a_one_column_csv_of_prose_is_not_split_on_its_commas(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     path.write_text("text\n" + "\n".join(g for g in GOOD if "\"" not in g) + "\n", encoding="utf-8")
@@ -333,6 +363,28 @@ def test_a_text_field_that_is_not_text_says_what_it_holds(tmp_path: Path, value:
     (rej,) = rejects(out)
     assert rej.path == f"{path}#L1" and rej.reason.startswith(reason)
 
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('"just a headline"', "JSON holds a string, not an object or a list of objects"),
+    ("null", "JSON holds null, not an object or a list of objects"),
+    ("42", "JSON holds a number, not an object or a list of objects"),
+])
+def test_a_json_file_of_one_value_names_it_as_json_does(tmp_path: Path, body: str, reason: str) -> None:
+    # Python's own type names ("a str", "a NoneType", "a int") are not what the file holds.
+    path = tmp_path / "feed.json"
+    path.write_text(body, encoding="utf-8")
+    (rej,) = read(path)
+    assert isinstance(rej, Rejected) and rej.reason == reason
+
+
+def test_a_json_list_item_that_is_not_an_object_is_named_as_json_does(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([7, None, {"text": GOOD[0]}]), encoding="utf-8")
+    out = read(path)
+    assert [d.content for d in docs(out)] == [GOOD[0]]
+    assert [r.reason for r in rejects(out)] == ["expected a JSON object, found a number",
+                                                "expected a JSON object, found null"]
 
 # --------------------------------------------------------------------------- held-out shapes (#18)
 # Inputs of the issue's categories in shapes the tests above do not build; each lost a file or
@@ -460,3 +512,68 @@ def test_utf32_without_a_mark_is_text_not_binary(tmp_path: Path, page: str) -> N
     path.write_bytes(text.encode(page))
     (doc,) = docs(read(path))
     assert (doc.content, doc.encoding) == (text, page)
+
+
+# Invented Hebrew and Arabic sentences: no code page of theirs was tried, so each was read as
+# Cyrillic ("дщш аош") or KOI8-R with only a guess warning, and every letter was lost.
+RIGHT_TO_LEFT = [
+    ("השר אמר ביום שלישי כי המעבורת תחזור לפעול בחודש מאי.", "cp1255"),
+    ("השר אמר ביום שלישי כי המעבורת תחזור לפעול בחודש מאי.", "iso8859-8"),
+    ("قال الوزير يوم الثلاثاء إن العبّارة ستعود إلى العمل في مايو، والنقابة تنفي ذلك.", "cp1256"),
+    ("قال الوزير يوم الثلاثاء إن العبارة ستعود إلى العمل في مايو، والنقابة تنفي ذلك؟", "iso8859-6"),
+]
+
+
+@pytest.mark.parametrize(("text", "page"), RIGHT_TO_LEFT, ids=["he-1255", "he-8859", "ar-1256", "ar-8859"])
+def test_hebrew_and_arabic_code_pages_are_read_as_written(tmp_path: Path, text: str, page: str) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(f"{text}\n".encode(page))
+    (doc,) = docs(read(path))
+    assert doc.content == f"{text}\n"
+
+
+
+@pytest.mark.parametrize("name", ["report\u202egnp.txt", "line\u2028two.txt", "para\u2029.txt",
+                                  "isolate\u2067x\u2069.txt"])
+def test_bidirectional_overrides_and_line_separators_in_a_file_name_are_escaped(tmp_path: Path,
+                                                                               name: str) -> None:
+    # A right-to-left override shows "report\u202egnp.txt" as "reporttxt.png" in a terminal.
+    (tmp_path / name).write_text(GOOD[0], encoding="utf-8")
+    (doc,) = read(tmp_path)
+    assert isinstance(doc, RawDocument) and doc.content == GOOD[0]
+    assert doc.path.isascii() and doc.path.isprintable() and "\\u20" in doc.path
+
+
+# Invented Russian and Polish sentences behind 100 KB of ASCII: only the first 8 KiB were
+# weighed, all of them ASCII, so the text was read as Windows-1252 ("Ìèíèñòð").
+LATE_LETTERS = [("Министр заявил, что правительство не будет менять закон.", "cp1251"),
+                ("Minister powiedział, że rząd nie zamierza zmieniać ustawy.", "cp1250")]
+
+
+@pytest.mark.parametrize(("text", "page"), LATE_LETTERS, ids=["ru", "pl"])
+def test_a_page_whose_letters_come_after_a_long_script_is_read_as_written(tmp_path: Path, text: str,
+                                                                         page: str) -> None:
+    path = tmp_path / "page.html"
+    script = "<script>var config = '" + "x" * 100_000 + "';</script>"
+    path.write_bytes(f"<html><head>{script}</head><body><p>{text}</p></body></html>".encode(page))
+    (doc,) = docs(read(path))
+    assert text in doc.content
+
+
+@pytest.mark.parametrize(("text", "page"), LATE_LETTERS, ids=["ru", "pl"])
+def test_a_text_with_a_long_ascii_head_is_read_as_written(tmp_path: Path, text: str, page: str) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes((" ".join(["Agency wire, item 42."] * 600) + f"\n\n{text}\n").encode(page))
+    (doc,) = docs(read(path))
+    assert doc.content.endswith(f"\n\n{text}\n")
+
+
+def test_a_tab_separated_file_named_tsv_is_read_as_csv(tmp_path: Path) -> None:
+    # It was rejected as an unsupported file type ("convert it to text or HTML first").
+    path = tmp_path / "export.tsv.gz"
+    buf = io.StringIO(newline="")
+    csv.writer(buf, delimiter="\t").writerows([["title", "text"], *[["t", a] for a in ARTICLES[:3]]])
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
+    out = read(path)
+    assert not rejects(out)
+    assert [d.content for d in docs(out)] == ARTICLES[:3]

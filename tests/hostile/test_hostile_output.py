@@ -83,3 +83,35 @@ def test_the_cli_reports_an_unwritable_output_without_a_traceback(tmp_path: Path
     assert "Cannot write" in result.output and "report.html" in result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith("narratrace.sqlite")) == [
         "analysis.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file name of bytes that are not UTF-8")
+def test_an_output_folder_named_with_escape_codes_and_bytes_that_are_not_utf8_is_shown_escaped(
+        tmp_path: Path, monkeypatch) -> None:
+    # The run was done, then printing the folder's name failed with a UnicodeEncodeError
+    # traceback (a terminal that takes UTF-8 only), or sent its escape sequence as is.
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+    from narratrace.run import analyze as run_analyze
+    from narratrace.types import DocAnalysis
+
+    class Echo:  # no model: the output is what is tested
+        name = "echo"
+
+        def map(self, chunks, ctx, *, todo=0):
+            for chunk in chunks:
+                for d in chunk:
+                    yield DocAnalysis(document=d), []
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: Echo())
+    monkeypatch.setattr(run_analyze, "_models", lambda todo, summary: run_analyze.Models())
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("The mayor said the market would stay open.\n",
+                                           encoding="utf-8")
+    out = os.fsdecode(os.fsencode(tmp_path) + b"/out\xff\x1b[2J")
+    result = CliRunner().invoke(app, ["analyze", str(tmp_path / "in"), "--out", out, "-q"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\udcff" not in result.output
+    assert f"report:   {tmp_path}/out\\xff\\x1b[2J/report.html" in result.output
+    assert (Path(out) / "report.html").is_file()

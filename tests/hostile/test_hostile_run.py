@@ -105,6 +105,21 @@ def test_a_document_the_store_cannot_write_is_rejected_not_the_run(tmp_path: Pat
     assert store.rejected() == [rej]
 
 
+def test_a_page_without_article_text_is_named_once_with_its_reason(tmp_path: Path, monkeypatch) -> None:
+    # The reason began with the path again: "rejected a.html [clean]: a.html: no article ...".
+    from narratrace.run import analyze as run_analyze
+
+    monkeypatch.setattr(run_analyze, "engine", lambda name: EchoEngine())
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "scripts.html").write_text("<html><head><script>var a = 1;</script></head>"
+                                           "<body><script>start()</script></body></html>",
+                                           encoding="utf-8")
+    summary = analyze([tmp_path], store=open_store(":memory:"), options=QUIET)
+    assert summary.documents == 2 and summary.exit_code == 3
+    (rej,) = summary.rejected
+    assert rej.path == str(tmp_path / "scripts.html") and rej.stage == "clean"
+    assert rej.reason.startswith("no article text found: ") and str(tmp_path) not in rej.reason
 
 
 def test_a_document_over_the_length_limit_is_rejected_before_analysis(tmp_path: Path, monkeypatch) -> None:

@@ -120,12 +120,12 @@ def clean_document(raw: RawDocument, *, boilerplate: frozenset[str] = frozenset(
         result = clean_text(source, title=raw.title)
     if result is None:
         raise CleaningError(
-            f"{raw.path}: no article text found: {no_text_reason(source)}; "
+            f"no article text found: {no_text_reason(source)}; "
             "check that the input is a news article and not an index page or an empty file.")
     _, meta = result
     text = _cut(source, meta.removed)
     if not text:
-        raise CleaningError(f"{raw.path}: every line was classified as boilerplate; "
+        raise CleaningError("every line was classified as boilerplate; "
                             "nothing is left to analyse.")
     outlet = raw.outlet or meta.outlet
     syndicator = None if same_name(meta.syndicator, outlet) else meta.syndicator

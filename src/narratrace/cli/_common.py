@@ -70,12 +70,25 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def shown(text: object) -> str:
+    """``text`` as the terminal may show it: in each line, control characters (an escape
+    sequence in a folder name) and the undecodable bytes of a file name (which a strict UTF-8
+    terminal cannot print at all) written as ``\\xNN``, as the paths of inputs are.
+
+    >>> shown("out\\x1b[2J/analysis.json"), shown("caf\\udce9"), shown("two\\nlines")
+    ('out\\\\x1b[2J/analysis.json', 'caf\\\\xe9', 'two\\nlines')
+    """
+    from ..ingest import display_path
+
+    return "\n".join(display_path(line) for line in str(text).split("\n"))
+
+
 def fail(exc: NarratraceError) -> typer.Exit:
     """Print a NarratraceError as one message; return the Exit to raise."""
     from rich.markup import escape
 
     # The message is text, not markup: a path or SQL state in [brackets] must print as is.
-    err_console().print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+    err_console().print(f"[bold red]error:[/] {escape(shown(exc))}", markup=True, highlight=False)
     return typer.Exit(exc.exit_code)
 
 

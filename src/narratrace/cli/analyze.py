@@ -9,12 +9,12 @@ import typer
 from ..errors import NarratraceError, UsageError
 from ..options import EngineName, Framing, Options
 from ..run.engines.processes import MIN_DOCUMENTS_FOR_PROCESSES
-from ._common import console, err_console, fail, plural, progress_hook, redact
+from ._common import console, err_console, fail, plural, progress_hook, redact, shown
 
 
 def analyze_cli(
     paths: list[Path] = typer.Argument(..., exists=True, metavar="PATH", help="Files or folders "
-                                       "to analyse (.txt .html .jsonl .json .csv .warc, "
+                                       "to analyse (.txt .html .jsonl .json .csv .tsv .warc, "
                                        "optionally .gz)."),
     out: Path = typer.Option(..., "--out", "-o", metavar="FOLDER", help="Folder for "
                              "analysis.json, report.html and the default store."),
@@ -69,7 +69,8 @@ def analyze_cli(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        err_console().print(f"error: cannot create the output folder {out}: {exc}")
+        err_console().print(f"error: cannot create the output folder {shown(out)}: {shown(exc)}",
+                            markup=False)
         raise typer.Exit(2) from exc
     try:
         store = open_store(db or f"sqlite:///{out / 'narratrace.sqlite'}")
@@ -98,12 +99,12 @@ def analyze_cli(
         con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)
     for warn in summary.warnings:
         con.print(f"  warning {warn.path} [{warn.stage}]: {warn.reason}", markup=False)
-    con.print(f"analysis: {json_path}", markup=False)
-    con.print(f"report:   {report_path}", markup=False)
-    con.print(f"store:    {redact(store.url)}", markup=False)
-    shown = store.url.removeprefix("sqlite:///")
-    con.print(f"next:     open {report_path} in a browser, or run `narratrace serve "
-              f"{redact(shown)}` to explore it", markup=False)
+    con.print(f"analysis: {shown(json_path)}", markup=False)
+    con.print(f"report:   {shown(report_path)}", markup=False)
+    con.print(f"store:    {shown(redact(store.url))}", markup=False)
+    path = store.url.removeprefix("sqlite:///")
+    con.print(f"next:     open {shown(report_path)} in a browser, or run `narratrace serve "
+              f"{shown(redact(path))}` to explore it", markup=False)
     if summary.rejected and summary.documents == 0 and not summary.skipped:
         raise typer.Exit(4)
     raise typer.Exit(summary.exit_code)

@@ -7,7 +7,7 @@ import typer
 
 from ..errors import NarratraceError
 from ..options import Options
-from ._common import console, fail
+from ._common import console, fail, shown
 
 
 def _stem(path: str) -> str:
@@ -52,7 +52,7 @@ def clean_cli(
             name = f"{stem}-{n}.txt"
         used.add(name)
         (out / name).write_text(document.text + "\n", encoding="utf-8")
-    con.print(f"cleaned {len(documents)} document(s) into {out}", markup=False)
+    con.print(f"cleaned {len(documents)} document(s) into {shown(out)}", markup=False)
     for rej in rejected:
         con.print(f"  rejected {rej.path} [{rej.stage}]: {rej.reason}", markup=False)
     raise typer.Exit(3 if rejected else 0)

@@ -8,7 +8,7 @@ from typing import Literal
 import typer
 
 from ..errors import NarratraceError, UsageError
-from ._common import console, fail, store_url
+from ._common import console, fail, shown, store_url
 
 #: Formats that write one file (``-`` writes it to standard output); the others a folder.
 ONE_FILE = ("json", "jsonl", "graphml", "gexf", "stix")
@@ -53,4 +53,4 @@ def export_cli(
     except NarratraceError as exc:
         raise fail(exc) from exc
     for path in written:
-        console().print(f"wrote {path}", markup=False)
+        console().print(f"wrote {shown(path)}", markup=False)

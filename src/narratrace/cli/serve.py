@@ -7,7 +7,7 @@ import secrets
 import typer
 
 from ..errors import NarratraceError, UsageError
-from ._common import console, fail, redact, store_url
+from ._common import console, fail, redact, shown, store_url
 
 
 def _is_loopback(host: str) -> bool:
@@ -57,9 +57,9 @@ def serve_cli(
     except OSError as exc:
         raise fail(UsageError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
                               "Choose another --port, or stop what uses this one.")) from exc
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    console().print(f"narratrace serving {redact(url_db)} at {url}", markup=False)
+    where = f"[{host}]" if ":" in host else host
+    url = f"http://{where}:{port}/" + (f"?token={token}" if token else "")
+    console().print(f"narratrace serving {shown(redact(url_db))} at {url}", markup=False)
     if token and os.environ.get("NARRATRACE_TOKEN") != token:
         console().print("Anyone with this URL can read the store; keep the token private.",
                         markup=False)

@@ -56,16 +56,21 @@ def iter_inputs(
 
 
 # C0 and C1 controls and DEL: legal in file names and WARC record ids, but a newline or an
-# escape sequence in a stored path would reach the terminal and the report as is.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# escape sequence in a stored path would reach the terminal and the report as is. So would the
+# line and paragraph separators and the bidirectional overrides and isolates, which make a
+# terminal show "evil\u202etxt.exe" as "evilexe.txt".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def display_path(path: str) -> str:
     """``path`` as stored and shown: bytes that are not UTF-8 (which Python keeps as lone
-    surrogates, and no store can hold) and control characters written as ``\\xNN``.
+    surrogates, and no store can hold) and control characters written as ``\\xNN`` (or
+    ``\\uNNNN``).
 
     >>> display_path("caf\\udce9.txt"), display_path("a\\nb\\x1b[31m.txt"), display_path("été.txt")
     ('caf\\\\xe9.txt', 'a\\\\x0ab\\\\x1b[31m.txt', 'été.txt')
+    >>> display_path("evil\\u202etxt.exe")
+    'evil\\\\u202etxt.exe'
     """
     if path.isprintable() and path.isascii():
         return path
@@ -76,7 +81,12 @@ def display_path(path: str) -> str:
         except UnicodeEncodeError:  # any other lone surrogate
             raw = path.encode("utf-8", "backslashreplace")
         text = raw.decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _has_surrogate(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,15 +67,19 @@ class Decoded:
 _CANDIDATES: dict[str, float] = {
     "cp1252": 0.0, "iso8859-15": -0.5, "cp1250": -1.0, "cp1251": -1.0, "iso8859-2": -1.5,
     "koi8-r": -1.5, "koi8-u": -2.0, "iso8859-5": -2.5, "cp1253": -2.0, "iso8859-7": -2.5,
-    "cp1254": -2.0, "cp1257": -3.0, "latin-1": -3.0,
+    "cp1254": -2.0, "cp1257": -3.0, "cp1255": -2.0, "cp1256": -2.0, "iso8859-6": -3.0,
+    "latin-1": -3.0,
 }
 _MULTIBYTE = ("gb18030", "big5", "shift_jis", "euc_jp", "euc_kr")
 _SCORE_BYTES = 1 << 13  # ample to tell code pages apart (scoring runs per character)
+_SCORE_LEAD = 1 << 10  # ASCII kept before the first other byte: its function words
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 # Relative frequency (% of letters) of the non-ASCII letters of each language, rounded from
 # published letter-frequency tables; for Cyrillic and Greek, every letter. A decoding is
 # plausible when one language explains its letters: French read as cp1250 gives č, ę, ŕ, ů,
-# which no single language writes together.
+# which no single language writes together. Hebrew and Arabic read as Cyrillic or Greek give
+# letters, too, but not in Russian's or Greek's proportions.
 _LETTERS: dict[str, str] = {
     "fr": "é1.9 è.27 ê.22 à.49 ç.09 â.05 î.045 ô.02 û.06 ù.06 ë.01 ï.005 ü.005 œ.02 ÿ.001",
     "de": "ä.58 ö.44 ü.99 ß.31 é.005",
@@ -105,8 +110,12 @@ _LETTERS: dict[str, str] = {
           "п2.8 р4.5 с4.5 т4.5 ћ.9 у4.0 ф.2 х.6 ц.7 ч1.2 џ.04 ш.8",
     "el": "α12 β.5 γ2 δ2 ε8 ζ.3 η4 θ1 ι8 κ4 λ3 μ3 ν7 ξ.3 ο9 π4 ρ4 σ4 ς3 τ8 υ4 φ1 χ1 ψ.1 ω2 "
           "ά2 έ1.5 ή1 ί1.5 ό2 ύ1 ώ1 ϊ.05 ΐ.01 ϋ.01",
+    "he": "א6.3 ב4.7 ג1.3 ד2.6 ה8.7 ו10.5 ז.8 ח2.3 ט1.2 י11.1 כ2.1 ך.6 ל7.4 מ5.6 ם2.9 נ3.6 "
+          "ן1.3 ס1.3 ע2.9 פ1.6 ף.3 צ1.1 ץ.2 ק1.8 ר5.6 ש4.2 ת5.3",
+    "ar": "ا12 ل10 ي6.5 م6 و5.6 ن5.5 ر4.5 ت4.4 ب3.6 ة3.2 ع3 د2.8 س2.6 ف2.5 ه2.4 ك2.3 ق2.2 "
+          "أ2 ح1.9 ج1.3 إ1 ش.9 ط.9 ص.9 ى.9 خ.8 ض.6 ز.5 ذ.5 ث.5 غ.4 ئ.3 ء.3 ظ.2 ؤ.2 آ.1",
 }
-_NON_LATIN = frozenset({"ru", "uk", "bg", "sr", "el"})
+_NON_LATIN = frozenset({"ru", "uk", "bg", "sr", "el", "he", "ar"})
 
 
 def _log_shares(table: str) -> dict[str, float]:
@@ -144,13 +153,16 @@ _STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang
 }.items()}
 _STOPWORD_WEIGHT = 2.0
 # Punctuation and signs that news text uses in every code page; other non-ASCII symbols cost.
-_COMMON_SIGNS = frozenset("\u00a0«»“”„‚‘’–—…•·€£©®°§±×÷²³½¼¿¡™‹›†№‰¢¥¶")
+_COMMON_SIGNS = frozenset("\u00a0«»“”„‚‘’–—…•·€£©®°§±×÷²³½¼¿¡™‹›†№‰¢¥¶،؛؟")
 _IN_WORD_SIGNS = frozenset("’‘·\u00ad\u2010\u2011")  # l’été, l·l, soft and hard hyphens
 # Signs that may close a word: quotes, dashes, ellipsis, a no-break space, a trademark.
 _AFTER_WORD_SIGNS = frozenset("’‘”“»«›‹…–—\u00a0\u00ad\u2010\u2011™®©°·€£¥¢%")
 _ODD_SIGN = -3.0
 _SIGN_IN_WORD = -8.0  # "Rz¹d", "og³osi³": Polish read as cp1252; "М╕н╕стр": KOI8-U as KOI8-R
 _CONTROL_CHAR = -10.0  # C1 controls: cp1252 quotes read as Latin-1
+# A combining mark no single-byte Latin code page writes, on a Latin letter: "Espaٌa" (the ñ
+# of Spanish read as Windows-1256, whose French letters read as in Windows-1252).
+_MARK_ON_LATIN = -10.0
 _CASE_FLIP = -2.0  # "пРАВ": an upper-case letter right after a lower-case one
 _OVERRULE_DECLARED = 12.0  # nats by which detection must beat a declared code page
 # Mean score per non-ASCII character above which a single-byte reading is taken over a
@@ -200,6 +212,9 @@ def _score(text: str, lang_prior: dict[str, float] | None = None) -> float:
                 penalty += _CASE_FLIP
         elif "\x80" <= c <= "\x9f":
             penalty += _CONTROL_CHAR
+        elif unicodedata.combining(c):  # Hebrew points, Arabic vowel signs: on their letters
+            if i and text[i - 1].isascii():
+                penalty += _MARK_ON_LATIN
         elif i and text[i - 1].isalpha() and (
                 c not in _IN_WORD_SIGNS if i < len(text) - 1 and text[i + 1].isalpha()
                 else c not in _AFTER_WORD_SIGNS):
@@ -376,7 +391,7 @@ def _decode(data: bytes, *, declared: Iterable[str], html: bool) -> Decoded:
     labels = list(declared)
     if html:
         labels += meta_charsets(data)
-    sample = data[:_SCORE_BYTES]
+    sample = _sample(data)
     for label in labels:
         codec = _codec_name(label, html=html)
         if codec is None:
@@ -401,6 +416,21 @@ def _decode(data: bytes, *, declared: Iterable[str], html: bool) -> Decoded:
         except UnicodeDecodeError:
             return Decoded(text, codec)
     return _guess(data, sample)
+
+
+def _sample(data: bytes) -> bytes:
+    """The bytes detection weighs: ``_SCORE_BYTES`` from a little before the first byte that is
+    not ASCII. A page may open with tens of KiB of inline script and a text with a long ASCII
+    head, which read the same in every code page: weighed alone, they chose the commonest
+    (Windows-1252) for Russian or Polish text further on.
+
+    >>> sample = _sample(b"var a = 1;" * 2000 + "é".encode("latin-1"))
+    >>> len(sample), sample[-3:]
+    (1025, b'1;\\xe9')
+    """
+    first = _HIGH_BYTE.search(data)
+    start = 0 if first is None else max(0, first.start() - _SCORE_LEAD)
+    return data[start:start + _SCORE_BYTES]  # ASCII before `first`: a character boundary
 
 
 def _guess(data: bytes, sample: bytes) -> Decoded:

@@ -24,10 +24,11 @@ _KINDS: dict[str, Kind] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".tsv": "csv",  # tab-separated: the CSV reader finds the delimiter in the file
     ".warc": "warc",
 }
 
-SUPPORTED = ".txt, .html/.htm, .json, .jsonl, .csv, .warc (each optionally .gz)"
+SUPPORTED = ".txt, .html/.htm, .json, .jsonl, .csv/.tsv, .warc (each optionally .gz)"
 
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 16

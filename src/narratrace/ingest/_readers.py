@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,7 +16,7 @@ from narratrace.types import InputFormat, RawDocument, Rejected
 
 from ._encoding import Decoded, LooksBinary, decode, decode_detail, decode_stray_nuls
 from ._files import CorruptGzip, Kind, Source, read_bytes
-from ._records import TEXT_FIELDS, document_from_fields, make_document
+from ._records import TEXT_FIELDS, document_from_fields, json_type, make_document
 
 Output = Iterator[RawDocument | Rejected]
 Reader = Callable[[Source, Options], Output]
@@ -95,9 +96,7 @@ def read_json(src: Source, options: Options) -> Output:
         for n, item in enumerate(data, 1):
             yield _record(item, f"{src.path}#{n}", encoding, options)
     else:
-        raise InputError(
-            f"JSON holds a {type(data).__name__}, not an object or a list of objects"
-        )
+        raise InputError(f"JSON holds {json_type(data)}, not an object or a list of objects")
 
 
 def _json_with_nuls(data: bytes, src: Source, options: Options) -> Output:
@@ -278,7 +277,12 @@ def _read_csv_bytes(data: bytes, src: Source, options: Options) -> Output:
     # characters, past which it stops with an error and the rest of the file would be lost.
     if csv.field_size_limit() <= options.max_bytes:
         csv.field_size_limit(options.max_bytes + 1)
-    dialect, columns = _dialect(text)
+    # Excel's "sep=;" first line names the delimiter; it is no header. It is read as a blank
+    # line, so that every row keeps its line number.
+    declared = _SEP_LINE.match(text)
+    if declared:
+        text = "\n" + text[declared.end():]
+    dialect, columns = _dialect(text, _DELIMITERS if declared is None else (declared.group(1),))
     if dialect is None:
         shown = ", ".join(repr(c) for c in columns[:12]) or "none"
         raise InputError(
@@ -393,18 +397,21 @@ class _Dialect(csv.excel):
 
 
 _DELIMITERS = (",", ";", "\t", "|")
+_SEP_LINE = re.compile(r'"?sep=([^\n"])"?[ \t]*\n', re.IGNORECASE)
 _SAMPLE = 1 << 20  # characters parsed per candidate delimiter to choose one
 
 
-def _dialect(text: str) -> tuple[type[csv.Dialect] | None, list[str]]:
+def _dialect(text: str, delimiters: tuple[str, ...] = _DELIMITERS
+             ) -> tuple[type[csv.Dialect] | None, list[str]]:
     """The dialect of a CSV text whose header names an article column, else None and the
     columns of the header as best read.
 
     ``csv.Sniffer`` is not used: on article text it guesses from quotes and punctuation
     inside the cells (a quoted word followed by a comma) and gets the quoting wrong, which
     cuts articles short. Instead each delimiter reads the header and the first rows with
-    standard quoting; among those whose header has an article column, the one that splits the
-    most rows into exactly as many cells as the header wins (ties: the order above).
+    standard quoting; among those whose header (the first row that is not blank) has an
+    article column, the one that splits the most rows into exactly as many cells as the header
+    wins (ties: the order above).
 
     >>> _dialect("title;text\\nA;Le maire a dit, lundi, non.\\n")[0].delimiter
     ';'
@@ -424,11 +431,11 @@ def _dialect(text: str) -> tuple[type[csv.Dialect] | None, list[str]]:
     styles: list[dict[str, object]] = [{}]
     if '\\"' in sample:
         styles.append({"doublequote": False, "escapechar": "\\"})
-    for delimiter, style in [(d, st) for st in styles for d in _DELIMITERS]:
+    for delimiter, style in [(d, st) for st in styles for d in delimiters]:
         dialect = type("_Dialect", (_Dialect,), {"delimiter": delimiter, **style})
         rows = csv.reader(io.StringIO(sample, newline=""), dialect=dialect)
         try:
-            header = next(rows, [])
+            header = next((row for row in rows if row), [])
             names = [(h or "").strip().lower() for h in header]
             if len(names) > len(widest):
                 widest = [h.strip() for h in header]
@@ -491,7 +498,7 @@ def _loads(text: str) -> Any:
 
 def _record(item: object, path: str, encoding: str, options: Options) -> RawDocument | Rejected:
     if not isinstance(item, dict):
-        return Rejected(path, "ingest", f"expected a JSON object, found a {type(item).__name__}")
+        return Rejected(path, "ingest", f"expected a JSON object, found {json_type(item)}")
     try:
         return document_from_fields(item, path=path, encoding=encoding, options=options)
     except InputError as exc:

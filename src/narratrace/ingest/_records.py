@@ -139,7 +139,7 @@ def document_from_fields(
         if present:
             value = fields[present[0]]
             if value is not None and not isinstance(value, str):
-                raise InputError(f"the {present[0]!r} field holds {_json_type(value)}, not "
+                raise InputError(f"the {present[0]!r} field holds {json_type(value)}, not "
                                  "text; give the article as a string")
             raise InputError(f"empty {present[0]!r} field; nothing to analyse")
         raise InputError(
@@ -158,12 +158,18 @@ def document_from_fields(
     )
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
     """How JSON names the type of a decoded value.
 
-    >>> _json_type({}), _json_type([1]), _json_type(True), _json_type(3.5)
-    ('an object', 'a list', 'a boolean', 'a number')
+    >>> json_type({}), json_type([1]), json_type(True), json_type(3.5), json_type(None)
+    ('an object', 'a list', 'a boolean', 'a number', 'null')
+    >>> json_type("text")
+    'a string'
     """
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "a string"
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, (list, tuple)):
