@@ -443,3 +443,22 @@ def test_the_government_unnamed_beside_its_one_minister_is_one_origin():
     # a former minister is no member of it
     former = Source("p:vale", "Corinna Vale", "person", roles=("former Water Resources Minister",))
     assert len(_merge_names([former, government], [])) == 2
+
+
+def test_what_a_document_cites_is_keyed_once_however_many_families_it_carries():
+    # a long document carries many families; each asks what the document cites
+    from narratrace.provenance._origins import Corpus
+
+    asked: list[str] = []
+
+    def outlet_key(name: str) -> str | None:
+        asked.append(name)
+        return None
+
+    cites = [Citation("a", f"Source {k}", "outlet", k, k + 1) for k in range(50)]
+    corpus = Corpus(documents={"a": _doc("a")}, reuse=[], attributions=[], citations=cites, entities=[],
+                    outlet_key=outlet_key)
+    first = corpus.cited("a")
+    for _ in range(20):
+        assert corpus.cited("a") == first
+    assert len(first) == 50 and len(asked) == 50

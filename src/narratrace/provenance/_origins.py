@@ -100,6 +100,8 @@ class Corpus:
             bodies = [(at, e) for at, e in found if e.type in _BODY_TYPES]
             self.doc_bodies[doc] = ([at for at, _ in bodies], [e for _, e in bodies])
         self._words: dict[str, frozenset[str]] = {}
+        self._cited: dict[str, frozenset[str]] = {}  # document → the keys of what it cites
+        self._keys: dict[tuple[str, str], str] = {}  # (name, type) → key
         self._outlet_key = outlet_key
         self._outlet_type: Callable[[str], str] = outlet_type or (lambda name: "outlet")
         self.parent: dict[str, tuple[str, Reuse]] = {}
@@ -145,6 +147,24 @@ class Corpus:
         return Source("doc:" + doc, f"unnamed outlet ({self.label(doc)})", "outlet")
 
     def key(self, name: str, typ: str) -> str:
+        """The key one actor has under any of its names (remembered: a trace asks for the
+        same few names again and again)."""
+        got = self._keys.get((name, typ))
+        if got is None:
+            got = self._keys[(name, typ)] = self._key(name, typ)
+        return got
+
+    def cited(self, doc: str) -> frozenset[str]:
+        """The keys of the sources ``doc`` cites, made once per document (every family the
+        document carries asks: a long document of many families and citations read them once
+        per family before)."""
+        got = self._cited.get(doc)
+        if got is None:
+            got = self._cited[doc] = frozenset(
+                self.key(c.source, {"agency": "outlet"}.get(c.kind, c.kind)) for c in self.citations.get(doc, ()))
+        return got
+
+    def _key(self, name: str, typ: str) -> str:
         found = self._outlet_key(name)
         if found:
             return str(found)
@@ -285,7 +305,7 @@ def trace_family(fam: ClaimFamily, members: Sequence[Claim], corpus: Corpus,
     if not loops:
         for root, keys in sorted(carrier_sources.items()):
             own_key = corpus.outlet(root).key
-            cited = keys | _doc_cited(root, corpus)
+            cited = keys | corpus.cited(root)
             for k in sorted(cited - {own_key}):
                 # the carrier cites, as confirmation, someone who rests on the carrier itself
                 if own_key in _reach(k, edges) - {k}:
@@ -616,14 +636,6 @@ def _names_itself(src: Source, claims: Sequence[Claim]) -> bool:
     """Does a carrier's claim name ``src`` (by a word of its name that is not a kind of body)?"""
     mine = {w for w in norm_name(src.name).split() if w not in _STOP and w not in _KIND_WORDS and len(w) > 2}
     return bool(mine) and any(mine & set(norm_name(c.text).split()) for c in claims)
-
-
-def _doc_cited(doc: str, corpus: Corpus) -> set[str]:
-    out = set()
-    for c in corpus.citations.get(doc, ()):
-        typ = {"agency": "outlet"}.get(c.kind, c.kind)
-        out.add(corpus.key(c.source, typ))
-    return out
 
 
 def _outletish(src: Source) -> bool:
