@@ -229,8 +229,8 @@ class Resolver:
         resolver = cls(doc, text, named, quotes, breaks, starts=[n.start for n in named],
                        qstarts=qstarts, things=things)
         resolver.publishers, resolver.coalitions = resolver._find_reporters()
-        resolver.published = {at: resolver.doc.char_span(at, at + 1, alignment_mode="expand").root.lemma_.lower()
-                              for at, _ in resolver.publishers}
+        lemma_at = {t.idx: t.lemma_.lower() for t in doc}  # (each publisher is found at a token)
+        resolver.published = {at: lemma_at.get(at, "") for at, _ in resolver.publishers}
         resolver.countries = _countries(doc, text, named)
         for n in named:
             if n.type == "person" and not n.quoted:
