@@ -940,6 +940,10 @@ def _same_story(docs: list[Document], found: Mapping[tuple[int, int], Reuse],
     # what it holds is the documents between their first and last pair, not every one of them.
     pending = pending[visit_order(cand.lo[pending], cand.hi[pending], n)]
     forget = getattr(sentences, "forget", None)
+    prepare = getattr(sentences, "prepare", None)
+    if prepare is not None:  # a mapping that makes vectors when asked: every pair's at once
+        prepare(list(zip([docs[i].id for i in cand.lo[pending].tolist()],
+                         [docs[j].id for j in cand.hi[pending].tolist()], strict=True)))
     last = np.full(n, -1, dtype=np.int64)
     np.maximum.at(last, cand.lo[pending], np.arange(len(pending)))
     np.maximum.at(last, cand.hi[pending], np.arange(len(pending)))

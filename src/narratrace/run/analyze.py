@@ -139,7 +139,8 @@ def analyze(paths: Sequence[str | Path], *, store: Store, options: Options = Opt
         summary.documents += 1
         tick("analyse", 1, plan.todo)
     summary.replaced += _drop_old_versions(store, plan, changed)
-    corpus = run_corpus_stages(store, options=options, stages=announced(CORPUS_STAGES, tick))
+    corpus = run_corpus_stages(store, options=options, stages=announced(CORPUS_STAGES, tick),
+                               workers=max(1, workers or 0))
     summary.warnings.extend(corpus.warnings)
     return_freed_memory()
     return summary

@@ -102,11 +102,14 @@ class CorpusRun:
 
 
 def run_corpus_stages(store: Store, *, options: Options = Options(),
-                      stages: Sequence[CorpusStage] = CORPUS_STAGES) -> CorpusRun:
+                      stages: Sequence[CorpusStage] = CORPUS_STAGES, workers: int = 1) -> CorpusRun:
     """Bring the corpus results up to date with the documents in ``store``.
 
     Incremental unless ``options.incremental`` is False: only documents added since the last
-    call are compared with the others; the result is the one a full run gives.
+    call are compared with the others; the result is the one a full run gives. ``workers``
+    (local engines): processes the stages' parts may run on (this one and helpers started
+    when a stage first maps its parts, :func:`~.engines.processes.corpus_mapper`); ``analyze``
+    passes the number its per-document phase used. The results are the same for any number.
     """
     check_corpus_stages(stages)
     if options.engine == "dask":
@@ -114,8 +117,10 @@ def run_corpus_stages(store: Store, *, options: Options = Options(),
 
         with corpus_mapper(options) as (mapper, parts), store.transaction():
             return _run(store, options, stages, mapper=mapper, parts=parts)
-    with store.transaction():
-        return _run(store, options, stages)
+    from .engines.processes import corpus_mapper as local_mapper
+
+    with local_mapper(workers) as (mapper, parts), store.transaction():
+        return _run(store, options, stages, mapper=mapper, parts=parts)
 
 
 def pairs_stamp(stages: Sequence[CorpusStage] = CORPUS_STAGES) -> str:

@@ -17,9 +17,10 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from ...options import Options
@@ -27,7 +28,7 @@ from ...stage import StageContext
 from ...types import Document, Rejected
 from ..document import Result
 from .base import Lost, contained, failed
-from .worker import run_part, start_worker
+from .worker import die_with, run_part, start_worker
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,63 @@ def _lost(part: list[Document], reason: str) -> Lost:
     return None, [Rejected(d.path, "analyse", f"{reason}; run again to retry it") for d in part]
 
 
+@contextmanager
+def corpus_mapper(workers: int) -> Iterator[tuple[Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]], int]]:
+    """A mapper for the parts of a corpus stage's work (``CorpusContext.mapper``; one result
+    per part, in order) on ``workers`` processes: this one takes the first part while helper
+    processes, started from the fork server on the first call (:func:`_context`, the workers'
+    own: they load only what their part needs), take the others; and how many parts to make.
+    The pool ends with the block. One worker: the builtin ``map``, one part.
+
+    A part whose helper cannot start or dies is done in this process: the results are the same
+    (a part is a pure function), only later.
+
+    >>> with corpus_mapper(1) as (mapper, parts):
+    ...     parts, list(mapper(abs, [-2]))
+    (1, [2])
+    """
+    if workers <= 1:
+        yield map, 1  # type: ignore[misc]
+        return
+    held: list[ProcessPoolExecutor] = []
+
+    def mapper(fn: Callable[[Any], Any], parts: Sequence[Any]) -> list[Any]:
+        parts = list(parts)
+        if len(parts) <= 1:
+            return [fn(part) for part in parts]
+        if not held:
+            held.append(ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context(),
+                                            initializer=start_helper, initargs=(os.getpid(),)))
+        try:
+            futures: list[Future[Any] | None] = [held[0].submit(fn, part) for part in parts[1:]]
+        except BrokenProcessPool:
+            futures = [None] * (len(parts) - 1)
+        out = [fn(parts[0])]
+        for part, future in zip(parts[1:], futures, strict=True):
+            try:
+                out.append(future.result() if future is not None else fn(part))
+            except BrokenProcessPool:
+                log.warning("a helper process of a corpus stage could not run; its part runs here")
+                out.append(fn(part))
+        return out
+
+    try:
+        yield mapper, workers
+    finally:
+        for pool in held:
+            pool.shutdown(cancel_futures=True)
+
+
+def start_helper(driver: int | None = None) -> None:
+    """A corpus helper process's initialiser: one BLAS thread (the helpers share the machine's
+    cores with the run), and it ends with the run (:func:`~.worker.die_with`)."""
+    from threadpoolctl import threadpool_limits
+
+    if driver is not None:
+        die_with(driver)
+    threadpool_limits(limits=1)
+
+
 class ProcessesEngine:
     """The per-document stages on a pool of worker processes of this machine, results in
     input order. ``workers``: how many (None: ``Options.workers``, or one per core)."""
@@ -244,5 +302,5 @@ class ProcessesEngine:
             in_process=lambda part: contained(part, ctx))
 
 
-__all__ = ["MIN_DOCUMENTS_FOR_PROCESSES", "ProcessesEngine", "analyze_in_processes", "cpu_cores",
-           "local_workers"]
+__all__ = ["MIN_DOCUMENTS_FOR_PROCESSES", "ProcessesEngine", "analyze_in_processes", "corpus_mapper", "cpu_cores",
+           "local_workers", "start_helper"]
