@@ -33,6 +33,12 @@ release before (own3: speakers 0.77, origins 0.53, indep-count 0.82, derivation 
 0.50, denial-linked 0.19, hedge-drop 0.17, events 0.83; own4: 0.82, 0.73, 0.60, 0.75, 0.69,
 0.36, 1.00, 0.86); own3 was then read to find what does not carry over, own4 was not.
 
+Two releases later: own2 origins 0.83, circular 0.69, denial-linked 0.67; own3 origins 0.78 and
+indep-count 0.94 -> 0.88 (its background claim now has the narrators as origins, and one
+carrier, an uncredited rewrite the reuse stage takes for independent coverage, adds one: the
+count was right before with the wrong origin; the count with the right origins is 0.71 before
+and after); own4 origins 0.80. The floors follow.
+
 provenance-dev itself (``../shared/data/provenance-dev``), which the rules were built on, is held at
 0.85 or more on every figure.
 """
@@ -56,11 +62,11 @@ DATA = Path(__file__).parent / "data"
 SUITES = {
     "provenance_own": {"speakers": 0.85, "origins": 0.75, "indep-count exact": 0.85, "derivation": 1.0,
                        "circular": 1.0, "denial-linked": 0.45, "hedge-drop": 0.75, "events": 0.9},
-    "provenance_own2": {"speakers": 0.9, "origins": 0.7, "indep-count exact": 0.75, "derivation": 0.75,
-                        "circular": 0.4, "denial-linked": 0.5, "hedge-drop": 0.4, "events": 0.8},
-    "provenance_own3": {"speakers": 0.75, "origins": 0.6, "indep-count exact": 0.9, "derivation": 0.8,
+    "provenance_own2": {"speakers": 0.9, "origins": 0.8, "indep-count exact": 0.75, "derivation": 0.75,
+                        "circular": 0.65, "denial-linked": 0.6, "hedge-drop": 0.4, "events": 0.8},
+    "provenance_own3": {"speakers": 0.8, "origins": 0.75, "indep-count exact": 0.85, "derivation": 0.8,
                         "circular": 0.75, "denial-linked": 0.25, "hedge-drop": 0.5, "events": 0.8},
-    "provenance_own4": {"speakers": 0.8, "origins": 0.7, "indep-count exact": 0.6, "derivation": 0.75,
+    "provenance_own4": {"speakers": 0.8, "origins": 0.75, "indep-count exact": 0.6, "derivation": 0.75,
                         "circular": 0.65, "denial-linked": 0.4, "hedge-drop": 0.75, "events": 0.85},
 }
 
