@@ -47,14 +47,13 @@ def test_a_folder_that_cannot_take_a_new_file_is_an_output_error(tmp_path: Path)
         write_text_atomic(tmp_path / "missing" / "analysis.json", "{}")
 
 
-def test_the_cli_reports_an_unwritable_output_without_a_traceback(tmp_path: Path, monkeypatch) -> None:
-    from typer.testing import CliRunner
-
-    from narratrace.cli import app
+def _without_models(monkeypatch) -> None:
+    """The CLI's run with no model: each document passes through unanalysed (the output is what
+    is tested)."""
     from narratrace.run import analyze as run_analyze
     from narratrace.types import DocAnalysis
 
-    class Echo:  # no model: the output is what is tested
+    class Echo:
         name = "echo"
 
         def map(self, chunks, ctx, *, todo=0):
@@ -64,6 +63,13 @@ def test_the_cli_reports_an_unwritable_output_without_a_traceback(tmp_path: Path
 
     monkeypatch.setattr(run_analyze, "engine", lambda name: Echo())
     monkeypatch.setattr(run_analyze, "_models", lambda todo, summary: run_analyze.Models())
+
+
+def test_the_cli_reports_an_unwritable_output_without_a_traceback(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from narratrace.cli import app
+    _without_models(monkeypatch)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("The mayor said the market would stay open.\n",
                                            encoding="utf-8")
@@ -93,19 +99,7 @@ def test_an_output_folder_named_with_escape_codes_and_bytes_that_are_not_utf8_is
     from typer.testing import CliRunner
 
     from narratrace.cli import app
-    from narratrace.run import analyze as run_analyze
-    from narratrace.types import DocAnalysis
-
-    class Echo:  # no model: the output is what is tested
-        name = "echo"
-
-        def map(self, chunks, ctx, *, todo=0):
-            for chunk in chunks:
-                for d in chunk:
-                    yield DocAnalysis(document=d), []
-
-    monkeypatch.setattr(run_analyze, "engine", lambda name: Echo())
-    monkeypatch.setattr(run_analyze, "_models", lambda todo, summary: run_analyze.Models())
+    _without_models(monkeypatch)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("The mayor said the market would stay open.\n",
                                            encoding="utf-8")
